@@ -1,0 +1,98 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using ReverseShellFunction.Collect;
+
+namespace ReverseShellFunction.Bundle;
+
+/// <summary>
+/// Writes the zip. Determinism: entries in ordinal path order, every entry time set to the finding's event
+/// time, fixed permissions and compression level, so the same staged files give the same bytes.
+/// </summary>
+public static class BundleWriter
+{
+    // Zip (DOS) timestamps cannot express times outside 1980..2107; a hostile eventTime is clamped.
+    private static readonly DateTimeOffset s_minZipTime = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset s_maxZipTime = new(2107, 12, 31, 0, 0, 0, TimeSpan.Zero);
+
+    // rw-r--r-- in the upper 16 bits, as unzip on Unix reads it.
+    private const int EntryAttributes = 0b110_100_100 << 16;
+
+    public static async Task<BuiltBundle> WriteAsync(
+        StagingDirectory staging,
+        BundleId id,
+        EvidenceSummary summary,
+        IReadOnlyList<CollectorReport> collectors,
+        ToolInfo tool,
+        DateTimeOffset createdAt,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(staging);
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(summary);
+
+        var files = new List<ManifestFile>();
+        foreach (var path in staging.Files.Where(p => p != Manifest.FileName))
+        {
+            files.Add(await DescribeAsync(staging, path, cancellationToken));
+        }
+
+        var manifest = new Manifest
+        {
+            BundleId = id.Value,
+            FindingName = summary.Finding.Name,
+            EventTime = summary.Finding.EventTime,
+            CreatedAt = createdAt,
+            Tool = tool,
+            Files = files,
+            Collectors = collectors,
+        };
+        await staging.WriteAllBytesAsync(Manifest.FileName, EvidenceJson.Serialize(manifest), cancellationToken);
+
+        var zipPath = Path.Combine(Path.GetTempPath(), $"rsf-bundle-{Guid.NewGuid():N}.zip");
+        try
+        {
+            await WriteZipAsync(staging, EntryTime(summary.Finding.EventTime), zipPath, cancellationToken);
+            var (size, sha256) = await HashFileAsync(zipPath, cancellationToken);
+            return new BuiltBundle(id, zipPath, size, sha256, manifest, summary);
+        }
+        catch
+        {
+            File.Delete(zipPath);
+            throw;
+        }
+    }
+
+    private static async Task WriteZipAsync(StagingDirectory staging, DateTimeOffset entryTime, string zipPath, CancellationToken cancellationToken)
+    {
+        await using var output = new FileStream(zipPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, useAsync: true);
+        await using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
+        foreach (var path in staging.Files)
+        {
+            var entry = zip.CreateEntry(path, CompressionLevel.Optimal);
+            entry.LastWriteTime = entryTime;
+            entry.ExternalAttributes = EntryAttributes;
+            await using var source = File.OpenRead(staging.PathOf(path));
+            await using var target = await entry.OpenAsync(cancellationToken);
+            await source.CopyToAsync(target, cancellationToken);
+        }
+    }
+
+    private static DateTimeOffset EntryTime(DateTimeOffset eventTime)
+    {
+        var utc = eventTime.ToUniversalTime();
+        return utc < s_minZipTime ? s_minZipTime : utc > s_maxZipTime ? s_maxZipTime : utc;
+    }
+
+    private static async Task<ManifestFile> DescribeAsync(StagingDirectory staging, string path, CancellationToken cancellationToken)
+    {
+        var (size, sha256) = await HashFileAsync(staging.PathOf(path), cancellationToken);
+        return new ManifestFile(path, size, sha256);
+    }
+
+    public static async Task<(long Size, string Sha256)> HashFileAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1024 * 1024, useAsync: true);
+        var hash = await SHA256.HashDataAsync(stream, cancellationToken);
+        return (stream.Length, Convert.ToHexStringLower(hash));
+    }
+}

@@ -1,0 +1,78 @@
+using ReverseShellFunction.Collect;
+
+namespace ReverseShellFunction.Bundle;
+
+/// <summary>
+/// <c>summary.json</c>: the facts a responder needs first, machine-readable. The index entry embeds it
+/// unchanged, so <c>list</c> and <c>show</c> never open a bundle.
+/// </summary>
+public sealed record EvidenceSummary
+{
+    public const string FileName = "summary.json";
+    public const string CurrentSchema = "reverse-shell-evidence/summary/v1";
+
+    public string Schema { get; init; } = CurrentSchema;
+    public required string BundleId { get; init; }
+    public required FindingFacts Finding { get; init; }
+    public required IReadOnlyList<ProcessFacts> Processes { get; init; }
+    public required NetworkFacts Network { get; init; }
+    public required ContainerFacts Container { get; init; }
+    public required ResourceFacts Resource { get; init; }
+    public required IReadOnlyList<AttackReference> Mitre { get; init; }
+    public required IReadOnlyList<CollectorOutcome> Collectors { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+}
+
+public sealed record FindingFacts(
+    string Name,
+    string? Category,
+    string? Severity,
+    string? State,
+    string? Mute,
+    string? FindingClass,
+    DateTimeOffset EventTime,
+    string? CreateTime,
+    string? Description,
+    string? NotificationConfigName);
+
+/// <summary>A process of the finding; <see cref="ParentChain"/> walks parentPid through the finding's processes.</summary>
+public sealed record ProcessFacts(
+    string? Name,
+    string? BinaryPath,
+    string? BinarySha256,
+    string? VirusTotalUrl,
+    IReadOnlyList<string> Args,
+    bool ArgumentsTruncated,
+    long? Pid,
+    long? ParentPid,
+    IReadOnlyList<string> ParentChain);
+
+public sealed record NetworkFacts(string? RemoteIp, int? RemotePort, string? LocalIp, int? LocalPort)
+{
+    public string? Remote => RemoteIp is null ? null : Endpoint(RemoteIp, RemotePort);
+
+    public string? Local => LocalIp is null ? null : Endpoint(LocalIp, LocalPort);
+
+    // IPv6 literals are bracketed so the port stays unambiguous.
+    private static string Endpoint(string ip, int? port) =>
+        port is null ? ip : ip.Contains(':', StringComparison.Ordinal) ? $"[{ip}]:{port}" : $"{ip}:{port}";
+}
+
+public sealed record ContainerFacts(string? Name, string? ImageUri, string? ImageId);
+
+public sealed record ResourceFacts(
+    string? FullName,
+    string? Type,
+    string? Project,
+    string? ProjectNumber,
+    string? ProjectDisplayName,
+    string? Kind,
+    string? Service,
+    string? Revision,
+    string? Job,
+    string? Location);
+
+/// <summary>An ATT&amp;CK tactic or technique; <see cref="Source"/> is "finding" or "guidance".</summary>
+public sealed record AttackReference(string Kind, string? Id, string Name, string? Url, string Source);
+
+public sealed record CollectorOutcome(string Name, CollectorStatus Status, string? Reason, long? ItemCount, bool Truncated);

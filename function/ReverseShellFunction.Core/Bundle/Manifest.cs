@@ -1,0 +1,28 @@
+using ReverseShellFunction.Collect;
+
+namespace ReverseShellFunction.Bundle;
+
+/// <summary>
+/// <c>manifest.json</c>: every other file of the bundle with its size and SHA-256, and how each collector
+/// did. An auditor checks a bundle against it.
+/// </summary>
+public sealed record Manifest
+{
+    public const string FileName = "manifest.json";
+    public const string CurrentSchema = "reverse-shell-evidence/manifest/v1";
+
+    public string Schema { get; init; } = CurrentSchema;
+    public required string BundleId { get; init; }
+    public required string FindingName { get; init; }
+    public required DateTimeOffset EventTime { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required ToolInfo Tool { get; init; }
+    public required IReadOnlyList<ManifestFile> Files { get; init; }
+    public required IReadOnlyList<CollectorReport> Collectors { get; init; }
+}
+
+/// <summary>One file of a bundle.</summary>
+public sealed record ManifestFile(string Path, long Size, string Sha256);
+
+/// <summary>The program that made a bundle.</summary>
+public sealed record ToolInfo(string Name, string Version);

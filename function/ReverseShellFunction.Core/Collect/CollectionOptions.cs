@@ -1,0 +1,27 @@
+namespace ReverseShellFunction.Collect;
+
+/// <summary>Time windows, caps and the deadline of a collection. Defaults are documented in the README.</summary>
+public sealed class CollectionOptions
+{
+    /// <summary>One deadline for the whole collection, well under Pub/Sub's push ack deadline.</summary>
+    public TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>Related findings are searched this long before and after the event time.</summary>
+    public TimeSpan RelatedWindow { get; set; } = TimeSpan.FromMinutes(60);
+
+    public int RelatedMaxFindings { get; set; } = 500;
+
+    public TimeSpan LogWindowBefore { get; set; } = TimeSpan.FromMinutes(30);
+
+    public TimeSpan LogWindowAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Admin-activity audit logs are searched this far back: who deployed or changed the service.</summary>
+    public TimeSpan AuditWindow { get; set; } = TimeSpan.FromDays(7);
+
+    public int LogMaxEntries { get; set; } = 10_000;
+
+    public long LogMaxBytes { get; set; } = 50L * 1024 * 1024;
+
+    /// <summary>Key for HMAC-SHA256 fingerprints of redacted values; null means no fingerprints.</summary>
+    public byte[]? RedactionKey { get; set; }
+}

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace ReverseShellFunction.Collect;
+
+/// <summary>
+/// Runs every collector concurrently under one deadline. A collector that throws or overruns is recorded as
+/// failed or partial; it never stops the others or the bundle.
+/// </summary>
+public sealed class CollectionRunner
+{
+    private readonly IReadOnlyList<ICollector> _collectors;
+    private readonly CollectionOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<CollectionRunner> _logger;
+
+    public CollectionRunner(
+        IEnumerable<ICollector> collectors,
+        CollectionOptions options,
+        TimeProvider time,
+        ILogger<CollectionRunner> logger)
+    {
+        _collectors = [.. collectors];
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task<IReadOnlyList<CollectorReport>> RunAsync(
+        CollectionContext context, IEvidenceWriter evidence, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.Deadline);
+        var reports = await Task.WhenAll(_collectors.Select(c => RunOneAsync(c, context, evidence, deadline.Token, cancellationToken)));
+        return [.. reports.OrderBy(r => r.Name, StringComparer.Ordinal)];
+    }
+
+    private async Task<CollectorReport> RunOneAsync(
+        ICollector collector,
+        CollectionContext context,
+        IEvidenceWriter evidence,
+        CancellationToken deadlineToken,
+        CancellationToken requestToken)
+    {
+        var startedAt = _time.GetUtcNow();
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            // Yield first so a collector that blocks synchronously cannot hold up the others.
+            await Task.Yield();
+            var report = await collector.CollectAsync(context, evidence, deadlineToken);
+            return report with { StartedAt = report.StartedAt ?? startedAt, DurationMs = report.DurationMs ?? clock.ElapsedMilliseconds };
+        }
+        catch (OperationCanceledException) when (deadlineToken.IsCancellationRequested && !requestToken.IsCancellationRequested)
+        {
+            _logger.LogWarning("Collector {Collector} reached the collection deadline of {Deadline}", collector.Name, _options.Deadline);
+            return new CollectorReport
+            {
+                Name = collector.Name,
+                Status = CollectorStatus.Partial,
+                Reason = $"collection deadline of {_options.Deadline.TotalSeconds:0}s reached; files written so far are kept",
+                StartedAt = startedAt,
+                DurationMs = clock.ElapsedMilliseconds,
+            };
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogError(ex, "Collector {Collector} failed", collector.Name);
+            return new CollectorReport
+            {
+                Name = collector.Name,
+                Status = CollectorStatus.Failed,
+                Reason = $"{ex.GetType().Name}: {ex.Message}",
+                StartedAt = startedAt,
+                DurationMs = clock.ElapsedMilliseconds,
+            };
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System.Text.Json;
+
+namespace ReverseShellFunction.Findings;
+
+/// <summary>
+/// The parts of an SCC v1/v2 <c>Finding</c> the function reads. Unknown members are ignored on purpose:
+/// the API adds fields all the time, and the verbatim bytes are kept separately as evidence.
+/// </summary>
+public sealed record SccFinding
+{
+    public string? Name { get; init; }
+    public string? CanonicalName { get; init; }
+    public string? Parent { get; init; }
+    public string? ResourceName { get; init; }
+    public string? State { get; init; }
+    public string? Category { get; init; }
+    public string? Severity { get; init; }
+    public string? Mute { get; init; }
+    public string? FindingClass { get; init; }
+    public string? EventTime { get; init; }
+    public string? CreateTime { get; init; }
+    public string? Description { get; init; }
+    public string? ParentDisplayName { get; init; }
+    public string? ExternalUri { get; init; }
+    public Dictionary<string, JsonElement>? SourceProperties { get; init; }
+    public List<SccProcess>? Processes { get; init; }
+    public List<SccContainer>? Containers { get; init; }
+    public List<SccConnection>? Connections { get; init; }
+    public SccIndicator? Indicator { get; init; }
+    public SccMitreAttack? MitreAttack { get; init; }
+}
+
+/// <summary>One process of the finding (<c>processes[]</c>); int64 fields arrive as JSON strings.</summary>
+public sealed record SccProcess
+{
+    public string? Name { get; init; }
+    public SccFile? Binary { get; init; }
+    public SccFile? Script { get; init; }
+    public List<string>? Args { get; init; }
+    public bool? ArgumentsTruncated { get; init; }
+    public long? Pid { get; init; }
+    public long? ParentPid { get; init; }
+    public long? UserId { get; init; }
+}
+
+/// <summary>A file reference: path and the SHA-256 of its first <see cref="HashedSize"/> bytes.</summary>
+public sealed record SccFile
+{
+    public string? Path { get; init; }
+    public long? Size { get; init; }
+    public string? Sha256 { get; init; }
+    public long? HashedSize { get; init; }
+    public bool? PartiallyHashed { get; init; }
+}
+
+/// <summary>The container the process ran in: image URI as configured and the digest if reported.</summary>
+public sealed record SccContainer
+{
+    public string? Name { get; init; }
+    public string? Uri { get; init; }
+    public string? ImageId { get; init; }
+}
+
+/// <summary>A network connection of the finding.</summary>
+public sealed record SccConnection
+{
+    public string? DestinationIp { get; init; }
+    public int? DestinationPort { get; init; }
+    public string? SourceIp { get; init; }
+    public int? SourcePort { get; init; }
+    public string? Protocol { get; init; }
+}
+
+/// <summary>Indicators of compromise attached to the finding.</summary>
+public sealed record SccIndicator
+{
+    public List<string>? IpAddresses { get; init; }
+    public List<string>? Domains { get; init; }
+}
+
+/// <summary>MITRE ATT&amp;CK enum names as SCC reports them.</summary>
+public sealed record SccMitreAttack
+{
+    public string? PrimaryTactic { get; init; }
+    public List<string>? PrimaryTechniques { get; init; }
+    public List<string>? AdditionalTactics { get; init; }
+    public List<string>? AdditionalTechniques { get; init; }
+    public string? Version { get; init; }
+}

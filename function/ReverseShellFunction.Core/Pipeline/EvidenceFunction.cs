@@ -1,0 +1,162 @@
+using CloudNative.CloudEvents;
+using Microsoft.Extensions.Logging;
+using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Collect;
+using ReverseShellFunction.Findings;
+using ReverseShellFunction.Intake;
+using ReverseShellFunction.Rules;
+using ReverseShellFunction.Store;
+
+namespace ReverseShellFunction.Pipeline;
+
+/// <summary>
+/// The function: decode the notification, apply the rules, and for a new finding event collect, bundle,
+/// store the bundle create-only, then write its index entry. A redelivery finds the stored bundle before
+/// collecting anything; a bundle left without an index entry by a crash gets one from the stored bundle.
+/// </summary>
+public sealed class EvidenceFunction : ICloudEventFunction<PubSubDelivery, PipelineResult>
+{
+    private readonly CollectionRules _rules;
+    private readonly CollectionRunner _collectors;
+    private readonly IEvidenceStore _store;
+    private readonly TimeProvider _time;
+    private readonly ToolInfo _tool;
+    private readonly ILogger<EvidenceFunction> _logger;
+
+    public EvidenceFunction(
+        CollectionRules rules,
+        CollectionRunner collectors,
+        IEvidenceStore store,
+        TimeProvider time,
+        ToolInfo tool,
+        ILogger<EvidenceFunction> logger)
+    {
+        _rules = rules;
+        _collectors = collectors;
+        _store = store;
+        _time = time;
+        _tool = tool;
+        _logger = logger;
+    }
+
+    public async Task<PipelineResult> HandleAsync(CloudEvent cloudEvent, PubSubDelivery data, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cloudEvent);
+        ArgumentNullException.ThrowIfNull(data);
+        var notification = NotificationDecoder.Decode(data.Data.Message);
+        var finding = notification.Finding;
+        var decision = _rules.Decide(finding);
+        if (!decision.Collect)
+        {
+            _logger.LogInformation(
+                "Acknowledged finding {FindingName} without collecting: {Reason} (message {MessageId})",
+                finding.Name,
+                decision.Reason,
+                data.Delivery.MessageId);
+            return new PipelineResult { Outcome = PipelineOutcome.Ignored, Reason = decision.Reason };
+        }
+
+        var id = BundleId.For(finding.Name!, notification.EventTime);
+        using var scope = _logger.BeginScope(new Dictionary<string, object?> { ["bundleId"] = id.Value, ["findingName"] = finding.Name });
+        _logger.LogInformation("Finding {FindingName} of category {Category} matches: bundle {BundleId}", finding.Name, finding.Category, id.Value);
+
+        if (await _store.GetBundleAsync(id, cancellationToken) is not null)
+        {
+            return await CompleteIndexAsync(id, "bundle already stored (redelivery)", cancellationToken);
+        }
+
+        using var built = await BuildAsync(id, notification, data.Delivery, cancellationToken);
+        return await StoreAsync(built, cancellationToken);
+    }
+
+    private async Task<BuiltBundle> BuildAsync(BundleId id, SccNotification notification, DeliveryInfo delivery, CancellationToken cancellationToken)
+    {
+        using var staging = new StagingDirectory();
+        await staging.WriteAllBytesAsync("notification.json", notification.RawJson, cancellationToken);
+        await staging.WriteAllBytesAsync(DeliveryInfo.FileName, EvidenceJson.Serialize(delivery), cancellationToken);
+
+        var context = new CollectionContext
+        {
+            Notification = notification,
+            Target = CloudRunTarget.TryParse(notification.Finding.ResourceName) ?? CloudRunTarget.TryParse(notification.Resource?.Name),
+            EventTime = notification.EventTime,
+        };
+        var reports = await _collectors.RunAsync(context, staging, cancellationToken);
+        foreach (var report in reports)
+        {
+            _logger.LogInformation(
+                "Collector {Collector} finished {Status} with {ItemCount} items in {DurationMs} ms: {Reason}",
+                report.Name,
+                report.Status,
+                report.ItemCount,
+                report.DurationMs,
+                report.Reason ?? "ok");
+        }
+
+        var createdAt = _time.GetUtcNow();
+        var summary = SummaryBuilder.Build(id, notification, reports, createdAt);
+        await staging.WriteAllBytesAsync(EvidenceSummary.FileName, EvidenceJson.Serialize(summary), cancellationToken);
+        await staging.WriteAllBytesAsync(SummaryMarkdown.FileName, System.Text.Encoding.UTF8.GetBytes(SummaryMarkdown.Render(summary)), cancellationToken);
+        return await BundleWriter.WriteAsync(staging, id, summary, reports, _tool, createdAt, cancellationToken);
+    }
+
+    private async Task<PipelineResult> StoreAsync(BuiltBundle built, CancellationToken cancellationToken)
+    {
+        var metadata = new BundleMetadata(built.Sha256, built.Id.Value, built.Summary.Finding.Name, built.Summary.Finding.EventTime, built.Size);
+        CreateResult created;
+        await using (var content = new FileStream(built.FilePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1024 * 1024, useAsync: true))
+        {
+            created = await _store.CreateBundleAsync(built.Id, content, metadata, cancellationToken);
+        }
+
+        if (created == CreateResult.AlreadyExists)
+        {
+            // Another delivery of the same event stored first; ours is discarded, never written over it.
+            _logger.LogInformation("Bundle {BundleId} was stored by a concurrent delivery; discarding this copy", built.Id.Value);
+            return await CompleteIndexAsync(built.Id, "bundle stored by a concurrent delivery", cancellationToken);
+        }
+
+        var entry = new IndexEntry
+        {
+            Summary = built.Summary,
+            Bundle = new BundleReference(StoreLayout.BundleObject(built.Id), built.Size, built.Sha256),
+        };
+        await _store.CreateIndexEntryAsync(built.Id, EvidenceJson.Serialize(entry), cancellationToken);
+        _logger.LogInformation("Stored bundle {BundleId} ({Size} bytes, sha256 {Sha256}) and its index entry", built.Id.Value, built.Size, built.Sha256);
+        return Result(PipelineOutcome.Stored, "bundle stored", built.Id, entry);
+    }
+
+    private async Task<PipelineResult> CompleteIndexAsync(BundleId id, string reason, CancellationToken cancellationToken)
+    {
+        if (await _store.ReadIndexEntryAsync(id, cancellationToken) is { } existing)
+        {
+            _logger.LogInformation("Bundle {BundleId} and its index entry are already stored", id.Value);
+            return Result(PipelineOutcome.AlreadyStored, reason, id, EvidenceJson.Deserialize<IndexEntry>(existing));
+        }
+
+        // A crash between bundle and index left the bundle alone: rebuild the entry from the stored bytes.
+        (long Size, string Sha256, EvidenceSummary Summary) stored;
+        await using (var bundle = await _store.OpenBundleAsync(id, cancellationToken))
+        {
+            stored = await StoredBundleReader.ReadAsync(bundle, cancellationToken);
+        }
+
+        var entry = new IndexEntry
+        {
+            Summary = stored.Summary,
+            Bundle = new BundleReference(StoreLayout.BundleObject(id), stored.Size, stored.Sha256),
+        };
+        await _store.CreateIndexEntryAsync(id, EvidenceJson.Serialize(entry), cancellationToken);
+        _logger.LogWarning("Bundle {BundleId} had no index entry; wrote it from the stored bundle", id.Value);
+        return Result(PipelineOutcome.AlreadyStored, reason + "; index entry completed from the stored bundle", id, entry);
+    }
+
+    private static PipelineResult Result(PipelineOutcome outcome, string reason, BundleId id, IndexEntry entry) => new()
+    {
+        Outcome = outcome,
+        Reason = reason,
+        BundleId = id.Value,
+        ObjectName = StoreLayout.IndexObject(id),
+        IndexEntry = entry,
+    };
+}

@@ -1,0 +1,11 @@
+namespace ReverseShellFunction.Rules;
+
+/// <summary>Which findings get an evidence bundle.</summary>
+public sealed class RulesOptions
+{
+    /// <summary>Categories that are collected, compared case-insensitively (<c>COLLECT_CATEGORIES</c>).</summary>
+    public IReadOnlyList<string> Categories { get; set; } = ["Reverse Shell"];
+
+    /// <summary>Whether muted findings are collected too (<c>COLLECT_MUTED</c>).</summary>
+    public bool CollectMuted { get; set; }
+}

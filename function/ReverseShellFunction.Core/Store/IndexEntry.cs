@@ -1,0 +1,19 @@
+using ReverseShellFunction.Bundle;
+
+namespace ReverseShellFunction.Store;
+
+/// <summary>
+/// One immutable object under <c>index/</c> per bundle: the bundle's <c>summary.json</c> unchanged, plus
+/// where the bundle is and what its bytes hash to.
+/// </summary>
+public sealed record IndexEntry
+{
+    public const string CurrentSchema = "reverse-shell-evidence/index/v1";
+
+    public string Schema { get; init; } = CurrentSchema;
+    public required EvidenceSummary Summary { get; init; }
+    public required BundleReference Bundle { get; init; }
+}
+
+/// <summary>The stored bundle object an index entry points at.</summary>
+public sealed record BundleReference(string ObjectName, long Size, string Sha256);

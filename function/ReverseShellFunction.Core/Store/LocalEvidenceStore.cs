@@ -1,0 +1,159 @@
+using System.Runtime.CompilerServices;
+using ReverseShellFunction.Bundle;
+
+namespace ReverseShellFunction.Store;
+
+/// <summary>
+/// The embedded default: a folder with exactly the bucket's layout. Create-only writes go to a temporary
+/// file first and are then linked into place without overwrite, so a reader never sees half a file and two
+/// racing writers cannot both win. Stored files are made read-only.
+/// </summary>
+public sealed class LocalEvidenceStore : IEvidenceStore
+{
+    private const UnixFileMode ReadOnly = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+    private static readonly IReadOnlyDictionary<string, string> s_noMetadata = new Dictionary<string, string>();
+
+    public LocalEvidenceStore(string root)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        Root = Path.GetFullPath(root);
+    }
+
+    public string Root { get; }
+
+    public string Location => Root;
+
+    public Task<StoredObject?> GetBundleAsync(BundleId id, CancellationToken cancellationToken)
+    {
+        var info = new FileInfo(PathOf(StoreLayout.BundleObject(id)));
+        return Task.FromResult(info.Exists ? Describe(StoreLayout.BundleObject(id), info) : null);
+    }
+
+    public Task<bool> HasIndexEntryAsync(BundleId id, CancellationToken cancellationToken) =>
+        Task.FromResult(File.Exists(PathOf(StoreLayout.IndexObject(id))));
+
+    public Task<CreateResult> CreateBundleAsync(BundleId id, Stream content, BundleMetadata metadata, CancellationToken cancellationToken) =>
+        CreateAsync(StoreLayout.BundleObject(id), content, cancellationToken);
+
+    public async Task<CreateResult> CreateIndexEntryAsync(BundleId id, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
+    {
+        await using var content = new MemoryStream(json.ToArray(), writable: false);
+        return await CreateAsync(StoreLayout.IndexObject(id), content, cancellationToken);
+    }
+
+    public async Task<CreateResult> CreateQuarantineAsync(string objectName, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
+    {
+        if (!objectName.StartsWith(StoreLayout.QuarantinePrefix, StringComparison.Ordinal) || !BundlePaths.IsSafe(objectName))
+        {
+            throw new ArgumentException($"'{BundleId.Printable(objectName)}' is not a quarantine object name.", nameof(objectName));
+        }
+
+        await using var content = new MemoryStream(json.ToArray(), writable: false);
+        return await CreateAsync(objectName, content, cancellationToken);
+    }
+
+    public Task<Stream> OpenBundleAsync(BundleId id, CancellationToken cancellationToken)
+    {
+        var name = StoreLayout.BundleObject(id);
+        try
+        {
+            return Task.FromResult<Stream>(new FileStream(PathOf(name), FileMode.Open, FileAccess.Read, FileShare.Read, 1024 * 1024, useAsync: true));
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new EvidenceNotFoundException(name);
+        }
+    }
+
+    public async Task<byte[]?> ReadIndexEntryAsync(BundleId id, CancellationToken cancellationToken)
+    {
+        var path = PathOf(StoreLayout.IndexObject(id));
+        return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
+    }
+
+    public async IAsyncEnumerable<string> ListIndexObjectNamesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var name in ListNames(StoreLayout.IndexPrefix))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return name;
+        }
+
+        await Task.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<StoredObject> ListBundleObjectsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var name in ListNames(StoreLayout.BundlesPrefix))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return Describe(name, new FileInfo(PathOf(name)));
+        }
+
+        await Task.CompletedTask;
+    }
+
+    private async Task<CreateResult> CreateAsync(string objectName, Stream content, CancellationToken cancellationToken)
+    {
+        var path = PathOf(objectName);
+        if (File.Exists(path))
+        {
+            return CreateResult.AlreadyExists;
+        }
+
+        var directory = Path.GetDirectoryName(path)!;
+        var temporary = Path.Combine(directory, $".tmp-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(directory);
+            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1024 * 1024, useAsync: true))
+            {
+                await content.CopyToAsync(file, cancellationToken);
+                await file.FlushAsync(cancellationToken);
+            }
+
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temporary, ReadOnly);
+            }
+
+            // Move without overwrite fails if the name exists: the first writer wins, the others learn it here.
+            File.Move(temporary, path, overwrite: false);
+            return CreateResult.Created;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return CreateResult.AlreadyExists;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new EvidenceStoreException($"Could not write '{objectName}' under {Root}: {ex.Message}", ex);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    private IEnumerable<string> ListNames(string prefix)
+    {
+        var directory = PathOf(prefix.TrimEnd('/'));
+        if (!Directory.Exists(directory))
+        {
+            return [];
+        }
+
+        return Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+            .Select(file => Path.GetRelativePath(Root, file).Replace(Path.DirectorySeparatorChar, '/'))
+            .Where(name => !Path.GetFileName(name).StartsWith(".tmp-", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
+    }
+
+    private static StoredObject Describe(string name, FileInfo info) =>
+        new(name, info.Length, null, s_noMetadata, info.IsReadOnly || IsReadOnlyOnUnix(info) ? "read-only file (local folder: no retention policy)" : "writable file (local folder: no retention policy)");
+
+    private static bool IsReadOnlyOnUnix(FileInfo info) =>
+        !OperatingSystem.IsWindows() && (info.UnixFileMode & (UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) == 0;
+
+    private string PathOf(string objectName) => Path.Combine(Root, objectName.Replace('/', Path.DirectorySeparatorChar));
+}

@@ -1,0 +1,45 @@
+using System.Globalization;
+using ReverseShellFunction.Bundle;
+
+namespace ReverseShellFunction.Store;
+
+/// <summary>
+/// Object names, shared by the folder and the bucket:
+/// <c>bundles/YYYY/MM/DD/{id}.zip</c>, <c>index/YYYY/MM/DD/{id}.json</c> (dates are the event's, UTC) and
+/// <c>quarantine/YYYY/MM/DD/{receivedAt}-{sha256 prefix}.json</c> (date of receipt). Ids start with the event
+/// time, so a plain lexical listing of <c>index/</c> is in time order.
+/// </summary>
+public static class StoreLayout
+{
+    public const string BundlesPrefix = "bundles/";
+    public const string IndexPrefix = "index/";
+    public const string QuarantinePrefix = "quarantine/";
+
+    public static string BundleObject(BundleId id) => $"{BundlesPrefix}{DatePath(id.EventTime)}/{id.Value}.zip";
+
+    public static string IndexObject(BundleId id) => $"{IndexPrefix}{DatePath(id.EventTime)}/{id.Value}.json";
+
+    public static string QuarantineObject(DateTimeOffset receivedAt, string bodySha256) =>
+        $"{QuarantinePrefix}{DatePath(receivedAt)}/{receivedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture)}-{bodySha256[..32]}.json";
+
+    /// <summary>The bundle id an index or bundle object name stands for, if it has the expected shape.</summary>
+    public static BundleId? IdFromObjectName(string objectName)
+    {
+        ArgumentNullException.ThrowIfNull(objectName);
+        var (prefix, extension) = objectName.StartsWith(IndexPrefix, StringComparison.Ordinal) ? (IndexPrefix, ".json")
+            : objectName.StartsWith(BundlesPrefix, StringComparison.Ordinal) ? (BundlesPrefix, ".zip")
+            : (null, null);
+        if (prefix is null || !objectName.EndsWith(extension!, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var fileName = objectName[(objectName.LastIndexOf('/') + 1)..^extension!.Length];
+        return BundleId.TryParse(fileName, out var id) && objectName == (prefix == IndexPrefix ? IndexObject(id) : BundleObject(id))
+            ? id
+            : null;
+    }
+
+    private static string DatePath(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy'/'MM'/'dd", CultureInfo.InvariantCulture);
+}

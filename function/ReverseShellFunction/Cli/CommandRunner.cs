@@ -1,0 +1,45 @@
+using System.CommandLine;
+using ReverseShellFunction.Hosting;
+using ReverseShellFunction.Store;
+
+namespace ReverseShellFunction.Cli;
+
+/// <summary>
+/// Runs a CLI command with the same services as the HTTP function (store, pipeline, collectors) and turns
+/// failures into the documented exit codes with one clear line on stderr.
+/// </summary>
+public static class CommandRunner
+{
+    public static async Task<int> RunAsync(
+        ParseResult parse,
+        StoreOptions store,
+        Func<IServiceProvider, TextWriter, CancellationToken, Task<int>> action,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(action);
+        var output = parse.InvocationConfiguration.Output;
+        var error = parse.InvocationConfiguration.Error;
+        try
+        {
+            var settings = store.Settings(parse);
+            var services = new ServiceCollection();
+            services.AddLogging(logging => logging.AddFunctionConsole(settings.CloudLoggingJson, toStandardError: true)
+                .SetMinimumLevel(LogLevel.Warning));
+            services.AddEvidencePipeline(settings);
+            await using var provider = services.BuildServiceProvider();
+            return await action(provider, output, cancellationToken);
+        }
+        catch (Exception ex) when (ex is UsageException or InvalidOperationException)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (EvidenceStoreException ex)
+        {
+            await error.WriteLineAsync($"error: the evidence store failed: {ex.Message}");
+            return ExitCodes.StoreFailure;
+        }
+    }
+}

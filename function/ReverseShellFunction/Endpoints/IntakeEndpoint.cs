@@ -1,0 +1,49 @@
+using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Hosting;
+using ReverseShellFunction.Pipeline;
+using ReverseShellFunction.Store;
+
+namespace ReverseShellFunction.Endpoints;
+
+/// <summary>
+/// <c>POST /</c>: the response contract. 200 when handled (stored, already stored, ignored, quarantined);
+/// 503 when the store fails, so Pub/Sub or Eventarc redelivers; 500 for anything unexpected, also redelivered.
+/// </summary>
+public static class IntakeEndpoint
+{
+    public static IEndpointRouteBuilder MapIntake(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/", HandleAsync);
+        endpoints.MapGet("/ready", (FunctionSettings settings, IEvidenceStore store) =>
+            Results.Ok(new { status = "ready", store = settings.EvidenceBucket is null ? "folder" : "bucket" }));
+        return endpoints;
+    }
+
+    private static async Task<IResult> HandleAsync(
+        HttpContext context,
+        IntakeProcessor processor,
+        TimeProvider time,
+        FunctionSettings settings,
+        ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger(typeof(IntakeEndpoint).FullName!);
+        var cancellationToken = context.RequestAborted;
+        using var trace = logger.BeginScope(TraceScope.From(context.Request, settings.GoogleCloudProject));
+        try
+        {
+            var raw = await RequestBodyReader.ReadAsync(context.Request, time.GetUtcNow(), cancellationToken);
+            var result = await processor.ProcessAsync(raw, cancellationToken);
+            return Results.Json(result, EvidenceJson.Options, statusCode: StatusCodes.Status200OK);
+        }
+        catch (EvidenceStoreException ex)
+        {
+            logger.LogError(ex, "The evidence store failed; answering 503 so the delivery is retried");
+            return Results.Problem(title: "evidence store unavailable", detail: ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("The caller went away before the delivery was handled; it will be redelivered");
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+}

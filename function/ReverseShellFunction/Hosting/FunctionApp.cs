@@ -1,0 +1,29 @@
+using ReverseShellFunction.Endpoints;
+
+namespace ReverseShellFunction.Hosting;
+
+/// <summary>Builds the HTTP function: composition only, shared by <c>serve</c>, the tests and the benchmarks.</summary>
+public static class FunctionApp
+{
+    public static WebApplication Build(string[] args, FunctionSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var builder = WebApplication.CreateSlimBuilder(args);
+
+        // Cloud Run sets PORT; the function listens on every interface there, on 8080 by default.
+        var port = Environment.GetEnvironmentVariable("PORT") is { Length: > 0 } p ? p : "8080";
+        if (builder.Configuration["urls"] is null && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
+        {
+            builder.WebHost.UseUrls($"http://0.0.0.0:{port}");
+        }
+
+        // Bodies are bounded by the intake's own reader, which quarantines oversize requests with a 2xx.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
+        builder.Logging.AddFunctionConsole(settings.CloudLoggingJson);
+        builder.Services.AddEvidencePipeline(settings);
+
+        var app = builder.Build();
+        app.MapIntake();
+        return app;
+    }
+}

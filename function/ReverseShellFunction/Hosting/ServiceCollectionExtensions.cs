@@ -1,0 +1,45 @@
+using System.Reflection;
+using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Collect;
+using ReverseShellFunction.Hosting;
+using ReverseShellFunction.Pipeline;
+using ReverseShellFunction.Rules;
+using ReverseShellFunction.Store;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the pipeline; in the DI namespace by convention.</summary>
+public static class ServiceCollectionExtensions
+{
+    public static IServiceCollection AddEvidencePipeline(this IServiceCollection services, FunctionSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        services.AddSingleton(settings);
+        services.AddSingleton(settings.Rules);
+        services.AddSingleton(settings.Collection);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(ToolVersion());
+        services.AddSingleton<CollectionRules>();
+        services.AddSingleton<CollectionRunner>();
+        services.AddSingleton<EvidenceFunction>();
+        services.AddSingleton<QuarantineWriter>();
+        services.AddSingleton<IntakeProcessor>();
+        services.AddEvidenceStore(settings);
+        return services;
+    }
+
+    /// <summary>The folder store unless EVIDENCE_BUCKET names a bucket.</summary>
+    public static IServiceCollection AddEvidenceStore(this IServiceCollection services, FunctionSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        services.AddSingleton<IEvidenceStore>(_ => new LocalEvidenceStore(settings.EvidenceDir));
+        return services;
+    }
+
+    private static ToolInfo ToolVersion()
+    {
+        var assembly = typeof(ServiceCollectionExtensions).Assembly;
+        var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+        return new ToolInfo("ReverseShellFunction", version);
+    }
+}

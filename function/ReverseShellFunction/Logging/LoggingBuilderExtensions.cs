@@ -1,0 +1,37 @@
+using ReverseShellFunction.Logging;
+
+namespace Microsoft.Extensions.Logging;
+
+/// <summary>Chooses the console format: Cloud Logging JSON on Cloud Run, readable lines elsewhere.</summary>
+public static class LoggingBuilderExtensions
+{
+    public static ILoggingBuilder AddFunctionConsole(this ILoggingBuilder logging, bool cloudLoggingJson, bool toStandardError = false)
+    {
+        ArgumentNullException.ThrowIfNull(logging);
+        logging.ClearProviders();
+
+        // The CLI prints its results on stdout; its logs go to stderr so the two never mix.
+        var stderrThreshold = toStandardError ? LogLevel.Trace : LogLevel.None;
+        if (cloudLoggingJson)
+        {
+            logging.AddConsole(options =>
+                {
+                    options.FormatterName = CloudLoggingJsonFormatter.FormatterName;
+                    options.LogToStandardErrorThreshold = stderrThreshold;
+                })
+                .AddConsoleFormatter<CloudLoggingJsonFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
+        }
+        else
+        {
+            logging.AddConsole(options => options.LogToStandardErrorThreshold = stderrThreshold);
+            logging.AddSimpleConsole(options =>
+            {
+                options.SingleLine = true;
+                options.IncludeScopes = true;
+                options.TimestampFormat = "HH:mm:ss ";
+            });
+        }
+
+        return logging;
+    }
+}
