@@ -93,6 +93,6 @@ public sealed partial record BundleId
     private static DateTimeOffset Truncate(DateTimeOffset utc) =>
         new(utc.UtcTicks - (utc.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
 
-    [GeneratedRegex(@"^(?<time>\d{8}T\d{9}Z)-[A-Za-z0-9]{1,40}-[0-9a-f]{16}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<time>\d{8}T\d{9}Z)-[A-Za-z0-9]{1,40}-[0-9a-f]{16}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Shape();
 }

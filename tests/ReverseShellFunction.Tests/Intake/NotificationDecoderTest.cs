@@ -1,0 +1,79 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using ReverseShellFunction.Intake;
+using ReverseShellFunction.Tests.Support;
+
+namespace ReverseShellFunction.Tests.Intake;
+
+public class NotificationDecoderTest
+{
+    [Fact]
+    public void V2Sample_DecodesFindingResourceAndKeepsBytesVerbatim()
+    {
+        var bytes = TestData.Sample("reverse-shell.notification.json");
+
+        var notification = NotificationDecoder.Decode(new PubSubMessage { Data = Convert.ToBase64String(bytes) });
+
+        Assert.Equal(bytes, notification.RawJson.ToArray());
+        Assert.Equal("Reverse Shell", notification.Finding.Category);
+        Assert.Equal(2817, notification.Finding.Processes![0].Pid);
+        Assert.Equal("shop-prod-4471", notification.Resource!.ProjectDisplayNameAnyVersion);
+        Assert.Equal(new DateTimeOffset(2026, 11, 28, 21, 14, 7, 482, TimeSpan.Zero), notification.EventTime);
+    }
+
+    [Fact]
+    public void V1Shape_FlatResourceAndNumericInt64s_Decode()
+    {
+        var json = Notifications.SampleNotification();
+        json["notificationConfigName"] = "organizations/1/notificationConfigs/x";
+        json.Finding()["name"] = "organizations/1/sources/2/findings/abc";
+        json.Finding()["processes"]![0]!["pid"] = 2817;
+        json["resource"] = new JsonObject { ["name"] = "//run.googleapis.com/projects/p/locations/l/services/s", ["projectDisplayName"] = "flat-project" };
+
+        var notification = NotificationDecoder.Parse(json.Bytes());
+
+        Assert.Equal("flat-project", notification.Resource!.ProjectDisplayNameAnyVersion);
+        Assert.Equal(2817, notification.Finding.Processes![0].Pid);
+    }
+
+    [Fact]
+    public void MissingEventTime_FallsBackToCreateTime()
+    {
+        var json = Notifications.SampleNotification();
+        json.Finding().Remove("eventTime");
+
+        var notification = NotificationDecoder.Parse(json.Bytes());
+
+        Assert.Equal(new DateTimeOffset(2026, 11, 28, 21, 14, 9, 117, TimeSpan.Zero), notification.EventTime);
+    }
+
+    public static TheoryData<string, string?, DeliveryProblem> BadData => new()
+    {
+        { "not base64", "%%%not-base64%%%", DeliveryProblem.NotBase64 },
+        { "base64 of text that is not JSON", Convert.ToBase64String(Encoding.UTF8.GetBytes("hello")), DeliveryProblem.NotificationNotJson },
+        { "JSON with no finding", Convert.ToBase64String(Encoding.UTF8.GetBytes("{\"notificationConfigName\":\"x\"}")), DeliveryProblem.NoFinding },
+        { "finding without name", Convert.ToBase64String(Encoding.UTF8.GetBytes("{\"finding\":{\"category\":\"Reverse Shell\",\"eventTime\":\"2026-01-01T00:00:00Z\"}}")), DeliveryProblem.NoFindingName },
+        { "finding without any time", Convert.ToBase64String(Encoding.UTF8.GetBytes("{\"finding\":{\"name\":\"a/b\",\"eventTime\":\"yesterday\"}}")), DeliveryProblem.NoEventTime },
+        { "finding of the wrong type", Convert.ToBase64String(Encoding.UTF8.GetBytes("{\"finding\":[1,2]}")), DeliveryProblem.NotificationNotJson },
+        { "no data", null, DeliveryProblem.NoFinding },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadData))]
+    public void BadData_IsRejectedWithItsProblem(string description, string? data, DeliveryProblem expected)
+    {
+        var ex = Assert.Throws<InvalidDeliveryException>(() => NotificationDecoder.Decode(new PubSubMessage { Data = data }));
+
+        Assert.True(expected == ex.Problem, $"{description}: expected {expected}, got {ex.Problem}");
+    }
+
+    [Fact]
+    public void DataLargerThanPubSubLimit_IsTooLarge()
+    {
+        var data = new string('A', (NotificationDecoder.MaxMessageBytes / 3 * 4) + 400);
+
+        var ex = Assert.Throws<InvalidDeliveryException>(() => NotificationDecoder.Decode(new PubSubMessage { Data = data }));
+
+        Assert.Equal(DeliveryProblem.TooLarge, ex.Problem);
+    }
+}
