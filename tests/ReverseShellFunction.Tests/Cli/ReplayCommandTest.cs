@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Text.Json;
+using ReverseShellFunction.Cli;
+using ReverseShellFunction.Tests.Support;
+
+namespace ReverseShellFunction.Tests.Cli;
+
+public sealed class ReplayCommandTest : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task ReplayingThePushSampleTwice_GivesOneBundle_AndTheOtherCategoryNone()
+    {
+        var (code, output, _) = await RunAsync("replay", "--dir", _folder.Path,
+            TestData.SamplePath("reverse-shell.pubsub-push.json"),
+            TestData.SamplePath("reverse-shell.pubsub-push.json"),
+            TestData.SamplePath("other-category.notification.json"));
+
+        Assert.Equal(ExitCodes.Ok, code);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(["stored", "already-stored", "ignored"], lines.Select(l => l.GetProperty("result").GetProperty("outcome").GetString()));
+        Assert.Equal("198.51.100.23:4444", lines[0].GetProperty("result").GetProperty("indexEntry").GetProperty("summary").GetProperty("network").GetProperty("remote").GetString());
+        Assert.Single(Directory.GetFiles(Path.Combine(_folder.Path, "bundles"), "*", SearchOption.AllDirectories));
+        Assert.Single(Directory.GetFiles(Path.Combine(_folder.Path, "index"), "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task CorruptFile_IsQuarantined_ExitCode1()
+    {
+        var corrupt = Path.Combine(_folder.Path, "corrupt.json");
+        await File.WriteAllTextAsync(corrupt, "{\"message\": {\"data\": \"%%%\"}}");
+
+        var (code, output, _) = await RunAsync("replay", "--dir", Path.Combine(_folder.Path, "store"), corrupt);
+
+        Assert.Equal(ExitCodes.Problem, code);
+        Assert.Contains("\"quarantined\"", output, StringComparison.Ordinal);
+        Assert.Single(Directory.GetFiles(Path.Combine(_folder.Path, "store", "quarantine"), "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task StructuredCloudEventFile_IsAccepted()
+    {
+        var file = Path.Combine(_folder.Path, "event.json");
+        await File.WriteAllBytesAsync(file, RawDeliveries.Structured(TestData.Sample("reverse-shell.pubsub-push.json")).Body);
+
+        var (code, output, _) = await RunAsync("replay", "--dir", Path.Combine(_folder.Path, "store"), file);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("\"stored\"", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissingFile_IsUsageError()
+    {
+        var (code, _, error) = await RunAsync("replay", "--dir", _folder.Path, Path.Combine(_folder.Path, "nope.json"));
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("No such file", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DirAndBucketTogether_IsUsageError()
+    {
+        var (code, _, error) = await RunAsync("replay", "--dir", _folder.Path, "--bucket", "b", TestData.SamplePath("reverse-shell.pubsub-push.json"));
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--dir or --bucket", error, StringComparison.Ordinal);
+    }
+
+    internal static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await CommandLineApp.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return (code, output.ToString(), error.ToString());
+    }
+}

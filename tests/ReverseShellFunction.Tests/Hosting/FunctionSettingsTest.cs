@@ -1,0 +1,59 @@
+using ReverseShellFunction.Hosting;
+
+namespace ReverseShellFunction.Tests.Hosting;
+
+public class FunctionSettingsTest
+{
+    [Fact]
+    public void NoVariables_GiveTheDocumentedDefaults()
+    {
+        var settings = FunctionSettings.From(_ => null);
+
+        Assert.Equal("./evidence", settings.EvidenceDir);
+        Assert.Null(settings.EvidenceBucket);
+        Assert.Equal(["Reverse Shell"], settings.Rules.Categories);
+        Assert.False(settings.Rules.CollectMuted);
+        Assert.Equal(TimeSpan.FromSeconds(45), settings.Collection.Deadline);
+        Assert.Equal(500, settings.Collection.RelatedMaxFindings);
+        Assert.Null(settings.Collection.RedactionKey);
+        Assert.False(settings.CloudLoggingJson);
+        Assert.Equal("https://securitycenter.googleapis.com", settings.SccEndpoint);
+    }
+
+    [Fact]
+    public void Variables_AreRead()
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["COLLECT_CATEGORIES"] = " Reverse Shell , Unexpected Child Shell ",
+            ["COLLECT_MUTED"] = "TRUE",
+            ["COLLECTION_DEADLINE_SECONDS"] = "20",
+            ["RUN_API_ENDPOINT"] = "http://127.0.0.1:9999/",
+            ["K_SERVICE"] = "reverse-shell-evidence",
+            ["REDACTION_HMAC_KEY"] = "k",
+        };
+
+        var settings = FunctionSettings.From(name => env.GetValueOrDefault(name));
+
+        Assert.Equal(["Reverse Shell", "Unexpected Child Shell"], settings.Rules.Categories);
+        Assert.True(settings.Rules.CollectMuted);
+        Assert.Equal(TimeSpan.FromSeconds(20), settings.Collection.Deadline);
+        Assert.Equal("http://127.0.0.1:9999", settings.RunEndpoint);
+        Assert.True(settings.CloudLoggingJson);
+        Assert.Equal("k"u8.ToArray(), settings.Collection.RedactionKey);
+    }
+
+    [Theory]
+    [InlineData("COLLECTION_DEADLINE_SECONDS", "soon")]
+    [InlineData("COLLECTION_DEADLINE_SECONDS", "0")]
+    [InlineData("LOG_MAX_ENTRIES", "-5")]
+    [InlineData("COLLECT_MUTED", "maybe")]
+    [InlineData("SCC_API_ENDPOINT", "ftp://example.com")]
+    [InlineData("LOGGING_API_ENDPOINT", "not a url")]
+    public void BadValue_FailsNamingTheVariable(string name, string value)
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => FunctionSettings.From(n => n == name ? value : null));
+
+        Assert.Contains(name, ex.Message, StringComparison.Ordinal);
+    }
+}
