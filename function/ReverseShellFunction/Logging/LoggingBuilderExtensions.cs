@@ -32,6 +32,8 @@ public static class LoggingBuilderExtensions
             });
         }
 
+        // ASP.NET Core's per-request information lines would drown the function's own.
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         return logging;
     }
 }
