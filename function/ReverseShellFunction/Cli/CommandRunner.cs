@@ -42,6 +42,12 @@ public static class CommandRunner
         var error = parse.InvocationConfiguration.Error;
         try
         {
+            // The root lets unknown tokens through for the ASP.NET host (serve); here they are typos.
+            if (parse.UnmatchedTokens.Count > 0)
+            {
+                throw new UsageException($"Unrecognized argument(s): {string.Join(" ", parse.UnmatchedTokens.Select(t => Audit.AuditText.Clean(t, 100)))}");
+            }
+
             var settings = store.Settings(parse);
             var services = new ServiceCollection();
             services.AddLogging(logging => logging.AddFunctionConsole(settings.CloudLoggingJson, toStandardError: true)

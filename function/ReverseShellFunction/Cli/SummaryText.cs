@@ -63,7 +63,7 @@ internal static class SummaryText
     }
 
     private static void Line(StringBuilder text, string label, string? value) =>
-        text.AppendLine(CultureInfo.InvariantCulture, $"  {Clean(label) + ":",-14} {(string.IsNullOrEmpty(value) ? "-" : Clean(value))}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  {Clean(label) + ":",-18} {(string.IsNullOrEmpty(value) ? "-" : Clean(value))}");
 
     private static string Clean(string? value) => AuditText.Clean(value, 2000);
 

@@ -42,7 +42,15 @@ public static class VerifyCommand
             var (verified, failed) = (0, 0);
             await foreach (var result in results)
             {
-                _ = result.Verified ? verified++ : failed++;
+                if (result.Verified)
+                {
+                    verified++;
+                }
+                else
+                {
+                    failed++;
+                }
+
                 if (parse.GetValue(json))
                 {
                     await output.WriteLineAsync(JsonOutput.Line(result).AsMemory(), ct);
