@@ -114,6 +114,13 @@ internal static class BundleContentCheck
             return;
         }
 
+        if (log.Problems.Any(p => p.Kind == ProblemKind.FileUnreadable && p.File == EvidenceSummary.FileName))
+        {
+            // Already reported by the file check; a second message for the same broken entry would only add noise.
+            log.Check("summary", CheckOutcome.Skipped, "summary.json unreadable");
+            return;
+        }
+
         var before = log.ProblemCount;
         try
         {
@@ -131,9 +138,13 @@ internal static class BundleContentCheck
             }
 
         }
-        catch (Exception ex) when (ex is JsonException or InvalidDataException)
+        catch (JsonException ex)
         {
-            log.Problem(ProblemKind.FileUnreadable, $"summary.json is not readable JSON: {ex.Message}", EvidenceSummary.FileName);
+            log.Problem(ProblemKind.FileUnreadable, $"summary.json is not valid JSON: {ex.Message}", EvidenceSummary.FileName);
+        }
+        catch (InvalidDataException ex)
+        {
+            log.Problem(ProblemKind.FileUnreadable, $"summary.json could not be read from the zip: {ex.Message}", EvidenceSummary.FileName);
         }
 
         log.Outcome("summary", before, "the index entry's summary equals summary.json");
