@@ -178,6 +178,33 @@ public abstract partial class AuditCommandsTest
     }
 
     [Fact]
+    public async Task Verify_BundleReplacedByNonZip_IsNotAZip()
+    {
+        var id = await SeedAsync();
+        await TamperBundleAndIndexAsync(id, _ => "not a zip at all"u8.ToArray());
+
+        var result = await RunAsync("verify", id.Value, "--json");
+
+        Assert.Equal(ExitCodes.Problem, result.ExitCode);
+        Assert.Equal(["not-a-zip"], ProblemKinds(JsonLines(result.Output)[0]));
+    }
+
+    [Fact]
+    public async Task Verify_IndexEntryThatIsNotJson_IsUnreadableAndTheBundleIsStillChecked()
+    {
+        var id = await SeedAsync();
+        await Store.PutRawAsync(StoreLayout.IndexObject(id), "{ truncated"u8.ToArray(), CancellationToken.None);
+
+        var result = await RunAsync("verify", id.Value, "--json");
+
+        Assert.Equal(ExitCodes.Problem, result.ExitCode);
+        var verification = JsonLines(result.Output)[0];
+        Assert.Equal(["index-entry-unreadable"], ProblemKinds(verification));
+        var files = verification.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "files");
+        Assert.Equal("ok", files.GetProperty("outcome").GetString());
+    }
+
+    [Fact]
     public async Task Verify_UnknownId_IsNotFound()
     {
         var id = BundleId.For("organizations/1/sources/2/findings/nothere", DateTimeOffset.UnixEpoch.AddYears(50));
