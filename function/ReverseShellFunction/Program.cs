@@ -1,4 +1,4 @@
 using ReverseShellFunction.Cli;
 
 // One executable: the HTTP function (no arguments, or "serve") and the responder/auditor commands.
-return await CommandLineApp.Create().Parse(args).InvokeAsync();
+return await CommandLineApp.InvokeAsync(args);

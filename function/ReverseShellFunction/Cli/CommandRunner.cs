@@ -10,10 +10,29 @@ namespace ReverseShellFunction.Cli;
 /// </summary>
 public static class CommandRunner
 {
-    public static async Task<int> RunAsync(
+    public static Task<int> RunAsync(
         ParseResult parse,
         StoreOptions store,
         Func<IServiceProvider, TextWriter, CancellationToken, Task<int>> action,
+        CancellationToken cancellationToken) =>
+        RunAsync(parse, store, action, readOnly: false, cancellationToken);
+
+    /// <summary>
+    /// For commands that only read the store (list, show, get, verify): a store that cannot be read is an
+    /// access error (exit 2), not a failed write that could be retried (exit 3).
+    /// </summary>
+    public static Task<int> RunReadOnlyAsync(
+        ParseResult parse,
+        StoreOptions store,
+        Func<IServiceProvider, TextWriter, CancellationToken, Task<int>> action,
+        CancellationToken cancellationToken) =>
+        RunAsync(parse, store, action, readOnly: true, cancellationToken);
+
+    private static async Task<int> RunAsync(
+        ParseResult parse,
+        StoreOptions store,
+        Func<IServiceProvider, TextWriter, CancellationToken, Task<int>> action,
+        bool readOnly,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(parse);
@@ -23,6 +42,12 @@ public static class CommandRunner
         var error = parse.InvocationConfiguration.Error;
         try
         {
+            // The root lets unknown tokens through for the ASP.NET host (serve); here they are typos.
+            if (parse.UnmatchedTokens.Count > 0)
+            {
+                throw new UsageException($"Unrecognized argument(s): {string.Join(" ", parse.UnmatchedTokens.Select(t => Audit.AuditText.Clean(t, 100)))}");
+            }
+
             var settings = store.Settings(parse);
             var services = new ServiceCollection();
             services.AddLogging(logging => logging.AddFunctionConsole(settings.CloudLoggingJson, toStandardError: true)
@@ -39,7 +64,12 @@ public static class CommandRunner
         catch (EvidenceStoreException ex)
         {
             await error.WriteLineAsync($"error: the evidence store failed: {ex.Message}");
-            return ExitCodes.StoreFailure;
+            return readOnly ? ExitCodes.Usage : ExitCodes.StoreFailure;
+        }
+        catch (Exception ex) when (readOnly && ex is IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"error: could not read the evidence store or write the output: {ex.Message}");
+            return ExitCodes.Usage;
         }
     }
 }

@@ -9,6 +9,19 @@ namespace ReverseShellFunction.Cli;
 /// </summary>
 public sealed class StoreOptions
 {
+    private readonly Func<string, string?> _environment;
+
+    public StoreOptions()
+        : this(Environment.GetEnvironmentVariable)
+    {
+    }
+
+    /// <summary>Testable: the tests pass their own environment instead of the process's.</summary>
+    internal StoreOptions(Func<string, string?> environment)
+    {
+        _environment = environment;
+    }
+
     public Option<string?> Dir { get; } = new("--dir") { Description = "Use the evidence folder at this path", Recursive = true };
 
     public Option<string?> Bucket { get; } = new("--bucket") { Description = "Use this Cloud Storage bucket", Recursive = true };
@@ -31,7 +44,7 @@ public sealed class StoreOptions
             throw new UsageException("Give --dir or --bucket, not both.");
         }
 
-        var settings = FunctionSettings.From(Environment.GetEnvironmentVariable);
+        var settings = FunctionSettings.From(_environment);
         return dir is not null ? settings with { EvidenceDir = dir, EvidenceBucket = null }
             : bucket is not null ? settings with { EvidenceBucket = bucket }
             : settings;

@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Text.Json;
+using ReverseShellFunction.Bundle;
+
+namespace ReverseShellFunction.Audit;
+
+/// <summary>
+/// The checks inside the zip: every listed file's size and SHA-256, then the manifest and summary.json
+/// against the index entry (bundle id, finding name, event time, collectors' statuses, whole summary).
+/// </summary>
+internal static class BundleContentCheck
+{
+    public static async Task RunAsync(SpooledBundle bundle, StoredIndexEntry? index, VerificationLog log, CancellationToken cancellationToken)
+    {
+        System.IO.Compression.ZipArchive zip;
+        try
+        {
+            zip = bundle.OpenZip();
+        }
+        catch (InvalidDataException ex)
+        {
+            log.Problem(ProblemKind.NotAZip, $"the bundle is not a readable zip: {ex.Message}", expected: "a zip", found: "unreadable bytes");
+            log.Check("zip-entries", CheckOutcome.Failed, "not a zip");
+            return;
+        }
+
+        using (zip)
+        {
+            var inventory = await BundleInventory.TakeAsync(zip, log, cancellationToken);
+            await CheckFilesAsync(inventory, log, cancellationToken);
+            CheckManifestAgainstIndex(inventory.Manifest, index, log);
+            await CheckSummaryAsync(inventory, index, log, cancellationToken);
+        }
+    }
+
+    private static async Task CheckFilesAsync(BundleInventory inventory, VerificationLog log, CancellationToken cancellationToken)
+    {
+        if (inventory.Manifest is null)
+        {
+            log.Check("files", CheckOutcome.Skipped, "no readable manifest");
+            return;
+        }
+
+        var before = log.ProblemCount;
+        foreach (var (file, entry) in inventory.Files)
+        {
+            try
+            {
+                var digest = await EntryDigest.ComputeAsync(entry, file.Size, null, cancellationToken);
+                Compare(file, digest, log);
+            }
+            catch (InvalidDataException ex)
+            {
+                log.Problem(ProblemKind.FileUnreadable, $"file {file.Path} could not be read from the zip: {ex.Message}", file.Path, $"sha256 {file.Sha256}", "unreadable");
+            }
+        }
+
+        log.Outcome("files", before, $"{inventory.Files.Count} files, each with the size and SHA-256 its manifest entry gives");
+    }
+
+    /// <summary>Shared with <c>get</c>, which checks each file as it writes it.</summary>
+    internal static void Compare(ManifestFile file, EntryDigest digest, VerificationLog log)
+    {
+        if (digest.LongerThanLimit)
+        {
+            log.Problem(ProblemKind.FileSizeMismatch, $"file {file.Path} has more than the {file.Size} bytes the manifest says", file.Path, $"{file.Size}", $"more than {file.Size}");
+            return;
+        }
+
+        if (digest.Size != file.Size)
+        {
+            log.Problem(ProblemKind.FileSizeMismatch, $"file {file.Path} has {digest.Size} bytes, the manifest says {file.Size}", file.Path, $"{file.Size}", $"{digest.Size}");
+        }
+
+        if (!string.Equals(digest.Sha256, file.Sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            log.Problem(ProblemKind.FileHashMismatch, $"file {file.Path} hashes to {digest.Sha256}, the manifest says {file.Sha256}", file.Path, file.Sha256, digest.Sha256);
+        }
+    }
+
+    private static void CheckManifestAgainstIndex(Manifest? manifest, StoredIndexEntry? index, VerificationLog log)
+    {
+        if (manifest is null || index is null)
+        {
+            log.Check("index-vs-manifest", CheckOutcome.Skipped, manifest is null ? "no readable manifest" : "no readable index entry");
+            return;
+        }
+
+        var before = log.ProblemCount;
+        var summary = index.Entry.Summary;
+        Agree(log, "bundle id", summary.BundleId, manifest.BundleId);
+        Agree(log, "finding name", summary.Finding.Name, manifest.FindingName);
+        Agree(log, "event time", Time(summary.Finding.EventTime), Time(manifest.EventTime));
+        Agree(
+            log,
+            "collectors' statuses",
+            string.Join(", ", summary.Collectors.Select(c => $"{c.Name}={JsonName(c.Status)}")),
+            string.Join(", ", manifest.Collectors.Select(c => $"{c.Name}={JsonName(c.Status)}")));
+        log.Outcome("index-vs-manifest", before, "bundle id, finding name, event time and collectors' statuses agree");
+    }
+
+    private static async Task CheckSummaryAsync(BundleInventory inventory, StoredIndexEntry? index, VerificationLog log, CancellationToken cancellationToken)
+    {
+        if (!inventory.Entries.TryGetValue(EvidenceSummary.FileName, out var entry))
+        {
+            log.Problem(ProblemKind.SummaryMissing, "the zip has no summary.json", EvidenceSummary.FileName, "summary.json", "no entry");
+            log.Check("summary", CheckOutcome.Failed, "no summary.json");
+            return;
+        }
+
+        if (index is null || !index.Json.TryGetProperty("summary", out var indexed))
+        {
+            log.Check("summary", CheckOutcome.Skipped, "no readable index entry");
+            return;
+        }
+
+        if (log.Problems.Any(p => p.Kind == ProblemKind.FileUnreadable && p.File == EvidenceSummary.FileName))
+        {
+            // Already reported by the file check; a second message for the same broken entry would only add noise.
+            log.Check("summary", CheckOutcome.Skipped, "summary.json unreadable");
+            return;
+        }
+
+        var before = log.ProblemCount;
+        try
+        {
+            var bytes = await EntryDigest.ReadSmallAsync(entry, BundleInventory.MaxJsonBytes, cancellationToken)
+                ?? throw new InvalidDataException($"larger than {BundleInventory.MaxJsonBytes} bytes");
+            using var document = JsonDocument.Parse(bytes);
+            if (JsonDifference.Find(indexed, document.RootElement) is var (path, expected, found))
+            {
+                log.Problem(
+                    ProblemKind.SummaryMismatch,
+                    $"the index entry's summary differs from summary.json at {path}: the index entry has {expected}, summary.json has {found}",
+                    EvidenceSummary.FileName,
+                    expected,
+                    found);
+            }
+
+        }
+        catch (JsonException ex)
+        {
+            log.Problem(ProblemKind.FileUnreadable, $"summary.json is not valid JSON: {ex.Message}", EvidenceSummary.FileName);
+        }
+        catch (InvalidDataException ex)
+        {
+            log.Problem(ProblemKind.FileUnreadable, $"summary.json could not be read from the zip: {ex.Message}", EvidenceSummary.FileName);
+        }
+
+        log.Outcome("summary", before, "the index entry's summary equals summary.json");
+    }
+
+    private static void Agree(VerificationLog log, string field, string indexValue, string manifestValue)
+    {
+        if (!string.Equals(indexValue, manifestValue, StringComparison.Ordinal))
+        {
+            log.Problem(
+                ProblemKind.ManifestDisagrees,
+                $"the index entry and manifest.json disagree on the {field}: the index entry has '{AuditText.Clean(indexValue)}', the manifest '{AuditText.Clean(manifestValue)}'",
+                Manifest.FileName,
+                AuditText.Clean(indexValue),
+                AuditText.Clean(manifestValue));
+        }
+    }
+
+    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    private static string JsonName<T>(T value) => JsonSerializer.Serialize(value, EvidenceJson.Options).Trim('"');
+}

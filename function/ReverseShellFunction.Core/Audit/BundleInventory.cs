@@ -1,0 +1,134 @@
+using System.IO.Compression;
+using System.Text.Json;
+using ReverseShellFunction.Bundle;
+
+namespace ReverseShellFunction.Audit;
+
+/// <summary>
+/// A zip's entries held against its manifest, before any content is hashed: unsafe or duplicate names, a
+/// missing or unreadable manifest, files the manifest lists but the zip lacks, and files it does not list.
+/// <c>get</c> extracts nothing unless this is clean; <c>verify</c> reports it and hashes what is listed.
+/// </summary>
+public sealed class BundleInventory
+{
+    /// <summary>manifest.json and summary.json are a few KiB; anything near this is not ours.</summary>
+    internal const int MaxJsonBytes = 16 * 1024 * 1024;
+
+    // Unix file type bits in the upper half of the external attributes; 0xA000 is a symbolic link.
+    private const int UnixTypeMask = 0xF000;
+    private const int UnixSymlink = 0xA000;
+
+    private BundleInventory(Manifest? manifest, IReadOnlyList<(ManifestFile File, ZipArchiveEntry Entry)> files, IReadOnlyDictionary<string, ZipArchiveEntry> entries)
+    {
+        Manifest = manifest;
+        Files = files;
+        Entries = entries;
+    }
+
+    public Manifest? Manifest { get; }
+
+    /// <summary>Files both listed in the manifest and present in the zip, in manifest order.</summary>
+    public IReadOnlyList<(ManifestFile File, ZipArchiveEntry Entry)> Files { get; }
+
+    /// <summary>Entries with safe, unique names, by name; manifest.json included.</summary>
+    public IReadOnlyDictionary<string, ZipArchiveEntry> Entries { get; }
+
+    internal static async Task<BundleInventory> TakeAsync(ZipArchive zip, VerificationLog log, CancellationToken cancellationToken)
+    {
+        var before = log.ProblemCount;
+        var entries = SafeEntries(zip, log);
+        log.Outcome("zip-entries", before, $"{zip.Entries.Count} entries, each a plain file with a safe relative path");
+
+        before = log.ProblemCount;
+        var manifest = await ReadManifestAsync(entries, log, cancellationToken);
+        if (manifest is null)
+        {
+            log.Outcome("manifest", before, "manifest.json present and readable");
+            return new BundleInventory(null, [], entries);
+        }
+
+        var files = new List<(ManifestFile, ZipArchiveEntry)>();
+        var listed = new HashSet<string>(StringComparer.Ordinal) { Manifest.FileName };
+        foreach (var file in manifest.Files)
+        {
+            if (!BundlePaths.IsSafe(file.Path) || file.Path == Manifest.FileName)
+            {
+                log.Problem(ProblemKind.UnsafePath, $"the manifest lists an unsafe path '{AuditText.Clean(file.Path)}'", file: AuditText.Clean(file.Path));
+            }
+            else if (!listed.Add(file.Path))
+            {
+                log.Problem(ProblemKind.DuplicateEntry, $"the manifest lists file {file.Path} twice", file: file.Path);
+            }
+            else if (!entries.TryGetValue(file.Path, out var entry))
+            {
+                log.Problem(
+                    ProblemKind.FileMissing,
+                    $"file {file.Path} is missing: the manifest lists it ({file.Size} bytes, sha256 {file.Sha256}) but the zip has no such entry",
+                    file.Path,
+                    expected: $"{file.Size} bytes, sha256 {file.Sha256}",
+                    found: "no entry");
+            }
+            else
+            {
+                files.Add((file, entry));
+            }
+        }
+
+        foreach (var name in entries.Keys.Where(n => !listed.Contains(n)).Order(StringComparer.Ordinal))
+        {
+            log.Problem(ProblemKind.FileExtra, $"file {name} is in the zip but not in the manifest", name, expected: "not present", found: $"{entries[name].Length} bytes");
+        }
+
+        log.Outcome("manifest", before, $"manifest.json lists exactly the {manifest.Files.Count} other files of the zip");
+        return new BundleInventory(manifest, files, entries);
+    }
+
+    private static Dictionary<string, ZipArchiveEntry> SafeEntries(ZipArchive zip, VerificationLog log)
+    {
+        var entries = new Dictionary<string, ZipArchiveEntry>(StringComparer.Ordinal);
+        foreach (var entry in zip.Entries)
+        {
+            var name = AuditText.Clean(entry.FullName);
+            if (!BundlePaths.IsSafe(entry.FullName))
+            {
+                log.Problem(ProblemKind.UnsafePath, $"entry '{name}' has an unsafe path (absolute, '..', a folder, or characters outside A-Z a-z 0-9 . _ -)", file: name);
+            }
+            else if (((entry.ExternalAttributes >> 16) & UnixTypeMask) == UnixSymlink)
+            {
+                log.Problem(ProblemKind.UnsafePath, $"entry '{name}' is a symbolic link", file: name);
+            }
+            else if (!entries.TryAdd(entry.FullName, entry))
+            {
+                log.Problem(ProblemKind.DuplicateEntry, $"entry '{name}' appears twice in the zip", file: name);
+            }
+        }
+
+        return entries;
+    }
+
+    private static async Task<Manifest?> ReadManifestAsync(Dictionary<string, ZipArchiveEntry> entries, VerificationLog log, CancellationToken cancellationToken)
+    {
+        if (!entries.TryGetValue(Manifest.FileName, out var entry))
+        {
+            log.Problem(ProblemKind.ManifestMissing, "the zip has no manifest.json", Manifest.FileName, expected: "manifest.json", found: "no entry");
+            return null;
+        }
+
+        try
+        {
+            var bytes = await EntryDigest.ReadSmallAsync(entry, MaxJsonBytes, cancellationToken);
+            if (bytes is null)
+            {
+                log.Problem(ProblemKind.ManifestUnreadable, $"manifest.json is larger than {MaxJsonBytes} bytes", Manifest.FileName);
+                return null;
+            }
+
+            return EvidenceJson.Deserialize<Manifest>(bytes);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidDataException)
+        {
+            log.Problem(ProblemKind.ManifestUnreadable, $"manifest.json is not a readable manifest: {ex.Message}", Manifest.FileName);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,162 @@
+using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Store;
+
+namespace ReverseShellFunction.Audit;
+
+/// <summary>
+/// Checks one bundle end to end against the store: the bundle object's bytes against its index entry and its
+/// object metadata, the zip against its manifest, and the manifest and summary.json against the index entry.
+/// The bundle is streamed through a temporary file, so memory stays bounded whatever its size. Store failures
+/// propagate as <see cref="EvidenceStoreException"/>; everything found wrong is returned as problems.
+/// </summary>
+public sealed class BundleVerifier
+{
+    private readonly IEvidenceStore _store;
+    private readonly bool _storeKeepsMetadata;
+
+    /// <param name="storeKeepsMetadata">
+    /// True for a bucket, whose bundle objects must carry their SHA-256 in metadata; false for a folder, which
+    /// keeps none (the metadata check then reads "n/a").
+    /// </param>
+    public BundleVerifier(IEvidenceStore store, bool storeKeepsMetadata)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+        _storeKeepsMetadata = storeKeepsMetadata;
+    }
+
+    public Task<BundleVerification> VerifyAsync(BundleId id, CancellationToken cancellationToken) =>
+        VerifyAsync(id, listedBundle: null, cancellationToken);
+
+    /// <param name="listedBundle">The bundle object as a listing already described it, which saves a lookup.</param>
+    internal async Task<BundleVerification> VerifyAsync(BundleId id, StoredObject? listedBundle, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var log = VerificationLog.ForBundle(id.Value);
+        var index = await ReadIndexAsync(id, log, cancellationToken);
+        var stored = listedBundle ?? await _store.GetBundleAsync(id, cancellationToken);
+        if (stored is null)
+        {
+            if (index.Present)
+            {
+                log.Problem(
+                    ProblemKind.BundleMissing,
+                    $"the bundle object {StoreLayout.BundleObject(id)} is missing; the index entry {StoreLayout.IndexObject(id)} points at it",
+                    expected: StoreLayout.BundleObject(id),
+                    found: "no object");
+            }
+            else
+            {
+                log.Problem(ProblemKind.NotFound, "neither a bundle object nor an index entry has this id", expected: "a bundle and its index entry", found: "neither");
+            }
+
+            log.Check("bundle-object", CheckOutcome.Failed, StoreLayout.BundleObject(id));
+            return log.Result(id.Value, null, null);
+        }
+
+        log.Check("bundle-object", CheckOutcome.Passed, $"{stored.Name}, {stored.Size} bytes");
+        await using (var content = await _store.OpenBundleAsync(id, cancellationToken))
+        await using (var bundle = await SpooledBundle.CopyAsync(content, null, cancellationToken))
+        {
+            CheckBytes(bundle, stored, index.Entry, log);
+            await BundleContentCheck.RunAsync(bundle, index.Entry, log, cancellationToken);
+        }
+
+        log.Check("retention", CheckOutcome.Passed, stored.RetentionState);
+        return log.Result(id.Value, null, stored.RetentionState);
+    }
+
+    private async Task<(bool Present, StoredIndexEntry? Entry)> ReadIndexAsync(BundleId id, VerificationLog log, CancellationToken cancellationToken)
+    {
+        var name = StoreLayout.IndexObject(id);
+        var bytes = await _store.ReadIndexEntryAsync(id, cancellationToken);
+        if (bytes is null)
+        {
+            log.Problem(ProblemKind.IndexEntryMissing, $"the index entry {name} is missing", expected: name, found: "no object");
+            log.Check("index-entry", CheckOutcome.Failed, name);
+            return (false, null);
+        }
+
+        StoredIndexEntry entry;
+        try
+        {
+            entry = StoredIndexEntry.Parse(id, bytes);
+        }
+        catch (InvalidDataException ex)
+        {
+            log.Problem(ProblemKind.IndexEntryUnreadable, $"the index entry {name} is unreadable: {ex.Message}", file: name);
+            log.Check("index-entry", CheckOutcome.Failed, name);
+            return (true, null);
+        }
+
+        var before = log.ProblemCount;
+        Expect(log, name, "bundle.objectName", StoreLayout.BundleObject(id), entry.Entry.Bundle.ObjectName);
+        Expect(log, name, "summary.bundleId", id.Value, entry.Entry.Summary.BundleId);
+        log.Outcome("index-entry", before, $"{name} names this bundle");
+        return (true, entry);
+    }
+
+    private void CheckBytes(SpooledBundle bundle, StoredObject stored, StoredIndexEntry? index, VerificationLog log)
+    {
+        if (index is null)
+        {
+            log.Check("sha256-index", CheckOutcome.Skipped, "no readable index entry");
+        }
+        else
+        {
+            var before = log.ProblemCount;
+            var expected = index.Entry.Bundle;
+            if (!string.Equals(expected.Sha256, bundle.Sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                log.Problem(ProblemKind.BundleHashMismatch, $"the bundle's bytes hash to {bundle.Sha256}, the index entry says {expected.Sha256}", expected: expected.Sha256, found: bundle.Sha256);
+            }
+
+            if (expected.Size != bundle.Size)
+            {
+                log.Problem(ProblemKind.BundleSizeMismatch, $"the bundle has {bundle.Size} bytes, the index entry says {expected.Size}", expected: $"{expected.Size}", found: $"{bundle.Size}");
+            }
+
+            log.Outcome("sha256-index", before, $"sha256 {bundle.Sha256}, {bundle.Size} bytes");
+        }
+
+        if (stored.Size != bundle.Size)
+        {
+            log.Problem(ProblemKind.BundleSizeMismatch, $"the store lists the bundle object with {stored.Size} bytes, {bundle.Size} were read", expected: $"{stored.Size}", found: $"{bundle.Size}");
+        }
+
+        if (stored.MetadataSha256 is null)
+        {
+            if (_storeKeepsMetadata)
+            {
+                log.Problem(ProblemKind.MetadataHashMissing, $"the bundle object {stored.Name} carries no sha256 metadata", expected: bundle.Sha256, found: "none");
+                log.Check("sha256-metadata", CheckOutcome.Failed, "no sha256 metadata");
+            }
+            else
+            {
+                log.Check("sha256-metadata", CheckOutcome.NotApplicable, "the store keeps no object metadata");
+            }
+        }
+        else if (!string.Equals(stored.MetadataSha256, bundle.Sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            log.Problem(ProblemKind.MetadataHashMismatch, $"the bundle's bytes hash to {bundle.Sha256}, its object metadata says {stored.MetadataSha256}", expected: stored.MetadataSha256, found: bundle.Sha256);
+            log.Check("sha256-metadata", CheckOutcome.Failed, stored.MetadataSha256);
+        }
+        else
+        {
+            log.Check("sha256-metadata", CheckOutcome.Passed, stored.MetadataSha256);
+        }
+    }
+
+    private static void Expect(VerificationLog log, string objectName, string field, string expected, string found)
+    {
+        if (!string.Equals(expected, found, StringComparison.Ordinal))
+        {
+            log.Problem(
+                ProblemKind.IndexEntryWrong,
+                $"the index entry {objectName} has {field} '{AuditText.Clean(found)}', expected '{expected}'",
+                objectName,
+                expected,
+                AuditText.Clean(found));
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using System.Runtime.CompilerServices;
+using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Store;
+
+namespace ReverseShellFunction.Audit;
+
+/// <summary>
+/// Verifies every bundle of a time range: lists <c>index/</c> and <c>bundles/</c>, cross-checks them so that
+/// an index entry without its bundle and a bundle without its index entry both surface, and verifies each id
+/// with <see cref="BundleVerifier"/>. Objects whose names name no bundle are reported as problems too.
+/// </summary>
+public sealed class StoreAudit
+{
+    private readonly IEvidenceStore _store;
+    private readonly BundleVerifier _verifier;
+
+    public StoreAudit(IEvidenceStore store, bool storeKeepsMetadata)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+        _verifier = new BundleVerifier(store, storeKeepsMetadata);
+    }
+
+    public BundleVerifier Verifier => _verifier;
+
+    /// <summary>One result per bundle id found under either prefix, oldest first, after one per unexpected object.</summary>
+    public async IAsyncEnumerable<BundleVerification> VerifyAllAsync(EventTimeRange range, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(range);
+        var (indexIds, unexpectedIndex) = await StoreListing.ListIndexAsync(_store, range, cancellationToken);
+        var (bundles, unexpectedBundles) = await StoreListing.ListBundlesAsync(_store, range, cancellationToken);
+        foreach (var name in unexpectedIndex.Concat(unexpectedBundles))
+        {
+            yield return Unexpected(name);
+        }
+
+        var ids = indexIds.Union(bundles.Keys).OrderBy(id => id.EventTime).ThenBy(id => id.Value, StringComparer.Ordinal);
+        foreach (var id in ids)
+        {
+            yield return await _verifier.VerifyAsync(id, bundles.GetValueOrDefault(id), cancellationToken);
+        }
+    }
+
+    private static BundleVerification Unexpected(string name)
+    {
+        var log = VerificationLog.ForObject(AuditText.Clean(name));
+        log.Problem(
+            ProblemKind.UnexpectedObject,
+            "the name names no bundle: expected index/YYYY/MM/DD/{id}.json or bundles/YYYY/MM/DD/{id}.zip with the event day of the id",
+            expected: "a bundle or index object name",
+            found: AuditText.Clean(name));
+        log.Check("object-name", CheckOutcome.Failed, AuditText.Clean(name));
+        return log.Result(null, AuditText.Clean(name), null);
+    }
+}

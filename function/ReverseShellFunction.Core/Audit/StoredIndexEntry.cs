@@ -1,0 +1,37 @@
+using System.Text.Json;
+using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Store;
+
+namespace ReverseShellFunction.Audit;
+
+/// <summary>An index entry as read from the store: typed, plus its JSON as stored, for output and comparison.</summary>
+public sealed record StoredIndexEntry(BundleId Id, IndexEntry Entry, JsonElement Json)
+{
+    public string ObjectName => StoreLayout.IndexObject(Id);
+
+    /// <exception cref="InvalidDataException">The bytes are not an index entry.</exception>
+    public static StoredIndexEntry Parse(BundleId id, byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(bytes);
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            var entry = document.RootElement.Deserialize<IndexEntry>(EvidenceJson.Options)
+                ?? throw new InvalidDataException("The index entry is null.");
+            return new StoredIndexEntry(id, entry, document.RootElement.Clone());
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"Not a readable index entry: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Reads an entry; null when there is none.</summary>
+    /// <exception cref="InvalidDataException">The object is not an index entry.</exception>
+    public static async Task<StoredIndexEntry?> ReadAsync(IEvidenceStore store, BundleId id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return await store.ReadIndexEntryAsync(id, cancellationToken) is { } bytes ? Parse(id, bytes) : null;
+    }
+}

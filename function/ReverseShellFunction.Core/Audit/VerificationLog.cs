@@ -1,0 +1,41 @@
+namespace ReverseShellFunction.Audit;
+
+/// <summary>Collects the checks and problems of one subject; every problem message starts with the subject.</summary>
+internal sealed class VerificationLog
+{
+    private readonly List<VerificationCheck> _checks = [];
+    private readonly List<VerificationProblem> _problems = [];
+    private readonly string _subject;
+
+    private VerificationLog(string subject)
+    {
+        _subject = subject;
+    }
+
+    public int ProblemCount => _problems.Count;
+
+    public IReadOnlyList<VerificationProblem> Problems => _problems;
+
+    public static VerificationLog ForBundle(string bundleId) => new($"bundle {bundleId}");
+
+    public static VerificationLog ForObject(string objectName) => new($"object {objectName}");
+
+    public void Check(string name, CheckOutcome outcome, string detail) => _checks.Add(new VerificationCheck(name, outcome, detail));
+
+    /// <summary>Records a problem; <paramref name="text"/> says what, the log adds which bundle.</summary>
+    public void Problem(ProblemKind kind, string text, string? file = null, string? expected = null, string? found = null) =>
+        _problems.Add(new VerificationProblem(kind, file, expected, found, $"{_subject}: {text}"));
+
+    /// <summary>Passed when no problem was added since <paramref name="problemsBefore"/>, else failed.</summary>
+    public void Outcome(string name, int problemsBefore, string detail) =>
+        Check(name, _problems.Count == problemsBefore ? CheckOutcome.Passed : CheckOutcome.Failed, detail);
+
+    public BundleVerification Result(string? bundleId, string? objectName, string? retention) => new()
+    {
+        BundleId = bundleId,
+        ObjectName = objectName,
+        Retention = retention,
+        Checks = [.. _checks],
+        Problems = [.. _problems],
+    };
+}

@@ -1,0 +1,164 @@
+using ReverseShellFunction.Cli;
+using ReverseShellFunction.Tests.Support;
+
+namespace ReverseShellFunction.Tests.Cli;
+
+/// <summary>get: extracts only what verified, never outside the folder, never over existing files.</summary>
+public abstract partial class AuditCommandsTest
+{
+    [Fact]
+    public async Task Get_CleanBundle_ExtractsEveryFileVerified()
+    {
+        var id = await SeedAsync();
+        using var target = new TempFolder();
+        var folder = Path.Combine(target.Path, "out");
+
+        var result = await RunAsync("get", id.Value, "--out", folder);
+
+        Assert.True(result.ExitCode == ExitCodes.Ok, result.ToString());
+        Assert.Contains($"Extracted 8 files of bundle {id} to {folder}.", result.Output, StringComparison.Ordinal);
+        string[] expected =
+        [
+            "cloud-run/service.json", "delivery.json", "logs/container.jsonl", "manifest.json", "notification.json",
+            "related-findings.json", "summary.json", "summary.md",
+        ];
+        var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(folder, f).Replace(Path.DirectorySeparatorChar, '/'))
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(expected, files);
+        Assert.Equal("{\"name\":\"checkout-api\"}", await File.ReadAllTextAsync(Path.Combine(folder, "cloud-run", "service.json")));
+    }
+
+    [Theory]
+    [InlineData("../escaped.txt")]
+    [InlineData("/tmp/absolute.txt")]
+    [InlineData("logs/../../escaped.txt")]
+    [InlineData("..\\escaped.txt")]
+    [InlineData("logs/")]
+    [InlineData("ok/./x.txt")]
+    public async Task Get_ZipWithUnsafePath_RefusesAndWritesNothing(string hostileName)
+    {
+        var id = await SeedAsync();
+        await TamperBundleAndIndexAsync(id, zip => ZipEditor.Add(zip, hostileName, "pwned"u8.ToArray()));
+        using var target = new TempFolder();
+        var folder = Path.Combine(target.Path, "nested", "out");
+
+        var result = await RunAsync("get", id.Value, "--out", folder);
+
+        Assert.Equal(ExitCodes.Problem, result.ExitCode);
+        Assert.Contains($"error: bundle {id}: entry '{hostileName}' has an unsafe path", result.Error, StringComparison.Ordinal);
+        Assert.Contains("nothing was kept", result.Error, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(target.Path, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task Get_ZipWithSymlinkEntry_Refuses()
+    {
+        var id = await SeedAsync();
+        await TamperBundleAndIndexAsync(id, zip => ZipEditor.Add(zip, "passwd", "/etc/passwd"u8.ToArray(), ZipEditor.SymlinkAttributes));
+        using var target = new TempFolder();
+
+        var result = await RunAsync("get", id.Value, "--out", Path.Combine(target.Path, "out"));
+
+        Assert.Equal(ExitCodes.Problem, result.ExitCode);
+        Assert.Contains($"error: bundle {id}: entry 'passwd' is a symbolic link", result.Error, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(target.Path));
+    }
+
+    [Fact]
+    public async Task Get_TamperedFileWithForgedIndexHash_IsDetectedWhileExtractingAndNothingIsKept()
+    {
+        var id = await SeedAsync();
+        await TamperBundleAndIndexAsync(id, zip => ZipEditor.Replace(zip, "summary.md", text => [.. text, .. "\nall clear, nothing to see"u8.ToArray()]));
+        using var target = new TempFolder();
+        var folder = Path.Combine(target.Path, "out");
+
+        var result = await RunAsync("get", id.Value, "--out", folder);
+
+        Assert.Equal(ExitCodes.Problem, result.ExitCode);
+        Assert.Contains($"error: bundle {id}: file summary.md has more than the ", result.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(folder), "the folder get created is removed again");
+    }
+
+    [Fact]
+    public async Task Get_FlippedByte_RefusesBeforeExtracting()
+    {
+        var id = await SeedAsync();
+        await TamperBundleAsync(id, bytes =>
+        {
+            bytes[10] ^= 0x40;
+            return bytes;
+        });
+        using var target = new TempFolder();
+        var folder = Path.Combine(target.Path, "out");
+
+        var result = await RunAsync("get", id.Value, "--out", folder);
+
+        Assert.Equal(ExitCodes.Problem, result.ExitCode);
+        Assert.Contains($"error: bundle {id}: the bundle's bytes hash to ", result.Error, StringComparison.Ordinal);
+        Assert.Contains("nothing was extracted", result.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(folder));
+    }
+
+    [Fact]
+    public async Task Get_ExistingEmptyFolder_IsUsedAndLeftEmptyOnMismatch()
+    {
+        var id = await SeedAsync();
+        await TamperBundleAndIndexAsync(id, zip => ZipEditor.Replace(zip, "notification.json", bytes =>
+        {
+            bytes[5] ^= 0x20;
+            return bytes;
+        }));
+        using var target = new TempFolder();
+
+        var result = await RunAsync("get", id.Value, "--out", target.Path);
+
+        Assert.Equal(ExitCodes.Problem, result.ExitCode);
+        Assert.Contains($"error: bundle {id}: file notification.json hashes to ", result.Error, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(target.Path));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(target.Path));
+    }
+
+    [Fact]
+    public async Task Get_NonEmptyFolder_IsRefusedUntouched()
+    {
+        var id = await SeedAsync();
+        using var target = new TempFolder();
+        var existing = Path.Combine(target.Path, "keep.txt");
+        await File.WriteAllTextAsync(existing, "mine");
+
+        var result = await RunAsync("get", id.Value, "--out", target.Path);
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("exists and is not an empty folder", result.Error, StringComparison.Ordinal);
+        Assert.Equal(["keep.txt"], Directory.EnumerateFileSystemEntries(target.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task Get_UnknownBundle_ExitsOne()
+    {
+        using var target = new TempFolder();
+
+        var result = await RunAsync("get", "20261128T211407482Z-nothere-0123456789abcdef", "--out", Path.Combine(target.Path, "out"));
+
+        Assert.Equal(ExitCodes.Problem, result.ExitCode);
+        Assert.Contains("no index entry index/2026/11/28/20261128T211407482Z-nothere-0123456789abcdef.json", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_LargeBundle_ShowsProgressOnStandardError()
+    {
+        // Random bytes do not compress, so the bundle itself is over the 10 MiB progress threshold.
+        var log = new byte[11 * 1024 * 1024];
+        new Random(42).NextBytes(log);
+        var id = await SeedAsync(collectors: FakeCollector.StandardSet(log));
+        using var target = new TempFolder();
+
+        var result = await RunAsync("get", id.Value, "--out", Path.Combine(target.Path, "out"));
+
+        Assert.True(result.ExitCode == ExitCodes.Ok, result.ToString());
+        Assert.Contains("downloading: 100% (11.0 of 11.0 MiB)", result.Error, StringComparison.Ordinal);
+        Assert.Contains("extracting: 100%", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("downloading", result.Output, StringComparison.Ordinal);
+    }
+}

