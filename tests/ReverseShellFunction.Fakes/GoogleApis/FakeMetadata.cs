@@ -3,9 +3,10 @@ using System.Text.Json.Nodes;
 namespace ReverseShellFunction.Fakes.GoogleApis;
 
 /// <summary>
-/// The metadata server as Google.Apis.Auth reaches it through GCE_METADATA_HOST: the root ping, the token
-/// endpoint (which insists on <c>Metadata-Flavor: Google</c>) and a few values clients read. Every answer
-/// carries <c>Metadata-Flavor: Google</c>, which is how clients recognise the server.
+/// The metadata server as Google.Apis.Auth reaches it through GCE_METADATA_HOST. Seen from version 1.78:
+/// <c>GET /</c> with <c>Metadata-Flavor: Google</c> to detect the server (the answer must carry the same header),
+/// then <c>GET /computeMetadata/v1/instance/service-accounts/default/token?scopes=…</c>. The token endpoint
+/// insists on the header, as the real server does; a few other values clients read are served too.
 /// </summary>
 internal sealed class FakeMetadata
 {
@@ -46,7 +47,7 @@ internal sealed class FakeMetadata
             case "instance/service-accounts/default/email":
                 await context.Response.WriteAsync("evidence-function@sec-tools-2231.iam.gserviceaccount.com", context.RequestAborted);
                 break;
-            case "universe/universe-domain":
+            case "universe/universe-domain" or "universe/universe_domain":
                 await context.Response.WriteAsync("googleapis.com", context.RequestAborted);
                 break;
             case "project/project-id":
