@@ -12,6 +12,9 @@ public sealed record FakeFault
     public string Message { get; init; } = "injected fault";
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>Called when a request meets this fault, before the delay: lets a test act at that exact point.</summary>
+    public Action? OnApplied { get; init; }
+
     public static FakeFault Unavailable() =>
         new() { StatusCode = 503, Status = "UNAVAILABLE", Message = "The service is currently unavailable." };
 

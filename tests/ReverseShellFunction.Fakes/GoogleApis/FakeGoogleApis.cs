@@ -112,6 +112,7 @@ public sealed class FakeGoogleApis : IAsyncDisposable
     {
         if (api is { } target && Faults.Next(target) is { } fault)
         {
+            fault.OnApplied?.Invoke();
             await Task.Delay(fault.Delay, context.RequestAborted);
             if (fault.StatusCode is { } code)
             {

@@ -10,7 +10,8 @@ namespace ReverseShellFunction.Tests.Collect;
 /// <summary>Every fault class against every collector: retried where it can get better, reported in the API's words where not.</summary>
 public sealed class CollectorFaultTest
 {
-    private static readonly TimeSpan s_attemptTimeout = TimeSpan.FromMilliseconds(300);
+    // Long enough that a normal answer on a busy machine never times out, short enough for the timeout test.
+    private static readonly TimeSpan s_attemptTimeout = TimeSpan.FromSeconds(1);
 
     public static TheoryData<string, FakeApi> Collectors => new()
     {
@@ -105,6 +106,29 @@ public sealed class CollectorFaultTest
         Assert.Equal(CollectorStatus.Failed, report.Status);
         Assert.Equal("503 UNAVAILABLE: The service is currently unavailable. (after 5 attempts)", report.Reason);
         Assert.Equal(5, harness.Fake.CountRequests(api));
+    }
+
+    [Theory]
+    [InlineData(RelatedFindingsCollector.CollectorName, FakeApi.Scc, 10)]
+    [InlineData(CloudRunCollector.CollectorName, FakeApi.Run, 1)]
+    [InlineData(ContainerLogsCollector.CollectorName, FakeApi.ContainerLogs, 40)]
+    [InlineData(AuditLogsCollector.CollectorName, FakeApi.AuditLogs, 0)]
+    public async Task Deadline_DuringASlowAnswer_PartialWithWhatWasWritten(string collector, FakeApi api, int written)
+    {
+        await using var harness = await CollectorHarness.StartAsync();
+
+        // The first answers come at once (for the logs: an empty page, then a full one); then the API hangs,
+        // and the deadline fires exactly while the collector waits for it.
+        using var deadline = new CancellationTokenSource();
+        harness.Fake.Faults.Add(api, FakeFault.Slow(TimeSpan.Zero), times: api == FakeApi.ContainerLogs ? 2 : 1)
+            .Always(api, FakeFault.Slow(TimeSpan.FromMinutes(1)) with { OnApplied = deadline.Cancel });
+
+        var report = await harness.CollectAsync(collector, cancellationToken: deadline.Token);
+
+        Assert.Equal(CollectorStatus.Partial, report.Status);
+        Assert.Equal(written, report.ItemCount);
+        Assert.StartsWith("stopped by the collection deadline", report.Reason, StringComparison.Ordinal);
+        Assert.All(report.Files, f => Assert.True(harness.Exists(f)));
     }
 
     [Theory]

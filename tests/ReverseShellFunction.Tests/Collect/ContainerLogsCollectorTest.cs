@@ -91,6 +91,7 @@ public sealed class ContainerLogsCollectorTest
         Assert.Equal(50, report.ItemCount);
         Assert.Equal(50, harness.ReadLines(ContainerLogsCollector.FilePath).Length);
         Assert.Contains("LOG_MAX_ENTRIES", report.Reason, StringComparison.Ordinal);
+        Assert.EndsWith($"entries up to {JsonDocument.Parse(harness.ReadLines(ContainerLogsCollector.FilePath)[^1]).RootElement.GetProperty("timestamp").GetString()} kept", report.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

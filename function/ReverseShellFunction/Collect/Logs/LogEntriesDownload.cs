@@ -34,6 +34,7 @@ public sealed class LogEntriesDownload
         progress.Query = _api.Describe(project, filter);
         Stream? file = null;
         long bytes = 0;
+        string? lastTimestamp = null;
         try
         {
             string? pageToken = null;
@@ -62,6 +63,7 @@ public sealed class LogEntriesDownload
                     bytes += line.Length + 1;
                     progress.AddItems(1);
                     progress.AddRedactions(redactions);
+                    lastTimestamp = entry.TryGetProperty("timestamp", out var time) && time.ValueKind == JsonValueKind.String ? time.GetString() : lastTimestamp;
                 }
 
                 pageToken = page.RootElement.TryGetProperty("nextPageToken", out var next) && next.ValueKind == JsonValueKind.String
@@ -70,8 +72,9 @@ public sealed class LogEntriesDownload
             }
             while (pageToken is not null && !progress.Truncated);
 
+            // Entries come oldest first: say how far the kept ones reach, since the event may lie beyond.
             progress.Note = progress.Truncated
-                ? $"capped at {_options.LogMaxEntries} entries or {_options.LogMaxBytes} bytes (LOG_MAX_ENTRIES, LOG_MAX_BYTES)"
+                ? $"capped at {_options.LogMaxEntries} entries or {_options.LogMaxBytes} bytes (LOG_MAX_ENTRIES, LOG_MAX_BYTES); entries up to {lastTimestamp ?? "the window start"} kept"
                 : null;
             return progress.Ok();
         }

@@ -50,6 +50,7 @@ public sealed class RelatedFindingsCollector : ICollector
 
         var filter = Filter(resourceName, context.EventTime - _options.RelatedWindow, context.EventTime + _options.RelatedWindow);
         progress.Query = $"{_api.Describe(parent)}?filter={filter}&orderBy={OrderBy}";
+        // The file is created with the first page, so a call that fails at once leaves no empty file behind.
         RelatedFindingsFile? file = null;
         try
         {
