@@ -102,6 +102,20 @@ public sealed class CloudRunCollectorTest
     }
 
     [Fact]
+    public async Task UnusableRevisionNameFromTheApi_KeepsTheRest_AsPartial()
+    {
+        await using var harness = await CollectorHarness.StartAsync();
+        var service = harness.Fake.Data.Documents[$"projects/{FakeGoogleData.ProjectId}/locations/{FakeGoogleData.Location}/services/{FakeGoogleData.Service}"];
+        service["traffic"]!.AsArray().Add(new JsonObject { ["revision"] = "..", ["percent"] = 1 });
+
+        var report = await harness.CollectAsync(Name);
+
+        Assert.Equal(CollectorStatus.Partial, report.Status);
+        Assert.StartsWith("..: '..' is not a usable resource name segment.", report.Reason, StringComparison.Ordinal);
+        Assert.Equal(3, report.ItemCount);
+    }
+
+    [Fact]
     public async Task HostileName_CannotLeaveTheApiPath()
     {
         await using var harness = await CollectorHarness.StartAsync();

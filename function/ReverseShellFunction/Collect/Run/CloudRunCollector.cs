@@ -42,25 +42,28 @@ public sealed class CloudRunCollector : ICollector
             return progress.Skipped("no credentials");
         }
 
-        var isService = target.Kind == CloudRunKind.Service;
-        progress.Query = $"{_api.Describe(target.RelativeName)} and its {(isService ? "revisions" : "executions")}";
+        var children = target.Kind == CloudRunKind.Service ? "revisions" : "executions";
+        progress.Query = $"{_api.Describe(target.RelativeName)} and its {children}";
         var save = new DocumentSaver(evidence, new EnvValueRedactor(_options.RedactionKey), progress);
         var problems = new List<string>();
         try
         {
             var parent = await _api.GetAsync(target.RelativeName, cancellationToken);
-            await save.WriteAsync(parent, isService ? "cloud-run/service.json" : "cloud-run/job.json");
+            await save.WriteAsync(parent, target.Kind == CloudRunKind.Service ? "cloud-run/service.json" : "cloud-run/job.json");
             foreach (var child in Children(target, parent))
             {
+                // One missing revision or execution does not spoil the others.
                 try
                 {
-                    var name = $"{target.RelativeName}/{(isService ? "revisions" : "executions")}/{child}";
-                    await save.WriteAsync(await _api.GetAsync(name, cancellationToken), $"cloud-run/{(isService ? "revisions" : "executions")}/{BundlePaths.Segment(child)}.json");
+                    var document = await _api.GetAsync($"{target.RelativeName}/{children}/{child}", cancellationToken);
+                    await save.WriteAsync(document, $"cloud-run/{children}/{BundlePaths.Segment(child)}.json");
                 }
-                catch (GoogleApiException ex)
+                catch (Exception ex) when (ex is GoogleApiException or ArgumentException)
                 {
-                    _logger.LogWarning(ex, "Reading {Child} of {Resource} failed: {Problem}", child, target.RelativeName, ex.Describe());
-                    problems.Add($"{child}: {ex.Describe()}");
+                    // ArgumentException: a name from the API that cannot be a path segment or a bundle file.
+                    var problem = ex is GoogleApiException api ? api.Describe() : ex.Message;
+                    _logger.LogWarning(ex, "Reading {Child} of {Resource} failed: {Problem}", child, target.RelativeName, problem);
+                    problems.Add($"{child}: {problem}");
                 }
             }
         }
