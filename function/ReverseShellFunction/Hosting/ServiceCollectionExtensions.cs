@@ -25,6 +25,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<QuarantineWriter>();
         services.AddSingleton<IntakeProcessor>();
         services.AddEvidenceStore(settings);
+        services.AddCollectors(settings);
         return services;
     }
 

@@ -1,0 +1,61 @@
+using ReverseShellFunction.Collect.GoogleApis;
+
+namespace ReverseShellFunction.Collect;
+
+/// <summary>
+/// What a collector has done so far, turned into its report however it ends: what was written before a
+/// failure or the deadline is kept and counted.
+/// </summary>
+public sealed class CollectorProgress
+{
+    private readonly string _name;
+    private readonly List<string> _files = [];
+    private readonly List<Redaction> _redactions = [];
+
+    public CollectorProgress(string name) => _name = name;
+
+    public string? Query { get; set; }
+
+    public long Items { get; private set; }
+
+    public bool Truncated { get; set; }
+
+    /// <summary>Why the collector stopped early though it ends ok, e.g. a cap; null when it read everything.</summary>
+    public string? Note { get; set; }
+
+    public void AddFile(string path) => _files.Add(path);
+
+    public void AddItems(long count) => Items += count;
+
+    public void AddRedactions(IEnumerable<Redaction> redactions) => _redactions.AddRange(redactions);
+
+    public CollectorReport Ok() => Report(CollectorStatus.Ok, Note);
+
+    public CollectorReport Skipped(string reason) => Report(CollectorStatus.Skipped, reason);
+
+    /// <summary>An API failure: partial when something was kept, failed otherwise.</summary>
+    public CollectorReport Failed(GoogleApiException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return Report(Items > 0 ? CollectorStatus.Partial : CollectorStatus.Failed, error.Describe());
+    }
+
+    public CollectorReport Failed(string reason) => Report(Items > 0 ? CollectorStatus.Partial : CollectorStatus.Failed, reason);
+
+    public CollectorReport Partial(string reason) => Report(CollectorStatus.Partial, reason);
+
+    public CollectorReport DeadlineReached() =>
+        Report(CollectorStatus.Partial, $"stopped by the collection deadline after {Items} items; what was written is kept");
+
+    private CollectorReport Report(CollectorStatus status, string? reason) => new()
+    {
+        Name = _name,
+        Status = status,
+        Reason = reason,
+        Query = Query,
+        ItemCount = status == CollectorStatus.Skipped ? null : Items,
+        Truncated = Truncated,
+        Files = [.. _files],
+        Redactions = [.. _redactions],
+    };
+}

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ReverseShellFunction.Collect;
+using ReverseShellFunction.Collect.Auth;
+using ReverseShellFunction.Collect.GoogleApis;
+using ReverseShellFunction.Collect.Logs;
+using ReverseShellFunction.Collect.Run;
+using ReverseShellFunction.Collect.Scc;
+using ReverseShellFunction.Hosting;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the collectors and their REST adapters; in the DI namespace by convention.</summary>
+public static class CollectorServiceCollectionExtensions
+{
+    /// <summary>Key of the one HttpClient all Google API adapters share.</summary>
+    public const string HttpClientKey = "google-apis";
+
+    /// <summary>
+    /// The four collectors over SCC, Cloud Run Admin and Cloud Logging at the endpoints in
+    /// <paramref name="settings"/>. Token source and retry policy are added only if absent, so tests and demos can
+    /// register their own first.
+    /// </summary>
+    public static IServiceCollection AddCollectors(this IServiceCollection services, FunctionSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        services.TryAddSingleton(CredentialEnvironment.System);
+        services.TryAddSingleton<IAccessTokenSource, ApplicationDefaultTokenSource>();
+        services.TryAddSingleton(new RetryPolicy());
+        services.TryAddSingleton(TimeProvider.System);
+
+        // One client for the process: pooled connections, recycled so DNS changes are seen. No client-wide
+        // timeout: each attempt has its own (RetryPolicy.AttemptTimeout) under the collection deadline.
+        services.AddKeyedSingleton(HttpClientKey, (_, _) => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        });
+        services.AddSingleton(provider => new GoogleApiClient(
+            provider.GetRequiredKeyedService<HttpClient>(HttpClientKey),
+            provider.GetRequiredService<IAccessTokenSource>(),
+            provider.GetRequiredService<RetryPolicy>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<GoogleApiClient>>()));
+        services.AddSingleton(provider => new SccFindingsApi(provider.GetRequiredService<GoogleApiClient>(), settings.SccEndpoint));
+        services.AddSingleton(provider => new CloudRunApi(provider.GetRequiredService<GoogleApiClient>(), settings.RunEndpoint));
+        services.AddSingleton(provider => new LoggingApi(provider.GetRequiredService<GoogleApiClient>(), settings.LoggingEndpoint));
+        services.AddSingleton<ICollector, RelatedFindingsCollector>();
+        services.AddSingleton<ICollector, CloudRunCollector>();
+        services.AddSingleton<ICollector, ContainerLogsCollector>();
+        services.AddSingleton<ICollector, AuditLogsCollector>();
+        return services;
+    }
+}

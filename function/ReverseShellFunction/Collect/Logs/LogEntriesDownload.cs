@@ -1,0 +1,128 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ReverseShellFunction.Collect.GoogleApis;
+
+namespace ReverseShellFunction.Collect.Logs;
+
+/// <summary>
+/// Pages through <c>entries:list</c> and streams each entry as one JSON line to a bundle file, under the
+/// entry and byte caps. Only one page is ever in memory. Whatever was written before a failure or the
+/// deadline stays, and the report says why it stopped.
+/// </summary>
+public sealed class LogEntriesDownload
+{
+    private static readonly byte[] s_newline = "\n"u8.ToArray();
+    private static readonly JsonElement s_noEntries = JsonElement.Parse("[]");
+
+    private readonly LoggingApi _api;
+    private readonly CollectionOptions _options;
+    private readonly EnvValueRedactor? _redactor;
+
+    /// <param name="redactor">Applied to every entry when set; audit entries repeat a service's env values.</param>
+    public LogEntriesDownload(LoggingApi api, CollectionOptions options, EnvValueRedactor? redactor)
+    {
+        _api = api;
+        _options = options;
+        _redactor = redactor;
+    }
+
+    public async Task<CollectorReport> RunAsync(
+        string project, string filter, string path, IEvidenceWriter evidence, CollectorProgress progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(evidence);
+        ArgumentNullException.ThrowIfNull(progress);
+        progress.Query = _api.Describe(project, filter);
+        Stream? file = null;
+        long bytes = 0;
+        string? lastTimestamp = null;
+        try
+        {
+            string? pageToken = null;
+            do
+            {
+                var pageSize = (int)Math.Min(LoggingApi.MaxPageSize, _options.LogMaxEntries - progress.Items);
+                using var page = await _api.ListPageAsync(project, filter, pageSize, pageToken, cancellationToken);
+                if (file is null)
+                {
+                    file = evidence.CreateFile(path);
+                    progress.AddFile(path);
+                }
+
+                foreach (var entry in Entries(page.RootElement))
+                {
+                    var (line, redactions) = Serialize(entry, path, progress.Items + 1);
+                    if (progress.Items >= _options.LogMaxEntries || bytes + line.Length + 1 > _options.LogMaxBytes)
+                    {
+                        progress.Truncated = true;
+                        break;
+                    }
+
+                    // Not the collection token: a line is written whole or not at all, so the file stays valid JSONL.
+                    await file.WriteAsync(line, CancellationToken.None);
+                    await file.WriteAsync(s_newline, CancellationToken.None);
+                    bytes += line.Length + 1;
+                    progress.AddItems(1);
+                    progress.AddRedactions(redactions);
+                    lastTimestamp = entry.TryGetProperty("timestamp", out var time) && time.ValueKind == JsonValueKind.String ? time.GetString() : lastTimestamp;
+                }
+
+                pageToken = page.RootElement.TryGetProperty("nextPageToken", out var next) && next.ValueKind == JsonValueKind.String
+                    && next.GetString() is { Length: > 0 } token ? token : null;
+                progress.Truncated |= pageToken is not null && progress.Items >= _options.LogMaxEntries;
+            }
+            while (pageToken is not null && !progress.Truncated);
+
+            // Entries come oldest first: say how far the kept ones reach, since the event may lie beyond.
+            progress.Note = progress.Truncated
+                ? $"capped at {_options.LogMaxEntries} entries or {_options.LogMaxBytes} bytes (LOG_MAX_ENTRIES, LOG_MAX_BYTES); entries up to {lastTimestamp ?? "the window start"} kept"
+                : null;
+            return progress.Ok();
+        }
+        catch (GoogleApiException ex)
+        {
+            return progress.Failed(ex);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return progress.DeadlineReached();
+        }
+        finally
+        {
+            if (file is not null)
+            {
+                await file.DisposeAsync();
+            }
+        }
+    }
+
+    private static JsonElement.ArrayEnumerator Entries(JsonElement page) =>
+        (page.TryGetProperty("entries", out var entries) && entries.ValueKind == JsonValueKind.Array ? entries : s_noEntries).EnumerateArray();
+
+    private (byte[] Line, IReadOnlyList<Redaction> Redactions) Serialize(JsonElement entry, string path, long lineNumber)
+    {
+        IReadOnlyList<Redaction> redactions = [];
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, JsonEvidence.Compact))
+        {
+            if (_redactor is null)
+            {
+                entry.WriteTo(writer);
+            }
+            else
+            {
+                var node = JsonNode.Parse(entry.GetRawText());
+                redactions = _redactor.Redact(node, path, $"line {lineNumber}: $");
+                if (node is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    node.WriteTo(writer);
+                }
+            }
+        }
+
+        return (buffer.ToArray(), redactions);
+    }
+}

@@ -1,0 +1,147 @@
+using System.Text.Json;
+using ReverseShellFunction.Collect.GoogleApis;
+using ReverseShellFunction.Findings;
+
+namespace ReverseShellFunction.Collect.Scc;
+
+/// <summary>
+/// <c>related-findings</c>: every finding on the same resource within <see cref="CollectionOptions.RelatedWindow"/>
+/// before and after the event, from all sources, as the finding's own response guidance suggests.
+/// </summary>
+public sealed class RelatedFindingsCollector : ICollector
+{
+    public const string CollectorName = "related-findings";
+
+    // Chronological, like the logs; a cap then keeps the earliest findings of the window.
+    private const string OrderBy = "event_time asc";
+
+    private readonly SccFindingsApi _api;
+    private readonly CollectionOptions _options;
+    private readonly ILogger<RelatedFindingsCollector> _logger;
+
+    public RelatedFindingsCollector(SccFindingsApi api, CollectionOptions options, ILogger<RelatedFindingsCollector> logger)
+    {
+        _api = api;
+        _options = options;
+        _logger = logger;
+    }
+
+    public string Name => CollectorName;
+
+    public static string Filter(string resourceName, DateTimeOffset from, DateTimeOffset to) =>
+        $"resource.name = {FilterText.Quote(resourceName)} AND event_time >= {FilterText.EpochMilliseconds(from)} AND event_time <= {FilterText.EpochMilliseconds(to)}";
+
+    public async Task<CollectorReport> CollectAsync(CollectionContext context, IEvidenceWriter evidence, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(evidence);
+        var progress = new CollectorProgress(Name);
+        var parent = SccParent.FromFindingName(context.Finding.Name);
+        var resourceName = context.Finding.ResourceName ?? context.Notification.Resource?.Name;
+        if (parent is null || resourceName is null)
+        {
+            return progress.Skipped("the finding has no organization, folder or project parent or no resource name to search for");
+        }
+
+        if (!await _api.Client.HasCredentialsAsync(cancellationToken))
+        {
+            return progress.Skipped("no credentials");
+        }
+
+        var filter = Filter(resourceName, context.EventTime - _options.RelatedWindow, context.EventTime + _options.RelatedWindow);
+        progress.Query = $"{_api.Describe(parent)}?filter={filter}&orderBy={OrderBy}";
+        // The file is created with the first page, so a call that fails at once leaves no empty file behind.
+        RelatedFindingsFile? file = null;
+        try
+        {
+            var (report, incomplete, totalSize) = await ReadPagesAsync(
+                parent, filter, context.Finding, progress, () => file ??= Open(evidence, progress, parent, filter), cancellationToken);
+            if (file is not null)
+            {
+                await file.CompleteAsync(progress.Items, totalSize, progress.Truncated, incomplete);
+            }
+
+            _logger.LogInformation(
+                "Related findings: {Count} under {Parent} for {ResourceName}, status {Status}", progress.Items, parent, resourceName, report.Status);
+            return report;
+        }
+        finally
+        {
+            if (file is not null)
+            {
+                await file.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task<(CollectorReport Report, string? Incomplete, long? TotalSize)> ReadPagesAsync(
+        string parent, string filter, SccFinding finding, CollectorProgress progress, Func<RelatedFindingsFile> file, CancellationToken cancellationToken)
+    {
+        long? totalSize = null;
+        try
+        {
+            string? pageToken = null;
+            do
+            {
+                var pageSize = (int)Math.Min(SccFindingsApi.MaxPageSize, _options.RelatedMaxFindings - progress.Items);
+                using var page = await _api.ListPageAsync(parent, filter, OrderBy, pageSize, pageToken, cancellationToken);
+                var root = page.RootElement;
+                var output = file();
+                totalSize = root.TryGetProperty("totalSize", out var total) && total.TryGetInt64(out var size) ? size : totalSize;
+                foreach (var result in Results(root))
+                {
+                    if (progress.Items >= _options.RelatedMaxFindings)
+                    {
+                        progress.Truncated = true;
+                        break;
+                    }
+
+                    await output.AddAsync(result, IsTriggering(result, finding));
+                    progress.AddItems(1);
+                }
+
+                pageToken = Text(root, "nextPageToken") is { Length: > 0 } token ? token : null;
+                progress.Truncated |= pageToken is not null && progress.Items >= _options.RelatedMaxFindings;
+            }
+            while (pageToken is not null && !progress.Truncated);
+
+            progress.Note = progress.Truncated ? $"capped at {_options.RelatedMaxFindings} findings (RELATED_MAX_FINDINGS)" : null;
+            return (progress.Ok(), null, totalSize);
+        }
+        catch (GoogleApiException ex)
+        {
+            _logger.LogWarning(ex, "Listing related findings under {Parent} failed: {Problem}", parent, ex.Describe());
+            return (progress.Failed(ex), ex.Describe(), totalSize);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return (progress.DeadlineReached(), "collection deadline reached", totalSize);
+        }
+    }
+
+    private static RelatedFindingsFile Open(IEvidenceWriter evidence, CollectorProgress progress, string parent, string filter)
+    {
+        var stream = evidence.CreateFile(RelatedFindingsFile.Path);
+        progress.AddFile(RelatedFindingsFile.Path);
+        return new RelatedFindingsFile(stream, parent, filter, OrderBy);
+    }
+
+    private static IEnumerable<JsonElement> Results(JsonElement page) =>
+        page.TryGetProperty("listFindingsResults", out var results) && results.ValueKind == JsonValueKind.Array
+            ? results.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.Object)
+            : [];
+
+    private static bool IsTriggering(JsonElement result, SccFinding finding)
+    {
+        if (!result.TryGetProperty("finding", out var found) || found.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        return new[] { Text(found, "name"), Text(found, "canonicalName") }
+            .Any(name => name is not null && (name == finding.Name || name == finding.CanonicalName));
+    }
+
+    private static string? Text(JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}

@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace ReverseShellFunction.Fakes.GoogleApis;
+
+/// <summary>
+/// SCC v2 ListFindings, Cloud Run Admin v2, Cloud Logging v2 entries:list and the metadata server on one
+/// Kestrel listener at 127.0.0.1. Point SCC_API_ENDPOINT, RUN_API_ENDPOINT and LOGGING_API_ENDPOINT at
+/// <see cref="BaseUri"/> and GCE_METADATA_HOST at <see cref="MetadataHost"/>. APIs answer only requests that carry
+/// <c>Authorization: Bearer</c> with the token the metadata server issued (401 otherwise).
+/// </summary>
+public sealed class FakeGoogleApis : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly FakeGoogleApisOptions _options;
+    private readonly ConcurrentQueue<FakeRequest> _requests = new();
+    private readonly FakeMetadata _metadata;
+    private readonly FakeScc _scc;
+    private readonly FakeRun _run;
+    private readonly FakeLogging _logging;
+
+    private FakeGoogleApis(WebApplication app, FakeGoogleApisOptions options)
+    {
+        _app = app;
+        _options = options;
+        Data = new FakeGoogleData(options);
+        var tokens = new FakePageTokens();
+        _metadata = new FakeMetadata(options);
+        _scc = new FakeScc(Data, options, tokens);
+        _run = new FakeRun(Data);
+        _logging = new FakeLogging(Data, options, tokens);
+    }
+
+    public Uri BaseUri { get; private set; } = null!;
+
+    /// <summary><c>127.0.0.1:port</c>, the form GCE_METADATA_HOST takes.</summary>
+    public string MetadataHost => BaseUri.Authority;
+
+    public string AccessToken => _options.AccessToken;
+
+    public FakeGoogleData Data { get; }
+
+    public FakeFaults Faults { get; } = new();
+
+    /// <summary>Every request so far, in arrival order.</summary>
+    public IReadOnlyList<FakeRequest> Requests => [.. _requests];
+
+    /// <summary>The settings that point the function here, e.g. for <c>export</c> lines in a demo.</summary>
+    public IReadOnlyDictionary<string, string> EnvironmentVariables => new Dictionary<string, string>
+    {
+        ["SCC_API_ENDPOINT"] = BaseUri.ToString().TrimEnd('/'),
+        ["RUN_API_ENDPOINT"] = BaseUri.ToString().TrimEnd('/'),
+        ["LOGGING_API_ENDPOINT"] = BaseUri.ToString().TrimEnd('/'),
+        ["GCE_METADATA_HOST"] = MetadataHost,
+    };
+
+    public static async Task<FakeGoogleApis> StartAsync(FakeGoogleApisOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new FakeGoogleApisOptions();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port));
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeGoogleApis(app, options);
+        app.Run(fake.HandleAsync);
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake.BaseUri = new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal));
+        return fake;
+    }
+
+    /// <summary>How many requests reached <paramref name="api"/>.</summary>
+    public int CountRequests(FakeApi api) => _requests.Count(r => r.Api == api);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "/";
+        var body = HttpMethods.IsPost(context.Request.Method) ? await new StreamReader(context.Request.Body).ReadToEndAsync(context.RequestAborted) : null;
+        FakeApi? api = FakeMetadata.Claims(path) ? FakeApi.Metadata
+            : path == FakeLogging.Path ? FakeLogging.Classify(body)
+            : FakeScc.Claims(path) ? FakeApi.Scc
+            : FakeRun.Claims(path) ? FakeApi.Run
+            : null;
+        var authorized = context.Request.Headers.Authorization == $"Bearer {_options.AccessToken}";
+        try
+        {
+            await DispatchAsync(context, api, body, authorized);
+        }
+        finally
+        {
+            _requests.Enqueue(new FakeRequest(
+                api,
+                context.Request.Method,
+                path,
+                context.Request.QueryString.Value ?? "",
+                body,
+                authorized,
+                context.Response.StatusCode,
+                context.Request.Headers.Where(h => h.Key != "Authorization").ToDictionary(h => h.Key, h => h.Value.ToString())));
+        }
+    }
+
+    private async Task DispatchAsync(HttpContext context, FakeApi? api, string? body, bool authorized)
+    {
+        if (api is { } target && Faults.Next(target) is { } fault)
+        {
+            fault.OnApplied?.Invoke();
+            await Task.Delay(fault.Delay, context.RequestAborted);
+            if (fault.StatusCode is { } code)
+            {
+                await FakeResponses.ErrorAsync(context, code, fault.Status, fault.Message, fault.RetryAfter);
+                return;
+            }
+        }
+
+        if (api is not FakeApi.Metadata && !authorized)
+        {
+            await FakeResponses.ErrorAsync(context, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token.");
+            return;
+        }
+
+        await (api switch
+        {
+            FakeApi.Metadata => _metadata.HandleAsync(context),
+            FakeApi.Scc => _scc.HandleAsync(context),
+            FakeApi.Run => _run.HandleAsync(context),
+            FakeApi.ContainerLogs or FakeApi.AuditLogs => _logging.HandleAsync(context, body ?? "", api.Value),
+            _ => FakeResponses.NotFoundAsync(context, context.Request.Path.Value ?? "/"),
+        });
+    }
+}

@@ -1,0 +1,26 @@
+namespace ReverseShellFunction.Fakes.GoogleApis;
+
+/// <summary>Port, token and the size of the generated fixtures.</summary>
+public sealed record FakeGoogleApisOptions
+{
+    /// <summary>0 picks a free port.</summary>
+    public int Port { get; init; }
+
+    /// <summary>The token the metadata server issues and the APIs accept.</summary>
+    public string AccessToken { get; init; } = "ya29.fake-" + Guid.NewGuid().ToString("N");
+
+    /// <summary>Related findings inside the window, besides the triggering one.</summary>
+    public int RelatedFindings { get; init; } = 24;
+
+    /// <summary>Most results on one SCC page, below the client's pageSize, as a real server may do.</summary>
+    public int SccPageSize { get; init; } = 10;
+
+    public int ContainerLogEntries { get; init; } = 150;
+
+    public int AuditLogEntries { get; init; } = 4;
+
+    public int LogPageSize { get; init; } = 40;
+
+    /// <summary>Answer an empty page with a token between data pages, as Cloud Logging does while it searches.</summary>
+    public bool EmptyLogPages { get; init; } = true;
+}

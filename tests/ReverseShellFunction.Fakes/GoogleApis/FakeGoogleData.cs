@@ -1,0 +1,51 @@
+using System.Text.Json.Nodes;
+
+namespace ReverseShellFunction.Fakes.GoogleApis;
+
+/// <summary>
+/// The generated world behind the fake: the Cloud Run service of the sample finding
+/// (<c>samples/reverse-shell.notification.json</c>), its revisions, a job, related findings and log entries.
+/// A secret literal is planted in every env block and in the audit payloads, so tests can prove it never
+/// reaches a bundle.
+/// </summary>
+public sealed class FakeGoogleData
+{
+    public const string Organization = "418230051457";
+    public const string Source = "9347120561842215403";
+    public const string ProjectId = "shop-prod-4471";
+    public const string ProjectNumber = "602115830917";
+    public const string Location = "europe-west1";
+    public const string Service = "checkout-api";
+    public const string LatestRevision = "checkout-api-00041-kex";
+    public const string CanaryRevision = "checkout-api-00040-pod";
+    public const string RetiredRevision = "checkout-api-00039-zam";
+    public const string Job = "nightly-export";
+    public const string LatestExecution = "nightly-export-7xk2p";
+    public const string FindingName = $"organizations/{Organization}/sources/{Source}/locations/global/findings/5f1c8e0a2b7d4e6f9a0b1c2d3e4f5a6b";
+    public const string ServiceFullName = $"//run.googleapis.com/projects/{ProjectId}/locations/{Location}/services/{Service}";
+    public const string JobFullName = $"//run.googleapis.com/projects/{ProjectId}/locations/{Location}/jobs/{Job}";
+
+    /// <summary>A literal env value that must never be stored: tests search every bundle byte for it.</summary>
+    public const string PlantedSecret = "pl4nted-Secr3t-7f3e91c2-DO-NOT-STORE";
+
+    public static readonly DateTimeOffset EventTime = new(2026, 11, 28, 21, 14, 7, 482, TimeSpan.Zero);
+
+    public FakeGoogleData(FakeGoogleApisOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Findings = FakeFindings.Generate(options.RelatedFindings);
+        Documents = FakeRunResources.Generate();
+        ContainerEntries = FakeLogEntries.Container(options.ContainerLogEntries);
+        AuditEntries = FakeLogEntries.Audit(options.AuditLogEntries);
+    }
+
+    /// <summary>ListFindings results (<c>{finding, resource}</c>), including some outside the window and on other resources.</summary>
+    public IReadOnlyList<JsonObject> Findings { get; }
+
+    /// <summary>Run v2 documents by relative name with the project id, e.g. <c>projects/P/locations/L/services/S</c>.</summary>
+    public IReadOnlyDictionary<string, JsonObject> Documents { get; }
+
+    public IReadOnlyList<JsonObject> ContainerEntries { get; }
+
+    public IReadOnlyList<JsonObject> AuditEntries { get; }
+}

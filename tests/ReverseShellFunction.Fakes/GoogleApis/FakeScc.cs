@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using static ReverseShellFunction.Fakes.GoogleApis.FakeGoogleData;
+
+namespace ReverseShellFunction.Fakes.GoogleApis;
+
+/// <summary>SCC v2 <c>GET /v2/{parent}/findings</c>: checks the parent shape, filter, orderBy, pageSize and token.</summary>
+internal sealed partial class FakeScc
+{
+    private static readonly Dictionary<string, Func<JsonObject, JsonNode?>> s_fields = new(StringComparer.Ordinal)
+    {
+        ["name"] = r => r["finding"]?["name"],
+        ["parent"] = r => r["finding"]?["parent"],
+        ["resource_name"] = r => r["finding"]?["resourceName"],
+        ["state"] = r => r["finding"]?["state"],
+        ["category"] = r => r["finding"]?["category"],
+        ["severity"] = r => r["finding"]?["severity"],
+        ["event_time"] = r => r["finding"]?["eventTime"],
+        ["resource.name"] = r => r["resource"]?["name"],
+        ["resource.type"] = r => r["resource"]?["type"],
+        ["resource.display_name"] = r => r["resource"]?["displayName"],
+    };
+
+    private readonly FakeGoogleData _data;
+    private readonly FakeGoogleApisOptions _options;
+    private readonly FakePageTokens _tokens;
+
+    public FakeScc(FakeGoogleData data, FakeGoogleApisOptions options, FakePageTokens tokens)
+    {
+        _data = data;
+        _options = options;
+        _tokens = tokens;
+    }
+
+    public static bool Claims(string path) => path.StartsWith("/v2/", StringComparison.Ordinal) && path.EndsWith("/findings", StringComparison.Ordinal);
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value!;
+        var match = ParentShape().Match(path);
+        if (!HttpMethods.IsGet(context.Request.Method) || !match.Success)
+        {
+            await FakeResponses.NotFoundAsync(context, path);
+            return;
+        }
+
+        var query = context.Request.Query;
+        if (!int.TryParse(query["pageSize"].FirstOrDefault() ?? "10", NumberStyles.None, CultureInfo.InvariantCulture, out var pageSize) || pageSize is < 1 or > 1000)
+        {
+            await FakeResponses.InvalidArgumentAsync(context, "page_size must be between 1 and 1000.");
+            return;
+        }
+
+        var orderBy = query["orderBy"].FirstOrDefault() ?? "";
+        if (orderBy is not ("" or "event_time" or "event_time asc" or "event_time desc" or "name"))
+        {
+            await FakeResponses.InvalidArgumentAsync(context, $"Invalid order_by '{orderBy}'.");
+            return;
+        }
+
+        FakeFilter filter;
+        try
+        {
+            filter = FakeFilter.Parse(query["filter"].FirstOrDefault() ?? "");
+            if (filter.Comparisons.FirstOrDefault(c => !s_fields.ContainsKey(c.Field)) is { } unknown)
+            {
+                throw new FakeFilterException($"Unknown field '{unknown.Field}'.");
+            }
+        }
+        catch (FakeFilterException ex)
+        {
+            await FakeResponses.InvalidArgumentAsync(context, $"Invalid filter: {ex.Message}");
+            return;
+        }
+
+        var key = $"{path}?{query["filter"]}&{orderBy}";
+        var offset = 0;
+        if (query["pageToken"].FirstOrDefault() is { Length: > 0 } token)
+        {
+            if (!_tokens.TryRedeem(token, key, out var state))
+            {
+                await FakeResponses.InvalidArgumentAsync(context, "Invalid page token.");
+                return;
+            }
+
+            offset = state.Offset;
+        }
+
+        var matches = Select(match.Groups["scope"].Value, filter, orderBy);
+        var page = matches.Skip(offset).Take(Math.Min(pageSize, _options.SccPageSize)).ToList();
+        var body = new JsonObject
+        {
+            ["listFindingsResults"] = new JsonArray([.. page.Select(r => r.DeepClone())]),
+            ["totalSize"] = matches.Count,
+        };
+        if (offset + page.Count < matches.Count)
+        {
+            body["nextPageToken"] = _tokens.Issue(key, offset + page.Count);
+        }
+
+        await FakeResponses.JsonAsync(context, body);
+    }
+
+    private List<JsonObject> Select(string scope, FakeFilter filter, string orderBy)
+    {
+        // Only this organization and its project hold findings; another parent sees none.
+        if (scope != $"organizations/{Organization}" && scope != $"projects/{ProjectId}" && scope != $"projects/{ProjectNumber}")
+        {
+            return [];
+        }
+
+        var matches = _data.Findings
+            .Where(r => filter.Matches(field => s_fields.TryGetValue(field, out var get) ? get(r)?.GetValue<string>() : null, (_, _) => false))
+            .ToList();
+        var ordered = orderBy switch
+        {
+            "event_time" or "event_time asc" => matches.OrderBy(Time),
+            "event_time desc" => matches.OrderByDescending(Time),
+            _ => matches.OrderBy(r => r["finding"]!["name"]!.GetValue<string>(), StringComparer.Ordinal),
+        };
+        return [.. ordered];
+    }
+
+    private static DateTimeOffset Time(JsonObject result) =>
+        DateTimeOffset.Parse(result["finding"]!["eventTime"]!.GetValue<string>(), CultureInfo.InvariantCulture);
+
+    [GeneratedRegex("^/v2/(?<scope>(organizations|folders|projects)/[^/]+)/sources/[^/]+(/locations/[^/]+)?/findings$")]
+    private static partial Regex ParentShape();
+}

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
+using ReverseShellFunction.Collect;
+using ReverseShellFunction.Collect.Auth;
+using ReverseShellFunction.Collect.GoogleApis;
+using ReverseShellFunction.Collect.Run;
+using ReverseShellFunction.Fakes.GoogleApis;
+using ReverseShellFunction.Tests.Collect.Support;
+using ReverseShellFunction.Tests.Support;
+using Xunit.Abstractions;
+
+namespace ReverseShellFunction.Tests.Collect;
+
+[Collection(ProcessEnvironmentTests.Name)]
+public sealed class ApplicationDefaultTokenSourceTest
+{
+    private readonly ITestOutputHelper _output;
+
+    public ApplicationDefaultTokenSourceTest(ITestOutputHelper output) => _output = output;
+
+    [Fact]
+    public async Task NothingInTheEnvironment_NoCredentials_AtOnce_WithoutAProbe()
+    {
+        var probed = new List<string>();
+        var environment = new CredentialEnvironment(_ => null, path => { probed.Add(path); return false; }, path => { probed.Add(path); return null; });
+        var source = new ApplicationDefaultTokenSource(environment, NullLogger<ApplicationDefaultTokenSource>.Instance);
+        var clock = Stopwatch.StartNew();
+
+        Assert.False(await source.HasCredentialsAsync(CancellationToken.None));
+        Assert.False(await source.HasCredentialsAsync(CancellationToken.None));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
+        Assert.Equal(["/sys/class/dmi/id/product_name"], probed);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => source.GetAccessTokenAsync(CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("GOOGLE_APPLICATION_CREDENTIALS", "/keys/sa.json", "credentials file named by GOOGLE_APPLICATION_CREDENTIALS (/keys/sa.json)")]
+    [InlineData("GCE_METADATA_HOST", "127.0.0.1:9", "metadata server at GCE_METADATA_HOST (127.0.0.1:9)")]
+    [InlineData("K_SERVICE", "reverse-shell-evidence", "Cloud Run metadata server")]
+    [InlineData("CLOUD_RUN_JOB", "export", "Cloud Run metadata server")]
+    public void EachSource_IsRecognisedLocally(string variable, string value, string expected)
+    {
+        var environment = new CredentialEnvironment(name => name == variable ? value : null, _ => false, _ => null);
+
+        Assert.Equal(expected, environment.DescribeSource());
+    }
+
+    [Fact]
+    public void GcloudLogin_IsRecognisedByItsFile()
+    {
+        var environment = new CredentialEnvironment(
+            name => name == "HOME" ? "/home/dev" : null,
+            path => path == "/home/dev/.config/gcloud/application_default_credentials.json",
+            _ => null);
+
+        Assert.Equal("gcloud application-default credentials", environment.DescribeSource());
+    }
+
+    /// <summary>
+    /// The one test of the real library path: ADC finds no file, pings the metadata server named by
+    /// GCE_METADATA_HOST, and fetches a token there, which the fake Cloud Run API then accepts.
+    /// </summary>
+    [Fact]
+    public async Task RealApplicationDefaultCredentials_UseTheMetadataServer_AtGceMetadataHost()
+    {
+        await using var fake = await FakeGoogleApis.StartAsync();
+        using var home = new TempFolder();
+        using var environment = new EnvironmentOverride()
+            .Set("GCE_METADATA_HOST", fake.MetadataHost)
+            .Set("GOOGLE_APPLICATION_CREDENTIALS", null)
+            .Set("APPDATA", null)
+            .Set("HOME", home.Path);
+        var source = new ApplicationDefaultTokenSource(CredentialEnvironment.System, NullLogger<ApplicationDefaultTokenSource>.Instance);
+        using var http = new HttpClient();
+        var client = new GoogleApiClient(http, source, new RetryPolicy(), TimeProvider.System, NullLogger<GoogleApiClient>.Instance);
+        var collector = new CloudRunCollector(new CloudRunApi(client, fake.BaseUri.ToString().TrimEnd('/')), new CollectionOptions(), NullLogger<CloudRunCollector>.Instance);
+        using var temp = new TempFolder();
+        using var staging = new ReverseShellFunction.Bundle.StagingDirectory(temp.Path);
+
+        var report = await collector.CollectAsync(CollectorHarness.SampleContext(), staging, CancellationToken.None);
+
+        foreach (var request in fake.Requests)
+        {
+            _output.WriteLine($"{request.Api} {request.Method} {request.Path}{request.Query} -> {request.StatusCode} (Metadata-Flavor: {request.Headers.GetValueOrDefault("Metadata-Flavor")})");
+        }
+
+        Assert.Equal(CollectorStatus.Ok, report.Status);
+        Assert.Equal(fake.AccessToken, await source.GetAccessTokenAsync(CancellationToken.None));
+        // Google.Apis.Auth 1.78 pings GET / for the Metadata-Flavor header, then asks for a scoped token.
+        Assert.Contains(fake.Requests, r => r.Api == FakeApi.Metadata && r.Path == "/" && r.Headers.GetValueOrDefault("Metadata-Flavor") == "Google");
+        Assert.Contains(fake.Requests, r => r.Api == FakeApi.Metadata && r.Path == "/computeMetadata/v1/instance/service-accounts/default/token"
+            && r.Query == "?scopes=https://www.googleapis.com/auth/cloud-platform" && r.StatusCode == 200);
+        Assert.All(fake.Requests.Where(r => r.Api == FakeApi.Run), r => Assert.True(r.Authorized));
+    }
+}

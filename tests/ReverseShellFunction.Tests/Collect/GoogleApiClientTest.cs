@@ -1,0 +1,144 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using ReverseShellFunction.Collect.GoogleApis;
+using ReverseShellFunction.Tests.Collect.Support;
+
+namespace ReverseShellFunction.Tests.Collect;
+
+public sealed class GoogleApiClientTest : IDisposable
+{
+    private const string Token = "ya29.secret-token-value";
+    private static readonly Uri s_uri = new("https://run.example/v2/projects/p/locations/l/services/s");
+
+    private readonly ScriptedHandler _handler = new();
+    private readonly RecordedDelays _delays = new();
+    private readonly ListLogger<GoogleApiClient> _logger = new();
+
+    [Fact]
+    public async Task EveryAttempt_CarriesTheBearerToken_AndTheTokenIsNeverLogged()
+    {
+        _handler.Then(() => Answer(HttpStatusCode.ServiceUnavailable, "{\"error\":{\"code\":503,\"message\":\"try later\",\"status\":\"UNAVAILABLE\"}}"))
+            .Then(() => Answer(HttpStatusCode.OK, "{\"name\":\"s\"}"));
+
+        using var document = await Client().GetJsonAsync(s_uri, CancellationToken.None);
+
+        Assert.Equal("s", document.RootElement.GetProperty("name").GetString());
+        Assert.All(_handler.Requests, r => Assert.Equal(new AuthenticationHeaderValue("Bearer", Token), r.Headers.Authorization));
+        Assert.Contains(_logger.Messages, m => m.Contains("503 UNAVAILABLE: try later", StringComparison.Ordinal));
+        Assert.DoesNotContain(_logger.Messages, m => m.Contains(Token, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.BadRequest)]
+    [InlineData(HttpStatusCode.Unauthorized)]
+    [InlineData(HttpStatusCode.Forbidden)]
+    [InlineData(HttpStatusCode.NotFound)]
+    [InlineData(HttpStatusCode.Conflict)]
+    public async Task OtherClientErrors_AreNeverRetried(HttpStatusCode status)
+    {
+        _handler.Then(() => Answer(status, "{\"error\":{\"code\":400,\"message\":\"no\",\"status\":\"X\"}}"));
+
+        var error = await Assert.ThrowsAsync<GoogleApiException>(() => Client().GetJsonAsync(s_uri, CancellationToken.None));
+
+        Assert.Equal((int)status, error.HttpStatus);
+        Assert.Single(_handler.Requests);
+        Assert.Empty(_delays.Delays);
+    }
+
+    [Fact]
+    public async Task NonJsonErrorBody_IsReportedShortened()
+    {
+        var html = "<html>" + new string('x', 1000) + "</html>";
+        _handler.Then(() => Answer(HttpStatusCode.Forbidden, html, "text/html"));
+
+        var error = await Assert.ThrowsAsync<GoogleApiException>(() => Client().GetJsonAsync(s_uri, CancellationToken.None));
+
+        Assert.StartsWith("403: Forbidden: <html>xxx", error.Describe(), StringComparison.Ordinal);
+        Assert.True(error.Describe().Length < 400);
+    }
+
+    [Fact]
+    public async Task RetryAfterAsADate_IsHonoured()
+    {
+        var now = DateTimeOffset.UtcNow;
+        _handler.Then(() =>
+            {
+                var response = Answer(HttpStatusCode.TooManyRequests, "{}");
+                response.Headers.RetryAfter = new RetryConditionHeaderValue(now.AddSeconds(20));
+                return response;
+            })
+            .Then(() => Answer(HttpStatusCode.OK, "{}"));
+
+        using var _ = await Client().GetJsonAsync(s_uri, CancellationToken.None);
+
+        Assert.InRange(Assert.Single(_delays.Delays), TimeSpan.FromSeconds(18), TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
+    public async Task TransportError_IsRetried()
+    {
+        _handler.Then(() => throw new HttpRequestException("connection reset")).Then(() => Answer(HttpStatusCode.OK, "{}"));
+
+        using var _ = await Client().GetJsonAsync(s_uri, CancellationToken.None);
+
+        Assert.Equal(2, _handler.Requests.Count);
+    }
+
+    [Fact]
+    public async Task TokenFailure_FailsWithoutCallingTheApi()
+    {
+        var client = new GoogleApiClient(new HttpClient(_handler), new ThrowingTokenSource(), _delays.Policy(), TimeProvider.System, _logger);
+
+        var error = await Assert.ThrowsAsync<GoogleApiException>(() => client.GetJsonAsync(s_uri, CancellationToken.None));
+
+        Assert.StartsWith("could not get an access token: metadata server said 500", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_handler.Requests);
+    }
+
+    [Fact]
+    public async Task CallerCancellation_DuringABackoff_IsACancellation()
+    {
+        using var cancel = new CancellationTokenSource();
+        var policy = new RetryPolicy { Delay = (_, _) => { cancel.Cancel(); return Task.FromCanceled(cancel.Token); } };
+        var client = new GoogleApiClient(new HttpClient(_handler), new FixedTokenSource(Token), policy, TimeProvider.System, _logger);
+        _handler.Then(() => Answer(HttpStatusCode.ServiceUnavailable, "{}"));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetJsonAsync(s_uri, cancel.Token));
+    }
+
+    [Theory]
+    [InlineData(2, 0.0, 250)]
+    [InlineData(2, 1.0, 500)]
+    [InlineData(3, 0.5, 750)]
+    [InlineData(5, 1.0, 4000)]
+    [InlineData(9, 1.0, 8000)]
+    public void Backoff_IsExponentialWithEqualJitter_Capped(int attempt, double random, int expectedMs) =>
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), new RetryPolicy { Random = () => random }.BackoffBefore(attempt, retryAfter: null));
+
+    [Fact]
+    public void Backoff_RetryAfterWinsWhenLonger_UpToItsCap()
+    {
+        var policy = new RetryPolicy { Random = () => 0 };
+
+        Assert.Equal(TimeSpan.FromSeconds(2), policy.BackoffBefore(2, TimeSpan.FromSeconds(2)));
+        Assert.Equal(TimeSpan.FromMilliseconds(250), policy.BackoffBefore(2, TimeSpan.FromMilliseconds(10)));
+        Assert.Equal(TimeSpan.FromSeconds(30), policy.BackoffBefore(2, TimeSpan.FromHours(1)));
+    }
+
+    public void Dispose() => _handler.Dispose();
+
+    private GoogleApiClient Client() =>
+        new(new HttpClient(_handler), new FixedTokenSource(Token), _delays.Policy(), TimeProvider.System, _logger);
+
+    private static HttpResponseMessage Answer(HttpStatusCode status, string body, string mediaType = "application/json") =>
+        new(status) { Content = new StringContent(body, Encoding.UTF8, mediaType) };
+
+    private sealed class ThrowingTokenSource : ReverseShellFunction.Collect.Auth.IAccessTokenSource
+    {
+        public Task<bool> HasCredentialsAsync(CancellationToken cancellationToken) => Task.FromResult(true);
+
+        public Task<string> GetAccessTokenAsync(CancellationToken cancellationToken) =>
+            throw new HttpRequestException("metadata server said 500");
+    }
+}
