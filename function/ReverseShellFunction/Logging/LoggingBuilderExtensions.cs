@@ -27,7 +27,7 @@ public static class LoggingBuilderExtensions
             logging.AddSimpleConsole(options =>
             {
                 options.SingleLine = true;
-                options.IncludeScopes = true;
+                options.IncludeScopes = false;
                 options.TimestampFormat = "HH:mm:ss ";
             });
         }
