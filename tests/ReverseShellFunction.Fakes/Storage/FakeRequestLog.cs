@@ -1,6 +1,10 @@
 namespace ReverseShellFunction.Fakes.Storage;
 
-/// <summary>Every request the fake answered (or dropped), in arrival order, for tests that count attempts.</summary>
+/// <summary>
+/// Every request the fake received, in arrival order, for tests that count attempts. A request is logged when it
+/// arrives and its status is filled in before the response starts (or before the connection is dropped), so a
+/// client that has seen an answer always finds its request here, status included: no waiting needed.
+/// </summary>
 public sealed class FakeRequestLog
 {
     private readonly Lock _lock = new();
@@ -25,14 +29,31 @@ public sealed class FakeRequestLog
         }
     }
 
-    internal void Add(FakeRequest request)
+    internal int Arrived(FakeStorageOperation operation, string method, string target)
     {
         lock (_lock)
         {
-            _requests.Add(request);
+            _requests.Add(new FakeRequest(operation, method, target, FakeRequest.Pending));
+            return _requests.Count - 1;
+        }
+    }
+
+    /// <summary>Records the first status given; a dropped request stays dropped whatever the server does next.</summary>
+    internal void Answered(int index, int statusCode)
+    {
+        lock (_lock)
+        {
+            if (_requests[index].StatusCode == FakeRequest.Pending)
+            {
+                _requests[index] = _requests[index] with { StatusCode = statusCode };
+            }
         }
     }
 }
 
 /// <summary>One logged request; <see cref="StatusCode"/> is 0 when the fake dropped the connection.</summary>
-public sealed record FakeRequest(FakeStorageOperation Operation, string Method, string Target, int StatusCode);
+public sealed record FakeRequest(FakeStorageOperation Operation, string Method, string Target, int StatusCode)
+{
+    /// <summary>The status of a request still being handled.</summary>
+    public const int Pending = -1;
+}

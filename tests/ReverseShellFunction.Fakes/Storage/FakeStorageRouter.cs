@@ -28,11 +28,20 @@ internal sealed class FakeStorageRouter
         var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "/";
         var path = target.Split('?', 2)[0];
         var (operation, bucket, name) = Classify(context.Request.Method, path, context.Request.Query["alt"] == "media");
-        var dropped = false;
+        var entry = _state.Requests.Arrived(operation, context.Request.Method, target);
+        context.Response.OnStarting(() =>
+        {
+            _state.Requests.Answered(entry, context.Response.StatusCode);
+            return Task.CompletedTask;
+        });
         try
         {
-            dropped = await ApplyFaultAsync(context, operation);
-            if (!dropped && !context.Response.HasStarted && context.Response.StatusCode == 200)
+            if (await ApplyFaultAsync(context, operation, entry))
+            {
+                return;
+            }
+
+            if (!context.Response.HasStarted && context.Response.StatusCode == 200)
             {
                 await DispatchAsync(context, operation, bucket, name);
             }
@@ -41,10 +50,6 @@ internal sealed class FakeStorageRouter
         {
             // A fake's bug should read as one, not as a bare 500 the client reports without detail.
             await FakeHttp.ErrorAsync(context, 500, $"The fake failed: {ex}");
-        }
-        finally
-        {
-            _state.Requests.Add(new FakeRequest(operation, context.Request.Method, target, dropped ? 0 : context.Response.StatusCode));
         }
     }
 
@@ -59,7 +64,7 @@ internal sealed class FakeStorageRouter
     };
 
     /// <summary>True when the connection was dropped; an error status is written here and ends the request.</summary>
-    private async Task<bool> ApplyFaultAsync(HttpContext context, FakeStorageOperation operation)
+    private async Task<bool> ApplyFaultAsync(HttpContext context, FakeStorageOperation operation, int entry)
     {
         while (_state.Faults.Take(operation) is { } fault)
         {
@@ -75,6 +80,7 @@ internal sealed class FakeStorageRouter
                     // Take part of the body so the client is mid-send, then reset the connection.
                     var buffer = new byte[Math.Clamp((context.Request.ContentLength ?? 0) / 2, 1, 64 * 1024)];
                     _ = await context.Request.Body.ReadAsync(buffer, context.RequestAborted);
+                    _state.Requests.Answered(entry, 0);
                     context.Abort();
                     return true;
             }
