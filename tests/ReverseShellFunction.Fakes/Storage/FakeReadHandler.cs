@@ -9,6 +9,7 @@ namespace ReverseShellFunction.Fakes.Storage;
 internal sealed class FakeReadHandler
 {
     private const int DefaultPageSize = 1000;
+    private const int SliceSize = 64 * 1024;
     private readonly FakeStorageState _state;
 
     public FakeReadHandler(FakeStorageState state)
@@ -66,7 +67,12 @@ internal sealed class FakeReadHandler
         }
 
         response.ContentLength = content.Length;
-        await response.Body.WriteAsync(content, context.RequestAborted);
+
+        // In slices, so Kestrel's backpressure applies: one big write would be copied whole into its buffers.
+        for (var at = 0; at < content.Length; at += SliceSize)
+        {
+            await response.Body.WriteAsync(content.Slice(at, Math.Min(SliceSize, content.Length - at)), context.RequestAborted);
+        }
     }
 
     public async Task ListAsync(HttpContext context, string bucket)
