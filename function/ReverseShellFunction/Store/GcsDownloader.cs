@@ -46,7 +46,7 @@ internal sealed class GcsDownloader
                 {
                     spool.SetLength(0);
                     await using var hashing = new HashingWriteStream(spool);
-                    await DownloadAsync(item.Name, hashing, new DownloadObjectOptions { Generation = item.Generation }, token);
+                    await DownloadAsync(item.Name, hashing, new DownloadObjectOptions { Generation = item.Generation, ChunkSize = _options.ChunkSize }, token);
                     await spool.FlushAsync(token);
                     return hashing.Sha256Hex();
                 },

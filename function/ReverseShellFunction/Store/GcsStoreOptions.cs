@@ -9,8 +9,8 @@ namespace ReverseShellFunction.Store;
 public sealed record GcsStoreOptions
 {
     /// <summary>
-    /// Resumable upload chunk: the client holds one chunk in memory, so this bounds an upload's buffer. Must be
-    /// a multiple of 256 KiB.
+    /// Resumable upload chunk and download read size: the client holds one chunk in memory, so this bounds the
+    /// buffer of a transfer whatever the bundle's size. Must be a multiple of 256 KiB.
     /// </summary>
     public const int DefaultChunkSize = 8 * 1024 * 1024;
 
