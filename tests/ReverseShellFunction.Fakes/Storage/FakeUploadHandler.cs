@@ -153,16 +153,17 @@ internal sealed class FakeUploadHandler
             return;
         }
 
+        // Each part is read before the next is asked for: moving on drains the part before.
         var reader = new MultipartReader(boundary, context.Request.Body);
         var metadata = await reader.ReadNextSectionAsync(context.RequestAborted);
+        var fields = metadata is null ? null : FakeObjectJson.ReadFields(await ReadSectionAsync(metadata, context.RequestAborted));
         var media = await reader.ReadNextSectionAsync(context.RequestAborted);
-        if (metadata is null || media is null)
+        if (fields is null || media is null)
         {
             await FakeHttp.ErrorAsync(context, 400, "A multipart upload has two parts: the object resource, then the data.");
             return;
         }
 
-        var fields = FakeObjectJson.ReadFields(await ReadSectionAsync(metadata, context.RequestAborted));
         fields = fields with { ContentType = fields.ContentType ?? media.ContentType };
         var content = await ReadSectionAsync(media, context.RequestAborted);
         await _finalizer.FinishAsync(context, bucket, fields, preconditions, content);
