@@ -63,8 +63,8 @@ public sealed class FakeStorageServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs the fake on its own until cancelled (Ctrl+C), printing how to point the function at it. For the
-    /// Fakes program: <c>await FakeStorageServer.RunAsync(4443, Console.Out, cancellationToken);</c>
+    /// Runs the fake on its own until Ctrl+C, SIGTERM or cancellation, printing how to point the function at it.
+    /// For the Fakes program: <c>await FakeStorageServer.RunAsync(4443, Console.Out, CancellationToken.None);</c>
     /// </summary>
     public static async Task RunAsync(int port, TextWriter output, CancellationToken cancellationToken)
     {
@@ -73,11 +73,14 @@ public sealed class FakeStorageServer : IAsyncDisposable
         await output.WriteLineAsync($"Fake Cloud Storage at {server.BaseUri} (any bucket name exists; objects are kept in memory).");
         await output.WriteLineAsync($"  export STORAGE_EMULATOR_HOST={server.EmulatorHost}");
         await output.WriteLineAsync("  export EVIDENCE_BUCKET=evidence-local");
+
+        // The host stops itself on Ctrl+C or SIGTERM (its console lifetime takes those signals), or the caller cancels.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, server._app.Lifetime.ApplicationStopping);
         try
         {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
+            await Task.Delay(Timeout.Infinite, stop.Token);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // Stopping is the normal way out.
         }
