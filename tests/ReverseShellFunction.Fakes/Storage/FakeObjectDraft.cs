@@ -10,6 +10,3 @@ public sealed record FakeObjectDraft
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
     public DateTimeOffset? CustomTime { get; init; }
 }
-
-/// <summary>The table's answer to a write: the new version, or the status and message the API gives instead.</summary>
-public sealed record FakeWriteOutcome(FakeObject? Created, int StatusCode, string? Message);
