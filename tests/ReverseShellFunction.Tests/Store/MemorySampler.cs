@@ -1,7 +1,7 @@
 namespace ReverseShellFunction.Tests.Store;
 
 /// <summary>
-/// While an operation runs, samples every 10 ms the live managed heap (after a forced full collection, so garbage
+/// While an operation runs, samples every 25 ms the live managed heap (after a forced full collection, so garbage
 /// the GC has not yet reclaimed does not count) and the working set, and keeps the peaks; also counts the bytes
 /// allocated meanwhile, live or not. A measurement aid, not a synchronization device: the forced collections slow
 /// the operation down, so time it elsewhere.
@@ -57,7 +57,7 @@ internal sealed class MemorySampler : IAsyncDisposable
             Sample();
             try
             {
-                await Task.Delay(10, _stop.Token);
+                await Task.Delay(25, _stop.Token);
             }
             catch (OperationCanceledException)
             {
