@@ -29,11 +29,23 @@ public static class ServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The folder store unless EVIDENCE_BUCKET names a bucket.</summary>
+    /// <summary>
+    /// The folder store unless EVIDENCE_BUCKET names a bucket; then the bucket store, through one StorageClient
+    /// for the app's lifetime (it owns the connection pool and the credentials), aimed at STORAGE_EMULATOR_HOST
+    /// when that is set.
+    /// </summary>
     public static IServiceCollection AddEvidenceStore(this IServiceCollection services, FunctionSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        services.AddSingleton<IEvidenceStore>(_ => new LocalEvidenceStore(settings.EvidenceDir));
+        if (settings.EvidenceBucket is not { } bucket)
+        {
+            services.AddSingleton<IEvidenceStore>(_ => new LocalEvidenceStore(settings.EvidenceDir));
+            return services;
+        }
+
+        services.AddSingleton(_ => StorageClientFactory.Create(settings.StorageEmulatorHost));
+        services.AddSingleton(new GcsStoreOptions { Bucket = GcsStoreOptions.BucketName(bucket) });
+        services.AddSingleton<IEvidenceStore, GcsEvidenceStore>();
         return services;
     }
 

@@ -1,0 +1,53 @@
+using Google.Cloud.Storage.V1;
+
+namespace ReverseShellFunction.Store;
+
+/// <summary>
+/// Builds the one <see cref="StorageClient"/> the app uses. With an emulator host (STORAGE_EMULATOR_HOST) the
+/// client talks to it without credentials; otherwise it uses Application Default Credentials (on Cloud Run, the
+/// service account from the metadata server).
+/// </summary>
+public static class StorageClientFactory
+{
+    public static StorageClient Create(string? emulatorHost)
+    {
+        if (string.IsNullOrWhiteSpace(emulatorHost))
+        {
+            return new StorageClientBuilder().Build();
+        }
+
+        // UnauthenticatedAccess: emulators and the test fake accept no tokens, and there may be no ADC locally.
+        return new StorageClientBuilder { BaseUri = EmulatorBaseUri(emulatorHost), UnauthenticatedAccess = true }.Build();
+    }
+
+    /// <summary>
+    /// The client's BaseUri for an emulator host given as <c>host:port</c> or <c>http(s)://host:port[/path]</c>:
+    /// it must end in <c>/storage/v1/</c>, or every call goes to the wrong path (uploads and downloads are
+    /// derived from it too).
+    /// </summary>
+    public static string EmulatorBaseUri(string emulatorHost)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(emulatorHost);
+        var text = emulatorHost.Trim();
+        if (!text.Contains("://", StringComparison.Ordinal))
+        {
+            text = "http://" + text;
+        }
+
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+            || string.IsNullOrEmpty(uri.Host)
+            || uri.Query.Length > 0)
+        {
+            throw new InvalidOperationException($"STORAGE_EMULATOR_HOST must be host:port or http(s)://host:port; it is '{emulatorHost}'.");
+        }
+
+        var path = uri.AbsolutePath.TrimEnd('/');
+        if (!path.EndsWith("/storage/v1", StringComparison.Ordinal))
+        {
+            path += "/storage/v1";
+        }
+
+        return $"{uri.GetLeftPart(UriPartial.Authority)}{path}/";
+    }
+}

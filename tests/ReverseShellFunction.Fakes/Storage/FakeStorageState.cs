@@ -1,0 +1,18 @@
+namespace ReverseShellFunction.Fakes.Storage;
+
+/// <summary>Everything the handlers share: the objects, open sessions, armed faults, the log and the root URL.</summary>
+internal sealed class FakeStorageState
+{
+    public FakeStorageState(TimeProvider time)
+    {
+        Objects = new FakeObjectTable(time);
+    }
+
+    public FakeObjectTable Objects { get; }
+    public FakeUploadSessions Sessions { get; } = new();
+    public FakeStorageFaults Faults { get; } = new();
+    public FakeRequestLog Requests { get; } = new();
+
+    /// <summary><c>http://127.0.0.1:PORT/</c>, known once Kestrel has bound its port.</summary>
+    public Uri Root { get; set; } = new("http://127.0.0.1/");
+}
