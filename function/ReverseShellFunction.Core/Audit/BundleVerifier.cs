@@ -62,8 +62,13 @@ public sealed class BundleVerifier
             await BundleContentCheck.RunAsync(bundle, index.Entry, log, cancellationToken);
         }
 
-        log.Check("retention", CheckOutcome.Passed, stored.RetentionState);
-        return log.Result(id.Value, null, stored.RetentionState);
+        // Both objects are evidence: report the retention and holds of the index entry too.
+        var indexObject = index.Present ? await _store.GetIndexEntryObjectAsync(id, cancellationToken) : null;
+        var retention = indexObject is null
+            ? $"bundle: {stored.RetentionState}"
+            : $"bundle: {stored.RetentionState}; index entry: {indexObject.RetentionState}";
+        log.Check("retention", CheckOutcome.Passed, retention);
+        return log.Result(id.Value, null, retention);
     }
 
     private async Task<(bool Present, StoredIndexEntry? Entry)> ReadIndexAsync(BundleId id, VerificationLog log, CancellationToken cancellationToken)

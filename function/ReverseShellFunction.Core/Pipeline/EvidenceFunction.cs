@@ -141,6 +141,15 @@ public sealed class EvidenceFunction : ICloudEventFunction<PubSubDelivery, Pipel
             stored = await StoredBundleReader.ReadAsync(bundle, cancellationToken);
         }
 
+        // Never index bytes that differ from what was recorded when the bundle was written: answer 5xx so the
+        // delivery ends in the dead-letter topic and a person looks, rather than vouching for altered evidence.
+        if ((await _store.GetBundleAsync(id, cancellationToken))?.MetadataSha256 is { } recorded
+            && !string.Equals(recorded, stored.Sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            _logger.LogError("Bundle {BundleId} reads as sha256 {Actual} but {Recorded} was recorded when it was stored; not indexing it", id.Value, stored.Sha256, recorded);
+            throw new EvidenceStoreException($"Integrity check failed for bundle {id.Value}: sha256 {stored.Sha256} read, {recorded} recorded when it was stored.");
+        }
+
         var entry = new IndexEntry
         {
             Summary = stored.Summary,

@@ -14,7 +14,8 @@ public interface IEvidenceStore
 
     Task<StoredObject?> GetBundleAsync(BundleId id, CancellationToken cancellationToken);
 
-    Task<bool> HasIndexEntryAsync(BundleId id, CancellationToken cancellationToken);
+    /// <summary>The index entry object (size, retention and holds), or null when there is none.</summary>
+    Task<StoredObject?> GetIndexEntryObjectAsync(BundleId id, CancellationToken cancellationToken);
 
     Task<CreateResult> CreateBundleAsync(BundleId id, Stream content, BundleMetadata metadata, CancellationToken cancellationToken);
 

@@ -29,8 +29,11 @@ public sealed class LocalEvidenceStore : IEvidenceStore
         return Task.FromResult(info.Exists ? Describe(StoreLayout.BundleObject(id), info) : null);
     }
 
-    public Task<bool> HasIndexEntryAsync(BundleId id, CancellationToken cancellationToken) =>
-        Task.FromResult(File.Exists(PathOf(StoreLayout.IndexObject(id))));
+    public Task<StoredObject?> GetIndexEntryObjectAsync(BundleId id, CancellationToken cancellationToken)
+    {
+        var info = new FileInfo(PathOf(StoreLayout.IndexObject(id)));
+        return Task.FromResult(info.Exists ? Describe(StoreLayout.IndexObject(id), info) : null);
+    }
 
     public Task<CreateResult> CreateBundleAsync(BundleId id, Stream content, BundleMetadata metadata, CancellationToken cancellationToken) =>
         CreateAsync(StoreLayout.BundleObject(id), content, cancellationToken);

@@ -7,8 +7,9 @@ namespace ReverseShellFunction.Store;
 
 /// <summary>
 /// Reads objects back. A bundle is spooled to a temporary file that deletes itself on close, so memory stays
-/// bounded whatever its size; the client checks the bytes against the object's CRC32C as they arrive, and the
-/// store checks the whole against the SHA-256 recorded in the object's metadata when it was written.
+/// bounded whatever its size; the client checks the bytes against the object's CRC32C as they arrive. The bytes
+/// are returned as stored: judging them against the SHA-256 recorded in metadata is the caller's job (the
+/// pipeline refuses to index a mismatch; verify reports it), so an auditor can still inspect a tampered bundle.
 /// 5.0.0 has no retry options for downloads, so a failed download is started again here.
 /// </summary>
 internal sealed class GcsDownloader
@@ -38,25 +39,18 @@ internal sealed class GcsDownloader
             FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         try
         {
-            var sha256 = await _retry.RunAsync(
+            await _retry.RunAsync(
                 "download",
                 item.Name,
                 retryStatuses: true,
                 async token =>
                 {
                     spool.SetLength(0);
-                    await using var hashing = new HashingWriteStream(spool);
-                    await DownloadAsync(item.Name, hashing, new DownloadObjectOptions { Generation = item.Generation, ChunkSize = _options.ChunkSize }, token);
+                    await DownloadAsync(item.Name, spool, new DownloadObjectOptions { Generation = item.Generation, ChunkSize = _options.ChunkSize }, token);
                     await spool.FlushAsync(token);
-                    return hashing.Sha256Hex();
+                    return true;
                 },
                 cancellationToken);
-
-            if (GcsObjects.RecordedSha256(item) is { } recorded && !string.Equals(recorded, sha256, StringComparison.OrdinalIgnoreCase))
-            {
-                throw new EvidenceStoreException(
-                    $"Integrity check failed for gs://{_options.Bucket}/{item.Name} (generation {item.Generation}): sha256 {sha256} read, {recorded} recorded when it was stored.");
-            }
 
             spool.Position = 0;
             return spool;

@@ -42,8 +42,8 @@ public sealed class GcsEvidenceStore : IEvidenceStore
     public async Task<StoredObject?> GetBundleAsync(BundleId id, CancellationToken cancellationToken) =>
         await FindAsync(StoreLayout.BundleObject(id), cancellationToken) is { } item ? GcsObjects.Describe(item) : null;
 
-    public async Task<bool> HasIndexEntryAsync(BundleId id, CancellationToken cancellationToken) =>
-        await FindAsync(StoreLayout.IndexObject(id), cancellationToken) is not null;
+    public async Task<StoredObject?> GetIndexEntryObjectAsync(BundleId id, CancellationToken cancellationToken) =>
+        await FindAsync(StoreLayout.IndexObject(id), cancellationToken) is { } item ? GcsObjects.Describe(item) : null;
 
     public Task<CreateResult> CreateBundleAsync(BundleId id, Stream content, BundleMetadata metadata, CancellationToken cancellationToken)
     {

@@ -137,4 +137,13 @@ public sealed class FakeObjectTable
             return updated;
         }
     }
+
+    /// <summary>Deletes the live object regardless of retention, as a test playing an insider with admin rights would.</summary>
+    public bool Remove(string bucket, string name)
+    {
+        lock (_lock)
+        {
+            return _objects.Remove((bucket, name));
+        }
+    }
 }

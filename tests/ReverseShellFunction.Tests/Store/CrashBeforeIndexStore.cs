@@ -10,7 +10,7 @@ internal sealed class CrashBeforeIndexStore(IEvidenceStore inner) : IEvidenceSto
 
     public Task<StoredObject?> GetBundleAsync(BundleId id, CancellationToken cancellationToken) => inner.GetBundleAsync(id, cancellationToken);
 
-    public Task<bool> HasIndexEntryAsync(BundleId id, CancellationToken cancellationToken) => inner.HasIndexEntryAsync(id, cancellationToken);
+    public Task<StoredObject?> GetIndexEntryObjectAsync(BundleId id, CancellationToken cancellationToken) => inner.GetIndexEntryObjectAsync(id, cancellationToken);
 
     public Task<CreateResult> CreateBundleAsync(BundleId id, Stream content, BundleMetadata metadata, CancellationToken cancellationToken) =>
         inner.CreateBundleAsync(id, content, metadata, cancellationToken);

@@ -66,7 +66,7 @@ public abstract class EvidenceStoreContractTest : IAsyncLifetime
     public async Task IndexEntry_CreatedOnce_ThenAlreadyExists()
     {
         var id = StoreSamples.Id();
-        Assert.False(await Store.HasIndexEntryAsync(id, default));
+        Assert.Null(await Store.GetIndexEntryObjectAsync(id, default));
         Assert.Null(await Store.ReadIndexEntryAsync(id, default));
 
         var first = await Store.CreateIndexEntryAsync(id, StoreSamples.Json("{\"n\":1}"), default);
@@ -74,7 +74,7 @@ public abstract class EvidenceStoreContractTest : IAsyncLifetime
 
         Assert.Equal(CreateResult.Created, first);
         Assert.Equal(CreateResult.AlreadyExists, second);
-        Assert.True(await Store.HasIndexEntryAsync(id, default));
+        Assert.Equal(StoreLayout.IndexObject(id), (await Store.GetIndexEntryObjectAsync(id, default))?.Name);
         Assert.Equal(StoreSamples.Json("{\"n\":1}"), await Store.ReadIndexEntryAsync(id, default));
     }
 

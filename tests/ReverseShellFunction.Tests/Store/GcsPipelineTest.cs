@@ -62,6 +62,25 @@ public sealed class GcsPipelineTest
     }
 
     [Fact]
+    public async Task CrashThenTamperedBundle_RedeliveryRefusesToIndexIt()
+    {
+        await using var bucket = await FakeBucket.StartAsync();
+        var crashing = PipelineDeliveries.Processor(new CrashBeforeIndexStore(bucket.Store));
+        await Assert.ThrowsAsync<EvidenceStoreException>(() => crashing.ProcessAsync(PipelineDeliveries.SampleDelivery(), default));
+        var name = Assert.Single(bucket.Objects(StoreLayout.BundlesPrefix)).Name;
+        bucket.Server.Objects.Update(FakeBucket.Name, name, o => o with
+        {
+            Metadata = new Dictionary<string, string>(o.Metadata) { ["sha256"] = new string('0', 64) },
+        });
+
+        var ex = await Assert.ThrowsAsync<EvidenceStoreException>(
+            () => PipelineDeliveries.Processor(bucket.Store).ProcessAsync(PipelineDeliveries.SampleDelivery(), default));
+
+        Assert.Contains("Integrity check failed", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(bucket.Objects(StoreLayout.IndexPrefix));
+    }
+
+    [Fact]
     public async Task UnreadableDelivery_IsQuarantinedInTheBucket()
     {
         await using var bucket = await FakeBucket.StartAsync();

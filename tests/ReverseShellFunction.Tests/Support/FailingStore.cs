@@ -10,7 +10,7 @@ internal sealed class FailingStore : IEvidenceStore
 
     public Task<StoredObject?> GetBundleAsync(BundleId id, CancellationToken cancellationToken) => throw Failure();
 
-    public Task<bool> HasIndexEntryAsync(BundleId id, CancellationToken cancellationToken) => throw Failure();
+    public Task<StoredObject?> GetIndexEntryObjectAsync(BundleId id, CancellationToken cancellationToken) => throw Failure();
 
     public Task<CreateResult> CreateBundleAsync(BundleId id, Stream content, BundleMetadata metadata, CancellationToken cancellationToken) => throw Failure();
 
