@@ -19,7 +19,7 @@ public sealed class ContainerLogsCollectorTest
 
         Assert.True(CollectorStatus.Ok == report.Status, report.Reason);
         Assert.Equal(150, report.ItemCount);
-        var lines = harness.ReadLines(ContainerLogsCollector.FilePath);
+        var lines = harness.ReadLines(ContainerLogsCollector.File);
         Assert.Equal(150, lines.Length);
         var entries = lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.All(entries, e => Assert.Equal(FakeGoogleData.Service, e.GetProperty("resource").GetProperty("labels").GetProperty("service_name").GetString()));
@@ -58,7 +58,7 @@ public sealed class ContainerLogsCollectorTest
 
         Assert.Contains($"resource.labels.revision_name=\"{FakeGoogleData.CanaryRevision}\"", report.Query, StringComparison.Ordinal);
         Assert.Equal(38, report.ItemCount);
-        Assert.All(harness.ReadLines(ContainerLogsCollector.FilePath), l => Assert.Contains(FakeGoogleData.CanaryRevision, l, StringComparison.Ordinal));
+        Assert.All(harness.ReadLines(ContainerLogsCollector.File), l => Assert.Contains(FakeGoogleData.CanaryRevision, l, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class ContainerLogsCollectorTest
             report.Query,
             StringComparison.Ordinal);
         Assert.Equal(0, report.ItemCount);
-        Assert.True(harness.Exists(ContainerLogsCollector.FilePath));
+        Assert.True(harness.Exists(ContainerLogsCollector.File));
     }
 
     [Fact]
@@ -89,9 +89,9 @@ public sealed class ContainerLogsCollectorTest
         Assert.Equal(CollectorStatus.Ok, report.Status);
         Assert.True(report.Truncated);
         Assert.Equal(50, report.ItemCount);
-        Assert.Equal(50, harness.ReadLines(ContainerLogsCollector.FilePath).Length);
+        Assert.Equal(50, harness.ReadLines(ContainerLogsCollector.File).Length);
         Assert.Contains("LOG_MAX_ENTRIES", report.Reason, StringComparison.Ordinal);
-        Assert.EndsWith($"entries up to {JsonDocument.Parse(harness.ReadLines(ContainerLogsCollector.FilePath)[^1]).RootElement.GetProperty("timestamp").GetString()} kept", report.Reason, StringComparison.Ordinal);
+        Assert.EndsWith($"entries up to {JsonDocument.Parse(harness.ReadLines(ContainerLogsCollector.File)[^1]).RootElement.GetProperty("timestamp").GetString()} kept", report.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -102,9 +102,9 @@ public sealed class ContainerLogsCollectorTest
         var report = await harness.CollectAsync(Name);
 
         Assert.True(report.Truncated);
-        var size = new FileInfo(harness.Staging.PathOf(ContainerLogsCollector.FilePath)).Length;
+        var size = new FileInfo(harness.Staging.PathOf(ContainerLogsCollector.File)).Length;
         Assert.InRange(size, 3000, 4096);
-        Assert.Equal(report.ItemCount, harness.ReadLines(ContainerLogsCollector.FilePath).Length);
+        Assert.Equal(report.ItemCount, harness.ReadLines(ContainerLogsCollector.File).Length);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using ReverseShellFunction.Findings;
+
 namespace ReverseShellFunction.Collect.Logs;
 
 /// <summary>
@@ -5,47 +7,22 @@ namespace ReverseShellFunction.Collect.Logs;
 /// <see cref="CollectionOptions.LogWindowBefore"/> before the event to <see cref="CollectionOptions.LogWindowAfter"/>
 /// after it, to <c>logs/container.jsonl</c>. Entries are kept verbatim: they are the workload's own words.
 /// </summary>
-public sealed class ContainerLogsCollector : ICollector
+public sealed class ContainerLogsCollector : LogEntriesCollector
 {
     public const string CollectorName = "container-logs";
-    public const string FilePath = "logs/container.jsonl";
-
-    private readonly LoggingApi _api;
-    private readonly CollectionOptions _options;
-    private readonly ILogger<ContainerLogsCollector> _logger;
+    public const string File = "logs/container.jsonl";
 
     public ContainerLogsCollector(LoggingApi api, CollectionOptions options, ILogger<ContainerLogsCollector> logger)
+        : base(api, options, logger)
     {
-        _api = api;
-        _options = options;
-        _logger = logger;
     }
 
-    public string Name => CollectorName;
+    public override string Name => CollectorName;
 
-    public async Task<CollectorReport> CollectAsync(CollectionContext context, IEvidenceWriter evidence, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        var progress = new CollectorProgress(Name);
-        if (context.Target is not { } target)
-        {
-            return progress.Skipped("the finding's resource is not a Cloud Run service or job");
-        }
+    protected override string FilePath => File;
 
-        if (!await _api.Client.HasCredentialsAsync(cancellationToken))
-        {
-            return progress.Skipped("no credentials");
-        }
+    protected override EnvValueRedactor? Redactor => null;
 
-        var filter = LogFilters.Container(target, context.EventTime - _options.LogWindowBefore, context.EventTime + _options.LogWindowAfter);
-        var report = await new LogEntriesDownload(_api, _options, redactor: null)
-            .RunAsync(target.Project, filter, FilePath, evidence, progress, cancellationToken);
-        _logger.LogInformation(
-            "Container logs: {Count} entries of {Resource}, status {Status}, truncated {Truncated}",
-            report.ItemCount,
-            target.RelativeName,
-            report.Status,
-            report.Truncated);
-        return report;
-    }
+    protected override string Filter(CloudRunTarget target, DateTimeOffset eventTime) =>
+        LogFilters.Container(target, eventTime - Options.LogWindowBefore, eventTime + Options.LogWindowAfter);
 }
