@@ -6,6 +6,9 @@ public sealed class CollectionOptions
     /// <summary>One deadline for the whole collection, well under Pub/Sub's push ack deadline.</summary>
     public TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(45);
 
+    /// <summary>Each collector's own limit inside the deadline, so one slow API cannot use all of it.</summary>
+    public TimeSpan CollectorTimeout { get; set; } = TimeSpan.FromSeconds(40);
+
     /// <summary>Related findings are searched this long before and after the event time.</summary>
     public TimeSpan RelatedWindow { get; set; } = TimeSpan.FromMinutes(60);
 

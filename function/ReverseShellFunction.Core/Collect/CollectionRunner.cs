@@ -44,21 +44,26 @@ public sealed class CollectionRunner
     {
         var startedAt = _time.GetUtcNow();
         var clock = Stopwatch.StartNew();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(deadlineToken);
+        timeout.CancelAfter(_options.CollectorTimeout);
         try
         {
             // Yield first so a collector that blocks synchronously cannot hold up the others.
             await Task.Yield();
-            var report = await collector.CollectAsync(context, evidence, deadlineToken);
+            var report = await collector.CollectAsync(context, evidence, timeout.Token);
             return report with { StartedAt = report.StartedAt ?? startedAt, DurationMs = report.DurationMs ?? clock.ElapsedMilliseconds };
         }
-        catch (OperationCanceledException) when (deadlineToken.IsCancellationRequested && !requestToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !requestToken.IsCancellationRequested)
         {
-            _logger.LogWarning("Collector {Collector} reached the collection deadline of {Deadline}", collector.Name, _options.Deadline);
+            var limit = deadlineToken.IsCancellationRequested
+                ? $"collection deadline of {_options.Deadline.TotalSeconds:0.###}s"
+                : $"collector timeout of {_options.CollectorTimeout.TotalSeconds:0.###}s";
+            _logger.LogWarning("Collector {Collector} stopped at the {Limit}", collector.Name, limit);
             return new CollectorReport
             {
                 Name = collector.Name,
                 Status = CollectorStatus.Partial,
-                Reason = $"collection deadline of {_options.Deadline.TotalSeconds:0}s reached; files written so far are kept",
+                Reason = $"{limit} reached; files written so far are kept",
                 StartedAt = startedAt,
                 DurationMs = clock.ElapsedMilliseconds,
             };

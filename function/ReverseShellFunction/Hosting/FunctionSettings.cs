@@ -46,6 +46,7 @@ public sealed record FunctionSettings
             Collection = new CollectionOptions
             {
                 Deadline = TimeSpan.FromSeconds(Number(Get, "COLLECTION_DEADLINE_SECONDS", 45, 1, 3600)),
+                CollectorTimeout = TimeSpan.FromSeconds(Number(Get, "COLLECTOR_TIMEOUT_SECONDS", 40, 1, 3600)),
                 RelatedWindow = TimeSpan.FromMinutes(Number(Get, "RELATED_WINDOW_MINUTES", 60, 1, 7 * 24 * 60)),
                 RelatedMaxFindings = (int)Number(Get, "RELATED_MAX_FINDINGS", 500, 1, 100_000),
                 LogWindowBefore = TimeSpan.FromMinutes(Number(Get, "LOG_WINDOW_BEFORE_MINUTES", 30, 0, 7 * 24 * 60)),

@@ -192,6 +192,20 @@ public sealed class EvidenceFunctionTest : IDisposable
     }
 
     [Fact]
+    public async Task CollectorPastItsOwnTimeout_IsPartial_OthersAreOk()
+    {
+        var collectors = new ICollector[] { new ScriptedCollector("cloud-run", hang: true), new ScriptedCollector("related-findings") };
+        var options = new CollectionOptions { Deadline = TimeSpan.FromMinutes(5), CollectorTimeout = TimeSpan.FromMilliseconds(100) };
+
+        var result = await new PipelineHarness(_store, collectors, collection: options).PushAsync(TestData.Sample("reverse-shell.notification.json"));
+
+        var statuses = result.IndexEntry!.Summary.Collectors.ToDictionary(c => c.Name);
+        Assert.Equal(CollectorStatus.Partial, statuses["cloud-run"].Status);
+        Assert.Contains("collector timeout", statuses["cloud-run"].Reason, StringComparison.Ordinal);
+        Assert.Equal(CollectorStatus.Ok, statuses["related-findings"].Status);
+    }
+
+    [Fact]
     public async Task SameCollectedData_GivesTheSameBytes()
     {
         using var other = new TempFolder();
