@@ -5,7 +5,9 @@ namespace ReverseShellFunction.Hosting;
 /// <summary>Builds the HTTP function: composition only, shared by <c>serve</c>, the tests and the benchmarks.</summary>
 public static class FunctionApp
 {
-    public static WebApplication Build(string[] args, FunctionSettings settings)
+    /// <param name="configureServices">Registrations made before the pipeline's, for tests and benchmarks to
+    /// put in seams such as a token source (the pipeline only adds those when absent).</param>
+    public static WebApplication Build(string[] args, FunctionSettings settings, Action<IServiceCollection>? configureServices = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var builder = WebApplication.CreateSlimBuilder(args);
@@ -20,6 +22,7 @@ public static class FunctionApp
         // Bodies are bounded by the intake's own reader, which quarantines oversize requests with a 2xx.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
         builder.Logging.AddFunctionConsole(settings.CloudLoggingJson);
+        configureServices?.Invoke(builder.Services);
         builder.Services.AddEvidencePipeline(settings);
 
         var app = builder.Build();

@@ -1,12 +1,16 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using ReverseShellFunction.Collect.Auth;
+using ReverseShellFunction.Fakes.GoogleApis;
 using ReverseShellFunction.Hosting;
+using ReverseShellFunction.Tests.Collect.Support;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.EndToEnd;
@@ -31,8 +35,13 @@ public sealed class PubSubPushEndToEndTest : IClassFixture<PubSubEmulatorFixture
         Skip.If(_emulator.Unavailable is not null && !PubSubEmulatorFixture.Required, _emulator.Unavailable);
         Assert.True(_emulator.Unavailable is null, _emulator.Unavailable);
 
-        var settings = FunctionSettings.From(_ => null) with { EvidenceDir = _evidence.Path };
-        await using var app = FunctionApp.Build(["--urls", "http://127.0.0.1:0"], settings);
+        // The collectors call the Google API fakes, so every collector runs for real on the way.
+        await using var apis = await FakeGoogleApis.StartAsync();
+        var settings = FunctionSettings.From(name => apis.EnvironmentVariables.GetValueOrDefault(name)) with { EvidenceDir = _evidence.Path };
+        await using var app = FunctionApp.Build(
+            ["--urls", "http://127.0.0.1:0"],
+            settings,
+            services => services.AddSingleton<IAccessTokenSource>(new FixedTokenSource(apis.AccessToken)));
         var statuses = new ConcurrentBag<int>();
         app.Use(async (context, next) =>
         {
@@ -67,6 +76,8 @@ public sealed class PubSubPushEndToEndTest : IClassFixture<PubSubEmulatorFixture
         Assert.Equal(1, Count("bundles"));
         Assert.Equal(1, Count("index"));
         Assert.Equal(1, Count("quarantine"));
+        var entry = JsonDocument.Parse(File.ReadAllBytes(Directory.GetFiles(Path.Combine(_evidence.Path, "index"), "*.json", SearchOption.AllDirectories).Single())).RootElement;
+        Assert.All(entry.GetProperty("summary").GetProperty("collectors").EnumerateArray(), c => Assert.Equal("ok", c.GetProperty("status").GetString()));
         await app.StopAsync();
     }
 
