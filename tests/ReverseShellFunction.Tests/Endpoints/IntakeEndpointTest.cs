@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using ReverseShellFunction.Collect.Auth;
 using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Support;
 
@@ -122,7 +123,13 @@ public sealed class IntakeEndpointTest : IDisposable
     private static HttpClient Client(IEvidenceStore store)
     {
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
-            host.ConfigureTestServices(services => services.AddSingleton(store)));
+            host.ConfigureTestServices(services =>
+            {
+                services.AddSingleton(store);
+
+                // The HTTP contract is under test here, not the collectors: never reach for real credentials.
+                services.AddSingleton<IAccessTokenSource>(NoAccessTokenSource.Instance);
+            }));
         return factory.CreateClient();
     }
 
