@@ -373,9 +373,9 @@ variable "ack_deadline_seconds" {
 # ---------------------------------------------------------------------------
 
 variable "max_instance_request_concurrency" {
-  description = "Concurrent requests per instance."
+  description = "Concurrent requests per instance. Each delivery stages its evidence in /tmp, which Cloud Run keeps in memory: size memory for concurrency x (2 x log_max_bytes + the zip) in the worst case."
   type        = number
-  default     = 10
+  default     = 4
 
   validation {
     condition     = var.max_instance_request_concurrency >= 1 && var.max_instance_request_concurrency <= 1000
@@ -384,9 +384,9 @@ variable "max_instance_request_concurrency" {
 }
 
 variable "memory" {
-  description = "Memory limit per instance, e.g. \"512Mi\" or \"1Gi\"."
+  description = "Memory limit per instance, e.g. \"512Mi\" or \"2Gi\". Cloud Run's /tmp counts against it, and each in-flight delivery stages up to two capped log files and their zip there."
   type        = string
-  default     = "512Mi"
+  default     = "2Gi"
 
   validation {
     condition     = can(regex("^[0-9]+(Mi|Gi)$", var.memory))

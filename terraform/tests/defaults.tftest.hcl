@@ -60,13 +60,13 @@ run "service_is_internal_gen2_and_authenticated" {
   assert {
     condition = (
       google_cloud_run_v2_service.function.template[0].containers[0].resources[0].limits["cpu"] == "1"
-      && google_cloud_run_v2_service.function.template[0].containers[0].resources[0].limits["memory"] == "512Mi"
+      && google_cloud_run_v2_service.function.template[0].containers[0].resources[0].limits["memory"] == "2Gi"
       && google_cloud_run_v2_service.function.template[0].timeout == "300s"
-      && google_cloud_run_v2_service.function.template[0].max_instance_request_concurrency == 10
+      && google_cloud_run_v2_service.function.template[0].max_instance_request_concurrency == 4
       && google_cloud_run_v2_service.function.template[0].scaling[0].min_instance_count == 0
       && google_cloud_run_v2_service.function.template[0].scaling[0].max_instance_count == 10
     )
-    error_message = "Cloud Run defaults (cpu 1, 512Mi, 300s, concurrency 10, 0-10 instances) are not applied."
+    error_message = "Cloud Run defaults (cpu 1, 2Gi, 300s, concurrency 4, 0-10 instances) are not applied."
   }
 }
 
