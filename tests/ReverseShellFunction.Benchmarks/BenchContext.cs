@@ -24,6 +24,9 @@ internal sealed class BenchContext : IDisposable
 
     public bool SkipVariants { get; init; }
 
+    /// <summary>Extra variables for every function process (<c>--env NAME=VALUE</c>), for experiments such as GC settings.</summary>
+    public IReadOnlyDictionary<string, string> FunctionEnvironment { get; init; } = new Dictionary<string, string>();
+
     public HttpClient Http { get; } = new(new SocketsHttpHandler
     {
         MaxConnectionsPerServer = 256,
@@ -34,7 +37,7 @@ internal sealed class BenchContext : IDisposable
         Timeout = TimeSpan.FromMinutes(5),
     };
 
-    public Launch Function => Launch.Function("function", FunctionDll);
+    public Launch Function => Launch.Function("function", FunctionDll, FunctionEnvironment);
 
     public Launch Bare => Launch.Bare("bare ASP.NET Core app", BareDll);
 

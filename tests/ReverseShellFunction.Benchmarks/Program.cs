@@ -5,7 +5,7 @@ using ReverseShellFunction.Benchmarks.Scenarios;
 namespace ReverseShellFunction.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/ReverseShellFunction.Benchmarks -- [--out DIR] [--smoke] [--only a,b] [--skip-variants]</c>.
+/// <c>dotnet run -c Release --project tests/ReverseShellFunction.Benchmarks -- [--out DIR] [--smoke] [--only a,b] [--skip-variants] [--env NAME=VALUE]...</c>.
 /// Exits 1 on errors or lost events (never on a missed target), 2 on bad usage or a missing build.
 /// </summary>
 public static class BenchmarkProgram
@@ -20,7 +20,7 @@ public static class BenchmarkProgram
         var unknown = only.FirstOrDefault(o => !s_scenarios.Contains(o));
         if (unknown is not null || args.Contains("--help"))
         {
-            await Console.Error.WriteLineAsync($"usage: ReverseShellFunction.Benchmarks [--out DIR] [--smoke] [--only {string.Join(',', s_scenarios)}] [--skip-variants]");
+            await Console.Error.WriteLineAsync($"usage: ReverseShellFunction.Benchmarks [--out DIR] [--smoke] [--only {string.Join(',', s_scenarios)}] [--skip-variants] [--env NAME=VALUE]...");
             if (unknown is not null)
             {
                 await Console.Error.WriteLineAsync($"unknown scenario '{unknown}'");
@@ -56,6 +56,7 @@ public static class BenchmarkProgram
             SamplePath = Path.Combine(root, "samples/reverse-shell.notification.json"),
             WorkDirectory = work,
             SkipVariants = smoke || args.Contains("--skip-variants"),
+            FunctionEnvironment = Values(args, "--env").Select(v => v.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal),
         };
         var machine = await Machine.DescribeAsync(root);
         context.Progress($"{(smoke ? "smoke run" : "benchmarks")}: {string.Join(", ", only)}; logs and scratch files in {work}");
@@ -109,6 +110,9 @@ public static class BenchmarkProgram
         "verify" => VerifyScenario.RunAsync(context),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no such scenario"),
     };
+
+    private static IEnumerable<string> Values(string[] args, string name) =>
+        args.Zip(args.Skip(1)).Where(pair => pair.First == name).Select(pair => pair.Second);
 
     private static string? Value(string[] args, string name)
     {

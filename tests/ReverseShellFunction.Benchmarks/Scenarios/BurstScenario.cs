@@ -51,6 +51,7 @@ internal static class BurstScenario
                 await Task.Delay(100, CancellationToken.None);
             }
         }, CancellationToken.None);
+        var cpuBefore = ProcStatus.CpuTime(function.Id);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var workers = Enumerable.Range(0, inFlight).Select(_ => Task.Run(async () =>
         {
@@ -62,6 +63,7 @@ internal static class BurstScenario
         }, CancellationToken.None));
         await Task.WhenAll(workers);
         var wall = clock.Elapsed.TotalSeconds;
+        var cpuMs = (ProcStatus.CpuTime(function.Id) - cpuBefore).TotalMilliseconds;
         await sampling.CancelAsync();
         await sampler;
         foreach (var request in requests)
@@ -100,6 +102,7 @@ internal static class BurstScenario
         var peak = memory.PeakRssMiB;
         result.Rows.Add(new("Burst throughput", $"{ScenarioResult.Number(throughput, "0.0")} events/s", $"{inFlight} in flight ÷ sequential latency {ScenarioResult.Ms(Stats.Median(sequential))} = {ScenarioResult.Number(ceiling, "0.0")} events/s", ScenarioResult.Number(throughput / ceiling) + "×", "(report)", "n/a"));
         result.Rows.Add(new("Burst latency, p99", ScenarioResult.Ms(p99), $"median {ScenarioResult.Ms(Stats.Median(latencies))}", "", "(report)", "n/a"));
+        result.Rows.Add(new("Burst: function CPU time per event", ScenarioResult.Ms(cpuMs / total), $"{ScenarioResult.Number(cpuMs / 1000, "0.0")} s CPU in {ScenarioResult.Number(wall, "0.0")} s", "", "(report)", "n/a"));
         result.Rows.Add(new("Burst errors", $"{failed.Count + notSent} of {total}", "", "", "0", ScenarioResult.Met(failed.Count + notSent == 0)));
         result.Rows.Add(new("Burst: every bundle and index entry in the bucket", $"{bundles.Count} bundles, {index} index entries", $"{expected} events (incl. {sent} sequential)", "", "all", ScenarioResult.Met(allPresent)));
         result.Rows.Add(new("Burst: function peak RSS (VmHWM)", $"{ScenarioResult.Number(peak, "0")} MiB", "", "", "≤ 300 MiB", ScenarioResult.Met(peak <= 300)));
@@ -110,6 +113,7 @@ internal static class BurstScenario
         lines.Add("");
         lines.Add($"- Wall time {ScenarioResult.Number(wall, "0.0")} s; throughput {ScenarioResult.Number(throughput, "0.0")} events/s.");
         lines.Add($"- Latency: median {ScenarioResult.Ms(Stats.Median(latencies))}, p99 {ScenarioResult.Ms(p99)}, max {ScenarioResult.Ms(Stats.Max(latencies))}.");
+        lines.Add($"- Function process CPU time (user + system) during the burst: {ScenarioResult.Number(cpuMs / 1000, "0.0")} s, {ScenarioResult.Number(cpuMs / total, "0.0")} ms per event.");
         lines.Add($"- Answers: {done.Count(a => a.Stored)} `stored`, {failed.Count} otherwise, {notSent} not sent.");
         lines.Add($"- Bucket: {bundles.Count} bundles and {index} index entries for {expected} events.");
         lines.Add($"- Function process: peak RSS (VmHWM, since process start) {ScenarioResult.Number(peak, "0")} MiB; highest sampled VmRSS {ScenarioResult.Number(rssSamples.DefaultIfEmpty(double.NaN).Max(), "0")} MiB; RSS at the end {ScenarioResult.Number(memory.RssMiB, "0")} MiB.");
@@ -122,6 +126,7 @@ internal static class BurstScenario
         result.Data["p99Ms"] = p99;
         result.Data["maxMs"] = Stats.Max(latencies);
         result.Data["sequentialMs"] = sequential;
+        result.Data["cpuMsPerEvent"] = cpuMs / total;
         result.Data["errors"] = failed.Count + notSent;
         result.Data["bundles"] = bundles.Count;
         result.Data["indexEntries"] = index;
