@@ -5,9 +5,10 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 
 # Repository-wide build settings first (SDK pin, strict build props, central
-# package versions), then the sources. Restore runs as its own step so the
+# package versions, and .editorconfig: the analyzer severities the strict build
+# relies on; without it CA1848 warnings fail the build), then the sources. Restore runs as its own step so the
 # package layer is reused while only code changes.
-COPY global.json Directory.Build.props Directory.Packages.props ./
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY function/ function/
 RUN dotnet restore function/ReverseShellFunction/ReverseShellFunction.csproj
 RUN dotnet publish function/ReverseShellFunction/ReverseShellFunction.csproj \
