@@ -94,6 +94,7 @@ public sealed class FakeGoogleApis : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        var arrivedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         var path = context.Request.Path.Value ?? "/";
         var body = HttpMethods.IsPost(context.Request.Method) ? await new StreamReader(context.Request.Body).ReadToEndAsync(context.RequestAborted) : null;
         FakeApi? api = FakeMetadata.Claims(path) ? FakeApi.Metadata
@@ -116,7 +117,10 @@ public sealed class FakeGoogleApis : IAsyncDisposable
                 body,
                 authorized,
                 context.Response.StatusCode,
-                context.Request.Headers.Where(h => h.Key != "Authorization").ToDictionary(h => h.Key, h => h.Value.ToString())));
+                context.Request.Headers.Where(h => h.Key != "Authorization").ToDictionary(h => h.Key, h => h.Value.ToString()))
+            {
+                ArrivedAt = arrivedAt,
+            });
         }
     }
 
