@@ -104,7 +104,8 @@ public sealed class EvidenceFunction : ICloudEventFunction<PubSubDelivery, Pipel
     {
         var metadata = new BundleMetadata(built.Sha256, built.Id.Value, built.Summary.Finding.Name, built.Summary.Finding.EventTime, built.Size);
         CreateResult created;
-        await using (var content = new FileStream(built.FilePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1024 * 1024, useAsync: true))
+        // Unbuffered: the store reads in blocks of its own, and a buffered stream would allocate a large buffer per delivery.
+        await using (var content = new FileStream(built.FilePath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, useAsync: true))
         {
             created = await _store.CreateBundleAsync(built.Id, content, metadata, cancellationToken);
         }

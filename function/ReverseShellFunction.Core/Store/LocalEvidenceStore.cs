@@ -109,7 +109,8 @@ public sealed class LocalEvidenceStore : IEvidenceStore
         try
         {
             Directory.CreateDirectory(directory);
-            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1024 * 1024, useAsync: true))
+            // Unbuffered: CopyToAsync writes in blocks of its own; a buffered stream would allocate a large buffer per object.
+            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, useAsync: true))
             {
                 await content.CopyToAsync(file, cancellationToken);
                 await file.FlushAsync(cancellationToken);

@@ -20,11 +20,13 @@ public sealed class FakeGoogleApis : IAsyncDisposable
     private readonly FakeScc _scc;
     private readonly FakeRun _run;
     private readonly FakeLogging _logging;
+    private long _latencyTicks;
 
     private FakeGoogleApis(WebApplication app, FakeGoogleApisOptions options)
     {
         _app = app;
         _options = options;
+        _latencyTicks = options.Latency.Ticks;
         Data = new FakeGoogleData(options);
         var tokens = new FakePageTokens();
         _metadata = new FakeMetadata(options);
@@ -43,6 +45,16 @@ public sealed class FakeGoogleApis : IAsyncDisposable
     public FakeGoogleData Data { get; }
 
     public FakeFaults Faults { get; } = new();
+
+    /// <summary>
+    /// Waited before every request (metadata server included) is handled, as a network round trip would; starts
+    /// as <see cref="FakeGoogleApisOptions.Latency"/> and may be changed at any time. Faults' delays come on top.
+    /// </summary>
+    public TimeSpan Latency
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _latencyTicks));
+        set => Interlocked.Exchange(ref _latencyTicks, value.Ticks);
+    }
 
     /// <summary>Every request so far, in arrival order.</summary>
     public IReadOnlyList<FakeRequest> Requests => [.. _requests];
@@ -82,6 +94,7 @@ public sealed class FakeGoogleApis : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        var arrivedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         var path = context.Request.Path.Value ?? "/";
         var body = HttpMethods.IsPost(context.Request.Method) ? await new StreamReader(context.Request.Body).ReadToEndAsync(context.RequestAborted) : null;
         FakeApi? api = FakeMetadata.Claims(path) ? FakeApi.Metadata
@@ -104,12 +117,20 @@ public sealed class FakeGoogleApis : IAsyncDisposable
                 body,
                 authorized,
                 context.Response.StatusCode,
-                context.Request.Headers.Where(h => h.Key != "Authorization").ToDictionary(h => h.Key, h => h.Value.ToString())));
+                context.Request.Headers.Where(h => h.Key != "Authorization").ToDictionary(h => h.Key, h => h.Value.ToString()))
+            {
+                ArrivedAt = arrivedAt,
+            });
         }
     }
 
     private async Task DispatchAsync(HttpContext context, FakeApi? api, string? body, bool authorized)
     {
+        if (Latency is { Ticks: > 0 } latency)
+        {
+            await Task.Delay(latency, context.RequestAborted);
+        }
+
         if (api is { } target && Faults.Next(target) is { } fault)
         {
             fault.OnApplied?.Invoke();

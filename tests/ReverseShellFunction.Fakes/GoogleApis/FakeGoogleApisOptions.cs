@@ -23,4 +23,13 @@ public sealed record FakeGoogleApisOptions
 
     /// <summary>Answer an empty page with a token between data pages, as Cloud Logging does while it searches.</summary>
     public bool EmptyLogPages { get; init; } = true;
+
+    /// <summary>
+    /// Extra characters of pseudo-random base64 appended to each container entry's <c>textPayload</c> (0: none),
+    /// for large, hard-to-compress logs. Seeded, so the same options give the same entries.
+    /// </summary>
+    public int ContainerLogPayloadBytes { get; init; }
+
+    /// <summary>Waited before every request is handled, as a network round trip would; <see cref="FakeGoogleApis.Latency"/> changes it later.</summary>
+    public TimeSpan Latency { get; init; }
 }

@@ -35,7 +35,7 @@ public sealed class FakeGoogleData
         ArgumentNullException.ThrowIfNull(options);
         Findings = FakeFindings.Generate(options.RelatedFindings);
         Documents = FakeRunResources.Generate();
-        ContainerEntries = FakeLogEntries.Container(options.ContainerLogEntries);
+        ContainerEntries = FakeLogEntries.Container(options.ContainerLogEntries, options.ContainerLogPayloadBytes);
         AuditEntries = FakeLogEntries.Audit(options.AuditLogEntries);
     }
 

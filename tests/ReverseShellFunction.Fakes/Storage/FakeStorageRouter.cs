@@ -36,6 +36,11 @@ internal sealed class FakeStorageRouter
         });
         try
         {
+            if (Interlocked.Read(ref _state.LatencyTicks) is > 0 and var latency)
+            {
+                await Task.Delay(TimeSpan.FromTicks(latency), context.RequestAborted);
+            }
+
             if (await ApplyFaultAsync(context, operation, entry))
             {
                 return;

@@ -36,6 +36,16 @@ public sealed class FakeStorageServer : IAsyncDisposable
 
     public FakeRequestLog Requests => _state.Requests;
 
+    /// <summary>
+    /// Waited before every request is handled, as a network round trip would (zero by default); may be changed at
+    /// any time. Armed delays come on top.
+    /// </summary>
+    public TimeSpan Latency
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _state.LatencyTicks));
+        set => Interlocked.Exchange(ref _state.LatencyTicks, value.Ticks);
+    }
+
     public static async Task<FakeStorageServer> StartAsync(int port = 0, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Fake" });

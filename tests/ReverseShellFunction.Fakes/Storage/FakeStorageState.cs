@@ -13,6 +13,9 @@ internal sealed class FakeStorageState
     public FakeStorageFaults Faults { get; } = new();
     public FakeRequestLog Requests { get; } = new();
 
+    /// <summary>Waited before each request is handled, in ticks; see <see cref="FakeStorageServer.Latency"/>.</summary>
+    public long LatencyTicks;
+
     /// <summary><c>http://127.0.0.1:PORT/</c>, known once Kestrel has bound its port.</summary>
     public Uri Root { get; set; } = new("http://127.0.0.1/");
 }
