@@ -42,14 +42,14 @@ internal static class ColdStartScenario
             if (r2r is not null)
             {
                 var dll = Path.Combine(r2r, "ReverseShellFunction.dll");
-                variants.Add((Launch.Function("ReadyToRun", dll), "`dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true` (what the Dockerfile builds)"));
+                variants.Add((Launch.Function("ReadyToRun", dll), "`dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true` (framework-dependent)"));
                 variants.Add((Launch.Function("ReadyToRun", dll).With("ReadyToRun + TieredPGO off", "DOTNET_TieredPGO", "0"), "the ReadyToRun publish, `DOTNET_TieredPGO=0`"));
             }
 
             var composite = await PublishAsync(context, notes, "ReadyToRun composite, self-contained", "publish-r2r-composite", ["--self-contained", "true", "-p:PublishReadyToRun=true", "-p:PublishReadyToRunComposite=true"]);
             if (composite is not null)
             {
-                variants.Add((Launch.Native("ReadyToRun composite", Path.Combine(composite, "ReverseShellFunction")), "`dotnet publish -c Release -r linux-x64 --self-contained true -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true` (framework and app in one native image), started by its apphost"));
+                variants.Add((Launch.Native("ReadyToRun composite", Path.Combine(composite, "ReverseShellFunction")), "`dotnet publish -c Release -r linux-x64 --self-contained true -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true` (framework and app in one native image; what the Dockerfile builds), started by its apphost"));
             }
         }
 
@@ -79,8 +79,8 @@ internal static class ColdStartScenario
             var label = launch.Name switch
             {
                 "function" => "Cold start to first event stored (Release build, JIT)",
-                "ReadyToRun" => "Cold start to first event stored (ReadyToRun publish, as the Dockerfile builds)",
-                _ => "Cold start to first event stored (ReadyToRun composite, self-contained)",
+                "ReadyToRun" => "Cold start to first event stored (ReadyToRun, framework-dependent)",
+                _ => "Cold start to first event stored (ReadyToRun composite, self-contained: the image's build)",
             };
             result.Rows.Add(new($"{label}, median of {runs}", ScenarioResult.Ms(median), $"bare app start → first response {ScenarioResult.Ms(bareMedian)}",
                 ScenarioResult.Number(median / bareMedian) + "×", "≤ 2×", ScenarioResult.Met(median / bareMedian <= 2)));
