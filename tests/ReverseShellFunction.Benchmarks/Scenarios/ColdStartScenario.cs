@@ -24,7 +24,7 @@ internal static class ColdStartScenario
 
     public static async Task<ScenarioResult> RunAsync(BenchContext context)
     {
-        var runs = context.Smoke ? 1 : 7;
+        var runs = context.Smoke ? 1 : 11;
         var result = new ScenarioResult { Name = "coldstart", Title = "2. Cold start: process start to first event stored (fakes at 0 ms)" };
         await using var world = await FakeWorld.StartAsync(new FakeGoogleApisOptions());
         var events = new EventFactory(context.SamplePath);
