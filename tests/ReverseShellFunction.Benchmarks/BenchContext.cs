@@ -37,7 +37,12 @@ internal sealed class BenchContext : IDisposable
         Timeout = TimeSpan.FromMinutes(5),
     };
 
-    public Launch Function => Launch.Function("function", FunctionDll, FunctionEnvironment);
+    /// <summary>A published apphost to run as the function instead of the Release dll (<c>--function-exe PATH</c>).</summary>
+    public string? FunctionExecutable { get; init; }
+
+    public Launch Function => FunctionExecutable is { } exe
+        ? Launch.Native("function", exe) with { Environment = FunctionEnvironment }
+        : Launch.Function("function", FunctionDll, FunctionEnvironment);
 
     public Launch Bare => Launch.Bare("bare ASP.NET Core app", BareDll);
 
