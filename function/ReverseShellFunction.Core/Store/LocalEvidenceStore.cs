@@ -5,8 +5,8 @@ namespace ReverseShellFunction.Store;
 
 /// <summary>
 /// The embedded default: a folder with exactly the bucket's layout. Create-only writes go to a temporary
-/// file first and are then linked into place without overwrite, so a reader never sees half a file and two
-/// racing writers cannot both win. Stored files are made read-only.
+/// file first and are then linked into place in one step (<see cref="AtomicCreate"/>), so a reader never sees
+/// half a file and two racing writers cannot both win. Stored files are made read-only.
 /// </summary>
 public sealed class LocalEvidenceStore : IEvidenceStore
 {
@@ -121,13 +121,8 @@ public sealed class LocalEvidenceStore : IEvidenceStore
                 File.SetUnixFileMode(temporary, ReadOnly);
             }
 
-            // Move without overwrite fails if the name exists: the first writer wins, the others learn it here.
-            File.Move(temporary, path, overwrite: false);
-            return CreateResult.Created;
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            return CreateResult.AlreadyExists;
+            // The first writer to place its file wins; the others learn it here and their copy is deleted below.
+            return AtomicCreate.TryPlace(temporary, path) ? CreateResult.Created : CreateResult.AlreadyExists;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
