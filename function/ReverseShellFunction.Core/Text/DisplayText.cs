@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Text;
+
+namespace ReverseShellFunction.Text;
+
+/// <summary>
+/// Text from a finding, a log entry or a stored object is attacker-influenced. Wherever a person reads it
+/// (terminal, console log line, summary.md, summary.html) it goes through <see cref="Visible"/>: control
+/// characters (Cc), format and bidi characters (Cf, such as U+202E RIGHT-TO-LEFT OVERRIDE), line and
+/// paragraph separators (Zl, Zp) and unpaired surrogates are shown as <c>\uXXXX</c>, so
+/// <c>/bin/\u202eexe.hs</c> can never look like <c>/bin/sh.exe</c> and ESC cannot drive a terminal.
+/// One home for the rule: every renderer calls this.
+/// </summary>
+public static class DisplayText
+{
+    /// <summary>Shows <paramref name="text"/> with every unsafe character escaped, cut to <paramref name="maxLength"/> characters of input.</summary>
+    public static string Visible(string? text, int maxLength = 2000)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return "";
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(maxLength);
+        var length = Math.Min(text.Length, maxLength);
+        if (length == text.Length && IsSafe(text))
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(length + 16);
+        for (var i = 0; i < length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                var category = CharUnicodeInfo.GetUnicodeCategory(char.ConvertToUtf32(c, text[i + 1]));
+                if (category == UnicodeCategory.Format)
+                {
+                    // Supplementary format characters (tags, U+E0001…) hide text as well.
+                    builder.Append(CultureInfo.InvariantCulture, $"\\u{c:x4}\\u{text[i + 1]:x4}");
+                }
+                else
+                {
+                    builder.Append(c).Append(text[i + 1]);
+                }
+
+                i++;
+                continue;
+            }
+
+            if (IsUnsafe(c))
+            {
+                builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        if (length < text.Length)
+        {
+            builder.Append('…');
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>True when <paramref name="text"/> has nothing <see cref="Visible"/> would escape.</summary>
+    public static bool IsSafe(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                if (CharUnicodeInfo.GetUnicodeCategory(char.ConvertToUtf32(c, text[i + 1])) == UnicodeCategory.Format)
+                {
+                    return false;
+                }
+
+                i++;
+                continue;
+            }
+
+            if (IsUnsafe(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsUnsafe(char c) =>
+        char.IsSurrogate(c) // only unpaired ones reach here
+        || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.Control
+            or UnicodeCategory.Format
+            or UnicodeCategory.LineSeparator
+            or UnicodeCategory.ParagraphSeparator;
+}
