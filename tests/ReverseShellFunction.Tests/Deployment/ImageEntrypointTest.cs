@@ -85,7 +85,8 @@ public sealed partial class ImageEntrypointTest : IDisposable
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"), Timeout = TimeSpan.FromSeconds(5) };
             await WaitForReadyAsync(http, server);
 
-            using var body = new ByteArrayContent(TestData.Sample("reverse-shell.pubsub-push.json"));
+            // The deployment check of terraform/README.md: the smoke-test notification, as Pub/Sub pushes it.
+            using var body = new ByteArrayContent(PushBody(TestData.Sample("smoke-test.notification.json")));
             body.Headers.ContentType = new("application/json");
             using var stored = await http.PostAsync(new Uri("/", UriKind.Relative), body);
             var answer = await stored.Content.ReadAsStringAsync();
@@ -100,6 +101,13 @@ public sealed partial class ImageEntrypointTest : IDisposable
         var list = await RunAsync(image.Arguments(["list", "--dir", _evidence.Path]), environment);
         Assert.True(list.ExitCode == 0, list.ToString());
         Assert.Contains(bundleId, list.Output, StringComparison.Ordinal);
+        Assert.StartsWith("20000101T000000000Z-smoketest", bundleId, StringComparison.Ordinal);
+
+        var onlySmokeTests = await RunAsync(image.Arguments(["list", "--service", "smoke-test-not-a-real-service", "--dir", _evidence.Path]), environment);
+        Assert.True(onlySmokeTests.ExitCode == 0, onlySmokeTests.ToString());
+        Assert.Contains(bundleId, onlySmokeTests.Output, StringComparison.Ordinal);
+        var noneElse = await RunAsync(image.Arguments(["list", "--service", "checkout-api", "--dir", _evidence.Path]), environment);
+        Assert.DoesNotContain(bundleId, noneElse.Output, StringComparison.Ordinal);
 
         var verify = await RunAsync(image.Arguments(["verify", "--all", "--dir", _evidence.Path]), environment);
         Assert.True(verify.ExitCode == 0, verify.ToString());
@@ -130,6 +138,18 @@ public sealed partial class ImageEntrypointTest : IDisposable
         Assert.Contains("PORT", line, StringComparison.Ordinal);
         Assert.Contains($"'{port}'", line, StringComparison.Ordinal);
     }
+
+    private static byte[] PushBody(byte[] notification) => JsonSerializer.SerializeToUtf8Bytes(new
+    {
+        message = new
+        {
+            data = Convert.ToBase64String(notification),
+            messageId = "1",
+            publishTime = "2026-12-01T00:00:00.000Z",
+            attributes = new { },
+        },
+        subscription = "projects/rsf-test-project/subscriptions/smoke-test",
+    });
 
     private Process Start(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment)
     {
