@@ -55,7 +55,7 @@ public sealed partial class SettingsParityTest
     public void ContainerEnvironment_SetsCatalogSettingsFromTheirVariables()
     {
         var locals = RepositoryFiles.Read("terraform", "locals.tf");
-        var env = Regex.Match(locals, @"function_env = merge\(\{(?<body>.*?)\n  \}", RegexOptions.Singleline);
+        var env = Regex.Match(locals, @"function_env = merge\((?<body>.*?)\n  \)", RegexOptions.Singleline);
         Assert.True(env.Success, "locals.tf must define function_env = merge({ ... }, ...)");
         var assigned = EnvAssignment().Matches(env.Groups["body"].Value).ToDictionary(m => m.Groups["name"].Value, m => m.Groups["value"].Value.Trim());
         Assert.NotEmpty(assigned);
