@@ -6,10 +6,11 @@
 # grants a lazily created agent, and the resources that depend on them wait for IAM to propagate.
 
 locals {
-  service_agent_services = toset(concat(
+  # With manage_project_services = false the agents are someone else's to create, like the APIs.
+  service_agent_services = var.manage_project_services ? toset(concat(
     ["pubsub.googleapis.com"],
     local.eventarc_mode ? ["eventarc.googleapis.com"] : [],
-  ))
+  )) : toset([])
 
   # The role each agent gets when Google creates it by itself; created through the API it must be granted.
   service_agent_roles = {
@@ -43,7 +44,7 @@ resource "google_project_iam_member" "service_agents" {
 # IAM changes take up to a few minutes to reach every service. Only the first apply waits: the sleep is
 # created once and stays in the state.
 resource "time_sleep" "service_agents" {
-  create_duration = "${var.service_agent_wait_seconds}s"
+  create_duration = length(local.service_agent_services) > 0 ? "${var.service_agent_wait_seconds}s" : "0s"
 
   triggers = {
     agents = join(",", sort(keys(google_project_iam_member.service_agents)))

@@ -102,15 +102,15 @@ variable "labels" {
 variable "manage_project_services" {
   description = <<-EOT
     Enable the APIs this deployment needs (google_project_service, never disabled
-    on destroy). Set false where API enablement is owned elsewhere; the list is in
-    README.md.
+    on destroy) and create the Pub/Sub and Eventarc service agents. Set false where
+    API enablement is owned elsewhere; the list is in README.md.
   EOT
   type        = bool
   default     = true
 }
 
 variable "service_agent_wait_seconds" {
-  description = "On the first apply, wait this long after creating the Pub/Sub and Eventarc service agents and granting their roles, before the resources that use them (IAM propagation; Google's own samples wait 60-420 s)."
+  description = "On the first apply, wait this long after creating the Pub/Sub and Eventarc service agents and granting their roles, before the resources that use them (IAM propagation: up to several minutes; model modules wait 60-420 s)."
   type        = number
   default     = 120
 
