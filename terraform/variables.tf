@@ -141,8 +141,10 @@ variable "image" {
   type        = string
 
   validation {
-    condition     = length(trimspace(var.image)) > 0 && !can(regex("\\s", var.image))
-    error_message = "image must be a non-empty image reference without whitespace."
+    # HOST[:PORT]/PATH[:TAG][@sha256:DIGEST], lowercase path: what Artifact Registry accepts. Also
+    # refuses the examples' REPLACE_WITH_ placeholders, which are uppercase.
+    condition     = can(regex("^[a-z0-9.-]+(:[0-9]+)?/[a-z0-9._/-]+(:[A-Za-z0-9._-]{1,128})?(@sha256:[0-9a-f]{64})?$", var.image))
+    error_message = "image must be an image reference such as REGION-docker.pkg.dev/PROJECT/REPO/reverse-shell-function@sha256:DIGEST (lowercase host and path, optional tag, optional digest)."
   }
 }
 

@@ -122,6 +122,21 @@ run "rejects_empty_image" {
   expect_failures = [var.image]
 }
 
+run "rejects_the_examples_placeholder_image" {
+  command = plan
+  variables {
+    image = "REPLACE_WITH_REGION-docker.pkg.dev/REPLACE_WITH_PROJECT_ID/REPLACE_WITH_REPOSITORY/reverse-shell-function@sha256:REPLACE_WITH_DIGEST"
+  }
+  expect_failures = [var.image]
+}
+
+run "accepts_an_image_pinned_by_digest" {
+  command = plan
+  variables {
+    image = "europe-west1-docker.pkg.dev/rsf-test-project/images/reverse-shell-function@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+  }
+}
+
 run "rejects_empty_categories" {
   command = plan
   variables {
