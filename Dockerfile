@@ -12,6 +12,7 @@
 # and paste the printed digests below.
 
 # ---- build ------------------------------------------------------------------
+# Needs BuildKit (the default builder since Docker 23, and in docker buildx) for $BUILDPLATFORM.
 # The SDK runs natively on the build machine ($BUILDPLATFORM, arm64 on Apple Silicon) and cross-compiles for
 # linux-x64, which is faster than emulating an amd64 SDK.
 # mcr.microsoft.com/dotnet/sdk:10.0

@@ -80,6 +80,34 @@ public sealed partial class SettingsParityTest
         Assert.True(readme.Contains(expected, StringComparison.Ordinal), "README.md's configuration table differs from SettingsCatalog; it should be:\n" + expected);
     }
 
+    public static TheoryData<string> NumberSettings()
+    {
+        var data = new TheoryData<string>();
+        foreach (var setting in SettingsCatalog.All.OfType<NumberSetting>())
+        {
+            data.Add(setting.Name);
+        }
+
+        return data;
+    }
+
+    /// <summary>Inclusive at both ends, as Terraform's <c>&gt;=</c> and <c>&lt;=</c>: the same values pass both.</summary>
+    [Theory]
+    [MemberData(nameof(NumberSettings))]
+    public void FunctionSettings_AcceptTheLimitsAndRefuseOneBeyond(string name)
+    {
+        var setting = SettingsCatalog.All.OfType<NumberSetting>().Single(s => s.Name == name);
+        string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+        FunctionSettings.From(n => n == name ? Text(setting.Min) : null);
+        FunctionSettings.From(n => n == name ? Text(setting.Max) : null);
+        Assert.Throws<InvalidOperationException>(() => FunctionSettings.From(n => n == name ? Text(setting.Max + 1) : null));
+        if (setting.Min > 0)
+        {
+            Assert.Throws<InvalidOperationException>(() => FunctionSettings.From(n => n == name ? Text(setting.Min - 1) : null));
+        }
+    }
+
     [Fact]
     public void Catalog_DefaultsAreInsideTheirLimits_AndNamesAreUnique()
     {
