@@ -4,7 +4,7 @@ using ReverseShellFunction.Tests.Support;
 namespace ReverseShellFunction.Tests.Deployment;
 
 /// <summary>
-/// terraform/README.md's tables of inputs and outputs are generated from variables.tf and outputs.tf; this
+/// terraform/README.md's tables of inputs and outputs are generated from the module's .tf files; this
 /// test fails when they drift apart, and its message carries the table to paste.
 /// </summary>
 public sealed class TerraformDocsTest
@@ -12,7 +12,7 @@ public sealed class TerraformDocsTest
     [Fact]
     public void ReadmeInputsTable_MatchesVariablesTf()
     {
-        var variables = TerraformBlocks.Read(RepositoryFiles.Read("terraform", "variables.tf"), "variable");
+        var variables = ModuleBlocks("variables.tf", "variable");
         var table = new StringBuilder("| Input | Type | Default | Description |\n|---|---|---|---|\n");
         foreach (var variable in variables)
         {
@@ -27,7 +27,7 @@ public sealed class TerraformDocsTest
     [Fact]
     public void ReadmeOutputsTable_MatchesOutputsTf()
     {
-        var outputs = TerraformBlocks.Read(RepositoryFiles.Read("terraform", "outputs.tf"), "output");
+        var outputs = ModuleBlocks("outputs.tf", "output");
         var table = new StringBuilder("| Output | Description |\n|---|---|\n");
         foreach (var output in outputs)
         {
@@ -56,6 +56,16 @@ public sealed class TerraformDocsTest
         {
             Assert.DoesNotContain("\nprovider \"", "\n" + File.ReadAllText(file), StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>The module's blocks of one kind: the conventional file first, then any other .tf file, so an
+    /// input or output declared elsewhere (a feature's own file) is documented too.</summary>
+    private static List<TerraformBlock> ModuleBlocks(string conventionalFile, string kind)
+    {
+        var files = Directory.GetFiles(RepositoryFiles.Path("terraform"), "*.tf")
+            .OrderBy(f => Path.GetFileName(f) == conventionalFile ? 0 : 1)
+            .ThenBy(f => Path.GetFileName(f), StringComparer.Ordinal);
+        return [.. files.SelectMany(f => TerraformBlocks.Read(File.ReadAllText(f), kind))];
     }
 
     private static void AssertSection(string name, string expected)
