@@ -41,6 +41,10 @@ internal sealed record NumberSetting(string Name, long Default, long Min, long M
 /// <see cref="FunctionSettings.From"/> parses with these limits, the README's configuration table is
 /// <see cref="MarkdownTable"/>, and a test holds the Terraform variable validations to the same numbers
 /// (a Terraform input the app would refuse is a revision that never becomes ready).
+/// To add a setting: a field here and an entry in <see cref="All"/>; read it in <see cref="FunctionSettings.From"/>
+/// through the field; paste the table the failing README test prints into README.md. A number set by Terraform
+/// names its input, and that input's validation repeats these limits (<c>var.x &gt;= MIN &amp;&amp; var.x &lt;= MAX
+/// &amp;&amp; floor(var.x) == var.x</c>) with the same default.
 /// </summary>
 internal static class SettingsCatalog
 {
