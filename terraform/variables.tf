@@ -182,8 +182,8 @@ variable "retention_period_days" {
   type        = number
 
   validation {
-    # 24855 days is the longest period whose seconds fit the 32-bit number that provider 6.x
-    # validates retention_period against (2^31 - 1 s); longer periods fail plan there.
+    # 24855 days is the longest period whose seconds fit a signed 32-bit integer (2^31 - 1 s);
+    # provider 6.x fails plan beyond it (7.x made retention_period a string for longer periods).
     condition     = var.retention_period_days >= 1 && var.retention_period_days <= 24855 && floor(var.retention_period_days) == var.retention_period_days
     error_message = "retention_period_days must be a whole number from 1 to 24855 (about 68 years)."
   }
