@@ -21,6 +21,9 @@ public sealed record EvidenceSummary
     public required IReadOnlyList<AttackReference> Mitre { get; init; }
     public required IReadOnlyList<CollectorOutcome> Collectors { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Whether SCC holds the finding (the <c>scc-finding</c> collector); null when that check did not run.</summary>
+    public FindingAuthenticity? Authenticity { get; init; }
 }
 
 public sealed record FindingFacts(

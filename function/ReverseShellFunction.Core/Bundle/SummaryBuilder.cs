@@ -45,6 +45,7 @@ public static class SummaryBuilder
             Resource = Resource(finding, notification.Resource),
             Mitre = MitreAttackCatalog.Describe(finding.MitreAttack),
             Collectors = [.. collectors.Select(c => new CollectorOutcome(c.Name, c.Status, c.Reason, c.ItemCount, c.Truncated))],
+            Authenticity = collectors.FirstOrDefault(c => c.Authenticity is not null)?.Authenticity,
             CreatedAt = createdAt,
         };
     }

@@ -25,6 +25,18 @@ public sealed class CollectionOptions
 
     public long LogMaxBytes { get; set; } = 50L * 1024 * 1024;
 
+    /// <summary>Which parent related findings and the finding itself are listed under; the level of the findingsViewer grant.</summary>
+    public SccScope SccScope { get; set; } = SccScope.Project;
+
+    /// <summary>
+    /// How long Cloud Logging may take to make an entry readable. A log window is read only up to now minus this;
+    /// the rest of it is still open.
+    /// </summary>
+    public TimeSpan LogIngestionDelay { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Send <c>x-goog-user-project</c> with the workload's project on log reads, so they use that project's read quota.</summary>
+    public bool LogReadsUseTargetQuota { get; set; }
+
     /// <summary>Key for HMAC-SHA256 fingerprints of redacted values; null means no fingerprints.</summary>
     public byte[]? RedactionKey { get; set; }
 }

@@ -23,6 +23,11 @@ public sealed class CollectorProgress
     /// <summary>Why the collector stopped early though it ends ok, e.g. a cap; null when it read everything.</summary>
     public string? Note { get; set; }
 
+    /// <summary>The time range covered, recorded in the report whatever the status.</summary>
+    public CollectionWindow? Window { get; set; }
+
+    public FindingAuthenticity? Authenticity { get; set; }
+
     public void AddFile(string path) => _files.Add(path);
 
     public void AddItems(long count) => Items += count;
@@ -55,6 +60,8 @@ public sealed class CollectorProgress
         Query = Query,
         ItemCount = status == CollectorStatus.Skipped ? null : Items,
         Truncated = Truncated,
+        Window = Window,
+        Authenticity = Authenticity,
         Files = [.. _files],
         Redactions = [.. _redactions],
     };

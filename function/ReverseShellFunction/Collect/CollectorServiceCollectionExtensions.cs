@@ -16,7 +16,7 @@ public static class CollectorServiceCollectionExtensions
     public const string HttpClientKey = "google-apis";
 
     /// <summary>
-    /// The four collectors over SCC, Cloud Run Admin and Cloud Logging at the endpoints in
+    /// The five collectors over SCC, Cloud Run Admin and Cloud Logging at the endpoints in
     /// <paramref name="settings"/>. Token source and retry policy are added only if absent, so tests and demos can
     /// register their own first.
     /// </summary>
@@ -40,9 +40,13 @@ public static class CollectorServiceCollectionExtensions
             provider.GetRequiredService<RetryPolicy>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<GoogleApiClient>>()));
-        services.AddSingleton(provider => new SccFindingsApi(provider.GetRequiredService<GoogleApiClient>(), settings.SccEndpoint));
+        services.AddSingleton(provider => new SccFindingsApi(provider.GetRequiredService<GoogleApiClient>(), new SccEndpoints(settings.SccEndpointOverride)));
         services.AddSingleton(provider => new CloudRunApi(provider.GetRequiredService<GoogleApiClient>(), settings.RunEndpoint));
-        services.AddSingleton(provider => new LoggingApi(provider.GetRequiredService<GoogleApiClient>(), settings.LoggingEndpoint));
+        // One coalescer per instance: concurrent deliveries share identical log reads (Logging allows 60 a minute per project).
+        services.TryAddSingleton(provider => new LogReadCoalescer(provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(provider => new LoggingApi(
+            provider.GetRequiredService<GoogleApiClient>(), settings.LoggingEndpoint, provider.GetRequiredService<LogReadCoalescer>()));
+        services.AddSingleton<ICollector, FindingAuthenticityCollector>();
         services.AddSingleton<ICollector, RelatedFindingsCollector>();
         services.AddSingleton<ICollector, CloudRunCollector>();
         services.AddSingleton<ICollector, ContainerLogsCollector>();

@@ -43,8 +43,11 @@ public static class FilterText
     }
 
     /// <summary>An RFC 3339 UTC timestamp in quotes, as Cloud Logging compares <c>timestamp</c>.</summary>
-    public static string Timestamp(DateTimeOffset time) =>
-        Quote(time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+    public static string Timestamp(DateTimeOffset time) => Quote(Rfc3339(time));
+
+    /// <summary>RFC 3339 UTC with milliseconds, unquoted, for reasons a person reads.</summary>
+    public static string Rfc3339(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>Milliseconds since the epoch, the form SCC's <c>event_time</c> compares as an integer.</summary>
     public static string EpochMilliseconds(DateTimeOffset time) =>

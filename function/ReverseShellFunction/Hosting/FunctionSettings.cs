@@ -1,5 +1,6 @@
 using System.Text;
 using ReverseShellFunction.Collect;
+using ReverseShellFunction.Collect.Scc;
 using ReverseShellFunction.Rules;
 
 namespace ReverseShellFunction.Hosting;
@@ -16,7 +17,10 @@ public sealed record FunctionSettings
     public string EvidenceDir { get; init; } = "./evidence";
     public string? EvidenceBucket { get; init; }
     public string? StorageEmulatorHost { get; init; }
-    public string SccEndpoint { get; init; } = "https://securitycenter.googleapis.com";
+    /// <summary>SCC_API_ENDPOINT when set: the one SCC root for every location. Null: Google's hosts by location.</summary>
+    public string? SccEndpointOverride { get; init; }
+
+    public string SccEndpoint => SccEndpointOverride ?? SccEndpoints.Global;
     public string RunEndpoint { get; init; } = "https://run.googleapis.com";
     public string LoggingEndpoint { get; init; } = "https://logging.googleapis.com";
     public bool CloudLoggingJson { get; init; }
@@ -35,7 +39,7 @@ public sealed record FunctionSettings
             EvidenceDir = Get(SettingsCatalog.EvidenceDir.Name) ?? "./evidence",
             EvidenceBucket = Get(SettingsCatalog.EvidenceBucket.Name),
             StorageEmulatorHost = Get(SettingsCatalog.StorageEmulatorHost.Name),
-            SccEndpoint = Endpoint(Get, SettingsCatalog.SccApiEndpoint.Name, "https://securitycenter.googleapis.com"),
+            SccEndpointOverride = Get(SettingsCatalog.SccApiEndpoint.Name) is null ? null : Endpoint(Get, SettingsCatalog.SccApiEndpoint.Name, SccEndpoints.Global),
             RunEndpoint = Endpoint(Get, SettingsCatalog.RunApiEndpoint.Name, "https://run.googleapis.com"),
             LoggingEndpoint = Endpoint(Get, SettingsCatalog.LoggingApiEndpoint.Name, "https://logging.googleapis.com"),
             CloudLoggingJson = Get(SettingsCatalog.KService.Name) is not null,
@@ -58,6 +62,9 @@ public sealed record FunctionSettings
                 AuditWindow = TimeSpan.FromDays(Number(SettingsCatalog.AuditWindowDays)),
                 LogMaxEntries = (int)Number(SettingsCatalog.LogMaxEntries),
                 LogMaxBytes = Number(SettingsCatalog.LogMaxBytes),
+                SccScope = Choice(Get, SettingsCatalog.SccScope.Name, "project", "organization") == "project" ? SccScope.Project : SccScope.Organization,
+                LogIngestionDelay = TimeSpan.FromSeconds(Number(SettingsCatalog.LogIngestionDelaySeconds)),
+                LogReadsUseTargetQuota = Choice(Get, SettingsCatalog.LoggingQuotaProject.Name, "caller", "target") == "target",
                 RedactionKey = Get(SettingsCatalog.RedactionHmacKey.Name) is { } key ? Encoding.UTF8.GetBytes(key) : null,
             },
         };
@@ -69,6 +76,14 @@ public sealed record FunctionSettings
         "true" or "1" or "yes" => true,
         "false" or "0" or "no" => false,
         var other => throw new InvalidOperationException($"{name} must be true or false; it is '{other}'."),
+    };
+
+    /// <summary>One of two words, case-insensitive; the first when unset.</summary>
+    private static string Choice(Func<string, string?> get, string name, string first, string second) => get(name)?.ToLowerInvariant() switch
+    {
+        null => first,
+        var value when value == first || value == second => value,
+        var other => throw new InvalidOperationException($"{name} must be {first} or {second}; it is '{other}'."),
     };
 
     private static string Endpoint(Func<string, string?> get, string name, string fallback)

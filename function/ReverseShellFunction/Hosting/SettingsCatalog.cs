@@ -104,10 +104,24 @@ internal static class SettingsCatalog
         "REDACTION_HMAC_KEY", "–", "key for HMAC-SHA256 fingerprints of redacted env values; absent → no fingerprints",
         "redaction_key_secret_id");
 
+    public static readonly Setting SccScope = new(
+        "SCC_SCOPE", "`project`",
+        "where findings are listed, as the findingsViewer grant: `project` (from the finding's `canonicalName`) or `organization`",
+        "organization_id");
+
     public static readonly Setting SccApiEndpoint = new(
         "SCC_API_ENDPOINT", "`https://securitycenter.googleapis.com`",
-        "SCC API root; with data residency the regional endpoint (`https://securitycenter.LOCATION.rep.googleapis.com`)",
+        "SCC API root for every finding; unset, a finding in a location other than `global` is read from `https://securitycenter.LOCATION.rep.googleapis.com`",
         "scc_location");
+
+    // Cloud Logging documents no upper bound on ingestion latency; an hour is past any sensible wait.
+    public static readonly NumberSetting LogIngestionDelaySeconds = new(
+        "LOG_INGESTION_DELAY_SECONDS", 120, 0, 3600,
+        "log windows are read up to now minus this; a later configured end leaves the collector `partial` (window still open)");
+
+    public static readonly Setting LoggingQuotaProject = new(
+        "LOGGING_QUOTA_PROJECT", "`caller`",
+        "whose Logging read quota log reads use: `caller` (the function's project) or `target` (the workload's project, sent as `x-goog-user-project`; needs `serviceusage.services.use` there)");
 
     public static readonly Setting RunApiEndpoint = new(
         "RUN_API_ENDPOINT", "`https://run.googleapis.com`", "Cloud Run API root, for tests and private endpoints");
@@ -130,7 +144,7 @@ internal static class SettingsCatalog
         Port, EvidenceDir, EvidenceBucket, StorageEmulatorHost, CollectCategories, CollectMuted,
         CollectionDeadlineSeconds, CollectorTimeoutSeconds, RelatedWindowMinutes, RelatedMaxFindings,
         LogWindowBeforeMinutes, LogWindowAfterMinutes, AuditWindowDays, LogMaxEntries, LogMaxBytes,
-        RedactionHmacKey, SccApiEndpoint, RunApiEndpoint, LoggingApiEndpoint, GceMetadataHost, KService, GoogleCloudProject,
+        LogIngestionDelaySeconds, LoggingQuotaProject, RedactionHmacKey, SccScope, SccApiEndpoint, RunApiEndpoint, LoggingApiEndpoint, GceMetadataHost, KService, GoogleCloudProject,
     ];
 
     /// <summary>The README's configuration table, exactly (a test compares the two).</summary>

@@ -12,6 +12,9 @@ namespace ReverseShellFunction.Collect.GoogleApis;
 public sealed class GoogleApiClient
 {
     private static readonly JsonDocumentOptions s_documentOptions = new() { MaxDepth = 256 };
+    /// <summary>The system parameter that names the quota project of a call.</summary>
+    public const string UserProjectHeader = "x-goog-user-project";
+
     private static readonly MediaTypeHeaderValue s_json = new("application/json") { CharSet = "utf-8" };
 
     private readonly HttpClient _http;
@@ -38,6 +41,26 @@ public sealed class GoogleApiClient
         SendAsync(
             () => new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) { Headers = { ContentType = s_json } } },
             ReadDocumentAsync,
+            cancellationToken);
+
+    /// <summary>
+    /// A JSON POST whose whole answer is returned as bytes, so several callers can each parse their own copy.
+    /// <paramref name="userProject"/>, when set, goes out as <c>x-goog-user-project</c>: the project charged for
+    /// the call's quota instead of the caller's own.
+    /// </summary>
+    public Task<byte[]> PostForBytesAsync(Uri uri, byte[] body, string? userProject, CancellationToken cancellationToken) =>
+        SendAsync(
+            () =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) { Headers = { ContentType = s_json } } };
+                if (userProject is not null)
+                {
+                    request.Headers.Add(UserProjectHeader, userProject);
+                }
+
+                return request;
+            },
+            ReadBytesAsync,
             cancellationToken);
 
     /// <summary>Sends a fresh request per attempt and reads a successful body with <paramref name="read"/> inside the attempt.</summary>
@@ -97,9 +120,8 @@ public sealed class GoogleApiClient
                 return AttemptOutcome<T>.Succeeded(await read(body, attemptTimeout.Token));
             }
 
-            var (status, message) = await GoogleErrorBody.ReadAsync(response, attemptTimeout.Token);
-            var error = new GoogleApiException(code, status, message, attempt);
-            return AttemptOutcome<T>.Failed(path, error, RetryPolicy.IsRetryable(code), RetryAfter(response));
+            var error = new GoogleApiException(code, await GoogleErrorBody.ReadAsync(response, attemptTimeout.Token), attempt);
+            return AttemptOutcome<T>.Failed(path, error, RetryPolicy.IsRetryable(code) && !error.IsQuotaExceeded, RetryAfter(response));
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -125,6 +147,13 @@ public sealed class GoogleApiClient
 
     private static async Task<JsonDocument> ReadDocumentAsync(Stream body, CancellationToken cancellationToken) =>
         await JsonDocument.ParseAsync(body, s_documentOptions, cancellationToken);
+
+    private static async Task<byte[]> ReadBytesAsync(Stream body, CancellationToken cancellationToken)
+    {
+        using var copy = new MemoryStream();
+        await body.CopyToAsync(copy, cancellationToken);
+        return copy.ToArray();
+    }
 
     private readonly record struct AttemptOutcome<T>(T? Value, GoogleApiException? Error, bool Retryable, TimeSpan? RetryAfter, string Path)
     {

@@ -3,14 +3,20 @@ using System.Text.Json;
 
 namespace ReverseShellFunction.Collect.GoogleApis;
 
-/// <summary>Reads the standard Google error body, <c>{"error":{"code","message","status"}}</c>, leniently.</summary>
+/// <summary>
+/// Reads the standard Google error body, <c>{"error":{"code","message","status","details"}}</c>, leniently. Of the
+/// details only <c>google.rpc.ErrorInfo</c> is read: its <c>reason</c> (e.g. <c>RATE_LIMIT_EXCEEDED</c>) and the
+/// quota limit it names in <c>metadata.quota_limit</c> tell a quota refusal apart from an overloaded server.
+/// </summary>
 public static class GoogleErrorBody
 {
     // Error bodies are small; a proxy's HTML page is not worth more than this.
     private const int MaxBytes = 64 * 1024;
     private const int MaxNonJsonChars = 300;
 
-    public static async Task<(string? Status, string Message)> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private const string ErrorInfoType = "type.googleapis.com/google.rpc.ErrorInfo";
+
+    public static async Task<GoogleError> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(response);
         byte[] body;
@@ -21,13 +27,13 @@ public static class GoogleErrorBody
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
-            return (null, Fallback(response, ""));
+            return new GoogleError(null, Fallback(response, ""));
         }
 
-        return Parse(body) ?? (null, Fallback(response, Encoding.UTF8.GetString(body)));
+        return Parse(body) ?? new GoogleError(null, Fallback(response, Encoding.UTF8.GetString(body)));
     }
 
-    public static (string? Status, string Message)? Parse(ReadOnlySpan<byte> body)
+    public static GoogleError? Parse(ReadOnlySpan<byte> body)
     {
         try
         {
@@ -40,7 +46,8 @@ public static class GoogleErrorBody
                 && message.ValueKind == JsonValueKind.String)
             {
                 var status = error.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
-                return (status, message.GetString()!);
+                var (reason, quotaLimit) = ErrorInfo(error);
+                return new GoogleError(status, message.GetString()!, reason, quotaLimit);
             }
         }
         catch (JsonException)
@@ -50,6 +57,30 @@ public static class GoogleErrorBody
 
         return null;
     }
+
+    private static (string? Reason, string? QuotaLimit) ErrorInfo(JsonElement error)
+    {
+        if (!error.TryGetProperty("details", out var details) || details.ValueKind != JsonValueKind.Array)
+        {
+            return (null, null);
+        }
+
+        foreach (var detail in details.EnumerateArray())
+        {
+            if (detail.ValueKind == JsonValueKind.Object && Text(detail, "@type") == ErrorInfoType)
+            {
+                var quotaLimit = detail.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
+                    ? Text(metadata, "quota_limit")
+                    : null;
+                return (Text(detail, "reason"), quotaLimit);
+            }
+        }
+
+        return (null, null);
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static string Fallback(HttpResponseMessage response, string text)
     {

@@ -12,8 +12,8 @@ public sealed class AuditLogsCollector : LogEntriesCollector
     public const string CollectorName = "audit-logs";
     public const string File = "logs/audit.jsonl";
 
-    public AuditLogsCollector(LoggingApi api, CollectionOptions options, ILogger<AuditLogsCollector> logger)
-        : base(api, options, logger)
+    public AuditLogsCollector(LoggingApi api, CollectionOptions options, TimeProvider time, ILogger<AuditLogsCollector> logger)
+        : base(api, options, time, logger)
     {
         Redactor = new EnvValueRedactor(options.RedactionKey);
     }
@@ -25,6 +25,8 @@ public sealed class AuditLogsCollector : LogEntriesCollector
     protected override EnvValueRedactor? Redactor { get; }
 
     // Until the end of the log window too: a change made right after the event belongs to the story.
-    protected override string Filter(CloudRunTarget target, DateTimeOffset eventTime) =>
-        LogFilters.Audit(target, eventTime - Options.AuditWindow, eventTime + Options.LogWindowAfter);
+    protected override (DateTimeOffset From, DateTimeOffset To) ConfiguredWindow(DateTimeOffset eventTime) =>
+        (eventTime - Options.AuditWindow, eventTime + Options.LogWindowAfter);
+
+    protected override string Filter(CloudRunTarget target, DateTimeOffset windowStart, DateTimeOffset windowEnd) => LogFilters.Audit(target, windowStart, windowEnd);
 }

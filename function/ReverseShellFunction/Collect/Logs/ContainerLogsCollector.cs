@@ -12,8 +12,8 @@ public sealed class ContainerLogsCollector : LogEntriesCollector
     public const string CollectorName = "container-logs";
     public const string File = "logs/container.jsonl";
 
-    public ContainerLogsCollector(LoggingApi api, CollectionOptions options, ILogger<ContainerLogsCollector> logger)
-        : base(api, options, logger)
+    public ContainerLogsCollector(LoggingApi api, CollectionOptions options, TimeProvider time, ILogger<ContainerLogsCollector> logger)
+        : base(api, options, time, logger)
     {
     }
 
@@ -23,6 +23,8 @@ public sealed class ContainerLogsCollector : LogEntriesCollector
 
     protected override EnvValueRedactor? Redactor => null;
 
-    protected override string Filter(CloudRunTarget target, DateTimeOffset eventTime) =>
-        LogFilters.Container(target, eventTime - Options.LogWindowBefore, eventTime + Options.LogWindowAfter);
+    protected override (DateTimeOffset From, DateTimeOffset To) ConfiguredWindow(DateTimeOffset eventTime) =>
+        (eventTime - Options.LogWindowBefore, eventTime + Options.LogWindowAfter);
+
+    protected override string Filter(CloudRunTarget target, DateTimeOffset windowStart, DateTimeOffset windowEnd) => LogFilters.Container(target, windowStart, windowEnd);
 }

@@ -26,8 +26,9 @@ public sealed class LogEntriesDownload
         _redactor = redactor;
     }
 
+    /// <param name="userProject">Sent as <c>x-goog-user-project</c> when set: the project whose read quota is used.</param>
     public async Task<CollectorReport> RunAsync(
-        string project, string filter, string path, IEvidenceWriter evidence, CollectorProgress progress, CancellationToken cancellationToken)
+        string project, string filter, string? userProject, string path, IEvidenceWriter evidence, CollectorProgress progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(evidence);
         ArgumentNullException.ThrowIfNull(progress);
@@ -41,7 +42,7 @@ public sealed class LogEntriesDownload
             do
             {
                 var pageSize = (int)Math.Min(LoggingApi.MaxPageSize, _options.LogMaxEntries - progress.Items);
-                using var page = await _api.ListPageAsync(project, filter, pageSize, pageToken, cancellationToken);
+                using var page = await _api.ListPageAsync(project, filter, pageSize, pageToken, userProject, cancellationToken);
                 if (file is null)
                 {
                     file = evidence.CreateFile(path);
@@ -77,6 +78,14 @@ public sealed class LogEntriesDownload
                 ? $"capped at {_options.LogMaxEntries} entries or {_options.LogMaxBytes} bytes (LOG_MAX_ENTRIES, LOG_MAX_BYTES); entries up to {lastTimestamp ?? "the window start"} kept"
                 : null;
             return progress.Ok();
+        }
+        catch (GoogleApiException ex) when (ex.IsQuotaExceeded)
+        {
+            // Retry later, not a fault: waiting out a per-minute quota inside the delivery would cost the deadline
+            // of every other collector. Nothing reads the rest later yet, and the reason says so.
+            return progress.Failed(
+                $"quota: retry later ({ex.QuotaLimit ?? ex.Reason} exceeded, {progress.Items} entries read before it); "
+                + "the rest of the window is not collected, and completion after the delivery is not built yet: " + ex.Describe());
         }
         catch (GoogleApiException ex)
         {

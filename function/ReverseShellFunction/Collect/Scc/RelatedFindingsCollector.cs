@@ -12,17 +12,20 @@ public sealed class RelatedFindingsCollector : ICollector
 {
     public const string CollectorName = "related-findings";
 
-    // Chronological, like the logs; a cap then keeps the earliest findings of the window.
-    private const string OrderBy = "event_time asc";
+    // Chronological, like the logs; a cap then keeps the earliest findings of the window. The API documents
+    // ascending as the default and only a " desc" suffix, so ascending is the bare field name.
+    private const string OrderBy = "event_time";
 
     private readonly SccFindingsApi _api;
     private readonly CollectionOptions _options;
+    private readonly TimeProvider _time;
     private readonly ILogger<RelatedFindingsCollector> _logger;
 
-    public RelatedFindingsCollector(SccFindingsApi api, CollectionOptions options, ILogger<RelatedFindingsCollector> logger)
+    public RelatedFindingsCollector(SccFindingsApi api, CollectionOptions options, TimeProvider time, ILogger<RelatedFindingsCollector> logger)
     {
         _api = api;
         _options = options;
+        _time = time;
         _logger = logger;
     }
 
@@ -36,11 +39,13 @@ public sealed class RelatedFindingsCollector : ICollector
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(evidence);
         var progress = new CollectorProgress(Name);
-        var parent = SccParent.FromFindingName(context.Finding.Name);
+        var parent = SccParent.For(context.Finding, context.Notification.Resource, _options.SccScope);
         var resourceName = context.Finding.ResourceName ?? context.Notification.Resource?.Name;
         if (parent is null || resourceName is null)
         {
-            return progress.Skipped("the finding has no organization, folder or project parent or no resource name to search for");
+            return progress.Skipped(parent is null
+                ? $"the finding names no {ScopeWord(_options.SccScope)} to list findings under (SCC_SCOPE {ScopeWord(_options.SccScope)}) in a valid location"
+                : "the finding has no resource name to search for");
         }
 
         if (!await _api.Client.HasCredentialsAsync(cancellationToken))
@@ -48,7 +53,11 @@ public sealed class RelatedFindingsCollector : ICollector
             return progress.Skipped("no credentials");
         }
 
-        var filter = Filter(resourceName, context.EventTime - _options.RelatedWindow, context.EventTime + _options.RelatedWindow);
+        // Findings raised after now do not exist yet: the window is covered up to now and stays open beyond.
+        var (from, to) = (context.EventTime - _options.RelatedWindow, context.EventTime + _options.RelatedWindow);
+        var now = _time.GetUtcNow();
+        progress.Window = new CollectionWindow(from, to < now ? to : now, from, to);
+        var filter = Filter(resourceName, from, to);
         progress.Query = $"{_api.Describe(parent)}?filter={filter}&orderBy={OrderBy}";
         // The file is created with the first page, so a call that fails at once leaves no empty file behind.
         RelatedFindingsFile? file = null;
@@ -62,7 +71,7 @@ public sealed class RelatedFindingsCollector : ICollector
             }
 
             _logger.LogInformation(
-                "Related findings: {Count} under {Parent} for {ResourceName}, status {Status}", progress.Items, parent, resourceName, report.Status);
+                "Related findings: {Count} under {Parent} for {ResourceName}, status {Status}", progress.Items, parent.Name, resourceName, report.Status);
             return report;
         }
         finally
@@ -74,8 +83,10 @@ public sealed class RelatedFindingsCollector : ICollector
         }
     }
 
+    private static string ScopeWord(SccScope scope) => scope == SccScope.Project ? "project" : "organization";
+
     private async Task<(CollectorReport Report, string? Incomplete, long? TotalSize)> ReadPagesAsync(
-        string parent, string filter, SccFinding finding, CollectorProgress progress, Func<RelatedFindingsFile> file, CancellationToken cancellationToken)
+        SccParent parent, string filter, SccFinding finding, CollectorProgress progress, Func<RelatedFindingsFile> file, CancellationToken cancellationToken)
     {
         long? totalSize = null;
         try
@@ -106,11 +117,17 @@ public sealed class RelatedFindingsCollector : ICollector
             while (pageToken is not null && !progress.Truncated);
 
             progress.Note = progress.Truncated ? $"capped at {_options.RelatedMaxFindings} findings (RELATED_MAX_FINDINGS)" : null;
+            if (progress.Window is { IsOpen: true } window && !progress.Truncated)
+            {
+                var open = $"window still open: findings raised after {FilterText.Rfc3339(window.To)} are not collected; completion after the delivery is not built yet";
+                return (progress.Partial(open), open, totalSize);
+            }
+
             return (progress.Ok(), null, totalSize);
         }
         catch (GoogleApiException ex)
         {
-            _logger.LogWarning(ex, "Listing related findings under {Parent} failed: {Problem}", parent, ex.Describe());
+            _logger.LogWarning(ex, "Listing related findings under {Parent} failed: {Problem}", parent.Name, ex.Describe());
             return (progress.Failed(ex), ex.Describe(), totalSize);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -119,11 +136,11 @@ public sealed class RelatedFindingsCollector : ICollector
         }
     }
 
-    private static RelatedFindingsFile Open(IEvidenceWriter evidence, CollectorProgress progress, string parent, string filter)
+    private static RelatedFindingsFile Open(IEvidenceWriter evidence, CollectorProgress progress, SccParent parent, string filter)
     {
         var stream = evidence.CreateFile(RelatedFindingsFile.Path);
         progress.AddFile(RelatedFindingsFile.Path);
-        return new RelatedFindingsFile(stream, parent, filter, OrderBy);
+        return new RelatedFindingsFile(stream, parent.Name, filter, OrderBy);
     }
 
     private static IEnumerable<JsonElement> Results(JsonElement page) =>

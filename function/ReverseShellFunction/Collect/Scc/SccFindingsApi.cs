@@ -11,22 +11,32 @@ public sealed class SccFindingsApi
     public const int MaxPageSize = 1000;
 
     private readonly GoogleApiClient _client;
-    private readonly string _root;
+    private readonly SccEndpoints _endpoints;
 
-    public SccFindingsApi(GoogleApiClient client, string root)
+    public SccFindingsApi(GoogleApiClient client, SccEndpoints endpoints)
     {
         _client = client;
-        _root = root;
+        _endpoints = endpoints;
+    }
+
+    /// <summary>Every location at <paramref name="root"/> (tests and private endpoints).</summary>
+    public SccFindingsApi(GoogleApiClient client, string root)
+        : this(client, new SccEndpoints(root))
+    {
     }
 
     public GoogleApiClient Client => _client;
 
-    /// <summary>One page: <c>{ "listFindingsResults": [{finding, resource}], "nextPageToken", "totalSize" }</c>.</summary>
-    public Task<JsonDocument> ListPageAsync(string parent, string filter, string orderBy, int pageSize, string? pageToken, CancellationToken cancellationToken)
+    /// <summary>
+    /// One page: <c>{ "listFindingsResults": [{finding, resource}], "nextPageToken", "totalSize" }</c>, from the host
+    /// that serves the parent's location. <paramref name="orderBy"/> null leaves the API's order.
+    /// </summary>
+    public Task<JsonDocument> ListPageAsync(SccParent parent, string filter, string? orderBy, int pageSize, string? pageToken, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(parent);
         var uri = ApiUri.Build(
-            _root,
-            ["v2", .. ApiUri.Split(parent), "findings"],
+            _endpoints.RootFor(parent.Location),
+            ["v2", .. ApiUri.Split(parent.Name), "findings"],
             [
                 new("filter", filter),
                 new("orderBy", orderBy),
@@ -36,5 +46,9 @@ public sealed class SccFindingsApi
         return _client.GetJsonAsync(uri, cancellationToken);
     }
 
-    public string Describe(string parent) => $"GET {_root}/v2/{parent}/findings";
+    public string Describe(SccParent parent)
+    {
+        ArgumentNullException.ThrowIfNull(parent);
+        return $"GET {_endpoints.RootFor(parent.Location)}/v2/{parent.Name}/findings";
+    }
 }

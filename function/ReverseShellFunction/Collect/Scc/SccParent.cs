@@ -1,31 +1,61 @@
+using System.Text.RegularExpressions;
+using ReverseShellFunction.Findings;
+
 namespace ReverseShellFunction.Collect.Scc;
 
 /// <summary>
-/// The ListFindings parent that searches every source under the finding's organization, folder or project
-/// in the finding's location: <c>organizations/O/sources/-/locations/L</c>.
+/// Where to list findings for a finding event: a ListFindings parent that searches every source (<c>-</c>) in the
+/// finding's location, under what the deployment may read (<see cref="SccScope"/>), and that location.
 /// </summary>
-public static class SccParent
+/// <param name="Name">e.g. <c>projects/602115830917/sources/-/locations/global</c>.</param>
+/// <param name="Location">The finding's SCC location; <c>global</c> unless data residency is on.</param>
+public sealed partial record SccParent(string Name, string Location)
 {
+    public const string GlobalLocation = "global";
+
     /// <summary>
-    /// From a finding name. v2 names carry <c>locations/L</c>; v1 names have none, and v1 findings are the
-    /// global ones, so they get <c>locations/global</c> (the v2 API's default when a location is left out,
-    /// written out so the stored query says what was searched).
+    /// Project scope takes the project from <c>canonicalName</c> (the closest CRM ancestor, projects/NUMBER/…) or,
+    /// failing that, a <c>projects/</c> name. Organization scope takes the organization from the name, or the
+    /// resource's organization. v1 names have no <c>locations/</c> segment: v1 findings are the global ones, and
+    /// <c>locations/global</c> is written out so the stored query says what was searched. Null when the finding
+    /// gives no such parent or names a location that is not a plain location name.
     /// </summary>
-    public static string? FromFindingName(string? findingName)
+    public static SccParent? For(SccFinding finding, SccResource? resource, SccScope scope)
     {
-        if (findingName is null)
+        ArgumentNullException.ThrowIfNull(finding);
+        var location = LocationOf(finding.Name) ?? LocationOf(finding.CanonicalName) ?? GlobalLocation;
+        if (!LocationName().IsMatch(location))
         {
             return null;
         }
 
-        var parts = findingName.Split('/');
-        if (parts.Length < 6 || parts[0] is not ("organizations" or "folders" or "projects") || parts[2] != "sources"
-            || parts[1].Length == 0)
+        var ancestor = scope switch
         {
-            return null;
-        }
-
-        var location = parts is [_, _, _, _, "locations", { Length: > 0 } l, "findings", ..] ? l : "global";
-        return $"{parts[0]}/{parts[1]}/sources/-/locations/{location}";
+            SccScope.Project => Ancestor(finding.CanonicalName, "projects") ?? Ancestor(finding.Name, "projects"),
+            _ => Ancestor(finding.Name, "organizations") ?? Organization(resource?.OrganizationAnyVersion),
+        };
+        return ancestor is null ? null : new SccParent($"{ancestor}/sources/-/locations/{location}", location);
     }
+
+    /// <summary>True for a location that may become part of a host name: lower-case letters, digits and hyphens.</summary>
+    public static bool IsLocationName(string location) => LocationName().IsMatch(location);
+
+    private static string? Ancestor(string? findingName, string kind)
+    {
+        var parts = findingName?.Split('/');
+        return parts is [var k, { Length: > 0 } id, "sources", { Length: > 0 }, ..] && k == kind && SafeId().IsMatch(id) ? $"{kind}/{id}" : null;
+    }
+
+    private static string? Organization(string? name) =>
+        name?.Split('/') is ["organizations", { } id] && SafeId().IsMatch(id) ? $"organizations/{id}" : null;
+
+    private static string? LocationOf(string? findingName) =>
+        findingName?.Split('/') is [_, _, "sources", _, "locations", { Length: > 0 } location, "findings", ..] ? location : null;
+
+    [GeneratedRegex("^[a-z][a-z0-9-]{0,62}$")]
+    private static partial Regex LocationName();
+
+    // Project ids and numbers, organization numbers: never a character that changes the request path.
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
+    private static partial Regex SafeId();
 }
