@@ -110,8 +110,8 @@ internal static class SettingsCatalog
         "organization_id");
 
     public static readonly Setting SccApiEndpoint = new(
-        "SCC_API_ENDPOINT", "`https://securitycenter.googleapis.com`",
-        "SCC API root for every finding; unset, a finding in a location other than `global` is read from `https://securitycenter.LOCATION.rep.googleapis.com`",
+        "SCC_API_ENDPOINT", "by location",
+        "SCC API root for every finding (tests, private endpoints); unset: `https://securitycenter.googleapis.com` for `global` findings, `https://securitycenter.LOCATION.rep.googleapis.com` for a finding in another location",
         "scc_location");
 
     // Cloud Logging documents no upper bound on ingestion latency; an hour is past any sensible wait.

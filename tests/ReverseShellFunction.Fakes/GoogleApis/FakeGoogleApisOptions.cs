@@ -30,6 +30,22 @@ public sealed record FakeGoogleApisOptions
     /// </summary>
     public int ContainerLogPayloadBytes { get; init; }
 
+    /// <summary>
+    /// Cloud Logging's read quota: <c>entries:list</c> calls a minute per consumer project (the project in
+    /// <c>x-goog-user-project</c>, else <see cref="LoggingConsumerProject"/>); past it, Google's 429
+    /// RESOURCE_EXHAUSTED with ErrorInfo RATE_LIMIT_EXCEEDED. 0 turns the quota off.
+    /// </summary>
+    public int LoggingReadsPerMinute { get; init; } = 60;
+
+    /// <summary>The project of the caller's credentials, charged for reads that name no quota project.</summary>
+    public string LoggingConsumerProject { get; init; } = "reverse-shell-evidence-ops";
+
+    /// <summary>An entry is returned only once its timestamp plus this has passed on <see cref="Clock"/>, as ingestion takes time.</summary>
+    public TimeSpan LogIngestionDelay { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>The fake's clock: the quota's minutes and when entries become readable.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>Waited before every request is handled, as a network round trip would; <see cref="FakeGoogleApis.Latency"/> changes it later.</summary>
     public TimeSpan Latency { get; init; }
 }

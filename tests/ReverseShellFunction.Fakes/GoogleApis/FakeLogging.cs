@@ -22,6 +22,10 @@ internal sealed class FakeLogging
     // not quadratic in the fake, which would otherwise dominate a benchmark of the function's own work.
     private readonly ConcurrentDictionary<string, List<JsonObject>> _matches = new(StringComparer.Ordinal);
 
+    // Reads per consumer project in the current minute of the fake's clock.
+    private readonly Dictionary<string, (long Minute, int Count)> _quota = new(StringComparer.Ordinal);
+    private readonly Lock _quotaLock = new();
+
     public FakeLogging(FakeGoogleData data, FakeGoogleApisOptions options, FakePageTokens tokens)
     {
         _data = data;
@@ -38,6 +42,14 @@ internal sealed class FakeLogging
         if (!HttpMethods.IsPost(context.Request.Method))
         {
             await FakeResponses.NotFoundAsync(context, Path);
+            return;
+        }
+
+        // The quota is charged before the request is looked at, to the project x-goog-user-project names, or the caller's.
+        var consumer = context.Request.Headers["x-goog-user-project"].FirstOrDefault() is { Length: > 0 } named ? named : _options.LoggingConsumerProject;
+        if (!TryChargeQuota(consumer))
+        {
+            await FakeResponses.LoggingQuotaExceededAsync(context, consumer, _options.LoggingReadsPerMinute);
             return;
         }
 
@@ -75,6 +87,10 @@ internal sealed class FakeLogging
             return [.. request.OrderBy == "timestamp desc" ? found.OrderByDescending(Timestamp, StringComparer.Ordinal) : found.OrderBy(Timestamp, StringComparer.Ordinal)];
         });
 
+        // Only entries ingested by now: their timestamp plus the ingestion delay has passed.
+        var readableUntil = FakeFindings.Timestamp(_options.Clock.GetUtcNow() - _options.LogIngestionDelay);
+        matches = [.. matches.Where(e => string.CompareOrdinal(Timestamp(e), readableUntil) <= 0)];
+
         var answer = new JsonObject();
         if (state.EmptyPageFirst && state.Offset < matches.Count)
         {
@@ -93,6 +109,38 @@ internal sealed class FakeLogging
 
         await FakeResponses.JsonAsync(context, answer);
     }
+
+    /// <summary>Reads made so far in the current minute by <paramref name="consumer"/>.</summary>
+    public int ReadsThisMinute(string consumer)
+    {
+        lock (_quotaLock)
+        {
+            return _quota.TryGetValue(consumer, out var used) && used.Minute == Minute() ? used.Count : 0;
+        }
+    }
+
+    private bool TryChargeQuota(string consumer)
+    {
+        if (_options.LoggingReadsPerMinute <= 0)
+        {
+            return true;
+        }
+
+        lock (_quotaLock)
+        {
+            var minute = Minute();
+            var count = _quota.TryGetValue(consumer, out var used) && used.Minute == minute ? used.Count : 0;
+            if (count >= _options.LoggingReadsPerMinute)
+            {
+                return false;
+            }
+
+            _quota[consumer] = (minute, count + 1);
+            return true;
+        }
+    }
+
+    private long Minute() => _options.Clock.GetUtcNow().ToUnixTimeSeconds() / 60;
 
     private static string Timestamp(JsonObject entry) => entry["timestamp"]!.GetValue<string>();
 

@@ -29,6 +29,48 @@ internal static class FakeResponses
         await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
     }
 
+    /// <summary>Cloud Logging's answer past its read quota, with the ErrorInfo and Help details Google sends.</summary>
+    public static async Task LoggingQuotaExceededAsync(HttpContext context, string consumer, int limit)
+    {
+        context.Response.StatusCode = 429;
+        context.Response.ContentType = "application/json; charset=UTF-8";
+        var body = new JsonObject
+        {
+            ["error"] = new JsonObject
+            {
+                ["code"] = 429,
+                ["message"] = $"Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute' of service 'logging.googleapis.com' for consumer 'project:{consumer}'.",
+                ["status"] = "RESOURCE_EXHAUSTED",
+                ["details"] = new JsonArray(
+                    new JsonObject
+                    {
+                        ["@type"] = "type.googleapis.com/google.rpc.ErrorInfo",
+                        ["reason"] = "RATE_LIMIT_EXCEEDED",
+                        ["domain"] = "googleapis.com",
+                        ["metadata"] = new JsonObject
+                        {
+                            ["consumer"] = $"projects/{consumer}",
+                            ["quota_limit"] = "ReadRequestsPerMinutePerProject",
+                            ["quota_limit_value"] = limit.ToString(CultureInfo.InvariantCulture),
+                            ["quota_location"] = "global",
+                            ["quota_metric"] = "logging.googleapis.com/read_requests",
+                            ["service"] = "logging.googleapis.com",
+                        },
+                    },
+                    new JsonObject
+                    {
+                        ["@type"] = "type.googleapis.com/google.rpc.Help",
+                        ["links"] = new JsonArray(new JsonObject
+                        {
+                            ["description"] = "Request a higher quota limit.",
+                            ["url"] = "https://cloud.google.com/docs/quotas/help/request_increase",
+                        }),
+                    }),
+            },
+        };
+        await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
+    }
+
     public static Task InvalidArgumentAsync(HttpContext context, string message) => ErrorAsync(context, 400, "INVALID_ARGUMENT", message);
 
     public static Task NotFoundAsync(HttpContext context, string what) =>

@@ -53,7 +53,8 @@ internal sealed partial class FakeScc
         }
 
         var orderBy = query["orderBy"].FirstOrDefault() ?? "";
-        if (orderBy is not ("" or "event_time" or "event_time asc" or "event_time desc" or "name"))
+        // The API documents ascending as the default and only a " desc" suffix; "asc" is not part of the syntax.
+        if (orderBy is not ("" or "event_time" or "event_time desc" or "name"))
         {
             await FakeResponses.InvalidArgumentAsync(context, $"Invalid order_by '{orderBy}'.");
             return;
@@ -115,7 +116,7 @@ internal sealed partial class FakeScc
             .ToList();
         var ordered = orderBy switch
         {
-            "event_time" or "event_time asc" => matches.OrderBy(Time),
+            "event_time" => matches.OrderBy(Time),
             "event_time desc" => matches.OrderByDescending(Time),
             _ => matches.OrderBy(r => r["finding"]!["name"]!.GetValue<string>(), StringComparer.Ordinal),
         };

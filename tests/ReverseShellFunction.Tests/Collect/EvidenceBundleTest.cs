@@ -19,8 +19,14 @@ public sealed class EvidenceBundleTest
         Assert.Equal(PipelineOutcome.Stored, result.Outcome);
         var bundle = await harness.ReadBundleAsync(result.BundleId!);
         Assert.Equal(
-            ["ok", "ok", "ok", "ok"],
+            ["ok", "ok", "ok", "ok", "ok"],
             Collectors(bundle).Select(c => c.GetProperty("status").GetString()));
+        using var finding = JsonDocument.Parse(bundle["scc/finding.json"]);
+        Assert.Equal("confirmed", finding.RootElement.GetProperty("authenticity").GetString());
+        Assert.Equal(FakeGoogleData.FindingName, finding.RootElement.GetProperty("finding").GetProperty("name").GetString());
+        using var summary = JsonDocument.Parse(bundle["summary.json"]);
+        Assert.Equal("confirmed", summary.RootElement.GetProperty("authenticity").GetString());
+        Assert.Equal("confirmed", Collector(bundle, "scc-finding").GetProperty("authenticity").GetString());
         using var related = JsonDocument.Parse(bundle["related-findings.json"]);
         Assert.Equal(25, related.RootElement.GetProperty("results").GetArrayLength());
         Assert.True(harness.Fake.CountRequests(FakeApi.Scc) >= 3);
@@ -61,7 +67,8 @@ public sealed class EvidenceBundleTest
         var related = Collector(await harness.ReadBundleAsync(result.BundleId!), "related-findings");
         Assert.Equal("ok", related.GetProperty("status").GetString());
         Assert.Equal(25, related.GetProperty("itemCount").GetInt32());
-        Assert.Equal(5, harness.Fake.CountRequests(FakeApi.Scc));
+        // The finding check and the related findings share the two faults: 2 refused, 1 check, 3 pages.
+        Assert.Equal(6, harness.Fake.CountRequests(FakeApi.Scc));
     }
 
     [Fact]
@@ -91,9 +98,10 @@ public sealed class EvidenceBundleTest
 
         Assert.Equal(PipelineOutcome.Stored, result.Outcome);
         var collectors = Collectors(await harness.ReadBundleAsync(result.BundleId!));
-        Assert.Equal(4, collectors.Count);
+        Assert.Equal(5, collectors.Count);
         Assert.All(collectors, c => Assert.Equal(("skipped", "no credentials"), (c.GetProperty("status").GetString(), c.GetProperty("reason").GetString())));
         Assert.Empty(harness.Fake.Requests);
+        Assert.Equal("unchecked", Collector(await harness.ReadBundleAsync(result.BundleId!), "scc-finding").GetProperty("authenticity").GetString());
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Text.Json;
 using ReverseShellFunction.Collect;
 using ReverseShellFunction.Collect.Scc;
 using ReverseShellFunction.Fakes.GoogleApis;
+using ReverseShellFunction.Findings;
 using ReverseShellFunction.Tests.Collect.Support;
 
 namespace ReverseShellFunction.Tests.Collect;
@@ -39,10 +40,11 @@ public sealed class RelatedFindingsCollectorTest
         var report = await harness.CollectAsync(Name);
 
         var first = harness.Fake.Requests.First(r => r.Api == FakeApi.Scc);
-        Assert.Equal("/v2/organizations/418230051457/sources/-/locations/global/findings", first.Path);
+        // Project scope, the Terraform default: the project number from canonicalName, where the grant is.
+        Assert.Equal("/v2/projects/602115830917/sources/-/locations/global/findings", first.Path);
         var query = System.Web.HttpUtility.ParseQueryString(first.Query);
         Assert.Equal("500", query["pageSize"]); // the default RELATED_MAX_FINDINGS is below the API maximum of 1000
-        Assert.Equal("event_time asc", query["orderBy"]);
+        Assert.Equal("event_time", query["orderBy"]); // ascending is the documented default; only " desc" is a suffix
         var eventMs = FakeGoogleData.EventTime.ToUnixTimeMilliseconds();
         Assert.Equal(
             $"resource.name = \"{FakeGoogleData.ServiceFullName}\" AND event_time >= {eventMs - 3_600_000} AND event_time <= {eventMs + 3_600_000}",
@@ -84,13 +86,47 @@ public sealed class RelatedFindingsCollectorTest
     }
 
     [Theory]
-    [InlineData("organizations/1/sources/2/locations/eu/findings/f", "organizations/1/sources/-/locations/eu")]
-    [InlineData("organizations/1/sources/2/findings/f", "organizations/1/sources/-/locations/global")]
-    [InlineData("folders/7/sources/2/locations/global/findings/f", "folders/7/sources/-/locations/global")]
-    [InlineData("projects/my-proj/sources/2/findings/f", "projects/my-proj/sources/-/locations/global")]
-    [InlineData("billingAccounts/1/sources/2/findings/f", null)]
-    [InlineData("organizations/1/findings/f", null)]
-    [InlineData(null, null)]
-    public void Parent_FromFindingName(string? findingName, string? expected) =>
-        Assert.Equal(expected, SccParent.FromFindingName(findingName));
+    [InlineData("organizations/1/sources/2/locations/eu/findings/f", "projects/9/sources/2/locations/eu/findings/f", SccScope.Project, "projects/9/sources/-/locations/eu")]
+    [InlineData("organizations/1/sources/2/locations/eu/findings/f", "projects/9/sources/2/locations/eu/findings/f", SccScope.Organization, "organizations/1/sources/-/locations/eu")]
+    [InlineData("organizations/1/sources/2/findings/f", "projects/9/sources/2/findings/f", SccScope.Project, "projects/9/sources/-/locations/global")]
+    [InlineData("organizations/1/sources/2/findings/f", null, SccScope.Organization, "organizations/1/sources/-/locations/global")]
+    [InlineData("projects/my-proj/sources/2/findings/f", null, SccScope.Project, "projects/my-proj/sources/-/locations/global")]
+    [InlineData("organizations/1/sources/2/findings/f", null, SccScope.Project, null)]
+    [InlineData("projects/my-proj/sources/2/findings/f", null, SccScope.Organization, null)]
+    [InlineData("billingAccounts/1/sources/2/findings/f", null, SccScope.Organization, null)]
+    [InlineData("organizations/1/findings/f", null, SccScope.Organization, null)]
+    [InlineData("organizations/1/sources/2/locations/evil.example.com%2F/findings/f", null, SccScope.Organization, null)]
+    [InlineData("organizations/1/sources/2/locations/EU/findings/f", null, SccScope.Organization, null)]
+    [InlineData("organizations/..%2F/sources/2/findings/f", null, SccScope.Organization, null)]
+    [InlineData(null, null, SccScope.Organization, null)]
+    public void Parent_FollowsTheScope_AndTheFindingsLocation(string? name, string? canonicalName, SccScope scope, string? expected) =>
+        Assert.Equal(expected, SccParent.For(new SccFinding { Name = name, CanonicalName = canonicalName }, null, scope)?.Name);
+
+    [Fact]
+    public void Parent_OrganizationScope_FallsBackToTheResourcesOrganization()
+    {
+        var finding = new SccFinding { Name = "folders/7/sources/2/locations/global/findings/f" };
+        var resource = new SccResource { GcpMetadata = new SccGcpMetadata { Organization = "organizations/55" } };
+
+        Assert.Equal("organizations/55/sources/-/locations/global", SccParent.For(finding, resource, SccScope.Organization)?.Name);
+    }
+
+    [Theory]
+    [InlineData("global", "https://securitycenter.googleapis.com")]
+    [InlineData("eu", "https://securitycenter.eu.rep.googleapis.com")]
+    [InlineData("sa", "https://securitycenter.sa.rep.googleapis.com")]
+    public void Endpoint_FollowsTheLocation(string location, string expected) =>
+        Assert.Equal(expected, new SccEndpoints(null).RootFor(location));
+
+    [Theory]
+    [InlineData("evil.example.com/")]
+    [InlineData("eu.attacker.example#")]
+    [InlineData("EU")]
+    [InlineData("")]
+    public void Endpoint_RefusesALocationThatIsNotAPlainName(string location) =>
+        Assert.Throws<ArgumentException>(() => new SccEndpoints(null).RootFor(location));
+
+    [Fact]
+    public void Endpoint_OverrideServesEveryLocation() =>
+        Assert.Equal("http://127.0.0.1:9", new SccEndpoints("http://127.0.0.1:9/").RootFor("eu"));
 }

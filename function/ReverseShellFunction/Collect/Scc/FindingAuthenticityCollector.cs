@@ -45,12 +45,12 @@ public sealed class FindingAuthenticityCollector : ICollector
         var finding = context.Finding;
         if (finding.Name is not { } name || SccParent.For(finding, context.Notification.Resource, _options.SccScope) is not { } parent)
         {
-            return progress.Skipped("unchecked: the finding names no parent to look it up under (SCC_SCOPE) in a valid location");
+            return progress.Skipped("the finding names no parent to look it up under (SCC_SCOPE) in a valid location");
         }
 
         if (!await _api.Client.HasCredentialsAsync(cancellationToken))
         {
-            return progress.Skipped("unchecked: no credentials");
+            return progress.Skipped("no credentials");
         }
 
         var filter = Filter(name);
@@ -70,11 +70,11 @@ public sealed class FindingAuthenticityCollector : ICollector
         catch (GoogleApiException ex)
         {
             _logger.LogWarning(ex, "Checking finding {FindingName} against SCC failed: {Problem}", name, ex.Describe());
-            return progress.Failed($"unchecked: {ex.Describe()}");
+            return progress.Failed(ex);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return progress.Failed("unchecked: stopped by the collection deadline");
+            return progress.DeadlineReached();
         }
 
         progress.Authenticity = match is null ? FindingAuthenticity.NotFound : FindingAuthenticity.Confirmed;

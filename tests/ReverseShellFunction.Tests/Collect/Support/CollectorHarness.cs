@@ -21,21 +21,28 @@ internal sealed class CollectorHarness : IAsyncDisposable
     private readonly TempFolder _temp = new();
     private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };
 
-    private CollectorHarness(FakeGoogleApis fake, CollectionOptions options, string? token, TimeSpan? attemptTimeout)
+    private CollectorHarness(FakeGoogleApis fake, CollectionOptions options, string? token, TimeSpan? attemptTimeout, TimeProvider time)
     {
         Fake = fake;
         Options = options;
+        Time = time;
         Tokens = new FixedTokenSource(token);
         Client = new GoogleApiClient(_http, Tokens, Delays.Policy(attemptTimeout), TimeProvider.System, NullLogger<GoogleApiClient>.Instance);
         var root = fake.BaseUri.ToString().TrimEnd('/');
         Scc = new SccFindingsApi(Client, root);
         Run = new CloudRunApi(Client, root);
-        Logging = new LoggingApi(Client, root);
+        Coalescer = new LogReadCoalescer(time);
+        Logging = new LoggingApi(Client, root, Coalescer);
         Staging = new StagingDirectory(_temp.Path);
     }
 
     public FakeGoogleApis Fake { get; }
     public CollectionOptions Options { get; }
+
+    /// <summary>The collectors' clock; the fake's own is <see cref="FakeGoogleApisOptions.Clock"/>.</summary>
+    public TimeProvider Time { get; }
+
+    public LogReadCoalescer Coalescer { get; }
     public FixedTokenSource Tokens { get; }
     public RecordedDelays Delays { get; } = new();
     public GoogleApiClient Client { get; }
@@ -51,7 +58,12 @@ internal sealed class CollectorHarness : IAsyncDisposable
         TimeSpan? attemptTimeout = null)
     {
         var fake = await FakeGoogleApis.StartAsync(fakeOptions);
-        return new CollectorHarness(fake, options ?? new CollectionOptions { RedactionKey = "test-key"u8.ToArray() }, withCredentials ? fake.AccessToken : null, attemptTimeout);
+        return new CollectorHarness(
+            fake,
+            options ?? new CollectionOptions { RedactionKey = "test-key"u8.ToArray() },
+            withCredentials ? fake.AccessToken : null,
+            attemptTimeout,
+            fakeOptions?.Clock ?? TimeProvider.System);
     }
 
     /// <summary>The sample finding's context, optionally pointed at another Cloud Run resource.</summary>
@@ -68,10 +80,11 @@ internal sealed class CollectorHarness : IAsyncDisposable
 
     public ICollector Collector(string name) => name switch
     {
-        RelatedFindingsCollector.CollectorName => new RelatedFindingsCollector(Scc, Options, NullLogger<RelatedFindingsCollector>.Instance),
+        FindingAuthenticityCollector.CollectorName => new FindingAuthenticityCollector(Scc, Options, Time, NullLogger<FindingAuthenticityCollector>.Instance),
+        RelatedFindingsCollector.CollectorName => new RelatedFindingsCollector(Scc, Options, Time, NullLogger<RelatedFindingsCollector>.Instance),
         CloudRunCollector.CollectorName => new CloudRunCollector(Run, Options, NullLogger<CloudRunCollector>.Instance),
-        ContainerLogsCollector.CollectorName => new ContainerLogsCollector(Logging, Options, NullLogger<ContainerLogsCollector>.Instance),
-        AuditLogsCollector.CollectorName => new AuditLogsCollector(Logging, Options, NullLogger<AuditLogsCollector>.Instance),
+        ContainerLogsCollector.CollectorName => new ContainerLogsCollector(Logging, Options, Time, NullLogger<ContainerLogsCollector>.Instance),
+        AuditLogsCollector.CollectorName => new AuditLogsCollector(Logging, Options, Time, NullLogger<AuditLogsCollector>.Instance),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown collector"),
     };
 
