@@ -59,6 +59,19 @@ internal sealed class PipelineHarness : IAsyncDisposable
         return await _services.GetRequiredService<IntakeProcessor>().ProcessAsync(raw, CancellationToken.None);
     }
 
+    /// <summary>Replays <paramref name="notification"/> wrapped in a Pub/Sub push body, as a publisher to the topic could send it.</summary>
+    public async Task<PipelineResult> ReplayNotificationAsync(byte[] notification)
+    {
+        var push = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            message = new { data = Convert.ToBase64String(notification), messageId = "4711", publishTime = "2026-11-28T21:14:10.000Z" },
+            subscription = "projects/shop-prod-4471/subscriptions/reverse-shell-push",
+        });
+        var raw = RawDelivery.FromBytes(
+            new Dictionary<string, string> { ["content-type"] = "application/json" }, push, DateTimeOffset.UtcNow, DeliverySource.Replay, "forged.json");
+        return await _services.GetRequiredService<IntakeProcessor>().ProcessAsync(raw, CancellationToken.None);
+    }
+
     /// <summary>Every entry of the stored bundle, unzipped.</summary>
     public async Task<Dictionary<string, byte[]>> ReadBundleAsync(string bundleId)
     {

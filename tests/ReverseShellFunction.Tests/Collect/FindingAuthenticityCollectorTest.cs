@@ -1,0 +1,174 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using ReverseShellFunction.Collect;
+using ReverseShellFunction.Collect.GoogleApis;
+using ReverseShellFunction.Collect.Scc;
+using ReverseShellFunction.Fakes.GoogleApis;
+using ReverseShellFunction.Intake;
+using ReverseShellFunction.Pipeline;
+using ReverseShellFunction.Tests.Collect.Support;
+using ReverseShellFunction.Tests.Support;
+
+namespace ReverseShellFunction.Tests.Collect;
+
+/// <summary>The finding is looked up in SCC by name: confirmed, not-found (forged) or unchecked, and SCC's copy is stored.</summary>
+public sealed class FindingAuthenticityCollectorTest
+{
+    private const string Name = FindingAuthenticityCollector.CollectorName;
+
+    [Fact]
+    public async Task FindingSccHolds_IsConfirmed_AndSccsCopyIsStored()
+    {
+        await using var harness = await CollectorHarness.StartAsync();
+
+        var report = await harness.CollectAsync(Name);
+
+        Assert.Equal((CollectorStatus.Ok, FindingAuthenticity.Confirmed, 1L), (report.Status, report.Authenticity, report.ItemCount));
+        Assert.Equal([FindingAuthenticityCollector.Path], report.Files);
+        using var file = JsonDocument.Parse(harness.ReadText(FindingAuthenticityCollector.Path));
+        Assert.Equal("confirmed", file.RootElement.GetProperty("authenticity").GetString());
+        Assert.Equal(FakeGoogleData.FindingName, file.RootElement.GetProperty("finding").GetProperty("name").GetString());
+        Assert.Equal(FakeGoogleData.ServiceFullName, file.RootElement.GetProperty("resource").GetProperty("name").GetString());
+
+        var request = Assert.Single(harness.Fake.Requests, r => r.Api == FakeApi.Scc);
+        Assert.Equal("/v2/projects/602115830917/sources/-/locations/global/findings", request.Path);
+        var query = System.Web.HttpUtility.ParseQueryString(request.Query);
+        Assert.Equal($"name = \"{FakeGoogleData.FindingName}\"", query["filter"]);
+        Assert.Null(query["orderBy"]);
+    }
+
+    [Fact]
+    public async Task FindingSccDoesNotHold_IsNotFound_TheCheckIsStoredAnyway()
+    {
+        await using var harness = await CollectorHarness.StartAsync();
+        var context = Forged(CollectorHarness.SampleContext());
+
+        var report = await harness.CollectAsync(Name, context);
+
+        Assert.Equal((CollectorStatus.Ok, FindingAuthenticity.NotFound), (report.Status, report.Authenticity));
+        Assert.Contains("may be forged", report.Reason, StringComparison.Ordinal);
+        using var file = JsonDocument.Parse(harness.ReadText(FindingAuthenticityCollector.Path));
+        Assert.Equal("not-found", file.RootElement.GetProperty("authenticity").GetString());
+        Assert.False(file.RootElement.TryGetProperty("finding", out _));
+    }
+
+    [Fact]
+    public async Task SccRefuses_IsUnchecked_WithTheApisWords_AndNoFile()
+    {
+        await using var harness = await CollectorHarness.StartAsync();
+        harness.Fake.Faults.Always(FakeApi.Scc, FakeFault.PermissionDenied("Permission 'securitycenter.findings.list' denied"));
+
+        var report = await harness.CollectAsync(Name);
+
+        Assert.Equal((CollectorStatus.Failed, FindingAuthenticity.Unchecked), (report.Status, report.Authenticity));
+        Assert.Equal("403 PERMISSION_DENIED: Permission 'securitycenter.findings.list' denied", report.Reason);
+        Assert.False(harness.Exists(FindingAuthenticityCollector.Path));
+    }
+
+    [Fact]
+    public async Task NoCredentials_IsUnchecked_AndNothingIsAsked()
+    {
+        await using var harness = await CollectorHarness.StartAsync(withCredentials: false);
+
+        var report = await harness.CollectAsync(Name);
+
+        Assert.Equal((CollectorStatus.Skipped, FindingAuthenticity.Unchecked, "no credentials"), (report.Status, report.Authenticity, report.Reason));
+        Assert.Empty(harness.Fake.Requests);
+    }
+
+    [Fact]
+    public async Task OrganizationScope_LooksItUpUnderTheOrganization()
+    {
+        await using var harness = await CollectorHarness.StartAsync(options: new CollectionOptions { SccScope = SccScope.Organization });
+
+        var report = await harness.CollectAsync(Name);
+
+        Assert.Equal(FindingAuthenticity.Confirmed, report.Authenticity);
+        Assert.Equal("/v2/organizations/418230051457/sources/-/locations/global/findings", Assert.Single(harness.Fake.Requests, r => r.Api == FakeApi.Scc).Path);
+    }
+
+    [Fact]
+    public async Task RegionalFinding_GoesToItsLocationsRegionalHost_ForBothSccCollectors()
+    {
+        await using var fake = await FakeGoogleApis.StartAsync();
+        using var routing = new RoutingHandler(fake.BaseUri);
+        using var http = new HttpClient(routing);
+        var client = new GoogleApiClient(http, new FixedTokenSource(fake.AccessToken), new RecordedDelays().Policy(), TimeProvider.System, NullLogger<GoogleApiClient>.Instance);
+        var api = new SccFindingsApi(client, new SccEndpoints(null));
+        using var temp = new TempFolder();
+        using var staging = new ReverseShellFunction.Bundle.StagingDirectory(temp.Path);
+        var context = InLocation(CollectorHarness.SampleContext(), "eu");
+        var options = new CollectionOptions();
+
+        await new FindingAuthenticityCollector(api, options, TimeProvider.System, NullLogger<FindingAuthenticityCollector>.Instance).CollectAsync(context, staging, CancellationToken.None);
+        await new RelatedFindingsCollector(api, options, TimeProvider.System, NullLogger<RelatedFindingsCollector>.Instance).CollectAsync(context, staging, CancellationToken.None);
+
+        Assert.NotEmpty(routing.Requests);
+        Assert.All(routing.Requests, r => Assert.Equal(
+            ("https", "securitycenter.eu.rep.googleapis.com", "/v2/projects/602115830917/sources/-/locations/eu/findings"),
+            (r.Scheme, r.Host, r.AbsolutePath)));
+    }
+
+    [Fact]
+    public async Task ForgedNotification_IsStoredWithAuthenticityNotFound_InSummaryAndIndex()
+    {
+        await using var harness = await Support.PipelineHarness.StartAsync();
+        var forged = Encoding.UTF8.GetString(TestData.Sample("reverse-shell.notification.json"))
+            .Replace("5f1c8e0a2b7d4e6f9a0b1c2d3e4f5a6b", "f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0", StringComparison.Ordinal);
+
+        var result = await harness.ReplayNotificationAsync(Encoding.UTF8.GetBytes(forged));
+
+        Assert.Equal(PipelineOutcome.Stored, result.Outcome);
+        var bundle = await harness.ReadBundleAsync(result.BundleId!);
+        using var summary = JsonDocument.Parse(bundle["summary.json"]);
+        Assert.Equal("not-found", summary.RootElement.GetProperty("authenticity").GetString());
+        using var check = JsonDocument.Parse(bundle[FindingAuthenticityCollector.Path]);
+        Assert.Equal("not-found", check.RootElement.GetProperty("authenticity").GetString());
+        var index = Directory.EnumerateFiles(Path.Combine(harness.Store.Root, "index"), "*.json", SearchOption.AllDirectories).Single();
+        using var entry = JsonDocument.Parse(File.ReadAllBytes(index));
+        Assert.Equal("not-found", entry.RootElement.GetProperty("summary").GetProperty("authenticity").GetString());
+    }
+
+    private static CollectionContext Forged(CollectionContext context) => context with
+    {
+        Notification = context.Notification with
+        {
+            Finding = context.Finding with
+            {
+                Name = context.Finding.Name!.Replace("5f1c8e0a", "f0f0f0f0", StringComparison.Ordinal),
+                CanonicalName = context.Finding.CanonicalName!.Replace("5f1c8e0a", "f0f0f0f0", StringComparison.Ordinal),
+            },
+        },
+    };
+
+    private static CollectionContext InLocation(CollectionContext context, string location) => context with
+    {
+        Notification = context.Notification with
+        {
+            Finding = context.Finding with
+            {
+                Name = context.Finding.Name!.Replace("/locations/global/", $"/locations/{location}/", StringComparison.Ordinal),
+                CanonicalName = context.Finding.CanonicalName!.Replace("/locations/global/", $"/locations/{location}/", StringComparison.Ordinal),
+            },
+        },
+    };
+
+    /// <summary>Records where each request was addressed, then sends it to the fake instead: no request leaves the machine.</summary>
+    private sealed class RoutingHandler(Uri fake) : DelegatingHandler(new HttpClientHandler())
+    {
+        public List<Uri> Requests { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var original = request.RequestUri!;
+            lock (Requests)
+            {
+                Requests.Add(original);
+            }
+
+            request.RequestUri = new UriBuilder(original) { Scheme = fake.Scheme, Host = fake.Host, Port = fake.Port }.Uri;
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+}
