@@ -18,8 +18,37 @@ public class FunctionSettingsTest
         Assert.Null(settings.Collection.RedactionKey);
         Assert.False(settings.CloudLoggingJson);
         Assert.Equal("https://securitycenter.googleapis.com", settings.SccEndpoint);
+        Assert.Null(settings.SccEndpointOverride); // Google's hosts by the finding's location
+        Assert.Equal(ReverseShellFunction.Collect.SccScope.Project, settings.Collection.SccScope);
+        Assert.Equal(TimeSpan.FromSeconds(120), settings.Collection.LogIngestionDelay);
+        Assert.False(settings.Collection.LogReadsUseTargetQuota);
         Assert.Equal(8080, settings.Port);
     }
+
+    [Fact]
+    public void SccScope_QuotaProject_AndEndpointOverride_AreRead()
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["SCC_SCOPE"] = "Organization",
+            ["LOGGING_QUOTA_PROJECT"] = "target",
+            ["LOG_INGESTION_DELAY_SECONDS"] = "30",
+            ["SCC_API_ENDPOINT"] = "http://127.0.0.1:8091/",
+        };
+
+        var settings = FunctionSettings.From(env.GetValueOrDefault);
+
+        Assert.Equal(ReverseShellFunction.Collect.SccScope.Organization, settings.Collection.SccScope);
+        Assert.True(settings.Collection.LogReadsUseTargetQuota);
+        Assert.Equal(TimeSpan.FromSeconds(30), settings.Collection.LogIngestionDelay);
+        Assert.Equal("http://127.0.0.1:8091", settings.SccEndpointOverride);
+    }
+
+    [Theory]
+    [InlineData("SCC_SCOPE", "folder", "SCC_SCOPE must be project or organization; it is 'folder'.")]
+    [InlineData("LOGGING_QUOTA_PROJECT", "mine", "LOGGING_QUOTA_PROJECT must be caller or target; it is 'mine'.")]
+    public void UnknownChoice_StopsTheStartNamingTheVariable(string name, string value, string message) =>
+        Assert.Equal(message, Assert.Throws<InvalidOperationException>(() => FunctionSettings.From(n => n == name ? value : null)).Message);
 
     [Fact]
     public void Port_IsRead()
