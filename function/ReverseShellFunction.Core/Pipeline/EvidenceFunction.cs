@@ -95,8 +95,17 @@ public sealed class EvidenceFunction : ICloudEventFunction<PubSubDelivery, Pipel
 
         var createdAt = _time.GetUtcNow();
         var summary = SummaryBuilder.Build(id, notification, reports, createdAt);
+        var digest = await EvidenceDigest.ReadAsync(staging, summary, reports, cancellationToken);
+        summary = SummaryBuilder.WithEvidence(summary, digest);
+        if (digest.UnreadableLines > 0)
+        {
+            _logger.LogWarning("{Count} lines of the collected evidence could not be read for the summary; they stay in the bundle", digest.UnreadableLines);
+        }
+
+        var entries = staging.Files;
         await staging.WriteAllBytesAsync(EvidenceSummary.FileName, EvidenceJson.Serialize(summary), cancellationToken);
-        await staging.WriteAllBytesAsync(SummaryMarkdown.FileName, System.Text.Encoding.UTF8.GetBytes(SummaryMarkdown.Render(summary)), cancellationToken);
+        await staging.WriteAllBytesAsync(SummaryMarkdown.FileName, System.Text.Encoding.UTF8.GetBytes(SummaryMarkdown.Render(summary, entries)), cancellationToken);
+        await staging.WriteAllBytesAsync(SummaryHtml.FileName, System.Text.Encoding.UTF8.GetBytes(SummaryHtml.Render(summary, entries, digest.Timeline)), cancellationToken);
         return await BundleWriter.WriteAsync(staging, id, summary, reports, _tool, createdAt, cancellationToken);
     }
 
