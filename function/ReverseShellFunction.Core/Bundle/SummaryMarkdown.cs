@@ -142,8 +142,9 @@ public static class SummaryMarkdown
         var builder = new StringBuilder();
         foreach (var c in Clean(text))
         {
-            // '(' and ')' need no escape once '[' and ']' have one; '&' keeps an entity from being read as a character.
-            if ("\\`*_{}[]<>#+!|~&".Contains(c, StringComparison.Ordinal))
+            // '(' and ')' need no escape once '[' and ']' have one, nor '+' and '-': no line of the report starts with
+            // a value. '#' stays (a heading drops a trailing " #"); '&' keeps an entity from being read as a character.
+            if ("\\`*_{}[]<>#!|~&".Contains(c, StringComparison.Ordinal))
             {
                 builder.Append('\\');
             }

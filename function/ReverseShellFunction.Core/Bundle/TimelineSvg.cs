@@ -26,7 +26,7 @@ public static class TimelineSvg
         var focus = FocusWindow(timeline);
         Focus(svg, timeline, focus.Start, focus.End);
         var earlier = timeline.AuditEvents.Where(a => a.Time < focus.Start).ToList();
-        if (earlier.Count > 0)
+        if (earlier.Count > 0 || timeline.CollectionMoments.Any(c => c.Time > focus.End))
         {
             History(svg, timeline, earlier);
         }
@@ -142,14 +142,15 @@ public static class TimelineSvg
         svg.Append("</svg>\n");
         var outside = t.RelatedFindings.Count(p => p.Time < start || p.Time > end);
         var caption = $"Red: the event. Blue, dashed: when the evidence was collected. Dots: related findings by category; bars: container-log entries per minute; diamonds: admin-activity audit entries (deploys, changes)."
-            + (outside > 0 ? $" {outside} related findings fall outside this window." : "");
+            + (outside > 0 ? $" {outside} related findings fall outside this window." : "")
+            + string.Concat(t.CollectionMoments.Where(c => c.Time < start || c.Time > end).Select(c => $" The {c.Label} at {Rfc3339.Format(c.Time)}, outside this window."));
         svg.Append("<figcaption>").Append(Enc(caption)).Append("</figcaption>\n</figure>\n");
     }
 
     private static void History(StringBuilder svg, EvidenceTimeline t, List<TimelinePoint> earlier)
     {
-        var start = earlier.Min(a => a.Time);
-        var end = new[] { t.EventTime }.Concat(t.CollectionMoments.Select(c => c.Time)).Concat(t.AuditEvents.Select(a => a.Time)).Where(x => x <= t.EventTime + s_maxHalfWindow).Max();
+        var start = earlier.Select(a => a.Time).Append(t.EventTime).Min();
+        var end = new[] { t.EventTime }.Concat(t.CollectionMoments.Select(c => c.Time)).Concat(t.AuditEvents.Select(a => a.Time)).Max();
         if (end <= start)
         {
             end = start.AddMinutes(1);
@@ -177,8 +178,14 @@ public static class TimelineSvg
 
         svg.Append("</g>\n");
         Marker(svg, X(t.EventTime), laneY - 8, axisY, "#b3261e", "event", "event-line", $"the event at {Rfc3339.Format(t.EventTime)}", dashed: false);
+        var collected = t.CollectionMoments.Count > 0 ? t.CollectionMoments[^1] : null;
+        if (collected is not null && X(collected.Time) - X(t.EventTime) > 40)
+        {
+            Marker(svg, X(collected.Time), laneY - 8, axisY, "#0a58ca", "collected", "collection-line", $"{collected.Label} at {Rfc3339.Format(collected.Time)}", dashed: true);
+        }
+
         Axis(svg, axisY, start, end, X);
-        svg.Append("</svg>\n<figcaption>").Append(Enc("Admin-activity audit entries over the whole audit window, up to the event (red).")).Append("</figcaption>\n</figure>\n");
+        svg.Append("</svg>\n<figcaption>").Append(Enc("Admin-activity audit entries over the whole audit window: the event in red, the collection in blue when it was later.")).Append("</figcaption>\n</figure>\n");
     }
 
     private static void Diamond(StringBuilder svg, double x, double y, TimelinePoint a) =>
