@@ -14,22 +14,31 @@ public static class GetCommand
     public static Command Create(StoreOptions store)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var bundleId = new Argument<string>("bundle-id") { Description = "The bundle's id, as list prints it" };
+        var bundleId = new Argument<string>("id") { Description = $"Which bundle: {BundleLookup.Accepted}" };
         var outDir = new Option<string?>("--out") { Description = "Extract into this folder, which must be absent or empty (default: ./BUNDLE_ID)" };
         var command = new Command("get", "Download a bundle and extract it, verifying every hash");
         command.Arguments.Add(bundleId);
         command.Options.Add(outDir);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunReadOnlyAsync(parse, store, async (services, output, ct) =>
         {
-            var id = BundleIdText.Parse(parse.GetValue(bundleId));
+            var store = services.GetRequiredService<IEvidenceStore>();
+            var error = parse.InvocationConfiguration.Error;
+            var text = parse.GetValue(bundleId);
+
+            // Not found is not tampering: say which, before anything is downloaded.
+            if (await BundleLookup.ResolveAsync(store, text, error, ct) is not { } id || await store.GetBundleAsync(id, ct) is null)
+            {
+                await error.WriteLineAsync($"error: not found: no bundle for '{AuditText.Clean(text, 100)}' in {store.Location}");
+                return ExitCodes.Problem;
+            }
+
             var directory = Path.GetFullPath(parse.GetValue(outDir) ?? id.Value);
             if (File.Exists(directory) || (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any()))
             {
                 throw new UsageException($"{directory} exists and is not an empty folder; choose another --out. Nothing is ever overwritten.");
             }
 
-            var error = parse.InvocationConfiguration.Error;
-            var extractor = new BundleExtractor(services.GetRequiredService<IEvidenceStore>());
+            var extractor = new BundleExtractor(store);
             var result = await extractor.ExtractAsync(id, directory, new StderrProgress(error), ct);
             if (!result.Succeeded)
             {

@@ -16,11 +16,11 @@ public abstract partial class AuditCommandsTest
         var result = await RunAsync("get", id.Value, "--out", folder);
 
         Assert.True(result.ExitCode == ExitCodes.Ok, result.ToString());
-        Assert.Contains($"Extracted 8 files of bundle {id} to {folder}.", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"Extracted 10 files of bundle {id} to {folder}.", result.Output, StringComparison.Ordinal);
         string[] expected =
         [
             "cloud-run/service.json", "delivery.json", "logs/container.jsonl", "manifest.json", "notification.json",
-            "related-findings.json", "summary.json", "summary.md",
+            "related-findings.json", "summary.html", "summary.json", "summary.md", "timeline.jsonl",
         ];
         var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(folder, f).Replace(Path.DirectorySeparatorChar, '/'))
@@ -142,7 +142,24 @@ public abstract partial class AuditCommandsTest
         var result = await RunAsync("get", "20261128T211407482Z-nothere-0123456789abcdef", "--out", Path.Combine(target.Path, "out"));
 
         Assert.Equal(ExitCodes.Problem, result.ExitCode);
-        Assert.Contains("no index entry index/2026/11/28/20261128T211407482Z-nothere-0123456789abcdef.json", result.Error, StringComparison.Ordinal);
+        Assert.Equal($"error: not found: no bundle for '20261128T211407482Z-nothere-0123456789abcdef' in {Store.Store.Location}{Environment.NewLine}", result.Error);
+        Assert.DoesNotContain("verify", result.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(target.Path, "out")));
+    }
+
+    [Fact]
+    public async Task Get_ByFindingIdOrShortId_ExtractsThatBundle()
+    {
+        var id = await SeedAsync();
+        using var target = new TempFolder();
+
+        var byFinding = await RunAsync("get", "5f1c8e0a2b7d4e6f9a0b1c2d3e4f5a6b", "--out", Path.Combine(target.Path, "a"));
+        var byShort = await RunAsync("get", id.Value[^12..], "--out", Path.Combine(target.Path, "b"));
+
+        Assert.True(byFinding.ExitCode == ExitCodes.Ok, byFinding.ToString());
+        Assert.True(byShort.ExitCode == ExitCodes.Ok, byShort.ToString());
+        Assert.Contains($"of bundle {id} ", byFinding.Output, StringComparison.Ordinal);
+        Assert.Contains($"of bundle {id} ", byShort.Output, StringComparison.Ordinal);
     }
 
     [Fact]
