@@ -38,7 +38,7 @@ locals {
 
   # Literal environment for the container. REDACTION_HMAC_KEY is added separately
   # in run.tf because it comes from Secret Manager, never as a literal.
-  function_env = {
+  function_env = merge({
     EVIDENCE_BUCKET             = google_storage_bucket.evidence.name
     COLLECT_CATEGORIES          = join(",", var.categories)
     COLLECT_MUTED               = var.collect_muted ? "true" : "false"
@@ -50,5 +50,5 @@ locals {
     LOG_MAX_ENTRIES             = tostring(var.log_max_entries)
     LOG_MAX_BYTES               = tostring(var.log_max_bytes)
     RELATED_MAX_FINDINGS        = tostring(var.related_max_findings)
-  }
+  }, local.notify_env)
 }

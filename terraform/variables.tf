@@ -480,3 +480,13 @@ variable "alert_5xx_threshold" {
     error_message = "alert_5xx_threshold must not be negative."
   }
 }
+
+# ---- notifications (notify.tf) -------------------------------------------------------------------
+
+variable "notify_enabled" {
+  description = "Create a Pub/Sub topic that gets one small JSON message per stored bundle, publishable by the function only."
+  type        = bool
+  default     = false
+}
+
+# ---- end of notifications ------------------------------------------------------------------------

@@ -22,6 +22,7 @@ public sealed class EvidenceFunction : ICloudEventFunction<PubSubDelivery, Pipel
     private readonly TimeProvider _time;
     private readonly ToolInfo _tool;
     private readonly ILogger<EvidenceFunction> _logger;
+    private readonly IBundleNotifier _notifier;
 
     public EvidenceFunction(
         CollectionRules rules,
@@ -29,8 +30,10 @@ public sealed class EvidenceFunction : ICloudEventFunction<PubSubDelivery, Pipel
         IEvidenceStore store,
         TimeProvider time,
         ToolInfo tool,
-        ILogger<EvidenceFunction> logger)
+        ILogger<EvidenceFunction> logger,
+        IBundleNotifier? notifier = null)
     {
+        _notifier = notifier ?? NoBundleNotifier.Instance;
         _rules = rules;
         _collectors = collectors;
         _store = store;
@@ -133,6 +136,7 @@ public sealed class EvidenceFunction : ICloudEventFunction<PubSubDelivery, Pipel
         };
         await _store.CreateIndexEntryAsync(built.Id, EvidenceJson.Serialize(entry), cancellationToken);
         _logger.LogInformation("Stored bundle {BundleId} ({Size} bytes, sha256 {Sha256}) and its index entry", built.Id.Value, built.Size, built.Sha256);
+        await NotifyAsync(entry, cancellationToken);
         return Result(PipelineOutcome.Stored, "bundle stored", built.Id, entry);
     }
 
@@ -167,7 +171,23 @@ public sealed class EvidenceFunction : ICloudEventFunction<PubSubDelivery, Pipel
         };
         await _store.CreateIndexEntryAsync(id, EvidenceJson.Serialize(entry), cancellationToken);
         _logger.LogWarning("Bundle {BundleId} had no index entry; wrote it from the stored bundle", id.Value);
+
+        // The crash came before the notification too: people hear of this bundle now.
+        await NotifyAsync(entry, cancellationToken);
         return Result(PipelineOutcome.AlreadyStored, reason + "; index entry completed from the stored bundle", id, entry);
+    }
+
+    /// <summary>After the index entry: the evidence is safe, so a failed notification is logged, never thrown.</summary>
+    private async Task NotifyAsync(IndexEntry entry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _notifier.NotifyAsync(BundleNotification.For(entry, _store.Location), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogWarning(ex, "Bundle {BundleId} is stored, but the notification about it could not be sent: {Problem}", entry.Summary.BundleId, ex.Message);
+        }
     }
 
     private static PipelineResult Result(PipelineOutcome outcome, string reason, BundleId id, IndexEntry entry) => new()

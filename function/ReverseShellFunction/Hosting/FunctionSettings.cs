@@ -19,6 +19,9 @@ public sealed record FunctionSettings
     public string LoggingEndpoint { get; init; } = "https://logging.googleapis.com";
     public bool CloudLoggingJson { get; init; }
     public string? GoogleCloudProject { get; init; }
+    /// <summary>NOTIFY_TOPIC: <c>projects/P/topics/T</c> to publish one message per stored bundle to; none when unset.</summary>
+    public string? NotifyTopic { get; init; }
+    public string PubSubEndpoint { get; init; } = "https://pubsub.googleapis.com";
     public required RulesOptions Rules { get; init; }
     public required CollectionOptions Collection { get; init; }
 
@@ -36,6 +39,8 @@ public sealed record FunctionSettings
             LoggingEndpoint = Endpoint(Get, "LOGGING_API_ENDPOINT", "https://logging.googleapis.com"),
             CloudLoggingJson = Get("K_SERVICE") is not null,
             GoogleCloudProject = Get("GOOGLE_CLOUD_PROJECT"),
+            NotifyTopic = Topic(Get("NOTIFY_TOPIC")),
+            PubSubEndpoint = Endpoint(Get, "PUBSUB_API_ENDPOINT", "https://pubsub.googleapis.com"),
             Rules = new RulesOptions
             {
                 Categories = Get("COLLECT_CATEGORIES") is { } list
@@ -82,6 +87,12 @@ public sealed record FunctionSettings
         "false" or "0" or "no" => false,
         var other => throw new InvalidOperationException($"{name} must be true or false; it is '{other}'."),
     };
+
+    // Pub/Sub's documented rules: a project id, and a topic id of 3 to 255 characters starting with a letter.
+    private static string? Topic(string? text) =>
+        text is null || System.Text.RegularExpressions.Regex.IsMatch(text, @"^projects/[a-z][-a-z0-9]{4,28}[a-z0-9]/topics/[A-Za-z][-A-Za-z0-9._~%+]{2,254}\z")
+            ? text
+            : throw new InvalidOperationException($"NOTIFY_TOPIC must be a topic name such as projects/my-project/topics/evidence-stored; it is '{text}'.");
 
     private static string Endpoint(Func<string, string?> get, string name, string fallback)
     {

@@ -12,7 +12,7 @@ internal sealed class PipelineHarness
 {
     public static readonly DateTimeOffset Now = new(2026, 11, 28, 21, 14, 42, TimeSpan.Zero);
 
-    public PipelineHarness(IEvidenceStore store, IEnumerable<ICollector>? collectors = null, RulesOptions? rules = null, CollectionOptions? collection = null)
+    public PipelineHarness(IEvidenceStore store, IEnumerable<ICollector>? collectors = null, RulesOptions? rules = null, CollectionOptions? collection = null, IBundleNotifier? notifier = null)
     {
         Store = store;
         var time = new FixedTimeProvider(Now);
@@ -23,7 +23,8 @@ internal sealed class PipelineHarness
             store,
             time,
             new ToolInfo("ReverseShellFunction", "test"),
-            NullLogger<EvidenceFunction>.Instance);
+            NullLogger<EvidenceFunction>.Instance,
+            notifier);
         Processor = new IntakeProcessor(Function, new QuarantineWriter(store, NullLogger<QuarantineWriter>.Instance));
     }
 
