@@ -127,7 +127,7 @@ public static class EvidenceDigest
 
                 var category = Str(finding, "category") ?? "(no category)";
                 var severity = Str(finding, "severity");
-                var time = Rfc3339.TryParse(Str(finding, "eventTime"));
+                var time = EvidenceTime.TryParse(Str(finding, "eventTime"));
                 state.AddRelated(category, severity, time);
                 if (time is { } t)
                 {
@@ -191,7 +191,7 @@ public static class EvidenceDigest
     private static async Task AddContainerAsync(LogLine line, TimelineFile timeline, State state, CancellationToken cancellationToken)
     {
         var e = line.Entry;
-        if (Rfc3339.TryParse(Str(e, "timestamp")) is not { } time)
+        if (EvidenceTime.TryParse(Str(e, "timestamp")) is not { } time)
         {
             state.UnreadableLines++;
             return;
@@ -218,7 +218,7 @@ public static class EvidenceDigest
     private static async Task AddAuditAsync(LogLine line, TimelineFile timeline, State state, CancellationToken cancellationToken)
     {
         var e = line.Entry;
-        if (Rfc3339.TryParse(Str(e, "timestamp")) is not { } time)
+        if (EvidenceTime.TryParse(Str(e, "timestamp")) is not { } time)
         {
             state.UnreadableLines++;
             return;
@@ -354,7 +354,7 @@ public static class EvidenceDigest
         var lastChange = state.LastChange;
         if (lastChange is null && parent is { } svc && Str(svc, "lastModifier") is { } modifier)
         {
-            lastChange = new WorkloadChange(Rfc3339.TryParse(Str(svc, "updateTime")), modifier, null, "lastModifier of the Cloud Run resource");
+            lastChange = new WorkloadChange(EvidenceTime.TryParse(Str(svc, "updateTime")), modifier, null, "lastModifier of the Cloud Run resource");
         }
 
         return new WorkloadFacts(

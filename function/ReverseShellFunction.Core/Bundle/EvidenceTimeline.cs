@@ -31,35 +31,10 @@ public sealed record TimelinePoint(DateTimeOffset Time, string Group, string Lab
 /// <summary>Container-log entries whose timestamp falls in the minute starting at <see cref="Minute"/>.</summary>
 public sealed record MinuteCount(DateTimeOffset Minute, int Count);
 
-/// <summary>RFC 3339 times as Google's APIs write them, with up to nine fractional digits (.NET reads seven).</summary>
-public static class Rfc3339
+/// <summary>Times read from evidence (strict RFC 3339, <see cref="Intake.Rfc3339"/>) and written into it.</summary>
+public static class EvidenceTime
 {
-    public static DateTimeOffset? TryParse(string? text)
-    {
-        if (string.IsNullOrEmpty(text) || text.Length > 64)
-        {
-            return null;
-        }
-
-        var dot = text.IndexOf('.', StringComparison.Ordinal);
-        if (dot > 0)
-        {
-            var end = dot + 1;
-            while (end < text.Length && char.IsAsciiDigit(text[end]))
-            {
-                end++;
-            }
-
-            if (end - dot - 1 > 7)
-            {
-                text = string.Concat(text.AsSpan(0, dot + 8), text.AsSpan(end));
-            }
-        }
-
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
-            ? time
-            : null;
-    }
+    public static DateTimeOffset? TryParse(string? text) => Intake.Rfc3339.TryParse(text, out var time) ? time : null;
 
     /// <summary>ISO 8601 in UTC with milliseconds, the form every file of the bundle uses.</summary>
     public static string Format(DateTimeOffset time) =>

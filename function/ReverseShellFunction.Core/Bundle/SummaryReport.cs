@@ -117,7 +117,7 @@ public static class SummaryReport
         rows.Add(new("Last deployed or changed", w?.LastChange is { } change
             ? new ReportValue([
                 ReportSpan.Code(change.Principal ?? "unknown principal"),
-                ReportSpan.Text(change.Time is { } t ? $" at {Rfc3339.Format(t)}" : ""),
+                ReportSpan.Text(change.Time is { } t ? $" at {EvidenceTime.Format(t)}" : ""),
                 ReportSpan.Text(change.Method is null ? "" : " ("),
                 ReportSpan.Text(change.Method ?? ""),
                 ReportSpan.Text(change.Method is null ? "" : ")"),
@@ -141,7 +141,7 @@ public static class SummaryReport
             new("Category", ReportValue.Of(f.Category ?? "-")),
             new("Severity", ReportValue.Of(f.Severity ?? "-")),
             new("State", ReportValue.Of((f.State ?? "-") + (f.Mute is null ? "" : $" (mute: {f.Mute})"))),
-            new("Event time", ReportValue.Of(Rfc3339.Format(f.EventTime))),
+            new("Event time", ReportValue.Of(EvidenceTime.Format(f.EventTime))),
             new("Remote (attacker) IP:port", ReportValue.CodeOr(summary.Network.Remote)),
             new("Local IP:port", ReportValue.CodeOr(summary.Network.Local)),
             new("Name", ReportValue.CodeOr(f.Name)),

@@ -61,7 +61,7 @@ public sealed class TimelineFile : IAsyncDisposable
         {
             json.WriteStartObject();
             json.WriteString("message", Show(message, 1000));
-            json.WriteString("datetime", Rfc3339.Format(time));
+            json.WriteString("datetime", EvidenceTime.Format(time));
             json.WriteString("timestamp_desc", timestampDescription);
             json.WriteString("data_type", dataType);
             foreach (var (key, value) in attributes)

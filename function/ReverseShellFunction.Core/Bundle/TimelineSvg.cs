@@ -89,7 +89,7 @@ public static class TimelineSvg
             Label(svg, y, $"{Short(group.Name, 26)} ({group.Points.Count})");
             foreach (var point in group.Points)
             {
-                svg.Append(CultureInfo.InvariantCulture, $"<circle class=\"related-finding\" cx=\"{N(X(point.Time))}\" cy=\"{N(y + (LaneHeight / 2))}\" r=\"5\" fill=\"{color}\" fill-opacity=\"0.8\" stroke=\"#1b1f24\" stroke-width=\"0.5\"><title>{Enc($"{point.Label} at {Rfc3339.Format(point.Time)}")}</title></circle>\n");
+                svg.Append(CultureInfo.InvariantCulture, $"<circle class=\"related-finding\" cx=\"{N(X(point.Time))}\" cy=\"{N(y + (LaneHeight / 2))}\" r=\"5\" fill=\"{color}\" fill-opacity=\"0.8\" stroke=\"#1b1f24\" stroke-width=\"0.5\"><title>{Enc($"{point.Label} at {EvidenceTime.Format(point.Time)}")}</title></circle>\n");
             }
 
             svg.Append("</g>\n");
@@ -132,10 +132,10 @@ public static class TimelineSvg
         svg.Append("</g>\n");
 
         // The event and the collection moments across every lane.
-        Marker(svg, X(t.EventTime), top - 8, axisY, "#b3261e", "event", "event-line", $"the event at {Rfc3339.Format(t.EventTime)}", dashed: false);
+        Marker(svg, X(t.EventTime), top - 8, axisY, "#b3261e", "event", "event-line", $"the event at {EvidenceTime.Format(t.EventTime)}", dashed: false);
         foreach (var c in t.CollectionMoments.Where(c => c.Time >= start && c.Time <= end))
         {
-            Marker(svg, X(c.Time), top - 8, axisY, "#0a58ca", c.Label, "collection-line", $"{c.Label} at {Rfc3339.Format(c.Time)}", dashed: true);
+            Marker(svg, X(c.Time), top - 8, axisY, "#0a58ca", c.Label, "collection-line", $"{c.Label} at {EvidenceTime.Format(c.Time)}", dashed: true);
         }
 
         Axis(svg, axisY, start, end, X);
@@ -143,7 +143,7 @@ public static class TimelineSvg
         var outside = t.RelatedFindings.Count(p => p.Time < start || p.Time > end);
         var caption = $"Red: the event. Blue, dashed: when the evidence was collected. Dots: related findings by category; bars: container-log entries per minute; diamonds: admin-activity audit entries (deploys, changes)."
             + (outside > 0 ? $" {outside} related findings fall outside this window." : "")
-            + string.Concat(t.CollectionMoments.Where(c => c.Time < start || c.Time > end).Select(c => $" The {c.Label} at {Rfc3339.Format(c.Time)}, outside this window."));
+            + string.Concat(t.CollectionMoments.Where(c => c.Time < start || c.Time > end).Select(c => $" The {c.Label} at {EvidenceTime.Format(c.Time)}, outside this window."));
         svg.Append("<figcaption>").Append(Enc(caption)).Append("</figcaption>\n</figure>\n");
     }
 
@@ -177,11 +177,11 @@ public static class TimelineSvg
         }
 
         svg.Append("</g>\n");
-        Marker(svg, X(t.EventTime), laneY - 8, axisY, "#b3261e", "event", "event-line", $"the event at {Rfc3339.Format(t.EventTime)}", dashed: false);
+        Marker(svg, X(t.EventTime), laneY - 8, axisY, "#b3261e", "event", "event-line", $"the event at {EvidenceTime.Format(t.EventTime)}", dashed: false);
         var collected = t.CollectionMoments.Count > 0 ? t.CollectionMoments[^1] : null;
         if (collected is not null && X(collected.Time) - X(t.EventTime) > 40)
         {
-            Marker(svg, X(collected.Time), laneY - 8, axisY, "#0a58ca", "collected", "collection-line", $"{collected.Label} at {Rfc3339.Format(collected.Time)}", dashed: true);
+            Marker(svg, X(collected.Time), laneY - 8, axisY, "#0a58ca", "collected", "collection-line", $"{collected.Label} at {EvidenceTime.Format(collected.Time)}", dashed: true);
         }
 
         Axis(svg, axisY, start, end, X);
@@ -189,7 +189,7 @@ public static class TimelineSvg
     }
 
     private static void Diamond(StringBuilder svg, double x, double y, TimelinePoint a) =>
-        svg.Append(CultureInfo.InvariantCulture, $"<path class=\"audit-event\" d=\"M{N(x)} {N(y - 7)} L{N(x + 6)} {N(y)} L{N(x)} {N(y + 7)} L{N(x - 6)} {N(y)} Z\" fill=\"#8250df\" stroke=\"#1b1f24\" stroke-width=\"0.5\"><title>{Enc($"{a.Label} at {Rfc3339.Format(a.Time)}")}</title></path>\n");
+        svg.Append(CultureInfo.InvariantCulture, $"<path class=\"audit-event\" d=\"M{N(x)} {N(y - 7)} L{N(x + 6)} {N(y)} L{N(x)} {N(y + 7)} L{N(x - 6)} {N(y)} Z\" fill=\"#8250df\" stroke=\"#1b1f24\" stroke-width=\"0.5\"><title>{Enc($"{a.Label} at {EvidenceTime.Format(a.Time)}")}</title></path>\n");
 
     private static void Marker(StringBuilder svg, double x, double top, double bottom, string color, string label, string cssClass, string title, bool dashed)
     {

@@ -1,11 +1,12 @@
 using System.CommandLine;
 using ReverseShellFunction.Audit;
+using ReverseShellFunction.Hosting;
 using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Cli;
 
 /// <summary>
-/// <c>get BUNDLE_ID [--out DIR]</c>: downloads a bundle and extracts it into an empty folder, verifying the
+/// <c>get ID [--out DIR]</c> (a bundle id, list's short id, a finding id or name): downloads a bundle and extracts it into an empty folder, verifying the
 /// bundle's SHA-256 against its index entry and every file against the manifest. On any mismatch nothing is
 /// kept: the folder is removed again (or emptied, if it existed empty) and the exit code is 1.
 /// </summary>
@@ -21,14 +22,12 @@ public static class GetCommand
         command.Options.Add(outDir);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunReadOnlyAsync(parse, store, async (services, output, ct) =>
         {
-            var store = services.GetRequiredService<IEvidenceStore>();
+            var evidence = services.GetRequiredService<IEvidenceStore>();
             var error = parse.InvocationConfiguration.Error;
             var text = parse.GetValue(bundleId);
-
-            // Not found is not tampering: say which, before anything is downloaded.
-            if (await BundleLookup.ResolveAsync(store, text, error, ct) is not { } id || await store.GetBundleAsync(id, ct) is null)
+            if (await BundleLookup.ResolveAsync(evidence, text, error, ct) is not { } id)
             {
-                await error.WriteLineAsync($"error: not found: no bundle for '{AuditText.Clean(text, 100)}' in {store.Location}");
+                await error.WriteLineAsync($"error: not found: no bundle for '{AuditText.Clean(text, 100)}' in {evidence.Location}.");
                 return ExitCodes.Problem;
             }
 
@@ -38,21 +37,28 @@ public static class GetCommand
                 throw new UsageException($"{directory} exists and is not an empty folder; choose another --out. Nothing is ever overwritten.");
             }
 
-            var extractor = new BundleExtractor(store);
+            var extractor = new BundleExtractor(evidence, storeKeepsMetadata: services.GetRequiredService<FunctionSettings>().EvidenceBucket is not null);
             var result = await extractor.ExtractAsync(id, directory, new StderrProgress(error), ct);
             if (!result.Succeeded)
             {
+                if (result.Problems.Any(p => p.Kind == ProblemKind.NotFound))
+                {
+                    // Unknown, not tampered: say so in those words.
+                    await error.WriteLineAsync($"error: not found: bundle {id} is not in {evidence.Location}: no index entry {StoreLayout.IndexObject(id)} and no bundle object {StoreLayout.BundleObject(id)}.");
+                    return ExitCodes.Problem;
+                }
+
                 foreach (var problem in result.Problems)
                 {
                     await error.WriteLineAsync($"error: {problem.Message}");
                 }
 
-                await error.WriteLineAsync($"error: bundle {id} did not verify; nothing was kept in {directory}.");
+                await error.WriteLineAsync($"error: bundle {id} did not pass the checks of verify: nothing was extracted, and nothing was kept in {directory}.");
                 return ExitCodes.Problem;
             }
 
             await output.WriteLineAsync($"Extracted {result.Files.Count} files of bundle {id} to {directory}.".AsMemory(), ct);
-            await output.WriteLineAsync($"Verified: the bundle's SHA-256 {result.Sha256} matches its index entry, and every file's size and SHA-256 match manifest.json.".AsMemory(), ct);
+            await output.WriteLineAsync($"Verified as verify does: the bundle's SHA-256 {result.Sha256} matches its index entry and object metadata, every file's size and SHA-256 match manifest.json, and the index entry agrees with the manifest and summary.json.".AsMemory(), ct);
             return ExitCodes.Ok;
         }, cancellationToken));
         return command;

@@ -109,7 +109,7 @@ public sealed class ResponderReportTest
     [Fact]
     public async Task Timeline_LargerThanAChunk_IsSplitIntoValidFiles_NoLineLost()
     {
-        var notification = NotificationDecoder.Parse(TestData.Sample("reverse-shell.notification.json"));
+        var notification = NotificationDecoder.Parse(TestData.Sample("reverse-shell.notification.json"), ReverseShellFunction.Tests.Support.PipelineHarness.Now);
         var summary = SummaryBuilder.Build(BundleId.For(notification.Finding.Name!, notification.EventTime), notification, [], DateTimeOffset.UnixEpoch);
         using var staging = new StagingDirectory();
         await using (var log = staging.CreateFile(EvidenceDigest.ContainerLogFile))

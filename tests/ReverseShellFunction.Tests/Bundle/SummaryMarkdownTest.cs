@@ -13,7 +13,7 @@ public class SummaryMarkdownTest
     {
         var summary = SummaryBuilder.Build(
             BundleId.For("organizations/1/sources/2/findings/f", DateTimeOffset.UnixEpoch),
-            NotificationDecoder.Parse(TestData.Sample("reverse-shell.notification.json")),
+            NotificationDecoder.Parse(TestData.Sample("reverse-shell.notification.json"), PipelineHarness.Now),
             [],
             DateTimeOffset.UnixEpoch);
 
@@ -142,7 +142,7 @@ public class SummaryMarkdownTest
     private static EvidenceSummary Sample(IReadOnlyList<CollectorReport> collectors) =>
         SummaryBuilder.Build(
             BundleId.For("organizations/1/sources/2/findings/f", DateTimeOffset.UnixEpoch),
-            NotificationDecoder.Parse(TestData.Sample("reverse-shell.notification.json")),
+            NotificationDecoder.Parse(TestData.Sample("reverse-shell.notification.json"), ReverseShellFunction.Tests.Support.PipelineHarness.Now),
             collectors,
             DateTimeOffset.UnixEpoch);
 }

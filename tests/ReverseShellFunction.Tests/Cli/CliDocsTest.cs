@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using ReverseShellFunction.Cli;
 using ReverseShellFunction.Collect;
+using ReverseShellFunction.Hosting;
 using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Support;
 
@@ -80,7 +81,7 @@ public sealed partial class CliDocsTest : IDisposable
         var output = new StringWriter();
         var error = new StringWriter();
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
-        var root = CommandLineApp.Create(new StoreOptions(_ => null));
+        var root = CommandLineApp.Create(HostEnvironment.Isolated(_ => null));
         var exitCode = await CommandLineApp.InvokeAsync(root, [.. args, "--dir", store], configuration, CancellationToken.None);
         var shown = string.Join(" ", args.Select(Shown).Select(Quote));
         var text = new StringBuilder()

@@ -46,7 +46,8 @@ public sealed class NotificationEndToEndTest : IClassFixture<PubSubEmulatorFixtu
             "NOTIFY_TOPIC" => notifyTopic,
             "PUBSUB_API_ENDPOINT" => _emulator.BaseUri!.ToString(),
             _ => null,
-        }) with { EvidenceDir = _evidence.Path };
+        }) with
+        { EvidenceDir = _evidence.Path };
         await using var app = FunctionApp.Build(
             ["--urls", "http://127.0.0.1:0"],
             settings,
