@@ -1,4 +1,5 @@
 using ReverseShellFunction.Cli;
+using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Cli;
@@ -177,5 +178,41 @@ public abstract partial class AuditCommandsTest
         Assert.Contains("downloading: 100% (11.0 of 11.0 MiB)", result.Error, StringComparison.Ordinal);
         Assert.Contains("extracting: 100%", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("downloading", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_ManifestOnly_DamagedIndexEntry_ExtractsWhatMatchesTheManifest_AndSaysSo()
+    {
+        var id = await SeedAsync();
+        await Store.PutRawAsync(StoreLayout.IndexObject(id), "{\"summary\": null"u8.ToArray(), CancellationToken.None);
+        using var target = new TempFolder();
+        var folder = Path.Combine(target.Path, "out");
+
+        var plain = await RunAsync("get", id.Value, "--out", Path.Combine(target.Path, "plain"));
+        var result = await RunAsync("get", id.Value, "--manifest-only", "--out", folder);
+
+        Assert.Equal(ExitCodes.Problem, plain.ExitCode);
+        Assert.True(result.ExitCode == ExitCodes.Ok, result.ToString());
+        Assert.Contains("Checked against its own manifest.json only (--manifest-only)", result.Output, StringComparison.Ordinal);
+        Assert.Contains(Store.KeepsMetadata ? "matches its object metadata" : "the store keeps no object metadata", result.Output, StringComparison.Ordinal);
+        Assert.Contains("no signature was checked", result.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(folder, "summary.md")));
+        Assert.True(File.Exists(Path.Combine(folder, "manifest.json")));
+    }
+
+    [Fact]
+    public async Task Get_ManifestOnly_FileChangedInTheZip_KeepsNothing()
+    {
+        var id = await SeedAsync();
+        await Store.DeleteAsync(StoreLayout.IndexObject(id), CancellationToken.None);
+        await TamperBundleAsync(id, bytes => ZipEditor.Replace(bytes, "summary.md", _ => "# nothing to see\n"u8.ToArray()));
+        using var target = new TempFolder();
+        var folder = Path.Combine(target.Path, "out");
+
+        var result = await RunAsync("get", id.Value, "--manifest-only", "--out", folder);
+
+        Assert.Equal(ExitCodes.Problem, result.ExitCode);
+        Assert.Contains("did not match its own manifest: nothing was kept", result.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(folder));
     }
 }

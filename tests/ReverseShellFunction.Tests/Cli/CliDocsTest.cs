@@ -64,6 +64,7 @@ public sealed partial class CliDocsTest : IDisposable
         File.Delete(entry);
         blocks["verify-missing"] = await RunAsync(store, "verify", "--all");
         blocks["get-missing-entry"] = await RunAsync(store, "get", older, "--out", Path.Combine(_temp.Path, "case2"));
+        blocks["get-manifest-only"] = await RunAsync(store, "get", older, "--manifest-only", "--out", Path.Combine(_temp.Path, "case3"));
 
         var path = Path.Combine(RepositoryRoot(), "docs", "cli.md");
         var current = await File.ReadAllTextAsync(path);
@@ -98,6 +99,7 @@ public sealed partial class CliDocsTest : IDisposable
 
     private string Shown(string text) => text
         .Replace(Path.Combine(_temp.Path, "case2"), OutShown + "2", StringComparison.Ordinal)
+        .Replace(Path.Combine(_temp.Path, "case3"), OutShown + "3", StringComparison.Ordinal)
         .Replace(Path.Combine(_temp.Path, "case"), OutShown, StringComparison.Ordinal)
         .Replace(Path.Combine(_temp.Path, "ev"), StoreShown, StringComparison.Ordinal)
         .Replace(Path.Combine(_temp.Path, "replayed"), StoreShown, StringComparison.Ordinal)
