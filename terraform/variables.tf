@@ -489,4 +489,10 @@ variable "notify_enabled" {
   default     = false
 }
 
+variable "mark_findings" {
+  description = "Write the bundle's id, URI and SHA-256 as security marks on each finding (grants roles/securitycenter.findingSecurityMarksWriter to the function)."
+  type        = bool
+  default     = false
+}
+
 # ---- end of notifications ------------------------------------------------------------------------

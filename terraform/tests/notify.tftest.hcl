@@ -58,3 +58,26 @@ run "topic_publishable_by_the_function_only" {
     error_message = "The function is told the topic's full name."
   }
 }
+
+run "marks_writer_only_when_asked" {
+  command = plan
+
+  variables {
+    mark_findings = true
+  }
+
+  assert {
+    condition     = google_project_iam_member.function_marks_writer[0].role == "roles/securitycenter.findingSecurityMarksWriter"
+    error_message = "Marking findings needs the security marks writer role, nothing broader."
+  }
+
+  assert {
+    condition     = google_project_iam_member.function_marks_writer[0].member == "serviceAccount:reverse-shell-function@rsf-test-project.iam.gserviceaccount.com"
+    error_message = "The grant is for the function's service account."
+  }
+
+  assert {
+    condition     = local.function_env["MARK_FINDINGS"] == "true"
+    error_message = "The function is told to mark findings."
+  }
+}

@@ -37,6 +37,9 @@ public static class FindingView
                     AdditionalTechniques = List(mitre.AdditionalTechniques),
                 }
                 : null,
+            SecurityMarks = finding.SecurityMarks is { Marks.Count: > MaxListLength } marks
+                ? marks with { Marks = marks.Marks.Take(MaxListLength).ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal) }
+                : finding.SecurityMarks,
             SourceProperties = finding.SourceProperties is { Count: > MaxListLength } properties
                 ? properties.Take(MaxListLength).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)
                 : finding.SourceProperties,

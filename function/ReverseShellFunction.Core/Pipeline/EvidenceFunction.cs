@@ -24,6 +24,7 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
     private readonly ToolInfo _tool;
     private readonly ILogger<EvidenceFunction> _logger;
     private readonly IBundleNotifier _notifier;
+    private readonly IFindingMarker? _marker;
 
     public EvidenceFunction(
         CollectionRules rules,
@@ -32,9 +33,11 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         TimeProvider time,
         ToolInfo tool,
         ILogger<EvidenceFunction> logger,
-        IBundleNotifier? notifier = null)
+        IBundleNotifier? notifier = null,
+        IFindingMarker? marker = null)
     {
         _notifier = notifier ?? NoBundleNotifier.Instance;
+        _marker = marker;
         _rules = rules;
         _collectors = collectors;
         _store = store;
@@ -64,6 +67,13 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         var id = BundleId.For(finding.Name!, notification.EventTime);
         using var scope = _logger.BeginScope(new Dictionary<string, object?> { ["bundleId"] = id.Value, ["findingName"] = finding.Name });
         _logger.LogInformation("Finding {FindingName} of category {Category} matches: bundle {BundleId}", finding.Name, finding.Category, id.Value);
+
+        if (_marker is not null && FindingMark.IsOwnFollowUp(finding, id))
+        {
+            // Writing the marks made SCC notify again about this same event: acknowledge it, collect nothing, mark nothing.
+            _logger.LogInformation("Finding {FindingName} carries the security marks of bundle {BundleId}: follow-up of our own mark update, acknowledged", finding.Name, id.Value);
+            return new PipelineResult { Outcome = PipelineOutcome.Ignored, Reason = "follow-up notification of this function's own security-mark update", BundleId = id.Value };
+        }
 
         if (await _store.GetBundleAsync(id, cancellationToken) is not null)
         {
@@ -187,16 +197,31 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         return Result(PipelineOutcome.AlreadyStored, reason + "; index entry completed from the stored bundle", id, entry);
     }
 
-    /// <summary>After the index entry: the evidence is safe, so a failed notification is logged, never thrown.</summary>
+    /// <summary>After the index entry: the evidence is safe, so a failed notification or mark is logged, never thrown.</summary>
     private async Task NotifyAsync(IndexEntry entry, CancellationToken cancellationToken)
     {
+        var notification = BundleNotification.For(entry, _store.Location);
         try
         {
-            await _notifier.NotifyAsync(BundleNotification.For(entry, _store.Location), cancellationToken);
+            await _notifier.NotifyAsync(notification, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             _logger.LogWarning(ex, "Bundle {BundleId} is stored, but the notification about it could not be sent: {Problem}", entry.Summary.BundleId, ex.Message);
+        }
+
+        if (_marker is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _marker.MarkAsync(FindingMark.For(entry.Summary.Finding.Name, notification), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogWarning(ex, "Bundle {BundleId} is stored, but the security marks on its finding could not be written: {Problem}", entry.Summary.BundleId, ex.Message);
         }
     }
 

@@ -22,6 +22,9 @@ public sealed record FunctionSettings
     /// <summary>NOTIFY_TOPIC: <c>projects/P/topics/T</c> to publish one message per stored bundle to; none when unset.</summary>
     public string? NotifyTopic { get; init; }
     public string PubSubEndpoint { get; init; } = "https://pubsub.googleapis.com";
+
+    /// <summary>MARK_FINDINGS: write the bundle's id, URI and SHA-256 as security marks on the finding.</summary>
+    public bool MarkFindings { get; init; }
     public required RulesOptions Rules { get; init; }
     public required CollectionOptions Collection { get; init; }
 
@@ -41,6 +44,7 @@ public sealed record FunctionSettings
             GoogleCloudProject = Get("GOOGLE_CLOUD_PROJECT"),
             NotifyTopic = Topic(Get("NOTIFY_TOPIC")),
             PubSubEndpoint = Endpoint(Get, "PUBSUB_API_ENDPOINT", "https://pubsub.googleapis.com"),
+            MarkFindings = Bool(Get, "MARK_FINDINGS", false),
             Rules = new RulesOptions
             {
                 Categories = Get("COLLECT_CATEGORIES") is { } list

@@ -5,7 +5,10 @@ using ReverseShellFunction.Pipeline;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>The bundle notifier: Pub/Sub when NOTIFY_TOPIC is set, none otherwise; in the DI namespace by convention.</summary>
+/// <summary>
+/// The bundle notifier (Pub/Sub when NOTIFY_TOPIC is set) and the finding marker (SCC security marks when
+/// MARK_FINDINGS is true); in the DI namespace by convention.
+/// </summary>
 public static class NotifyServiceCollectionExtensions
 {
     public static IServiceCollection AddNotifications(this IServiceCollection services, FunctionSettings settings)
@@ -22,6 +25,14 @@ public static class NotifyServiceCollectionExtensions
         else
         {
             services.AddSingleton<IBundleNotifier>(NoBundleNotifier.Instance);
+        }
+
+        if (settings.MarkFindings)
+        {
+            services.AddSingleton<IFindingMarker>(provider => new SccFindingMarker(
+                provider.GetRequiredService<GoogleApiClient>(),
+                settings.SccEndpoint,
+                provider.GetRequiredService<ILogger<SccFindingMarker>>()));
         }
 
         return services;

@@ -96,7 +96,7 @@ public sealed class FakeGoogleApis : IAsyncDisposable
     {
         var arrivedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         var path = context.Request.Path.Value ?? "/";
-        var body = HttpMethods.IsPost(context.Request.Method) ? await new StreamReader(context.Request.Body).ReadToEndAsync(context.RequestAborted) : null;
+        var body = HttpMethods.IsPost(context.Request.Method) || HttpMethods.IsPatch(context.Request.Method) ? await new StreamReader(context.Request.Body).ReadToEndAsync(context.RequestAborted) : null;
         FakeApi? api = FakeMetadata.Claims(path) ? FakeApi.Metadata
             : path == FakeLogging.Path ? FakeLogging.Classify(body)
             : FakeScc.Claims(path) ? FakeApi.Scc
@@ -151,7 +151,7 @@ public sealed class FakeGoogleApis : IAsyncDisposable
         await (api switch
         {
             FakeApi.Metadata => _metadata.HandleAsync(context),
-            FakeApi.Scc => _scc.HandleAsync(context),
+            FakeApi.Scc => _scc.HandleAsync(context, body),
             FakeApi.Run => _run.HandleAsync(context),
             FakeApi.ContainerLogs or FakeApi.AuditLogs => _logging.HandleAsync(context, body ?? "", api.Value),
             _ => FakeResponses.NotFoundAsync(context, context.Request.Path.Value ?? "/"),

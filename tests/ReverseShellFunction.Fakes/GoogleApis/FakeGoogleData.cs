@@ -42,6 +42,9 @@ public sealed class FakeGoogleData
         AuditEntries = FakeLogEntries.Audit(options.AuditLogEntries);
     }
 
+    /// <summary>Security marks written through <c>updateSecurityMarks</c>, by SecurityMarks name (the finding's name + "/securityMarks").</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, JsonObject> SecurityMarks { get; } = new(StringComparer.Ordinal);
+
     /// <summary>ListFindings results (<c>{finding, resource}</c>), including some outside the window and on other resources.</summary>
     public IReadOnlyList<JsonObject> Findings { get; }
 
