@@ -11,18 +11,13 @@ namespace ReverseShellFunction.Audit;
 /// </summary>
 public sealed class BundleVerifier
 {
-    private readonly IEvidenceStore _store;
-    private readonly bool _storeKeepsMetadata;
+    private readonly IEvidenceReader _store;
 
-    /// <param name="storeKeepsMetadata">
-    /// True for a bucket, whose bundle objects must carry their SHA-256 in metadata; false for a folder, which
-    /// keeps none (the metadata check then reads "n/a").
-    /// </param>
-    public BundleVerifier(IEvidenceStore store, bool storeKeepsMetadata)
+    /// <summary>Whether bundle objects must carry hash metadata is the store's own statement (<see cref="IEvidenceReader.Guarantees"/>).</summary>
+    public BundleVerifier(IEvidenceReader store)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
-        _storeKeepsMetadata = storeKeepsMetadata;
     }
 
     public Task<BundleVerification> VerifyAsync(BundleId id, CancellationToken cancellationToken) =>
@@ -200,7 +195,7 @@ public sealed class BundleVerifier
 
         if (stored.MetadataSha256 is null)
         {
-            if (_storeKeepsMetadata)
+            if (_store.Guarantees.KeepsHashMetadata)
             {
                 log.Problem(ProblemKind.MetadataHashMissing, $"the bundle object {stored.Name} carries no sha256 metadata", expected: bundle.Sha256, found: "none");
                 log.Check("sha256-metadata", CheckOutcome.Failed, "no sha256 metadata");

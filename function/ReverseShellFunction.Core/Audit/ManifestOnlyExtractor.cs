@@ -12,14 +12,12 @@ namespace ReverseShellFunction.Audit;
 /// </summary>
 public sealed class ManifestOnlyExtractor
 {
-    private readonly IEvidenceStore _store;
-    private readonly bool _storeKeepsMetadata;
+    private readonly IEvidenceReader _store;
 
-    public ManifestOnlyExtractor(IEvidenceStore store, bool storeKeepsMetadata)
+    public ManifestOnlyExtractor(IEvidenceReader store)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
-        _storeKeepsMetadata = storeKeepsMetadata;
     }
 
     /// <summary>The result, and whether the bundle's bytes matched a SHA-256 recorded in object metadata.</summary>
@@ -56,7 +54,7 @@ public sealed class ManifestOnlyExtractor
                     log.Problem(ProblemKind.MetadataHashMismatch, $"the bundle's bytes hash to {bundle.Sha256}, its object metadata says {recorded}", expected: recorded, found: bundle.Sha256);
                 }
             }
-            else if (_storeKeepsMetadata)
+            else if (_store.Guarantees.KeepsHashMetadata)
             {
                 log.Problem(ProblemKind.MetadataHashMissing, $"the bundle object {stored.Name} carries no sha256 metadata", expected: bundle.Sha256, found: "none");
             }

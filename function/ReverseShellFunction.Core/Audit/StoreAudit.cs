@@ -11,14 +11,14 @@ namespace ReverseShellFunction.Audit;
 /// </summary>
 public sealed class StoreAudit
 {
-    private readonly IEvidenceStore _store;
+    private readonly IEvidenceReader _store;
     private readonly BundleVerifier _verifier;
 
-    public StoreAudit(IEvidenceStore store, bool storeKeepsMetadata)
+    public StoreAudit(IEvidenceReader store)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
-        _verifier = new BundleVerifier(store, storeKeepsMetadata);
+        _verifier = new BundleVerifier(store);
     }
 
     public BundleVerifier Verifier => _verifier;

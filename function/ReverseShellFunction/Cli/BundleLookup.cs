@@ -14,7 +14,7 @@ internal static class BundleLookup
 {
     public const string Accepted = "a bundle id, the ID list prints, a finding id or a finding name";
 
-    public static async Task<BundleId?> ResolveAsync(IEvidenceStore store, string? text, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<BundleId?> ResolveAsync(IEvidenceReader store, string? text, TextWriter error, CancellationToken cancellationToken)
     {
         if (BundleId.TryParse(text, out var exact))
         {

@@ -44,10 +44,10 @@ public static class GetCommand
 
             if (parse.GetValue(manifestOnly))
             {
-                return await ManifestOnlyAsync(evidence, services.GetRequiredService<FunctionSettings>().EvidenceBucket is not null, id, directory, output, error, ct);
+                return await ManifestOnlyAsync(evidence, id, directory, output, error, ct);
             }
 
-            var extractor = new BundleExtractor(evidence, storeKeepsMetadata: services.GetRequiredService<FunctionSettings>().EvidenceBucket is not null);
+            var extractor = new BundleExtractor(evidence);
             var result = await extractor.ExtractAsync(id, directory, new StderrProgress(error), ct);
             if (!result.Succeeded)
             {
@@ -74,9 +74,9 @@ public static class GetCommand
         return command;
     }
 
-    private static async Task<int> ManifestOnlyAsync(IEvidenceStore evidence, bool keepsMetadata, Bundle.BundleId id, string directory, TextWriter output, TextWriter error, CancellationToken ct)
+    private static async Task<int> ManifestOnlyAsync(IEvidenceReader evidence, Bundle.BundleId id, string directory, TextWriter output, TextWriter error, CancellationToken ct)
     {
-        var (result, metadataChecked) = await new ManifestOnlyExtractor(evidence, keepsMetadata).ExtractAsync(id, directory, new StderrProgress(error), ct);
+        var (result, metadataChecked) = await new ManifestOnlyExtractor(evidence).ExtractAsync(id, directory, new StderrProgress(error), ct);
         if (!result.Succeeded)
         {
             foreach (var problem in result.Problems)

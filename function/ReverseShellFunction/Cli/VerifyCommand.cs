@@ -35,7 +35,7 @@ public static class VerifyCommand
             }
 
             var evidence = services.GetRequiredService<IEvidenceStore>();
-            var audit = new StoreAudit(evidence, storeKeepsMetadata: services.GetRequiredService<FunctionSettings>().EvidenceBucket is not null);
+            var audit = new StoreAudit(evidence);
             var results = listing
                 ? audit.VerifyAllAsync(range.Range(parse, services.GetRequiredService<TimeProvider>().GetUtcNow()), ct)
                 : VerifyEachAsync(audit.Verifier, ids, ct);
