@@ -13,14 +13,17 @@ public sealed class BundleVerifier
 {
     private readonly IEvidenceStore _store;
     private readonly bool _storeKeepsMetadata;
+    private readonly Custody.CustodyTrust _trust;
 
     /// <param name="storeKeepsMetadata">
     /// True for a bucket, whose bundle objects must carry their SHA-256 in metadata; false for a folder, which
     /// keeps none (the metadata check then reads "n/a").
     /// </param>
-    public BundleVerifier(IEvidenceStore store, bool storeKeepsMetadata)
+    /// <param name="trust">Keys and TSA certificates for the custody checks (Audit/SignatureCheck.cs); none by default.</param>
+    public BundleVerifier(IEvidenceStore store, bool storeKeepsMetadata, Custody.CustodyTrust? trust = null)
     {
         ArgumentNullException.ThrowIfNull(store);
+        _trust = trust ?? Custody.CustodyTrust.None;
         _store = store;
         _storeKeepsMetadata = storeKeepsMetadata;
     }
@@ -59,7 +62,7 @@ public sealed class BundleVerifier
         await using (var bundle = await SpooledBundle.CopyAsync(content, null, cancellationToken))
         {
             CheckBytes(bundle, stored, index.Entry, log);
-            await BundleContentCheck.RunAsync(bundle, index.Entry, log, cancellationToken);
+            await BundleContentCheck.RunAsync(bundle, index.Entry, log, cancellationToken, _trust);
         }
 
         // Both objects are evidence: report the retention and holds of the index entry too.

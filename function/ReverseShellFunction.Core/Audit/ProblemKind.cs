@@ -74,4 +74,26 @@ public enum ProblemKind
 
     [JsonStringEnumMemberName("unexpected-object")]
     UnexpectedObject,
+
+    // Custody (Audit/SignatureCheck.cs).
+    [JsonStringEnumMemberName("unsigned")]
+    NotSigned,
+
+    [JsonStringEnumMemberName("signature-invalid")]
+    SignatureInvalid,
+
+    [JsonStringEnumMemberName("seal-mismatch")]
+    SealMismatch,
+
+    [JsonStringEnumMemberName("seal-unreadable")]
+    SealUnreadable,
+
+    [JsonStringEnumMemberName("envelope-invalid")]
+    EnvelopeInvalid,
+
+    [JsonStringEnumMemberName("timestamp-invalid")]
+    TimestampInvalid,
+
+    [JsonStringEnumMemberName("timestamp-missing")]
+    TimestampMissing,
 }

@@ -14,11 +14,11 @@ public sealed class StoreAudit
     private readonly IEvidenceStore _store;
     private readonly BundleVerifier _verifier;
 
-    public StoreAudit(IEvidenceStore store, bool storeKeepsMetadata)
+    public StoreAudit(IEvidenceStore store, bool storeKeepsMetadata, Custody.CustodyTrust? trust = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
-        _verifier = new BundleVerifier(store, storeKeepsMetadata);
+        _verifier = new BundleVerifier(store, storeKeepsMetadata, trust);
     }
 
     public BundleVerifier Verifier => _verifier;

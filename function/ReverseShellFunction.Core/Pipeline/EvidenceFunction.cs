@@ -22,6 +22,7 @@ public sealed class EvidenceFunction : ICloudEventFunction<PubSubDelivery, Pipel
     private readonly TimeProvider _time;
     private readonly ToolInfo _tool;
     private readonly ILogger<EvidenceFunction> _logger;
+    private readonly Custody.ManifestSealer? _sealer;
 
     public EvidenceFunction(
         CollectionRules rules,
@@ -29,8 +30,10 @@ public sealed class EvidenceFunction : ICloudEventFunction<PubSubDelivery, Pipel
         IEvidenceStore store,
         TimeProvider time,
         ToolInfo tool,
-        ILogger<EvidenceFunction> logger)
+        ILogger<EvidenceFunction> logger,
+        Custody.ManifestSealer? sealer = null)
     {
+        _sealer = sealer;
         _rules = rules;
         _collectors = collectors;
         _store = store;
@@ -97,7 +100,7 @@ public sealed class EvidenceFunction : ICloudEventFunction<PubSubDelivery, Pipel
         var summary = SummaryBuilder.Build(id, notification, reports, createdAt);
         await staging.WriteAllBytesAsync(EvidenceSummary.FileName, EvidenceJson.Serialize(summary), cancellationToken);
         await staging.WriteAllBytesAsync(SummaryMarkdown.FileName, System.Text.Encoding.UTF8.GetBytes(SummaryMarkdown.Render(summary)), cancellationToken);
-        return await BundleWriter.WriteAsync(staging, id, summary, reports, _tool, createdAt, cancellationToken);
+        return await BundleWriter.WriteAsync(staging, id, summary, reports, _tool, createdAt, cancellationToken, _sealer);
     }
 
     private async Task<PipelineResult> StoreAsync(BuiltBundle built, CancellationToken cancellationToken)
@@ -121,6 +124,7 @@ public sealed class EvidenceFunction : ICloudEventFunction<PubSubDelivery, Pipel
         {
             Summary = built.Summary,
             Bundle = new BundleReference(StoreLayout.BundleObject(built.Id), built.Size, built.Sha256),
+            Seal = built.Seal,
         };
         await _store.CreateIndexEntryAsync(built.Id, EvidenceJson.Serialize(entry), cancellationToken);
         _logger.LogInformation("Stored bundle {BundleId} ({Size} bytes, sha256 {Sha256}) and its index entry", built.Id.Value, built.Size, built.Sha256);
