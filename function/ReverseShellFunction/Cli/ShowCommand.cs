@@ -36,7 +36,7 @@ public static class ShowCommand
                 return ExitCodes.Problem;
             }
 
-            var text = parse.GetValue(json) ? JsonOutput.Indented(entry.Json) + Environment.NewLine : SummaryText.Render(entry.Entry);
+            var text = parse.GetValue(json) ? JsonOutput.Indented(entry.Json) + Environment.NewLine : SummaryText.Render(entry.Entry) + SealText.Render(entry.Entry);
             await output.WriteAsync(text.AsMemory(), ct);
             return ExitCodes.Ok;
         }, cancellationToken));

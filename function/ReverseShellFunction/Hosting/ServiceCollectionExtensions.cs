@@ -26,6 +26,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IntakeProcessor>();
         services.AddEvidenceStore(settings);
         services.AddCollectors(settings);
+        services.AddCustody(settings);
         return services;
     }
 
