@@ -77,9 +77,9 @@ public static class ExtractedFolderVerifier
         listed.UnionWith(SealFiles.All);
         foreach (var file in manifest.Files)
         {
-            if (!BundlePaths.IsSafe(file.Path) || !listed.Add(file.Path))
+            if (file?.Path is null || !BundlePaths.IsSafe(file.Path) || !listed.Add(file.Path))
             {
-                log.Problem(ProblemKind.UnsafePath, $"the manifest lists an unsafe or repeated path '{AuditText.Clean(file.Path)}'", AuditText.Clean(file.Path));
+                log.Problem(ProblemKind.UnsafePath, $"the manifest lists an unsafe, empty or repeated path '{AuditText.Clean(file?.Path)}'", AuditText.Clean(file?.Path));
                 continue;
             }
 

@@ -269,7 +269,7 @@ internal static class SignatureCheck
                 log.Problem(ProblemKind.EnvelopeInvalid, $"the statement is not an in-toto Statement v1 with predicate {InTotoStatement.CustodyPredicateType}", SealFiles.Envelope);
             }
 
-            CompareSubjects(statement, input.Manifest, hex, log);
+            CompareSubjects(statement, input, hex, log);
             if (key is not null)
             {
                 var pae = SHA256.HashData(DsseEnvelope.PreAuthenticationEncoding(envelope.PayloadType ?? "", payload));
@@ -280,8 +280,8 @@ internal static class SignatureCheck
             }
 
             log.Outcome("envelope", before, key is null
-                ? $"in-toto statement over manifest.json and {statement.Subject.Count - 1} files; envelope signature not checked (no verified key)"
-                : $"in-toto statement over manifest.json and {statement.Subject.Count - 1} files, DSSE signature verified");
+                ? $"in-toto statement over {statement.Subject.Count} subjects; envelope signature not checked (no verified key)"
+                : $"in-toto statement over {statement.Subject.Count} subjects (manifest.json, its files, the token), DSSE signature verified");
         }
         catch (Exception ex) when (ex is JsonException or FormatException or NullReferenceException)
         {
@@ -302,12 +302,21 @@ internal static class SignatureCheck
         }
     }
 
-    private static void CompareSubjects(InTotoStatement statement, Manifest? manifest, string hex, VerificationLog log)
+    private static void CompareSubjects(InTotoStatement statement, SealInput input, string hex, VerificationLog log)
     {
+        var manifest = input.Manifest;
         var expected = new Dictionary<string, string>(StringComparer.Ordinal) { [Manifest.FileName] = hex };
-        foreach (var file in manifest?.Files ?? [])
+
+        // The token is named in the signed statement, so its unsigned CMS parts cannot change unseen either.
+        if (input.Files.TryGetValue(SealFiles.Timestamp, out var token))
         {
-            expected.TryAdd(file.Path, file.Sha256.ToLowerInvariant());
+            expected[SealFiles.Timestamp] = Convert.ToHexStringLower(SHA256.HashData(token));
+        }
+
+        // A hostile manifest may lack paths or hashes; the file checks report that, here it must not crash.
+        foreach (var file in (manifest?.Files ?? []).Where(f => f?.Path is not null))
+        {
+            expected.TryAdd(file.Path, file.Sha256?.ToLowerInvariant() ?? "");
         }
 
         var found = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -334,7 +343,7 @@ internal static class SignatureCheck
 
         foreach (var name in found.Keys.Where(n => !expected.ContainsKey(n)))
         {
-            log.Problem(ProblemKind.EnvelopeInvalid, $"the statement names subject {AuditText.Clean(name)}, which the manifest does not list", SealFiles.Envelope);
+            log.Problem(ProblemKind.EnvelopeInvalid, $"the statement names subject {AuditText.Clean(name)}, which the part does not have", SealFiles.Envelope);
         }
     }
 

@@ -50,26 +50,28 @@ public sealed partial class ManifestSealer
             Timestamp = "not requested (no TSA_URL configured)",
         };
 
-        if (_signer is not null)
-        {
-            record = await SignAsync(staging, manifest, digest, record, cancellationToken);
-        }
-
+        // The token first, so the signed in-toto statement can name it: then no byte of it can change unseen.
+        byte[]? token = null;
         if (_tsa is not null)
         {
-            record = await StampAsync(staging, digest, record, cancellationToken);
+            (record, token) = await StampAsync(staging, digest, record, cancellationToken);
+        }
+
+        if (_signer is not null)
+        {
+            record = await SignAsync(staging, manifest, digest, token, record, cancellationToken);
         }
 
         await staging.WriteAllBytesAsync(SealFiles.Record, EvidenceJson.Serialize(record), cancellationToken);
         return record;
     }
 
-    private async Task<SealRecord> SignAsync(StagingDirectory staging, Manifest manifest, byte[] digest, SealRecord record, CancellationToken cancellationToken)
+    private async Task<SealRecord> SignAsync(StagingDirectory staging, Manifest manifest, byte[] digest, byte[]? token, SealRecord record, CancellationToken cancellationToken)
     {
         try
         {
             var signature = await _signer!.SignDigestAsync(digest, cancellationToken);
-            var envelope = await EnvelopeAsync(manifest, digest, cancellationToken);
+            var envelope = await EnvelopeAsync(manifest, digest, token, cancellationToken);
             await staging.WriteAllBytesAsync(SealFiles.Signature, signature.Der, cancellationToken);
             await staging.WriteAllBytesAsync(SealFiles.Envelope, EvidenceJson.Serialize(envelope), cancellationToken);
             return record with
@@ -88,9 +90,14 @@ public sealed partial class ManifestSealer
         }
     }
 
-    private async Task<DsseEnvelope> EnvelopeAsync(Manifest manifest, byte[] digest, CancellationToken cancellationToken)
+    private async Task<DsseEnvelope> EnvelopeAsync(Manifest manifest, byte[] digest, byte[]? token, CancellationToken cancellationToken)
     {
         var subjects = new List<InTotoSubject> { Subject(Manifest.FileName, Convert.ToHexStringLower(digest)) };
+        if (token is not null)
+        {
+            subjects.Add(Subject(SealFiles.Timestamp, Convert.ToHexStringLower(SHA256.HashData(token))));
+        }
+
         subjects.AddRange(manifest.Files.Select(f => Subject(f.Path, f.Sha256)));
         var statement = new InTotoStatement(
             InTotoStatement.StatementType,
@@ -105,18 +112,18 @@ public sealed partial class ManifestSealer
 
     private static InTotoSubject Subject(string name, string sha256) => new(name, new Dictionary<string, string> { ["sha256"] = sha256 });
 
-    private async Task<SealRecord> StampAsync(StagingDirectory staging, byte[] digest, SealRecord record, CancellationToken cancellationToken)
+    private async Task<(SealRecord Record, byte[]? Token)> StampAsync(StagingDirectory staging, byte[] digest, SealRecord record, CancellationToken cancellationToken)
     {
         try
         {
             var token = await _tsa!.StampAsync(digest, cancellationToken);
             await staging.WriteAllBytesAsync(SealFiles.Timestamp, token.Der, cancellationToken);
-            return record with { Timestamp = SealRecord.TimestampOk, TimestampTime = token.Time, TimestampAuthority = token.Authority };
+            return (record with { Timestamp = SealRecord.TimestampOk, TimestampTime = token.Time, TimestampAuthority = token.Authority }, token.Der);
         }
         catch (TimestampException ex)
         {
             LogTimestampFailed(_logger, _tsa!.Location, ex.Message);
-            return record with { Timestamp = $"failed ({ex.Message})", TimestampAuthority = _tsa.Location };
+            return (record with { Timestamp = $"failed ({ex.Message})", TimestampAuthority = _tsa.Location }, null);
         }
     }
 
