@@ -1,3 +1,4 @@
+using ReverseShellFunction.Store;
 using System.IO.Compression;
 using System.Security.Cryptography;
 
@@ -31,7 +32,7 @@ public sealed class SpooledBundle : IAsyncDisposable
     public static async Task<SpooledBundle> CopyAsync(Stream source, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var path = Path.Combine(Path.GetTempPath(), $"rsf-spool-{Guid.NewGuid():N}.zip");
+        var path = Path.Combine(Path.GetTempPath(), StaleTemporaries.Name("rsf-spool-") + ".zip");
         var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, BufferSize, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         try
         {

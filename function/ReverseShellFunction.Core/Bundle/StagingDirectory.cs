@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using ReverseShellFunction.Collect;
 
+using ReverseShellFunction.Store;
+
 namespace ReverseShellFunction.Bundle;
 
 /// <summary>
@@ -13,11 +15,15 @@ public sealed class StagingDirectory : IEvidenceWriter, IDisposable
 
     public StagingDirectory(string? parent = null)
     {
-        Root = Path.Combine(parent ?? Path.GetTempPath(), "rsf-staging-" + Guid.NewGuid().ToString("N"));
+        Root = Path.Combine(parent ?? Path.GetTempPath(), StaleTemporaries.Name(Prefix));
         Directory.CreateDirectory(Root);
     }
 
+    /// <summary>Staging folders are named <c>rsf-staging-PID-random</c>, so a restart can sweep a killed process's.</summary>
+    public const string Prefix = "rsf-staging-";
+
     public string Root { get; }
+
 
     /// <summary>Every file written so far, in ordinal order: the bundle's entry order.</summary>
     public IReadOnlyList<string> Files => [.. _files.Keys.Order(StringComparer.Ordinal)];

@@ -7,11 +7,12 @@ using CloudNative.CloudEvents.SystemTextJson;
 namespace ReverseShellFunction.Intake;
 
 /// <summary>
-/// Turns a raw request into a CloudEvent and its Pub/Sub data. Accepts Eventarc binary mode (<c>ce-*</c>
-/// headers), structured mode (<c>application/cloudevents+json</c>), a wrapped Pub/Sub push body, and an
-/// unwrapped push (the notification itself, as <c>no_wrapper</c> subscriptions and replayed files send it).
-/// For the two push forms a CloudEvent is synthesized, as the Functions Framework does for non-CloudEvent
-/// triggers.
+/// The envelope step of the intake: turns a raw request into a CloudEvent and its Pub/Sub data. Accepts
+/// Eventarc binary mode (<c>ce-*</c> headers), structured mode (<c>application/cloudevents+json</c>), a wrapped
+/// Pub/Sub push body, and an unwrapped push (the notification itself, as <c>no_wrapper</c> subscriptions and
+/// replayed files send it). For the two push forms a CloudEvent is synthesized, as the Functions Framework does
+/// for non-CloudEvent triggers. Throws <see cref="InvalidDeliveryException"/> only; <see cref="DeliveryReader"/>
+/// turns that into a quarantine reason.
 /// </summary>
 public static class CloudEventReader
 {
@@ -19,7 +20,7 @@ public static class CloudEventReader
 
     private static readonly JsonEventFormatter s_formatter = new();
 
-    public static (CloudEvent Event, PubSubDelivery Data) Read(RawDelivery raw)
+    public static (CloudEvent Event, MessagePublishedData Data, DeliveryInfo Delivery) Read(RawDelivery raw)
     {
         ArgumentNullException.ThrowIfNull(raw);
         if (!raw.IsComplete)
@@ -36,15 +37,16 @@ public static class CloudEventReader
         return raw.Header("ce-specversion") is not null ? ReadBinary(raw) : ReadPush(raw);
     }
 
-    private static (CloudEvent, PubSubDelivery) ReadStructured(RawDelivery raw, string contentType)
+    private static (CloudEvent, MessagePublishedData, DeliveryInfo) ReadStructured(RawDelivery raw, string contentType)
     {
         CloudEvent cloudEvent;
         try
         {
             cloudEvent = s_formatter.DecodeStructuredModeMessage(raw.Body, new ContentType(contentType), extensionAttributes: null);
         }
-        catch (Exception ex) when (ex is ArgumentException or JsonException or FormatException)
+        catch (Exception ex) when (ex is ArgumentException or JsonException or FormatException or InvalidOperationException)
         {
+            // InvalidOperationException: a string attribute that is not valid UTF-8/UTF-16 text.
             throw new InvalidDeliveryException(DeliveryProblem.NotACloudEvent, $"Not a structured CloudEvent: {ex.Message}", ex);
         }
 
@@ -55,10 +57,10 @@ public static class CloudEventReader
             string text => MessagePublishedDataReader.Read(Encoding.UTF8.GetBytes(text)),
             _ => throw new InvalidDeliveryException(DeliveryProblem.NoMessage, "The CloudEvent has no data."),
         };
-        return (cloudEvent, WithDelivery(cloudEvent, data, raw, "eventarc-structured"));
+        return (cloudEvent, data, WithCloudEvent(cloudEvent, data, raw, DeliveryMode.EventarcStructured));
     }
 
-    private static (CloudEvent, PubSubDelivery) ReadBinary(RawDelivery raw)
+    private static (CloudEvent, MessagePublishedData, DeliveryInfo) ReadBinary(RawDelivery raw)
     {
         CloudEvent cloudEvent;
         try
@@ -74,19 +76,20 @@ public static class CloudEventReader
                 }
             }
         }
-        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException)
         {
             throw new InvalidDeliveryException(DeliveryProblem.NotACloudEvent, $"Not a binary-mode CloudEvent: {ex.Message}", ex);
         }
 
         var data = MessagePublishedDataReader.Read(raw.Body);
-        return (cloudEvent, WithDelivery(cloudEvent, data, raw, "eventarc-binary"));
+        return (cloudEvent, data, WithCloudEvent(cloudEvent, data, raw, DeliveryMode.EventarcBinary));
     }
 
-    private static (CloudEvent, PubSubDelivery) ReadPush(RawDelivery raw)
+    private static (CloudEvent, MessagePublishedData, DeliveryInfo) ReadPush(RawDelivery raw)
     {
         MessagePublishedData data;
-        string mode;
+        DeliveryMode mode;
+        var replay = raw.Source == DeliverySource.Replay;
         using (var document = Parse(raw.Body))
         {
             if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("finding", out _)
@@ -97,36 +100,35 @@ public static class CloudEventReader
                 {
                     Message = new PubSubMessage
                     {
-                        Data = Convert.ToBase64String(raw.Body),
+                        Data = raw.Body,
                         MessageId = raw.Header("x-goog-pubsub-message-id"),
                         PublishTime = raw.Header("x-goog-pubsub-publish-time"),
                     },
                     Subscription = raw.Header("x-goog-pubsub-subscription-name"),
                 };
-                mode = raw.Origin.StartsWith("replay", StringComparison.Ordinal) ? "replay-notification" : "pubsub-push-unwrapped";
+                mode = replay ? DeliveryMode.ReplayNotification : DeliveryMode.PubSubPushUnwrapped;
             }
             else
             {
                 data = MessagePublishedDataReader.Read(document.RootElement);
-                mode = raw.Origin.StartsWith("replay", StringComparison.Ordinal) ? "replay-push-body" : "pubsub-push";
+                mode = replay ? DeliveryMode.ReplayPushBody : DeliveryMode.PubSubPush;
             }
         }
 
         var cloudEvent = new CloudEvent(CloudEventsSpecVersion.V1_0)
         {
             Id = data.Message.MessageId ?? "unknown",
-            Source = new Uri("//pubsub.googleapis.com/" + (data.Subscription ?? "unknown"), UriKind.RelativeOrAbsolute),
+            Source = new Uri("//pubsub.googleapis.com/" + Uri.EscapeDataString(data.Subscription ?? "unknown").Replace("%2F", "/", StringComparison.Ordinal), UriKind.RelativeOrAbsolute),
             Type = MessagePublishedType,
         };
-        var delivery = Delivery(data, raw, mode) with { CloudEventId = null, CloudEventSource = null, CloudEventTime = null, CloudEventType = null };
-        return (cloudEvent, new PubSubDelivery(data, delivery));
+        return (cloudEvent, data, Delivery(data, raw, mode));
     }
 
-    private static JsonDocument Parse(byte[] body)
+    private static JsonDocument Parse(ReadOnlyMemory<byte> body)
     {
         try
         {
-            return JsonDocument.Parse(body);
+            return JsonDocument.Parse(body, MessagePublishedDataReader.s_documentOptions);
         }
         catch (JsonException ex)
         {
@@ -134,7 +136,7 @@ public static class CloudEventReader
         }
     }
 
-    private static PubSubDelivery WithDelivery(CloudEvent cloudEvent, MessagePublishedData data, RawDelivery raw, string mode)
+    private static DeliveryInfo WithCloudEvent(CloudEvent cloudEvent, MessagePublishedData data, RawDelivery raw, DeliveryMode mode)
     {
         if (cloudEvent.Id is null || cloudEvent.Source is null || cloudEvent.Type is null)
         {
@@ -147,16 +149,16 @@ public static class CloudEventReader
                 DeliveryProblem.WrongEventType, $"Event type '{cloudEvent.Type}' is not {MessagePublishedType}.");
         }
 
-        return new PubSubDelivery(data, Delivery(data, raw, mode) with
+        return Delivery(data, raw, mode) with
         {
             CloudEventId = cloudEvent.Id,
             CloudEventSource = cloudEvent.Source.ToString(),
             CloudEventTime = cloudEvent.Time?.ToUniversalTime().ToString("O"),
             CloudEventType = cloudEvent.Type,
-        });
+        };
     }
 
-    private static DeliveryInfo Delivery(MessagePublishedData data, RawDelivery raw, string mode) => new()
+    private static DeliveryInfo Delivery(MessagePublishedData data, RawDelivery raw, DeliveryMode mode) => new()
     {
         MessageId = data.Message.MessageId,
         PublishTime = data.Message.PublishTime,

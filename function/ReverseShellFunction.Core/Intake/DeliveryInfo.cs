@@ -1,4 +1,29 @@
+using System.Text.Json.Serialization;
+
 namespace ReverseShellFunction.Intake;
+
+/// <summary>How a delivery reached the function, as <c>delivery.json</c> records it.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<DeliveryMode>))]
+public enum DeliveryMode
+{
+    [JsonStringEnumMemberName("eventarc-binary")]
+    EventarcBinary,
+
+    [JsonStringEnumMemberName("eventarc-structured")]
+    EventarcStructured,
+
+    [JsonStringEnumMemberName("pubsub-push")]
+    PubSubPush,
+
+    [JsonStringEnumMemberName("pubsub-push-unwrapped")]
+    PubSubPushUnwrapped,
+
+    [JsonStringEnumMemberName("replay-push-body")]
+    ReplayPushBody,
+
+    [JsonStringEnumMemberName("replay-notification")]
+    ReplayNotification,
+}
 
 /// <summary><c>delivery.json</c>: how this copy of the event reached the function.</summary>
 public sealed record DeliveryInfo
@@ -14,8 +39,7 @@ public sealed record DeliveryInfo
     public string? CloudEventTime { get; init; }
     public string? CloudEventType { get; init; }
 
-    /// <summary>"eventarc-binary", "eventarc-structured", "pubsub-push" or "replay".</summary>
-    public required string Mode { get; init; }
+    public required DeliveryMode Mode { get; init; }
 
     public required DateTimeOffset ReceivedAt { get; init; }
 }

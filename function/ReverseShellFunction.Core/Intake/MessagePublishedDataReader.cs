@@ -5,16 +5,20 @@ namespace ReverseShellFunction.Intake;
 /// <summary>
 /// Reads a push body leniently: unknown members ignored, <c>message_id</c>/<c>publish_time</c> accepted as
 /// duplicates of the camelCase names, <c>@type</c> ignored. Written by hand because the duplicated keys would
-/// make a serializer with case-insensitive matching ambiguous.
+/// make a serializer with case-insensitive matching ambiguous. Every string is read through
+/// <see cref="Text"/>: invalid UTF-8 or an escaped lone surrogate is a quarantine reason, never an exception
+/// that escapes the intake.
 /// </summary>
 public static class MessagePublishedDataReader
 {
-    public static MessagePublishedData Read(ReadOnlySpan<byte> json)
+    internal static readonly JsonDocumentOptions s_documentOptions = new() { MaxDepth = 64 };
+
+    public static MessagePublishedData Read(ReadOnlyMemory<byte> json)
     {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { MaxDepth = 64 });
+            document = JsonDocument.Parse(json, s_documentOptions);
         }
         catch (JsonException ex)
         {
@@ -40,19 +44,68 @@ public static class MessagePublishedDataReader
         {
             Message = new PubSubMessage
             {
-                Data = String(message, "data"),
+                Data = Data(message),
                 Attributes = Attributes(message),
-                MessageId = String(message, "messageId") ?? String(message, "message_id"),
-                PublishTime = String(message, "publishTime") ?? String(message, "publish_time"),
-                OrderingKey = String(message, "orderingKey") ?? String(message, "ordering_key"),
+                MessageId = Text(message, "messageId") ?? Text(message, "message_id"),
+                PublishTime = Text(message, "publishTime") ?? Text(message, "publish_time"),
+                OrderingKey = Text(message, "orderingKey") ?? Text(message, "ordering_key"),
             },
-            Subscription = String(root, "subscription"),
+            Subscription = Text(root, "subscription"),
             DeliveryAttempt = Int(root, "deliveryAttempt") ?? Int(root, "delivery_attempt"),
         };
     }
 
-    private static string? String(JsonElement parent, string name) =>
-        parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    /// <summary>A string member, or null when absent or not a string.</summary>
+    /// <exception cref="InvalidDeliveryException">The member is a string that is not valid text.</exception>
+    internal static string? Text(JsonElement parent, string name) =>
+        parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? StringOf(value, name) : null;
+
+    internal static string StringOf(JsonElement value, string name)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new InvalidDeliveryException(DeliveryProblem.EnvelopeNotText, $"'{name}' is not valid UTF-8 or UTF-16 text.", ex);
+        }
+    }
+
+    /// <summary>
+    /// Decodes <c>data</c> from the JSON bytes directly. Pub/Sub sends standard base64 without line breaks; a
+    /// value the fast path refuses is tried once more as text, leniently, before it counts as not base64.
+    /// </summary>
+    private static ReadOnlyMemory<byte>? Data(JsonElement message)
+    {
+        if (!message.TryGetProperty("data", out var data) || data.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (data.ValueKind != JsonValueKind.String)
+        {
+            throw new InvalidDeliveryException(DeliveryProblem.NotBase64, $"message.data is a JSON {data.ValueKind}, not a base64 string.");
+        }
+
+        if (data.TryGetBytesFromBase64(out var bytes))
+        {
+            return bytes;
+        }
+
+        try
+        {
+            return Convert.FromBase64String(StringOf(data, "message.data"));
+        }
+        catch (FormatException ex)
+        {
+            throw new InvalidDeliveryException(DeliveryProblem.NotBase64, "message.data is not valid base64.", ex);
+        }
+        catch (InvalidDeliveryException ex)
+        {
+            throw new InvalidDeliveryException(DeliveryProblem.NotBase64, "message.data is not valid base64 (nor valid text).", ex);
+        }
+    }
 
     private static int? Int(JsonElement parent, string name)
     {
@@ -64,7 +117,7 @@ public static class MessagePublishedDataReader
         return value.ValueKind switch
         {
             JsonValueKind.Number when value.TryGetInt32(out var number) => number,
-            JsonValueKind.String when int.TryParse(value.GetString(), out var parsed) => parsed,
+            JsonValueKind.String when int.TryParse(StringOf(value, name), out var parsed) => parsed,
             _ => null,
         };
     }
@@ -78,7 +131,17 @@ public static class MessagePublishedDataReader
             {
                 if (property.Value.ValueKind == JsonValueKind.String)
                 {
-                    attributes[property.Name] = property.Value.GetString()!;
+                    string key;
+                    try
+                    {
+                        key = property.Name;
+                    }
+                    catch (InvalidOperationException ex)
+                    {
+                        throw new InvalidDeliveryException(DeliveryProblem.EnvelopeNotText, "An attribute name is not valid text.", ex);
+                    }
+
+                    attributes[key] = StringOf(property.Value, "message.attributes." + key);
                 }
             }
         }

@@ -1,9 +1,14 @@
 namespace ReverseShellFunction.Intake;
 
-/// <summary>A Pub/Sub message as pushed: <c>data</c> is base64, int64-free, times as RFC 3339 strings.</summary>
+/// <summary>
+/// A Pub/Sub message as pushed, with <c>data</c> already decoded from base64 (straight from the JSON bytes,
+/// so a 10 MB message is never also held as a 13 MB base64 string); times stay RFC 3339 strings.
+/// </summary>
 public sealed record PubSubMessage
 {
-    public string? Data { get; init; }
+    /// <summary>The decoded message data; null when the message had none.</summary>
+    public ReadOnlyMemory<byte>? Data { get; init; }
+
     public IReadOnlyDictionary<string, string> Attributes { get; init; } = new Dictionary<string, string>();
     public string? MessageId { get; init; }
     public string? PublishTime { get; init; }

@@ -6,6 +6,7 @@ using ReverseShellFunction.Findings;
 using ReverseShellFunction.Intake;
 using ReverseShellFunction.Rules;
 using ReverseShellFunction.Store;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Pipeline;
 
@@ -14,7 +15,7 @@ namespace ReverseShellFunction.Pipeline;
 /// store the bundle create-only, then write its index entry. A redelivery finds the stored bundle before
 /// collecting anything; a bundle left without an index entry by a crash gets one from the stored bundle.
 /// </summary>
-public sealed class EvidenceFunction : ICloudEventFunction<PubSubDelivery, PipelineResult>
+public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, PipelineResult>
 {
     private readonly CollectionRules _rules;
     private readonly CollectionRunner _collectors;
@@ -42,11 +43,12 @@ public sealed class EvidenceFunction : ICloudEventFunction<PubSubDelivery, Pipel
         _logger = logger;
     }
 
-    public async Task<PipelineResult> HandleAsync(CloudEvent cloudEvent, PubSubDelivery data, CancellationToken cancellationToken)
+    /// <summary>Handles a delivery the intake decoded (<see cref="DeliveryReader"/>); intake problems never reach here.</summary>
+    public async Task<PipelineResult> HandleAsync(CloudEvent cloudEvent, DecodedDelivery data, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cloudEvent);
         ArgumentNullException.ThrowIfNull(data);
-        var notification = NotificationDecoder.Decode(data.Data.Message);
+        var notification = data.Notification;
         var finding = notification.Finding;
         var decision = _rules.Decide(finding);
         if (!decision.Collect)
@@ -55,7 +57,7 @@ public sealed class EvidenceFunction : ICloudEventFunction<PubSubDelivery, Pipel
                 "Acknowledged finding {FindingName} without collecting: {Reason} (message {MessageId})",
                 finding.Name,
                 decision.Reason,
-                data.Delivery.MessageId);
+                DisplayText.Visible(data.Delivery.MessageId, 100));
             return new PipelineResult { Outcome = PipelineOutcome.Ignored, Reason = decision.Reason };
         }
 

@@ -1,32 +1,42 @@
+using Microsoft.Extensions.Logging;
 using ReverseShellFunction.Intake;
 
 namespace ReverseShellFunction.Pipeline;
 
 /// <summary>
-/// The one path every delivery takes, over HTTP or from a replayed file: parse, handle, and quarantine what
-/// can never become a bundle. Store failures propagate so the edge can answer 5xx.
+/// The one path every delivery takes, over HTTP or from a replayed file: read it once (<see cref="DeliveryReader"/>),
+/// then handle it or quarantine what can never become a bundle. Intake problems never leave as exceptions; store
+/// failures do, as <see cref="Store.EvidenceStoreException"/>, so the edge can answer 503.
 /// </summary>
 public sealed class IntakeProcessor
 {
     private readonly EvidenceFunction _function;
     private readonly QuarantineWriter _quarantine;
+    private readonly TimeProvider _time;
+    private readonly ILogger<IntakeProcessor> _logger;
 
-    public IntakeProcessor(EvidenceFunction function, QuarantineWriter quarantine)
+    public IntakeProcessor(EvidenceFunction function, QuarantineWriter quarantine, TimeProvider time, ILogger<IntakeProcessor> logger)
     {
         _function = function;
         _quarantine = quarantine;
+        _time = time;
+        _logger = logger;
     }
 
     public async Task<PipelineResult> ProcessAsync(RawDelivery raw, CancellationToken cancellationToken)
     {
-        try
+        ArgumentNullException.ThrowIfNull(raw);
+        var intake = DeliveryReader.Read(raw, _time.GetUtcNow());
+        if (intake.Decoded is { } decoded)
         {
-            var (cloudEvent, data) = CloudEventReader.Read(raw);
-            return await _function.HandleAsync(cloudEvent, data, cancellationToken);
+            return await _function.HandleAsync(decoded.CloudEvent, decoded, cancellationToken);
         }
-        catch (InvalidDeliveryException problem)
+
+        if (intake.Error is { } error)
         {
-            return await _quarantine.WriteAsync(raw, problem, cancellationToken);
+            _logger.LogError(error, "The intake met a request shape no rule names; quarantining it (the rules need a case for {Problem})", intake.Message);
         }
+
+        return await _quarantine.WriteAsync(raw, intake.Problem!.Value, intake.Message!, cancellationToken);
     }
 }

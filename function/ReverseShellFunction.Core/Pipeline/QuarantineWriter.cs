@@ -7,17 +7,26 @@ using ReverseShellFunction.Store;
 namespace ReverseShellFunction.Pipeline;
 
 /// <summary>
-/// Preserves a request that can never become a bundle, so it is acknowledged without being lost. Credentials
-/// in headers are dropped; the body is kept up to <see cref="MaxBodyBytes"/>.
+/// Preserves a request that can never become a bundle, so it is acknowledged without being lost. Only headers
+/// on an allowlist keep their values (credentials and tokens travel in headers nobody can enumerate in advance:
+/// <c>X-Forwarded-Authorization</c>, API keys, CloudEvent extensions); the names of the others are recorded.
+/// The body is kept up to <see cref="MaxBodyBytes"/>; its true length and the SHA-256 of all of it always.
+/// Each delivery gets its own record, even when two carry the same body in the same millisecond.
 /// </summary>
 public sealed class QuarantineWriter
 {
     public const int MaxBodyBytes = 2 * 1024 * 1024;
 
-    private static readonly HashSet<string> s_secretHeaders = new(StringComparer.OrdinalIgnoreCase)
+    /// <summary>Headers whose values are kept: what says how the request was sent, never who sent it with what secret.</summary>
+    internal static readonly HashSet<string> s_keptHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
-        "authorization", "proxy-authorization", "cookie", "x-serverless-authorization", "x-goog-iap-jwt-assertion",
+        "content-type", "content-length", "content-encoding", "user-agent", "from", "host", "accept", "accept-encoding",
+        "ce-specversion", "ce-type", "ce-source", "ce-id", "ce-time", "ce-subject", "ce-datacontenttype", "ce-dataschema",
+        "x-goog-pubsub-message-id", "x-goog-pubsub-publish-time", "x-goog-pubsub-subscription-name", "x-goog-pubsub-ordering-key",
+        "traceparent", "x-cloud-trace-context", "x-forwarded-for", "x-forwarded-proto",
     };
+
+    private const int MaxRecordedHeaderNames = 64;
 
     private readonly IEvidenceStore _store;
     private readonly ILogger<QuarantineWriter> _logger;
@@ -28,33 +37,48 @@ public sealed class QuarantineWriter
         _logger = logger;
     }
 
-    public async Task<PipelineResult> WriteAsync(RawDelivery raw, InvalidDeliveryException problem, CancellationToken cancellationToken)
+    public async Task<PipelineResult> WriteAsync(RawDelivery raw, DeliveryProblem problem, string message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(raw);
-        ArgumentNullException.ThrowIfNull(problem);
-        var kept = raw.Body.AsMemory(0, Math.Min(raw.Body.Length, MaxBodyBytes));
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(raw.Body));
+        ArgumentNullException.ThrowIfNull(message);
+        var kept = raw.Body[..Math.Min(raw.Body.Length, MaxBodyBytes)];
         var record = new QuarantineRecord
         {
-            Problem = problem.Problem.ToString(),
-            Message = problem.Message,
+            Problem = problem,
+            Message = message,
             ReceivedAt = raw.ReceivedAt,
             Origin = raw.Origin,
-            Headers = raw.Headers.Where(h => !s_secretHeaders.Contains(h.Key)).ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value),
+            Headers = raw.Headers.Where(h => s_keptHeaders.Contains(h.Key))
+                .ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value, StringComparer.Ordinal),
+            DroppedHeaders = [.. raw.Headers.Keys.Where(name => !s_keptHeaders.Contains(name))
+                .Select(name => name.ToLowerInvariant()).Order(StringComparer.Ordinal).Take(MaxRecordedHeaderNames)],
             BodyLength = raw.BodyLength,
-            BodySha256 = sha256,
+            BodySha256 = raw.BodySha256,
             BodyTruncated = kept.Length < raw.BodyLength,
             BodyBase64 = Convert.ToBase64String(kept.Span),
         };
+        var json = EvidenceJson.Serialize(record);
 
-        var name = StoreLayout.QuarantineObject(raw.ReceivedAt, sha256);
-        var created = await _store.CreateQuarantineAsync(name, EvidenceJson.Serialize(record), cancellationToken);
-        _logger.LogWarning(
-            "Quarantined a delivery that can never become a bundle: {Problem} ({Reason}); kept as {Object} ({Result}) and acknowledged",
-            problem.Problem,
-            problem.Message,
-            name,
-            created);
-        return new PipelineResult { Outcome = PipelineOutcome.Quarantined, Reason = $"{problem.Problem}: {problem.Message}", ObjectName = name };
+        // The nonce makes the name unique per delivery; a collision with another record would need the same
+        // millisecond, body and 64 random bits, and is retried with new bits rather than dropped.
+        for (var attempt = 1; ; attempt++)
+        {
+            var name = StoreLayout.QuarantineObject(raw.ReceivedAt, raw.BodySha256, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
+            var created = await _store.CreateQuarantineAsync(name, json, cancellationToken);
+            if (created == CreateResult.Created || attempt == 3)
+            {
+                if (created != CreateResult.Created)
+                {
+                    throw new EvidenceStoreException($"Could not find a free quarantine object name after {attempt} attempts (last: {name}).");
+                }
+
+                _logger.LogWarning(
+                    "Quarantined a delivery that can never become a bundle: {Problem} ({Reason}); kept as {Object} and acknowledged",
+                    problem,
+                    message,
+                    name);
+                return new PipelineResult { Outcome = PipelineOutcome.Quarantined, Reason = $"{problem}: {message}", ObjectName = name };
+            }
+        }
     }
 }

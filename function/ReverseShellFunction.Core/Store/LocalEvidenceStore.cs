@@ -10,6 +10,9 @@ namespace ReverseShellFunction.Store;
 /// </summary>
 public sealed class LocalEvidenceStore : IEvidenceStore
 {
+    /// <summary>Temporary files start with this; <c>verify</c> reports any it finds as left by an interrupted write.</summary>
+    public const string TemporaryPrefix = ".tmp-";
+
     private const UnixFileMode ReadOnly = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
     private static readonly IReadOnlyDictionary<string, string> s_noMetadata = new Dictionary<string, string>();
 
@@ -105,7 +108,7 @@ public sealed class LocalEvidenceStore : IEvidenceStore
         }
 
         var directory = Path.GetDirectoryName(path)!;
-        var temporary = Path.Combine(directory, $".tmp-{Guid.NewGuid():N}");
+        var temporary = Path.Combine(directory, StaleTemporaries.Name(TemporaryPrefix));
         try
         {
             Directory.CreateDirectory(directory);
@@ -130,8 +133,40 @@ public sealed class LocalEvidenceStore : IEvidenceStore
         }
         finally
         {
-            File.Delete(temporary);
+            // Never let the cleanup hide the store failure above (a folder that could not be created makes
+            // this throw too): the caller must see EvidenceStoreException and answer 503.
+            try
+            {
+                File.Delete(temporary);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+            }
         }
+    }
+
+    /// <summary>
+    /// Deletes temporary files that writers killed mid-write left behind (their process is gone, or they are
+    /// a day old). Writers call it when they start; readers never do, so <c>verify</c> can report such files.
+    /// </summary>
+    /// <returns>The object names removed.</returns>
+    public IReadOnlyList<string> SweepStaleTemporaries()
+    {
+        if (!Directory.Exists(Root))
+        {
+            return [];
+        }
+
+        var removed = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(Root, TemporaryPrefix + "*", SearchOption.AllDirectories))
+        {
+            if (StaleTemporaries.IsStale(Path.GetFileName(file), TemporaryPrefix, File.GetLastWriteTimeUtc(file)) && StaleTemporaries.TryDelete(file))
+            {
+                removed.Add(Path.GetRelativePath(Root, file).Replace(Path.DirectorySeparatorChar, '/'));
+            }
+        }
+
+        return removed;
     }
 
     private IEnumerable<string> ListNames(string prefix)
@@ -144,7 +179,6 @@ public sealed class LocalEvidenceStore : IEvidenceStore
 
         return Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
             .Select(file => Path.GetRelativePath(Root, file).Replace(Path.DirectorySeparatorChar, '/'))
-            .Where(name => !Path.GetFileName(name).StartsWith(".tmp-", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal);
     }
 

@@ -6,7 +6,8 @@ namespace ReverseShellFunction.Cli;
 
 /// <summary>
 /// Runs a CLI command with the same services as the HTTP function (store, pipeline, collectors) and turns
-/// failures into the documented exit codes with one clear line on stderr.
+/// failures into the documented exit codes with one clear line on stderr. Only a bug, which no rule here
+/// names, leaves as an exception (exit 70, with its stack trace, from <see cref="CommandLineApp"/>).
 /// </summary>
 public static class CommandRunner
 {
@@ -19,7 +20,8 @@ public static class CommandRunner
 
     /// <summary>
     /// For commands that only read the store (list, show, get, verify): a store that cannot be read is an
-    /// access error (exit 2), not a failed write that could be retried (exit 3).
+    /// access error (exit 2), not a failed write that could be retried (exit 3). A store that does not exist
+    /// is an error too: an audit of a mistyped path must not read as "nothing wrong".
     /// </summary>
     public static Task<int> RunReadOnlyAsync(
         ParseResult parse,
@@ -42,21 +44,31 @@ public static class CommandRunner
         var error = parse.InvocationConfiguration.Error;
         try
         {
-            // The root lets unknown tokens through for the ASP.NET host (serve); here they are typos.
-            if (parse.UnmatchedTokens.Count > 0)
+            FunctionSettings settings;
+            try
             {
-                throw new UsageException($"Unrecognized argument(s): {string.Join(" ", parse.UnmatchedTokens.Select(t => Audit.AuditText.Clean(t, 100)))}");
+                settings = store.Settings(parse);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // FunctionSettings reports a bad variable this way, naming it.
+                throw new UsageException(ex.Message);
             }
 
-            var settings = store.Settings(parse);
-            var services = new ServiceCollection();
-            services.AddLogging(logging => logging.AddFunctionConsole(settings.CloudLoggingJson, toStandardError: true)
-                .SetMinimumLevel(LogLevel.Warning));
-            services.AddEvidencePipeline(settings);
-            await using var provider = services.BuildServiceProvider();
+            if (readOnly && settings.EvidenceBucket is null && !Directory.Exists(settings.EvidenceDir))
+            {
+                throw new UsageException($"There is no evidence folder at {Path.GetFullPath(settings.EvidenceDir)}: give --dir PATH or --bucket NAME (or set EVIDENCE_DIR / EVIDENCE_BUCKET).");
+            }
+
+            await using var provider = Compose(settings, store.Environment);
             return await action(provider, output, cancellationToken);
         }
-        catch (Exception ex) when (ex is UsageException or InvalidOperationException)
+        catch (UsageException ex)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (EvidenceStoreConfigurationException ex)
         {
             await error.WriteLineAsync($"error: {ex.Message}");
             return ExitCodes.Usage;
@@ -70,6 +82,33 @@ public static class CommandRunner
         {
             await error.WriteLineAsync($"error: could not read the evidence store or write the output: {ex.Message}");
             return ExitCodes.Usage;
+        }
+    }
+
+    /// <summary>The services, with the store built: a bucket name, emulator host or credential problem surfaces here as a usage error.</summary>
+    private static ServiceProvider Compose(FunctionSettings settings, HostEnvironment environment)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging.AddFunctionConsole(settings.CloudLoggingJson, toStandardError: true)
+            .SetMinimumLevel(LogLevel.Warning));
+        services.AddSingleton(environment.Credentials);
+        ServiceProvider? provider = null;
+        try
+        {
+            services.AddEvidencePipeline(settings);
+            provider = services.BuildServiceProvider();
+            _ = provider.GetRequiredService<IEvidenceStore>();
+            return provider;
+        }
+        catch (InvalidOperationException ex)
+        {
+            provider?.Dispose();
+            throw new UsageException(ex.Message);
+        }
+        catch
+        {
+            provider?.Dispose();
+            throw;
         }
     }
 }

@@ -7,17 +7,22 @@ public static class ExitCodes
     public const int Ok = 0;
 
     /// <summary>
-    /// replay: an input was quarantined. verify: a mismatch or a missing piece. get: a hash mismatch or an
-    /// unsafe entry (nothing kept), or no such bundle. show: no such index entry. list: an unreadable index entry.
+    /// A problem in the data. replay: an input was quarantined. verify: a mismatch or a missing piece. get: a hash
+    /// mismatch or an unsafe entry (nothing kept), or no such bundle. show: no such index entry. list: an unreadable
+    /// index entry (the others are listed).
     /// </summary>
     public const int Problem = 1;
 
     /// <summary>
-    /// Bad command line (including a malformed bundle id or time), unreadable input file, bad configuration,
-    /// an output folder that is not empty, or no access to the store while reading it.
+    /// Bad command line (unknown command or option, a malformed bundle id or time), unreadable input file, bad
+    /// configuration, an output folder that is not empty, a store that does not exist, or no access to the store
+    /// while reading it.
     /// </summary>
     public const int Usage = 2;
 
     /// <summary>The store failed while writing: the same replay can be run again.</summary>
     public const int StoreFailure = 3;
+
+    /// <summary>A bug: something no rule expected. The only case that prints a stack trace.</summary>
+    public const int InternalError = 70;
 }

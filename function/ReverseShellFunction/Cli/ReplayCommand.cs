@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Hosting;
 using ReverseShellFunction.Intake;
 using ReverseShellFunction.Pipeline;
 using ReverseShellFunction.Store;
@@ -24,6 +25,7 @@ public static class ReplayCommand
         command.Arguments.Add(files);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse, store, async (services, output, ct) =>
         {
+            StartupSweep.Run(services);
             var processor = services.GetRequiredService<IntakeProcessor>();
             var exitCode = ExitCodes.Ok;
             foreach (var file in parse.GetValue(files)!)
@@ -50,15 +52,18 @@ public static class ReplayCommand
             throw new UsageException($"No such file: {file.FullName}");
         }
 
-        var body = await File.ReadAllBytesAsync(file.FullName, cancellationToken);
-        return new RawDelivery
+        byte[] body;
+        try
         {
-            Headers = new Dictionary<string, string> { ["content-type"] = IsStructuredCloudEvent(body) ? "application/cloudevents+json" : "application/json" },
-            Body = body,
-            BodyLength = body.LongLength,
-            ReceivedAt = time.GetUtcNow(),
-            Origin = "replay:" + file.Name,
-        };
+            body = await File.ReadAllBytesAsync(file.FullName, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"Could not read {file.FullName}: {ex.Message}");
+        }
+
+        var headers = new Dictionary<string, string> { ["content-type"] = IsStructuredCloudEvent(body) ? "application/cloudevents+json" : "application/json" };
+        return RawDelivery.FromBytes(headers, body, time.GetUtcNow(), DeliverySource.Replay, file.Name);
     }
 
     /// <summary>A structured CloudEvent has a top-level specversion; anything unreadable goes the push way and is quarantined there.</summary>

@@ -9,18 +9,18 @@ namespace ReverseShellFunction.Cli;
 /// </summary>
 public sealed class StoreOptions
 {
-    private readonly Func<string, string?> _environment;
-
     public StoreOptions()
-        : this(Environment.GetEnvironmentVariable)
+        : this(HostEnvironment.Process)
     {
     }
 
     /// <summary>Testable: the tests pass their own environment instead of the process's.</summary>
-    internal StoreOptions(Func<string, string?> environment)
+    internal StoreOptions(HostEnvironment environment)
     {
-        _environment = environment;
+        Environment = environment;
     }
+
+    public HostEnvironment Environment { get; }
 
     public Option<string?> Dir { get; } = new("--dir") { Description = "Use the evidence folder at this path", Recursive = true };
 
@@ -44,7 +44,12 @@ public sealed class StoreOptions
             throw new UsageException("Give --dir or --bucket, not both.");
         }
 
-        var settings = FunctionSettings.From(_environment);
+        var settings = FunctionSettings.From(Environment.Variable);
+        if (dir is not null && File.Exists(dir))
+        {
+            throw new UsageException($"--dir {dir} is a file, not an evidence folder.");
+        }
+
         return dir is not null ? settings with { EvidenceDir = dir, EvidenceBucket = null }
             : bucket is not null ? settings with { EvidenceBucket = bucket }
             : settings;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Reflection;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collect;
@@ -33,20 +34,20 @@ public static class ServiceCollectionExtensions
     /// <summary>
     /// The folder store unless EVIDENCE_BUCKET names a bucket; then the bucket store, through one StorageClient
     /// for the app's lifetime (it owns the connection pool and the credentials), aimed at STORAGE_EMULATOR_HOST
-    /// when that is set.
+    /// when that is set. A store registered before (tests) is kept.
     /// </summary>
     public static IServiceCollection AddEvidenceStore(this IServiceCollection services, FunctionSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (settings.EvidenceBucket is not { } bucket)
         {
-            services.AddSingleton<IEvidenceStore>(_ => new LocalEvidenceStore(settings.EvidenceDir));
+            services.TryAddSingleton<IEvidenceStore>(_ => new LocalEvidenceStore(settings.EvidenceDir));
             return services;
         }
 
-        services.AddSingleton(_ => StorageClientFactory.Create(settings.StorageEmulatorHost));
+        services.TryAddSingleton(_ => StorageClientFactory.Create(settings.StorageEmulatorHost));
         services.AddSingleton(new GcsStoreOptions { Bucket = GcsStoreOptions.BucketName(bucket) });
-        services.AddSingleton<IEvidenceStore, GcsEvidenceStore>();
+        services.TryAddSingleton<IEvidenceStore, GcsEvidenceStore>();
         return services;
     }
 

@@ -31,7 +31,7 @@ internal sealed class GcsDownloader
     {
         var directory = _options.SpoolDirectory ?? Path.GetTempPath();
         var spool = new FileStream(
-            Path.Combine(directory, $"rsf-gcs-{Guid.NewGuid():N}.spool"),
+            Path.Combine(directory, StaleTemporaries.Name("rsf-gcs-") + ".spool"),
             FileMode.CreateNew,
             FileAccess.ReadWrite,
             FileShare.None,

@@ -13,7 +13,17 @@ public static class StorageClientFactory
     {
         if (string.IsNullOrWhiteSpace(emulatorHost))
         {
-            return new StorageClientBuilder().Build();
+            try
+            {
+                return new StorageClientBuilder().Build();
+            }
+            catch (InvalidOperationException ex)
+            {
+                // The library's message names what it looked for; ours says what to do.
+                throw new EvidenceStoreConfigurationException(
+                    "EVIDENCE_BUCKET (or --bucket) names a bucket, but no Google credentials were found: set GOOGLE_APPLICATION_CREDENTIALS, run 'gcloud auth application-default login', or run on Google Cloud.",
+                    ex);
+            }
         }
 
         // UnauthenticatedAccess: emulators and the test fake accept no tokens, and there may be no ADC locally.

@@ -11,7 +11,7 @@ public class SummaryMarkdownTest
     {
         var summary = SummaryBuilder.Build(
             BundleId.For("organizations/1/sources/2/findings/f", DateTimeOffset.UnixEpoch),
-            NotificationDecoder.Parse(TestData.Sample("reverse-shell.notification.json")),
+            NotificationDecoder.Parse(TestData.Sample("reverse-shell.notification.json"), PipelineHarness.Now),
             [],
             DateTimeOffset.UnixEpoch);
 

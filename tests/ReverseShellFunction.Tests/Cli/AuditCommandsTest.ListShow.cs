@@ -95,13 +95,15 @@ public abstract partial class AuditCommandsTest
     [Fact]
     public async Task ListAndShow_HostileFindingText_ReachesTheTerminalWithoutControlCharacters()
     {
-        var id = await SeedAsync(new SampleEvent { Args = ["sh", "-c", "\u001b[2J\u001b]0;owned\u0007 rm -rf /\r\n"] });
+        var id = await SeedAsync(new SampleEvent { Args = ["sh", "-c", "\u001b[2J\u001b]0;owned\u0007 rm -rf /\r\n", "/bin/\u202eexe.hs"] });
 
         var list = await RunAsync("list");
         var show = await RunAsync("show", id.Value);
 
-        Assert.Contains("?[2J?]0;owned? rm -rf /??", show.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain(show.Output.Concat(list.Output), c => char.IsControl(c) && c is not '\n' and not '\r');
+        // Escapes, BEL, CR and the right-to-left override are shown as what they are, never acted on.
+        Assert.Contains("\\u001b[2J\\u001b]0;owned\\u0007 rm -rf /\\u000d\\u000a", show.Output, StringComparison.Ordinal);
+        Assert.Contains("/bin/\\u202eexe.hs", show.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(show.Output.Concat(list.Output), c => (char.IsControl(c) && c is not '\n' and not '\r') || c == '\u202e');
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using ReverseShellFunction.Cli;
+using ReverseShellFunction.Hosting;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Cli;
@@ -44,7 +45,7 @@ public sealed class ReplayCommandTest : IDisposable
     public async Task StructuredCloudEventFile_IsAccepted()
     {
         var file = Path.Combine(_folder.Path, "event.json");
-        await File.WriteAllBytesAsync(file, RawDeliveries.Structured(TestData.Sample("reverse-shell.pubsub-push.json")).Body);
+        await File.WriteAllBytesAsync(file, RawDeliveries.Structured(TestData.Sample("reverse-shell.pubsub-push.json")).Body.ToArray());
 
         var (code, output, _) = await RunAsync("replay", "--dir", Path.Combine(_folder.Path, "store"), file);
 
@@ -74,7 +75,9 @@ public sealed class ReplayCommandTest : IDisposable
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await CommandLineApp.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        // An isolated environment: no variable or credential of the machine running the tests reaches the commands.
+        var root = CommandLineApp.Create(HostEnvironment.Isolated(_ => null));
+        var code = await CommandLineApp.InvokeAsync(root, args, new InvocationConfiguration { Output = output, Error = error }, CancellationToken.None);
         return (code, output.ToString(), error.ToString());
     }
 }

@@ -2,17 +2,12 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using ReverseShellFunction.Collect.Auth;
 using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Endpoints;
 
-/// <summary>The HTTP contract, through the real app in an in-memory test server, with the store swapped.</summary>
+/// <summary>The HTTP contract, through the real app on Kestrel (127.0.0.1), with the store swapped.</summary>
 public sealed class IntakeEndpointTest : IDisposable
 {
     private static readonly byte[] s_pushBody = TestData.Sample("reverse-shell.pubsub-push.json");
@@ -23,14 +18,14 @@ public sealed class IntakeEndpointTest : IDisposable
     [Fact]
     public async Task BinaryModeCloudEvent_IsStored()
     {
-        using var client = Client(new LocalEvidenceStore(_folder.Path));
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = Json(s_pushBody) };
+        await using var host = await Host(new LocalEvidenceStore(_folder.Path));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "") { Content = Json(s_pushBody) };
         foreach (var (name, value) in RawDeliveries.Binary(s_pushBody).Headers.Where(h => h.Key.StartsWith("ce-", StringComparison.Ordinal)))
         {
             request.Headers.Add(name, value);
         }
 
-        var (status, body) = await SendAsync(client, request);
+        var (status, body) = await SendAsync(host.Client, request);
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("stored", body.GetProperty("outcome").GetString());
@@ -40,11 +35,11 @@ public sealed class IntakeEndpointTest : IDisposable
     [Fact]
     public async Task StructuredModeCloudEvent_IsStored_ThenRedeliveryIsAlreadyStored()
     {
-        using var client = Client(new LocalEvidenceStore(_folder.Path));
+        await using var host = await Host(new LocalEvidenceStore(_folder.Path));
         var structured = RawDeliveries.Structured(s_pushBody);
 
-        var (first, firstBody) = await SendAsync(client, Post(structured.Body, "application/cloudevents+json"));
-        var (second, secondBody) = await SendAsync(client, Post(structured.Body, "application/cloudevents+json"));
+        var (first, firstBody) = await SendAsync(host.Client, Post(structured.Body.ToArray(), "application/cloudevents+json"));
+        var (second, secondBody) = await SendAsync(host.Client, Post(structured.Body.ToArray(), "application/cloudevents+json"));
 
         Assert.Equal(HttpStatusCode.OK, first);
         Assert.Equal("stored", firstBody.GetProperty("outcome").GetString());
@@ -55,9 +50,9 @@ public sealed class IntakeEndpointTest : IDisposable
     [Fact]
     public async Task PlainPubSubPush_IsStored()
     {
-        using var client = Client(new LocalEvidenceStore(_folder.Path));
+        await using var host = await Host(new LocalEvidenceStore(_folder.Path));
 
-        var (status, body) = await SendAsync(client, Post(s_pushBody, "application/json"));
+        var (status, body) = await SendAsync(host.Client, Post(s_pushBody, "application/json"));
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("stored", body.GetProperty("outcome").GetString());
@@ -67,9 +62,9 @@ public sealed class IntakeEndpointTest : IDisposable
     [Fact]
     public async Task OtherCategory_Is200Ignored()
     {
-        using var client = Client(new LocalEvidenceStore(_folder.Path));
+        await using var host = await Host(new LocalEvidenceStore(_folder.Path));
 
-        var (status, body) = await SendAsync(client, Post(Notifications.PushBody(TestData.Sample("other-category.notification.json")), "application/json"));
+        var (status, body) = await SendAsync(host.Client, Post(Notifications.PushBody(TestData.Sample("other-category.notification.json")), "application/json"));
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("ignored", body.GetProperty("outcome").GetString());
@@ -81,9 +76,9 @@ public sealed class IntakeEndpointTest : IDisposable
     [InlineData("{\"message\":{\"data\":\"aGVsbG8=\"}}")]
     public async Task CorruptBody_Is200Quarantined(string body)
     {
-        using var client = Client(new LocalEvidenceStore(_folder.Path));
+        await using var host = await Host(new LocalEvidenceStore(_folder.Path));
 
-        var (status, result) = await SendAsync(client, Post(Encoding.UTF8.GetBytes(body), "application/json"));
+        var (status, result) = await SendAsync(host.Client, Post(Encoding.UTF8.GetBytes(body), "application/json"));
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("quarantined", result.GetProperty("outcome").GetString());
@@ -93,9 +88,9 @@ public sealed class IntakeEndpointTest : IDisposable
     [Fact]
     public async Task StoreFailure_Is503_SoThePlatformRetries()
     {
-        using var client = Client(new FailingStore());
+        await using var host = await Host(new FailingStore());
 
-        var (status, _) = await SendAsync(client, Post(s_pushBody, "application/json"));
+        var (status, _) = await SendAsync(host.Client, Post(s_pushBody, "application/json"));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
     }
@@ -103,9 +98,9 @@ public sealed class IntakeEndpointTest : IDisposable
     [Fact]
     public async Task QuarantineFailure_Is503_NothingIsLost()
     {
-        using var client = Client(new FailingStore());
+        await using var host = await Host(new FailingStore());
 
-        var (status, _) = await SendAsync(client, Post(Encoding.UTF8.GetBytes("garbage"), "application/json"));
+        var (status, _) = await SendAsync(host.Client, Post(Encoding.UTF8.GetBytes("garbage"), "application/json"));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
     }
@@ -113,28 +108,18 @@ public sealed class IntakeEndpointTest : IDisposable
     [Fact]
     public async Task Readiness_Answers200()
     {
-        using var client = Client(new LocalEvidenceStore(_folder.Path));
+        await using var host = await Host(new LocalEvidenceStore(_folder.Path));
 
-        var response = await client.GetAsync(new Uri("/ready", UriKind.Relative));
+        var response = await host.Client.GetAsync(new Uri("ready", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    private static HttpClient Client(IEvidenceStore store)
-    {
-        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
-            host.ConfigureTestServices(services =>
-            {
-                services.AddSingleton(store);
-
-                // The HTTP contract is under test here, not the collectors: never reach for real credentials.
-                services.AddSingleton<IAccessTokenSource>(NoAccessTokenSource.Instance);
-            }));
-        return factory.CreateClient();
-    }
+    // The HTTP contract is under test here, not the collectors: no credentials, no environment of the machine.
+    private static Task<FunctionHost> Host(IEvidenceStore store) => FunctionHost.StartAsync(new Dictionary<string, string>(), store);
 
     private static HttpRequestMessage Post(byte[] body, string contentType) =>
-        new(HttpMethod.Post, "/") { Content = Json(body, contentType) };
+        new(HttpMethod.Post, "") { Content = Json(body, contentType) };
 
     private static ByteArrayContent Json(byte[] body, string contentType = "application/json")
     {

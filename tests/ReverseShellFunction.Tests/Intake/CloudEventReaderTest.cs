@@ -11,25 +11,25 @@ public class CloudEventReaderTest
     [Fact]
     public void BinaryMode_ReadsCeHeadersAndData()
     {
-        var (cloudEvent, data) = CloudEventReader.Read(RawDeliveries.Binary(s_pushBody));
+        var (cloudEvent, _, delivery) = CloudEventReader.Read(RawDeliveries.Binary(s_pushBody));
 
         Assert.Equal("13059784412345678", cloudEvent.Id);
-        Assert.Equal("eventarc-binary", data.Delivery.Mode);
-        Assert.Equal("13059784412345678", data.Delivery.CloudEventId);
-        Assert.Equal("//pubsub.googleapis.com/projects/sec-tools-2231/topics/scc-reverse-shell", data.Delivery.CloudEventSource);
-        Assert.Equal("13059784412345678", data.Delivery.MessageId);
-        Assert.StartsWith("projects/sec-tools-2231/subscriptions/eventarc-", data.Delivery.Subscription, StringComparison.Ordinal);
-        Assert.NotNull(data.Data.Message.Data);
+        Assert.Equal(DeliveryMode.EventarcBinary, delivery.Mode);
+        Assert.Equal("13059784412345678", delivery.CloudEventId);
+        Assert.Equal("//pubsub.googleapis.com/projects/sec-tools-2231/topics/scc-reverse-shell", delivery.CloudEventSource);
+        Assert.Equal("13059784412345678", delivery.MessageId);
+        Assert.StartsWith("projects/sec-tools-2231/subscriptions/eventarc-", delivery.Subscription, StringComparison.Ordinal);
+        
     }
 
     [Fact]
     public void StructuredMode_ReadsEnvelope()
     {
-        var (cloudEvent, data) = CloudEventReader.Read(RawDeliveries.Structured(s_pushBody));
+        var (cloudEvent, _, delivery) = CloudEventReader.Read(RawDeliveries.Structured(s_pushBody));
 
         Assert.Equal("google.cloud.pubsub.topic.v1.messagePublished", cloudEvent.Type);
-        Assert.Equal("eventarc-structured", data.Delivery.Mode);
-        Assert.Equal("2026-11-28T21:14:40.221Z", data.Delivery.PublishTime);
+        Assert.Equal(DeliveryMode.EventarcStructured, delivery.Mode);
+        Assert.Equal("2026-11-28T21:14:40.221Z", delivery.PublishTime);
     }
 
     [Fact]
@@ -37,12 +37,12 @@ public class CloudEventReaderTest
     {
         var body = Notifications.PushBody(TestData.Sample("reverse-shell.notification.json"), messageId: "77", deliveryAttempt: 3);
 
-        var (_, data) = CloudEventReader.Read(RawDeliveries.Push(body));
+        var (_, data, delivery) = CloudEventReader.Read(RawDeliveries.Push(body));
 
-        Assert.Equal("pubsub-push", data.Delivery.Mode);
-        Assert.Equal("77", data.Delivery.MessageId);
-        Assert.Equal(3, data.Delivery.DeliveryAttempt);
-        Assert.Null(data.Delivery.CloudEventId);
+        Assert.Equal(DeliveryMode.PubSubPush, delivery.Mode);
+        Assert.Equal("77", delivery.MessageId);
+        Assert.Equal(3, delivery.DeliveryAttempt);
+        Assert.Null(delivery.CloudEventId);
     }
 
     [Fact]
@@ -50,10 +50,10 @@ public class CloudEventReaderTest
     {
         var body = Encoding.UTF8.GetBytes("{\"message\":{\"data\":\"e30=\",\"message_id\":\"9\",\"publish_time\":\"2026-01-01T00:00:00Z\"}}");
 
-        var (_, data) = CloudEventReader.Read(RawDeliveries.Push(body));
+        var (_, data, delivery) = CloudEventReader.Read(RawDeliveries.Push(body));
 
-        Assert.Equal("9", data.Delivery.MessageId);
-        Assert.Equal("2026-01-01T00:00:00Z", data.Delivery.PublishTime);
+        Assert.Equal("9", delivery.MessageId);
+        Assert.Equal("2026-01-01T00:00:00Z", delivery.PublishTime);
     }
 
     [Fact]
@@ -61,10 +61,10 @@ public class CloudEventReaderTest
     {
         var raw = RawDeliveries.Push(TestData.Sample("reverse-shell.notification.json"));
 
-        var (_, data) = CloudEventReader.Read(raw);
+        var (_, data, delivery) = CloudEventReader.Read(raw);
 
-        Assert.Equal("pubsub-push-unwrapped", data.Delivery.Mode);
-        Assert.Equal(TestData.Sample("reverse-shell.notification.json"), Convert.FromBase64String(data.Data.Message.Data!));
+        Assert.Equal(DeliveryMode.PubSubPushUnwrapped, delivery.Mode);
+        Assert.Equal(TestData.Sample("reverse-shell.notification.json"), data.Message.Data!.Value.ToArray());
     }
 
     public static TheoryData<string, Func<RawDelivery>, DeliveryProblem> BadRequests => new()

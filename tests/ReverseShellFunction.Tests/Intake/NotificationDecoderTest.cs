@@ -12,7 +12,7 @@ public class NotificationDecoderTest
     {
         var bytes = TestData.Sample("reverse-shell.notification.json");
 
-        var notification = NotificationDecoder.Decode(new PubSubMessage { Data = Convert.ToBase64String(bytes) });
+        var notification = NotificationDecoder.Decode(new PubSubMessage { Data = bytes }, PipelineHarness.Now);
 
         Assert.Equal(bytes, notification.RawJson.ToArray());
         Assert.Equal("Reverse Shell", notification.Finding.Category);
@@ -30,7 +30,7 @@ public class NotificationDecoderTest
         json.Finding()["processes"]![0]!["pid"] = 2817;
         json["resource"] = new JsonObject { ["name"] = "//run.googleapis.com/projects/p/locations/l/services/s", ["projectDisplayName"] = "flat-project" };
 
-        var notification = NotificationDecoder.Parse(json.Bytes());
+        var notification = NotificationDecoder.Parse(json.Bytes(), PipelineHarness.Now);
 
         Assert.Equal("flat-project", notification.Resource!.ProjectDisplayNameAnyVersion);
         Assert.Equal(2817, notification.Finding.Processes![0].Pid);
@@ -42,7 +42,7 @@ public class NotificationDecoderTest
         var json = Notifications.SampleNotification();
         json.Finding().Remove("eventTime");
 
-        var notification = NotificationDecoder.Parse(json.Bytes());
+        var notification = NotificationDecoder.Parse(json.Bytes(), PipelineHarness.Now);
 
         Assert.Equal(new DateTimeOffset(2026, 11, 28, 21, 14, 9, 117, TimeSpan.Zero), notification.EventTime);
     }
@@ -62,17 +62,23 @@ public class NotificationDecoderTest
     [MemberData(nameof(BadData))]
     public void BadData_IsRejectedWithItsProblem(string description, string? data, DeliveryProblem expected)
     {
-        var ex = Assert.Throws<InvalidDeliveryException>(() => NotificationDecoder.Decode(new PubSubMessage { Data = data }));
+        var message = new JsonObject { ["messageId"] = "1" };
+        if (data is not null)
+        {
+            message["data"] = data;
+        }
 
-        Assert.True(expected == ex.Problem, $"{description}: expected {expected}, got {ex.Problem}");
+        var result = DeliveryReader.Read(RawDeliveries.Push(Encoding.UTF8.GetBytes(new JsonObject { ["message"] = message }.ToJsonString())), PipelineHarness.Now);
+
+        Assert.True(expected == result.Problem, $"{description}: expected {expected}, got {result.Problem} ({result.Message})");
     }
 
     [Fact]
     public void DataLargerThanPubSubLimit_IsTooLarge()
     {
-        var data = new string('A', (NotificationDecoder.MaxMessageBytes / 3 * 4) + 400);
+        var data = new byte[NotificationDecoder.MaxMessageBytes + 1];
 
-        var ex = Assert.Throws<InvalidDeliveryException>(() => NotificationDecoder.Decode(new PubSubMessage { Data = data }));
+        var ex = Assert.Throws<InvalidDeliveryException>(() => NotificationDecoder.Decode(new PubSubMessage { Data = data }, PipelineHarness.Now));
 
         Assert.Equal(DeliveryProblem.TooLarge, ex.Problem);
     }

@@ -91,7 +91,7 @@ public abstract class EvidenceStoreContractTest : IAsyncLifetime
     [Fact]
     public async Task Quarantine_CreateOnceUnderItsPrefix()
     {
-        var name = StoreLayout.QuarantineObject(StoreSamples.EventTime, new string('a', 64));
+        var name = StoreLayout.QuarantineObject(StoreSamples.EventTime, new string('a', 64), "0011223344556677");
 
         Assert.Equal(CreateResult.Created, await Store.CreateQuarantineAsync(name, StoreSamples.Json("{}"), default));
         Assert.Equal(CreateResult.AlreadyExists, await Store.CreateQuarantineAsync(name, StoreSamples.Json("{}"), default));

@@ -33,7 +33,7 @@ public sealed class GcsEvidenceStoreTest
     {
         await using var bucket = await FakeBucket.StartAsync();
         var id = StoreSamples.Id();
-        var quarantine = StoreLayout.QuarantineObject(StoreSamples.EventTime, new string('b', 64));
+        var quarantine = StoreLayout.QuarantineObject(StoreSamples.EventTime, new string('b', 64), "0011223344556677");
 
         await bucket.Store.CreateIndexEntryAsync(id, StoreSamples.Json("{}"), default);
         await bucket.Store.CreateQuarantineAsync(quarantine, StoreSamples.Json("{}"), default);

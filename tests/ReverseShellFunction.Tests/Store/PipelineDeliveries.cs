@@ -23,25 +23,11 @@ internal static class PipelineDeliveries
     public static IntakeProcessor Processor(IEvidenceStore store)
     {
         var settings = FunctionSettings.From(_ => null);
-        var time = TimeProvider.System;
-        var function = new EvidenceFunction(
-            new CollectionRules(settings.Rules),
-            new CollectionRunner([], settings.Collection, time, NullLogger<CollectionRunner>.Instance),
-            store,
-            time,
-            new ToolInfo("ReverseShellFunction.Tests", "0.0.0"),
-            NullLogger<EvidenceFunction>.Instance);
-        return new IntakeProcessor(function, new QuarantineWriter(store, NullLogger<QuarantineWriter>.Instance));
+        return Pipelines.Build(store, rules: settings.Rules, collection: settings.Collection, toolVersion: "0.0.0").Processor;
     }
 
-    public static RawDelivery Push(byte[] body) => new()
-    {
-        Headers = new Dictionary<string, string> { ["content-type"] = "application/json" },
-        Body = body,
-        BodyLength = body.LongLength,
-        ReceivedAt = DateTimeOffset.UtcNow,
-        Origin = "http",
-    };
+    public static RawDelivery Push(byte[] body) =>
+        RawDelivery.FromBytes(new Dictionary<string, string> { ["content-type"] = "application/json" }, body, DateTimeOffset.UtcNow, DeliverySource.Http);
 
     public static RawDelivery SampleDelivery() => Push(TestData.Sample(Sample));
 

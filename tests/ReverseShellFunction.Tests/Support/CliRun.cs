@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ReverseShellFunction.Cli;
+using ReverseShellFunction.Hosting;
 
 namespace ReverseShellFunction.Tests.Support;
 
@@ -26,7 +27,7 @@ internal static class CliRun
             EnableDefaultExceptionHandler = false,
             ProcessTerminationTimeout = null,
         };
-        var root = CommandLineApp.Create(new StoreOptions(store.Environment));
+        var root = CommandLineApp.Create(HostEnvironment.Isolated(store.Environment));
         var exitCode = await CommandLineApp.InvokeAsync(root, [.. args, .. store.StoreArgs], configuration, CancellationToken.None);
         return new CliResult(exitCode, output.ToString(), error.ToString());
     }

@@ -16,20 +16,11 @@ internal static class EvidenceSeeder
 {
     public static async Task<BundleId> ReplayAsync(IEvidenceStore store, SampleEvent sample, IReadOnlyList<ICollector>? collectors = null)
     {
-        var rules = new CollectionRules(new RulesOptions { Categories = ["Reverse Shell", sample.Category] });
-        var runner = new CollectionRunner(collectors ?? FakeCollector.StandardSet(), new CollectionOptions(), TimeProvider.System, NullLogger<CollectionRunner>.Instance);
-        var function = new EvidenceFunction(rules, runner, store, TimeProvider.System, new ToolInfo("ReverseShellFunction.Tests", "1.0.0"), NullLogger<EvidenceFunction>.Instance);
-        var processor = new IntakeProcessor(function, new QuarantineWriter(store, NullLogger<QuarantineWriter>.Instance));
+        var rules = new RulesOptions { Categories = ["Reverse Shell", sample.Category] };
+        var (processor, _) = Pipelines.Build(store, collectors ?? FakeCollector.StandardSet(), rules, toolVersion: "1.0.0");
         var body = sample.ToNotification();
         var result = await processor.ProcessAsync(
-            new RawDelivery
-            {
-                Headers = new Dictionary<string, string> { ["content-type"] = "application/json" },
-                Body = body,
-                BodyLength = body.LongLength,
-                ReceivedAt = DateTimeOffset.UtcNow,
-                Origin = "replay:test",
-            },
+            RawDelivery.FromBytes(new Dictionary<string, string> { ["content-type"] = "application/json" }, body, DateTimeOffset.UtcNow, DeliverySource.Replay, "test"),
             CancellationToken.None);
         Assert.Equal(PipelineOutcome.Stored, result.Outcome);
         return BundleId.Parse(result.BundleId!);

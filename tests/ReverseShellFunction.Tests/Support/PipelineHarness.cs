@@ -15,16 +15,7 @@ internal sealed class PipelineHarness
     public PipelineHarness(IEvidenceStore store, IEnumerable<ICollector>? collectors = null, RulesOptions? rules = null, CollectionOptions? collection = null)
     {
         Store = store;
-        var time = new FixedTimeProvider(Now);
-        var runner = new CollectionRunner(collectors ?? [], collection ?? new CollectionOptions(), time, NullLogger<CollectionRunner>.Instance);
-        Function = new EvidenceFunction(
-            new CollectionRules(rules ?? new RulesOptions()),
-            runner,
-            store,
-            time,
-            new ToolInfo("ReverseShellFunction", "test"),
-            NullLogger<EvidenceFunction>.Instance);
-        Processor = new IntakeProcessor(Function, new QuarantineWriter(store, NullLogger<QuarantineWriter>.Instance));
+        (Processor, Function) = Pipelines.Build(store, collectors, rules, collection, new FixedTimeProvider(Now));
     }
 
     public IEvidenceStore Store { get; }

@@ -37,12 +37,6 @@ internal static class RawDeliveries
         return Make(Encoding.UTF8.GetBytes(envelope.ToJsonString()), new() { ["Content-Type"] = "application/cloudevents+json; charset=utf-8" });
     }
 
-    private static RawDelivery Make(byte[] body, Dictionary<string, string> headers) => new()
-    {
-        Headers = headers,
-        Body = body,
-        BodyLength = body.LongLength,
-        ReceivedAt = ReceivedAt,
-        Origin = "http",
-    };
+    private static RawDelivery Make(byte[] body, Dictionary<string, string> headers) =>
+        RawDelivery.FromBytes(headers, body, ReceivedAt, DeliverySource.Http);
 }

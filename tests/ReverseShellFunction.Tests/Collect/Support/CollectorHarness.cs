@@ -57,7 +57,7 @@ internal sealed class CollectorHarness : IAsyncDisposable
     /// <summary>The sample finding's context, optionally pointed at another Cloud Run resource.</summary>
     public static CollectionContext SampleContext(string? resourceName = null)
     {
-        var notification = NotificationDecoder.Parse(TestData.Sample("reverse-shell.notification.json"));
+        var notification = NotificationDecoder.Parse(TestData.Sample("reverse-shell.notification.json"), ReverseShellFunction.Tests.Support.PipelineHarness.Now);
         return new CollectionContext
         {
             Notification = notification,

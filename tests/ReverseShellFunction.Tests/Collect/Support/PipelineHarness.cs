@@ -54,14 +54,8 @@ internal sealed class PipelineHarness : IAsyncDisposable
     public async Task<PipelineResult> ReplaySampleAsync()
     {
         var body = TestData.Sample("reverse-shell.pubsub-push.json");
-        var raw = new RawDelivery
-        {
-            Headers = new Dictionary<string, string> { ["content-type"] = "application/json" },
-            Body = body,
-            BodyLength = body.LongLength,
-            ReceivedAt = DateTimeOffset.UtcNow,
-            Origin = "replay:reverse-shell.pubsub-push.json",
-        };
+        var raw = RawDelivery.FromBytes(
+            new Dictionary<string, string> { ["content-type"] = "application/json" }, body, DateTimeOffset.UtcNow, DeliverySource.Replay, "reverse-shell.pubsub-push.json");
         return await _services.GetRequiredService<IntakeProcessor>().ProcessAsync(raw, CancellationToken.None);
     }
 

@@ -1,0 +1,20 @@
+using ReverseShellFunction.Collect.Auth;
+
+namespace ReverseShellFunction.Hosting;
+
+/// <summary>
+/// What the program reads from the machine it runs on: environment variables and the local hints of where
+/// Google credentials live. Production uses <see cref="Process"/>; tests pass their own, so no test reads the
+/// real environment or finds a developer's credentials.
+/// </summary>
+public sealed record HostEnvironment(Func<string, string?> Variable, CredentialEnvironment Credentials)
+{
+    public static HostEnvironment Process { get; } = new(Environment.GetEnvironmentVariable, CredentialEnvironment.System);
+
+    /// <summary>Only these variables, and no credential files: what tests use.</summary>
+    public static HostEnvironment Isolated(Func<string, string?> variable)
+    {
+        ArgumentNullException.ThrowIfNull(variable);
+        return new HostEnvironment(variable, new CredentialEnvironment(variable, _ => false, _ => null));
+    }
+}

@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using ReverseShellFunction.Collect.Auth;
+using ReverseShellFunction.Hosting;
+using ReverseShellFunction.Store;
+
+namespace ReverseShellFunction.Tests.Support;
+
+/// <summary>
+/// The real HTTP function (FunctionApp, the composition <c>serve</c> uses) on Kestrel at 127.0.0.1, with an
+/// injected environment: settings from the given variables only, no credential lookup on the machine, and
+/// optionally a store of the test's own. Nothing of the process environment leaks in.
+/// </summary>
+internal sealed class FunctionHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private FunctionHost(WebApplication app, Uri address)
+    {
+        _app = app;
+        Client = new HttpClient { BaseAddress = address };
+    }
+
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<FunctionHost> StartAsync(
+        IReadOnlyDictionary<string, string> variables,
+        IEvidenceStore? store = null,
+        IAccessTokenSource? tokens = null,
+        Action<IServiceCollection>? configure = null)
+    {
+        var environment = HostEnvironment.Isolated(name => variables.GetValueOrDefault(name));
+        var settings = FunctionSettings.From(environment.Variable);
+        var app = FunctionApp.Build(["--urls", "http://127.0.0.1:0"], settings, services =>
+        {
+            services.AddSingleton(environment.Credentials);
+            services.AddSingleton(tokens ?? NoAccessTokenSource.Instance);
+            if (store is not null)
+            {
+                services.AddSingleton(store);
+            }
+
+            configure?.Invoke(services);
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return new FunctionHost(app, new Uri(address + "/"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

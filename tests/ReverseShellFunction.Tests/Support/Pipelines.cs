@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Collect;
+using ReverseShellFunction.Pipeline;
+using ReverseShellFunction.Rules;
+using ReverseShellFunction.Store;
+
+namespace ReverseShellFunction.Tests.Support;
+
+/// <summary>
+/// The one way the tests compose the pipeline by hand (intake, rules, collection, bundle, store): around any
+/// store, with chosen collectors and a clock. Tests of the whole app use <see cref="Collect.Support.PipelineHarness"/>
+/// or <see cref="FunctionHost"/>, which go through the app's own composition.
+/// </summary>
+internal static class Pipelines
+{
+    public static (IntakeProcessor Processor, EvidenceFunction Function) Build(
+        IEvidenceStore store,
+        IEnumerable<ICollector>? collectors = null,
+        RulesOptions? rules = null,
+        CollectionOptions? collection = null,
+        TimeProvider? time = null,
+        string toolVersion = "test")
+    {
+        time ??= TimeProvider.System;
+        var runner = new CollectionRunner(collectors ?? [], collection ?? new CollectionOptions(), time, NullLogger<CollectionRunner>.Instance);
+        var function = new EvidenceFunction(
+            new CollectionRules(rules ?? new RulesOptions()),
+            runner,
+            store,
+            time,
+            new ToolInfo("ReverseShellFunction", toolVersion),
+            NullLogger<EvidenceFunction>.Instance);
+        var processor = new IntakeProcessor(function, new QuarantineWriter(store, NullLogger<QuarantineWriter>.Instance), time, NullLogger<IntakeProcessor>.Instance);
+        return (processor, function);
+    }
+}
