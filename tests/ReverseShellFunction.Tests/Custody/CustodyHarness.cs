@@ -59,14 +59,8 @@ internal sealed class CustodyHarness : IAsyncDisposable
         services.AddEvidencePipeline(settings);
         await using var provider = services.BuildServiceProvider();
         var body = notification is null ? TestData.Sample("reverse-shell.pubsub-push.json") : Notifications.PushBody(notification);
-        var raw = new RawDelivery
-        {
-            Headers = new Dictionary<string, string> { ["content-type"] = "application/json" },
-            Body = body,
-            BodyLength = body.LongLength,
-            ReceivedAt = DateTimeOffset.UtcNow,
-            Origin = "custody-test",
-        };
+        var raw = RawDelivery.FromBytes(
+            new Dictionary<string, string> { ["content-type"] = "application/json" }, body, DateTimeOffset.UtcNow, DeliverySource.Replay, "custody-test");
         return await provider.GetRequiredService<IntakeProcessor>().ProcessAsync(raw, CancellationToken.None);
     }
 
@@ -93,7 +87,7 @@ internal sealed class CustodyHarness : IAsyncDisposable
         var output = new StringWriter();
         var error = new StringWriter();
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
-        var root = CommandLineApp.Create(new StoreOptions(name => environment.GetValueOrDefault(name)));
+        var root = CommandLineApp.Create(new StoreOptions(HostEnvironment.Isolated(name => environment.GetValueOrDefault(name))));
         var exitCode = await CommandLineApp.InvokeAsync(root, args, configuration, CancellationToken.None);
         return new CliResult(exitCode, output.ToString(), error.ToString());
     }
