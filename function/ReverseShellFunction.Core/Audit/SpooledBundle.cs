@@ -1,6 +1,6 @@
-using ReverseShellFunction.Store;
 using System.IO.Compression;
 using System.Security.Cryptography;
+using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Audit;
 

@@ -7,8 +7,8 @@ namespace ReverseShellFunction.Cli;
 
 /// <summary>
 /// <c>verify</c>'s custody options: <c>--public-key FILE</c> (repeatable, for key rotation), <c>--tsa-cert FILE</c>
-/// (repeatable), <c>--kms-key NAME</c>, <c>--require-signature</c>. Without key files, on a bucket, the public
-/// keys come from Cloud KMS getPublicKey for versions of the trusted key (--kms-key, else KMS_KEY_VERSION's key).
+/// (repeatable), <c>--kms-key NAME</c>, <c>--require-signature</c>. Without key files the public keys come from
+/// Cloud KMS getPublicKey for versions of the trusted key: --kms-key, or on a bucket KMS_KEY_VERSION's key.
 /// </summary>
 internal sealed class CustodyOptions
 {
@@ -47,7 +47,7 @@ internal sealed class CustodyOptions
         {
             source = $"public keys: {string.Join(", ", files)} (offline; nothing fetched)";
         }
-        else if (onBucket && (parse.GetValue(KmsKey) ?? services.GetRequiredService<FunctionSettings>().Custody.KmsKeyVersion) is { } trusted)
+        else if ((parse.GetValue(KmsKey) ?? (onBucket ? services.GetRequiredService<FunctionSettings>().Custody.KmsKeyVersion : null)) is { } trusted)
         {
             if (!KmsKeyVersionName.IsValid(trusted) && !KmsKeyVersionName.IsValidKey(trusted))
             {

@@ -1,5 +1,5 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Reflection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collect;
 using ReverseShellFunction.Hosting;

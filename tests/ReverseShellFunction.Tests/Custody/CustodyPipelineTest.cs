@@ -1,10 +1,14 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
 using ReverseShellFunction.Audit;
 using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Collect.GoogleApis;
 using ReverseShellFunction.Custody;
 using ReverseShellFunction.Fakes.GoogleApis;
 using ReverseShellFunction.Fakes.Tsa;
 using ReverseShellFunction.Pipeline;
+using ReverseShellFunction.Store;
+using ReverseShellFunction.Tests.Collect.Support;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Custody;
@@ -186,5 +190,48 @@ public sealed class CustodyPipelineTest
         Assert.Equal(PipelineOutcome.Stored, result.Outcome);
         Assert.Contains("401 UNAUTHENTICATED", result.IndexEntry!.Seal!.SignatureStatus, StringComparison.Ordinal);
         Assert.Equal(0, harness.Fake.Kms.Signatures);
+    }
+}
+
+/// <summary>verify without key files: public keys from Cloud KMS getPublicKey, through the real adapter and auth path, for versions of the trusted key only.</summary>
+public sealed class CustodyKmsPublicKeyTest
+{
+    [Fact]
+    public async Task Verify_fetches_the_public_key_from_KMS_for_the_trusted_key_and_says_so()
+    {
+        await using var harness = await CustodyHarness.StartAsync();
+        var result = await harness.ReplayAsync(harness.KmsEnvironment());
+        const string trustedKey = "projects/evidence-project/locations/europe-west1/keyRings/evidence-custody/cryptoKeys/manifest-signing";
+
+        // The CLI's own path, with the token source swapped: Google.Apis.Auth would read the process environment.
+        using var http = new HttpClient();
+        var client = new GoogleApiClient(http, new FixedTokenSource(harness.Fake.AccessToken), new RecordedDelays().Policy(TimeSpan.FromSeconds(5)), TimeProvider.System, NullLogger<GoogleApiClient>.Instance);
+        var resolver = new KmsPublicKeyResolver(new CloudKmsApi(client, harness.Fake.BaseUri.ToString().TrimEnd('/')), trustedKey);
+        using var trust = new CustodyTrust([], [], resolver, requireSignature: true);
+        var verifier = new BundleVerifier(new LocalEvidenceStore(harness.EvidenceDir), storeKeepsMetadata: false, trust);
+
+        var verdict = await verifier.VerifyAsync(BundleId.Parse(result.BundleId!), CancellationToken.None);
+        Assert.True(verdict.Verified, string.Join("\n", verdict.Problems.Select(p => p.Message)));
+        Assert.Contains($"verified with Cloud KMS getPublicKey of {FakeKms.DefaultKeyVersion}", verdict.Checks.Single(c => c.Name == "signature").Detail, StringComparison.Ordinal);
+        var fetch = Assert.Single(harness.Fake.Requests, r => r.Api == FakeApi.Kms && r.Method == "GET");
+        Assert.True(fetch.Authorized);
+        Assert.EndsWith("/cryptoKeyVersions/1/publicKey", fetch.Path, StringComparison.Ordinal);
+
+        // A version KMS does not have: the 404 is the reason given, and the part fails.
+        await Assert.ThrowsAsync<PublicKeyUnavailableException>(() => resolver.ResolveAsync(trustedKey + "/cryptoKeyVersions/9", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_seal_naming_a_key_outside_the_trusted_one_is_refused_without_fetching_it()
+    {
+        await using var harness = await CustodyHarness.StartAsync();
+        await harness.ReplayAsync(harness.KmsEnvironment());
+        var environment = new Dictionary<string, string>(harness.Fake.EnvironmentVariables);
+        const string otherKey = "projects/evidence-project/locations/europe-west1/keyRings/evidence-custody/cryptoKeys/someone-elses";
+
+        var verify = await CustodyHarness.CliAsync(environment, "verify", "--all", "--dir", harness.EvidenceDir, "--kms-key", otherKey);
+        Assert.Equal(1, verify.ExitCode);
+        Assert.Contains($"the signature by {FakeKms.DefaultKeyVersion} cannot be checked: it is not a version of the trusted key {otherKey}", verify.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(harness.Fake.Requests, r => r.Api == FakeApi.Kms && r.Method == "GET");
     }
 }

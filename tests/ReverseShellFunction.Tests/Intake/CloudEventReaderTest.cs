@@ -19,7 +19,7 @@ public class CloudEventReaderTest
         Assert.Equal("//pubsub.googleapis.com/projects/sec-tools-2231/topics/scc-reverse-shell", delivery.CloudEventSource);
         Assert.Equal("13059784412345678", delivery.MessageId);
         Assert.StartsWith("projects/sec-tools-2231/subscriptions/eventarc-", delivery.Subscription, StringComparison.Ordinal);
-        
+
     }
 
     [Fact]
