@@ -19,7 +19,7 @@ internal static class BundleContentCheck
         }
         catch (InvalidDataException ex)
         {
-            log.Problem(ProblemKind.NotAZip, $"the bundle is not a readable zip: {ex.Message}", expected: "a zip", found: "unreadable bytes");
+            log.Problem(ProblemKind.NotAZip, $"the bundle is not a readable zip: {AuditText.Clean(ex.Message)}", expected: "a zip", found: "unreadable bytes");
             log.Check("zip-entries", CheckOutcome.Failed, "not a zip");
             return;
         }
@@ -50,9 +50,10 @@ internal static class BundleContentCheck
                 var digest = await EntryDigest.ComputeAsync(entry, file.Size, null, cancellationToken);
                 Compare(file, digest, log);
             }
-            catch (InvalidDataException ex)
+            catch (Exception ex) when (ex is InvalidDataException or NotSupportedException or IOException)
             {
-                log.Problem(ProblemKind.FileUnreadable, $"file {file.Path} could not be read from the zip: {ex.Message}", file.Path, $"sha256 {file.Sha256}", "unreadable");
+                // NotSupportedException: a flipped byte can name a compression method that does not exist.
+                log.Problem(ProblemKind.FileUnreadable, $"file {file.Path} could not be read from the zip: {AuditText.Clean(ex.Message)}", file.Path, $"sha256 {file.Sha256}", "unreadable");
             }
         }
 
@@ -141,11 +142,11 @@ internal static class BundleContentCheck
         }
         catch (JsonException ex)
         {
-            log.Problem(ProblemKind.FileUnreadable, $"summary.json is not valid JSON: {ex.Message}", EvidenceSummary.FileName);
+            log.Problem(ProblemKind.FileUnreadable, $"summary.json is not valid JSON: {AuditText.Clean(ex.Message)}", EvidenceSummary.FileName);
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is InvalidDataException or NotSupportedException or IOException)
         {
-            log.Problem(ProblemKind.FileUnreadable, $"summary.json could not be read from the zip: {ex.Message}", EvidenceSummary.FileName);
+            log.Problem(ProblemKind.FileUnreadable, $"summary.json could not be read from the zip: {AuditText.Clean(ex.Message)}", EvidenceSummary.FileName);
         }
 
         log.Outcome("summary", before, "the index entry's summary equals summary.json");

@@ -1,24 +1,27 @@
-using System.IO.Compression;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Audit;
 
 /// <summary>
-/// Downloads a bundle and extracts it into an empty folder, verifying on the way: the bundle's bytes against
-/// its index entry before anything is written, the zip's names (safe, plain files, listed in the manifest)
-/// before anything is written, then each file's size and SHA-256 against the manifest while it is written.
-/// On any mismatch, or any failure, everything extracted is deleted, so the folder only ever holds a bundle
-/// that verified. Nothing is written outside the folder.
+/// Downloads a bundle and extracts it into an empty folder, after the very checks <c>verify</c> runs (bytes
+/// against the index entry and object metadata, every file against the manifest, index entry against manifest
+/// and summary.json): <see cref="BundleVerifier"/> hands over the spooled bundle only when all of them passed.
+/// Each file is hashed again as it is written. On any mismatch, or any failure, everything extracted is deleted,
+/// so the folder only ever holds a bundle that verified. Nothing is written outside the folder, and nothing is
+/// inflated before the free space for all of it is there.
 /// </summary>
 public sealed class BundleExtractor
 {
-    private readonly IEvidenceStore _store;
+    /// <summary>Room left free on the target's file system beyond the bundle itself.</summary>
+    internal const long FreeSpaceMargin = 64L * 1024 * 1024;
 
-    public BundleExtractor(IEvidenceStore store)
+    private readonly BundleVerifier _verifier;
+
+    public BundleExtractor(IEvidenceStore store, bool storeKeepsMetadata)
     {
         ArgumentNullException.ThrowIfNull(store);
-        _store = store;
+        _verifier = new BundleVerifier(store, storeKeepsMetadata);
     }
 
     /// <exception cref="IOException"><paramref name="directory"/> exists and is not an empty folder.</exception>
@@ -27,70 +30,44 @@ public sealed class BundleExtractor
         ArgumentNullException.ThrowIfNull(id);
         var root = Path.GetFullPath(directory);
         EnsureEmptyOrAbsent(root);
-        var log = VerificationLog.ForBundle(id.Value);
-        StoredIndexEntry? index;
-        try
+        IReadOnlyList<string> files = [];
+        string? sha256 = null;
+        var verification = await _verifier.VerifyAsync(id, listedBundle: null, async (bundle, log) =>
         {
-            index = await StoredIndexEntry.ReadAsync(_store, id, cancellationToken);
-        }
-        catch (InvalidDataException ex)
-        {
-            log.Problem(ProblemKind.IndexEntryUnreadable, $"the index entry {StoreLayout.IndexObject(id)} is unreadable: {ex.Message}");
-            return Failed(root, log);
-        }
-
-        if (index is null)
-        {
-            log.Problem(ProblemKind.IndexEntryMissing, $"no index entry {StoreLayout.IndexObject(id)}: without it the bundle's SHA-256 cannot be checked", expected: StoreLayout.IndexObject(id), found: "no object");
-            return Failed(root, log);
-        }
-
-        Stream content;
-        try
-        {
-            content = await _store.OpenBundleAsync(id, cancellationToken);
-        }
-        catch (EvidenceNotFoundException)
-        {
-            log.Problem(ProblemKind.BundleMissing, $"the bundle object {StoreLayout.BundleObject(id)} is missing", expected: StoreLayout.BundleObject(id), found: "no object");
-            return Failed(root, log);
-        }
-
-        var expected = index.Entry.Bundle;
-        await using (content)
-        await using (var bundle = await SpooledBundle.CopyAsync(content, Bytes(progress, "downloading", expected.Size), cancellationToken))
-        {
-            if (!string.Equals(bundle.Sha256, expected.Sha256, StringComparison.OrdinalIgnoreCase) || bundle.Size != expected.Size)
+            using var zip = bundle.OpenZip();
+            var inventory = await BundleInventory.TakeAsync(zip, VerificationLog.ForBundle(id.Value), cancellationToken);
+            var needed = inventory.Files.Sum(f => f.File.Size) + BundleInventory.MaxJsonBytes;
+            if (FreeBytes(root) is { } free && free < needed + FreeSpaceMargin)
             {
-                log.Problem(
-                    ProblemKind.BundleHashMismatch,
-                    $"the bundle's bytes hash to {bundle.Sha256} ({bundle.Size} bytes), the index entry says {expected.Sha256} ({expected.Size} bytes); nothing was extracted",
-                    expected: expected.Sha256,
-                    found: bundle.Sha256);
-                return Failed(root, log);
+                log.Problem(ProblemKind.EntryTooLarge, $"extracting needs {needed} bytes and {FreeSpaceMargin} to spare, but {Path.GetDirectoryName(root) ?? root} has {free} free; nothing was extracted");
+                return;
             }
 
-            using var zip = OpenZip(bundle, log);
-            var inventory = zip is null ? null : await BundleInventory.TakeAsync(zip, log, cancellationToken);
-            if (inventory?.Manifest is null || log.ProblemCount > 0)
-            {
-                return Failed(root, log);
-            }
-
-            var files = await new ExtractionTarget(root).WriteAllAsync(inventory, log, progress, cancellationToken);
-            return new ExtractionResult(root, files, log.Problems, bundle.Sha256);
-        }
+            files = await new ExtractionTarget(root).WriteAllAsync(inventory, log, progress, cancellationToken);
+            sha256 = bundle.Sha256;
+        }, progress, cancellationToken);
+        return verification.Verified && sha256 is not null
+            ? new ExtractionResult(root, files, [], sha256)
+            : new ExtractionResult(root, [], verification.Problems.Count > 0 ? verification.Problems : [Incomplete(id)], null);
     }
 
-    private static ZipArchive? OpenZip(SpooledBundle bundle, VerificationLog log)
+    private static VerificationProblem Incomplete(BundleId id) =>
+        new(ProblemKind.Unreadable, null, null, null, $"bundle {id.Value}: extraction did not finish");
+
+    private static long? FreeBytes(string root)
     {
         try
         {
-            return bundle.OpenZip();
+            var existing = root;
+            while (!Directory.Exists(existing) && Path.GetDirectoryName(existing) is { } parent)
+            {
+                existing = parent;
+            }
+
+            return new DriveInfo(existing).AvailableFreeSpace;
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException)
         {
-            log.Problem(ProblemKind.NotAZip, $"the bundle is not a readable zip: {ex.Message}");
             return null;
         }
     }
@@ -101,15 +78,5 @@ public sealed class BundleExtractor
         {
             throw new IOException($"{root} exists and is not an empty folder; nothing is overwritten.");
         }
-    }
-
-    private static ExtractionResult Failed(string root, VerificationLog log) => new(root, [], log.Problems, null);
-
-    private static ByteProgress? Bytes(IProgress<TransferProgress>? progress, string phase, long total) =>
-        progress is null ? null : new ByteProgress(progress, phase, total);
-
-    private sealed class ByteProgress(IProgress<TransferProgress> inner, string phase, long total) : IProgress<long>
-    {
-        public void Report(long value) => inner.Report(new TransferProgress(phase, value, total));
     }
 }

@@ -33,11 +33,34 @@ public sealed class BundleInventory
     /// <summary>Entries with safe, unique names, by name; manifest.json included.</summary>
     public IReadOnlyDictionary<string, ZipArchiveEntry> Entries { get; }
 
+    /// <summary>No file this program writes is larger (LOG_MAX_BYTES is at most 10 GiB).</summary>
+    internal const long MaxEntryBytes = 16L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// Highest inflated-to-stored ratio accepted for an entry over <see cref="RatioFloorBytes"/>. JSON log lines
+    /// compress about 5 to 30 times; deflate reaches about 1,000 only on runs of one byte, i.e. a zip bomb.
+    /// </summary>
+    internal const long MaxCompressionRatio = 200;
+
+    internal const long RatioFloorBytes = 1024 * 1024;
+
     internal static async Task<BundleInventory> TakeAsync(ZipArchive zip, VerificationLog log, CancellationToken cancellationToken)
     {
         var before = log.ProblemCount;
-        var entries = SafeEntries(zip, log);
-        log.Outcome("zip-entries", before, $"{zip.Entries.Count} entries, each a plain file with a safe relative path");
+        Dictionary<string, ZipArchiveEntry> entries;
+        try
+        {
+            // The central directory is read here, lazily: a damaged one throws now, not when the zip was opened.
+            entries = SafeEntries(zip, log);
+        }
+        catch (InvalidDataException ex)
+        {
+            log.Problem(ProblemKind.NotAZip, $"the zip's central directory is unreadable: {AuditText.Clean(ex.Message)}", expected: "a zip", found: "a damaged central directory");
+            log.Check("zip-entries", CheckOutcome.Failed, "unreadable central directory");
+            return new BundleInventory(null, [], new Dictionary<string, ZipArchiveEntry>());
+        }
+
+        log.Outcome("zip-entries", before, $"{entries.Count} entries, each a plain file with a safe relative path");
 
         before = log.ProblemCount;
         var manifest = await ReadManifestAsync(entries, log, cancellationToken);
@@ -69,6 +92,16 @@ public sealed class BundleInventory
                     file.Path,
                     expected: $"{file.Size} bytes, sha256 {file.Sha256}",
                     found: "no entry");
+            }
+            else if (file.Size < 0 || file.Size > MaxEntryBytes
+                || (file.Size > RatioFloorBytes && file.Size > Math.Max(entry.CompressedLength, 1) * MaxCompressionRatio))
+            {
+                log.Problem(
+                    ProblemKind.EntryTooLarge,
+                    $"file {file.Path} declares {file.Size} bytes from {entry.CompressedLength} stored: beyond {MaxEntryBytes} bytes or {MaxCompressionRatio} times its stored size, so it is not inflated",
+                    file.Path,
+                    expected: $"at most {MaxCompressionRatio}x its {entry.CompressedLength} stored bytes",
+                    found: $"{file.Size} bytes");
             }
             else
             {
@@ -125,11 +158,11 @@ public sealed class BundleInventory
                 return null;
             }
 
-            return EvidenceJson.Deserialize<Manifest>(bytes);
+            return StoredShape.Read<Manifest>(bytes, "manifest.json");
         }
-        catch (Exception ex) when (ex is JsonException or InvalidDataException)
+        catch (InvalidDataException ex)
         {
-            log.Problem(ProblemKind.ManifestUnreadable, $"manifest.json is not a readable manifest: {ex.Message}", Manifest.FileName);
+            log.Problem(ProblemKind.ManifestUnreadable, $"manifest.json is not a readable manifest: {AuditText.Clean(ex.Message)}", Manifest.FileName);
             return null;
         }
     }

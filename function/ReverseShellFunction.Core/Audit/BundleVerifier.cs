@@ -29,13 +29,62 @@ public sealed class BundleVerifier
     }
 
     public Task<BundleVerification> VerifyAsync(BundleId id, CancellationToken cancellationToken) =>
-        VerifyAsync(id, listedBundle: null, cancellationToken);
+        VerifyAsync(id, listedBundle: null, whenVerified: null, download: null, cancellationToken);
 
     /// <param name="listedBundle">The bundle object as a listing already described it, which saves a lookup.</param>
-    internal async Task<BundleVerification> VerifyAsync(BundleId id, StoredObject? listedBundle, CancellationToken cancellationToken)
+    /// <param name="whenVerified">
+    /// Runs on the spooled bundle only when every check passed, before the spool is deleted: <c>get</c> extracts
+    /// there, so it keeps exactly what <c>verify</c> vouches for and nothing else.
+    /// </param>
+    /// <remarks>
+    /// Never throws for what the store holds: a damaged object of any shape is reported as a problem of its
+    /// bundle, so an audit goes on to the next one. Only cancellation and a failure of the callback leave.
+    /// </remarks>
+    internal async Task<BundleVerification> VerifyAsync(
+        BundleId id,
+        StoredObject? listedBundle,
+        Func<SpooledBundle, VerificationLog, Task>? whenVerified,
+        IProgress<TransferProgress>? download,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
         var log = VerificationLog.ForBundle(id.Value);
+        try
+        {
+            return await CheckAsync(id, listedBundle, log, whenVerified, download, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (CallbackException ex)
+        {
+            throw ex.InnerException!;
+        }
+        catch (EvidenceStoreException ex)
+        {
+            log.Problem(ProblemKind.StoreReadFailed, $"could not be read from the store: {AuditText.Clean(ex.Message)}");
+            log.Check("store-read", CheckOutcome.Failed, "store failure");
+            return log.Result(id.Value, null, null);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A shape no check above names (a byte flip can give any exception from the zip reader): still a
+            // problem of this bundle, never the end of the audit.
+            log.Problem(ProblemKind.Unreadable, $"could not be checked to the end: {ex.GetType().Name}: {AuditText.Clean(ex.Message)}");
+            log.Check("readable", CheckOutcome.Failed, ex.GetType().Name);
+            return log.Result(id.Value, null, null);
+        }
+    }
+
+    private async Task<BundleVerification> CheckAsync(
+        BundleId id,
+        StoredObject? listedBundle,
+        VerificationLog log,
+        Func<SpooledBundle, VerificationLog, Task>? whenVerified,
+        IProgress<TransferProgress>? download,
+        CancellationToken cancellationToken)
+    {
         var index = await ReadIndexAsync(id, log, cancellationToken);
         var stored = listedBundle ?? await _store.GetBundleAsync(id, cancellationToken);
         if (stored is null)
@@ -59,10 +108,21 @@ public sealed class BundleVerifier
 
         log.Check("bundle-object", CheckOutcome.Passed, $"{stored.Name}, {stored.Size} bytes");
         await using (var content = await _store.OpenBundleAsync(id, cancellationToken))
-        await using (var bundle = await SpooledBundle.CopyAsync(content, null, cancellationToken))
+        await using (var bundle = await SpooledBundle.CopyAsync(content, download is null ? null : new Progress(download, stored.Size), cancellationToken))
         {
             CheckBytes(bundle, stored, index.Entry, log);
             await BundleContentCheck.RunAsync(bundle, index.Entry, log, cancellationToken, _trust);
+            if (whenVerified is not null && log.ProblemCount == 0)
+            {
+                try
+                {
+                    await whenVerified(bundle, log);
+                }
+                catch (Exception ex)
+                {
+                    throw new CallbackException(ex);
+                }
+            }
         }
 
         // Both objects are evidence: report the retention and holds of the index entry too.
@@ -73,6 +133,15 @@ public sealed class BundleVerifier
         log.Check("retention", CheckOutcome.Passed, retention);
         return log.Result(id.Value, null, retention);
     }
+
+    /// <summary>Bytes copied from the store, against the size the store gives for the object.</summary>
+    private sealed class Progress(IProgress<TransferProgress> inner, long total) : IProgress<long>
+    {
+        public void Report(long value) => inner.Report(new TransferProgress("downloading", value, Math.Max(total, value)));
+    }
+
+    /// <summary>Carries the callback's own failure past the safety net, which is for what the store holds.</summary>
+    private sealed class CallbackException(Exception inner) : Exception(inner.Message, inner);
 
     private async Task<(bool Present, StoredIndexEntry? Entry)> ReadIndexAsync(BundleId id, VerificationLog log, CancellationToken cancellationToken)
     {
@@ -92,7 +161,7 @@ public sealed class BundleVerifier
         }
         catch (InvalidDataException ex)
         {
-            log.Problem(ProblemKind.IndexEntryUnreadable, $"the index entry {name} is unreadable: {ex.Message}", file: name);
+            log.Problem(ProblemKind.IndexEntryUnreadable, $"the index entry {name} is unreadable: {AuditText.Clean(ex.Message)}", file: name);
             log.Check("index-entry", CheckOutcome.Failed, name);
             return (true, null);
         }

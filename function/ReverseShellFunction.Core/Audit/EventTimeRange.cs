@@ -15,7 +15,9 @@ public sealed record EventTimeRange(DateTimeOffset? Since, DateTimeOffset? Until
     public bool MayContainDay(DateOnly utcDay)
     {
         var start = new DateTimeOffset(utcDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var end = start.AddDays(1).AddTicks(-1);
+
+        // 9999-12-31 is a day a hostile object can be named for; its end is the end of time, not an overflow.
+        var end = new DateTimeOffset(utcDay.ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero);
         return (Since is null || end >= Since) && (Until is null || start <= Until);
     }
 }

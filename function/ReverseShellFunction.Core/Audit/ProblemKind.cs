@@ -96,4 +96,20 @@ public enum ProblemKind
 
     [JsonStringEnumMemberName("timestamp-missing")]
     TimestampMissing,
+
+    /// <summary>A temporary file an interrupted write left in the evidence folder (or a write in progress).</summary>
+    [JsonStringEnumMemberName("temporary-file")]
+    TemporaryFile,
+
+    /// <summary>A listed entry declares a size or compression ratio no bundle of this program has: refused unread.</summary>
+    [JsonStringEnumMemberName("entry-too-large")]
+    EntryTooLarge,
+
+    /// <summary>The store failed while this object was read; the others are still checked.</summary>
+    [JsonStringEnumMemberName("store-read-failed")]
+    StoreReadFailed,
+
+    /// <summary>The object could not be checked to the end, for a reason no other kind names.</summary>
+    [JsonStringEnumMemberName("unreadable")]
+    Unreadable,
 }

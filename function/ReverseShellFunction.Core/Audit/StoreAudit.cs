@@ -37,13 +37,24 @@ public sealed class StoreAudit
         var ids = indexIds.Union(bundles.Keys).OrderBy(id => id.EventTime).ThenBy(id => id.Value, StringComparer.Ordinal);
         foreach (var id in ids)
         {
-            yield return await _verifier.VerifyAsync(id, bundles.GetValueOrDefault(id), cancellationToken);
+            yield return await _verifier.VerifyAsync(id, bundles.GetValueOrDefault(id), whenVerified: null, download: null, cancellationToken);
         }
     }
 
     private static BundleVerification Unexpected(string name)
     {
         var log = VerificationLog.ForObject(AuditText.Clean(name));
+        if (name[(name.LastIndexOf('/') + 1)..].StartsWith(LocalEvidenceStore.TemporaryPrefix, StringComparison.Ordinal))
+        {
+            log.Problem(
+                ProblemKind.TemporaryFile,
+                "a temporary file left by an interrupted write (or a write still in progress); the next serve or replay removes it once its process is gone",
+                expected: "no temporary files",
+                found: AuditText.Clean(name));
+            log.Check("object-name", CheckOutcome.Failed, AuditText.Clean(name));
+            return log.Result(null, AuditText.Clean(name), null);
+        }
+
         log.Problem(
             ProblemKind.UnexpectedObject,
             "the name names no bundle: expected index/YYYY/MM/DD/{id}.json or bundles/YYYY/MM/DD/{id}.zip with the event day of the id",

@@ -14,16 +14,15 @@ public sealed record StoredIndexEntry(BundleId Id, IndexEntry Entry, JsonElement
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(bytes);
+        var entry = StoredShape.Read<IndexEntry>(bytes, "The index entry");
         try
         {
             using var document = JsonDocument.Parse(bytes);
-            var entry = document.RootElement.Deserialize<IndexEntry>(EvidenceJson.Options)
-                ?? throw new InvalidDataException("The index entry is null.");
             return new StoredIndexEntry(id, entry, document.RootElement.Clone());
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"Not a readable index entry: {ex.Message}", ex);
+            throw new InvalidDataException($"Not a readable index entry: {AuditText.Clean(ex.Message)}", ex);
         }
     }
 

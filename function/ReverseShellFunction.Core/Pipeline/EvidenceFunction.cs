@@ -145,7 +145,15 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         (long Size, string Sha256, EvidenceSummary Summary) stored;
         await using (var bundle = await _store.OpenBundleAsync(id, cancellationToken))
         {
-            stored = await StoredBundleReader.ReadAsync(bundle, cancellationToken);
+            try
+            {
+                stored = await StoredBundleReader.ReadAsync(bundle, cancellationToken);
+            }
+            catch (InvalidDataException ex)
+            {
+                // Damaged stored evidence is for a person to look at: 5xx, so the delivery dead-letters.
+                throw new EvidenceStoreException($"Bundle {id.Value} is stored but unreadable, so no index entry is written for it: {ex.Message}", ex);
+            }
         }
 
         // Never index bytes that differ from what was recorded when the bundle was written: answer 5xx so the

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ReverseShellFunction.Audit;
+using ReverseShellFunction.Hosting;
 using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Cli;
@@ -29,21 +30,28 @@ public static class GetCommand
             }
 
             var error = parse.InvocationConfiguration.Error;
-            var extractor = new BundleExtractor(services.GetRequiredService<IEvidenceStore>());
+            var extractor = new BundleExtractor(services.GetRequiredService<IEvidenceStore>(), storeKeepsMetadata: services.GetRequiredService<FunctionSettings>().EvidenceBucket is not null);
             var result = await extractor.ExtractAsync(id, directory, new StderrProgress(error), ct);
             if (!result.Succeeded)
             {
+                if (result.Problems.Any(p => p.Kind == ProblemKind.NotFound))
+                {
+                    // Unknown, not tampered: say so in those words.
+                    await error.WriteLineAsync($"error: bundle {id} not found in {services.GetRequiredService<IEvidenceStore>().Location}: no index entry {StoreLayout.IndexObject(id)} and no bundle object {StoreLayout.BundleObject(id)}.");
+                    return ExitCodes.Problem;
+                }
+
                 foreach (var problem in result.Problems)
                 {
                     await error.WriteLineAsync($"error: {problem.Message}");
                 }
 
-                await error.WriteLineAsync($"error: bundle {id} did not verify; nothing was kept in {directory}.");
+                await error.WriteLineAsync($"error: bundle {id} did not pass the checks of verify: nothing was extracted, and nothing was kept in {directory}.");
                 return ExitCodes.Problem;
             }
 
             await output.WriteLineAsync($"Extracted {result.Files.Count} files of bundle {id} to {directory}.".AsMemory(), ct);
-            await output.WriteLineAsync($"Verified: the bundle's SHA-256 {result.Sha256} matches its index entry, and every file's size and SHA-256 match manifest.json.".AsMemory(), ct);
+            await output.WriteLineAsync($"Verified as verify does: the bundle's SHA-256 {result.Sha256} matches its index entry and object metadata, every file's size and SHA-256 match manifest.json, and the index entry agrees with the manifest and summary.json.".AsMemory(), ct);
             return ExitCodes.Ok;
         }, cancellationToken));
         return command;

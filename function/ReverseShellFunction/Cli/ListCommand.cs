@@ -42,7 +42,7 @@ public static class ListCommand
                 }
                 catch (InvalidDataException ex)
                 {
-                    await parse.InvocationConfiguration.Error.WriteLineAsync($"warning: index entry {StoreLayout.IndexObject(id)} is unreadable: {ex.Message}");
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"warning: index entry {StoreLayout.IndexObject(id)} is unreadable, listed without it: {Audit.AuditText.Clean(ex.Message)}");
                     exitCode = ExitCodes.Problem;
                     continue;
                 }
@@ -65,7 +65,9 @@ public static class ListCommand
             if (!asJson)
             {
                 await table.WriteAsync(output, ct);
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"{table.Count} bundle(s) in {evidence.Location}");
+                await parse.InvocationConfiguration.Error.WriteLineAsync(table.Count == 0
+                    ? $"No bundles in {evidence.Location} (in the range and filters given)."
+                    : $"{table.Count} bundle(s) in {evidence.Location}");
             }
 
             return exitCode;

@@ -23,13 +23,15 @@ internal static partial class TimeArgument
                 "d" => TimeSpan.FromDays(1),
                 _ => TimeSpan.FromDays(7),
             };
-            return now.ToUniversalTime() - (unit * count);
+            // Far back is the start of time, not an overflow.
+            var back = unit * count;
+            return now.ToUniversalTime() - DateTimeOffset.MinValue < back ? DateTimeOffset.MinValue : now.ToUniversalTime() - back;
         }
 
         if (DateOnly.TryParseExact(trimmed, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
             var start = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            return endOfDay ? start.AddDays(1).AddTicks(-1) : start;
+            return endOfDay ? new DateTimeOffset(day.ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero) : start;
         }
 
         if (trimmed.Length >= 16 && char.IsAsciiDigit(trimmed[0])

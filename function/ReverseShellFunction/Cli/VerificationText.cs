@@ -20,7 +20,9 @@ internal static class VerificationText
     }
 
     public static string Footer(int verified, int failed, string location) =>
-        failed == 0
+        verified + failed == 0
+            ? $"Nothing to verify: {location} holds no bundle and no index entry (in the range given)."
+            : failed == 0
             ? $"{verified} bundle(s) verified in {location}."
             : $"{failed} of {verified + failed} failed verification in {location}.";
 

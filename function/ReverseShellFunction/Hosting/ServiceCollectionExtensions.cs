@@ -2,6 +2,7 @@ using System.Reflection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collect;
+using ReverseShellFunction.Collect.Auth;
 using ReverseShellFunction.Hosting;
 using ReverseShellFunction.Pipeline;
 using ReverseShellFunction.Rules;
@@ -45,7 +46,7 @@ public static class ServiceCollectionExtensions
             return services;
         }
 
-        services.TryAddSingleton(_ => StorageClientFactory.Create(settings.StorageEmulatorHost));
+        services.TryAddSingleton(provider => StorageClientFactory.Create(settings.StorageEmulatorHost, provider.GetService<CredentialEnvironment>() ?? CredentialEnvironment.System));
         services.AddSingleton(new GcsStoreOptions { Bucket = GcsStoreOptions.BucketName(bucket) });
         services.TryAddSingleton<IEvidenceStore, GcsEvidenceStore>();
         return services;

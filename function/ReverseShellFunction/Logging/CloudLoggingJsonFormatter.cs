@@ -2,6 +2,8 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
 
+using ReverseShellFunction.Text;
+
 namespace ReverseShellFunction.Logging;
 
 /// <summary>
@@ -32,7 +34,9 @@ public sealed class CloudLoggingJsonFormatter : ConsoleFormatter
         {
             json.WriteStartObject();
             json.WriteString("severity", Severity(logEntry.LogLevel));
-            json.WriteString("message", logEntry.Exception is null ? message : $"{message}\n{logEntry.Exception}");
+            // Visible: an unpaired surrogate from a finding would make the JSON writer throw; control and bidi
+            // characters are escaped again so a person reading the raw line sees them for what they are.
+            json.WriteString("message", DisplayText.Visible(logEntry.Exception is null ? message : $"{message}\n{logEntry.Exception}", 256 * 1024).Replace("\\u000a", "\n", StringComparison.Ordinal));
             json.WriteString("time", DateTimeOffset.UtcNow);
             json.WriteString("category", logEntry.Category);
             if (logEntry.EventId.Id != 0)
@@ -75,7 +79,7 @@ public sealed class CloudLoggingJsonFormatter : ConsoleFormatter
                     json.WriteBoolean(key, flag);
                     break;
                 default:
-                    json.WriteString(key, Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture));
+                    json.WriteString(key, DisplayText.Visible(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture), 64 * 1024));
                     break;
             }
         }

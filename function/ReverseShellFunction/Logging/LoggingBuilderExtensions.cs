@@ -23,13 +23,12 @@ public static class LoggingBuilderExtensions
         }
         else
         {
-            logging.AddConsole(options => options.LogToStandardErrorThreshold = stderrThreshold);
-            logging.AddSimpleConsole(options =>
-            {
-                options.SingleLine = true;
-                options.IncludeScopes = false;
-                options.TimestampFormat = "HH:mm:ss ";
-            });
+            logging.AddConsole(options =>
+                {
+                    options.FormatterName = PlainConsoleFormatter.FormatterName;
+                    options.LogToStandardErrorThreshold = stderrThreshold;
+                })
+                .AddConsoleFormatter<PlainConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
         }
 
         // ASP.NET Core's per-request information lines would drown the function's own.

@@ -1,4 +1,5 @@
 using Google.Cloud.Storage.V1;
+using ReverseShellFunction.Collect.Auth;
 
 namespace ReverseShellFunction.Store;
 
@@ -9,10 +10,23 @@ namespace ReverseShellFunction.Store;
 /// </summary>
 public static class StorageClientFactory
 {
-    public static StorageClient Create(string? emulatorHost)
+    private const string NoCredentials =
+        "EVIDENCE_BUCKET (or --bucket) names a bucket, but no Google credentials were found: set GOOGLE_APPLICATION_CREDENTIALS, run 'gcloud auth application-default login', or run on Google Cloud.";
+
+    /// <param name="credentials">
+    /// The local check the collectors use too: with no credential source at all the client is not built, so no
+    /// metadata-server probe leaves the machine and the answer is one clear line at once.
+    /// </param>
+    public static StorageClient Create(string? emulatorHost, CredentialEnvironment credentials)
     {
+        ArgumentNullException.ThrowIfNull(credentials);
         if (string.IsNullOrWhiteSpace(emulatorHost))
         {
+            if (credentials.DescribeSource() is null)
+            {
+                throw new EvidenceStoreConfigurationException(NoCredentials);
+            }
+
             try
             {
                 return new StorageClientBuilder().Build();
@@ -20,9 +34,7 @@ public static class StorageClientFactory
             catch (InvalidOperationException ex)
             {
                 // The library's message names what it looked for; ours says what to do.
-                throw new EvidenceStoreConfigurationException(
-                    "EVIDENCE_BUCKET (or --bucket) names a bucket, but no Google credentials were found: set GOOGLE_APPLICATION_CREDENTIALS, run 'gcloud auth application-default login', or run on Google Cloud.",
-                    ex);
+                throw new EvidenceStoreConfigurationException(NoCredentials, ex);
             }
         }
 

@@ -1,3 +1,4 @@
+using ReverseShellFunction.Hosting;
 using Google.Cloud.Storage.V1;
 using Microsoft.Extensions.Logging.Abstractions;
 using ReverseShellFunction.Fakes.Storage;
@@ -35,7 +36,7 @@ internal sealed class FakeBucket : IAsyncDisposable
         var options = configure?.Invoke(FastOptions) ?? FastOptions;
 
         // Through the same path as STORAGE_EMULATOR_HOST, host:port without a scheme.
-        var client = StorageClientFactory.Create(server.EmulatorHost);
+        var client = StorageClientFactory.Create(server.EmulatorHost, HostEnvironment.Isolated(_ => null).Credentials);
         return new FakeBucket(server, new GcsEvidenceStore(client, options, NullLogger<GcsEvidenceStore>.Instance));
     }
 
