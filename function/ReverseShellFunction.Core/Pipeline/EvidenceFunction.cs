@@ -169,6 +169,7 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         {
             Summary = stored.Summary,
             Bundle = new BundleReference(StoreLayout.BundleObject(id), stored.Size, stored.Sha256),
+            Seal = await Custody.StoredSeal.ReadAsync(_store, id, cancellationToken),
         };
         await _store.CreateIndexEntryAsync(id, EvidenceJson.Serialize(entry), cancellationToken);
         _logger.LogWarning("Bundle {BundleId} had no index entry; wrote it from the stored bundle", id.Value);

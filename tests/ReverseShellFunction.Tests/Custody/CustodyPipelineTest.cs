@@ -235,3 +235,41 @@ public sealed class CustodyKmsPublicKeyTest
         Assert.DoesNotContain(harness.Fake.Requests, r => r.Api == FakeApi.Kms && r.Method == "GET");
     }
 }
+
+/// <summary>The seal survives the crash-recovery path and a forged seal record is caught.</summary>
+public sealed class CustodyRecoveryTest
+{
+    [Fact]
+    public async Task An_index_entry_completed_after_a_crash_carries_the_bundles_seal()
+    {
+        await using var harness = await CustodyHarness.StartAsync();
+        var first = await harness.ReplayAsync(harness.KmsEnvironment());
+        var index = Path.Combine(harness.EvidenceDir, first.ObjectName!);
+        File.SetAttributes(index, FileAttributes.Normal);
+        File.Delete(index);
+
+        var again = await harness.ReplayAsync(harness.KmsEnvironment());
+        Assert.Equal(PipelineOutcome.AlreadyStored, again.Outcome);
+        Assert.Equal(first.IndexEntry!.Seal, again.IndexEntry!.Seal);
+        var publicKey = harness.WriteFile("kms-public.pem", harness.Fake.Kms.PublicKeyPem());
+        var verify = await CustodyHarness.CliAsync(new Dictionary<string, string>(), "verify", "--all", "--dir", harness.EvidenceDir, "--public-key", publicKey, "--tsa-cert", harness.Tsa.CaCertificatePath, "--require-signature");
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+    }
+
+    [Fact]
+    public async Task An_index_entry_whose_seal_was_changed_disagrees_with_the_bundle_and_fails()
+    {
+        await using var harness = await CustodyHarness.StartAsync();
+        var result = await harness.ReplayAsync(harness.KmsEnvironment());
+        var index = Path.Combine(harness.EvidenceDir, result.ObjectName!);
+        File.SetAttributes(index, FileAttributes.Normal);
+        var text = File.ReadAllText(index);
+        File.WriteAllText(index, text.Replace("\"timestamp\": \"ok\"", "\"timestamp\": \"not requested (no TSA_URL configured)\"", StringComparison.Ordinal));
+        Assert.NotEqual(text, File.ReadAllText(index));
+
+        var publicKey = harness.WriteFile("kms-public.pem", harness.Fake.Kms.PublicKeyPem());
+        var verify = await CustodyHarness.CliAsync(new Dictionary<string, string>(), "verify", "--all", "--dir", harness.EvidenceDir, "--public-key", publicKey);
+        Assert.Equal(1, verify.ExitCode);
+        Assert.Contains("the index entry's seal and manifest.seal.json disagree", verify.Output, StringComparison.Ordinal);
+    }
+}
