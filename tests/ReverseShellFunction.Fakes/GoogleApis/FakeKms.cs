@@ -24,6 +24,7 @@ public sealed class FakeKms
     private readonly ConcurrentDictionary<string, byte> _disabled = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _denied = new(StringComparer.Ordinal);
     private int _signatures;
+    private int _corrupt;
 
     public FakeKms()
     {
@@ -40,6 +41,9 @@ public sealed class FakeKms
     public string PublicKeyPem(string name = DefaultKeyVersion) => _keys[name].ExportSubjectPublicKeyInfoPem() + "\n";
 
     public void Disable(string name) => _disabled[name] = 0;
+
+    /// <summary>The next answer's signature is damaged after its CRC32C was computed, as a corrupted transfer would be.</summary>
+    public void CorruptNextSignature() => Interlocked.Increment(ref _corrupt);
 
     /// <summary>Requests for this version answer 403, as when the caller has no role on the key.</summary>
     public void Deny(string name) => _denied[name] = 0;
@@ -127,10 +131,20 @@ public sealed class FakeKms
 
         var signature = _keys[name].SignHash(digest, DSASignatureFormat.Rfc3279DerSequence);
         Interlocked.Increment(ref _signatures);
+        var signatureCrc = FakeCrc32C.Compute(signature).ToString(CultureInfo.InvariantCulture);
+        if (Interlocked.Decrement(ref _corrupt) >= 0)
+        {
+            signature[^1] ^= 0x01;
+        }
+        else
+        {
+            Interlocked.Exchange(ref _corrupt, 0);
+        }
+
         await FakeResponses.JsonAsync(context, new JsonObject
         {
             ["signature"] = Convert.ToBase64String(signature),
-            ["signatureCrc32c"] = FakeCrc32C.Compute(signature).ToString(CultureInfo.InvariantCulture),
+            ["signatureCrc32c"] = signatureCrc,
             ["verifiedDigestCrc32c"] = digestCrc is not null,
             ["name"] = name,
             ["protectionLevel"] = "HSM",
