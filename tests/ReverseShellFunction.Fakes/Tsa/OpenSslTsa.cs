@@ -19,6 +19,8 @@ public sealed class OpenSslTsa : IAsyncDisposable
     private readonly SemaphoreSlim _serial = new(1, 1);
     private int _failures;
     private int _requests;
+    private byte[]? _lastReply;
+    private int _replayNext;
 
     private OpenSslTsa(WebApplication app, string dir)
     {
@@ -38,6 +40,9 @@ public sealed class OpenSslTsa : IAsyncDisposable
 
     /// <summary>The next <paramref name="count"/> requests answer 503 without a token.</summary>
     public void FailNext(int count) => Interlocked.Exchange(ref _failures, count);
+
+    /// <summary>The next request gets the previous reply again (another digest and nonce), as a replaying middlebox would send.</summary>
+    public void ReplayPreviousReplyNext() => Interlocked.Exchange(ref _replayNext, 1);
 
     public static async Task<OpenSslTsa> StartAsync(CancellationToken cancellationToken = default)
     {
@@ -109,6 +114,14 @@ public sealed class OpenSslTsa : IAsyncDisposable
         }
 
         Interlocked.Exchange(ref _failures, 0);
+        if (Interlocked.Exchange(ref _replayNext, 0) == 1 && _lastReply is { } stale)
+        {
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/timestamp-reply";
+            await context.Response.Body.WriteAsync(stale, context.RequestAborted);
+            return;
+        }
+
         var id = Guid.NewGuid().ToString("N");
         var query = Path.Combine(_dir, id + ".tsq");
         var reply = Path.Combine(_dir, id + ".tsr");
@@ -130,7 +143,9 @@ public sealed class OpenSslTsa : IAsyncDisposable
 
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/timestamp-reply";
-        await context.Response.Body.WriteAsync(await File.ReadAllBytesAsync(reply, context.RequestAborted), context.RequestAborted);
+        var bytes = await File.ReadAllBytesAsync(reply, context.RequestAborted);
+        _lastReply = bytes;
+        await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
         File.Delete(query);
         File.Delete(reply);
     }
