@@ -37,10 +37,31 @@ public static class FindingView
                     AdditionalTechniques = List(mitre.AdditionalTechniques),
                 }
                 : null,
-            SourceProperties = finding.SourceProperties is { Count: > MaxListLength } properties
-                ? properties.Take(MaxListLength).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)
-                : finding.SourceProperties,
+            SourceProperties = finding.SourceProperties?.Take(MaxListLength)
+                .ToDictionary(p => p.Key, p => Readable(p.Value), StringComparer.Ordinal),
         };
+    }
+
+    /// <summary>
+    /// sourceProperties values stay JSON; a string that is not valid text (found by the fuzz suite: an escaped
+    /// lone surrogate in Container_Image_Uri) becomes its escaped text, so reading it later cannot throw.
+    /// </summary>
+    private static JsonElement Readable(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return value;
+        }
+
+        try
+        {
+            _ = value.GetString();
+            return value;
+        }
+        catch (InvalidOperationException)
+        {
+            return JsonSerializer.SerializeToElement(value.GetRawText().Trim('"'));
+        }
     }
 
     // The declared element types are non-null, but the deserializer puts a JSON null in as null: filter at run time.

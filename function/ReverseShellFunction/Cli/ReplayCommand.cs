@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Security.Cryptography;
 using System.Text.Json;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Hosting;
@@ -52,18 +53,40 @@ public static class ReplayCommand
             throw new UsageException($"No such file: {file.FullName}");
         }
 
-        byte[] body;
         try
         {
-            body = await File.ReadAllBytesAsync(file.FullName, cancellationToken);
+            // Like the HTTP edge: keep at most the read limit, hash and count all of it, so a huge file is
+            // quarantined with its true size and SHA-256 instead of being loaded whole.
+            await using var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, useAsync: true);
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var kept = new byte[Math.Min(stream.Length, Endpoints.RequestBodyReader.MaxBodyBytes)];
+            await stream.ReadExactlyAsync(kept, cancellationToken);
+            sha.AppendData(kept);
+            var buffer = new byte[1024 * 1024];
+            long total = kept.Length;
+            int read;
+            while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                sha.AppendData(buffer, 0, read);
+                total += read;
+            }
+
+            var headers = new Dictionary<string, string> { ["content-type"] = IsStructuredCloudEvent(kept) ? "application/cloudevents+json" : "application/json" };
+            return new RawDelivery
+            {
+                Headers = headers,
+                Body = kept,
+                BodyLength = total,
+                BodySha256 = Convert.ToHexStringLower(sha.GetHashAndReset()),
+                ReceivedAt = time.GetUtcNow(),
+                Source = DeliverySource.Replay,
+                ReplayFile = file.Name,
+            };
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new UsageException($"Could not read {file.FullName}: {ex.Message}");
         }
-
-        var headers = new Dictionary<string, string> { ["content-type"] = IsStructuredCloudEvent(body) ? "application/cloudevents+json" : "application/json" };
-        return RawDelivery.FromBytes(headers, body, time.GetUtcNow(), DeliverySource.Replay, file.Name);
     }
 
     /// <summary>A structured CloudEvent has a top-level specversion; anything unreadable goes the push way and is quarantined there.</summary>

@@ -121,6 +121,20 @@ public sealed class HostileIntakeTest : IDisposable
         Assert.Equal(["sh", "-i"], result.IndexEntry!.Summary.Processes[0].Args);
     }
 
+    [Fact]
+    public async Task SourcePropertyWithLoneSurrogate_IsStoredNot500()
+    {
+        // Found by the fuzz suite: the summary read Container_Image_Uri with GetString, which threw.
+        var body = Encoding.UTF8.GetString(Notifications.SampleNotification().Bytes());
+        var start = body.IndexOf("\"Container_Image_Uri\":\"", StringComparison.Ordinal) + "\"Container_Image_Uri\":\"".Length;
+        body = body[..start] + "\\ud800" + body[body.IndexOf('"', start)..];
+
+        var result = await PipelineFor().ProcessAsync(RawDeliveries.Push(Notifications.PushBody(Encoding.UTF8.GetBytes(body))), CancellationToken.None);
+
+        Assert.Equal(PipelineOutcome.Stored, result.Outcome);
+        Assert.Equal("\\ud800", result.IndexEntry!.Summary.Container.ImageUri);
+    }
+
     [Theory]
     [InlineData("12:00")]
     [InlineData("2026-11-28")]

@@ -1,7 +1,7 @@
-using ReverseShellFunction.Hosting;
 using Google.Cloud.Storage.V1;
 using Microsoft.Extensions.Logging.Abstractions;
 using ReverseShellFunction.Fakes.Storage;
+using ReverseShellFunction.Hosting;
 using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Tests.Store;
