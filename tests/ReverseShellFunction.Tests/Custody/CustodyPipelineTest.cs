@@ -68,6 +68,31 @@ public sealed class CustodyPipelineTest
     }
 
     [Fact]
+    public async Task A_get_output_folder_carries_the_seal_and_verifies_offline()
+    {
+        await using var harness = await CustodyHarness.StartAsync();
+        var result = await harness.ReplayAsync(harness.KmsEnvironment());
+        var folder = Path.Combine(harness.TempPath, "downloaded");
+        var get = await CustodyHarness.CliAsync(new Dictionary<string, string>(), "get", result.BundleId!, "--dir", harness.EvidenceDir, "--out", folder);
+        Assert.True(get.ExitCode == 0, get.ToString());
+        foreach (var name in SealFiles.All)
+        {
+            Assert.True(File.Exists(Path.Combine(folder, name)), $"get left out {name}");
+        }
+
+        var publicKey = harness.WriteFile("kms-public.pem", harness.Fake.Kms.PublicKeyPem());
+        var verify = await CustodyHarness.CliAsync(new Dictionary<string, string>(), "verify", "--extracted", folder, "--public-key", publicKey, "--tsa-cert", harness.Tsa.CaCertificatePath, "--require-signature");
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        Assert.Contains("signature ok; timestamp ok", verify.Output, StringComparison.Ordinal);
+
+        // A file added to the folder is not part of the sealed evidence.
+        File.WriteAllText(Path.Combine(folder, "planted.txt"), "not evidence");
+        var planted = await CustodyHarness.CliAsync(new Dictionary<string, string>(), "verify", "--extracted", folder, "--public-key", publicKey);
+        Assert.Equal(1, planted.ExitCode);
+        Assert.Contains("planted.txt is in the folder but not in the manifest", planted.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Every_single_byte_change_to_the_manifest_signature_token_or_any_file_is_detected()
     {
         await using var harness = await CustodyHarness.StartAsync();
