@@ -110,8 +110,9 @@ public sealed class CustodyPipelineTest
             var path = Path.Combine(folder, name);
             var original = File.ReadAllBytes(path);
 
-            // Every byte of the small files; a spread of positions in a large log.
-            var step = original.Length <= 8 * 1024 ? 1 : original.Length / 500;
+            // Every byte of the manifest, the signature and the token; 64 positions spread over each other file,
+            // whose bytes reach the seal only through their SHA-256 in the manifest (and the signed statement).
+            var step = SealFiles.IsSealFile(name) || name == "manifest.json" ? 1 : Math.Max(1, original.Length / 64);
             for (var i = 0; i < original.Length; i += step)
             {
                 var changed = (byte[])original.Clone();
@@ -126,7 +127,7 @@ public sealed class CustodyPipelineTest
         }
 
         Assert.True((await ExtractedFolderVerifier.VerifyAsync(folder, trust, CancellationToken.None)).Verified);
-        Assert.True(changes > 2000, $"only {changes} changes tried");
+        Assert.True(changes > 1500, $"only {changes} changes tried");
     }
 
     [Fact]
