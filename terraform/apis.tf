@@ -15,7 +15,7 @@ locals {
       "storage.googleapis.com",
     ],
     var.redaction_key_secret_id == null ? [] : ["secretmanager.googleapis.com"],
-    var.kms_key_name == null && !var.custody_enabled ? [] : ["cloudkms.googleapis.com"],
+    var.kms_key_name == null && var.topic_kms_key_name == null && !var.custody_enabled ? [] : ["cloudkms.googleapis.com"],
   ))
 }
 
@@ -31,7 +31,7 @@ resource "google_project_service" "enabled" {
   disable_dependent_services = false
 }
 
-# The project number names the Pub/Sub service agent (service-NUMBER@gcp-sa-pubsub...).
+# The project number names the service agents (service-NUMBER@gcp-sa-pubsub..., @gcp-sa-eventarc...).
 data "google_project" "this" {
   project_id = var.project_id
 }

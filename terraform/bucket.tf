@@ -33,7 +33,9 @@ resource "google_storage_bucket" "evidence" {
   }
 
   retention_policy {
-    retention_period = var.retention_period_days * 86400
+    # A number in provider 6.x, a string from 7.0 (larger periods); the string
+    # converts to either, and 24855 days at most keeps it inside 6.x's range.
+    retention_period = tostring(var.retention_period_days * 86400)
     # IRREVERSIBLE once applied with true - see the variable's description.
     is_locked = var.lock_retention
   }

@@ -1,7 +1,8 @@
 # Default delivery: Eventarc creates and owns a push subscription on the
 # findings topic and pushes CloudEvents (binary mode) to "/" of the service.
-# That subscription has no dead-letter topic and keeps messages for 24 h, so a
-# stuck backlog is alerted on (alerts.tf).
+# That subscription keeps an undelivered message 24 h and takes no dead-letter
+# topic from Terraform, so a stuck backlog is alerted on well before (alerts.tf)
+# and the collection deadline stays under its 600 s ack deadline (run.tf).
 resource "google_eventarc_trigger" "delivery" {
   count = local.eventarc_mode ? 1 : 0
 
@@ -31,13 +32,25 @@ resource "google_eventarc_trigger" "delivery" {
   }
 
   # Identity of the OIDC token on each request; holds only roles/run.invoker.
-  # (The tfcheck schema extract lists this argument as "sa_common" - an artefact
-  # of how it reads the provider docs; the provider's argument is service_account.)
   service_account = local.delivery_sa_email
 
   depends_on = [
     google_project_service.enabled,
     google_cloud_run_v2_service_iam_member.delivery_invoker,
     google_service_account_iam_member.pubsub_agent_token_creator,
+    # The Eventarc service agent must exist and hold its role, or the first
+    # apply fails with "Permission denied while using the Eventarc Service Agent".
+    time_sleep.service_agents,
   ]
+
+  lifecycle {
+    precondition {
+      condition     = var.collection_deadline_seconds < 600
+      error_message = "In eventarc mode collection_deadline_seconds must be below 600: the trigger's subscription cannot wait longer for an acknowledgement, so a longer collection is delivered again while it still runs."
+    }
+    precondition {
+      condition     = var.alert_backlog_age_seconds <= 43200
+      error_message = "In eventarc mode alert_backlog_age_seconds must be at most 43200 (12 h): Eventarc's subscription drops an undelivered message after 24 h."
+    }
+  }
 }

@@ -8,7 +8,13 @@ resource "google_pubsub_topic" "dead_letter" {
   name    = local.names.dead_letter
   labels  = local.labels
 
-  depends_on = [google_project_service.enabled]
+  # Dead letters are the same findings: the same key as the findings topic.
+  kms_key_name = var.topic_kms_key_name
+
+  depends_on = [
+    google_project_service.enabled,
+    google_kms_crypto_key_iam_member.pubsub_cmek,
+  ]
 }
 
 # A topic with no subscription discards what is published to it; this one
@@ -77,6 +83,7 @@ resource "google_pubsub_subscription" "push" {
   depends_on = [
     google_cloud_run_v2_service_iam_member.delivery_invoker,
     google_service_account_iam_member.pubsub_agent_token_creator,
+    time_sleep.service_agents,
   ]
 }
 
@@ -89,6 +96,8 @@ resource "google_pubsub_topic_iam_member" "dead_letter_publisher" {
   topic   = google_pubsub_topic.dead_letter[0].name
   role    = "roles/pubsub.publisher"
   member  = local.pubsub_agent_member
+
+  depends_on = [time_sleep.service_agents]
 }
 
 # ... and to acknowledge the forwarded message on the source subscription.
@@ -99,4 +108,6 @@ resource "google_pubsub_subscription_iam_member" "push_subscriber" {
   subscription = google_pubsub_subscription.push[0].name
   role         = "roles/pubsub.subscriber"
   member       = local.pubsub_agent_member
+
+  depends_on = [time_sleep.service_agents]
 }

@@ -30,11 +30,12 @@ locals {
   # the real members. A user-managed service account's e-mail is always
   # ACCOUNT_ID@PROJECT_ID.iam.gserviceaccount.com for the project ID shapes
   # var.project_id accepts. Referencing the resources keeps the dependency.
-  function_sa_email   = "${google_service_account.function.account_id}@${var.project_id}.iam.gserviceaccount.com"
-  function_sa_member  = "serviceAccount:${local.function_sa_email}"
-  delivery_sa_email   = "${google_service_account.delivery.account_id}@${var.project_id}.iam.gserviceaccount.com"
-  delivery_sa_member  = "serviceAccount:${local.delivery_sa_email}"
-  pubsub_agent_member = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+  function_sa_email     = "${google_service_account.function.account_id}@${var.project_id}.iam.gserviceaccount.com"
+  function_sa_member    = "serviceAccount:${local.function_sa_email}"
+  delivery_sa_email     = "${google_service_account.delivery.account_id}@${var.project_id}.iam.gserviceaccount.com"
+  delivery_sa_member    = "serviceAccount:${local.delivery_sa_email}"
+  pubsub_agent_member   = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+  eventarc_agent_member = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-eventarc.iam.gserviceaccount.com"
 
   # roles/run.viewer: read the affected service/revision configuration.
   # roles/logging.viewer: read the service's logs and admin-activity audit logs
@@ -118,5 +119,6 @@ resource "google_service_account_iam_member" "pubsub_agent_token_creator" {
   role               = "roles/iam.serviceAccountTokenCreator"
   member             = local.pubsub_agent_member
 
-  depends_on = [google_project_service.enabled]
+  # The agent must exist (service_agents.tf) before it can be named in a binding.
+  depends_on = [time_sleep.service_agents]
 }

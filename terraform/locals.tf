@@ -37,9 +37,12 @@ locals {
   evidence_projects = toset(concat([var.project_id], var.additional_evidence_project_ids))
 
   # Literal environment for the container. REDACTION_HMAC_KEY is added separately
-  # in run.tf because it comes from Secret Manager, never as a literal.
-  function_env = {
+  # in run.tf because it comes from Secret Manager, never as a literal. Every name
+  # here is a setting of the app's catalog, and every number is passed from the
+  # variable whose validation repeats the app's limits (a test checks both).
+  function_env = merge({
     EVIDENCE_BUCKET             = google_storage_bucket.evidence.name
+    GOOGLE_CLOUD_PROJECT        = var.project_id
     COLLECT_CATEGORIES          = join(",", var.categories)
     COLLECT_MUTED               = var.collect_muted ? "true" : "false"
     RELATED_WINDOW_MINUTES      = tostring(var.related_window_minutes)
@@ -50,5 +53,10 @@ locals {
     LOG_MAX_ENTRIES             = tostring(var.log_max_entries)
     LOG_MAX_BYTES               = tostring(var.log_max_bytes)
     RELATED_MAX_FINDINGS        = tostring(var.related_max_findings)
-  }
+    },
+    # Findings stored under data residency are only served by their location's endpoint.
+    var.scc_location == "global" ? {} : {
+      SCC_API_ENDPOINT = "https://securitycenter.${var.scc_location}.rep.googleapis.com"
+    },
+  )
 }

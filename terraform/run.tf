@@ -77,6 +77,11 @@ resource "google_cloud_run_v2_service" "function" {
       condition     = var.collection_deadline_seconds < var.timeout_seconds
       error_message = "collection_deadline_seconds must be below timeout_seconds, or requests are cut off before the bundle is written."
     }
+    precondition {
+      # Cloud Run's minimums: 512 MiB for the gen2 environment, 2 GiB with 4 vCPUs, 4 GiB with 6 or 8.
+      condition     = local.memory_mib >= max(512, lookup({ "4" = 2048, "6" = 4096, "8" = 4096 }, var.cpu, 0))
+      error_message = "memory is below Cloud Run's minimum for this cpu: 512Mi on gen2, 2Gi with cpu 4, 4Gi with cpu 6 or 8."
+    }
   }
 
   depends_on = [
@@ -87,4 +92,8 @@ resource "google_cloud_run_v2_service" "function" {
     google_storage_bucket_iam_member.function,
     google_secret_manager_secret_iam_member.function_redaction_key,
   ]
+}
+
+locals {
+  memory_mib = endswith(var.memory, "Gi") ? tonumber(trimsuffix(var.memory, "Gi")) * 1024 : tonumber(trimsuffix(var.memory, "Mi"))
 }

@@ -8,14 +8,33 @@ resource "google_pubsub_topic" "findings" {
   # so a subscription can be rewound (seek) to re-collect after a broken release.
   message_retention_duration = "604800s"
 
-  depends_on = [google_project_service.enabled]
+  # Optional CMEK, as for the bucket. Findings are security data; some policies
+  # require customer-managed keys for every store, a topic included.
+  kms_key_name = var.topic_kms_key_name
+
+  depends_on = [
+    google_project_service.enabled,
+    google_kms_crypto_key_iam_member.pubsub_cmek,
+  ]
+}
+
+# Pub/Sub encrypts and decrypts messages as its own service agent: without this
+# grant a topic with a KMS key rejects every publish.
+resource "google_kms_crypto_key_iam_member" "pubsub_cmek" {
+  count = var.topic_kms_key_name == null ? 0 : 1
+
+  crypto_key_id = var.topic_kms_key_name
+  role          = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
+  member        = local.pubsub_agent_member
+
+  depends_on = [time_sleep.service_agents]
 }
 
 resource "google_scc_v2_organization_notification_config" "this" {
   count = local.org_scope ? 1 : 0
 
   organization = var.organization_id
-  location     = "global"
+  location     = var.scc_location
   config_id    = local.names.config_id
   description  = "Findings for the Reverse Shell evidence function (${var.project_id})."
   pubsub_topic = google_pubsub_topic.findings.id
@@ -29,7 +48,7 @@ resource "google_scc_v2_project_notification_config" "this" {
   count = local.org_scope ? 0 : 1
 
   project      = var.project_id
-  location     = "global"
+  location     = var.scc_location
   config_id    = local.names.config_id
   description  = "Findings for the Reverse Shell evidence function."
   pubsub_topic = google_pubsub_topic.findings.id

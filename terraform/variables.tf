@@ -40,6 +40,22 @@ variable "organization_id" {
   }
 }
 
+variable "scc_location" {
+  description = <<-EOT
+    Security Command Center location of the findings and of the notification config: "global"
+    (default), or the data-residency location SCC was activated with (e.g. "eu"). With a location
+    other than global the function reads findings from that location's regional endpoint,
+    https://securitycenter.LOCATION.rep.googleapis.com (SCC_API_ENDPOINT).
+  EOT
+  type        = string
+  default     = "global"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,62}$", var.scc_location))
+    error_message = "scc_location must be a location name such as \"global\", \"eu\" or \"us\"."
+  }
+}
+
 variable "additional_evidence_project_ids" {
   description = <<-EOT
     Extra projects in which the function SA gets roles/run.viewer and
@@ -86,8 +102,31 @@ variable "labels" {
 variable "manage_project_services" {
   description = <<-EOT
     Enable the APIs this deployment needs (google_project_service, never disabled
-    on destroy). Set false where API enablement is owned elsewhere; the list is in
-    README.md.
+    on destroy) and create the Pub/Sub and Eventarc service agents. Set false where
+    API enablement is owned elsewhere; the list is in README.md.
+  EOT
+  type        = bool
+  default     = true
+}
+
+variable "service_agent_wait_seconds" {
+  description = "On the first apply, wait this long after creating the Pub/Sub and Eventarc service agents and granting their roles, before the resources that use them (IAM propagation: up to several minutes; model modules wait 60-420 s)."
+  type        = number
+  default     = 120
+
+  validation {
+    condition     = var.service_agent_wait_seconds >= 0 && var.service_agent_wait_seconds <= 900 && floor(var.service_agent_wait_seconds) == var.service_agent_wait_seconds
+    error_message = "service_agent_wait_seconds must be a whole number from 0 to 900."
+  }
+}
+
+variable "storage_data_read_audit_logs" {
+  description = <<-EOT
+    Turn on Data Access audit logs (DATA_READ) for Cloud Storage in project_id, so every read of
+    evidence (object get, list) is recorded with the reader's identity. This sets the project's audit
+    configuration for storage.googleapis.com as a whole (google_project_iam_audit_config is
+    authoritative for that service): set false if that configuration is managed elsewhere, and turn
+    DATA_READ on there.
   EOT
   type        = bool
   default     = true
@@ -102,8 +141,10 @@ variable "image" {
   type        = string
 
   validation {
-    condition     = length(trimspace(var.image)) > 0 && !can(regex("\\s", var.image))
-    error_message = "image must be a non-empty image reference without whitespace."
+    # HOST[:PORT]/PATH[:TAG][@sha256:DIGEST], lowercase path: what Artifact Registry accepts. Also
+    # refuses the examples' REPLACE_WITH_ placeholders, which are uppercase.
+    condition     = can(regex("^[a-z0-9.-]+(:[0-9]+)?/[a-z0-9._/-]+(:[A-Za-z0-9._-]{1,128})?(@sha256:[0-9a-f]{64})?$", var.image))
+    error_message = "image must be an image reference such as REGION-docker.pkg.dev/PROJECT/REPO/reverse-shell-function@sha256:DIGEST (lowercase host and path, optional tag, optional digest)."
   }
 }
 
@@ -141,9 +182,10 @@ variable "retention_period_days" {
   type        = number
 
   validation {
-    # Cloud Storage caps retention at about 100 years (3,155,760,000 s).
-    condition     = var.retention_period_days >= 1 && var.retention_period_days <= 36500 && floor(var.retention_period_days) == var.retention_period_days
-    error_message = "retention_period_days must be a whole number from 1 to 36500."
+    # 24855 days is the longest period whose seconds fit a signed 32-bit integer (2^31 - 1 s);
+    # provider 6.x fails plan beyond it (7.x made retention_period a string for longer periods).
+    condition     = var.retention_period_days >= 1 && var.retention_period_days <= 24855 && floor(var.retention_period_days) == var.retention_period_days
+    error_message = "retention_period_days must be a whole number from 1 to 24855 (about 68 years)."
   }
 }
 
@@ -179,6 +221,21 @@ variable "object_expiry_days" {
   validation {
     condition     = var.object_expiry_days == null || try(var.object_expiry_days >= 1, false)
     error_message = "object_expiry_days must be null or at least 1."
+  }
+}
+
+variable "topic_kms_key_name" {
+  description = <<-EOT
+    Optional Cloud KMS key for the findings topic (and, in push mode, the dead-letter topic), as
+    projects/P/locations/L/keyRings/R/cryptoKeys/K. The Pub/Sub service agent of project_id is granted
+    encrypter/decrypter on this key. null = Google-managed encryption.
+  EOT
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.topic_kms_key_name == null || can(regex("^projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+$", var.topic_kms_key_name))
+    error_message = "topic_kms_key_name must be null or a full key name: projects/P/locations/L/keyRings/R/cryptoKeys/K."
   }
 }
 
@@ -226,8 +283,9 @@ variable "related_window_minutes" {
   default     = 60
 
   validation {
-    condition     = var.related_window_minutes >= 1 && var.related_window_minutes <= 10080
-    error_message = "related_window_minutes must be between 1 and 10080 (7 days)."
+    # The app's limits (function/ReverseShellFunction/Hosting/SettingsCatalog.cs); a test keeps them equal.
+    condition     = var.related_window_minutes >= 1 && var.related_window_minutes <= 10080 && floor(var.related_window_minutes) == var.related_window_minutes
+    error_message = "related_window_minutes must be a whole number from 1 to 10080."
   }
 }
 
@@ -237,8 +295,9 @@ variable "log_window_before_minutes" {
   default     = 30
 
   validation {
-    condition     = var.log_window_before_minutes >= 0 && var.log_window_before_minutes <= 1440
-    error_message = "log_window_before_minutes must be between 0 and 1440."
+    # The app's limits (function/ReverseShellFunction/Hosting/SettingsCatalog.cs); a test keeps them equal.
+    condition     = var.log_window_before_minutes >= 0 && var.log_window_before_minutes <= 1440 && floor(var.log_window_before_minutes) == var.log_window_before_minutes
+    error_message = "log_window_before_minutes must be a whole number from 0 to 1440."
   }
 }
 
@@ -248,52 +307,57 @@ variable "log_window_after_minutes" {
   default     = 5
 
   validation {
-    condition     = var.log_window_after_minutes >= 0 && var.log_window_after_minutes <= 1440
-    error_message = "log_window_after_minutes must be between 0 and 1440."
+    # The app's limits (function/ReverseShellFunction/Hosting/SettingsCatalog.cs); a test keeps them equal.
+    condition     = var.log_window_after_minutes >= 0 && var.log_window_after_minutes <= 1440 && floor(var.log_window_after_minutes) == var.log_window_after_minutes
+    error_message = "log_window_after_minutes must be a whole number from 0 to 1440."
   }
 }
 
 variable "audit_window_days" {
-  description = "Collect admin-activity audit logs for the affected resource from this many days back (AUDIT_WINDOW_DAYS)."
+  description = "Collect admin-activity audit logs for the affected resource from this many days back (AUDIT_WINDOW_DAYS); the admin-activity log is kept 400 days."
   type        = number
   default     = 7
 
   validation {
-    condition     = var.audit_window_days >= 0 && var.audit_window_days <= 400
-    error_message = "audit_window_days must be between 0 and 400 (the admin-activity log retention)."
+    # The app's limits (function/ReverseShellFunction/Hosting/SettingsCatalog.cs); a test keeps them equal.
+    condition     = var.audit_window_days >= 1 && var.audit_window_days <= 400 && floor(var.audit_window_days) == var.audit_window_days
+    error_message = "audit_window_days must be a whole number from 1 to 400."
   }
 }
 
 variable "collection_deadline_seconds" {
-  description = "Time budget for all collectors of one notification (COLLECTION_DEADLINE_SECONDS). Must be below timeout_seconds (and ack_deadline_seconds in push mode)."
+  description = "Time budget for all collectors of one notification (COLLECTION_DEADLINE_SECONDS). Must be below timeout_seconds, below ack_deadline_seconds in push mode, and below 600 (the longest ack deadline) in eventarc mode."
   type        = number
   default     = 45
 
   validation {
-    condition     = var.collection_deadline_seconds >= 5 && var.collection_deadline_seconds <= 3500
-    error_message = "collection_deadline_seconds must be between 5 and 3500."
+    # The app's limits (function/ReverseShellFunction/Hosting/SettingsCatalog.cs); a test keeps them equal.
+    condition     = var.collection_deadline_seconds >= 1 && var.collection_deadline_seconds <= 3599 && floor(var.collection_deadline_seconds) == var.collection_deadline_seconds
+    error_message = "collection_deadline_seconds must be a whole number from 1 to 3599."
   }
 }
 
 variable "log_max_entries" {
-  description = "Cap on log entries kept per bundle (LOG_MAX_ENTRIES)."
+  description = "Cap on log entries kept per log file of a bundle (LOG_MAX_ENTRIES)."
   type        = number
   default     = 10000
 
   validation {
-    condition     = var.log_max_entries >= 1
-    error_message = "log_max_entries must be at least 1."
+    # The app's limits (function/ReverseShellFunction/Hosting/SettingsCatalog.cs); a test keeps them equal.
+    condition     = var.log_max_entries >= 1 && var.log_max_entries <= 10000000 && floor(var.log_max_entries) == var.log_max_entries
+    error_message = "log_max_entries must be a whole number from 1 to 10000000."
   }
 }
 
 variable "log_max_bytes" {
-  description = "Cap on the bytes of log data kept per bundle (LOG_MAX_BYTES)."
+  description = "Cap on the bytes of each log file of a bundle (LOG_MAX_BYTES). Staged in /tmp, which is memory on Cloud Run: see memory."
   type        = number
   default     = 52428800
 
   validation {
-    condition     = var.log_max_bytes >= 1024
-    error_message = "log_max_bytes must be at least 1024."
+    # The app's limits (function/ReverseShellFunction/Hosting/SettingsCatalog.cs); a test keeps them equal.
+    condition     = var.log_max_bytes >= 1024 && var.log_max_bytes <= 10737418240 && floor(var.log_max_bytes) == var.log_max_bytes
+    error_message = "log_max_bytes must be a whole number from 1024 to 10737418240."
   }
 }
 
@@ -303,8 +367,9 @@ variable "related_max_findings" {
   default     = 500
 
   validation {
-    condition     = var.related_max_findings >= 0
-    error_message = "related_max_findings must not be negative."
+    # The app's limits (function/ReverseShellFunction/Hosting/SettingsCatalog.cs); a test keeps them equal.
+    condition     = var.related_max_findings >= 1 && var.related_max_findings <= 100000 && floor(var.related_max_findings) == var.related_max_findings
+    error_message = "related_max_findings must be a whole number from 1 to 100000."
   }
 }
 
@@ -395,24 +460,24 @@ variable "memory" {
 }
 
 variable "cpu" {
-  description = "CPU limit per instance, e.g. \"1\" or \"2\". Values below 1 require max_instance_request_concurrency = 1."
+  description = "CPU limit per instance: \"1\", \"2\", \"4\", \"6\" or \"8\". The service runs on the gen2 execution environment (Cloud Run Threat Detection watches only gen2), which needs at least 1 vCPU; 4 vCPUs need at least 2Gi of memory, 6 and 8 at least 4Gi."
   type        = string
   default     = "1"
 
   validation {
-    condition     = can(regex("^([0-9]+|[0-9]+m|[0-9]*\\.[0-9]+)$", var.cpu))
-    error_message = "cpu must be a CPU quantity such as \"1\", \"2\", \"0.5\" or \"500m\"."
+    condition     = contains(["1", "2", "4", "6", "8"], var.cpu)
+    error_message = "cpu must be \"1\", \"2\", \"4\", \"6\" or \"8\": gen2 Cloud Run needs at least 1 vCPU, and above 1 only these whole numbers are allowed."
   }
 }
 
 variable "timeout_seconds" {
-  description = "Request timeout of the service."
+  description = "Request timeout of the service, in seconds (1-3600). Must be above collection_deadline_seconds."
   type        = number
   default     = 300
 
   validation {
-    condition     = var.timeout_seconds >= 1 && var.timeout_seconds <= 3600
-    error_message = "timeout_seconds must be between 1 and 3600."
+    condition     = var.timeout_seconds >= 1 && var.timeout_seconds <= 3600 && floor(var.timeout_seconds) == var.timeout_seconds
+    error_message = "timeout_seconds must be a whole number from 1 to 3600."
   }
 }
 
@@ -422,8 +487,8 @@ variable "min_instances" {
   default     = 0
 
   validation {
-    condition     = var.min_instances >= 0
-    error_message = "min_instances must not be negative."
+    condition     = var.min_instances >= 0 && floor(var.min_instances) == var.min_instances
+    error_message = "min_instances must be a whole number, 0 or more."
   }
 }
 
@@ -433,8 +498,8 @@ variable "max_instances" {
   default     = 10
 
   validation {
-    condition     = var.max_instances >= 1
-    error_message = "max_instances must be at least 1."
+    condition     = var.max_instances >= 1 && floor(var.max_instances) == var.max_instances
+    error_message = "max_instances must be a whole number, 1 or more."
   }
 }
 
@@ -460,13 +525,13 @@ variable "notification_channels" {
 }
 
 variable "alert_backlog_age_seconds" {
-  description = "Alert when the oldest undelivered notification is older than this. Keep it well under 24 h in eventarc mode: Eventarc's subscription drops messages after a day."
+  description = "Alert when the oldest undelivered notification is older than this. In eventarc mode at most 43200 (12 h): Eventarc's subscription drops a message after 24 h, and the alert must leave time to act."
   type        = number
   default     = 1800
 
   validation {
-    condition     = var.alert_backlog_age_seconds >= 60
-    error_message = "alert_backlog_age_seconds must be at least 60."
+    condition     = var.alert_backlog_age_seconds >= 60 && var.alert_backlog_age_seconds <= 518400 && floor(var.alert_backlog_age_seconds) == var.alert_backlog_age_seconds
+    error_message = "alert_backlog_age_seconds must be a whole number from 60 to 518400 (6 days, inside the 7 days push mode keeps messages)."
   }
 }
 

@@ -15,6 +15,11 @@ mock_provider "google" {
   }
 }
 
+# google-beta only creates the service agents; time_sleep must not really sleep in a test.
+mock_provider "google-beta" {}
+
+mock_provider "time" {}
+
 variables {
   project_id            = "rsf-test-project"
   region                = "europe-west1"
@@ -76,6 +81,7 @@ run "container_environment" {
   assert {
     condition = toset([for e in google_cloud_run_v2_service.function.template[0].containers[0].env : e.name]) == toset([
       "EVIDENCE_BUCKET",
+      "GOOGLE_CLOUD_PROJECT",
       "COLLECT_CATEGORIES",
       "COLLECT_MUTED",
       "RELATED_WINDOW_MINUTES",
@@ -94,6 +100,11 @@ run "container_environment" {
   assert {
     condition     = one([for e in google_cloud_run_v2_service.function.template[0].containers[0].env : e.value if e.name == "EVIDENCE_BUCKET"]) == "rsf-test-evidence"
     error_message = "EVIDENCE_BUCKET must be the bucket name."
+  }
+
+  assert {
+    condition     = one([for e in google_cloud_run_v2_service.function.template[0].containers[0].env : e.value if e.name == "GOOGLE_CLOUD_PROJECT"]) == "rsf-test-project"
+    error_message = "GOOGLE_CLOUD_PROJECT must be project_id, so log lines carry the trace."
   }
 
   assert {
@@ -145,7 +156,8 @@ run "evidence_bucket_is_private_and_retained" {
   }
 
   assert {
-    condition     = google_storage_bucket.evidence.retention_policy[0].retention_period == 2592000
+    # tostring: a number in provider 6.x, a string from 7.0; the same text in both.
+    condition     = tostring(google_storage_bucket.evidence.retention_policy[0].retention_period) == "2592000"
     error_message = "retention_period must be retention_period_days in seconds."
   }
 
@@ -180,7 +192,7 @@ run "notification_config_is_project_scoped_with_exact_filter" {
 
   assert {
     condition     = google_scc_v2_project_notification_config.this[0].location == "global" && google_scc_v2_project_notification_config.this[0].project == "rsf-test-project"
-    error_message = "The config must live in project_id, location global."
+    error_message = "The config must live in project_id, location global by default."
   }
 }
 
@@ -251,6 +263,8 @@ run "iam_is_least_privilege" {
         [google_service_account_iam_member.pubsub_agent_token_creator.member],
         [for g in google_pubsub_topic_iam_member.dead_letter_publisher : g.member],
         [for g in google_pubsub_subscription_iam_member.push_subscriber : g.member],
+        [for g in google_project_iam_member.service_agents : g.member],
+        [for g in google_kms_crypto_key_iam_member.pubsub_cmek : g.member],
       ]) : !contains(["allUsers", "allAuthenticatedUsers"], m) && startswith(m, "serviceAccount:")
     ])
     error_message = "Only service accounts may be granted roles; never allUsers or allAuthenticatedUsers."
@@ -278,6 +292,7 @@ run "iam_is_least_privilege" {
       [for g in google_kms_crypto_key_iam_member.gcs_cmek : g.member],
       [for g in google_pubsub_topic_iam_member.dead_letter_publisher : g.member],
       [for g in google_pubsub_subscription_iam_member.push_subscriber : g.member],
+      [for g in google_project_iam_member.service_agents : g.member],
     ]), "serviceAccount:reverse-shell-function@rsf-test-project.iam.gserviceaccount.com")
     error_message = "No other grant may name the function service account."
   }
@@ -346,5 +361,72 @@ run "alerts_exist" {
   assert {
     condition     = google_monitoring_alert_policy.delivery_backlog.display_name == "reverse-shell-function: findings waiting for delivery"
     error_message = "The backlog alert must exist in eventarc mode."
+  }
+}
+
+run "service_agents_exist_before_the_resources_that_need_them" {
+  command = plan
+
+  assert {
+    condition     = toset(keys(google_project_service_identity.agents)) == toset(["pubsub.googleapis.com", "eventarc.googleapis.com"])
+    error_message = "Eventarc mode must create the Pub/Sub and Eventarc service agents explicitly."
+  }
+
+  assert {
+    condition = (
+      google_project_iam_member.service_agents["eventarc.googleapis.com"].role == "roles/eventarc.serviceAgent"
+      && google_project_iam_member.service_agents["eventarc.googleapis.com"].member == "serviceAccount:service-123456789012@gcp-sa-eventarc.iam.gserviceaccount.com"
+      && google_project_iam_member.service_agents["pubsub.googleapis.com"].role == "roles/pubsub.serviceAgent"
+      && google_project_iam_member.service_agents["pubsub.googleapis.com"].member == "serviceAccount:service-123456789012@gcp-sa-pubsub.iam.gserviceaccount.com"
+    )
+    error_message = "Agents created through the API must get the role Google grants a lazily created agent."
+  }
+
+  assert {
+    condition     = time_sleep.service_agents.create_duration == "120s"
+    error_message = "The first apply must wait service_agent_wait_seconds (default 120) for the grants to propagate."
+  }
+}
+
+run "evidence_reads_are_audited" {
+  command = plan
+
+  assert {
+    condition = (
+      length(google_project_iam_audit_config.storage_data_read) == 1
+      && google_project_iam_audit_config.storage_data_read[0].service == "storage.googleapis.com"
+      && google_project_iam_audit_config.storage_data_read[0].project == "rsf-test-project"
+      && [for c in google_project_iam_audit_config.storage_data_read[0].audit_log_config : c.log_type] == ["DATA_READ"]
+    )
+    error_message = "Cloud Storage DATA_READ audit logs must be on in project_id by default."
+  }
+}
+
+run "outputs_known_at_plan" {
+  command = plan
+
+  assert {
+    condition = (
+      output.service_name == "reverse-shell-function"
+      && output.bucket == "rsf-test-evidence"
+      && output.function_service_account_member == "serviceAccount:reverse-shell-function@rsf-test-project.iam.gserviceaccount.com"
+      && output.delivery_service_account_member == "serviceAccount:reverse-shell-delivery@rsf-test-project.iam.gserviceaccount.com"
+      && output.dead_letter_subscription == null
+      && toset(keys(output.alert_policy_ids)) == toset(["delivery_backlog", "service_5xx"])
+    )
+    error_message = "Outputs must name the service, bucket and member strings; no dead-letter subscription in eventarc mode."
+  }
+}
+
+run "audit_logs_can_be_left_to_the_organization" {
+  command = plan
+
+  variables {
+    storage_data_read_audit_logs = false
+  }
+
+  assert {
+    condition     = length(google_project_iam_audit_config.storage_data_read) == 0
+    error_message = "storage_data_read_audit_logs = false must leave the project's audit config alone."
   }
 }

@@ -48,6 +48,11 @@ mock_provider "google" {
   }
 }
 
+# google-beta only creates the service agents; time_sleep must not really sleep in a test.
+mock_provider "google-beta" {}
+
+mock_provider "time" {}
+
 variables {
   project_id            = "rsf-test-project"
   region                = "europe-west1"
@@ -104,6 +109,7 @@ run "eventarc_mode_after_apply" {
       && output.notification_config_name == "projects/rsf-test-project/locations/global/notificationConfigs/reverse-shell-findings"
       && output.bucket == "rsf-test-evidence"
       && output.dead_letter_topic == null
+      && output.trigger == google_eventarc_trigger.delivery[0].id
     )
     error_message = "Outputs must expose the service URL, config name and bucket."
   }

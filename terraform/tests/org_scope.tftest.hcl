@@ -9,6 +9,11 @@ mock_provider "google" {
   }
 }
 
+# google-beta only creates the service agents; time_sleep must not really sleep in a test.
+mock_provider "google-beta" {}
+
+mock_provider "time" {}
+
 variables {
   project_id                      = "rsf-test-project"
   region                          = "europe-west1"
@@ -76,5 +81,32 @@ run "findings_viewer_follows_the_scope" {
   assert {
     condition     = alltrue([for g in google_project_iam_member.function : g.member == "serviceAccount:reverse-shell-function@rsf-test-project.iam.gserviceaccount.com"])
     error_message = "The project grants must go to the function SA."
+  }
+}
+
+run "data_residency_location" {
+  command = plan
+
+  variables {
+    scc_location = "eu"
+  }
+
+  assert {
+    condition     = google_scc_v2_organization_notification_config.this[0].location == "eu"
+    error_message = "The notification config must live in scc_location."
+  }
+
+  assert {
+    condition     = one([for e in google_cloud_run_v2_service.function.template[0].containers[0].env : e.value if e.name == "SCC_API_ENDPOINT"]) == "https://securitycenter.eu.rep.googleapis.com"
+    error_message = "With a regional SCC location the function must read findings from that location's endpoint."
+  }
+}
+
+run "global_location_uses_the_global_endpoint" {
+  command = plan
+
+  assert {
+    condition     = length([for e in google_cloud_run_v2_service.function.template[0].containers[0].env : e if e.name == "SCC_API_ENDPOINT"]) == 0
+    error_message = "With scc_location = global the function keeps its default SCC endpoint."
   }
 }

@@ -9,6 +9,11 @@ mock_provider "google" {
   }
 }
 
+# google-beta only creates the service agents; time_sleep must not really sleep in a test.
+mock_provider "google-beta" {}
+
+mock_provider "time" {}
+
 variables {
   project_id            = "rsf-test-project"
   region                = "europe-west1"
@@ -131,5 +136,19 @@ run "push_mode_alerts" {
   assert {
     condition     = strcontains(google_monitoring_alert_policy.service_5xx.conditions[0].condition_threshold[0].filter, "metric.labels.response_code_class = \"5xx\"")
     error_message = "The 5xx alert must exist in push mode too."
+  }
+}
+
+run "push_mode_needs_only_the_pubsub_agent" {
+  command = plan
+
+  assert {
+    condition     = toset(keys(google_project_service_identity.agents)) == toset(["pubsub.googleapis.com"])
+    error_message = "Push mode creates the Pub/Sub service agent only (no Eventarc)."
+  }
+
+  assert {
+    condition     = output.trigger == null && toset(keys(output.alert_policy_ids)) == toset(["delivery_backlog", "service_5xx", "dead_letters"])
+    error_message = "Push mode has no trigger and three alert policies."
   }
 }

@@ -15,6 +15,11 @@ mock_provider "google" {
   }
 }
 
+# google-beta only creates the service agents; time_sleep must not really sleep in a test.
+mock_provider "google-beta" {}
+
+mock_provider "time" {}
+
 variables {
   project_id              = "rsf-test-project"
   region                  = "europe-west1"
@@ -24,6 +29,7 @@ variables {
   retention_period_days   = 30
   redaction_key_secret_id = "rsf-redaction-hmac"
   kms_key_name            = "projects/rsf-kms/locations/europe/keyRings/rsf/cryptoKeys/evidence"
+  topic_kms_key_name      = "projects/rsf-kms/locations/europe-west1/keyRings/rsf/cryptoKeys/findings"
 }
 
 run "redaction_key_comes_from_secret_manager" {
@@ -118,5 +124,36 @@ run "lifecycle_rule_when_expiry_set" {
       && one(google_storage_bucket.evidence.lifecycle_rule[0].condition).age == 400
     )
     error_message = "object_expiry_days must add a Delete rule at that age."
+  }
+}
+
+run "topic_uses_cmek" {
+  command = plan
+
+  assert {
+    condition     = google_pubsub_topic.findings.kms_key_name == "projects/rsf-kms/locations/europe-west1/keyRings/rsf/cryptoKeys/findings"
+    error_message = "The findings topic must use topic_kms_key_name."
+  }
+
+  assert {
+    condition = (
+      google_kms_crypto_key_iam_member.pubsub_cmek[0].crypto_key_id == "projects/rsf-kms/locations/europe-west1/keyRings/rsf/cryptoKeys/findings"
+      && google_kms_crypto_key_iam_member.pubsub_cmek[0].role == "roles/cloudkms.cryptoKeyEncrypterDecrypter"
+      && google_kms_crypto_key_iam_member.pubsub_cmek[0].member == "serviceAccount:service-123456789012@gcp-sa-pubsub.iam.gserviceaccount.com"
+    )
+    error_message = "The Pub/Sub service agent must be encrypter/decrypter on the topic key."
+  }
+}
+
+run "dead_letter_topic_uses_the_same_key" {
+  command = plan
+
+  variables {
+    delivery_mode = "push"
+  }
+
+  assert {
+    condition     = google_pubsub_topic.dead_letter[0].kms_key_name == "projects/rsf-kms/locations/europe-west1/keyRings/rsf/cryptoKeys/findings"
+    error_message = "Dead letters must be encrypted with the topic key too."
   }
 }

@@ -8,6 +8,11 @@ mock_provider "google" {
   }
 }
 
+# google-beta only creates the service agents; time_sleep must not really sleep in a test.
+mock_provider "google-beta" {}
+
+mock_provider "time" {}
+
 variables {
   project_id            = "rsf-test-project"
   region                = "europe-west1"
@@ -117,6 +122,21 @@ run "rejects_empty_image" {
   expect_failures = [var.image]
 }
 
+run "rejects_the_examples_placeholder_image" {
+  command = plan
+  variables {
+    image = "REPLACE_WITH_REGION-docker.pkg.dev/REPLACE_WITH_PROJECT_ID/REPLACE_WITH_REPOSITORY/reverse-shell-function@sha256:REPLACE_WITH_DIGEST"
+  }
+  expect_failures = [var.image]
+}
+
+run "accepts_an_image_pinned_by_digest" {
+  command = plan
+  variables {
+    image = "europe-west1-docker.pkg.dev/rsf-test-project/images/reverse-shell-function@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+  }
+}
+
 run "rejects_empty_categories" {
   command = plan
   variables {
@@ -181,6 +201,113 @@ run "rejects_bad_notification_channel" {
   expect_failures = [var.notification_channels]
 }
 
+# Inputs that the function itself would refuse at start (exit 2: the revision never becomes ready). The
+# limits are the app's (function/ReverseShellFunction/Hosting/SettingsCatalog.cs); SettingsParityTest in
+# the xunit tests fails when a validation here and the app disagree.
+
+run "rejects_zero_audit_window" {
+  command = plan
+  variables {
+    audit_window_days = 0
+  }
+  expect_failures = [var.audit_window_days]
+}
+
+run "rejects_zero_related_max_findings" {
+  command = plan
+  variables {
+    related_max_findings = 0
+  }
+  expect_failures = [var.related_max_findings]
+}
+
+run "rejects_unbounded_log_max_entries" {
+  command = plan
+  variables {
+    log_max_entries = 10000001
+  }
+  expect_failures = [var.log_max_entries]
+}
+
+run "rejects_unbounded_log_max_bytes" {
+  command = plan
+  variables {
+    log_max_bytes = 10737418241
+  }
+  expect_failures = [var.log_max_bytes]
+}
+
+run "rejects_fractional_deadline" {
+  command = plan
+  variables {
+    collection_deadline_seconds = 1.5
+  }
+  expect_failures = [var.collection_deadline_seconds]
+}
+
+run "rejects_fractional_cpu_on_gen2" {
+  command = plan
+  variables {
+    cpu = "0.5"
+  }
+  expect_failures = [var.cpu]
+}
+
+run "rejects_millicpu_on_gen2" {
+  command = plan
+  variables {
+    cpu = "500m"
+  }
+  expect_failures = [var.cpu]
+}
+
+run "rejects_cpu_3" {
+  command = plan
+  variables {
+    cpu = "3"
+  }
+  expect_failures = [var.cpu]
+}
+
+run "rejects_retention_beyond_provider_6_range" {
+  command = plan
+  variables {
+    retention_period_days = 24856
+  }
+  expect_failures = [var.retention_period_days]
+}
+
+run "rejects_bad_scc_location" {
+  command = plan
+  variables {
+    scc_location = "EU West"
+  }
+  expect_failures = [var.scc_location]
+}
+
+run "rejects_short_topic_kms_key_name" {
+  command = plan
+  variables {
+    topic_kms_key_name = "topic-key"
+  }
+  expect_failures = [var.topic_kms_key_name]
+}
+
+run "rejects_negative_service_agent_wait" {
+  command = plan
+  variables {
+    service_agent_wait_seconds = -1
+  }
+  expect_failures = [var.service_agent_wait_seconds]
+}
+
+run "accepts_the_largest_retention" {
+  command = plan
+  variables {
+    retention_period_days = 24855
+  }
+}
+
 # Cross-input rules are lifecycle preconditions (variable validations may only
 # refer to other variables from Terraform 1.9 on).
 
@@ -217,4 +344,48 @@ run "rejects_expiry_shorter_than_retention" {
     object_expiry_days = 10
   }
   expect_failures = [google_storage_bucket.evidence]
+}
+
+run "rejects_eventarc_deadline_at_the_ack_deadline" {
+  command = plan
+  variables {
+    collection_deadline_seconds = 600
+    timeout_seconds             = 900
+  }
+  expect_failures = [google_eventarc_trigger.delivery]
+}
+
+run "accepts_a_long_deadline_in_push_mode" {
+  command = plan
+  variables {
+    delivery_mode               = "push"
+    collection_deadline_seconds = 550
+    ack_deadline_seconds        = 600
+    timeout_seconds             = 900
+  }
+}
+
+run "rejects_a_late_backlog_alert_in_eventarc_mode" {
+  command = plan
+  variables {
+    alert_backlog_age_seconds = 50000
+  }
+  expect_failures = [google_eventarc_trigger.delivery]
+}
+
+run "rejects_memory_below_the_gen2_minimum" {
+  command = plan
+  variables {
+    memory = "256Mi"
+  }
+  expect_failures = [google_cloud_run_v2_service.function]
+}
+
+run "rejects_4_cpus_with_1gi" {
+  command = plan
+  variables {
+    cpu    = "4"
+    memory = "1Gi"
+  }
+  expect_failures = [google_cloud_run_v2_service.function]
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ReverseShellFunction.Endpoints;
 
 namespace ReverseShellFunction.Hosting;
@@ -12,11 +13,10 @@ public static class FunctionApp
         ArgumentNullException.ThrowIfNull(settings);
         var builder = WebApplication.CreateSlimBuilder(args);
 
-        // Cloud Run sets PORT; the function listens on every interface there, on 8080 by default.
-        var port = Environment.GetEnvironmentVariable("PORT") is { Length: > 0 } p ? p : "8080";
+        // Cloud Run sets PORT (validated with the other settings); the function listens on every interface there.
         if (builder.Configuration["urls"] is null && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
         {
-            builder.WebHost.UseUrls($"http://0.0.0.0:{port}");
+            builder.WebHost.UseUrls($"http://0.0.0.0:{settings.Port.ToString(CultureInfo.InvariantCulture)}");
         }
 
         // Bodies are bounded by the intake's own reader, which quarantines oversize requests with a 2xx.

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using ReverseShellFunction.Collect;
 using ReverseShellFunction.Rules;
@@ -6,11 +5,14 @@ using ReverseShellFunction.Rules;
 namespace ReverseShellFunction.Hosting;
 
 /// <summary>
-/// Every setting the function reads, from flat environment variables (the names the README's configuration
-/// table and the Terraform use). Bad values fail at start with a message naming the variable.
+/// Every setting the function reads, from flat environment variables. Names, defaults and limits come from
+/// <see cref="SettingsCatalog"/>, which the README's configuration table and the Terraform validations are held
+/// to. Bad values fail at start with one message naming the variable.
 /// </summary>
 public sealed record FunctionSettings
 {
+    /// <summary>The port <c>serve</c> listens on (all interfaces) unless ASP.NET Core is given its own URLs.</summary>
+    public int Port { get; init; } = (int)SettingsCatalog.Port.Default;
     public string EvidenceDir { get; init; } = "./evidence";
     public string? EvidenceBucket { get; init; }
     public string? StorageEmulatorHost { get; init; }
@@ -29,54 +31,40 @@ public sealed record FunctionSettings
     {
         ArgumentNullException.ThrowIfNull(lookup);
         string? Get(string name) => lookup(name) is { Length: > 0 } value ? value.Trim() : null;
+        long Number(NumberSetting setting) => setting.Read(Get(setting.Name));
         return new FunctionSettings
         {
-            EvidenceDir = Get("EVIDENCE_DIR") ?? "./evidence",
-            EvidenceBucket = Get("EVIDENCE_BUCKET"),
-            StorageEmulatorHost = Get("STORAGE_EMULATOR_HOST"),
-            SccEndpoint = Endpoint(Get, "SCC_API_ENDPOINT", "https://securitycenter.googleapis.com"),
-            RunEndpoint = Endpoint(Get, "RUN_API_ENDPOINT", "https://run.googleapis.com"),
-            LoggingEndpoint = Endpoint(Get, "LOGGING_API_ENDPOINT", "https://logging.googleapis.com"),
-            CloudLoggingJson = Get("K_SERVICE") is not null,
-            GoogleCloudProject = Get("GOOGLE_CLOUD_PROJECT"),
+            Port = (int)Number(SettingsCatalog.Port),
+            EvidenceDir = Get(SettingsCatalog.EvidenceDir.Name) ?? "./evidence",
+            EvidenceBucket = Get(SettingsCatalog.EvidenceBucket.Name),
+            StorageEmulatorHost = Get(SettingsCatalog.StorageEmulatorHost.Name),
+            SccEndpoint = Endpoint(Get, SettingsCatalog.SccApiEndpoint.Name, "https://securitycenter.googleapis.com"),
+            RunEndpoint = Endpoint(Get, SettingsCatalog.RunApiEndpoint.Name, "https://run.googleapis.com"),
+            LoggingEndpoint = Endpoint(Get, SettingsCatalog.LoggingApiEndpoint.Name, "https://logging.googleapis.com"),
+            CloudLoggingJson = Get(SettingsCatalog.KService.Name) is not null,
+            GoogleCloudProject = Get(SettingsCatalog.GoogleCloudProject.Name),
             Rules = new RulesOptions
             {
-                Categories = Get("COLLECT_CATEGORIES") is { } list
+                Categories = Get(SettingsCatalog.CollectCategories.Name) is { } list
                     ? [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]
                     : ["Reverse Shell"],
-                CollectMuted = Bool(Get, "COLLECT_MUTED", false),
+                CollectMuted = Bool(Get, SettingsCatalog.CollectMuted.Name, false),
             },
             Collection = new CollectionOptions
             {
-                Deadline = TimeSpan.FromSeconds(Number(Get, "COLLECTION_DEADLINE_SECONDS", 45, 1, 3600)),
-                CollectorTimeout = TimeSpan.FromSeconds(Number(Get, "COLLECTOR_TIMEOUT_SECONDS", 40, 1, 3600)),
-                RelatedWindow = TimeSpan.FromMinutes(Number(Get, "RELATED_WINDOW_MINUTES", 60, 1, 7 * 24 * 60)),
-                RelatedMaxFindings = (int)Number(Get, "RELATED_MAX_FINDINGS", 500, 1, 100_000),
-                LogWindowBefore = TimeSpan.FromMinutes(Number(Get, "LOG_WINDOW_BEFORE_MINUTES", 30, 0, 7 * 24 * 60)),
-                LogWindowAfter = TimeSpan.FromMinutes(Number(Get, "LOG_WINDOW_AFTER_MINUTES", 5, 0, 7 * 24 * 60)),
-                AuditWindow = TimeSpan.FromDays(Number(Get, "AUDIT_WINDOW_DAYS", 7, 1, 400)),
-                LogMaxEntries = (int)Number(Get, "LOG_MAX_ENTRIES", 10_000, 1, 10_000_000),
-                LogMaxBytes = Number(Get, "LOG_MAX_BYTES", 50L * 1024 * 1024, 1024, 10L * 1024 * 1024 * 1024),
-                RedactionKey = Get("REDACTION_HMAC_KEY") is { } key ? Encoding.UTF8.GetBytes(key) : null,
+                Deadline = TimeSpan.FromSeconds(Number(SettingsCatalog.CollectionDeadlineSeconds)),
+                CollectorTimeout = TimeSpan.FromSeconds(Number(SettingsCatalog.CollectorTimeoutSeconds)),
+                RelatedWindow = TimeSpan.FromMinutes(Number(SettingsCatalog.RelatedWindowMinutes)),
+                RelatedMaxFindings = (int)Number(SettingsCatalog.RelatedMaxFindings),
+                LogWindowBefore = TimeSpan.FromMinutes(Number(SettingsCatalog.LogWindowBeforeMinutes)),
+                LogWindowAfter = TimeSpan.FromMinutes(Number(SettingsCatalog.LogWindowAfterMinutes)),
+                AuditWindow = TimeSpan.FromDays(Number(SettingsCatalog.AuditWindowDays)),
+                LogMaxEntries = (int)Number(SettingsCatalog.LogMaxEntries),
+                LogMaxBytes = Number(SettingsCatalog.LogMaxBytes),
+                RedactionKey = Get(SettingsCatalog.RedactionHmacKey.Name) is { } key ? Encoding.UTF8.GetBytes(key) : null,
             },
             Custody = ReverseShellFunction.Custody.CustodySettings.From(Get, name => Endpoint(Get, name, "https://cloudkms.googleapis.com")),
         };
-    }
-
-    private static long Number(Func<string, string?> get, string name, long fallback, long min, long max)
-    {
-        var text = get(name);
-        if (text is null)
-        {
-            return fallback;
-        }
-
-        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-        {
-            throw new InvalidOperationException($"{name} must be a whole number from {min} to {max}; it is '{text}'.");
-        }
-
-        return value;
     }
 
     private static bool Bool(Func<string, string?> get, string name, bool fallback) => get(name)?.ToLowerInvariant() switch

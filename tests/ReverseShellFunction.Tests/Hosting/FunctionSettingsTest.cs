@@ -18,6 +18,13 @@ public class FunctionSettingsTest
         Assert.Null(settings.Collection.RedactionKey);
         Assert.False(settings.CloudLoggingJson);
         Assert.Equal("https://securitycenter.googleapis.com", settings.SccEndpoint);
+        Assert.Equal(8080, settings.Port);
+    }
+
+    [Fact]
+    public void Port_IsRead()
+    {
+        Assert.Equal(9090, FunctionSettings.From(n => n == "PORT" ? "9090" : null).Port);
     }
 
     [Fact]
@@ -48,12 +55,19 @@ public class FunctionSettingsTest
     [InlineData("COLLECTION_DEADLINE_SECONDS", "0")]
     [InlineData("LOG_MAX_ENTRIES", "-5")]
     [InlineData("COLLECT_MUTED", "maybe")]
+    [InlineData("PORT", "abc")]
+    [InlineData("PORT", "99999")]
+    [InlineData("PORT", "0")]
+    [InlineData("AUDIT_WINDOW_DAYS", "0")]
+    [InlineData("RELATED_MAX_FINDINGS", "0")]
+    [InlineData("LOG_MAX_BYTES", "10737418241")]
     [InlineData("SCC_API_ENDPOINT", "ftp://example.com")]
     [InlineData("LOGGING_API_ENDPOINT", "not a url")]
     public void BadValue_FailsNamingTheVariable(string name, string value)
     {
         var ex = Assert.Throws<InvalidOperationException>(() => FunctionSettings.From(n => n == name ? value : null));
 
-        Assert.Contains(name, ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith(name + " ", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', ex.Message);
     }
 }

@@ -5,7 +5,7 @@ using ReverseShellFunction.Logging;
 
 namespace ReverseShellFunction.Tests.Logging;
 
-public class CloudLoggingJsonFormatterTest
+public partial class CloudLoggingJsonFormatterTest
 {
     [Fact]
     public void Entry_IsOneJsonLine_WithSeverityMessageFieldsScopesAndException()
@@ -31,7 +31,7 @@ public class CloudLoggingJsonFormatterTest
     }
 
     /// <summary>State shaped like the logger's own: named values plus the template.</summary>
-    private sealed class LogValues(string template, params (string Key, object? Value)[] values) : IReadOnlyList<KeyValuePair<string, object?>>
+    internal sealed class LogValues(string template, params (string Key, object? Value)[] values) : IReadOnlyList<KeyValuePair<string, object?>>
     {
         private readonly List<KeyValuePair<string, object?>> _items =
             [.. values.Select(v => new KeyValuePair<string, object?>(v.Key, v.Value)), new("{OriginalFormat}", template)];

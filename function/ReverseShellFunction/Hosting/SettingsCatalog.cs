@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Text;
+
+namespace ReverseShellFunction.Hosting;
+
+/// <summary>One environment variable the function reads: its name, default as written, and what it means.</summary>
+/// <param name="TerraformVariable">The <c>terraform/variables.tf</c> input that sets it on Cloud Run, if any.</param>
+internal record Setting(string Name, string DefaultText, string Meaning, string? TerraformVariable = null)
+{
+    /// <summary>The limits column of the README table.</summary>
+    public virtual string LimitsText => "–";
+}
+
+/// <summary>A whole-number setting with inclusive limits; the app refuses to start outside them.</summary>
+internal sealed record NumberSetting(string Name, long Default, long Min, long Max, string Meaning, string? TerraformVariable = null)
+    : Setting(Name, Default.ToString(CultureInfo.InvariantCulture), Meaning, TerraformVariable)
+{
+    public override string LimitsText =>
+        $"{Min.ToString(CultureInfo.InvariantCulture)} – {Max.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>Parses the raw value (null: the default); outside the limits or not a whole number: one message naming the variable.</summary>
+    public long Read(string? text)
+    {
+        if (text is null)
+        {
+            return Default;
+        }
+
+        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < Min || value > Max)
+        {
+            throw new InvalidOperationException(
+                $"{Name} must be a whole number from {Min.ToString(CultureInfo.InvariantCulture)} to {Max.ToString(CultureInfo.InvariantCulture)}; it is '{text}'.");
+        }
+
+        return value;
+    }
+}
+
+/// <summary>
+/// Every setting the function reads, with its default and limits: the one place they are written down.
+/// <see cref="FunctionSettings.From"/> parses with these limits, the README's configuration table is
+/// <see cref="MarkdownTable"/>, and a test holds the Terraform variable validations to the same numbers
+/// (a Terraform input the app would refuse is a revision that never becomes ready).
+/// To add a setting: a field here and an entry in <see cref="All"/>; read it in <see cref="FunctionSettings.From"/>
+/// through the field; paste the table the failing README test prints into README.md. A number set by Terraform
+/// names its input, and that input's validation repeats these limits (<c>var.x &gt;= MIN &amp;&amp; var.x &lt;= MAX
+/// &amp;&amp; floor(var.x) == var.x</c>) with the same default.
+/// </summary>
+internal static class SettingsCatalog
+{
+    // Cloud Run's request timeout is at most 3600 s and the deadline must end before it.
+    private const long MaxDeadlineSeconds = 3599;
+
+    public static readonly NumberSetting Port = new(
+        "PORT", 8080, 1, 65535, "HTTP port of `serve` (Cloud Run sets it)");
+
+    public static readonly Setting EvidenceDir = new(
+        "EVIDENCE_DIR", "`./evidence`", "local evidence folder, when no bucket is set");
+
+    public static readonly Setting EvidenceBucket = new(
+        "EVIDENCE_BUCKET", "–", "Cloud Storage bucket for bundles, index and quarantine", "bucket_name");
+
+    public static readonly Setting StorageEmulatorHost = new(
+        "STORAGE_EMULATOR_HOST", "–", "Cloud Storage emulator or fake (unauthenticated)");
+
+    public static readonly Setting CollectCategories = new(
+        "COLLECT_CATEGORIES", "`Reverse Shell`", "comma-separated categories to collect, case-insensitive", "categories");
+
+    public static readonly Setting CollectMuted = new(
+        "COLLECT_MUTED", "`false`", "also collect muted findings (`true`/`false`)", "collect_muted");
+
+    public static readonly NumberSetting CollectionDeadlineSeconds = new(
+        "COLLECTION_DEADLINE_SECONDS", 45, 1, MaxDeadlineSeconds,
+        "one deadline for all collectors together; below the service timeout and the delivery's ack deadline",
+        "collection_deadline_seconds");
+
+    public static readonly NumberSetting CollectorTimeoutSeconds = new(
+        "COLLECTOR_TIMEOUT_SECONDS", 40, 1, MaxDeadlineSeconds, "each collector's own limit inside that deadline");
+
+    public static readonly NumberSetting RelatedWindowMinutes = new(
+        "RELATED_WINDOW_MINUTES", 60, 1, 7 * 24 * 60, "related findings this long before and after the event", "related_window_minutes");
+
+    public static readonly NumberSetting RelatedMaxFindings = new(
+        "RELATED_MAX_FINDINGS", 500, 1, 100_000, "cap on related findings (truncated flag)", "related_max_findings");
+
+    public static readonly NumberSetting LogWindowBeforeMinutes = new(
+        "LOG_WINDOW_BEFORE_MINUTES", 30, 0, 24 * 60, "container logs from this long before the event", "log_window_before_minutes");
+
+    public static readonly NumberSetting LogWindowAfterMinutes = new(
+        "LOG_WINDOW_AFTER_MINUTES", 5, 0, 24 * 60, "container logs until this long after the event", "log_window_after_minutes");
+
+    // The admin-activity audit log is kept 400 days.
+    public static readonly NumberSetting AuditWindowDays = new(
+        "AUDIT_WINDOW_DAYS", 7, 1, 400, "admin-activity audit log window before the event", "audit_window_days");
+
+    public static readonly NumberSetting LogMaxEntries = new(
+        "LOG_MAX_ENTRIES", 10_000, 1, 10_000_000, "cap on entries per log file (truncated flag)", "log_max_entries");
+
+    public static readonly NumberSetting LogMaxBytes = new(
+        "LOG_MAX_BYTES", 50L * 1024 * 1024, 1024, 10L * 1024 * 1024 * 1024,
+        "cap on bytes per log file (truncated flag); staged in memory on Cloud Run", "log_max_bytes");
+
+    public static readonly Setting RedactionHmacKey = new(
+        "REDACTION_HMAC_KEY", "–", "key for HMAC-SHA256 fingerprints of redacted env values; absent → no fingerprints",
+        "redaction_key_secret_id");
+
+    public static readonly Setting SccApiEndpoint = new(
+        "SCC_API_ENDPOINT", "`https://securitycenter.googleapis.com`",
+        "SCC API root; with data residency the regional endpoint (`https://securitycenter.LOCATION.rep.googleapis.com`)",
+        "scc_location");
+
+    public static readonly Setting RunApiEndpoint = new(
+        "RUN_API_ENDPOINT", "`https://run.googleapis.com`", "Cloud Run API root, for tests and private endpoints");
+
+    public static readonly Setting LoggingApiEndpoint = new(
+        "LOGGING_API_ENDPOINT", "`https://logging.googleapis.com`", "Cloud Logging API root, for tests and private endpoints");
+
+    public static readonly Setting GceMetadataHost = new(
+        "GCE_METADATA_HOST", "–", "metadata server for credentials (honoured by Google.Apis.Auth)");
+
+    public static readonly Setting KService = new(
+        "K_SERVICE", "–", "set by Cloud Run; switches logs to Cloud Logging JSON");
+
+    public static readonly Setting GoogleCloudProject = new(
+        "GOOGLE_CLOUD_PROJECT", "–", "lets log lines carry `logging.googleapis.com/trace`", "project_id");
+
+    /// <summary>In the order of the README table.</summary>
+    public static IReadOnlyList<Setting> All { get; } =
+    [
+        Port, EvidenceDir, EvidenceBucket, StorageEmulatorHost, CollectCategories, CollectMuted,
+        CollectionDeadlineSeconds, CollectorTimeoutSeconds, RelatedWindowMinutes, RelatedMaxFindings,
+        LogWindowBeforeMinutes, LogWindowAfterMinutes, AuditWindowDays, LogMaxEntries, LogMaxBytes,
+        RedactionHmacKey, SccApiEndpoint, RunApiEndpoint, LoggingApiEndpoint, GceMetadataHost, KService, GoogleCloudProject,
+    ];
+
+    /// <summary>The README's configuration table, exactly (a test compares the two).</summary>
+    public static string MarkdownTable()
+    {
+        var table = new StringBuilder();
+        table.Append("| Variable | Default | Limits | Meaning | Terraform input |\n");
+        table.Append("|---|---|---|---|---|\n");
+        foreach (var setting in All)
+        {
+            var input = setting.TerraformVariable is { } name ? $"`{name}`" : "–";
+            table.Append(CultureInfo.InvariantCulture, $"| `{setting.Name}` | {setting.DefaultText} | {setting.LimitsText} | {setting.Meaning} | {input} |\n");
+        }
+
+        return table.ToString();
+    }
+}

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using ReverseShellFunction.Store;
+using ReverseShellFunction.Tests.Support;
+
+namespace ReverseShellFunction.Tests.Robustness;
+
+/// <summary>kill -9 skips every cleanup: what a dead writer left is swept when a writer starts, and only that.</summary>
+public sealed class StaleTemporariesTest : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void EvidenceFolder_TemporaryOfADeadProcess_IsSwept_OneOfALiveProcessIsKept()
+    {
+        var dead = DeadPid();
+        var day = Path.Combine(_folder.Path, "bundles", "2026", "11", "28");
+        Directory.CreateDirectory(day);
+        var stale = Path.Combine(day, $"{LocalEvidenceStore.TemporaryPrefix}{dead}-0011");
+        var live = Path.Combine(day, $"{LocalEvidenceStore.TemporaryPrefix}{Environment.ProcessId}-0022");
+        File.WriteAllText(stale, "half a bundle");
+        File.WriteAllText(live, "being written");
+
+        var removed = new LocalEvidenceStore(_folder.Path).SweepStaleTemporaries();
+
+        Assert.Equal([$"bundles/2026/11/28/{LocalEvidenceStore.TemporaryPrefix}{dead}-0011"], removed);
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(live));
+    }
+
+    [Fact]
+    public void TempFolder_StagingAndSpoolsOfADeadProcess_AreSwept_OthersKept()
+    {
+        var dead = DeadPid();
+        var staging = Directory.CreateDirectory(Path.Combine(_folder.Path, $"rsf-staging-{dead}-aa")).FullName;
+        File.WriteAllText(Path.Combine(staging, "notification.json"), "{}");
+        var spool = Path.Combine(_folder.Path, $"rsf-spool-{dead}-bb.zip");
+        File.WriteAllText(spool, "zip");
+        var mine = Directory.CreateDirectory(Path.Combine(_folder.Path, $"rsf-staging-{Environment.ProcessId}-cc")).FullName;
+        var foreign = Directory.CreateDirectory(Path.Combine(_folder.Path, "other-program-dd")).FullName;
+
+        var removed = StaleTemporaries.SweepTempFolder(_folder.Path);
+
+        Assert.Equal(2, removed);
+        Assert.False(Directory.Exists(staging));
+        Assert.False(File.Exists(spool));
+        Assert.True(Directory.Exists(mine));
+        Assert.True(Directory.Exists(foreign));
+    }
+
+    [Fact]
+    public void OldTemporary_IsStale_EvenIfItsPidRunsAgain()
+    {
+        Assert.True(StaleTemporaries.IsStale($"rsf-staging-{Environment.ProcessId + 0}-x", "rsf-staging-", DateTime.UtcNow - TimeSpan.FromDays(2)));
+        Assert.False(StaleTemporaries.IsStale($"rsf-staging-{Environment.ProcessId}-x", "rsf-staging-", DateTime.UtcNow));
+    }
+
+    /// <summary>The pid of a process that has exited.</summary>
+    private static int DeadPid()
+    {
+        using var process = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
+        process.WaitForExit();
+        return process.Id;
+    }
+}
