@@ -14,21 +14,21 @@ public sealed record CustodySettings
 
     internal static CustodySettings From(Func<string, string?> get, Func<string, string> endpoint)
     {
-        var version = get("KMS_KEY_VERSION");
+        var version = get(Hosting.SettingsCatalog.KmsKeyVersion.Name);
         if (version is not null && !KmsKeyVersionName.IsValid(version))
         {
             throw new InvalidOperationException(
                 $"KMS_KEY_VERSION must be a key version's full name, projects/P/locations/L/keyRings/R/cryptoKeys/K/cryptoKeyVersions/N; it is '{Audit.AuditText.Clean(version, 300)}'.");
         }
 
-        var file = get("SIGNING_KEY_FILE");
+        var file = get(Hosting.SettingsCatalog.SigningKeyFile.Name);
         if (version is not null && file is not null)
         {
             throw new InvalidOperationException("Set KMS_KEY_VERSION or SIGNING_KEY_FILE, not both: a part is sealed by one key.");
         }
 
         Uri? tsa = null;
-        if (get("TSA_URL") is { } text && (!Uri.TryCreate(text, UriKind.Absolute, out tsa) || (tsa.Scheme != Uri.UriSchemeHttps && tsa.Scheme != Uri.UriSchemeHttp)))
+        if (get(Hosting.SettingsCatalog.TsaUrl.Name) is { } text && (!Uri.TryCreate(text, UriKind.Absolute, out tsa) || (tsa.Scheme != Uri.UriSchemeHttps && tsa.Scheme != Uri.UriSchemeHttp)))
         {
             throw new InvalidOperationException($"TSA_URL must be an http(s) URL of an RFC 3161 time-stamping authority; it is '{Audit.AuditText.Clean(text, 300)}'.");
         }
@@ -38,7 +38,7 @@ public sealed record CustodySettings
             KmsKeyVersion = version,
             SigningKeyFile = file,
             TsaUrl = tsa,
-            KmsEndpoint = endpoint("KMS_API_ENDPOINT"),
+            KmsEndpoint = endpoint(Hosting.SettingsCatalog.KmsApiEndpoint.Name),
         };
     }
 }
