@@ -17,8 +17,13 @@ public sealed partial class ManifestSealer
     private readonly ITimestampAuthority? _tsa;
     private readonly IStorageProtectionReader _protection;
     private readonly ILogger<ManifestSealer> _logger;
+    private readonly TimeProvider _time;
+    private StorageProtection? _lastProtection;
 
-    public ManifestSealer(IManifestSigner? signer, ITimestampAuthority? tsa, IStorageProtectionReader protection, ILogger<ManifestSealer> logger)
+    /// <summary>How long one reading of the store's protection is reused; each manifest says when it was read.</summary>
+    public static readonly TimeSpan ProtectionReuse = TimeSpan.FromMinutes(1);
+
+    public ManifestSealer(IManifestSigner? signer, ITimestampAuthority? tsa, IStorageProtectionReader protection, ILogger<ManifestSealer> logger, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(protection);
         ArgumentNullException.ThrowIfNull(logger);
@@ -26,6 +31,7 @@ public sealed partial class ManifestSealer
         _tsa = tsa;
         _protection = protection;
         _logger = logger;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>The manifest's custody section, read before the manifest is written.</summary>
@@ -33,8 +39,29 @@ public sealed partial class ManifestSealer
     {
         Signer = _signer?.KeyId,
         TimestampAuthority = _tsa?.Location,
-        Storage = await _protection.ReadAsync(cancellationToken),
+        Storage = await ProtectionAsync(cancellationToken),
     };
+
+    /// <summary>
+    /// The store's protection, read at most once a minute: a bucket read on every delivery would add a round trip
+    /// to each bundle (and to a burst, one per event) for settings that change rarely. A failed read is not reused.
+    /// </summary>
+    private async Task<StorageProtection> ProtectionAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        if (Volatile.Read(ref _lastProtection) is { ReadAt: { } at } last && now - at < ProtectionReuse && now >= at)
+        {
+            return last;
+        }
+
+        var read = await _protection.ReadAsync(cancellationToken) with { ReadAt = now };
+        if (read.ReadError is null)
+        {
+            Volatile.Write(ref _lastProtection, read);
+        }
+
+        return read;
+    }
 
     /// <summary>Writes the seal entries into <paramref name="staging"/> and returns the record (also written there).</summary>
     public async Task<SealRecord> SealAsync(StagingDirectory staging, Manifest manifest, byte[] manifestBytes, CancellationToken cancellationToken)

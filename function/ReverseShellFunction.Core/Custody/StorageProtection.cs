@@ -28,6 +28,9 @@ public sealed record StorageProtection
 
     /// <summary>Why the settings could not be read; the other fields are then null.</summary>
     public string? ReadError { get; init; }
+
+    /// <summary>When the settings were read: one reading serves the parts sealed in the following minute.</summary>
+    public DateTimeOffset? ReadAt { get; init; }
 }
 
 /// <summary>Reads <see cref="StorageProtection"/> for the configured store.</summary>

@@ -36,7 +36,8 @@ public static class CustodyServiceCollectionExtensions
             provider.GetService<IManifestSigner>(),
             provider.GetService<ITimestampAuthority>(),
             provider.GetRequiredService<IStorageProtectionReader>(),
-            provider.GetRequiredService<ILogger<ManifestSealer>>()));
+            provider.GetRequiredService<ILogger<ManifestSealer>>(),
+            provider.GetRequiredService<TimeProvider>()));
         return services;
     }
 }
