@@ -12,7 +12,7 @@ namespace ReverseShellFunction.Custody;
 public static class StoredSeal
 {
     /// <summary>The seal record, or null when the bundle has none or it cannot be read (verify then says so).</summary>
-    public static async Task<SealRecord?> ReadAsync(IEvidenceStore store, BundleId id, CancellationToken cancellationToken)
+    public static async Task<SealRecord?> ReadAsync(IEvidenceReader store, BundleId id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         await using var content = await store.OpenBundleAsync(id, cancellationToken);

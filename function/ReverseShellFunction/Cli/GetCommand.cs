@@ -30,7 +30,7 @@ public static class GetCommand
             }
 
             var error = parse.InvocationConfiguration.Error;
-            var extractor = new BundleExtractor(services.GetRequiredService<IEvidenceStore>(), storeKeepsMetadata: services.GetRequiredService<FunctionSettings>().EvidenceBucket is not null);
+            var extractor = new BundleExtractor(services.GetRequiredService<IEvidenceStore>());
             var result = await extractor.ExtractAsync(id, directory, new StderrProgress(error), ct);
             if (!result.Succeeded)
             {

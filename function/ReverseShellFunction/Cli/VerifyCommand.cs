@@ -43,7 +43,7 @@ public static class VerifyCommand
             var onBucket = services.GetRequiredService<FunctionSettings>().EvidenceBucket is not null;
             var (trust, keySource) = custody.Build(parse, services, onBucket && folders.Length == 0);
             using var trustScope = trust;
-            var audit = new StoreAudit(evidence, storeKeepsMetadata: onBucket, trust);
+            var audit = new StoreAudit(evidence, trust);
             var results = folders.Length > 0 ? VerifyFoldersAsync(folders, trust, ct)
                 : listing ? audit.VerifyAllAsync(range.Range(parse, services.GetRequiredService<TimeProvider>().GetUtcNow()), ct)
                 : VerifyEachAsync(audit.Verifier, ids, ct);

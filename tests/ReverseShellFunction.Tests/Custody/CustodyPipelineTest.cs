@@ -234,7 +234,7 @@ public sealed class CustodyKmsPublicKeyTest
         var client = new GoogleApiClient(http, new FixedTokenSource(harness.Fake.AccessToken), new RecordedDelays().Policy(TimeSpan.FromSeconds(5)), TimeProvider.System, NullLogger<GoogleApiClient>.Instance);
         var resolver = new KmsPublicKeyResolver(new CloudKmsApi(client, harness.Fake.BaseUri.ToString().TrimEnd('/')), trustedKey);
         using var trust = new CustodyTrust([], [], resolver, requireSignature: true);
-        var verifier = new BundleVerifier(new LocalEvidenceStore(harness.EvidenceDir), storeKeepsMetadata: false, trust);
+        var verifier = new BundleVerifier(new LocalEvidenceStore(harness.EvidenceDir), trust);
 
         var verdict = await verifier.VerifyAsync(BundleId.Parse(result.BundleId!), CancellationToken.None);
         Assert.True(verdict.Verified, string.Join("\n", verdict.Problems.Select(p => p.Message)));
