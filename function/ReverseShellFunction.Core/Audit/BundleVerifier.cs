@@ -12,11 +12,14 @@ namespace ReverseShellFunction.Audit;
 public sealed class BundleVerifier
 {
     private readonly IEvidenceReader _store;
+    private readonly Custody.CustodyTrust _trust;
 
     /// <summary>Whether bundle objects must carry hash metadata is the store's own statement (<see cref="IEvidenceReader.Guarantees"/>).</summary>
-    public BundleVerifier(IEvidenceReader store)
+    /// <param name="trust">Keys and TSA certificates for the custody checks (Audit/SignatureCheck.cs); none by default.</param>
+    public BundleVerifier(IEvidenceReader store, Custody.CustodyTrust? trust = null)
     {
         ArgumentNullException.ThrowIfNull(store);
+        _trust = trust ?? Custody.CustodyTrust.None;
         _store = store;
     }
 
@@ -103,7 +106,7 @@ public sealed class BundleVerifier
         await using (var bundle = await SpooledBundle.CopyAsync(content, download is null ? null : new Progress(download, stored.Size), cancellationToken))
         {
             CheckBytes(bundle, stored, index.Entry, log);
-            await BundleContentCheck.RunAsync(bundle, index.Entry, log, cancellationToken);
+            await BundleContentCheck.RunAsync(bundle, index.Entry, log, cancellationToken, _trust);
             if (whenVerified is not null && log.ProblemCount == 0)
             {
                 try

@@ -25,6 +25,7 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
     private readonly ILogger<EvidenceFunction> _logger;
     private readonly IBundleNotifier _notifier;
     private readonly IFindingMarker? _marker;
+    private readonly Custody.ManifestSealer? _sealer;
 
     public EvidenceFunction(
         CollectionRules rules,
@@ -34,10 +35,12 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         ToolInfo tool,
         ILogger<EvidenceFunction> logger,
         IBundleNotifier? notifier = null,
-        IFindingMarker? marker = null)
+        IFindingMarker? marker = null,
+        Custody.ManifestSealer? sealer = null)
     {
         _notifier = notifier ?? NoBundleNotifier.Instance;
         _marker = marker;
+        _sealer = sealer;
         _rules = rules;
         _collectors = collectors;
         _store = store;
@@ -121,7 +124,7 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         await staging.WriteAllBytesAsync(EvidenceSummary.FileName, EvidenceJson.Serialize(summary), cancellationToken);
         await staging.WriteAllBytesAsync(SummaryMarkdown.FileName, System.Text.Encoding.UTF8.GetBytes(SummaryMarkdown.Render(summary, entries)), cancellationToken);
         await staging.WriteAllBytesAsync(SummaryHtml.FileName, System.Text.Encoding.UTF8.GetBytes(SummaryHtml.Render(summary, entries, digest.Timeline)), cancellationToken);
-        return await BundleWriter.WriteAsync(staging, id, summary, reports, _tool, createdAt, cancellationToken);
+        return await BundleWriter.WriteAsync(staging, id, summary, reports, _tool, createdAt, cancellationToken, _sealer);
     }
 
     private async Task<PipelineResult> StoreAsync(BuiltBundle built, CancellationToken cancellationToken)
@@ -145,6 +148,7 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         {
             Summary = built.Summary,
             Bundle = new BundleReference(StoreLayout.BundleObject(built.Id), built.Size, built.Sha256),
+            Seal = built.Seal,
         };
         await _store.CreateIndexEntryAsync(built.Id, EvidenceJson.Serialize(entry), cancellationToken);
         _logger.LogInformation("Stored bundle {BundleId} ({Size} bytes, sha256 {Sha256}) and its index entry", built.Id.Value, built.Size, built.Sha256);
@@ -188,6 +192,7 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         {
             Summary = stored.Summary,
             Bundle = new BundleReference(StoreLayout.BundleObject(id), stored.Size, stored.Sha256),
+            Seal = await Custody.StoredSeal.ReadAsync(_store, id, cancellationToken),
         };
         await _store.CreateIndexEntryAsync(id, EvidenceJson.Serialize(entry), cancellationToken);
         _logger.LogWarning("Bundle {BundleId} had no index entry; wrote it from the stored bundle", id.Value);

@@ -94,7 +94,7 @@ public static class GetCommand
             + (metadataChecked
                 ? $"but the bundle's SHA-256 {result.Sha256} matches its object metadata."
                 : $"and nothing recorded outside the bundle vouches for its SHA-256 {result.Sha256} (the store keeps no object metadata).")
-            + " Bundles are not signed yet, so no signature was checked.").AsMemory(), ct);
+            + $" Its seal (signature, timestamp), if it has one, was not checked here: run verify --extracted {directory} --public-key FILE.").AsMemory(), ct);
         return ExitCodes.Ok;
     }
 }

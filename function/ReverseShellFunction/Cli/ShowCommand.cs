@@ -42,7 +42,7 @@ public static class ShowCommand
                 return ExitCodes.Problem;
             }
 
-            var rendered = parse.GetValue(json) ? JsonOutput.Indented(entry.Json) + Environment.NewLine : SummaryText.Render(entry.Entry);
+            var rendered = parse.GetValue(json) ? JsonOutput.Indented(entry.Json) + Environment.NewLine : SummaryText.Render(entry.Entry) + SealText.Render(entry.Entry);
             await output.WriteAsync(rendered.AsMemory(), ct);
             return ExitCodes.Ok;
         }, cancellationToken));

@@ -30,6 +30,9 @@ public sealed record FunctionSettings
     public required RulesOptions Rules { get; init; }
     public required CollectionOptions Collection { get; init; }
 
+    /// <summary>Custody (issue 13): KMS_KEY_VERSION, SIGNING_KEY_FILE, TSA_URL, KMS_API_ENDPOINT.</summary>
+    public Custody.CustodySettings Custody { get; init; } = new();
+
     public static FunctionSettings From(Func<string, string?> lookup)
     {
         ArgumentNullException.ThrowIfNull(lookup);
@@ -69,6 +72,7 @@ public sealed record FunctionSettings
                 LogMaxBytes = Number(SettingsCatalog.LogMaxBytes),
                 RedactionKey = Get(SettingsCatalog.RedactionHmacKey.Name) is { } key ? Encoding.UTF8.GetBytes(key) : null,
             },
+            Custody = ReverseShellFunction.Custody.CustodySettings.From(Get, name => Endpoint(Get, name, "https://cloudkms.googleapis.com")),
         };
     }
 

@@ -110,7 +110,7 @@ public abstract partial class AuditCommandsTest
         var good = await SeedAsync(s_third);
         await TamperBundleAsync(flipped, bytes =>
         {
-            bytes[CentralDirectoryOffset(bytes) + 10] ^= 0xff;
+            bytes[ZipEditor.CentralDirectoryOffset(bytes) + 10] ^= 0xff;
             return bytes;
         });
         await Store.DeleteAsync(StoreLayout.IndexObject(unindexed), CancellationToken.None);
@@ -221,19 +221,6 @@ public abstract partial class AuditCommandsTest
     private static string? Field(System.Text.Json.JsonElement result, string name) =>
         result.TryGetProperty(name, out var value) ? value.GetString() : null;
 
-    /// <summary>Where the zip's central directory starts, from its end-of-central-directory record.</summary>
-    protected static int CentralDirectoryOffset(byte[] zip)
-    {
-        for (var i = zip.Length - 22; i >= 0; i--)
-        {
-            if (zip[i] == 0x50 && zip[i + 1] == 0x4b && zip[i + 2] == 0x05 && zip[i + 3] == 0x06)
-            {
-                return BitConverter.ToInt32(zip, i + 16);
-            }
-        }
-
-        throw new InvalidDataException("no end of central directory record");
-    }
 
     private static void Set(JsonNode root, string member, string? json)
     {
