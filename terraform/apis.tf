@@ -15,7 +15,7 @@ locals {
       "storage.googleapis.com",
     ],
     var.redaction_key_secret_id == null ? [] : ["secretmanager.googleapis.com"],
-    var.kms_key_name == null && var.topic_kms_key_name == null ? [] : ["cloudkms.googleapis.com"],
+    var.kms_key_name == null && var.topic_kms_key_name == null && !var.custody_enabled ? [] : ["cloudkms.googleapis.com"],
   ))
 }
 

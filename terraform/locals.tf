@@ -60,5 +60,6 @@ locals {
     var.scc_location == "global" ? {} : {
       SCC_API_ENDPOINT = "https://securitycenter.${var.scc_location}.rep.googleapis.com"
     },
+    local.notify_env,
   )
 }

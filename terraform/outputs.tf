@@ -73,3 +73,15 @@ output "notification_config_name" {
   description = "Full name of the SCC v2 notification config."
   value       = local.notification_config_name
 }
+
+# Chain of custody (custody.tf)
+
+output "custody_key_version" {
+  description = "Cloud KMS key version that signs the manifests (KMS_KEY_VERSION); null when custody is off."
+  value       = var.custody_enabled ? local.custody_key_version : null
+}
+
+output "custody_export_public_key_command" {
+  description = "Exports the signing key's public key for offline verification (verify --public-key, openssl dgst -verify)."
+  value       = var.custody_enabled ? "gcloud kms keys versions get-public-key ${var.custody_key_version} --key=${var.custody_key_name} --keyring=${var.custody_key_ring_name} --location=${local.custody_location} --project=${var.project_id} --output-file=custody-public-key.pem" : null
+}

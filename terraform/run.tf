@@ -46,7 +46,7 @@ resource "google_cloud_run_v2_service" "function" {
       }
 
       dynamic "env" {
-        for_each = local.function_env
+        for_each = merge(local.function_env, local.custody_env)
         content {
           name  = env.key
           value = env.value

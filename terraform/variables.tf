@@ -545,3 +545,101 @@ variable "alert_5xx_threshold" {
     error_message = "alert_5xx_threshold must not be negative."
   }
 }
+
+# ---------------------------------------------------------------------------
+# Chain of custody (custody.tf)
+# ---------------------------------------------------------------------------
+
+variable "custody_enabled" {
+  description = "Sign every bundle part's manifest with a Cloud KMS key (key ring, key and IAM in custody.tf). On by default."
+  type        = bool
+  default     = true
+}
+
+variable "custody_key_ring_name" {
+  description = "Name of the Cloud KMS key ring holding the manifest signing key. Key rings cannot be deleted."
+  type        = string
+  default     = "reverse-shell-evidence-custody"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,63}$", var.custody_key_ring_name))
+    error_message = "custody_key_ring_name must be 1-63 letters, digits, '_' or '-'."
+  }
+}
+
+variable "custody_key_name" {
+  description = "Name of the ASYMMETRIC_SIGN (EC_SIGN_P256_SHA256) crypto key."
+  type        = string
+  default     = "manifest-signing"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,63}$", var.custody_key_name))
+    error_message = "custody_key_name must be 1-63 letters, digits, '_' or '-'."
+  }
+}
+
+variable "custody_key_version" {
+  description = "The key version the function signs with (KMS_KEY_VERSION). After a rotation, set the new version; keep the old public keys for verify."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.custody_key_version >= 1 && floor(var.custody_key_version) == var.custody_key_version
+    error_message = "custody_key_version must be a whole number from 1."
+  }
+}
+
+variable "custody_kms_location" {
+  description = "Cloud KMS location of the key ring; null means var.region."
+  type        = string
+  default     = null
+}
+
+variable "custody_protection_level" {
+  description = "HSM (default, recommended) or SOFTWARE."
+  type        = string
+  default     = "HSM"
+
+  validation {
+    condition     = contains(["HSM", "SOFTWARE"], var.custody_protection_level)
+    error_message = "custody_protection_level must be HSM or SOFTWARE."
+  }
+}
+
+variable "custody_auditors" {
+  description = "Principals (user:, group:, serviceAccount:) granted roles/cloudkms.publicKeyViewer on the signing key."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for m in var.custody_auditors : can(regex("^(user|group|serviceAccount|domain):.+$", m))])
+    error_message = "custody_auditors entries must look like user:EMAIL, group:EMAIL, serviceAccount:EMAIL or domain:DOMAIN."
+  }
+}
+
+variable "custody_tsa_url" {
+  description = "Optional RFC 3161 time-stamping authority URL (TSA_URL); null for none. A TSA failure never blocks storing evidence."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.custody_tsa_url == null || can(regex("^https?://[^ ]+$", var.custody_tsa_url))
+    error_message = "custody_tsa_url must be an http(s) URL."
+  }
+}
+
+# ---- notifications (notify.tf) -------------------------------------------------------------------
+
+variable "notify_enabled" {
+  description = "Create a Pub/Sub topic that gets one small JSON message per stored bundle, publishable by the function only."
+  type        = bool
+  default     = false
+}
+
+variable "mark_findings" {
+  description = "Write the bundle's id, URI and SHA-256 as security marks on each finding (grants roles/securitycenter.findingSecurityMarksWriter to the function)."
+  type        = bool
+  default     = false
+}
+
+# ---- end of notifications ------------------------------------------------------------------------

@@ -92,6 +92,7 @@ run "container_environment" {
       "LOG_MAX_ENTRIES",
       "LOG_MAX_BYTES",
       "RELATED_MAX_FINDINGS",
+      "KMS_KEY_VERSION",
     ])
     error_message = "The container must get exactly the documented variables (no REDACTION_HMAC_KEY without a secret)."
   }

@@ -20,9 +20,10 @@ internal sealed class EventFactory
     public int Created { get; private set; }
 
     /// <summary>A new event; <paramref name="shift"/> moves its event time (e.g. away from every fixture).</summary>
-    public HttpRequestMessage Next(Uri function, TimeSpan shift = default)
+    /// <param name="descriptionBytes">When set, the finding's description is this many bytes of text (a large notification).</param>
+    public HttpRequestMessage Next(Uri function, TimeSpan shift = default, int descriptionBytes = 0)
     {
-        var body = PushBody(Created++, shift);
+        var body = PushBody(Created++, shift, descriptionBytes);
         return new HttpRequestMessage(HttpMethod.Post, function) { Content = new ByteArrayContent(body) { Headers = { { "Content-Type", "application/json" } } } };
     }
 
@@ -30,11 +31,11 @@ internal sealed class EventFactory
     public string WriteFile(string directory, TimeSpan shift = default)
     {
         var path = Path.Combine(directory, $"event-{_tag}-{Created.ToString(CultureInfo.InvariantCulture)}.json");
-        File.WriteAllBytes(path, PushBody(Created++, shift));
+        File.WriteAllBytes(path, PushBody(Created++, shift, 0));
         return path;
     }
 
-    private byte[] PushBody(int index, TimeSpan shift)
+    private byte[] PushBody(int index, TimeSpan shift, int descriptionBytes)
     {
         var notification = JsonNode.Parse(_notification)!.AsObject();
         var finding = notification["finding"]!.AsObject();
@@ -49,6 +50,11 @@ internal sealed class EventFactory
         {
             var time = DateTimeOffset.Parse(finding["eventTime"]!.GetValue<string>(), CultureInfo.InvariantCulture) + shift;
             finding["eventTime"] = time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        }
+
+        if (descriptionBytes > 0)
+        {
+            finding["description"] = new string('d', descriptionBytes);
         }
 
         var push = new JsonObject

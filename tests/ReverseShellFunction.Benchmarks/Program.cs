@@ -10,7 +10,7 @@ namespace ReverseShellFunction.Benchmarks;
 /// </summary>
 public static class BenchmarkProgram
 {
-    private static readonly string[] s_scenarios = ["latency", "coldstart", "burst", "large-logs", "verify"];
+    private static readonly string[] s_scenarios = ["latency", "coldstart", "burst", "large-logs", "large-notification", "verify"];
 
     public static async Task<int> Main(string[] args)
     {
@@ -109,6 +109,7 @@ public static class BenchmarkProgram
         "coldstart" => ColdStartScenario.RunAsync(context),
         "burst" => BurstScenario.RunAsync(context),
         "large-logs" => LargeLogScenario.RunAsync(context),
+        "large-notification" => LargeNotificationScenario.RunAsync(context),
         "verify" => VerifyScenario.RunAsync(context),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no such scenario"),
     };

@@ -10,7 +10,7 @@ namespace ReverseShellFunction.Audit;
 /// </summary>
 internal static class BundleContentCheck
 {
-    public static async Task RunAsync(SpooledBundle bundle, StoredIndexEntry? index, VerificationLog log, CancellationToken cancellationToken)
+    public static async Task RunAsync(SpooledBundle bundle, StoredIndexEntry? index, VerificationLog log, CancellationToken cancellationToken, Custody.CustodyTrust? trust = null)
     {
         System.IO.Compression.ZipArchive zip;
         try
@@ -30,6 +30,7 @@ internal static class BundleContentCheck
             await CheckFilesAsync(inventory, log, cancellationToken);
             CheckManifestAgainstIndex(inventory.Manifest, index, log);
             await CheckSummaryAsync(inventory, index, log, cancellationToken);
+            await SignatureCheck.RunAsync(inventory, index, trust ?? Custody.CustodyTrust.None, log, cancellationToken);
         }
     }
 

@@ -18,10 +18,10 @@ public sealed class BundleExtractor
 
     private readonly BundleVerifier _verifier;
 
-    public BundleExtractor(IEvidenceStore store, bool storeKeepsMetadata)
+    public BundleExtractor(IEvidenceReader store)
     {
         ArgumentNullException.ThrowIfNull(store);
-        _verifier = new BundleVerifier(store, storeKeepsMetadata);
+        _verifier = new BundleVerifier(store);
     }
 
     /// <exception cref="IOException"><paramref name="directory"/> exists and is not an empty folder.</exception>

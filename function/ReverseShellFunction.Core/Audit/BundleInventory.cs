@@ -71,7 +71,9 @@ public sealed class BundleInventory
         }
 
         var files = new List<(ManifestFile, ZipArchiveEntry)>();
+        // The seal entries are computed from the manifest and cannot be listed in it; SignatureCheck checks them.
         var listed = new HashSet<string>(StringComparer.Ordinal) { Manifest.FileName };
+        listed.UnionWith(Custody.SealFiles.All);
         foreach (var file in manifest.Files)
         {
             if (!BundlePaths.IsSafe(file.Path) || file.Path == Manifest.FileName)

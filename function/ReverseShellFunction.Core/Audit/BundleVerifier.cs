@@ -11,18 +11,16 @@ namespace ReverseShellFunction.Audit;
 /// </summary>
 public sealed class BundleVerifier
 {
-    private readonly IEvidenceStore _store;
-    private readonly bool _storeKeepsMetadata;
+    private readonly IEvidenceReader _store;
+    private readonly Custody.CustodyTrust _trust;
 
-    /// <param name="storeKeepsMetadata">
-    /// True for a bucket, whose bundle objects must carry their SHA-256 in metadata; false for a folder, which
-    /// keeps none (the metadata check then reads "n/a").
-    /// </param>
-    public BundleVerifier(IEvidenceStore store, bool storeKeepsMetadata)
+    /// <summary>Whether bundle objects must carry hash metadata is the store's own statement (<see cref="IEvidenceReader.Guarantees"/>).</summary>
+    /// <param name="trust">Keys and TSA certificates for the custody checks (Audit/SignatureCheck.cs); none by default.</param>
+    public BundleVerifier(IEvidenceReader store, Custody.CustodyTrust? trust = null)
     {
         ArgumentNullException.ThrowIfNull(store);
+        _trust = trust ?? Custody.CustodyTrust.None;
         _store = store;
-        _storeKeepsMetadata = storeKeepsMetadata;
     }
 
     public Task<BundleVerification> VerifyAsync(BundleId id, CancellationToken cancellationToken) =>
@@ -108,7 +106,7 @@ public sealed class BundleVerifier
         await using (var bundle = await SpooledBundle.CopyAsync(content, download is null ? null : new Progress(download, stored.Size), cancellationToken))
         {
             CheckBytes(bundle, stored, index.Entry, log);
-            await BundleContentCheck.RunAsync(bundle, index.Entry, log, cancellationToken);
+            await BundleContentCheck.RunAsync(bundle, index.Entry, log, cancellationToken, _trust);
             if (whenVerified is not null && log.ProblemCount == 0)
             {
                 try
@@ -200,7 +198,7 @@ public sealed class BundleVerifier
 
         if (stored.MetadataSha256 is null)
         {
-            if (_storeKeepsMetadata)
+            if (_store.Guarantees.KeepsHashMetadata)
             {
                 log.Problem(ProblemKind.MetadataHashMissing, $"the bundle object {stored.Name} carries no sha256 metadata", expected: bundle.Sha256, found: "none");
                 log.Check("sha256-metadata", CheckOutcome.Failed, "no sha256 metadata");

@@ -44,6 +44,14 @@ internal sealed class ExtractionTarget
                 written.Add(Manifest.FileName);
                 await EntryDigest.ComputeAsync(inventory.Entries[Manifest.FileName], BundleInventory.MaxJsonBytes, output, cancellationToken);
             }
+
+            // The seal entries travel with the files, so the folder verifies offline (verify --extracted).
+            foreach (var name in Custody.SealFiles.All.Where(inventory.Entries.ContainsKey))
+            {
+                await using var output = Create(name);
+                written.Add(name);
+                await EntryDigest.ComputeAsync(inventory.Entries[name], Custody.SealFiles.MaxBytes, output, cancellationToken);
+            }
         }
         catch
         {

@@ -75,6 +75,28 @@ public enum ProblemKind
     [JsonStringEnumMemberName("unexpected-object")]
     UnexpectedObject,
 
+    // Custody (Audit/SignatureCheck.cs).
+    [JsonStringEnumMemberName("unsigned")]
+    NotSigned,
+
+    [JsonStringEnumMemberName("signature-invalid")]
+    SignatureInvalid,
+
+    [JsonStringEnumMemberName("seal-mismatch")]
+    SealMismatch,
+
+    [JsonStringEnumMemberName("seal-unreadable")]
+    SealUnreadable,
+
+    [JsonStringEnumMemberName("envelope-invalid")]
+    EnvelopeInvalid,
+
+    [JsonStringEnumMemberName("timestamp-invalid")]
+    TimestampInvalid,
+
+    [JsonStringEnumMemberName("timestamp-missing")]
+    TimestampMissing,
+
     /// <summary>A temporary file an interrupted write left in the evidence folder (or a write in progress).</summary>
     [JsonStringEnumMemberName("temporary-file")]
     TemporaryFile,

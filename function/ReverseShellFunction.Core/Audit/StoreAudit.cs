@@ -11,14 +11,14 @@ namespace ReverseShellFunction.Audit;
 /// </summary>
 public sealed class StoreAudit
 {
-    private readonly IEvidenceStore _store;
+    private readonly IEvidenceReader _store;
     private readonly BundleVerifier _verifier;
 
-    public StoreAudit(IEvidenceStore store, bool storeKeepsMetadata)
+    public StoreAudit(IEvidenceReader store, Custody.CustodyTrust? trust = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
-        _verifier = new BundleVerifier(store, storeKeepsMetadata);
+        _verifier = new BundleVerifier(store, trust);
     }
 
     public BundleVerifier Verifier => _verifier;
@@ -43,24 +43,26 @@ public sealed class StoreAudit
 
     private static BundleVerification Unexpected(string name)
     {
-        var log = VerificationLog.ForObject(AuditText.Clean(name));
+        var shown = AuditText.Clean(name);
+        var log = VerificationLog.ForObject(shown);
         if (name[(name.LastIndexOf('/') + 1)..].StartsWith(LocalEvidenceStore.TemporaryPrefix, StringComparison.Ordinal))
         {
             log.Problem(
                 ProblemKind.TemporaryFile,
                 "a temporary file left by an interrupted write (or a write still in progress); the next serve or replay removes it once its process is gone",
                 expected: "no temporary files",
-                found: AuditText.Clean(name));
-            log.Check("object-name", CheckOutcome.Failed, AuditText.Clean(name));
-            return log.Result(null, AuditText.Clean(name), null);
+                found: shown);
+        }
+        else
+        {
+            log.Problem(
+                ProblemKind.UnexpectedObject,
+                "the name names no bundle: expected index/YYYY/MM/DD/{id}.json or bundles/YYYY/MM/DD/{id}.zip with the event day of the id",
+                expected: "a bundle or index object name",
+                found: shown);
         }
 
-        log.Problem(
-            ProblemKind.UnexpectedObject,
-            "the name names no bundle: expected index/YYYY/MM/DD/{id}.json or bundles/YYYY/MM/DD/{id}.zip with the event day of the id",
-            expected: "a bundle or index object name",
-            found: AuditText.Clean(name));
-        log.Check("object-name", CheckOutcome.Failed, AuditText.Clean(name));
-        return log.Result(null, AuditText.Clean(name), null);
+        log.Check("object-name", CheckOutcome.Failed, shown);
+        return log.Result(null, shown, null);
     }
 }

@@ -12,7 +12,7 @@ public static class StoreListing
 {
     /// <summary>Bundle ids with an index entry in range, oldest first, and index object names that name no bundle.</summary>
     public static async Task<(IReadOnlyList<BundleId> Ids, IReadOnlyList<string> Unexpected)> ListIndexAsync(
-        IEvidenceStore store, EventTimeRange range, CancellationToken cancellationToken)
+        IEvidenceReader store, EventTimeRange range, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(range);
@@ -28,7 +28,7 @@ public static class StoreListing
 
     /// <summary>Bundle objects in range by id, and bundle object names that name no bundle.</summary>
     public static async Task<(IReadOnlyDictionary<BundleId, StoredObject> Bundles, IReadOnlyList<string> Unexpected)> ListBundlesAsync(
-        IEvidenceStore store, EventTimeRange range, CancellationToken cancellationToken)
+        IEvidenceReader store, EventTimeRange range, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(range);

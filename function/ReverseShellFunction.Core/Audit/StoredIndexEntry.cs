@@ -28,7 +28,7 @@ public sealed record StoredIndexEntry(BundleId Id, IndexEntry Entry, JsonElement
 
     /// <summary>Reads an entry; null when there is none.</summary>
     /// <exception cref="InvalidDataException">The object is not an index entry.</exception>
-    public static async Task<StoredIndexEntry?> ReadAsync(IEvidenceStore store, BundleId id, CancellationToken cancellationToken)
+    public static async Task<StoredIndexEntry?> ReadAsync(IEvidenceReader store, BundleId id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         return await store.ReadIndexEntryAsync(id, cancellationToken) is { } bytes ? Parse(id, bytes) : null;

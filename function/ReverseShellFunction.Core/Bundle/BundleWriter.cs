@@ -28,14 +28,15 @@ public static class BundleWriter
         IReadOnlyList<CollectorReport> collectors,
         ToolInfo tool,
         DateTimeOffset createdAt,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Custody.ManifestSealer? sealer = null)
     {
         ArgumentNullException.ThrowIfNull(staging);
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(summary);
 
         var files = new List<ManifestFile>();
-        foreach (var path in staging.Files.Where(p => p != Manifest.FileName))
+        foreach (var path in staging.Files.Where(p => p != Manifest.FileName && !Custody.SealFiles.IsSealFile(p)))
         {
             files.Add(await DescribeAsync(staging, path, cancellationToken));
         }
@@ -49,15 +50,20 @@ public static class BundleWriter
             Tool = tool,
             Files = files,
             Collectors = collectors,
+            Custody = sealer is null ? null : await sealer.PrepareAsync(cancellationToken),
         };
-        await staging.WriteAllBytesAsync(Manifest.FileName, EvidenceJson.Serialize(manifest), cancellationToken);
+        var manifestBytes = EvidenceJson.Serialize(manifest);
+        await staging.WriteAllBytesAsync(Manifest.FileName, manifestBytes, cancellationToken);
+
+        // Sealed over the exact bytes just written; the seal entries join the zip unlisted (Custody.SealFiles).
+        var seal = sealer is null ? null : await sealer.SealAsync(staging, manifest, manifestBytes, cancellationToken);
 
         var zipPath = Path.Combine(Path.GetTempPath(), $"rsf-bundle-{Guid.NewGuid():N}.zip");
         try
         {
             await WriteZipAsync(staging, EntryTime(summary.Finding.EventTime), zipPath, cancellationToken);
             var (size, sha256) = await HashFileAsync(zipPath, cancellationToken);
-            return new BuiltBundle(id, zipPath, size, sha256, manifest, summary);
+            return new BuiltBundle(id, zipPath, size, sha256, manifest, summary) { Seal = seal };
         }
         catch
         {

@@ -22,6 +22,18 @@ public sealed record EvidenceSummary
     public required IReadOnlyList<CollectorOutcome> Collectors { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>
+    /// One line: severity, category, workload, project, location, revision, event time, binary → remote. Raw text
+    /// from the finding: every renderer passes it through DisplayText.Visible. Null in entries written before it existed.
+    /// </summary>
+    public string? Headline { get; init; }
+
+    /// <summary>The workload as it ran, read from the bundle's Cloud Run documents and logs. Null in older entries.</summary>
+    public WorkloadFacts? Workload { get; init; }
+
+    /// <summary>Related findings (the triggering one excluded) grouped by category. Null in older entries.</summary>
+    public IReadOnlyList<RelatedFindingGroup>? RelatedFindings { get; init; }
+
     /// <summary>Whether SCC holds the finding (the <c>scc-finding</c> collector); null when that check did not run.</summary>
     public FindingAuthenticity? Authenticity { get; init; }
 }
@@ -79,3 +91,26 @@ public sealed record ResourceFacts(
 public sealed record AttackReference(string Kind, string? Id, string Name, string? Url, string Source);
 
 public sealed record CollectorOutcome(string Name, CollectorStatus Status, string? Reason, long? ItemCount, bool Truncated);
+
+/// <summary>
+/// The revision and its configuration. <see cref="RevisionSource"/> says where the revision name came from
+/// ("finding", "container logs", "latest ready revision"), because a finding on a service names none.
+/// </summary>
+public sealed record WorkloadFacts(
+    string? Revision,
+    string? RevisionSource,
+    IReadOnlyList<string> OtherRevisionsInLogs,
+    string? Image,
+    string? ImageDigest,
+    string? ServiceAccount,
+    string? Ingress,
+    string? VpcNetwork,
+    string? VpcEgress,
+    WorkloadChange? LastChange,
+    int AuditEntryCount);
+
+/// <summary>Who last changed the workload and how: from the newest admin-activity audit entry, else the service's lastModifier.</summary>
+public sealed record WorkloadChange(DateTimeOffset? Time, string? Principal, string? Method, string Source);
+
+/// <summary>Related findings of one category; offsets are seconds from the triggering event (negative: before).</summary>
+public sealed record RelatedFindingGroup(string Category, int Count, long? FirstOffsetSeconds, long? LastOffsetSeconds, IReadOnlyList<string> Severities);

@@ -19,6 +19,9 @@ public sealed record Manifest
     public required ToolInfo Tool { get; init; }
     public required IReadOnlyList<ManifestFile> Files { get; init; }
     public required IReadOnlyList<CollectorReport> Collectors { get; init; }
+
+    /// <summary>Who seals this part and what protected the store at sealing; null in parts made before sealing existed.</summary>
+    public Custody.ManifestCustody? Custody { get; init; }
 }
 
 /// <summary>One file of a bundle.</summary>

@@ -25,7 +25,7 @@ public static class SummaryBuilder
         ArgumentNullException.ThrowIfNull(notification);
         ArgumentNullException.ThrowIfNull(collectors);
         var finding = notification.Finding;
-        return new EvidenceSummary
+        var summary = new EvidenceSummary
         {
             BundleId = bundleId.Value,
             Finding = new FindingFacts(
@@ -48,6 +48,41 @@ public static class SummaryBuilder
             Authenticity = collectors.FirstOrDefault(c => c.Authenticity is not null)?.Authenticity,
             CreatedAt = createdAt,
         };
+        return summary with { Headline = Headline(summary) };
+    }
+
+    /// <summary>Adds what the staged evidence says: the workload as it ran and related findings by category.</summary>
+    public static EvidenceSummary WithEvidence(EvidenceSummary summary, DigestResult digest)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        ArgumentNullException.ThrowIfNull(digest);
+        var enriched = summary with { Workload = digest.Workload, RelatedFindings = digest.RelatedFindings };
+        return enriched with { Headline = Headline(enriched) };
+    }
+
+    /// <summary>
+    /// What happened, where and how bad, in one line: severity, category, service or job, project, location,
+    /// revision, event time, binary → remote IP:port. Raw text: renderers escape it.
+    /// </summary>
+    public static string Headline(EvidenceSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        var r = summary.Resource;
+        var workload = r.Service is not null ? $"service {r.Service}" : r.Job is not null ? $"job {r.Job}" : r.FullName ?? "an unknown resource";
+        var revision = summary.Workload?.Revision ?? r.Revision;
+        var where = string.Join(", ", new[]
+        {
+            r.Project is null ? null : $"project {r.Project}",
+            r.Location,
+            revision is null ? null : $"revision {revision}",
+        }.OfType<string>());
+        var process = summary.Processes.FirstOrDefault(p => p.BinaryPath is not null) ?? (summary.Processes.Count > 0 ? summary.Processes[0] : null);
+        var binary = process?.BinaryPath ?? process?.Name ?? "unknown binary";
+        var remote = summary.Network.Remote ?? "unknown remote";
+        var eventTime = summary.Finding.EventTime.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+        return $"{summary.Finding.Severity ?? "UNKNOWN SEVERITY"} {summary.Finding.Category ?? "finding"} on {workload}"
+            + (where.Length == 0 ? "" : $" ({where})")
+            + $" at {eventTime}: {binary} → {remote}";
     }
 
     private static List<ProcessFacts> Processes(SccFinding finding)

@@ -1,88 +1,114 @@
 using System.Globalization;
 using System.Text;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Bundle;
 
 /// <summary>
 /// Renders <c>summary.md</c>, the one-page report a responder reads first. Finding text is attacker-influenced
-/// (arguments, paths), so every value goes through <see cref="Code"/> or <see cref="Plain"/>.
+/// (arguments, paths), so every value goes through <see cref="Code"/> or <see cref="Plain"/>. The content
+/// comes from <see cref="SummaryReport"/>, shared with summary.html.
 /// </summary>
 public static class SummaryMarkdown
 {
     public const string FileName = "summary.md";
 
-    public static string Render(EvidenceSummary summary)
+    public static string Render(EvidenceSummary summary) => Render(summary, []);
+
+    /// <param name="summary">The facts.</param>
+    /// <param name="entries">The bundle's entries, so the checklist names only files that exist.</param>
+    public static string Render(EvidenceSummary summary, IReadOnlyCollection<string> entries) =>
+        Render(SummaryReport.Build(summary, entries));
+
+    public static string Render(ReportDocument report)
     {
-        ArgumentNullException.ThrowIfNull(summary);
+        ArgumentNullException.ThrowIfNull(report);
         var md = new StringBuilder();
-        var f = summary.Finding;
-        md.AppendLine(CultureInfo.InvariantCulture, $"# Reverse Shell evidence: {Plain(summary.Resource.Service ?? summary.Resource.Job ?? summary.Resource.FullName)}");
+        md.AppendLine(CultureInfo.InvariantCulture, $"# {Plain(report.Headline)}");
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Bundle {Code(summary.BundleId)}, created {summary.CreatedAt:yyyy-MM-dd HH:mm:ss} UTC.");
-        md.AppendLine();
-        md.AppendLine("## Finding");
-        Row(md, "Name", Code(f.Name));
-        Row(md, "Category", Plain(f.Category));
-        Row(md, "Severity", Plain(f.Severity));
-        Row(md, "State", Plain(f.State) + (f.Mute is null ? "" : $" (mute: {Plain(f.Mute)})"));
-        Row(md, "Event time", f.EventTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-        Row(md, "Notification config", Code(f.NotificationConfigName));
-
-        md.AppendLine().AppendLine("## Connection");
-        Row(md, "Remote (attacker) IP:port", Code(summary.Network.Remote));
-        Row(md, "Local IP:port", Code(summary.Network.Local));
-
-        md.AppendLine().AppendLine("## Processes");
-        if (summary.Processes.Count == 0)
+        md.AppendLine(Spans(report.Subtitle, inTable: false));
+        foreach (var section in report.Sections)
         {
-            md.AppendLine("The finding lists no process.");
+            md.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"## {Plain(section.Heading)}");
+            foreach (var block in section.Blocks)
+            {
+                md.AppendLine();
+                Block(md, block);
+            }
         }
 
-        foreach (var p in summary.Processes)
-        {
-            md.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"### {Code(p.BinaryPath ?? p.Name)} (pid {p.Pid?.ToString(CultureInfo.InvariantCulture) ?? "?"})");
-            Row(md, "SHA-256", Code(p.BinarySha256));
-            Row(md, "VirusTotal", p.VirusTotalUrl is null ? "no usable SHA-256" : $"<{p.VirusTotalUrl}>");
-            Row(md, "Arguments", p.Args.Count == 0 ? "none" : string.Join(" ", p.Args.Select(Code)) + (p.ArgumentsTruncated ? " (truncated by SCC)" : ""));
-            Row(md, "Parent chain", p.ParentChain.Count == 0 ? "none recorded" : string.Join(" ← ", p.ParentChain.Select(Code)));
-        }
-
-        md.AppendLine().AppendLine("## Workload");
-        var r = summary.Resource;
-        Row(md, "Resource full name", Code(r.FullName));
-        Row(md, "Project", $"{Code(r.Project)} ({Plain(r.ProjectDisplayName)}, number {Plain(r.ProjectNumber)})");
-        Row(md, r.Job is null ? "Service" : "Job", Code(r.Service ?? r.Job));
-        Row(md, "Revision", Code(r.Revision));
-        Row(md, "Location", Code(r.Location));
-        Row(md, "Container image", Code(summary.Container.ImageUri));
-        Row(md, "Image id", Code(summary.Container.ImageId));
-
-        md.AppendLine().AppendLine("## MITRE ATT&CK");
-        foreach (var a in summary.Mitre)
-        {
-            var label = a.Id is null ? Plain(a.Name) : $"{a.Id} {Plain(a.Name)}";
-            md.AppendLine(CultureInfo.InvariantCulture, $"- {a.Kind}: {(a.Url is null ? label : $"[{label}]({a.Url})")} (from the {a.Source})");
-        }
-
-        md.AppendLine().AppendLine("## Collectors");
-        md.AppendLine("| collector | status | items | truncated | reason |").AppendLine("|---|---|---|---|---|");
-        foreach (var c in summary.Collectors)
-        {
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {c.Name} | {c.Status.ToString().ToLowerInvariant()} | {c.ItemCount?.ToString(CultureInfo.InvariantCulture) ?? "-"} | {(c.Truncated ? "yes" : "no")} | {Plain(c.Reason).Replace("|", "\\|", StringComparison.Ordinal)} |");
-        }
-
-        md.AppendLine().AppendLine("## Response checklist (after Google's guidance for this finding)");
-        md.AppendLine("1. Read the finding above: binary, arguments, remote and local IP:port, image.");
-        md.AppendLine("2. Check each binary's SHA-256 on VirusTotal (links above).");
-        md.AppendLine("3. Look for related findings on the same container around the same time: `related-findings.json`.");
-        md.AppendLine("4. Review the service or job configuration (`cloud-run/`) and its logs (`logs/container.jsonl`), and who changed it (`logs/audit.jsonl`).");
-        md.AppendLine("5. Map the activity to MITRE ATT&CK (T1059, T1105 and the techniques above).");
-        md.AppendLine("6. Contain: consider deleting the affected revision, service or job and rotating what its service account could reach; keep this bundle.");
         return md.ToString();
     }
 
-    private static void Row(StringBuilder md, string label, string value) =>
-        md.AppendLine(CultureInfo.InvariantCulture, $"- **{label}:** {value}");
+    private static void Block(StringBuilder md, ReportBlock block)
+    {
+        switch (block)
+        {
+            case ReportFacts facts:
+                foreach (var row in facts.Rows)
+                {
+                    md.AppendLine(CultureInfo.InvariantCulture, $"- **{Plain(row.Label)}:** {Value(row.Value, inTable: false)}");
+                }
+
+                break;
+            case ReportTable table:
+                md.AppendLine("| " + string.Join(" | ", table.Columns.Select(Plain)) + " |");
+                md.AppendLine("|" + string.Concat(table.Columns.Select(_ => "---|")));
+                foreach (var row in table.Rows)
+                {
+                    md.AppendLine("| " + string.Join(" | ", row.Select(v => Value(v, inTable: true))) + " |");
+                }
+
+                break;
+            case ReportList list:
+                var number = 0;
+                foreach (var item in list.Items)
+                {
+                    number++;
+                    md.AppendLine((list.Ordered ? $"{number.ToString(CultureInfo.InvariantCulture)}. " : "- ") + Value(item, inTable: false));
+                }
+
+                break;
+            case ReportParagraph paragraph:
+                md.AppendLine(Value(paragraph.Value, inTable: false));
+                break;
+            case ReportSubheading heading:
+                md.AppendLine("### " + Value(heading.Value, inTable: false));
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(block), block.GetType().Name, "unknown report block");
+        }
+    }
+
+    private static string Value(ReportValue value, bool inTable) => Spans(value.Spans, inTable);
+
+    private static string Spans(IReadOnlyList<ReportSpan> spans, bool inTable)
+    {
+        var text = new StringBuilder();
+        foreach (var span in spans)
+        {
+            if (span.Content.Length == 0)
+            {
+                continue;
+            }
+
+            text.Append(span.Kind switch
+            {
+                // A table splits cells at '|' even inside a code span; GFM lets "\|" stand for one there.
+                ReportSpanKind.Code => inTable ? Code(span.Content).Replace("|", "\\|", StringComparison.Ordinal) : Code(span.Content),
+                ReportSpanKind.Strong => $"**{Plain(span.Content)}**",
+                ReportSpanKind.Link when IsOwnUrl(span.Url) => span.Content == span.Url ? $"<{span.Url}>" : $"[{Plain(span.Content)}]({span.Url})",
+                _ => Plain(span.Content),
+            });
+        }
+
+        return text.Length == 0 ? "-" : text.ToString();
+    }
+
+    /// <summary>Links are only built by the report itself; anything else is shown as text.</summary>
+    internal static bool IsOwnUrl(string? url) =>
+        url is not null && url.StartsWith("https://", StringComparison.Ordinal) && url.Length < 300
+        && url.All(c => char.IsAsciiLetterOrDigit(c) || "-._~:/?#@!$&'*+,;=%".Contains(c, StringComparison.Ordinal));
 
     /// <summary>An inline code span that hostile text cannot break out of.</summary>
     public static string Code(string? text)
@@ -116,7 +142,9 @@ public static class SummaryMarkdown
         var builder = new StringBuilder();
         foreach (var c in Clean(text))
         {
-            if ("\\`*_{}[]()<>#+!|~".Contains(c, StringComparison.Ordinal))
+            // '(' and ')' need no escape once '[' and ']' have one, nor '+' and '-': no line of the report starts with
+            // a value. '#' stays (a heading drops a trailing " #"); '&' keeps an entity from being read as a character.
+            if ("\\`*_{}[]<>#!|~&".Contains(c, StringComparison.Ordinal))
             {
                 builder.Append('\\');
             }
@@ -127,6 +155,6 @@ public static class SummaryMarkdown
         return builder.ToString();
     }
 
-    private static string Clean(string text) =>
-        new([.. text.Take(2000).Select(c => char.IsControl(c) ? ' ' : c)]);
+    // Control, format and bidi characters shown as \uXXXX (one rule for every renderer), then escaped for Markdown once.
+    private static string Clean(string text) => DisplayText.Visible(text, 2000);
 }

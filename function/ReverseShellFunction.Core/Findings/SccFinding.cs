@@ -28,6 +28,16 @@ public sealed record SccFinding
     public List<SccConnection>? Connections { get; init; }
     public SccIndicator? Indicator { get; init; }
     public SccMitreAttack? MitreAttack { get; init; }
+
+    /// <summary>The finding's security marks as the notification carries them (this function writes some, see FindingMark).</summary>
+    public SccSecurityMarks? SecurityMarks { get; init; }
+}
+
+/// <summary><c>securityMarks</c>: its resource name and the user-managed key/value marks.</summary>
+public sealed record SccSecurityMarks
+{
+    public string? Name { get; init; }
+    public Dictionary<string, string>? Marks { get; init; }
 }
 
 /// <summary>One process of the finding (<c>processes[]</c>); int64 fields arrive as JSON strings.</summary>

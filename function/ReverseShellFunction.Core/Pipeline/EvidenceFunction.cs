@@ -23,6 +23,9 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
     private readonly TimeProvider _time;
     private readonly ToolInfo _tool;
     private readonly ILogger<EvidenceFunction> _logger;
+    private readonly IBundleNotifier _notifier;
+    private readonly IFindingMarker? _marker;
+    private readonly Custody.ManifestSealer? _sealer;
 
     public EvidenceFunction(
         CollectionRules rules,
@@ -30,8 +33,14 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         IEvidenceStore store,
         TimeProvider time,
         ToolInfo tool,
-        ILogger<EvidenceFunction> logger)
+        ILogger<EvidenceFunction> logger,
+        IBundleNotifier? notifier = null,
+        IFindingMarker? marker = null,
+        Custody.ManifestSealer? sealer = null)
     {
+        _notifier = notifier ?? NoBundleNotifier.Instance;
+        _marker = marker;
+        _sealer = sealer;
         _rules = rules;
         _collectors = collectors;
         _store = store;
@@ -61,6 +70,13 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         var id = BundleId.For(finding.Name!, notification.EventTime);
         using var scope = _logger.BeginScope(new Dictionary<string, object?> { ["bundleId"] = id.Value, ["findingName"] = finding.Name });
         _logger.LogInformation("Finding {FindingName} of category {Category} matches: bundle {BundleId}", finding.Name, finding.Category, id.Value);
+
+        if (_marker is not null && FindingMark.IsOwnFollowUp(finding, id))
+        {
+            // Writing the marks made SCC notify again about this same event: acknowledge it, collect nothing, mark nothing.
+            _logger.LogInformation("Finding {FindingName} carries the security marks of bundle {BundleId}: follow-up of our own mark update, acknowledged", finding.Name, id.Value);
+            return new PipelineResult { Outcome = PipelineOutcome.Ignored, Reason = "follow-up notification of this function's own security-mark update", BundleId = id.Value };
+        }
 
         if (await _store.GetBundleAsync(id, cancellationToken) is not null)
         {
@@ -97,9 +113,18 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
 
         var createdAt = _time.GetUtcNow();
         var summary = SummaryBuilder.Build(id, notification, reports, createdAt);
+        var digest = await EvidenceDigest.ReadAsync(staging, summary, reports, cancellationToken);
+        summary = SummaryBuilder.WithEvidence(summary, digest);
+        if (digest.UnreadableLines > 0)
+        {
+            _logger.LogWarning("{Count} lines of the collected evidence could not be read for the summary; they stay in the bundle", digest.UnreadableLines);
+        }
+
+        var entries = staging.Files;
         await staging.WriteAllBytesAsync(EvidenceSummary.FileName, EvidenceJson.Serialize(summary), cancellationToken);
-        await staging.WriteAllBytesAsync(SummaryMarkdown.FileName, System.Text.Encoding.UTF8.GetBytes(SummaryMarkdown.Render(summary)), cancellationToken);
-        return await BundleWriter.WriteAsync(staging, id, summary, reports, _tool, createdAt, cancellationToken);
+        await staging.WriteAllBytesAsync(SummaryMarkdown.FileName, System.Text.Encoding.UTF8.GetBytes(SummaryMarkdown.Render(summary, entries)), cancellationToken);
+        await staging.WriteAllBytesAsync(SummaryHtml.FileName, System.Text.Encoding.UTF8.GetBytes(SummaryHtml.Render(summary, entries, digest.Timeline)), cancellationToken);
+        return await BundleWriter.WriteAsync(staging, id, summary, reports, _tool, createdAt, cancellationToken, _sealer);
     }
 
     private async Task<PipelineResult> StoreAsync(BuiltBundle built, CancellationToken cancellationToken)
@@ -123,9 +148,11 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         {
             Summary = built.Summary,
             Bundle = new BundleReference(StoreLayout.BundleObject(built.Id), built.Size, built.Sha256),
+            Seal = built.Seal,
         };
         await _store.CreateIndexEntryAsync(built.Id, EvidenceJson.Serialize(entry), cancellationToken);
         _logger.LogInformation("Stored bundle {BundleId} ({Size} bytes, sha256 {Sha256}) and its index entry", built.Id.Value, built.Size, built.Sha256);
+        await NotifyAsync(entry, cancellationToken);
         return Result(PipelineOutcome.Stored, "bundle stored", built.Id, entry);
     }
 
@@ -165,10 +192,42 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         {
             Summary = stored.Summary,
             Bundle = new BundleReference(StoreLayout.BundleObject(id), stored.Size, stored.Sha256),
+            Seal = await Custody.StoredSeal.ReadAsync(_store, id, cancellationToken),
         };
         await _store.CreateIndexEntryAsync(id, EvidenceJson.Serialize(entry), cancellationToken);
         _logger.LogWarning("Bundle {BundleId} had no index entry; wrote it from the stored bundle", id.Value);
+
+        // The crash came before the notification too: people hear of this bundle now.
+        await NotifyAsync(entry, cancellationToken);
         return Result(PipelineOutcome.AlreadyStored, reason + "; index entry completed from the stored bundle", id, entry);
+    }
+
+    /// <summary>After the index entry: the evidence is safe, so a failed notification or mark is logged, never thrown.</summary>
+    private async Task NotifyAsync(IndexEntry entry, CancellationToken cancellationToken)
+    {
+        var notification = BundleNotification.For(entry, _store.Location);
+        try
+        {
+            await _notifier.NotifyAsync(notification, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogWarning(ex, "Bundle {BundleId} is stored, but the notification about it could not be sent: {Problem}", entry.Summary.BundleId, ex.Message);
+        }
+
+        if (_marker is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _marker.MarkAsync(FindingMark.For(entry.Summary.Finding.Name, notification), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogWarning(ex, "Bundle {BundleId} is stored, but the security marks on its finding could not be written: {Problem}", entry.Summary.BundleId, ex.Message);
+        }
     }
 
     private static PipelineResult Result(PipelineOutcome outcome, string reason, BundleId id, IndexEntry entry) => new()

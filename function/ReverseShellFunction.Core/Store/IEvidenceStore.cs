@@ -3,25 +3,21 @@ using ReverseShellFunction.Bundle;
 namespace ReverseShellFunction.Store;
 
 /// <summary>
-/// Where bundles, index entries and quarantined requests live. Every write is create-only: an object that
-/// exists is never replaced, and the answer says so. Dependency failures throw <see cref="EvidenceStoreException"/>.
-/// Object names follow <see cref="StoreLayout"/> in every implementation.
+/// What the auditor and responder read: bundles, index entries, listings. <c>list</c>, <c>show</c>, <c>get</c>
+/// and <c>verify</c> take only this port. Dependency failures throw <see cref="EvidenceStoreException"/>.
 /// </summary>
-public interface IEvidenceStore
+public interface IEvidenceReader
 {
     /// <summary>Where the store is, for messages: a folder path or <c>gs://bucket</c>.</summary>
     string Location { get; }
+
+    /// <summary>What this store can prove about its objects, so an audit checks it instead of guessing.</summary>
+    StoreGuarantees Guarantees => StoreGuarantees.None;
 
     Task<StoredObject?> GetBundleAsync(BundleId id, CancellationToken cancellationToken);
 
     /// <summary>The index entry object (size, retention and holds), or null when there is none.</summary>
     Task<StoredObject?> GetIndexEntryObjectAsync(BundleId id, CancellationToken cancellationToken);
-
-    Task<CreateResult> CreateBundleAsync(BundleId id, Stream content, BundleMetadata metadata, CancellationToken cancellationToken);
-
-    Task<CreateResult> CreateIndexEntryAsync(BundleId id, ReadOnlyMemory<byte> json, CancellationToken cancellationToken);
-
-    Task<CreateResult> CreateQuarantineAsync(string objectName, ReadOnlyMemory<byte> json, CancellationToken cancellationToken);
 
     /// <summary>Opens the bundle's bytes for reading.</summary>
     /// <exception cref="EvidenceNotFoundException">No such bundle.</exception>
@@ -35,6 +31,35 @@ public interface IEvidenceStore
 
     /// <summary>Every object under <c>bundles/</c>, oldest first.</summary>
     IAsyncEnumerable<StoredObject> ListBundleObjectsAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// What the pipeline writes. Every write is create-only: an object that exists is never replaced, and the
+/// answer says so. Object names follow <see cref="StoreLayout"/> in every implementation.
+/// </summary>
+public interface IEvidenceArchive
+{
+    Task<CreateResult> CreateBundleAsync(BundleId id, Stream content, BundleMetadata metadata, CancellationToken cancellationToken);
+
+    Task<CreateResult> CreateIndexEntryAsync(BundleId id, ReadOnlyMemory<byte> json, CancellationToken cancellationToken);
+
+    Task<CreateResult> CreateQuarantineAsync(string objectName, ReadOnlyMemory<byte> json, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// A store as the pipeline uses it: it writes, and reads back what it wrote (a redelivery finds the stored
+/// bundle; a crash between bundle and index entry is repaired from the stored bytes).
+/// </summary>
+public interface IEvidenceStore : IEvidenceReader, IEvidenceArchive
+{
+}
+
+/// <summary>What a store can prove about what it holds.</summary>
+/// <param name="KeepsHashMetadata">Bundle objects carry their SHA-256 in object metadata (a bucket); its absence is then a problem.</param>
+/// <param name="ReportsRetention">The store reports retention policies and holds (a bucket), not only file permissions.</param>
+public sealed record StoreGuarantees(bool KeepsHashMetadata, bool ReportsRetention)
+{
+    public static readonly StoreGuarantees None = new(false, false);
 }
 
 /// <summary>What a create-only write found.</summary>

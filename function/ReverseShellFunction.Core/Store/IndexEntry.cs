@@ -13,6 +13,9 @@ public sealed record IndexEntry
     public string Schema { get; init; } = CurrentSchema;
     public required EvidenceSummary Summary { get; init; }
     public required BundleReference Bundle { get; init; }
+
+    /// <summary>The manifest's seal (signature, key version, timestamp status), as in manifest.seal.json; null when unsealed.</summary>
+    public Custody.SealRecord? Seal { get; init; }
 }
 
 /// <summary>The stored bundle object an index entry points at.</summary>

@@ -26,6 +26,9 @@ public sealed class LocalEvidenceStore : IEvidenceStore
 
     public string Location => Root;
 
+    /// <summary>A folder keeps no object metadata and no retention policy: files are only made read-only.</summary>
+    public StoreGuarantees Guarantees => StoreGuarantees.None;
+
     public Task<StoredObject?> GetBundleAsync(BundleId id, CancellationToken cancellationToken)
     {
         var info = new FileInfo(PathOf(StoreLayout.BundleObject(id)));

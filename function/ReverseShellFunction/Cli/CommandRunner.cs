@@ -55,7 +55,9 @@ public static class CommandRunner
                 throw new UsageException(ex.Message);
             }
 
-            if (readOnly && settings.EvidenceBucket is null && !Directory.Exists(settings.EvidenceDir))
+            // verify --extracted reads a downloaded folder, offline: it needs no store.
+            var offline = parse.Tokens.Any(t => t.Type == System.CommandLine.Parsing.TokenType.Option && t.Value == "--extracted");
+            if (readOnly && !offline && settings.EvidenceBucket is null && !Directory.Exists(settings.EvidenceDir))
             {
                 throw new UsageException($"There is no evidence folder at {Path.GetFullPath(settings.EvidenceDir)}: give --dir PATH or --bucket NAME (or set EVIDENCE_DIR / EVIDENCE_BUCKET).");
             }

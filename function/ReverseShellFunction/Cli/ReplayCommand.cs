@@ -11,7 +11,8 @@ namespace ReverseShellFunction.Cli;
 
 /// <summary>
 /// <c>replay FILE…</c>: runs each file through the same pipeline as an HTTP delivery and prints the result,
-/// with the index entry, as JSON. A file may hold a notification, a Pub/Sub push body or a structured CloudEvent.
+/// one readable line per file (outcome, bundle id, completeness, headline), or with <c>--json</c> one JSON line
+/// per file with the index entry. A file may hold a notification, a Pub/Sub push body or a structured CloudEvent.
 /// </summary>
 public static class ReplayCommand
 {
@@ -23,7 +24,9 @@ public static class ReplayCommand
         ArgumentNullException.ThrowIfNull(store);
         var files = new Argument<FileInfo[]>("file") { Description = "Files to replay", Arity = ArgumentArity.OneOrMore };
         var command = new Command("replay", "Run the pipeline on files holding a notification, a Pub/Sub push body or a structured CloudEvent");
+        var json = new Option<bool>("--json") { Description = "Print one JSON line per file, with the whole index entry" };
         command.Arguments.Add(files);
+        command.Options.Add(json);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse, store, async (services, output, ct) =>
         {
             StartupSweep.Run(services);
@@ -38,12 +41,23 @@ public static class ReplayCommand
                     exitCode = ExitCodes.Problem;
                 }
 
-                await output.WriteLineAsync(JsonSerializer.Serialize(new { file = file.Name, result }, s_jsonLines).AsMemory(), ct);
+                var line = parse.GetValue(json) ? JsonSerializer.Serialize(new { file = file.Name, result }, s_jsonLines) : HumanLine(file.Name, result);
+                await output.WriteLineAsync(line.AsMemory(), ct);
             }
 
             return exitCode;
         }, cancellationToken));
         return command;
+    }
+
+    /// <summary>"sample.json: stored 2026…-3a05… (complete): CRITICAL Reverse Shell on service …".</summary>
+    internal static string HumanLine(string file, PipelineResult result)
+    {
+        var outcome = JsonSerializer.Serialize(result.Outcome, s_jsonLines).Trim('"');
+        var text = result.IndexEntry is { } entry
+            ? $"{file}: {outcome} {entry.Summary.BundleId} ({IndexTable.Completeness(entry.Summary.Collectors)}): {entry.Summary.Headline ?? SummaryBuilder.Headline(entry.Summary)}"
+            : $"{file}: {outcome}: {result.Reason}" + (result.ObjectName is null ? "" : $" ({result.ObjectName})");
+        return Audit.AuditText.Clean(text, 2000);
     }
 
     private static async Task<RawDelivery> ReadAsync(FileInfo file, TimeProvider time, CancellationToken cancellationToken)

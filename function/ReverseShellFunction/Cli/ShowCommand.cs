@@ -10,15 +10,21 @@ public static class ShowCommand
     public static Command Create(StoreOptions store)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var bundleId = new Argument<string>("bundle-id") { Description = "The bundle's id, as list prints it" };
+        var bundleId = new Argument<string>("id") { Description = $"Which bundle: {BundleLookup.Accepted}" };
         var json = new Option<bool>("--json") { Description = "Print the index entry as stored (JSON) instead of text" };
         var command = new Command("show", "Show a bundle's summary from its index entry");
         command.Arguments.Add(bundleId);
         command.Options.Add(json);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunReadOnlyAsync(parse, store, async (services, output, ct) =>
         {
-            var id = BundleIdText.Parse(parse.GetValue(bundleId));
             var evidence = services.GetRequiredService<IEvidenceStore>();
+            var text = parse.GetValue(bundleId);
+            if (await BundleLookup.ResolveAsync(evidence, text, parse.InvocationConfiguration.Error, ct) is not { } id)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: not found: no bundle for '{Audit.AuditText.Clean(text, 100)}' in {evidence.Location}");
+                return ExitCodes.Problem;
+            }
+
             StoredIndexEntry? entry;
             try
             {
@@ -32,12 +38,12 @@ public static class ShowCommand
 
             if (entry is null)
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: no index entry for bundle {id} in {evidence.Location} (looked for {StoreLayout.IndexObject(id)})");
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: not found: no index entry for bundle {id} in {evidence.Location} (looked for {StoreLayout.IndexObject(id)})");
                 return ExitCodes.Problem;
             }
 
-            var text = parse.GetValue(json) ? JsonOutput.Indented(entry.Json) + Environment.NewLine : SummaryText.Render(entry.Entry);
-            await output.WriteAsync(text.AsMemory(), ct);
+            var rendered = parse.GetValue(json) ? JsonOutput.Indented(entry.Json) + Environment.NewLine : SummaryText.Render(entry.Entry) + SealText.Render(entry.Entry);
+            await output.WriteAsync(rendered.AsMemory(), ct);
             return ExitCodes.Ok;
         }, cancellationToken));
         return command;

@@ -1,13 +1,17 @@
 using System.Globalization;
 using System.Text;
 using ReverseShellFunction.Audit;
+using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Collect;
 using ReverseShellFunction.Store;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Cli;
 
 /// <summary>
-/// <c>show</c>'s readable output: the index entry's summary as labelled lines for a terminal. Values come from
-/// the finding, so each is cleaned of control characters (no escape sequences reach the terminal).
+/// <c>show</c>'s readable output: the headline, then what is missing, then labelled lines for a terminal.
+/// Values come from the finding, so each is shown through DisplayText.Visible (no escape sequence reaches the
+/// terminal), and process arguments are quoted as a POSIX shell needs them, so their boundaries survive.
 /// </summary>
 internal static class SummaryText
 {
@@ -15,35 +19,62 @@ internal static class SummaryText
     {
         var s = entry.Summary;
         var text = new StringBuilder();
+        text.AppendLine(Clean(s.Headline ?? SummaryBuilder.Headline(s)));
+        text.AppendLine();
+        var missing = s.Collectors.Where(c => c.Status != CollectorStatus.Ok || c.Truncated).ToList();
+        text.AppendLine(missing.Count == 0 ? "Evidence: complete (every collector ok, nothing truncated)" : "Evidence: INCOMPLETE");
+        foreach (var c in missing)
+        {
+            Line(text, c.Name, $"{JsonOutput.Line(c.Status).Trim('"')}{(c.Truncated ? ", truncated" : "")}{(c.Reason is null ? "" : $": {c.Reason}")}");
+        }
+
+        text.AppendLine();
         Line(text, "Bundle", s.BundleId);
         Line(text, "Stored as", $"{entry.Bundle.ObjectName} ({entry.Bundle.Size} bytes, sha256 {entry.Bundle.Sha256})");
         Line(text, "Created", Time(s.CreatedAt));
+
+        text.AppendLine().AppendLine("Workload");
+        var w = s.Workload;
+        Line(text, s.Resource.Job is null ? "Service" : "Job", s.Resource.Service ?? s.Resource.Job);
+        Line(text, "Revision", w?.Revision is { } revision ? $"{revision} (from the {w.RevisionSource})" : s.Resource.Revision);
+        Line(text, "Project", $"{s.Resource.Project ?? "-"} (number {s.Resource.ProjectNumber ?? "-"})");
+        Line(text, "Location", s.Resource.Location);
+        Line(text, "Image", w?.Image ?? s.Container.ImageUri);
+        Line(text, "Image digest", w?.ImageDigest ?? s.Container.ImageId);
+        if (w is not null)
+        {
+            Line(text, "Service account", w.ServiceAccount);
+            Line(text, "Ingress", w.Ingress);
+            Line(text, "VPC egress", w.VpcEgress is null && w.VpcNetwork is null ? "none configured (or not collected)" : $"{w.VpcEgress ?? "-"} via {w.VpcNetwork ?? "-"}");
+            Line(text, "Last change", w.LastChange is { } change
+                ? $"{change.Principal ?? "unknown principal"}{(change.Time is { } t ? $" at {Time(t)}" : "")}{(change.Method is null ? "" : $" ({change.Method})")}"
+                : "not known");
+        }
 
         text.AppendLine().AppendLine("Finding");
         Line(text, "Name", s.Finding.Name);
         Line(text, "Category", $"{s.Finding.Category ?? "-"} ({s.Finding.Severity ?? "-"}, {s.Finding.State ?? "-"}, mute {s.Finding.Mute ?? "-"})");
         Line(text, "Event time", Time(s.Finding.EventTime));
-        Line(text, "Notification", s.Finding.NotificationConfigName);
-
-        text.AppendLine().AppendLine("Connection");
         Line(text, "Remote", s.Network.Remote);
         Line(text, "Local", s.Network.Local);
-
-        text.AppendLine().AppendLine("Workload");
-        Line(text, "Project", $"{s.Resource.Project ?? "-"} (number {s.Resource.ProjectNumber ?? "-"})");
-        Line(text, s.Resource.Job is null ? "Service" : "Job", s.Resource.Service ?? s.Resource.Job);
-        Line(text, "Revision", s.Resource.Revision);
-        Line(text, "Location", s.Resource.Location);
-        Line(text, "Image", s.Container.ImageUri);
-        Line(text, "Image id", s.Container.ImageId);
+        Line(text, "Notification", s.Finding.NotificationConfigName);
 
         foreach (var p in s.Processes)
         {
             text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Process {Clean(p.BinaryPath ?? p.Name)} (pid {p.Pid?.ToString(CultureInfo.InvariantCulture) ?? "?"})");
             Line(text, "SHA-256", p.BinarySha256);
             Line(text, "VirusTotal", p.VirusTotalUrl);
-            Line(text, "Arguments", string.Join(" ", p.Args) + (p.ArgumentsTruncated ? " (truncated by SCC)" : ""));
+            Line(text, "Arguments", p.Args.Count == 0 ? null : ShellWords(p.Args) + (p.ArgumentsTruncated ? "  # truncated by SCC" : ""));
             Line(text, "Parent chain", p.ParentChain.Count == 0 ? null : string.Join(" <- ", p.ParentChain));
+        }
+
+        if (s.RelatedFindings is { Count: > 0 } groups)
+        {
+            text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Related findings ({groups.Sum(g => g.Count)}, offsets from the event)");
+            foreach (var g in groups)
+            {
+                Line(text, g.Category, $"{g.Count}, {SummaryReport.Offset(g.FirstOffsetSeconds)} to {SummaryReport.Offset(g.LastOffsetSeconds)}{(g.Severities.Count == 0 ? "" : $", {string.Join("/", g.Severities)}")}");
+            }
         }
 
         text.AppendLine().AppendLine("MITRE ATT&CK");
@@ -60,6 +91,23 @@ internal static class SummaryText
         }
 
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The arguments as one POSIX shell command line: words of safe characters as they are, anything else in
+    /// single quotes (a quote inside as <c>'\''</c>). A character DisplayText escapes shows as <c>\uXXXX</c> inside the quotes.
+    /// </summary>
+    public static string ShellWords(IEnumerable<string> args) => string.Join(" ", args.Select(ShellWord));
+
+    public static string ShellWord(string arg)
+    {
+        var visible = DisplayText.Visible(arg, 2000);
+        if (visible.Length > 0 && visible.All(c => char.IsAsciiLetterOrDigit(c) || "@%+=:,./_-".Contains(c, StringComparison.Ordinal)))
+        {
+            return visible;
+        }
+
+        return "'" + visible.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
     }
 
     private static void Line(StringBuilder text, string label, string? value) =>

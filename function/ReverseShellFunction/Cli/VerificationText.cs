@@ -30,7 +30,7 @@ internal static class VerificationText
     private static string Brief(BundleVerification result)
     {
         var parts = new List<string>();
-        foreach (var name in (string[])["sha256-index", "sha256-metadata", "files"])
+        foreach (var name in (string[])["sha256-index", "sha256-metadata", "files", "signature", "timestamp"])
         {
             if (result.Checks.FirstOrDefault(c => c.Name == name) is { } check)
             {

@@ -19,29 +19,44 @@ public static class VerifyCommand
         var all = new Option<bool>("--all") { Description = "Verify every bundle and index entry in the store, cross-checking both" };
         var range = new TimeRangeOptions();
         var json = new Option<bool>("--json") { Description = "Print one JSON object per bundle (checks and problems) instead of text" };
+        var custody = new CustodyOptions();
+        var extracted = new Option<string[]>("--extracted") { Description = "Verify folders that get extracted, offline, instead of the store" };
         var command = new Command("verify", "Verify bundles against their index entries, manifests and object metadata");
         command.Arguments.Add(bundleIds);
         command.Options.Add(all);
         range.AddTo(command);
         command.Options.Add(json);
+        custody.AddTo(command);
+        command.Options.Add(extracted);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunReadOnlyAsync(parse, store, async (services, output, ct) =>
         {
             var texts = parse.GetValue(bundleIds) ?? [];
+            var folders = parse.GetValue(extracted) ?? [];
             var ids = texts.Select(BundleIdText.Parse).Distinct().ToList();
             var listing = parse.GetValue(all) || range.IsGiven(parse);
-            if (ids.Count > 0 == listing)
+            if ((ids.Count > 0 ? 1 : 0) + (listing ? 1 : 0) + (folders.Length > 0 ? 1 : 0) != 1)
             {
-                throw new UsageException("Give bundle ids, or --all and/or --since/--until, not both and not neither.");
+                throw new UsageException("Give bundle ids, or --all and/or --since/--until, or --extracted FOLDER: exactly one of these.");
             }
 
             var evidence = services.GetRequiredService<IEvidenceStore>();
-            var audit = new StoreAudit(evidence, storeKeepsMetadata: services.GetRequiredService<FunctionSettings>().EvidenceBucket is not null);
-            var results = listing
-                ? audit.VerifyAllAsync(range.Range(parse, services.GetRequiredService<TimeProvider>().GetUtcNow()), ct)
+            var onBucket = services.GetRequiredService<FunctionSettings>().EvidenceBucket is not null;
+            var (trust, keySource) = custody.Build(parse, services, onBucket && folders.Length == 0);
+            using var trustScope = trust;
+            var audit = new StoreAudit(evidence, trust);
+            var results = folders.Length > 0 ? VerifyFoldersAsync(folders, trust, ct)
+                : listing ? audit.VerifyAllAsync(range.Range(parse, services.GetRequiredService<TimeProvider>().GetUtcNow()), ct)
                 : VerifyEachAsync(audit.Verifier, ids, ct);
             var (verified, failed) = (0, 0);
+            var seals = new SealCounts();
+            if (!parse.GetValue(json))
+            {
+                await output.WriteLineAsync(keySource.AsMemory(), ct);
+            }
+
             await foreach (var result in results)
             {
+                seals.Add(result);
                 if (result.Verified)
                 {
                     verified++;
@@ -63,12 +78,34 @@ public static class VerifyCommand
 
             if (!parse.GetValue(json))
             {
-                await output.WriteLineAsync(VerificationText.Footer(verified, failed, evidence.Location).AsMemory(), ct);
+                await output.WriteLineAsync(VerificationText.Footer(verified, failed, folders.Length > 0 ? "the extracted folder(s)" : evidence.Location).AsMemory(), ct);
+                if (seals.Summary() is { } custodyLine)
+                {
+                    await output.WriteLineAsync(custodyLine.AsMemory(), ct);
+                }
+            }
+            else if (seals.Summary() is { } custodyWarning)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync(custodyWarning);
             }
 
             return failed == 0 ? ExitCodes.Ok : ExitCodes.Problem;
         }, cancellationToken));
         return command;
+    }
+
+    private static async IAsyncEnumerable<BundleVerification> VerifyFoldersAsync(
+        IReadOnlyList<string> folders, Custody.CustodyTrust trust, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var folder in folders)
+        {
+            if (!Directory.Exists(folder))
+            {
+                throw new UsageException($"--extracted {folder}: no such folder.");
+            }
+
+            yield return await ExtractedFolderVerifier.VerifyAsync(folder, trust, cancellationToken);
+        }
     }
 
     private static async IAsyncEnumerable<BundleVerification> VerifyEachAsync(

@@ -25,8 +25,17 @@ public sealed record FunctionSettings
     public string LoggingEndpoint { get; init; } = "https://logging.googleapis.com";
     public bool CloudLoggingJson { get; init; }
     public string? GoogleCloudProject { get; init; }
+    /// <summary>NOTIFY_TOPIC: <c>projects/P/topics/T</c> to publish one message per stored bundle to; none when unset.</summary>
+    public string? NotifyTopic { get; init; }
+    public string PubSubEndpoint { get; init; } = "https://pubsub.googleapis.com";
+
+    /// <summary>MARK_FINDINGS: write the bundle's id, URI and SHA-256 as security marks on the finding.</summary>
+    public bool MarkFindings { get; init; }
     public required RulesOptions Rules { get; init; }
     public required CollectionOptions Collection { get; init; }
+
+    /// <summary>Custody (issue 13): KMS_KEY_VERSION, SIGNING_KEY_FILE, TSA_URL, KMS_API_ENDPOINT.</summary>
+    public Custody.CustodySettings Custody { get; init; } = new();
 
     public static FunctionSettings From(Func<string, string?> lookup)
     {
@@ -44,6 +53,9 @@ public sealed record FunctionSettings
             LoggingEndpoint = Endpoint(Get, SettingsCatalog.LoggingApiEndpoint.Name, "https://logging.googleapis.com"),
             CloudLoggingJson = Get(SettingsCatalog.KService.Name) is not null,
             GoogleCloudProject = Get(SettingsCatalog.GoogleCloudProject.Name),
+            NotifyTopic = Topic(Get(SettingsCatalog.NotifyTopic.Name)),
+            PubSubEndpoint = Endpoint(Get, SettingsCatalog.PubSubApiEndpoint.Name, "https://pubsub.googleapis.com"),
+            MarkFindings = Bool(Get, SettingsCatalog.MarkFindings.Name, false),
             Rules = new RulesOptions
             {
                 Categories = Get(SettingsCatalog.CollectCategories.Name) is { } list
@@ -67,6 +79,7 @@ public sealed record FunctionSettings
                 LogReadsUseTargetQuota = Choice(Get, SettingsCatalog.LoggingQuotaProject.Name, "caller", "target") == "target",
                 RedactionKey = Get(SettingsCatalog.RedactionHmacKey.Name) is { } key ? Encoding.UTF8.GetBytes(key) : null,
             },
+            Custody = ReverseShellFunction.Custody.CustodySettings.From(Get, name => Endpoint(Get, name, "https://cloudkms.googleapis.com")),
         };
     }
 
@@ -85,6 +98,12 @@ public sealed record FunctionSettings
         var value when value == first || value == second => value,
         var other => throw new InvalidOperationException($"{name} must be {first} or {second}; it is '{other}'."),
     };
+
+    // Pub/Sub's documented rules: a project id, and a topic id of 3 to 255 characters starting with a letter.
+    private static string? Topic(string? text) =>
+        text is null || System.Text.RegularExpressions.Regex.IsMatch(text, @"^projects/[a-z][-a-z0-9]{4,28}[a-z0-9]/topics/[A-Za-z][-A-Za-z0-9._~%+]{2,254}\z")
+            ? text
+            : throw new InvalidOperationException($"NOTIFY_TOPIC must be a topic name such as projects/my-project/topics/evidence-stored; it is '{text}'.");
 
     private static string Endpoint(Func<string, string?> get, string name, string fallback)
     {

@@ -28,6 +28,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IntakeProcessor>();
         services.AddEvidenceStore(settings);
         services.AddCollectors(settings);
+        services.AddCustody(settings);
+        services.AddNotifications(settings);
         return services;
     }
 

@@ -138,13 +138,44 @@ internal static class SettingsCatalog
     public static readonly Setting GoogleCloudProject = new(
         "GOOGLE_CLOUD_PROJECT", "–", "lets log lines carry `logging.googleapis.com/trace`", "project_id");
 
+    // Custody (issue 13): Custody/CustodySettings.cs reads these.
+    public static readonly Setting KmsKeyVersion = new(
+        "KMS_KEY_VERSION", "–",
+        "Cloud KMS key version (`projects/…/cryptoKeys/K/cryptoKeyVersions/N`) that signs manifests ([Custody model](#custody-model))",
+        "custody_key_version");
+
+    public static readonly Setting SigningKeyFile = new(
+        "SIGNING_KEY_FILE", "–", "PEM ECDSA P-256 private key that signs manifests locally, instead of KMS (not both)");
+
+    public static readonly Setting TsaUrl = new(
+        "TSA_URL", "–", "RFC 3161 time-stamping authority; none by default", "custody_tsa_url");
+
+    public static readonly Setting KmsApiEndpoint = new(
+        "KMS_API_ENDPOINT", "`https://cloudkms.googleapis.com`", "Cloud KMS API root, for tests and private endpoints");
+
+    public static readonly Setting NotifyTopic = new(
+        "NOTIFY_TOPIC", "–",
+        "`projects/P/topics/T`: one small JSON message per stored bundle, published after its index entry; a failed publish is logged, never fails the delivery ([docs/responder.md](docs/responder.md))",
+        "notify_enabled");
+
+    public static readonly Setting PubSubApiEndpoint = new(
+        "PUBSUB_API_ENDPOINT", "`https://pubsub.googleapis.com`", "Pub/Sub API root, for tests and the emulator (plain HTTP)");
+
+    public static readonly Setting MarkFindings = new(
+        "MARK_FINDINGS", "`false`",
+        "write the bundle's id, URI and SHA-256 as security marks on the finding (SCC v2 `updateSecurityMarks`, those keys only); the follow-up notification is acknowledged without a new bundle",
+        "mark_findings");
+
     /// <summary>In the order of the README table.</summary>
     public static IReadOnlyList<Setting> All { get; } =
     [
         Port, EvidenceDir, EvidenceBucket, StorageEmulatorHost, CollectCategories, CollectMuted,
         CollectionDeadlineSeconds, CollectorTimeoutSeconds, RelatedWindowMinutes, RelatedMaxFindings,
         LogWindowBeforeMinutes, LogWindowAfterMinutes, AuditWindowDays, LogMaxEntries, LogMaxBytes,
-        LogIngestionDelaySeconds, LoggingQuotaProject, RedactionHmacKey, SccScope, SccApiEndpoint, RunApiEndpoint, LoggingApiEndpoint, GceMetadataHost, KService, GoogleCloudProject,
+        LogIngestionDelaySeconds, LoggingQuotaProject, RedactionHmacKey, SccScope, SccApiEndpoint, RunApiEndpoint, LoggingApiEndpoint,
+        GceMetadataHost, KService, GoogleCloudProject,
+        KmsKeyVersion, SigningKeyFile, TsaUrl, KmsApiEndpoint,
+        NotifyTopic, PubSubApiEndpoint, MarkFindings,
     ];
 
     /// <summary>The README's configuration table, exactly (a test compares the two).</summary>

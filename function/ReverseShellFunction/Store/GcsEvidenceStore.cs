@@ -39,6 +39,9 @@ public sealed class GcsEvidenceStore : IEvidenceStore
 
     public string Location => $"gs://{_options.Bucket}";
 
+    /// <summary>Every bundle object is written with its SHA-256 in metadata; retention and holds come with each object.</summary>
+    public StoreGuarantees Guarantees { get; } = new(KeepsHashMetadata: true, ReportsRetention: true);
+
     public async Task<StoredObject?> GetBundleAsync(BundleId id, CancellationToken cancellationToken) =>
         await FindAsync(StoreLayout.BundleObject(id), cancellationToken) is { } item ? GcsObjects.Describe(item) : null;
 

@@ -50,7 +50,7 @@ internal sealed class GcsUploader
         var options = new UploadObjectOptions
         {
             IfGenerationMatch = 0,
-            ChunkSize = _options.ChunkSize,
+            ChunkSize = ChunkSizeFor(content),
             UploadValidationMode = UploadValidationMode.RejectAndThrow,
         };
         await using var hashing = new HashingReadStream(content);
@@ -66,6 +66,23 @@ internal sealed class GcsUploader
 
         Verify(destination.Name, hashing.Finish(), created);
         return CreateResult.Created;
+    }
+
+    /// <summary>
+    /// The client holds one chunk in memory per upload: a bundle smaller than the configured chunk gets a chunk
+    /// just large enough (a multiple of 256 KiB, as the API requires), so a small bundle does not cost 8 MiB.
+    /// </summary>
+    private int ChunkSizeFor(Stream content)
+    {
+        const int Quantum = 256 * 1024;
+        if (!content.CanSeek)
+        {
+            return _options.ChunkSize;
+        }
+
+        var remaining = Math.Max(1, content.Length - content.Position);
+        var needed = (remaining + Quantum - 1) / Quantum * Quantum;
+        return (int)Math.Min(_options.ChunkSize, needed);
     }
 
     /// <summary>

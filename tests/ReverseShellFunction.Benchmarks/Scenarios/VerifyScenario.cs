@@ -158,7 +158,7 @@ internal static class VerifyScenario
         environment.Remove("EVIDENCE_BUCKET");
         environment.Remove("STORAGE_EMULATOR_HOST");
         var file = new EventFactory(context.SamplePath).WriteFile(context.WorkDirectory);
-        var (code, output, elapsed) = await ServerProcess.RunAsync(Launch.Cli(context.FunctionDll, "replay", "--dir", store, file), environment, context.LogPath("verify-replay"), TimeSpan.FromMinutes(10));
+        var (code, output, elapsed) = await ServerProcess.RunAsync(Launch.Cli(context.FunctionDll, "replay", "--json", "--dir", store, file), environment, context.LogPath("verify-replay"), TimeSpan.FromMinutes(10));
         if (code != 0)
         {
             result.Errors.Add($"replay exited {code}: {output.Trim()}");

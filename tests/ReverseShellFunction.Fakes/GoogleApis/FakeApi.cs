@@ -12,4 +12,7 @@ public enum FakeApi
 
     /// <summary><c>entries:list</c> calls whose filter names the Admin Activity audit log.</summary>
     AuditLogs,
+
+    /// <summary>Cloud KMS asymmetricSign and getPublicKey (<see cref="FakeKms"/>).</summary>
+    Kms,
 }

@@ -44,6 +44,9 @@ public sealed class FakeGoogleApis : IAsyncDisposable
 
     public FakeGoogleData Data { get; }
 
+    /// <summary>Cloud KMS signing keys; point KMS_API_ENDPOINT at <see cref="BaseUri"/>.</summary>
+    public FakeKms Kms { get; } = new();
+
     public FakeFaults Faults { get; } = new();
 
     /// <summary>
@@ -66,6 +69,7 @@ public sealed class FakeGoogleApis : IAsyncDisposable
         ["RUN_API_ENDPOINT"] = BaseUri.ToString().TrimEnd('/'),
         ["LOGGING_API_ENDPOINT"] = BaseUri.ToString().TrimEnd('/'),
         ["GCE_METADATA_HOST"] = MetadataHost,
+        ["KMS_API_ENDPOINT"] = BaseUri.ToString().TrimEnd('/'),
     };
 
     public static async Task<FakeGoogleApis> StartAsync(FakeGoogleApisOptions? options = null, CancellationToken cancellationToken = default)
@@ -96,9 +100,10 @@ public sealed class FakeGoogleApis : IAsyncDisposable
     {
         var arrivedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         var path = context.Request.Path.Value ?? "/";
-        var body = HttpMethods.IsPost(context.Request.Method) ? await new StreamReader(context.Request.Body).ReadToEndAsync(context.RequestAborted) : null;
+        var body = HttpMethods.IsPost(context.Request.Method) || HttpMethods.IsPatch(context.Request.Method) ? await new StreamReader(context.Request.Body).ReadToEndAsync(context.RequestAborted) : null;
         FakeApi? api = FakeMetadata.Claims(path) ? FakeApi.Metadata
             : path == FakeLogging.Path ? FakeLogging.Classify(body)
+            : FakeKms.Claims(path) ? FakeApi.Kms
             : FakeScc.Claims(path) ? FakeApi.Scc
             : FakeRun.Claims(path) ? FakeApi.Run
             : null;
@@ -151,8 +156,9 @@ public sealed class FakeGoogleApis : IAsyncDisposable
         await (api switch
         {
             FakeApi.Metadata => _metadata.HandleAsync(context),
-            FakeApi.Scc => _scc.HandleAsync(context),
+            FakeApi.Scc => _scc.HandleAsync(context, body),
             FakeApi.Run => _run.HandleAsync(context),
+            FakeApi.Kms => Kms.HandleAsync(context, body),
             FakeApi.ContainerLogs or FakeApi.AuditLogs => _logging.HandleAsync(context, body ?? "", api.Value),
             _ => FakeResponses.NotFoundAsync(context, context.Request.Path.Value ?? "/"),
         });

@@ -26,6 +26,9 @@ public sealed class FakeGoogleData
     public const string JobFullName = $"//run.googleapis.com/projects/{ProjectId}/locations/{Location}/jobs/{Job}";
 
     /// <summary>A literal env value that must never be stored: tests search every bundle byte for it.</summary>
+    /// <summary>What Cloud Run reports in each revision's containerStatuses (not the finding's image id).</summary>
+    public const string ImageDigest = "sha256:9b2e4d6f8a0c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d1f3a5c7e9b1d3f5a7c9e1b";
+
     public const string PlantedSecret = "pl4nted-Secr3t-7f3e91c2-DO-NOT-STORE";
 
     public static readonly DateTimeOffset EventTime = new(2026, 11, 28, 21, 14, 7, 482, TimeSpan.Zero);
@@ -38,6 +41,9 @@ public sealed class FakeGoogleData
         ContainerEntries = FakeLogEntries.Container(options.ContainerLogEntries, options.ContainerLogPayloadBytes);
         AuditEntries = FakeLogEntries.Audit(options.AuditLogEntries);
     }
+
+    /// <summary>Security marks written through <c>updateSecurityMarks</c>, by SecurityMarks name (the finding's name + "/securityMarks").</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, JsonObject> SecurityMarks { get; } = new(StringComparer.Ordinal);
 
     /// <summary>ListFindings results (<c>{finding, resource}</c>), including some outside the window and on other resources.</summary>
     public IReadOnlyList<JsonObject> Findings { get; }

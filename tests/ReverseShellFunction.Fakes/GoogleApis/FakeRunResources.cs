@@ -93,6 +93,9 @@ internal static class FakeRunResources
             ["createTime"] = "2026-11-27T16:40:03.881Z",
             ["launchStage"] = "GA",
             ["logUri"] = $"https://console.cloud.google.com/logs/viewer?project={ProjectId}&resource=cloud_run_revision/service_name/{Service}/revision_name/{name}",
+
+            // Output only: the digest the tag resolved to when the revision was created.
+            ["containerStatuses"] = new JsonArray(new JsonObject { ["name"] = "checkout-api-1", ["imageDigest"] = $"{Image.Split(':')[0]}@{ImageDigest}" }),
         };
         foreach (var (key, value) in template.ToList())
         {

@@ -5,7 +5,10 @@ using static ReverseShellFunction.Fakes.GoogleApis.FakeGoogleData;
 
 namespace ReverseShellFunction.Fakes.GoogleApis;
 
-/// <summary>SCC v2 <c>GET /v2/{parent}/findings</c>: checks the parent shape, filter, orderBy, pageSize and token.</summary>
+/// <summary>
+/// SCC v2 <c>GET /v2/{parent}/findings</c>: checks the parent shape, filter, orderBy, pageSize and token; and
+/// <c>PATCH /v2/{finding}/securityMarks?updateMask=marks.KEY,…</c> with the documented key and value rules.
+/// </summary>
 internal sealed partial class FakeScc
 {
     private static readonly Dictionary<string, Func<JsonObject, JsonNode?>> s_fields = new(StringComparer.Ordinal)
@@ -33,11 +36,18 @@ internal sealed partial class FakeScc
         _tokens = tokens;
     }
 
-    public static bool Claims(string path) => path.StartsWith("/v2/", StringComparison.Ordinal) && path.EndsWith("/findings", StringComparison.Ordinal);
+    public static bool Claims(string path) =>
+        path.StartsWith("/v2/", StringComparison.Ordinal) && (path.EndsWith("/findings", StringComparison.Ordinal) || path.EndsWith("/securityMarks", StringComparison.Ordinal));
 
-    public async Task HandleAsync(HttpContext context)
+    public async Task HandleAsync(HttpContext context, string? requestBody = null)
     {
         var path = context.Request.Path.Value!;
+        if (path.EndsWith("/securityMarks", StringComparison.Ordinal))
+        {
+            await UpdateSecurityMarksAsync(context, path, requestBody);
+            return;
+        }
+
         var match = ParentShape().Match(path);
         if (!HttpMethods.IsGet(context.Request.Method) || !match.Success)
         {
@@ -103,6 +113,76 @@ internal sealed partial class FakeScc
         await FakeResponses.JsonAsync(context, body);
     }
 
+    private async Task UpdateSecurityMarksAsync(HttpContext context, string path, string? body)
+    {
+        var match = MarksShape().Match(path);
+        if (!HttpMethods.IsPatch(context.Request.Method) || !match.Success)
+        {
+            await FakeResponses.NotFoundAsync(context, path);
+            return;
+        }
+
+        var name = path["/v2/".Length..];
+        var findingName = name[..^"/securityMarks".Length];
+        if (findingName != FindingName && !_data.Findings.Any(r => r["finding"]?["name"]?.GetValue<string>() == findingName))
+        {
+            await FakeResponses.ErrorAsync(context, 404, "NOT_FOUND", $"Requested entity was not found: {findingName}");
+            return;
+        }
+
+        JsonObject? request;
+        try
+        {
+            request = JsonNode.Parse(body ?? "") as JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            request = null;
+        }
+
+        if (request?["marks"] is not JsonObject marks || (request["name"] is { } given && given.GetValue<string>() != name))
+        {
+            await FakeResponses.InvalidArgumentAsync(context, "Invalid JSON payload: expected SecurityMarks with its name and marks.");
+            return;
+        }
+
+        // Documented: keys of 1-256 letters, digits, underscores or dashes; values 1-4096 characters after trimming.
+        foreach (var (key, value) in marks)
+        {
+            if (!MarkKey().IsMatch(key) || value is not JsonValue v || !v.TryGetValue<string>(out var text) || text.Trim().Length is 0 or > 4096)
+            {
+                await FakeResponses.InvalidArgumentAsync(context, $"Invalid security mark '{key}'.");
+                return;
+            }
+        }
+
+        var mask = (context.Request.Query["updateMask"].FirstOrDefault() ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        if (mask.Length != mask.Distinct(StringComparer.Ordinal).Count() || mask.Any(m => m != "marks" && !(m.StartsWith("marks.", StringComparison.Ordinal) && MarkKey().IsMatch(m["marks.".Length..]))))
+        {
+            await FakeResponses.InvalidArgumentAsync(context, "Invalid update_mask: fields must be \"marks\" or \"marks.<key>\", without duplicates.");
+            return;
+        }
+
+        var stored = _data.SecurityMarks.GetOrAdd(name, _ => new JsonObject());
+        lock (stored)
+        {
+            if (mask.Length == 0 || mask.Contains("marks"))
+            {
+                stored.Clear();
+            }
+
+            foreach (var (key, value) in marks)
+            {
+                if (mask.Length == 0 || mask.Contains("marks") || mask.Contains("marks." + key))
+                {
+                    stored[key] = value!.GetValue<string>().Trim();
+                }
+            }
+        }
+
+        await FakeResponses.JsonAsync(context, new JsonObject { ["name"] = name, ["marks"] = stored.DeepClone() });
+    }
+
     private List<JsonObject> Select(string scope, FakeFilter filter, string orderBy)
     {
         // Only this organization and its project hold findings; another parent sees none.
@@ -125,6 +205,12 @@ internal sealed partial class FakeScc
 
     private static DateTimeOffset Time(JsonObject result) =>
         DateTimeOffset.Parse(result["finding"]!["eventTime"]!.GetValue<string>(), CultureInfo.InvariantCulture);
+
+    [GeneratedRegex("^/v2/(organizations|folders|projects)/[^/]+/sources/[^/]+(/locations/[^/]+)?/findings/[^/]+/securityMarks$")]
+    private static partial Regex MarksShape();
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,256}$")]
+    private static partial Regex MarkKey();
 
     [GeneratedRegex("^/v2/(?<scope>(organizations|folders|projects)/[^/]+)/sources/[^/]+(/locations/[^/]+)?/findings$")]
     private static partial Regex ParentShape();

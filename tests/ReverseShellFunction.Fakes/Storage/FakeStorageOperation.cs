@@ -18,5 +18,8 @@ public enum FakeStorageOperation
     /// <summary>GET of the object list.</summary>
     List,
 
+    /// <summary>GET of the bucket resource (its retention policy, holds and default key).</summary>
+    GetBucket,
+
     Unknown,
 }

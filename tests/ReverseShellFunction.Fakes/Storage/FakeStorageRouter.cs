@@ -65,6 +65,7 @@ internal sealed class FakeStorageRouter
         FakeStorageOperation.GetObject => _reads.GetAsync(context, bucket, name),
         FakeStorageOperation.Download => _reads.DownloadAsync(context, bucket, name),
         FakeStorageOperation.List => _reads.ListAsync(context, bucket),
+        FakeStorageOperation.GetBucket => FakeHttp.JsonAsync(context, 200, _state.Bucket.Resource(bucket)),
         _ => FakeHttp.ErrorAsync(context, 404, $"The fake does not serve {context.Request.Method} {context.Request.Path}."),
     };
 
@@ -109,6 +110,11 @@ internal sealed class FakeStorageRouter
         if (path.StartsWith(DownloadPath, StringComparison.Ordinal) && BucketAndName(path[DownloadPath.Length..]) is (var downloadBucket, { Length: > 0 } downloadName))
         {
             return (FakeStorageOperation.Download, downloadBucket, downloadName);
+        }
+
+        if (path.StartsWith(ApiPath, StringComparison.Ordinal) && path[ApiPath.Length..] is { Length: > 0 } bucketOnly && !bucketOnly.Contains('/', StringComparison.Ordinal))
+        {
+            return (FakeStorageOperation.GetBucket, bucketOnly, "");
         }
 
         if (path.StartsWith(ApiPath, StringComparison.Ordinal) && BucketAndName(path[ApiPath.Length..]) is (var bucket, var name))

@@ -36,6 +36,13 @@ public sealed class FakeStorageServer : IAsyncDisposable
 
     public FakeRequestLog Requests => _state.Requests;
 
+    /// <summary>The bucket resource (retention policy, holds, default key) that bucket reads answer.</summary>
+    public FakeBucketSettings Bucket
+    {
+        get => _state.Bucket;
+        set => _state.Bucket = value;
+    }
+
     /// <summary>
     /// Waited before every request is handled, as a network round trip would (zero by default); may be changed at
     /// any time. Armed delays come on top.

@@ -13,6 +13,9 @@ internal sealed class FakeStorageState
     public FakeStorageFaults Faults { get; } = new();
     public FakeRequestLog Requests { get; } = new();
 
+    /// <summary>What <c>GET storage/v1/b/{bucket}</c> answers, for every bucket name.</summary>
+    public FakeBucketSettings Bucket { get; set; } = new();
+
     /// <summary>Waited before each request is handled, in ticks; see <see cref="FakeStorageServer.Latency"/>.</summary>
     public long LatencyTicks;
 

@@ -1,4 +1,6 @@
+using System.Text.RegularExpressions;
 using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Collect;
 using ReverseShellFunction.Intake;
 using ReverseShellFunction.Tests.Support;
 
@@ -39,7 +41,7 @@ public class SummaryMarkdownTest
         Assert.StartsWith("``` ", code, StringComparison.Ordinal);
         Assert.EndsWith(" ```", code, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', code);
-        Assert.Equal(@"\[x\]\(y\) \<script\>", SummaryMarkdown.Plain("[x](y) <script>"));
+        Assert.Equal(@"\[x\](y) \<script\>", SummaryMarkdown.Plain("[x](y) <script>"));
     }
 
     [Theory]
@@ -51,4 +53,96 @@ public class SummaryMarkdownTest
     {
         Assert.Equal(linked, SummaryBuilder.VirusTotalUrl(sha256) is not null);
     }
+
+    [Fact]
+    public void ApiErrorReasonWithAPipe_IsEscapedOnce_TableKeepsItsColumns()
+    {
+        var summary = Sample([new CollectorReport { Name = "cloud-run", Status = CollectorStatus.Failed, Reason = "403 PERMISSION_DENIED: denied | try again" }]);
+
+        var md = SummaryMarkdown.Render(summary, []);
+
+        var row = md.Split('\n').Single(l => l.StartsWith("| cloud-run |", StringComparison.Ordinal));
+        Assert.Contains(@"denied \| try again", row, StringComparison.Ordinal);
+        Assert.DoesNotContain(@"\\|", row, StringComparison.Ordinal);
+
+        // Five columns: six cell delimiters, none of them the escaped one.
+        Assert.Equal(6, Regex.Count(row, @"(?<!\\)\|"));
+    }
+
+    [Fact]
+    public void BidiAndFormatCharacters_AreShownEscaped_InMarkdownAndHtml()
+    {
+        // U+202E RIGHT-TO-LEFT OVERRIDE would show "/bin/\u202eexe.hs" as "/bin/sh.exe"; U+200B hides, ESC drives a terminal.
+        var hostile = "/tmp/\u202eexe.hs\u200b\u001b[31m";
+        var summary = Sample([new CollectorReport { Name = "container-logs", Status = CollectorStatus.Partial, Reason = "page 2: \u202eliaf" }]);
+        summary = summary with
+        {
+            Processes = [summary.Processes[0] with { BinaryPath = hostile, Args = ["sh", "-c", "echo \u2066hidden\u2069"] }],
+            Workload = new WorkloadFacts("rev-\u202e1", "finding", [], null, null, "sa\u200d@x", null, null, null, null, 0),
+        };
+        summary = summary with { Headline = SummaryBuilder.Headline(summary) };
+
+        var md = SummaryMarkdown.Render(summary, []);
+        var html = SummaryHtml.Render(summary, [], EvidenceTimeline.Empty(summary.Finding.EventTime));
+
+        foreach (var text in new[] { md, html })
+        {
+            foreach (var c in new[] { '\u202e', '\u200b', '\u001b', '\u2066', '\u2069', '\u200d' })
+            {
+                Assert.DoesNotContain(c, text);
+            }
+
+            Assert.Contains(@"\u202eexe.hs\u200b\u001b", text, StringComparison.Ordinal);
+            Assert.Contains(@"\u2066hidden\u2069", text, StringComparison.Ordinal);
+        }
+
+        // The headline names the hostile binary too, escaped in the first line of both files.
+        Assert.Contains(@"/tmp/\\u202eexe.hs", md.Split('\n')[0], StringComparison.Ordinal);
+        Assert.Contains(@"<h1 id=""headline"">", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FirstLine_IsTheHeadline_AndWhatIsMissingComesBeforeTheWorkload()
+    {
+        var summary = Sample([
+            new CollectorReport { Name = "cloud-run", Status = CollectorStatus.Failed, Reason = "403 PERMISSION_DENIED: no" },
+            new CollectorReport { Name = "container-logs", Status = CollectorStatus.Ok, ItemCount = 10000, Truncated = true },
+        ]);
+
+        var md = SummaryMarkdown.Render(summary, []);
+
+        Assert.Equal(
+            "# CRITICAL Reverse Shell on service checkout-api (project shop-prod-4471, europe-west1) at 2026-11-28 21:14:07 UTC: /bin/bash → 198.51.100.23:4444",
+            md.Split('\n')[0]);
+        var missing = md.IndexOf("## Missing or not to be trusted", StringComparison.Ordinal);
+        Assert.True(missing > 0 && missing < md.IndexOf("## Workload as it ran", StringComparison.Ordinal));
+        Assert.Contains("- **cloud-run** failed: its evidence is missing — 403 PERMISSION\\_DENIED: no", md, StringComparison.Ordinal);
+        Assert.Contains("- **container-logs** ok but truncated at its cap (10000 items kept)", md, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Checklist_NamesOnlyEntriesTheBundleHas()
+    {
+        var summary = Sample([]);
+
+        var without = SummaryMarkdown.Render(summary, ["notification.json"]);
+        var with = SummaryMarkdown.Render(summary, ["notification.json", "related-findings.json", "logs/audit.jsonl", "cloud-run/service.json"]);
+
+        foreach (var file in new[] { "related-findings.json", "logs/container.jsonl", "logs/audit.jsonl", "cloud-run/", "timeline.jsonl" })
+        {
+            Assert.DoesNotContain(file, without, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("` related-findings.json `", with, StringComparison.Ordinal);
+        Assert.Contains("` logs/audit.jsonl `", with, StringComparison.Ordinal);
+        Assert.Contains("` cloud-run/service.json `", with, StringComparison.Ordinal);
+        Assert.DoesNotContain("logs/container.jsonl", with, StringComparison.Ordinal);
+    }
+
+    private static EvidenceSummary Sample(IReadOnlyList<CollectorReport> collectors) =>
+        SummaryBuilder.Build(
+            BundleId.For("organizations/1/sources/2/findings/f", DateTimeOffset.UnixEpoch),
+            NotificationDecoder.Parse(TestData.Sample("reverse-shell.notification.json"), ReverseShellFunction.Tests.Support.PipelineHarness.Now),
+            collectors,
+            DateTimeOffset.UnixEpoch);
 }

@@ -1,4 +1,5 @@
 using ReverseShellFunction.Cli;
+using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Cli;
@@ -16,11 +17,11 @@ public abstract partial class AuditCommandsTest
         var result = await RunAsync("get", id.Value, "--out", folder);
 
         Assert.True(result.ExitCode == ExitCodes.Ok, result.ToString());
-        Assert.Contains($"Extracted 8 files of bundle {id} to {folder}.", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"Extracted 10 files of bundle {id} to {folder}.", result.Output, StringComparison.Ordinal);
         string[] expected =
         [
             "cloud-run/service.json", "delivery.json", "logs/container.jsonl", "manifest.json", "notification.json",
-            "related-findings.json", "summary.json", "summary.md",
+            "related-findings.json", "summary.html", "summary.json", "summary.md", "timeline.jsonl",
         ];
         var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(folder, f).Replace(Path.DirectorySeparatorChar, '/'))
@@ -142,7 +143,24 @@ public abstract partial class AuditCommandsTest
         var result = await RunAsync("get", "20261128T211407482Z-nothere-0123456789abcdef", "--out", Path.Combine(target.Path, "out"));
 
         Assert.Equal(ExitCodes.Problem, result.ExitCode);
-        Assert.Contains("no index entry index/2026/11/28/20261128T211407482Z-nothere-0123456789abcdef.json", result.Error, StringComparison.Ordinal);
+        Assert.StartsWith($"error: not found: bundle 20261128T211407482Z-nothere-0123456789abcdef is not in {Store.Store.Location}: no index entry ", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("verify", result.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(target.Path, "out")));
+    }
+
+    [Fact]
+    public async Task Get_ByFindingIdOrShortId_ExtractsThatBundle()
+    {
+        var id = await SeedAsync();
+        using var target = new TempFolder();
+
+        var byFinding = await RunAsync("get", "5f1c8e0a2b7d4e6f9a0b1c2d3e4f5a6b", "--out", Path.Combine(target.Path, "a"));
+        var byShort = await RunAsync("get", id.Value[^12..], "--out", Path.Combine(target.Path, "b"));
+
+        Assert.True(byFinding.ExitCode == ExitCodes.Ok, byFinding.ToString());
+        Assert.True(byShort.ExitCode == ExitCodes.Ok, byShort.ToString());
+        Assert.Contains($"of bundle {id} ", byFinding.Output, StringComparison.Ordinal);
+        Assert.Contains($"of bundle {id} ", byShort.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -160,5 +178,41 @@ public abstract partial class AuditCommandsTest
         Assert.Contains("downloading: 100% (11.0 of 11.0 MiB)", result.Error, StringComparison.Ordinal);
         Assert.Contains("extracting: 100%", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("downloading", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_ManifestOnly_DamagedIndexEntry_ExtractsWhatMatchesTheManifest_AndSaysSo()
+    {
+        var id = await SeedAsync();
+        await Store.PutRawAsync(StoreLayout.IndexObject(id), "{\"summary\": null"u8.ToArray(), CancellationToken.None);
+        using var target = new TempFolder();
+        var folder = Path.Combine(target.Path, "out");
+
+        var plain = await RunAsync("get", id.Value, "--out", Path.Combine(target.Path, "plain"));
+        var result = await RunAsync("get", id.Value, "--manifest-only", "--out", folder);
+
+        Assert.Equal(ExitCodes.Problem, plain.ExitCode);
+        Assert.True(result.ExitCode == ExitCodes.Ok, result.ToString());
+        Assert.Contains("Checked against its own manifest.json only (--manifest-only)", result.Output, StringComparison.Ordinal);
+        Assert.Contains(Store.KeepsMetadata ? "matches its object metadata" : "the store keeps no object metadata", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Its seal (signature, timestamp), if it has one, was not checked here: run verify --extracted ", result.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(folder, "summary.md")));
+        Assert.True(File.Exists(Path.Combine(folder, "manifest.json")));
+    }
+
+    [Fact]
+    public async Task Get_ManifestOnly_FileChangedInTheZip_KeepsNothing()
+    {
+        var id = await SeedAsync();
+        await Store.DeleteAsync(StoreLayout.IndexObject(id), CancellationToken.None);
+        await TamperBundleAsync(id, bytes => ZipEditor.Replace(bytes, "summary.md", _ => "# nothing to see\n"u8.ToArray()));
+        using var target = new TempFolder();
+        var folder = Path.Combine(target.Path, "out");
+
+        var result = await RunAsync("get", id.Value, "--manifest-only", "--out", folder);
+
+        Assert.Equal(ExitCodes.Problem, result.ExitCode);
+        Assert.Contains("did not match its own manifest: nothing was kept", result.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(folder));
     }
 }

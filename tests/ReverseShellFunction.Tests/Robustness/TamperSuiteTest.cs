@@ -59,7 +59,7 @@ public abstract class TamperSuiteTest : IAsyncLifetime
             var name = StoreLayout.BundleObject(id);
             var original = await store.ReadRawAsync(name, CancellationToken.None);
             var random = new Random(1000 + index);
-            var centralDirectory = CentralDirectoryOffset(original);
+            var centralDirectory = ZipEditor.CentralDirectoryOffset(original);
             var positions = Enumerable.Range(0, Flips.Uniform).Select(_ => random.Next(original.Length))
                 .Concat(Enumerable.Range(0, Flips.CentralDirectory).Select(_ => random.Next(centralDirectory, original.Length)));
             foreach (var position in positions)
@@ -104,18 +104,6 @@ public abstract class TamperSuiteTest : IAsyncLifetime
         Assert.Equal(flips, getRefused);
     }
 
-    private static int CentralDirectoryOffset(byte[] zip)
-    {
-        for (var i = zip.Length - 22; i >= 0; i--)
-        {
-            if (zip[i] == 0x50 && zip[i + 1] == 0x4b && zip[i + 2] == 0x05 && zip[i + 3] == 0x06)
-            {
-                return BitConverter.ToInt32(zip, i + 16);
-            }
-        }
-
-        throw new InvalidDataException("no end of central directory record");
-    }
 }
 
 /// <summary>The full counts, on the folder store: 3 bundles × (500 uniform + 200 central-directory) flips.</summary>

@@ -12,10 +12,10 @@ internal sealed class PipelineHarness
 {
     public static readonly DateTimeOffset Now = new(2026, 11, 28, 21, 14, 42, TimeSpan.Zero);
 
-    public PipelineHarness(IEvidenceStore store, IEnumerable<ICollector>? collectors = null, RulesOptions? rules = null, CollectionOptions? collection = null)
+    public PipelineHarness(IEvidenceStore store, IEnumerable<ICollector>? collectors = null, RulesOptions? rules = null, CollectionOptions? collection = null, IBundleNotifier? notifier = null)
     {
         Store = store;
-        (Processor, Function) = Pipelines.Build(store, collectors, rules, collection, new FixedTimeProvider(Now));
+        (Processor, Function) = Pipelines.Build(store, collectors, rules, collection, new FixedTimeProvider(Now), notifier: notifier);
     }
 
     public IEvidenceStore Store { get; }

@@ -20,7 +20,8 @@ internal static class Pipelines
         RulesOptions? rules = null,
         CollectionOptions? collection = null,
         TimeProvider? time = null,
-        string toolVersion = "test")
+        string toolVersion = "test",
+        IBundleNotifier? notifier = null)
     {
         time ??= TimeProvider.System;
         var runner = new CollectionRunner(collectors ?? [], collection ?? new CollectionOptions(), time, NullLogger<CollectionRunner>.Instance);
@@ -30,7 +31,8 @@ internal static class Pipelines
             store,
             time,
             new ToolInfo("ReverseShellFunction", toolVersion),
-            NullLogger<EvidenceFunction>.Instance);
+            NullLogger<EvidenceFunction>.Instance,
+            notifier);
         var processor = new IntakeProcessor(function, new QuarantineWriter(store, NullLogger<QuarantineWriter>.Instance), time, NullLogger<IntakeProcessor>.Instance);
         return (processor, function);
     }

@@ -20,6 +20,21 @@ internal static class ZipEditor
         return buffer.ToArray();
     }
 
+    /// <summary>Where the zip's central directory starts, from its end-of-central-directory record.</summary>
+    public static int CentralDirectoryOffset(byte[] zip)
+    {
+        ArgumentNullException.ThrowIfNull(zip);
+        for (var i = zip.Length - 22; i >= 0; i--)
+        {
+            if (zip[i] == 0x50 && zip[i + 1] == 0x4b && zip[i + 2] == 0x05 && zip[i + 3] == 0x06)
+            {
+                return BitConverter.ToInt32(zip, i + 16);
+            }
+        }
+
+        throw new InvalidDataException("no end of central directory record");
+    }
+
     public static byte[] Remove(byte[] zip, string name) => Edit(zip, archive => archive.GetEntry(name)!.Delete());
 
     public static byte[] Add(byte[] zip, string name, byte[] content, int? externalAttributes = null) => Edit(zip, archive => Write(archive, name, content, externalAttributes));

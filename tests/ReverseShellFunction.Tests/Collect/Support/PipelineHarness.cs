@@ -23,7 +23,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
     private readonly TempFolder _temp = new();
     private readonly ServiceProvider _services;
 
-    private PipelineHarness(FakeGoogleApis fake, bool withCredentials, TimeSpan deadline)
+    private PipelineHarness(FakeGoogleApis fake, bool withCredentials, TimeSpan deadline, IReadOnlyDictionary<string, string>? extra)
     {
         Fake = fake;
         var variables = new Dictionary<string, string>(fake.EnvironmentVariables)
@@ -31,6 +31,11 @@ internal sealed class PipelineHarness : IAsyncDisposable
             ["EVIDENCE_DIR"] = Path.Combine(_temp.Path, "evidence"),
             ["REDACTION_HMAC_KEY"] = "pipeline-test-key",
         };
+        foreach (var (name, value) in extra ?? new Dictionary<string, string>())
+        {
+            variables[name] = value;
+        }
+
         var settings = FunctionSettings.From(name => variables.GetValueOrDefault(name));
         settings.Collection.Deadline = deadline;
         Store = new LocalEvidenceStore(settings.EvidenceDir);
@@ -47,8 +52,20 @@ internal sealed class PipelineHarness : IAsyncDisposable
 
     public LocalEvidenceStore Store { get; }
 
-    public static async Task<PipelineHarness> StartAsync(bool withCredentials = true, TimeSpan? deadline = null) =>
-        new(await FakeGoogleApis.StartAsync(), withCredentials, deadline ?? TimeSpan.FromSeconds(30));
+    /// <param name="withCredentials">Whether the token source has a token.</param>
+    /// <param name="deadline">The collection deadline.</param>
+    /// <param name="variables">More settings, such as MARK_FINDINGS.</param>
+    public static async Task<PipelineHarness> StartAsync(bool withCredentials = true, TimeSpan? deadline = null, IReadOnlyDictionary<string, string>? variables = null) =>
+        new(await FakeGoogleApis.StartAsync(), withCredentials, deadline ?? TimeSpan.FromSeconds(30), variables);
+
+    /// <summary>Replays a notification (the decoded Pub/Sub data) wrapped in a push body.</summary>
+    public async Task<PipelineResult> ReplayNotificationAsync(byte[] notification, string messageId)
+    {
+        var body = Notifications.PushBody(notification, messageId);
+        var raw = RawDelivery.FromBytes(
+            new Dictionary<string, string> { ["content-type"] = "application/json" }, body, DateTimeOffset.UtcNow, DeliverySource.Replay, "notification-" + messageId);
+        return await _services.GetRequiredService<IntakeProcessor>().ProcessAsync(raw, CancellationToken.None);
+    }
 
     /// <summary>Replays the sample Pub/Sub push through the intake, as <c>replay</c> does.</summary>
     public async Task<PipelineResult> ReplaySampleAsync()

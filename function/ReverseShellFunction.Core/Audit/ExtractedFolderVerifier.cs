@@ -1,0 +1,121 @@
+using System.Text.Json;
+using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Custody;
+
+namespace ReverseShellFunction.Audit;
+
+/// <summary>
+/// Verifies a folder that <c>get</c> extracted, offline: every file manifest.json lists with its size and SHA-256,
+/// no file it does not list (besides the seal entries), then the custody checks (signature, envelope, timestamp)
+/// with the auditor's keys and certificates. There is no index entry here, so nothing is compared with one.
+/// </summary>
+public static class ExtractedFolderVerifier
+{
+    public static async Task<BundleVerification> VerifyAsync(string folder, CustodyTrust trust, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(trust);
+        var root = Path.GetFullPath(folder);
+        var manifestPath = Path.Combine(root, Manifest.FileName);
+        if (!File.Exists(manifestPath))
+        {
+            var missing = VerificationLog.ForObject(AuditText.Clean(root));
+            missing.Problem(ProblemKind.ManifestMissing, "the folder has no manifest.json: not a folder that get extracted", Manifest.FileName, "manifest.json", "no file");
+            missing.Check("manifest", CheckOutcome.Failed, "no manifest.json");
+            return missing.Result(null, AuditText.Clean(root), null);
+        }
+
+        var manifestBytes = await ReadBoundedAsync(manifestPath, BundleInventory.MaxJsonBytes, cancellationToken);
+        Manifest? manifest = null;
+        string? error = null;
+        try
+        {
+            manifest = manifestBytes is null ? null : EvidenceJson.Deserialize<Manifest>(manifestBytes);
+            error = manifestBytes is null ? $"larger than {BundleInventory.MaxJsonBytes} bytes" : null;
+        }
+        catch (JsonException ex)
+        {
+            error = ex.Message;
+        }
+
+        var log = manifest is not null && BundleId.TryParse(manifest.BundleId, out _) ? VerificationLog.ForBundle(manifest.BundleId) : VerificationLog.ForObject(AuditText.Clean(root));
+        if (manifest is null)
+        {
+            log.Problem(ProblemKind.ManifestUnreadable, $"manifest.json is not a readable manifest: {AuditText.Clean(error)}", Manifest.FileName);
+            log.Check("manifest", CheckOutcome.Failed, "unreadable");
+        }
+        else
+        {
+            await CheckFilesAsync(root, manifest, log, cancellationToken);
+        }
+
+        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var name in SealFiles.All)
+        {
+            var path = Path.Combine(root, name);
+            if (File.Exists(path))
+            {
+                if (await ReadBoundedAsync(path, SealFiles.MaxBytes, cancellationToken) is { } bytes)
+                {
+                    files[name] = bytes;
+                }
+                else
+                {
+                    log.Problem(ProblemKind.SealUnreadable, $"{name} is larger than {SealFiles.MaxBytes} bytes", name);
+                }
+            }
+        }
+
+        await SignatureCheck.RunAsync(new SignatureCheck.SealInput(manifest is null ? null : manifestBytes, manifest, files, HasIndex: false, IndexSeal: null), trust, log, cancellationToken);
+        return log.Result(manifest?.BundleId is { } id ? AuditText.Clean(id, 100) : null, AuditText.Clean(root), "n/a (extracted folder)");
+    }
+
+    private static async Task CheckFilesAsync(string root, Manifest manifest, VerificationLog log, CancellationToken cancellationToken)
+    {
+        var before = log.ProblemCount;
+        var listed = new HashSet<string>(StringComparer.Ordinal) { Manifest.FileName };
+        listed.UnionWith(SealFiles.All);
+        foreach (var file in manifest.Files)
+        {
+            if (file?.Path is null || !BundlePaths.IsSafe(file.Path) || !listed.Add(file.Path))
+            {
+                log.Problem(ProblemKind.UnsafePath, $"the manifest lists an unsafe, empty or repeated path '{AuditText.Clean(file?.Path)}'", AuditText.Clean(file?.Path));
+                continue;
+            }
+
+            var path = Path.Combine(root, file.Path.Replace('/', Path.DirectorySeparatorChar));
+            if (!File.Exists(path))
+            {
+                log.Problem(ProblemKind.FileMissing, $"file {file.Path} is missing: the manifest lists it ({file.Size} bytes, sha256 {file.Sha256})", file.Path, $"{file.Size} bytes, sha256 {file.Sha256}", "no file");
+                continue;
+            }
+
+            var (size, sha256) = await BundleWriter.HashFileAsync(path, cancellationToken);
+            BundleContentCheck.Compare(file, new EntryDigest(size, sha256, false), log);
+        }
+
+        foreach (var path in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var relative = Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/');
+            if (!listed.Contains(relative))
+            {
+                log.Problem(ProblemKind.FileExtra, $"file {AuditText.Clean(relative)} is in the folder but not in the manifest", AuditText.Clean(relative));
+            }
+        }
+
+        log.Outcome("files", before, $"{manifest.Files.Count} files, each with the size and SHA-256 its manifest entry gives");
+    }
+
+    private static async Task<byte[]?> ReadBoundedAsync(string path, int maxBytes, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 16 * 1024, useAsync: true);
+        if (stream.Length > maxBytes)
+        {
+            return null;
+        }
+
+        var bytes = new byte[stream.Length];
+        await stream.ReadExactlyAsync(bytes, cancellationToken);
+        return bytes;
+    }
+}

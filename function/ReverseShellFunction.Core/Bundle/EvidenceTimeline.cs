@@ -1,0 +1,42 @@
+using System.Globalization;
+
+namespace ReverseShellFunction.Bundle;
+
+/// <summary>
+/// What the summary's timeline figure draws: the event, related findings by category, container-log entries per
+/// minute, audit events and the collection moments. Bounded: points are capped, log entries are counted, not kept.
+/// Labels are raw text from the evidence; the renderers escape them.
+/// </summary>
+public sealed record EvidenceTimeline
+{
+    public required DateTimeOffset EventTime { get; init; }
+    public required IReadOnlyList<TimelinePoint> RelatedFindings { get; init; }
+    public required IReadOnlyList<MinuteCount> ContainerEntriesPerMinute { get; init; }
+    public required IReadOnlyList<TimelinePoint> AuditEvents { get; init; }
+    public required IReadOnlyList<TimelinePoint> CollectionMoments { get; init; }
+
+    public static EvidenceTimeline Empty(DateTimeOffset eventTime) => new()
+    {
+        EventTime = eventTime,
+        RelatedFindings = [],
+        ContainerEntriesPerMinute = [],
+        AuditEvents = [],
+        CollectionMoments = [],
+    };
+}
+
+/// <summary>One dot on the figure: a time, the group it belongs to (a category, a method) and a label.</summary>
+public sealed record TimelinePoint(DateTimeOffset Time, string Group, string Label);
+
+/// <summary>Container-log entries whose timestamp falls in the minute starting at <see cref="Minute"/>.</summary>
+public sealed record MinuteCount(DateTimeOffset Minute, int Count);
+
+/// <summary>Times read from evidence (strict RFC 3339, <see cref="Intake.Rfc3339"/>) and written into it.</summary>
+public static class EvidenceTime
+{
+    public static DateTimeOffset? TryParse(string? text) => Intake.Rfc3339.TryParse(text, out var time) ? time : null;
+
+    /// <summary>ISO 8601 in UTC with milliseconds, the form every file of the bundle uses.</summary>
+    public static string Format(DateTimeOffset time) =>
+        time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+}

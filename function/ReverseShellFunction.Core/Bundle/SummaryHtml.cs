@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using ReverseShellFunction.Text;
+
+namespace ReverseShellFunction.Bundle;
+
+/// <summary>
+/// Renders <c>summary.html</c>: the same report as summary.md (<see cref="SummaryReport"/>) as one self-contained
+/// page — inline CSS, an inline SVG timeline, no script, no external resource — readable offline and printable.
+/// Every piece of text goes through DisplayText.Visible and is then HTML-encoded once; the only links are the
+/// ones the report builds (VirusTotal, ATT&amp;CK), and a Content-Security-Policy forbids anything else loading.
+/// </summary>
+public static class SummaryHtml
+{
+    public const string FileName = "summary.html";
+
+    private const string Style = """
+        :root { color-scheme: light; }
+        * { box-sizing: border-box; }
+        body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color: #1b1f24; background: #fff; }
+        main { max-width: 1160px; margin: 0 auto; padding: 20px 24px 48px; }
+        h1 { font-size: 21px; line-height: 1.3; margin: 0 0 6px; padding: 12px 14px; background: #fbeaea; border-left: 6px solid #b3261e; overflow-wrap: anywhere; }
+        h2 { font-size: 17px; margin: 26px 0 8px; padding-bottom: 3px; border-bottom: 1px solid #d0d7de; }
+        h3 { font-size: 15px; margin: 16px 0 6px; overflow-wrap: anywhere; }
+        p, li, dd, td, th { overflow-wrap: anywhere; }
+        .subtitle { color: #57606a; margin: 0 0 12px; }
+        section.alert { background: #fff8e5; border: 1px solid #e3b341; border-radius: 6px; padding: 2px 14px 8px; }
+        section.alert h2 { border-bottom-color: #e3b341; }
+        code { font: 13px/1.4 ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; background: #f3f4f6; border-radius: 3px; padding: 0 3px; overflow-wrap: anywhere; word-break: break-all; }
+        dl { display: grid; grid-template-columns: minmax(150px, 220px) minmax(0, 1fr); gap: 3px 14px; margin: 0; }
+        dt { font-weight: 600; color: #424a53; }
+        dd { margin: 0; min-width: 0; }
+        table { border-collapse: collapse; width: 100%; table-layout: fixed; }
+        th, td { text-align: left; vertical-align: top; border: 1px solid #d0d7de; padding: 4px 8px; }
+        th { background: #f6f8fa; }
+        figure { margin: 8px 0 0; }
+        figure svg { display: block; width: 100%; height: auto; max-width: 100%; }
+        figcaption { color: #57606a; font-size: 13px; }
+        a { color: #0a58ca; }
+        @media print { body { font-size: 12px; } main { max-width: none; padding: 0; } h1 { background: none; } section.alert { break-inside: avoid; } a { color: inherit; } }
+        """;
+
+    public static string Render(EvidenceSummary summary, IReadOnlyCollection<string> entries, EvidenceTimeline timeline)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        ArgumentNullException.ThrowIfNull(timeline);
+        var report = SummaryReport.Build(summary, entries);
+        var html = new StringBuilder(32 * 1024);
+        html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+        html.Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n");
+        html.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+        html.Append("<meta name=\"referrer\" content=\"no-referrer\">\n");
+        html.Append("<title>").Append(Encode(report.Headline)).Append("</title>\n");
+        html.Append("<style>\n").Append(Style).Append("\n</style>\n</head>\n<body>\n<main>\n");
+        html.Append("<h1 id=\"headline\">").Append(Encode(report.Headline)).Append("</h1>\n");
+        html.Append("<p class=\"subtitle\">").Append(Spans(report.Subtitle)).Append("</p>\n");
+        foreach (var section in report.Sections)
+        {
+            Section(html, section);
+            if (section.Id == SummaryReport.AttentionId)
+            {
+                // The figure right after what is missing: what happened when, before the detail.
+                html.Append("<section id=\"timeline\">\n<h2>Timeline</h2>\n");
+                html.Append(TimelineSvg.Render(timeline));
+                html.Append("</section>\n");
+            }
+        }
+
+        html.Append("</main>\n</body>\n</html>\n");
+        return html.ToString();
+    }
+
+    private static void Section(StringBuilder html, ReportSection section)
+    {
+        html.Append("<section");
+        if (section.Id is not null)
+        {
+            html.Append(" id=\"").Append(Encode(section.Id)).Append('"');
+        }
+
+        if (section.Alert)
+        {
+            html.Append(" class=\"alert\"");
+        }
+
+        html.Append(">\n<h2>").Append(Encode(section.Heading)).Append("</h2>\n");
+        foreach (var block in section.Blocks)
+        {
+            switch (block)
+            {
+                case ReportFacts facts:
+                    html.Append("<dl>\n");
+                    foreach (var row in facts.Rows)
+                    {
+                        html.Append("<dt>").Append(Encode(row.Label)).Append("</dt><dd>").Append(Spans(row.Value.Spans)).Append("</dd>\n");
+                    }
+
+                    html.Append("</dl>\n");
+                    break;
+                case ReportTable table:
+                    html.Append("<table>\n<thead><tr>");
+                    foreach (var column in table.Columns)
+                    {
+                        html.Append("<th>").Append(Encode(column)).Append("</th>");
+                    }
+
+                    html.Append("</tr></thead>\n<tbody>\n");
+                    foreach (var row in table.Rows)
+                    {
+                        html.Append("<tr>");
+                        foreach (var cell in row)
+                        {
+                            html.Append("<td>").Append(Spans(cell.Spans)).Append("</td>");
+                        }
+
+                        html.Append("</tr>\n");
+                    }
+
+                    html.Append("</tbody>\n</table>\n");
+                    break;
+                case ReportList list:
+                    var tag = list.Ordered ? "ol" : "ul";
+                    html.Append('<').Append(tag).Append(">\n");
+                    foreach (var item in list.Items)
+                    {
+                        html.Append("<li>").Append(Spans(item.Spans)).Append("</li>\n");
+                    }
+
+                    html.Append("</").Append(tag).Append(">\n");
+                    break;
+                case ReportParagraph paragraph:
+                    html.Append("<p>").Append(Spans(paragraph.Value.Spans)).Append("</p>\n");
+                    break;
+                case ReportSubheading heading:
+                    html.Append("<h3>").Append(Spans(heading.Value.Spans)).Append("</h3>\n");
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(section), block.GetType().Name, "unknown report block");
+            }
+        }
+
+        html.Append("</section>\n");
+    }
+
+    private static string Spans(IReadOnlyList<ReportSpan> spans)
+    {
+        var html = new StringBuilder();
+        foreach (var span in spans)
+        {
+            if (span.Content.Length == 0)
+            {
+                continue;
+            }
+
+            html.Append(span.Kind switch
+            {
+                ReportSpanKind.Code => $"<code>{Encode(span.Content)}</code>",
+                ReportSpanKind.Strong => $"<strong>{Encode(span.Content)}</strong>",
+                ReportSpanKind.Link when SummaryMarkdown.IsOwnUrl(span.Url) => $"<a href=\"{Encode(span.Url)}\" rel=\"noreferrer noopener\">{Encode(span.Content)}</a>",
+                _ => Encode(span.Content),
+            });
+        }
+
+        return html.Length == 0 ? "-" : html.ToString();
+    }
+
+    /// <summary>Hostile text made visible (no control, format or bidi character survives), then HTML-encoded.</summary>
+    internal static string Encode(string? text) => WebUtility.HtmlEncode(DisplayText.Visible(text, 2000));
+
+    internal static string Number(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
+}

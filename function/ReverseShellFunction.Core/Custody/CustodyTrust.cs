@@ -1,0 +1,121 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace ReverseShellFunction.Custody;
+
+/// <summary>
+/// What an auditor trusts when checking seals: public keys (PEM files, more than one across a key rotation, or
+/// fetched from Cloud KMS for versions of one configured key), TSA certificates, and whether an unsigned part is
+/// a failure. Without keys a signature is reported as not checked, never as verified.
+/// </summary>
+public sealed class CustodyTrust : IDisposable
+{
+    public static CustodyTrust None { get; } = new([], [], null, requireSignature: false);
+
+    public CustodyTrust(IReadOnlyList<TrustedKey> keys, IReadOnlyList<X509Certificate2> tsaCertificates, IPublicKeyResolver? resolver, bool requireSignature)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(tsaCertificates);
+        Keys = keys;
+        TsaCertificates = tsaCertificates;
+        Resolver = resolver;
+        RequireSignature = requireSignature;
+    }
+
+    public IReadOnlyList<TrustedKey> Keys { get; }
+
+    public IReadOnlyList<X509Certificate2> TsaCertificates { get; }
+
+    /// <summary>Fetches the public key of a key version the seal names, when no key files were given.</summary>
+    public IPublicKeyResolver? Resolver { get; }
+
+    public bool RequireSignature { get; }
+
+    /// <summary>Reads PEM public keys and TSA certificates from files.</summary>
+    /// <exception cref="InvalidOperationException">A file is missing or not what it should be; the message names it.</exception>
+    public static CustodyTrust FromFiles(IEnumerable<string> publicKeyFiles, IEnumerable<string> tsaCertificateFiles, IPublicKeyResolver? resolver, bool requireSignature)
+    {
+        ArgumentNullException.ThrowIfNull(publicKeyFiles);
+        ArgumentNullException.ThrowIfNull(tsaCertificateFiles);
+        var keys = new List<TrustedKey>();
+        foreach (var file in publicKeyFiles)
+        {
+            try
+            {
+                var key = EcKeys.ImportPublicPem(File.ReadAllText(file), $"--public-key {file}");
+                keys.Add(new TrustedKey(key, EcKeys.Fingerprint(key), $"public key file {file}"));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
+            {
+                throw new InvalidOperationException($"--public-key {file}: {ex.Message}", ex);
+            }
+        }
+
+        var certificates = new List<X509Certificate2>();
+        foreach (var file in tsaCertificateFiles)
+        {
+            try
+            {
+                var collection = new X509Certificate2Collection();
+                collection.ImportFromPemFile(file);
+                if (collection.Count == 0)
+                {
+                    throw new CryptographicException("no PEM certificate in the file");
+                }
+
+                certificates.AddRange(collection);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
+            {
+                throw new InvalidOperationException($"--tsa-cert {file}: {ex.Message}", ex);
+            }
+        }
+
+        return new CustodyTrust(keys, certificates, resolver, requireSignature);
+    }
+
+    public void Dispose()
+    {
+        if (ReferenceEquals(this, None))
+        {
+            return;
+        }
+
+        foreach (var key in Keys)
+        {
+            key.Key.Dispose();
+        }
+
+        foreach (var certificate in TsaCertificates)
+        {
+            certificate.Dispose();
+        }
+    }
+}
+
+/// <summary>A public key an auditor trusts, and where it came from (said in every verdict it gives).</summary>
+public sealed record TrustedKey(ECDsa Key, string Fingerprint, string Source);
+
+/// <summary>Finds the public key of a key id named in a seal (Cloud KMS getPublicKey), within a trusted scope.</summary>
+public interface IPublicKeyResolver
+{
+    /// <exception cref="PublicKeyUnavailableException">The key is outside the trusted scope or cannot be fetched.</exception>
+    Task<TrustedKey> ResolveAsync(string keyId, CancellationToken cancellationToken);
+}
+
+public sealed class PublicKeyUnavailableException : Exception
+{
+    public PublicKeyUnavailableException()
+    {
+    }
+
+    public PublicKeyUnavailableException(string message)
+        : base(message)
+    {
+    }
+
+    public PublicKeyUnavailableException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,43 @@
+using Google.Cloud.Storage.V1;
+using ReverseShellFunction.Collect.GoogleApis;
+using ReverseShellFunction.Custody;
+using ReverseShellFunction.Hosting;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the manifest sealer and its parts; in the DI namespace by convention. Call after AddCollectors.</summary>
+public static class CustodyServiceCollectionExtensions
+{
+    public static IServiceCollection AddCustody(this IServiceCollection services, FunctionSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var custody = settings.Custody;
+        services.AddSingleton(provider => new CloudKmsApi(provider.GetRequiredService<GoogleApiClient>(), custody.KmsEndpoint));
+        if (custody.KmsKeyVersion is { } version)
+        {
+            services.AddSingleton<IManifestSigner>(provider => new CloudKmsSigner(provider.GetRequiredService<CloudKmsApi>(), version));
+        }
+        else if (custody.SigningKeyFile is { } file)
+        {
+            // Read now, so a missing or wrong key stops the start with a message naming SIGNING_KEY_FILE.
+            services.AddSingleton<IManifestSigner>(PemManifestSigner.FromFile(file));
+        }
+
+        if (custody.TsaUrl is { } tsa)
+        {
+            services.AddSingleton<ITimestampAuthority>(provider => new Rfc3161TimestampClient(
+                provider.GetRequiredKeyedService<HttpClient>(CollectorServiceCollectionExtensions.HttpClientKey), tsa));
+        }
+
+        services.AddSingleton<IStorageProtectionReader>(provider => settings.EvidenceBucket is { } bucket
+            ? new GcsStorageProtection(provider.GetRequiredService<StorageClient>(), ReverseShellFunction.Store.GcsStoreOptions.BucketName(bucket))
+            : new LocalStorageProtection(settings.EvidenceDir));
+        services.AddSingleton(provider => new ManifestSealer(
+            provider.GetService<IManifestSigner>(),
+            provider.GetService<ITimestampAuthority>(),
+            provider.GetRequiredService<IStorageProtectionReader>(),
+            provider.GetRequiredService<ILogger<ManifestSealer>>(),
+            provider.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+}

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Collect.GoogleApis;
+using ReverseShellFunction.Pipeline;
+
+namespace ReverseShellFunction.Notify;
+
+/// <summary>
+/// Publishes one <see cref="BundleNotification"/> to a Pub/Sub topic over REST (<c>POST v1/{topic}:publish</c>),
+/// through the same client as the collectors: the function's token, retries on 429/5xx, a timeout per attempt.
+/// The message's attributes repeat bundle id, completeness and severity so subscriptions can filter on them.
+/// </summary>
+internal sealed class PubSubNotifier : IBundleNotifier
+{
+    // Well under a push subscription's ack deadline: the evidence is stored already, the answer must not wait long.
+    private static readonly TimeSpan s_budget = TimeSpan.FromSeconds(15);
+
+    private readonly GoogleApiClient _client;
+    private readonly Uri _publish;
+    private readonly ILogger<PubSubNotifier> _logger;
+
+    public PubSubNotifier(GoogleApiClient client, string endpoint, string topic, ILogger<PubSubNotifier> logger)
+    {
+        _client = client;
+        var segments = ApiUri.Split(topic).ToList();
+        segments[^1] += ":publish";
+        _publish = ApiUri.Build(endpoint, ["v1", .. segments]);
+        Topic = topic;
+        _logger = logger;
+    }
+
+    public string Topic { get; }
+
+    public async Task NotifyAsync(BundleNotification notification, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        var data = EvidenceJson.Serialize(notification);
+        var body = new JsonObject
+        {
+            ["messages"] = new JsonArray(new JsonObject
+            {
+                ["data"] = Convert.ToBase64String(data),
+                ["attributes"] = new JsonObject
+                {
+                    ["bundleId"] = notification.BundleId,
+                    ["completeness"] = notification.Completeness,
+                    ["severity"] = notification.Severity ?? "",
+                },
+            }),
+        };
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(s_budget);
+        using var answer = await _client.PostJsonAsync(_publish, JsonSerializer.SerializeToUtf8Bytes(body), budget.Token);
+        var messageId = answer.RootElement.TryGetProperty("messageIds", out var ids) && ids.ValueKind == JsonValueKind.Array && ids.GetArrayLength() > 0
+            ? ids[0].GetString()
+            : null;
+        _logger.LogInformation("Published the notification of bundle {BundleId} to {Topic} as message {MessageId}", notification.BundleId, Topic, messageId);
+    }
+}

@@ -1,0 +1,27 @@
+using System.Security.Cryptography;
+using ReverseShellFunction.Custody;
+using ReverseShellFunction.Fakes.Tsa;
+
+namespace ReverseShellFunction.Tests.Custody;
+
+/// <summary>The RFC 3161 client against OpenSSL's TSA: a token over the digest, and a reply to another request refused.</summary>
+public sealed class TimestampClientTest
+{
+    [Fact]
+    public async Task The_token_covers_the_digest_and_a_replayed_reply_is_refused()
+    {
+        await using var tsa = await OpenSslTsa.StartAsync();
+        using var http = new HttpClient();
+        var client = new Rfc3161TimestampClient(http, tsa.Url);
+        var first = SHA256.HashData("first manifest"u8);
+
+        var token = await client.StampAsync(first, CancellationToken.None);
+        Assert.True(System.Security.Cryptography.Pkcs.Rfc3161TimestampToken.TryDecode(token.Der, out var decoded, out _));
+        Assert.Equal(first, decoded!.TokenInfo.GetMessageHash().ToArray());
+        Assert.InRange(token.Time, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(5));
+
+        tsa.ReplayPreviousReplyNext();
+        var error = await Assert.ThrowsAsync<TimestampException>(() => client.StampAsync(SHA256.HashData("second manifest"u8), CancellationToken.None));
+        Assert.StartsWith("the TSA's answer was refused", error.Message, StringComparison.Ordinal);
+    }
+}
