@@ -72,6 +72,17 @@ public static class SummaryReport
             items.Add(ReportValue.Of("No collector ran: the bundle holds only the notification."));
         }
 
+        // Whether SCC itself holds the finding comes first: a forged notification makes everything else suspect.
+        switch (summary.Authenticity)
+        {
+            case FindingAuthenticity.NotFound:
+                items.Insert(0, ReportValue.Of("Authenticity: NOT FOUND. Security Command Center holds no finding of this name: the notification may be forged (anyone who can publish to the topic can send one)."));
+                break;
+            case FindingAuthenticity.Unchecked:
+                items.Insert(0, ReportValue.Of("Authenticity: unchecked. The finding could not be looked up in Security Command Center (see the scc-finding collector's reason)."));
+                break;
+        }
+
         if (summary.Workload is { Revision: null })
         {
             items.Add(ReportValue.Of("The revision that ran the shell is not known: neither the finding nor the collected logs name it."));

@@ -1,4 +1,5 @@
 using ReverseShellFunction.Collect.GoogleApis;
+using ReverseShellFunction.Collect.Scc;
 using ReverseShellFunction.Hosting;
 using ReverseShellFunction.Notify;
 using ReverseShellFunction.Pipeline;
@@ -31,7 +32,7 @@ public static class NotifyServiceCollectionExtensions
         {
             services.AddSingleton<IFindingMarker>(provider => new SccFindingMarker(
                 provider.GetRequiredService<GoogleApiClient>(),
-                settings.SccEndpoint,
+                new SccEndpoints(settings.SccEndpointOverride),
                 provider.GetRequiredService<ILogger<SccFindingMarker>>()));
         }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ReverseShellFunction.Collect.GoogleApis;
+using ReverseShellFunction.Collect.Scc;
 using ReverseShellFunction.Pipeline;
 
 namespace ReverseShellFunction.Notify;
@@ -18,13 +19,14 @@ internal sealed partial class SccFindingMarker : IFindingMarker
     private static readonly MediaTypeHeaderValue s_json = new("application/json") { CharSet = "utf-8" };
 
     private readonly GoogleApiClient _client;
-    private readonly string _endpoint;
+    private readonly SccEndpoints _endpoints;
     private readonly ILogger<SccFindingMarker> _logger;
 
-    public SccFindingMarker(GoogleApiClient client, string endpoint, ILogger<SccFindingMarker> logger)
+    /// <param name="endpoints">Marks on a finding under data residency go to its location's regional host, as the reads do.</param>
+    public SccFindingMarker(GoogleApiClient client, SccEndpoints endpoints, ILogger<SccFindingMarker> logger)
     {
         _client = client;
-        _endpoint = endpoint;
+        _endpoints = endpoints;
         _logger = logger;
     }
 
@@ -45,7 +47,8 @@ internal sealed partial class SccFindingMarker : IFindingMarker
         }
 
         var body = JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["name"] = mark.SecurityMarksName, ["marks"] = marks });
-        var uri = ApiUri.Build(_endpoint, ["v2", .. ApiUri.Split(mark.SecurityMarksName)], [new("updateMask", string.Join(",", mark.Marks.Keys.Select(k => "marks." + k)))]);
+        var location = SccParent.LocationOf(mark.SecurityMarksName) ?? SccParent.GlobalLocation;
+        var uri = ApiUri.Build(_endpoints.RootFor(location), ["v2", .. ApiUri.Split(mark.SecurityMarksName)], [new("updateMask", string.Join(",", mark.Marks.Keys.Select(k => "marks." + k)))]);
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(s_budget);
         using var answer = await _client.SendAsync(

@@ -128,6 +128,13 @@ public sealed class FindingAuthenticityCollectorTest
         var index = Directory.EnumerateFiles(Path.Combine(harness.Store.Root, "index"), "*.json", SearchOption.AllDirectories).Single();
         using var entry = JsonDocument.Parse(File.ReadAllBytes(index));
         Assert.Equal("not-found", entry.RootElement.GetProperty("summary").GetProperty("authenticity").GetString());
+
+        // The responder reads it first: the first item of the section after the headline, in both renderings.
+        var markdown = Encoding.UTF8.GetString(bundle["summary.md"]);
+        var missing = markdown[markdown.IndexOf("Missing or not to be trusted", StringComparison.Ordinal)..];
+        var firstItem = missing.Split('\n').First(line => line.StartsWith("- ", StringComparison.Ordinal));
+        Assert.Contains("Authenticity: NOT FOUND", firstItem, StringComparison.Ordinal);
+        Assert.Contains("Authenticity: NOT FOUND", Encoding.UTF8.GetString(bundle["summary.html"]), StringComparison.Ordinal);
     }
 
     private static CollectionContext Forged(CollectionContext context) => context with

@@ -49,7 +49,8 @@ public sealed partial record SccParent(string Name, string Location)
     private static string? Organization(string? name) =>
         name?.Split('/') is ["organizations", { } id] && SafeId().IsMatch(id) ? $"organizations/{id}" : null;
 
-    private static string? LocationOf(string? findingName) =>
+    /// <summary>The location a finding (or securityMarks) name carries, or null for the older location-free names.</summary>
+    internal static string? LocationOf(string? findingName) =>
         findingName?.Split('/') is [_, _, "sources", _, "locations", { Length: > 0 } location, "findings", ..] ? location : null;
 
     [GeneratedRegex("^[a-z][a-z0-9-]{0,62}$")]
