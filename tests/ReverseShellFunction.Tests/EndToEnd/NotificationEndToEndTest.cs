@@ -1,14 +1,6 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using ReverseShellFunction.Collect.Auth;
 using ReverseShellFunction.Fakes.GoogleApis;
-using ReverseShellFunction.Hosting;
 using ReverseShellFunction.Tests.Collect.Support;
 using ReverseShellFunction.Tests.Support;
 
@@ -41,37 +33,26 @@ public sealed class NotificationEndToEndTest : IClassFixture<PubSubEmulatorFixtu
         (await pubsub.PutAsJsonAsync($"v1/{notifySubscription}", new { topic = notifyTopic, ackDeadlineSeconds = 30 })).EnsureSuccessStatusCode();
 
         await using var apis = await FakeGoogleApis.StartAsync();
-        var settings = FunctionSettings.From(name => apis.EnvironmentVariables.GetValueOrDefault(name) ?? name switch
+        var variables = new Dictionary<string, string>(apis.EnvironmentVariables)
         {
-            "NOTIFY_TOPIC" => notifyTopic,
-            "PUBSUB_API_ENDPOINT" => _emulator.BaseUri!.ToString(),
-            _ => null,
-        }) with
-        { EvidenceDir = _evidence.Path };
-        await using var app = FunctionApp.Build(
-            ["--urls", "http://127.0.0.1:0"],
-            settings,
-            services => services.AddSingleton<IAccessTokenSource>(new FixedTokenSource(apis.AccessToken)));
-        var statuses = new ConcurrentBag<int>();
-        app.Use(async (context, next) =>
-        {
-            await next();
-            statuses.Add(context.Response.StatusCode);
-        });
-        await app.StartAsync();
-        var functionUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+            ["NOTIFY_TOPIC"] = notifyTopic,
+            ["PUBSUB_API_ENDPOINT"] = _emulator.BaseUri!.ToString(),
+            ["EVIDENCE_DIR"] = _evidence.Path,
+        };
+        await using var function = await FunctionHost.StartAsync(variables, tokens: new FixedTokenSource(apis.AccessToken));
+        var statuses = function.Statuses;
 
         var findings = $"{Project}/topics/findings-{Guid.NewGuid():N}";
         (await pubsub.PutAsJsonAsync($"v1/{findings}", new { })).EnsureSuccessStatusCode();
         (await pubsub.PutAsJsonAsync($"v1/{Project}/subscriptions/push-{Guid.NewGuid():N}", new
         {
             topic = findings,
-            pushConfig = new { pushEndpoint = functionUrl + "/" },
+            pushConfig = new { pushEndpoint = function.Address.ToString() },
             ackDeadlineSeconds = 60,
         })).EnsureSuccessStatusCode();
 
         var notification = TestData.Sample("reverse-shell.notification.json");
-        await PublishAsync(pubsub, findings, notification);
+        await PubSubEmulatorFixture.PublishAsync(pubsub, findings, notification);
         var first = await PullAsync(pubsub, notifySubscription, atLeast: 1);
 
         var message = Assert.Single(first);
@@ -95,18 +76,11 @@ public sealed class NotificationEndToEndTest : IClassFixture<PubSubEmulatorFixtu
         Assert.True(message.GetProperty("data").GetString()!.Length < 4096, "the notification is small");
 
         // The same finding again: acknowledged as already stored, and nobody is told twice.
-        await PublishAsync(pubsub, findings, notification);
-        await WaitUntilAsync(() => statuses.Count >= 2);
+        await PubSubEmulatorFixture.PublishAsync(pubsub, findings, notification);
+        await PubSubEmulatorFixture.WaitUntilAsync(() => statuses.Count >= 2);
         Assert.Empty(await PullAsync(pubsub, notifySubscription, atLeast: 0));
         Assert.All(statuses, s => Assert.Equal(200, s));
         Assert.Single(Directory.GetFiles(Path.Combine(_evidence.Path, "bundles"), "*.zip", SearchOption.AllDirectories));
-        await app.StopAsync();
-    }
-
-    private static async Task PublishAsync(HttpClient pubsub, string topic, byte[] data)
-    {
-        var body = new JsonObject { ["messages"] = new JsonArray(new JsonObject { ["data"] = Convert.ToBase64String(data) }) };
-        (await pubsub.PostAsJsonAsync($"v1/{topic}:publish", body)).EnsureSuccessStatusCode();
     }
 
     /// <summary>Pulls (and acknowledges) until <paramref name="atLeast"/> messages came, or for 3 s when none are expected.</summary>
@@ -138,14 +112,5 @@ public sealed class NotificationEndToEndTest : IClassFixture<PubSubEmulatorFixtu
         }
 
         return messages;
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (!condition())
-        {
-            await Task.Delay(100, timeout.Token);
-        }
     }
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Text.Json.Nodes;
 
 namespace ReverseShellFunction.Tests.EndToEnd;
 
@@ -98,4 +100,23 @@ public sealed class PubSubEmulatorFixture : IAsyncLifetime
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
             .Select(dir => Path.Combine(dir, name))
             .FirstOrDefault(File.Exists);
+
+    /// <summary>Publishes one message with <paramref name="data"/> to <paramref name="topic"/> over the emulator's REST API.</summary>
+    public static async Task PublishAsync(HttpClient pubsub, string topic, byte[] data)
+    {
+        ArgumentNullException.ThrowIfNull(pubsub);
+        var body = new JsonObject { ["messages"] = new JsonArray(new JsonObject { ["data"] = Convert.ToBase64String(data) }) };
+        (await pubsub.PostAsJsonAsync($"v1/{topic}:publish", body)).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Waits up to 60 s for <paramref name="condition"/>; the push deliveries arrive on their own schedule.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (!condition())
+        {
+            await Task.Delay(100, timeout.Token);
+        }
+    }
 }

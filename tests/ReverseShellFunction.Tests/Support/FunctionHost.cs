@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -17,13 +18,20 @@ internal sealed class FunctionHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private FunctionHost(WebApplication app, Uri address)
+    private FunctionHost(WebApplication app, Uri address, ConcurrentBag<int> statuses)
     {
         _app = app;
         Client = new HttpClient { BaseAddress = address };
+        Statuses = statuses;
     }
 
     public HttpClient Client { get; }
+
+    /// <summary>The status code of every response the function sent, in no particular order.</summary>
+    public ConcurrentBag<int> Statuses { get; }
+
+    /// <summary>The function's own address, for a push subscription's endpoint.</summary>
+    public Uri Address => Client.BaseAddress!;
 
     public IServiceProvider Services => _app.Services;
 
@@ -46,9 +54,15 @@ internal sealed class FunctionHost : IAsyncDisposable
 
             configure?.Invoke(services);
         });
+        var statuses = new ConcurrentBag<int>();
+        app.Use(async (context, next) =>
+        {
+            await next();
+            statuses.Add(context.Response.StatusCode);
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new FunctionHost(app, new Uri(address + "/"));
+        return new FunctionHost(app, new Uri(address + "/"), statuses);
     }
 
     public async ValueTask DisposeAsync()
