@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Bundle;
 
@@ -64,13 +65,9 @@ public sealed partial record BundleId
     }
 
     public static BundleId Parse(string text) =>
-        TryParse(text, out var id) ? id : throw new FormatException($"'{Printable(text)}' is not a bundle id (expected yyyyMMddTHHmmssfffZ-id-hash).");
+        TryParse(text, out var id) ? id : throw new FormatException($"'{DisplayText.Visible(text, 100)}' is not a bundle id (expected yyyyMMddTHHmmssfffZ-id-hash).");
 
     public override string ToString() => Value;
-
-    /// <summary>Shows hostile text in messages without its control characters.</summary>
-    public static string Printable(string? text) =>
-        text is null ? "" : new string([.. text.Take(100).Select(c => char.IsControl(c) ? '?' : c)]);
 
     private static string Slug(string text)
     {

@@ -1,3 +1,4 @@
+using ReverseShellFunction.Text;
 namespace ReverseShellFunction.Bundle;
 
 /// <summary>
@@ -32,7 +33,7 @@ public static class BundlePaths
     {
         if (!IsSafe(path))
         {
-            throw new ArgumentException($"'{BundleId.Printable(path)}' is not a safe bundle path.", nameof(path));
+            throw new ArgumentException($"'{DisplayText.Visible(path, 100)}' is not a safe bundle path.", nameof(path));
         }
     }
 

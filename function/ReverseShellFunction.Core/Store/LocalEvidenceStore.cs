@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Store;
 
@@ -54,7 +55,7 @@ public sealed class LocalEvidenceStore : IEvidenceStore
     {
         if (!objectName.StartsWith(StoreLayout.QuarantinePrefix, StringComparison.Ordinal) || !BundlePaths.IsSafe(objectName))
         {
-            throw new ArgumentException($"'{BundleId.Printable(objectName)}' is not a quarantine object name.", nameof(objectName));
+            throw new ArgumentException($"'{DisplayText.Visible(objectName, 100)}' is not a quarantine object name.", nameof(objectName));
         }
 
         await using var content = new MemoryStream(json.ToArray(), writable: false);

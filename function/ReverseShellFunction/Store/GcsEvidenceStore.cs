@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using Google;
 using Google.Cloud.Storage.V1;
 using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Text;
 using StorageObject = Google.Apis.Storage.v1.Data.Object;
 
 namespace ReverseShellFunction.Store;
@@ -67,7 +68,7 @@ public sealed class GcsEvidenceStore : IEvidenceStore
         ArgumentNullException.ThrowIfNull(objectName);
         if (!objectName.StartsWith(StoreLayout.QuarantinePrefix, StringComparison.Ordinal) || !BundlePaths.IsSafe(objectName))
         {
-            throw new ArgumentException($"'{BundleId.Printable(objectName)}' is not a quarantine object name.", nameof(objectName));
+            throw new ArgumentException($"'{DisplayText.Visible(objectName, 100)}' is not a quarantine object name.", nameof(objectName));
         }
 
         return CreateJsonAsync(objectName, json, cancellationToken);
