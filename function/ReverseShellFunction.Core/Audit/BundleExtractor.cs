@@ -25,14 +25,33 @@ public sealed class BundleExtractor
     }
 
     /// <exception cref="IOException"><paramref name="directory"/> exists and is not an empty folder.</exception>
-    public async Task<ExtractionResult> ExtractAsync(BundleId id, string directory, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    public Task<ExtractionResult> ExtractAsync(BundleId id, string directory, IProgress<TransferProgress>? progress, CancellationToken cancellationToken) =>
+        ExtractAsync(id, directory, progress, manifestOnly: false, cancellationToken);
+
+    /// <summary>
+    /// <c>get --manifest-only</c>: extracts a bundle whose index entry is damaged or missing, so cannot vouch for
+    /// it. The same verifier runs without reading the index entry: the bundle's SHA-256 against its object metadata
+    /// (where the store keeps it), the zip against its manifest, every file against it. What this proves is weaker,
+    /// and the result says whether the object metadata vouched for the bytes.
+    /// </summary>
+    /// <exception cref="IOException"><paramref name="directory"/> exists and is not an empty folder.</exception>
+    public async Task<(ExtractionResult Result, bool MetadataChecked)> ExtractManifestOnlyAsync(
+        BundleId id, string directory, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    {
+        var checks = new List<VerificationCheck>();
+        var result = await ExtractAsync(id, directory, progress, manifestOnly: true, cancellationToken, checks);
+        return (result, checks.Any(c => c.Name == "sha256-metadata" && c.Outcome == CheckOutcome.Passed));
+    }
+
+    private async Task<ExtractionResult> ExtractAsync(
+        BundleId id, string directory, IProgress<TransferProgress>? progress, bool manifestOnly, CancellationToken cancellationToken, List<VerificationCheck>? checks = null)
     {
         ArgumentNullException.ThrowIfNull(id);
         var root = Path.GetFullPath(directory);
         EnsureEmptyOrAbsent(root);
         IReadOnlyList<string> files = [];
         string? sha256 = null;
-        var verification = await _verifier.VerifyAsync(id, listedBundle: null, async (bundle, log) =>
+        async Task ExtractVerified(SpooledBundle bundle, VerificationLog log)
         {
             using var zip = bundle.OpenZip();
             var inventory = await BundleInventory.TakeAsync(zip, VerificationLog.ForBundle(id.Value), cancellationToken);
@@ -45,7 +64,12 @@ public sealed class BundleExtractor
 
             files = await new ExtractionTarget(root).WriteAllAsync(inventory, log, progress, cancellationToken);
             sha256 = bundle.Sha256;
-        }, progress, cancellationToken);
+        }
+
+        var verification = manifestOnly
+            ? await _verifier.VerifyWithoutIndexAsync(id, ExtractVerified, progress, cancellationToken)
+            : await _verifier.VerifyAsync(id, listedBundle: null, ExtractVerified, progress, cancellationToken);
+        checks?.AddRange(verification.Checks);
         return verification.Verified && sha256 is not null
             ? new ExtractionResult(root, files, [], sha256)
             : new ExtractionResult(root, [], verification.Problems.Count > 0 ? verification.Problems : [Incomplete(id)], null);

@@ -26,6 +26,11 @@ public sealed class BundleVerifier
     public Task<BundleVerification> VerifyAsync(BundleId id, CancellationToken cancellationToken) =>
         VerifyAsync(id, listedBundle: null, whenVerified: null, download: null, cancellationToken);
 
+    /// <summary>The checks <c>get --manifest-only</c> still can make: everything but the index entry, which is not read.</summary>
+    internal Task<BundleVerification> VerifyWithoutIndexAsync(
+        BundleId id, Func<SpooledBundle, VerificationLog, Task> whenVerified, IProgress<TransferProgress>? download, CancellationToken cancellationToken) =>
+        VerifyAsync(id, null, whenVerified, download, cancellationToken, readIndex: false);
+
     /// <param name="listedBundle">The bundle object as a listing already described it, which saves a lookup.</param>
     /// <param name="whenVerified">
     /// Runs on the spooled bundle only when every check passed, before the spool is deleted: <c>get</c> extracts
@@ -40,13 +45,14 @@ public sealed class BundleVerifier
         StoredObject? listedBundle,
         Func<SpooledBundle, VerificationLog, Task>? whenVerified,
         IProgress<TransferProgress>? download,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool readIndex = true)
     {
         ArgumentNullException.ThrowIfNull(id);
         var log = VerificationLog.ForBundle(id.Value);
         try
         {
-            return await CheckAsync(id, listedBundle, log, whenVerified, download, cancellationToken);
+            return await CheckAsync(id, listedBundle, log, whenVerified, download, readIndex, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -78,13 +84,18 @@ public sealed class BundleVerifier
         VerificationLog log,
         Func<SpooledBundle, VerificationLog, Task>? whenVerified,
         IProgress<TransferProgress>? download,
+        bool readIndex,
         CancellationToken cancellationToken)
     {
-        var index = await ReadIndexAsync(id, log, cancellationToken);
+        var index = readIndex ? await ReadIndexAsync(id, log, cancellationToken) : NotRead(log);
         var stored = listedBundle ?? await _store.GetBundleAsync(id, cancellationToken);
         if (stored is null)
         {
-            if (index.Present)
+            if (!readIndex)
+            {
+                log.Problem(ProblemKind.NotFound, $"there is no bundle object {StoreLayout.BundleObject(id)}", expected: StoreLayout.BundleObject(id), found: "no object");
+            }
+            else if (index.Present)
             {
                 log.Problem(
                     ProblemKind.BundleMissing,
@@ -127,6 +138,12 @@ public sealed class BundleVerifier
             : $"bundle: {stored.RetentionState}; index entry: {indexObject.RetentionState}";
         log.Check("retention", CheckOutcome.Passed, retention);
         return log.Result(id.Value, null, retention);
+    }
+
+    private static (bool Present, StoredIndexEntry? Entry) NotRead(VerificationLog log)
+    {
+        log.Check("index-entry", CheckOutcome.Skipped, "not read (--manifest-only): nothing is compared with it");
+        return (false, null);
     }
 
     /// <summary>Bytes copied from the store, against the size the store gives for the object.</summary>

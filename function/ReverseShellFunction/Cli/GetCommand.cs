@@ -76,7 +76,7 @@ public static class GetCommand
 
     private static async Task<int> ManifestOnlyAsync(IEvidenceReader evidence, Bundle.BundleId id, string directory, TextWriter output, TextWriter error, CancellationToken ct)
     {
-        var (result, metadataChecked) = await new ManifestOnlyExtractor(evidence).ExtractAsync(id, directory, new StderrProgress(error), ct);
+        var (result, metadataChecked) = await new BundleExtractor(evidence).ExtractManifestOnlyAsync(id, directory, new StderrProgress(error), ct);
         if (!result.Succeeded)
         {
             foreach (var problem in result.Problems)
