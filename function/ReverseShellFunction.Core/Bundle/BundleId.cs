@@ -13,17 +13,47 @@ namespace ReverseShellFunction.Bundle;
 /// the finding id is reduced to [A-Za-z0-9] and 40 characters, and the hash of the full finding name and
 /// event time keeps ids of different events apart. It starts with the event time so ids sort in time order.
 /// </summary>
+/// <remarks>
+/// A bundle is stored in one or more immutable parts (collection at delivery, then completion). <see cref="Value"/>
+/// is the logical bundle's id, the same for every part; <see cref="Part"/> says which part this id addresses, and
+/// <see cref="ObjectStem"/> is the part's name in the store (see Store/StoreLayout.cs). Two ids are equal only when
+/// bundle and part are.
+/// </remarks>
 public sealed partial record BundleId
 {
     private const int MaxSlugLength = 40;
 
-    private BundleId(string value, DateTimeOffset eventTime)
+    /// <summary>Parts are numbered from 1; a bundle never needs more than a few (one per completion moment).</summary>
+    public const int MaxPart = 999;
+
+    private const string PartSeparator = ".part-";
+
+    private BundleId(string value, DateTimeOffset eventTime, int part = 1)
     {
         Value = value;
         EventTime = eventTime;
+        Part = part;
     }
 
+    /// <summary>The logical bundle's id, shared by all its parts.</summary>
     public string Value { get; }
+
+    /// <summary>Which part this id addresses: 1 is the part collected at delivery.</summary>
+    public int Part { get; }
+
+    /// <summary>The part's name in the store, without folder or extension: the id for part 1, <c>{id}.part-{n}</c> after.</summary>
+    public string ObjectStem => Part == 1 ? Value : $"{Value}{PartSeparator}{Part.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>Part 1 of this bundle: the logical bundle as a listing groups it.</summary>
+    public BundleId Bundle => Part == 1 ? this : new BundleId(Value, EventTime);
+
+    /// <summary>The same bundle's part <paramref name="part"/>.</summary>
+    public BundleId WithPart(int part)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(part, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(part, MaxPart);
+        return part == Part ? this : new BundleId(Value, EventTime, part);
+    }
 
     /// <summary>The event time to the millisecond, as encoded in the id.</summary>
     public DateTimeOffset EventTime { get; }
@@ -40,6 +70,7 @@ public sealed partial record BundleId
         return new BundleId($"{utc.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture)}-{slug}-{hash}", Truncate(utc));
     }
 
+    /// <summary>Parses a logical bundle id (part 1).</summary>
     public static bool TryParse([NotNullWhen(true)] string? text, [NotNullWhen(true)] out BundleId? id)
     {
         id = null;
@@ -64,10 +95,36 @@ public sealed partial record BundleId
         return true;
     }
 
+    /// <summary>Parses a part's object stem: <c>{id}</c> or <c>{id}.part-{n}</c> with n from 2 (no leading zero).</summary>
+    public static bool TryParseStem([NotNullWhen(true)] string? stem, [NotNullWhen(true)] out BundleId? id)
+    {
+        id = null;
+        if (stem is null)
+        {
+            return false;
+        }
+
+        var separator = stem.IndexOf(PartSeparator, StringComparison.Ordinal);
+        if (separator < 0)
+        {
+            return TryParse(stem, out id);
+        }
+
+        var number = stem.AsSpan(separator + PartSeparator.Length);
+        if (number.Length is 0 or > 3 || number[0] == '0' || !int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var part)
+            || part < 2 || !TryParse(stem[..separator], out var bundle))
+        {
+            return false;
+        }
+
+        id = bundle.WithPart(part);
+        return true;
+    }
+
     public static BundleId Parse(string text) =>
         TryParse(text, out var id) ? id : throw new FormatException($"'{DisplayText.Visible(text, 100)}' is not a bundle id (expected yyyyMMddTHHmmssfffZ-id-hash).");
 
-    public override string ToString() => Value;
+    public override string ToString() => ObjectStem;
 
     private static string Slug(string text)
     {

@@ -29,7 +29,8 @@ public static class BundleWriter
         ToolInfo tool,
         DateTimeOffset createdAt,
         CancellationToken cancellationToken,
-        Custody.ManifestSealer? sealer = null)
+        Custody.ManifestSealer? sealer = null,
+        Completion.PartLink? previous = null)
     {
         ArgumentNullException.ThrowIfNull(staging);
         ArgumentNullException.ThrowIfNull(id);
@@ -51,6 +52,8 @@ public static class BundleWriter
             Files = files,
             Collectors = collectors,
             Custody = sealer is null ? null : await sealer.PrepareAsync(cancellationToken),
+            Part = id.Part,
+            PreviousPart = previous,
         };
         var manifestBytes = EvidenceJson.Serialize(manifest);
         await staging.WriteAllBytesAsync(Manifest.FileName, manifestBytes, cancellationToken);

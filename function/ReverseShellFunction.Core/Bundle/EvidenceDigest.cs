@@ -12,7 +12,7 @@ namespace ReverseShellFunction.Bundle;
 /// </summary>
 public static class EvidenceDigest
 {
-    public const string RelatedFindingsFile = "related-findings.json";
+    public const string RelatedFindingsFile = Store.StoreLayout.Entries.RelatedFindings;
     public const string ContainerLogFile = "logs/container.jsonl";
     public const string AuditLogFile = "logs/audit.jsonl";
 

@@ -8,7 +8,7 @@ namespace ReverseShellFunction.Bundle;
 /// </summary>
 public sealed record EvidenceSummary
 {
-    public const string FileName = "summary.json";
+    public const string FileName = Store.StoreLayout.Entries.Summary;
     public const string CurrentSchema = "reverse-shell-evidence/summary/v1";
 
     public string Schema { get; init; } = CurrentSchema;
@@ -36,6 +36,9 @@ public sealed record EvidenceSummary
 
     /// <summary>Whether SCC holds the finding (the <c>scc-finding</c> collector); null when that check did not run.</summary>
     public FindingAuthenticity? Authenticity { get; init; }
+
+    /// <summary>Which part this is and what it leaves to a later one. Null in entries written before parts existed: complete.</summary>
+    public Completion.CompletionState? Completion { get; init; }
 }
 
 public sealed record FindingFacts(

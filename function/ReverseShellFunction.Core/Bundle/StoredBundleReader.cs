@@ -8,16 +8,42 @@ namespace ReverseShellFunction.Bundle;
 /// </summary>
 public static class StoredBundleReader
 {
-    /// <exception cref="InvalidDataException">The bundle is not a zip with a readable summary.json.</exception>
-    public static async Task<(long Size, string Sha256, EvidenceSummary Summary)> ReadAsync(Stream bundle, CancellationToken cancellationToken)
+    /// <summary>Size, SHA-256, summary.json and manifest.json of a stored part (the manifest holds the link to the previous part).</summary>
+    /// <exception cref="InvalidDataException">The part is not a zip with a readable summary.json and manifest.json.</exception>
+    public static async Task<(long Size, string Sha256, EvidenceSummary Summary, Manifest Manifest)> ReadPartAsync(Stream bundle, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(bundle);
         await using var spool = await SpooledBundle.CopyAsync(bundle, null, cancellationToken);
         using var zip = spool.OpenZip();
-        var entry = zip.GetEntry(EvidenceSummary.FileName)
-            ?? throw new InvalidDataException($"The bundle has no {EvidenceSummary.FileName}.");
-        var bytes = await EntryDigest.ReadSmallAsync(entry, BundleInventory.MaxJsonBytes, cancellationToken)
-            ?? throw new InvalidDataException($"{EvidenceSummary.FileName} is larger than {BundleInventory.MaxJsonBytes} bytes.");
-        return (spool.Size, spool.Sha256, StoredShape.Read<EvidenceSummary>(bytes, EvidenceSummary.FileName));
+        var summary = StoredShape.Read<EvidenceSummary>(await ReadJsonAsync(zip, EvidenceSummary.FileName, cancellationToken), EvidenceSummary.FileName);
+        var manifest = StoredShape.Read<Manifest>(await ReadJsonAsync(zip, Manifest.FileName, cancellationToken), Manifest.FileName);
+        return (spool.Size, spool.Sha256, summary, manifest);
+    }
+
+    private static async Task<byte[]> ReadJsonAsync(System.IO.Compression.ZipArchive zip, string name, CancellationToken cancellationToken)
+    {
+        var entry = zip.GetEntry(name) ?? throw new InvalidDataException($"The part has no {name}.");
+        return await EntryDigest.ReadSmallAsync(entry, BundleInventory.MaxJsonBytes, cancellationToken)
+            ?? throw new InvalidDataException($"{name} is larger than {BundleInventory.MaxJsonBytes} bytes.");
+    }
+
+    /// <summary>
+    /// One entry of a stored part, read only when the part's bytes hash to <paramref name="expectedSha256"/> (its index
+    /// entry's record): a completion never collects on the strength of altered evidence.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The part differs from its record, is not a zip, or lacks the entry.</exception>
+    public static async Task<byte[]> ReadEntryAsync(Stream bundle, string entryName, string expectedSha256, int maxBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        await using var spool = await SpooledBundle.CopyAsync(bundle, null, cancellationToken);
+        if (!string.Equals(spool.Sha256, expectedSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidDataException($"The part hashes to {spool.Sha256}, its index entry records {expectedSha256}.");
+        }
+
+        using var zip = spool.OpenZip();
+        var entry = zip.GetEntry(entryName) ?? throw new InvalidDataException($"The part has no {entryName}.");
+        return await EntryDigest.ReadSmallAsync(entry, maxBytes, cancellationToken)
+            ?? throw new InvalidDataException($"{entryName} is larger than {maxBytes} bytes.");
     }
 }

@@ -13,7 +13,7 @@ namespace ReverseShellFunction.Bundle;
 /// </summary>
 public static class SummaryHtml
 {
-    public const string FileName = "summary.html";
+    public const string FileName = Store.StoreLayout.Entries.SummaryHtml;
 
     private const string Style = """
         :root { color-scheme: light; }

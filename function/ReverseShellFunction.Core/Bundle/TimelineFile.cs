@@ -15,7 +15,7 @@ namespace ReverseShellFunction.Bundle;
 /// </summary>
 public sealed class TimelineFile : IAsyncDisposable
 {
-    public const string FileName = "timeline.jsonl";
+    public const string FileName = Store.StoreLayout.Entries.Timeline;
     public const string LogDataType = "gcp:log:json";
     public const string FindingDataType = "gcp:scc:finding";
     public const string CollectionDataType = "reverse-shell-evidence:collection";

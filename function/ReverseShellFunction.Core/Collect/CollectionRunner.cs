@@ -26,12 +26,21 @@ public sealed class CollectionRunner
         _logger = logger;
     }
 
+    /// <summary>The windows, caps and deadlines the collectors run with.</summary>
+    public CollectionOptions Options => _options;
+
+    /// <summary>The collectors' names, in the manifest's order.</summary>
+    public IReadOnlyList<string> Names => [.. _collectors.Select(c => c.Name).Order(StringComparer.Ordinal)];
+
+    /// <param name="only">At a completion: the collectors the previous part left outstanding; null runs all.</param>
     public async Task<IReadOnlyList<CollectorReport>> RunAsync(
-        CollectionContext context, IEvidenceWriter evidence, CancellationToken cancellationToken)
+        CollectionContext context, IEvidenceWriter evidence, CancellationToken cancellationToken, IReadOnlySet<string>? only = null)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_options.Deadline);
-        var reports = await Task.WhenAll(_collectors.Select(c => RunOneAsync(c, context, evidence, deadline.Token, cancellationToken)));
+        var reports = await Task.WhenAll(_collectors
+            .Where(c => only is null || only.Contains(c.Name))
+            .Select(c => RunOneAsync(c, context, evidence, deadline.Token, cancellationToken)));
         return [.. reports.OrderBy(r => r.Name, StringComparer.Ordinal)];
     }
 
@@ -63,7 +72,8 @@ public sealed class CollectionRunner
             {
                 Name = collector.Name,
                 Status = CollectorStatus.Partial,
-                Reason = $"{limit} reached; files written so far are kept",
+                Reason = $"{limit} reached; files written so far are kept, and a later part runs it again",
+                RetryLater = true,
                 StartedAt = startedAt,
                 DurationMs = clock.ElapsedMilliseconds,
             };

@@ -23,6 +23,22 @@ public sealed record CollectorReport
     /// <summary>Set by the collector that checks the finding against SCC; null on every other collector.</summary>
     public FindingAuthenticity? Authenticity { get; init; }
 
+    /// <summary>
+    /// The collector ended on a transient failure (429, 5xx, timeout, the deadline): a later part runs it again.
+    /// A permanent failure (403, 404, a bad filter) is final and stays false.
+    /// </summary>
+    public bool RetryLater { get; init; }
+
+    /// <summary>
+    /// For a window still open: where a later part continues reading, because what was read stays valid (log
+    /// entries older than the ingestion delay do not change). Null when a later part must read the whole window
+    /// again: a failed read, or a listing whose past can still grow (SCC raises findings with earlier event times).
+    /// </summary>
+    public DateTimeOffset? ResumeFrom { get; init; }
+
+    /// <summary>A later part has work: the collector failed transiently, or its window was still open and it was not capped.</summary>
+    public bool NeedsCompletion => RetryLater || (Window is { IsOpen: true } && !Truncated && Status is CollectorStatus.Ok or CollectorStatus.Partial);
+
     /// <summary>Bundle paths this collector wrote.</summary>
     public IReadOnlyList<string> Files { get; init; } = [];
 

@@ -20,6 +20,9 @@ public interface ICompletionScheduler
 /// <summary>Collect part <paramref name="Part"/> of bundle <paramref name="Id"/>, not before <paramref name="Due"/>.</summary>
 public sealed record CompletionTask(BundleId Id, int Part, DateTimeOffset Due)
 {
+    /// <summary>When the completion stores the bundle as incomplete instead of retrying; null when unknown.</summary>
+    public DateTimeOffset? GiveUpAt { get; init; }
+
     /// <summary>The completion endpoint's request body: <c>{"bundleId":"…","part":n}</c>.</summary>
     public CompletionRequest Request => new(Id.Value, Part);
 }

@@ -28,7 +28,7 @@ public enum DeliveryMode
 /// <summary><c>delivery.json</c>: how this copy of the event reached the function.</summary>
 public sealed record DeliveryInfo
 {
-    public const string FileName = "delivery.json";
+    public const string FileName = Store.StoreLayout.Entries.Delivery;
 
     public string? MessageId { get; init; }
     public string? PublishTime { get; init; }

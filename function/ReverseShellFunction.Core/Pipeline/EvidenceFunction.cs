@@ -2,6 +2,7 @@ using CloudNative.CloudEvents;
 using Microsoft.Extensions.Logging;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collect;
+using ReverseShellFunction.Completion;
 using ReverseShellFunction.Findings;
 using ReverseShellFunction.Intake;
 using ReverseShellFunction.Rules;
@@ -11,9 +12,11 @@ using ReverseShellFunction.Text;
 namespace ReverseShellFunction.Pipeline;
 
 /// <summary>
-/// The function: decode the notification, apply the rules, and for a new finding event collect, bundle,
-/// store the bundle create-only, then write its index entry. A redelivery finds the stored bundle before
-/// collecting anything; a bundle left without an index entry by a crash gets one from the stored bundle.
+/// The function: apply the rules to a decoded notification, and for a new finding event collect part 1, store it
+/// create-only, write its index entry, and schedule the next part when something is left (a log window still open,
+/// a transient failure). A completion (<see cref="CompleteAsync"/>) collects part n the same way, linked to part n−1
+/// by its SHA-256. A redelivery or a repeated completion finds the stored part before collecting anything; a part
+/// left without an index entry, or without its next part scheduled, by a crash is repaired from the stored bytes.
 /// </summary>
 public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, PipelineResult>
 {
@@ -26,6 +29,8 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
     private readonly IBundleNotifier _notifier;
     private readonly IFindingMarker? _marker;
     private readonly Custody.ManifestSealer? _sealer;
+    private readonly ICompletionScheduler _scheduler;
+    private readonly CompletionOptions _completion;
 
     public EvidenceFunction(
         CollectionRules rules,
@@ -36,8 +41,13 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         ILogger<EvidenceFunction> logger,
         IBundleNotifier? notifier = null,
         IFindingMarker? marker = null,
-        Custody.ManifestSealer? sealer = null)
+        Custody.ManifestSealer? sealer = null,
+        ICompletionScheduler? scheduler = null,
+        CompletionOptions? completion = null)
     {
+        // Without Cloud Tasks, the embedded default: pending records in the store itself.
+        _scheduler = scheduler ?? new PendingRecordScheduler(store, time);
+        _completion = completion ?? new CompletionOptions();
         _notifier = notifier ?? NoBundleNotifier.Instance;
         _marker = marker;
         _sealer = sealer;
@@ -48,6 +58,9 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         _tool = tool;
         _logger = logger;
     }
+
+    /// <summary>Where completions are scheduled: <c>cloud-tasks</c> or <c>pending-records</c>.</summary>
+    public string SchedulerKind => _scheduler.Kind;
 
     /// <summary>Handles a delivery the intake decoded (<see cref="DeliveryReader"/>); intake problems never reach here.</summary>
     public async Task<PipelineResult> HandleAsync(CloudEvent cloudEvent, DecodedDelivery data, CancellationToken cancellationToken)
@@ -80,26 +93,132 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
 
         if (await _store.GetBundleAsync(id, cancellationToken) is not null)
         {
-            return await CompleteIndexAsync(id, "bundle already stored (redelivery)", cancellationToken);
+            return await ResumeAsync(id, "bundle already stored (redelivery)", cancellationToken);
         }
-
-        using var built = await BuildAsync(id, notification, data.Delivery, cancellationToken);
-        return await StoreAsync(built, cancellationToken);
-    }
-
-    private async Task<BuiltBundle> BuildAsync(BundleId id, SccNotification notification, DeliveryInfo delivery, CancellationToken cancellationToken)
-    {
-        using var staging = new StagingDirectory();
-        await staging.WriteAllBytesAsync("notification.json", notification.RawJson, cancellationToken);
-        await staging.WriteAllBytesAsync(DeliveryInfo.FileName, EvidenceJson.Serialize(delivery), cancellationToken);
 
         var context = new CollectionContext
         {
             Notification = notification,
-            Target = CloudRunTarget.TryParse(notification.Finding.ResourceName) ?? CloudRunTarget.TryParse(notification.Resource?.Name),
+            Target = Target(notification),
             EventTime = notification.EventTime,
         };
-        var reports = await _collectors.RunAsync(context, staging, cancellationToken);
+        var giveUpAt = _time.GetUtcNow() + _completion.GiveUpAfter;
+        using var built = await BuildAsync(id, context, data.Delivery, only: null, carried: [], previous: null, giveUpAt, cancellationToken);
+        return await StoreAsync(built!, cancellationToken);
+    }
+
+    /// <summary>
+    /// Collects part <see cref="CompletionRequest.Part"/> of a bundle: what part n−1 left outstanding and is due now.
+    /// Answers what the completion endpoint needs to tell Cloud Tasks (or the embedded runner): stored, nothing
+    /// left, or try again later.
+    /// </summary>
+    public async Task<CompletionResult> CompleteAsync(CompletionRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!BundleId.TryParse(request.BundleId, out var bundle) || request.Part < 2 || request.Part > BundleId.MaxPart)
+        {
+            return CompletionResult.Rejected($"'{DisplayText.Visible(request.BundleId, 100)}' part {request.Part} names no bundle part (expected a bundle id and a part from 2 to {BundleId.MaxPart}).");
+        }
+
+        var part = bundle.WithPart(request.Part);
+        using var scope = _logger.BeginScope(new Dictionary<string, object?> { ["bundleId"] = bundle.Value, ["part"] = part.Part });
+        if (await _store.GetBundleAsync(part, cancellationToken) is not null)
+        {
+            return CompletionResult.Done(await ResumeAsync(bundle, $"part {part.Part} already stored", cancellationToken));
+        }
+
+        var previous = await IndexOrRepairAsync(bundle.WithPart(part.Part - 1), cancellationToken);
+        if (previous is null)
+        {
+            _logger.LogError("Completion of bundle {BundleId} part {Part} found no part {Previous}: nothing to continue", bundle.Value, part.Part, part.Part - 1);
+            return CompletionResult.NothingLeft($"part {part.Part - 1} of bundle {bundle.Value} is not stored: nothing to continue");
+        }
+
+        if (previous.Summary.Completion is not { State: Completeness.Pending } state || state.NextPart != part.Part)
+        {
+            return CompletionResult.NothingLeft($"part {part.Part - 1} leaves nothing for part {part.Part} ({previous.Summary.Completion?.State.ToString().ToLowerInvariant() ?? "complete"})");
+        }
+
+        var now = _time.GetUtcNow();
+        if (state.Due is { } due && due > now)
+        {
+            return CompletionResult.Later($"part {part.Part} is due at {due:yyyy-MM-dd'T'HH:mm:ss'Z'}", due - now);
+        }
+
+        var notification = await ReadNotificationAsync(bundle, now, cancellationToken);
+        var (work, notYet) = CompletionPlanner.Split(state, now);
+        var context = new CollectionContext
+        {
+            Notification = notification,
+            Target = Target(notification),
+            EventTime = notification.EventTime,
+            Part = part.Part,
+            ResumeFrom = work.Where(w => w.ResumeFrom is not null).ToDictionary(w => w.Collector, w => w.ResumeFrom!.Value, StringComparer.Ordinal),
+        };
+        var link = new PartLink(part.Part - 1, previous.Bundle.ObjectName, previous.Bundle.Sha256);
+        var giveUpAt = state.GiveUpAt ?? now;
+        using var built = await BuildAsync(part, context, delivery: null, work.Select(w => w.Collector).ToHashSet(StringComparer.Ordinal), notYet, link, giveUpAt, cancellationToken);
+        if (built is null)
+        {
+            // Every due collector failed transiently again and read nothing: no part for nothing, try again later.
+            return CompletionResult.Later($"part {part.Part}: every due collector failed transiently again", _completion.RetryAfter);
+        }
+
+        return CompletionResult.Done(await StoreAsync(built, cancellationToken));
+    }
+
+    private static Findings.CloudRunTarget? Target(SccNotification notification) =>
+        CloudRunTarget.TryParse(notification.Finding.ResourceName) ?? CloudRunTarget.TryParse(notification.Resource?.Name);
+
+    /// <summary>The notification part 1 stored, read back through its index entry's hash.</summary>
+    private async Task<SccNotification> ReadNotificationAsync(BundleId bundle, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var first = await IndexOrRepairAsync(bundle, cancellationToken)
+            ?? throw new EvidenceStoreException($"Part 1 of bundle {bundle.Value} is not stored: its notification cannot be read.");
+        byte[] bytes;
+        await using (var stream = await _store.OpenBundleAsync(bundle, cancellationToken))
+        {
+            try
+            {
+                bytes = await StoredBundleReader.ReadEntryAsync(stream, StoreLayout.Entries.Notification, first.Bundle.Sha256, NotificationDecoder.MaxMessageBytes, cancellationToken);
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new EvidenceStoreException($"Part 1 of bundle {bundle.Value} cannot be completed: {ex.Message}", ex);
+            }
+        }
+
+        try
+        {
+            return NotificationDecoder.Parse(bytes, now);
+        }
+        catch (InvalidDeliveryException ex)
+        {
+            throw new EvidenceStoreException($"The notification stored in part 1 of bundle {bundle.Value} no longer decodes: {ex.Message}", ex);
+        }
+    }
+
+    /// <returns>Null when every due collector failed transiently with nothing read and there is still time to retry.</returns>
+    private async Task<BuiltBundle?> BuildAsync(
+        BundleId id,
+        CollectionContext context,
+        DeliveryInfo? delivery,
+        IReadOnlySet<string>? only,
+        IReadOnlyList<OutstandingWork> carried,
+        PartLink? previous,
+        DateTimeOffset giveUpAt,
+        CancellationToken cancellationToken)
+    {
+        var notification = context.Notification;
+        using var staging = new StagingDirectory();
+        if (delivery is not null)
+        {
+            // Part 1 only: later parts read the notification from here.
+            await staging.WriteAllBytesAsync(StoreLayout.Entries.Notification, notification.RawJson, cancellationToken);
+            await staging.WriteAllBytesAsync(DeliveryInfo.FileName, EvidenceJson.Serialize(delivery), cancellationToken);
+        }
+
+        var reports = await _collectors.RunAsync(context, staging, cancellationToken, only);
         foreach (var report in reports)
         {
             _logger.LogInformation(
@@ -112,7 +231,13 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         }
 
         var createdAt = _time.GetUtcNow();
-        var summary = SummaryBuilder.Build(id, notification, reports, createdAt);
+        if (id.Part > 1 && createdAt < giveUpAt && reports.Count > 0 && reports.All(r => r.RetryLater && (r.ItemCount ?? 0) == 0))
+        {
+            return null;
+        }
+
+        var completion = CompletionPlanner.Plan(id.Part, reports, carried, createdAt, giveUpAt, _collectors.Options.LogIngestionDelay, _completion);
+        var summary = SummaryBuilder.Build(id, notification, reports, createdAt) with { Completion = completion };
         var digest = await EvidenceDigest.ReadAsync(staging, summary, reports, cancellationToken);
         summary = SummaryBuilder.WithEvidence(summary, digest);
         if (digest.UnreadableLines > 0)
@@ -124,12 +249,12 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         await staging.WriteAllBytesAsync(EvidenceSummary.FileName, EvidenceJson.Serialize(summary), cancellationToken);
         await staging.WriteAllBytesAsync(SummaryMarkdown.FileName, System.Text.Encoding.UTF8.GetBytes(SummaryMarkdown.Render(summary, entries)), cancellationToken);
         await staging.WriteAllBytesAsync(SummaryHtml.FileName, System.Text.Encoding.UTF8.GetBytes(SummaryHtml.Render(summary, entries, digest.Timeline)), cancellationToken);
-        return await BundleWriter.WriteAsync(staging, id, summary, reports, _tool, createdAt, cancellationToken, _sealer);
+        return await BundleWriter.WriteAsync(staging, id, summary, reports, _tool, createdAt, cancellationToken, _sealer, previous);
     }
 
     private async Task<PipelineResult> StoreAsync(BuiltBundle built, CancellationToken cancellationToken)
     {
-        var metadata = new BundleMetadata(built.Sha256, built.Id.Value, built.Summary.Finding.Name, built.Summary.Finding.EventTime, built.Size);
+        var metadata = new BundleMetadata(built.Sha256, built.Id.Value, built.Summary.Finding.Name, built.Summary.Finding.EventTime, built.Size) { Part = built.Id.Part };
         CreateResult created;
         // Unbuffered: the store reads in blocks of its own, and a buffered stream would allocate a large buffer per delivery.
         await using (var content = new FileStream(built.FilePath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, useAsync: true))
@@ -140,8 +265,8 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         if (created == CreateResult.AlreadyExists)
         {
             // Another delivery of the same event stored first; ours is discarded, never written over it.
-            _logger.LogInformation("Bundle {BundleId} was stored by a concurrent delivery; discarding this copy", built.Id.Value);
-            return await CompleteIndexAsync(built.Id, "bundle stored by a concurrent delivery", cancellationToken);
+            _logger.LogInformation("Part {Part} of bundle {BundleId} was stored by a concurrent delivery; discarding this copy", built.Id.Part, built.Id.Value);
+            return await ResumeAsync(built.Id.Bundle, "bundle stored by a concurrent delivery", cancellationToken);
         }
 
         var entry = new IndexEntry
@@ -149,57 +274,136 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
             Summary = built.Summary,
             Bundle = new BundleReference(StoreLayout.BundleObject(built.Id), built.Size, built.Sha256),
             Seal = built.Seal,
+            Part = built.Id.Part,
+            PreviousPart = built.Manifest.PreviousPart,
         };
         await _store.CreateIndexEntryAsync(built.Id, EvidenceJson.Serialize(entry), cancellationToken);
-        _logger.LogInformation("Stored bundle {BundleId} ({Size} bytes, sha256 {Sha256}) and its index entry", built.Id.Value, built.Size, built.Sha256);
+        _logger.LogInformation(
+            "Stored part {Part} of bundle {BundleId} ({Size} bytes, sha256 {Sha256}) and its index entry: {Completeness}",
+            built.Id.Part,
+            built.Id.Value,
+            built.Size,
+            built.Sha256,
+            built.Summary.Completion?.State ?? Completeness.Complete);
+        await ScheduleNextAsync(built.Id, entry, cancellationToken);
         await NotifyAsync(entry, cancellationToken);
-        return Result(PipelineOutcome.Stored, "bundle stored", built.Id, entry);
+        return Result(PipelineOutcome.Stored, built.Id.Part == 1 ? "bundle stored" : $"part {built.Id.Part} stored", built.Id, entry);
     }
 
-    private async Task<PipelineResult> CompleteIndexAsync(BundleId id, string reason, CancellationToken cancellationToken)
+    /// <summary>
+    /// A redelivery, a repeated completion or a lost race: walks the stored parts, repairs a missing index entry,
+    /// and makes sure the next part of a pending bundle is scheduled (a crash may have come between the two).
+    /// Collects nothing and writes no part.
+    /// </summary>
+    private async Task<PipelineResult> ResumeAsync(BundleId bundle, string reason, CancellationToken cancellationToken)
+    {
+        IndexEntry? last = null;
+        var lastId = bundle;
+        for (var part = 1; part <= BundleId.MaxPart; part++)
+        {
+            var id = bundle.WithPart(part);
+            if (await IndexOrRepairAsync(id, cancellationToken) is not { } entry)
+            {
+                break;
+            }
+
+            (last, lastId) = (entry, id);
+            if (entry.Summary.Completion is not { State: Completeness.Pending })
+            {
+                break;
+            }
+        }
+
+        if (last is null)
+        {
+            throw new EvidenceStoreException($"Bundle {bundle.Value} was found stored but could not be read back.");
+        }
+
+        await ScheduleNextAsync(lastId, last, cancellationToken);
+        _logger.LogInformation("Bundle {BundleId} is stored up to part {Part}: {Completeness}", bundle.Value, lastId.Part, last.Summary.Completion?.State ?? Completeness.Complete);
+        return Result(PipelineOutcome.AlreadyStored, reason, lastId, last);
+    }
+
+    /// <summary>Schedules the part a pending part asks for; already scheduled is fine (a redelivery, a retry).</summary>
+    private async Task ScheduleNextAsync(BundleId id, IndexEntry entry, CancellationToken cancellationToken)
+    {
+        if (entry.Summary.Completion is not { State: Completeness.Pending, NextPart: { } next } state)
+        {
+            return;
+        }
+
+        var task = new CompletionTask(id.Bundle, next, state.Due ?? _time.GetUtcNow()) { GiveUpAt = state.GiveUpAt };
+        ScheduleResult scheduled;
+        try
+        {
+            scheduled = await _scheduler.ScheduleAsync(task, cancellationToken);
+        }
+        catch (CompletionSchedulingException ex)
+        {
+            // The part is stored; without its successor the bundle would stay pending for ever. 503: the delivery (or
+            // the task) comes back, finds the part, and schedules again.
+            throw new EvidenceStoreException($"Part {id.Part} of bundle {id.Value} is stored, but part {next} could not be scheduled: {ex.Message}", ex);
+        }
+
+        _logger.LogInformation(
+            "Part {Part} of bundle {BundleId} {Scheduled} with {Scheduler}, due {Due}",
+            next,
+            id.Value,
+            scheduled == ScheduleResult.Scheduled ? "scheduled" : "was already scheduled",
+            _scheduler.Kind,
+            task.Due);
+    }
+
+    /// <summary>The part's index entry; written from the stored part when a crash left it missing; null when the part is not stored.</summary>
+    private async Task<IndexEntry?> IndexOrRepairAsync(BundleId id, CancellationToken cancellationToken)
     {
         if (await _store.ReadIndexEntryAsync(id, cancellationToken) is { } existing)
         {
-            _logger.LogInformation("Bundle {BundleId} and its index entry are already stored", id.Value);
-            return Result(PipelineOutcome.AlreadyStored, reason, id, EvidenceJson.Deserialize<IndexEntry>(existing));
+            return EvidenceJson.Deserialize<IndexEntry>(existing);
         }
 
-        // A crash between bundle and index left the bundle alone: rebuild the entry from the stored bytes.
-        (long Size, string Sha256, EvidenceSummary Summary) stored;
+        if (await _store.GetBundleAsync(id, cancellationToken) is not { } stored)
+        {
+            return null;
+        }
+
+        // A crash between part and index left the part alone: rebuild the entry from the stored bytes.
+        (long Size, string Sha256, EvidenceSummary Summary, Manifest Manifest) read;
         await using (var bundle = await _store.OpenBundleAsync(id, cancellationToken))
         {
             try
             {
-                stored = await StoredBundleReader.ReadAsync(bundle, cancellationToken);
+                read = await StoredBundleReader.ReadPartAsync(bundle, cancellationToken);
             }
             catch (InvalidDataException ex)
             {
                 // Damaged stored evidence is for a person to look at: 5xx, so the delivery dead-letters.
-                throw new EvidenceStoreException($"Bundle {id.Value} is stored but unreadable, so no index entry is written for it: {ex.Message}", ex);
+                throw new EvidenceStoreException($"Part {id.Part} of bundle {id.Value} is stored but unreadable, so no index entry is written for it: {ex.Message}", ex);
             }
         }
 
-        // Never index bytes that differ from what was recorded when the bundle was written: answer 5xx so the
+        // Never index bytes that differ from what was recorded when the part was written: answer 5xx so the
         // delivery ends in the dead-letter topic and a person looks, rather than vouching for altered evidence.
-        if ((await _store.GetBundleAsync(id, cancellationToken))?.MetadataSha256 is { } recorded
-            && !string.Equals(recorded, stored.Sha256, StringComparison.OrdinalIgnoreCase))
+        if (stored.MetadataSha256 is { } recorded && !string.Equals(recorded, read.Sha256, StringComparison.OrdinalIgnoreCase))
         {
-            _logger.LogError("Bundle {BundleId} reads as sha256 {Actual} but {Recorded} was recorded when it was stored; not indexing it", id.Value, stored.Sha256, recorded);
-            throw new EvidenceStoreException($"Integrity check failed for bundle {id.Value}: sha256 {stored.Sha256} read, {recorded} recorded when it was stored.");
+            _logger.LogError("Part {Part} of bundle {BundleId} reads as sha256 {Actual} but {Recorded} was recorded when it was stored; not indexing it", id.Part, id.Value, read.Sha256, recorded);
+            throw new EvidenceStoreException($"Integrity check failed for part {id.Part} of bundle {id.Value}: sha256 {read.Sha256} read, {recorded} recorded when it was stored.");
         }
 
         var entry = new IndexEntry
         {
-            Summary = stored.Summary,
-            Bundle = new BundleReference(StoreLayout.BundleObject(id), stored.Size, stored.Sha256),
+            Summary = read.Summary,
+            Bundle = new BundleReference(StoreLayout.BundleObject(id), read.Size, read.Sha256),
             Seal = await Custody.StoredSeal.ReadAsync(_store, id, cancellationToken),
+            Part = id.Part,
+            PreviousPart = read.Manifest.PreviousPart,
         };
         await _store.CreateIndexEntryAsync(id, EvidenceJson.Serialize(entry), cancellationToken);
-        _logger.LogWarning("Bundle {BundleId} had no index entry; wrote it from the stored bundle", id.Value);
+        _logger.LogWarning("Part {Part} of bundle {BundleId} had no index entry; wrote it from the stored part", id.Part, id.Value);
 
-        // The crash came before the notification too: people hear of this bundle now.
+        // The crash came before the notification too: people hear of this part now.
         await NotifyAsync(entry, cancellationToken);
-        return Result(PipelineOutcome.AlreadyStored, reason + "; index entry completed from the stored bundle", id, entry);
+        return entry;
     }
 
     /// <summary>After the index entry: the evidence is safe, so a failed notification or mark is logged, never thrown.</summary>

@@ -31,6 +31,12 @@ public interface IEvidenceReader
 
     /// <summary>Every object under <c>bundles/</c>, oldest first.</summary>
     IAsyncEnumerable<StoredObject> ListBundleObjectsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Names of every object under <c>pending/</c> (the embedded default's completion records), in lexical order.</summary>
+    IAsyncEnumerable<string> ListPendingObjectNamesAsync(CancellationToken cancellationToken);
+
+    /// <summary>The pending record of part <see cref="BundleId.Part"/> (≥ 2), or null when there is none.</summary>
+    Task<byte[]?> ReadPendingAsync(BundleId id, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -42,6 +48,9 @@ public interface IEvidenceArchive
     Task<CreateResult> CreateBundleAsync(BundleId id, Stream content, BundleMetadata metadata, CancellationToken cancellationToken);
 
     Task<CreateResult> CreateIndexEntryAsync(BundleId id, ReadOnlyMemory<byte> json, CancellationToken cancellationToken);
+
+    /// <summary>Records that part <see cref="BundleId.Part"/> (≥ 2) is due; create-only, never deleted (WORM-safe).</summary>
+    Task<CreateResult> CreatePendingAsync(BundleId id, ReadOnlyMemory<byte> json, CancellationToken cancellationToken);
 
     Task<CreateResult> CreateQuarantineAsync(string objectName, ReadOnlyMemory<byte> json, CancellationToken cancellationToken);
 }
@@ -81,4 +90,8 @@ public sealed record StoredObject(
     string RetentionState);
 
 /// <summary>Metadata a bundle object carries where the store supports it.</summary>
-public sealed record BundleMetadata(string Sha256, string BundleId, string FindingName, DateTimeOffset EventTime, long Size);
+public sealed record BundleMetadata(string Sha256, string BundleId, string FindingName, DateTimeOffset EventTime, long Size)
+{
+    /// <summary>Which part of the bundle the object is.</summary>
+    public int Part { get; init; } = 1;
+}

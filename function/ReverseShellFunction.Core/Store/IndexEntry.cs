@@ -16,6 +16,12 @@ public sealed record IndexEntry
 
     /// <summary>The manifest's seal (signature, key version, timestamp status), as in manifest.seal.json; null when unsealed.</summary>
     public Custody.SealRecord? Seal { get; init; }
+
+    /// <summary>Which part of the bundle this entry indexes; null (part 1) in entries written before parts existed.</summary>
+    public int? Part { get; init; }
+
+    /// <summary>As in the part's manifest: part n−1's object and SHA-256; null in part 1.</summary>
+    public Completion.PartLink? PreviousPart { get; init; }
 }
 
 /// <summary>The stored bundle object an index entry points at.</summary>

@@ -51,6 +51,29 @@ public sealed class LocalEvidenceStore : IEvidenceStore
         return await CreateAsync(StoreLayout.IndexObject(id), content, cancellationToken);
     }
 
+    public async Task<CreateResult> CreatePendingAsync(BundleId id, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
+    {
+        await using var content = new MemoryStream(json.ToArray(), writable: false);
+        return await CreateAsync(StoreLayout.PendingObject(id), content, cancellationToken);
+    }
+
+    public async Task<byte[]?> ReadPendingAsync(BundleId id, CancellationToken cancellationToken)
+    {
+        var path = PathOf(StoreLayout.PendingObject(id));
+        return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
+    }
+
+    public async IAsyncEnumerable<string> ListPendingObjectNamesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var name in ListNames(StoreLayout.PendingPrefix))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return name;
+        }
+
+        await Task.CompletedTask;
+    }
+
     public async Task<CreateResult> CreateQuarantineAsync(string objectName, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
     {
         if (!objectName.StartsWith(StoreLayout.QuarantinePrefix, StringComparison.Ordinal) || !BundlePaths.IsSafe(objectName))

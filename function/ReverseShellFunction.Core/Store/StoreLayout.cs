@@ -4,20 +4,61 @@ using ReverseShellFunction.Bundle;
 namespace ReverseShellFunction.Store;
 
 /// <summary>
-/// Object names, shared by the folder and the bucket:
-/// <c>bundles/YYYY/MM/DD/{id}.zip</c>, <c>index/YYYY/MM/DD/{id}.json</c> (dates are the event's, UTC) and
-/// <c>quarantine/YYYY/MM/DD/{receivedAt}-{sha256 prefix}-{nonce}.json</c> (date of receipt). Ids start with the event
-/// time, so a plain lexical listing of <c>index/</c> is in time order.
+/// The one home of the evidence layout, shared by the folder and the bucket, every writer and every reader.
 /// </summary>
+/// <remarks>
+/// <para>Objects (dates are the event's, UTC; ids start with the event time, so a lexical listing is in time order):</para>
+/// <list type="bullet">
+/// <item><c>bundles/YYYY/MM/DD/{id}.zip</c> and <c>index/YYYY/MM/DD/{id}.json</c>: part 1, collected at delivery.</item>
+/// <item><c>bundles/YYYY/MM/DD/{id}.part-{n}.zip</c> and <c>index/…/{id}.part-{n}.json</c>: part n ≥ 2, collected at a
+/// completion. Part n's manifest records part n−1's object name and SHA-256: the parts form a hash chain.</item>
+/// <item><c>pending/YYYY/MM/DD/{id}.part-{n}.json</c>: the embedded default's durable record that part n is due
+/// (<see cref="Completion.PendingRecord"/>). Written create-only and never deleted (WORM-safe): it is done once
+/// part n's index entry exists.</item>
+/// <item><c>quarantine/YYYY/MM/DD/{receivedAt}-{sha256 prefix}-{nonce}.json</c> (date of receipt).</item>
+/// </list>
+/// <para>Entries inside every part are named in <see cref="Entries"/>.</para>
+/// </remarks>
 public static class StoreLayout
 {
     public const string BundlesPrefix = "bundles/";
     public const string IndexPrefix = "index/";
+    public const string PendingPrefix = "pending/";
     public const string QuarantinePrefix = "quarantine/";
 
-    public static string BundleObject(BundleId id) => $"{BundlesPrefix}{DatePath(id.EventTime)}/{id.Value}.zip";
+    /// <summary>The names of the entries a part's zip holds, whoever writes or reads them.</summary>
+    public static class Entries
+    {
+        /// <summary>Every other file with its size and SHA-256, the collectors' reports, and the link to the previous part.</summary>
+        public const string Manifest = "manifest.json";
 
-    public static string IndexObject(BundleId id) => $"{IndexPrefix}{DatePath(id.EventTime)}/{id.Value}.json";
+        /// <summary>The facts a responder needs first; the index entry embeds it unchanged.</summary>
+        public const string Summary = "summary.json";
+
+        public const string SummaryMarkdown = "summary.md";
+        public const string SummaryHtml = "summary.html";
+        public const string Timeline = "timeline.jsonl";
+
+        /// <summary>The SCC notification exactly as delivered; part 1 only (completions read it from there).</summary>
+        public const string Notification = "notification.json";
+
+        /// <summary>How the notification arrived (push or CloudEvent, ids, times); part 1 only.</summary>
+        public const string Delivery = "delivery.json";
+
+        public const string RelatedFindings = "related-findings.json";
+    }
+
+    public static string BundleObject(BundleId id) => $"{BundlesPrefix}{DatePath(id.EventTime)}/{id.ObjectStem}.zip";
+
+    public static string IndexObject(BundleId id) => $"{IndexPrefix}{DatePath(id.EventTime)}/{id.ObjectStem}.json";
+
+    /// <summary>The pending record saying that part <see cref="BundleId.Part"/> (≥ 2) of the bundle is due.</summary>
+    public static string PendingObject(BundleId id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentOutOfRangeException.ThrowIfLessThan(id.Part, 2);
+        return $"{PendingPrefix}{DatePath(id.EventTime)}/{id.ObjectStem}.json";
+    }
 
     /// <param name="nonce">Hex digits unique to the delivery: two deliveries of one body in one millisecond get two records.</param>
     public static string QuarantineObject(DateTimeOffset receivedAt, string bodySha256, string nonce)
@@ -32,22 +73,27 @@ public static class StoreLayout
         return $"{QuarantinePrefix}{DatePath(receivedAt)}/{receivedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture)}-{bodySha256[..32]}-{nonce}.json";
     }
 
-    /// <summary>The bundle id an index or bundle object name stands for, if it has the expected shape.</summary>
+    /// <summary>The part an index, bundle or pending object name stands for, if it has exactly the expected shape.</summary>
     public static BundleId? IdFromObjectName(string objectName)
     {
         ArgumentNullException.ThrowIfNull(objectName);
         var (prefix, extension) = objectName.StartsWith(IndexPrefix, StringComparison.Ordinal) ? (IndexPrefix, ".json")
             : objectName.StartsWith(BundlesPrefix, StringComparison.Ordinal) ? (BundlesPrefix, ".zip")
+            : objectName.StartsWith(PendingPrefix, StringComparison.Ordinal) ? (PendingPrefix, ".json")
             : (null, null);
         if (prefix is null || !objectName.EndsWith(extension!, StringComparison.Ordinal))
         {
             return null;
         }
 
-        var fileName = objectName[(objectName.LastIndexOf('/') + 1)..^extension!.Length];
-        return BundleId.TryParse(fileName, out var id) && objectName == (prefix == IndexPrefix ? IndexObject(id) : BundleObject(id))
-            ? id
-            : null;
+        var stem = objectName[(objectName.LastIndexOf('/') + 1)..^extension!.Length];
+        if (!BundleId.TryParseStem(stem, out var id) || (prefix == PendingPrefix && id.Part < 2))
+        {
+            return null;
+        }
+
+        var expected = prefix == IndexPrefix ? IndexObject(id) : prefix == BundlesPrefix ? BundleObject(id) : PendingObject(id);
+        return objectName == expected ? id : null;
     }
 
     private static string DatePath(DateTimeOffset time) =>

@@ -39,21 +39,31 @@ public sealed class CollectorProgress
     public CollectorReport Skipped(string reason) => Report(CollectorStatus.Skipped, reason);
 
     /// <summary>An API failure: partial when something was kept, failed otherwise.</summary>
+    /// <remarks>429, 5xx and no answer at all are transient: a later part runs the collector again.</remarks>
     public CollectorReport Failed(GoogleApiException error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        return Report(Items > 0 ? CollectorStatus.Partial : CollectorStatus.Failed, error.Describe());
+        return Report(Items > 0 ? CollectorStatus.Partial : CollectorStatus.Failed, error.Describe(), IsTransient(error));
     }
 
-    public CollectorReport Failed(string reason) => Report(Items > 0 ? CollectorStatus.Partial : CollectorStatus.Failed, reason);
+    public CollectorReport Failed(string reason, bool retryLater = false) =>
+        Report(Items > 0 ? CollectorStatus.Partial : CollectorStatus.Failed, reason, retryLater);
 
     public CollectorReport Partial(string reason) => Report(CollectorStatus.Partial, reason);
 
     public CollectorReport DeadlineReached() =>
-        Report(CollectorStatus.Partial, $"stopped by the collection deadline after {Items} items; what was written is kept");
+        Report(CollectorStatus.Partial, $"stopped by the collection deadline after {Items} items; what was written is kept, and a later part reads it again", retryLater: true);
 
-    private CollectorReport Report(CollectorStatus status, string? reason) => new()
+    /// <summary>What a later attempt can change: quota and server trouble, timeouts and lost connections, not a refusal.</summary>
+    public static bool IsTransient(GoogleApiException error)
     {
+        ArgumentNullException.ThrowIfNull(error);
+        return error.HttpStatus is null || RetryPolicy.IsRetryable(error.HttpStatus.Value);
+    }
+
+    private CollectorReport Report(CollectorStatus status, string? reason, bool retryLater = false) => new()
+    {
+        RetryLater = retryLater,
         Name = _name,
         Status = status,
         Reason = reason,

@@ -63,6 +63,23 @@ public sealed class GcsEvidenceStore : IEvidenceStore
         return CreateJsonAsync(StoreLayout.IndexObject(id), json, cancellationToken);
     }
 
+    public Task<CreateResult> CreatePendingAsync(BundleId id, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return CreateJsonAsync(StoreLayout.PendingObject(id), json, cancellationToken);
+    }
+
+    public Task<byte[]?> ReadPendingAsync(BundleId id, CancellationToken cancellationToken) =>
+        _downloader.ReadAllAsync(StoreLayout.PendingObject(id), cancellationToken);
+
+    public async IAsyncEnumerable<string> ListPendingObjectNamesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var item in ListAsync(StoreLayout.PendingPrefix, cancellationToken))
+        {
+            yield return item.Name;
+        }
+    }
+
     public Task<CreateResult> CreateQuarantineAsync(string objectName, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(objectName);

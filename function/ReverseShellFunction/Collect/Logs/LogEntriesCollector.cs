@@ -69,13 +69,14 @@ public abstract class LogEntriesCollector : ICollector
         }
 
         var (from, to) = ConfiguredWindow(context.EventTime);
-        var window = CoveredWindow(from, to, _time.GetUtcNow(), Options.LogIngestionDelay);
+        var window = CoveredWindow(context.StartOf(Name, from), to, _time.GetUtcNow(), Options.LogIngestionDelay) with { ConfiguredFrom = from };
         progress.Window = window;
         var open = $"window still open: entries after {FilterText.Rfc3339(window.To)} (now minus the {Options.LogIngestionDelay.TotalSeconds:0} s "
-            + "LOG_INGESTION_DELAY_SECONDS, by the minute) are not collected; completion after the delivery is not built yet";
+            + "LOG_INGESTION_DELAY_SECONDS, by the minute) are collected by a later part once the window has closed";
         if (window.To <= window.From)
         {
-            return progress.Partial(open.Replace("window still open: entries after", "window still open: nothing readable yet; entries after", StringComparison.Ordinal));
+            return progress.Partial(open.Replace("window still open: entries after", "window still open: nothing readable yet; entries after", StringComparison.Ordinal))
+                with { ResumeFrom = window.From };
         }
 
         var userProject = Options.LogReadsUseTargetQuota ? target.Project : null;
@@ -83,7 +84,8 @@ public abstract class LogEntriesCollector : ICollector
             .RunAsync(target.Project, Filter(target, window.From, window.To), userProject, FilePath, evidence, progress, cancellationToken);
         if (report.Status == CollectorStatus.Ok && window.IsOpen && !report.Truncated)
         {
-            report = progress.Partial(open);
+            // Everything up to the covered end is read for good: the next part starts there.
+            report = progress.Partial(open) with { ResumeFrom = window.To };
         }
 
         _logger.LogInformation(

@@ -85,7 +85,8 @@ public sealed class LogEntriesDownload
             // of every other collector. Nothing reads the rest later yet, and the reason says so.
             return progress.Failed(
                 $"quota: retry later ({ex.QuotaLimit ?? ex.Reason} exceeded, {progress.Items} entries read before it); "
-                + "the rest of the window is not collected, and completion after the delivery is not built yet: " + ex.Describe());
+                + "a later part reads the window again: " + ex.Describe(),
+                retryLater: true);
         }
         catch (GoogleApiException ex)
         {

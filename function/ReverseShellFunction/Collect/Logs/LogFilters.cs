@@ -46,5 +46,6 @@ public static class LogFilters
         return $"{log} AND protoPayload.serviceName=\"run.googleapis.com\" AND ({resource}) AND {Window(from, to)}";
     }
 
-    private static string Window(DateTimeOffset from, DateTimeOffset to) => $"timestamp>={Timestamp(from)} AND timestamp<={Timestamp(to)}";
+    // Half-open, so the windows of consecutive parts meet without overlapping: an entry is read by exactly one part.
+    private static string Window(DateTimeOffset from, DateTimeOffset to) => $"timestamp>={Timestamp(from)} AND timestamp<{Timestamp(to)}";
 }

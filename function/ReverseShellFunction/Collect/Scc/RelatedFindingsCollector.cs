@@ -54,9 +54,10 @@ public sealed class RelatedFindingsCollector : ICollector
         }
 
         // Findings raised after now do not exist yet: the window is covered up to now and stays open beyond.
-        var (from, to) = (context.EventTime - _options.RelatedWindow, context.EventTime + _options.RelatedWindow);
+        var (configuredFrom, to) = (context.EventTime - _options.RelatedWindow, context.EventTime + _options.RelatedWindow);
+        var from = context.StartOf(Name, configuredFrom);
         var now = _time.GetUtcNow();
-        progress.Window = new CollectionWindow(from, to < now ? to : now, from, to);
+        progress.Window = new CollectionWindow(from, to < now ? to : now, configuredFrom, to);
         var filter = Filter(resourceName, from, to);
         progress.Query = $"{_api.Describe(parent)}?filter={filter}&orderBy={OrderBy}";
         // The file is created with the first page, so a call that fails at once leaves no empty file behind.
@@ -119,7 +120,7 @@ public sealed class RelatedFindingsCollector : ICollector
             progress.Note = progress.Truncated ? $"capped at {_options.RelatedMaxFindings} findings (RELATED_MAX_FINDINGS)" : null;
             if (progress.Window is { IsOpen: true } window && !progress.Truncated)
             {
-                var open = $"window still open: findings raised after {FilterText.Rfc3339(window.To)} are not collected; completion after the delivery is not built yet";
+                var open = $"window still open: findings raised after {FilterText.Rfc3339(window.To)} are collected by a later part once the window has closed";
                 return (progress.Partial(open), open, totalSize);
             }
 

@@ -10,7 +10,7 @@ namespace ReverseShellFunction.Collect.Scc;
 /// </summary>
 public sealed class RelatedFindingsFile : IAsyncDisposable
 {
-    public const string Path = "related-findings.json";
+    public const string Path = Store.StoreLayout.Entries.RelatedFindings;
 
     private static readonly JsonWriterOptions s_options = new()
     {

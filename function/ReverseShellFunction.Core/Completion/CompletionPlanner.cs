@@ -1,0 +1,107 @@
+using ReverseShellFunction.Collect;
+
+namespace ReverseShellFunction.Completion;
+
+/// <summary>How long completion keeps trying, and how it spaces attempts. Defaults are documented in the README.</summary>
+public sealed class CompletionOptions
+{
+    /// <summary>COMPLETION_GIVE_UP_HOURS: after this long from the first collection, what is still missing is recorded as missing.</summary>
+    public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// The first wait after a transient failure. Logging's read quota is per minute, so waiting less than a minute
+    /// after a 429 only spends the next minute's quota on a retry that fails again.
+    /// </summary>
+    public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The longest wait between two attempts of the embedded runner.</summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMinutes(30);
+}
+
+/// <summary>
+/// Turns the reports of one part into what the logical bundle still needs (<see cref="CompletionState"/>): which
+/// collectors a later part runs, from where, and when; or that nothing is left; or that the time to try is over.
+/// </summary>
+public static class CompletionPlanner
+{
+    /// <param name="part">The part the reports belong to.</param>
+    /// <param name="reports">The collectors that ran in this part.</param>
+    /// <param name="carried">Work the previous part left that was not due yet and did not run in this part.</param>
+    /// <param name="giveUpAt">First collection plus <see cref="CompletionOptions.GiveUpAfter"/>.</param>
+    /// <param name="ingestionDelay">LOG_INGESTION_DELAY_SECONDS: a window is readable in full this long after it closes.</param>
+    public static CompletionState Plan(
+        int part,
+        IReadOnlyList<CollectorReport> reports,
+        IReadOnlyList<OutstandingWork> carried,
+        DateTimeOffset now,
+        DateTimeOffset giveUpAt,
+        TimeSpan ingestionDelay,
+        CompletionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        ArgumentNullException.ThrowIfNull(carried);
+        ArgumentNullException.ThrowIfNull(options);
+        var outstanding = reports.Where(r => r.NeedsCompletion).Select(r => Outstanding(r, now, ingestionDelay, options)).ToList();
+        outstanding.AddRange(carried.Where(c => !reports.Any(r => r.Name == c.Collector)));
+        outstanding.Sort((a, b) => string.CompareOrdinal(a.Collector, b.Collector));
+        if (outstanding.Count == 0)
+        {
+            return new CompletionState { State = Completeness.Complete, Part = part };
+        }
+
+        if (now >= giveUpAt)
+        {
+            return new CompletionState
+            {
+                State = Completeness.Incomplete,
+                Part = part,
+                GiveUpAt = giveUpAt,
+                Outstanding = [.. outstanding.Select(o => o with { Reason = $"given up at {giveUpAt:yyyy-MM-dd'T'HH:mm:ss'Z'} (COMPLETION_GIVE_UP_HOURS): {o.Reason}" })],
+            };
+        }
+
+        var due = outstanding.Min(o => o.Due ?? now);
+        return new CompletionState
+        {
+            State = Completeness.Pending,
+            Part = part,
+            NextPart = part + 1,
+            Due = due < giveUpAt ? due : giveUpAt,
+            GiveUpAt = giveUpAt,
+            Outstanding = outstanding,
+        };
+    }
+
+    /// <summary>The work of <paramref name="state"/> that is due at <paramref name="now"/>; the rest waits for a later part.</summary>
+    public static (IReadOnlyList<OutstandingWork> Due, IReadOnlyList<OutstandingWork> NotYet) Split(CompletionState state, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var due = state.Outstanding.Where(o => (o.Due ?? now) <= now || now >= (state.GiveUpAt ?? DateTimeOffset.MaxValue)).ToList();
+        return (due, [.. state.Outstanding.Except(due)]);
+    }
+
+    private static OutstandingWork Outstanding(CollectorReport report, DateTimeOffset now, TimeSpan ingestionDelay, CompletionOptions options)
+    {
+        // A window still open is worth reading again only once it has closed and Logging has caught up; a
+        // transient failure of a closed window is retried after the backoff.
+        DateTimeOffset due = report.Window is { IsOpen: true } window
+            ? Ceiling(window.ConfiguredTo) + ingestionDelay
+            : now + options.RetryAfter;
+        if (due < now)
+        {
+            due = now;
+        }
+
+        var reason = report.RetryLater
+            ? $"{report.Status.ToString().ToLowerInvariant()}, retry later: {report.Reason ?? "transient failure"}"
+            : report.Reason ?? "window still open";
+        return new OutstandingWork(report.Name, reason, report.RetryLater ? null : report.ResumeFrom) { Due = due };
+    }
+
+    private static DateTimeOffset Ceiling(DateTimeOffset time)
+    {
+        var ticks = time.UtcTicks;
+        var rest = ticks % TimeSpan.TicksPerMinute;
+        return new DateTimeOffset(rest == 0 ? ticks : ticks - rest + TimeSpan.TicksPerMinute, TimeSpan.Zero);
+    }
+}
