@@ -53,6 +53,7 @@ locals {
     LOG_MAX_ENTRIES             = tostring(var.log_max_entries)
     LOG_MAX_BYTES               = tostring(var.log_max_bytes)
     RELATED_MAX_FINDINGS        = tostring(var.related_max_findings)
+    COMPLETION_GIVE_UP_HOURS    = tostring(var.completion_give_up_hours)
     # Findings are listed where the findingsViewer grant is (iam.tf): the organization or the project.
     SCC_SCOPE = local.org_scope ? "organization" : "project"
     },

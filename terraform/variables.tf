@@ -373,6 +373,18 @@ variable "related_max_findings" {
   }
 }
 
+variable "completion_give_up_hours" {
+  description = "A bundle left pending (log window still open, transient failure) is retried this long after its first part, then stored incomplete (COMPLETION_GIVE_UP_HOURS)."
+  type        = number
+  default     = 24
+
+  validation {
+    # The app's limits (function/ReverseShellFunction/Hosting/SettingsCatalog.cs); a test keeps them equal.
+    condition     = var.completion_give_up_hours >= 1 && var.completion_give_up_hours <= 720 && floor(var.completion_give_up_hours) == var.completion_give_up_hours
+    error_message = "completion_give_up_hours must be a whole number from 1 to 720 (Logging keeps _Default entries 30 days)."
+  }
+}
+
 variable "redaction_key_secret_id" {
   description = <<-EOT
     Optional existing Secret Manager secret holding the HMAC key used to

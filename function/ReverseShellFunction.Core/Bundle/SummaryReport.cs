@@ -83,6 +83,13 @@ public static class SummaryReport
                 break;
         }
 
+        // Right after authenticity: what this part leaves to a later one, so nobody takes a pending bundle for the whole story.
+        var position = summary.Authenticity is FindingAuthenticity.NotFound or FindingAuthenticity.Unchecked ? 1 : 0;
+        foreach (var line in CompletionLines(summary.Completion))
+        {
+            items.Insert(Math.Min(position++, items.Count), ReportValue.Of(line));
+        }
+
         if (summary.Workload is { Revision: null })
         {
             items.Add(ReportValue.Of("The revision that ran the shell is not known: neither the finding nor the collected logs name it."));
@@ -96,6 +103,31 @@ public static class SummaryReport
             ? new ReportParagraph(ReportValue.Of("Nothing missing: every collector finished ok and nothing was truncated."))
             : new ReportList(items, Ordered: false);
         return new ReportSection("Missing or not to be trusted", [block], AttentionId, Alert: items.Count > 0);
+    }
+
+    /// <summary>The part's completion in words: pending (what, due when), incomplete (what is missing, why).</summary>
+    public static IEnumerable<string> CompletionLines(Completion.CompletionState? completion)
+    {
+        static string Time(DateTimeOffset? time) => time is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture) : "unknown";
+        switch (completion)
+        {
+            case { State: Completion.Completeness.Pending } pending:
+                yield return $"PENDING: part {pending.Part} of this bundle does not hold everything yet; part {pending.NextPart} is due at {Time(pending.Due)} (gives up at {Time(pending.GiveUpAt)}).";
+                foreach (var work in pending.Outstanding)
+                {
+                    yield return $"Pending {work.Collector} (due {Time(work.Due)}): {work.Reason}";
+                }
+
+                break;
+            case { State: Completion.Completeness.Incomplete }:
+                yield return "INCOMPLETE: nothing more will be collected for this bundle, and some evidence is missing.";
+                break;
+        }
+
+        foreach (var lost in completion?.Missing ?? [])
+        {
+            yield return $"Missing {lost.Collector}: {lost.Reason}";
+        }
     }
 
     private static ReportSection Workload(EvidenceSummary summary)

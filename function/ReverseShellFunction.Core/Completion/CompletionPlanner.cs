@@ -27,12 +27,14 @@ public static class CompletionPlanner
     /// <param name="part">The part the reports belong to.</param>
     /// <param name="reports">The collectors that ran in this part.</param>
     /// <param name="carried">Work the previous part left that was not due yet and did not run in this part.</param>
+    /// <param name="missing">What earlier parts could not collect for good.</param>
     /// <param name="giveUpAt">First collection plus <see cref="CompletionOptions.GiveUpAfter"/>.</param>
     /// <param name="ingestionDelay">LOG_INGESTION_DELAY_SECONDS: a window is readable in full this long after it closes.</param>
     public static CompletionState Plan(
         int part,
         IReadOnlyList<CollectorReport> reports,
         IReadOnlyList<OutstandingWork> carried,
+        IReadOnlyList<OutstandingWork> missing,
         DateTimeOffset now,
         DateTimeOffset giveUpAt,
         TimeSpan ingestionDelay,
@@ -44,9 +46,20 @@ public static class CompletionPlanner
         var outstanding = reports.Where(r => r.NeedsCompletion).Select(r => Outstanding(r, now, ingestionDelay, options)).ToList();
         outstanding.AddRange(carried.Where(c => !reports.Any(r => r.Name == c.Collector)));
         outstanding.Sort((a, b) => string.CompareOrdinal(a.Collector, b.Collector));
+
+        // A refusal (403, 404, a bad filter) does not get better with time: missing, not outstanding. A cap
+        // reached (truncated) is the configured limit, stated in the collector's report, not a loss.
+        var lost = missing
+            .Where(m => !reports.Any(r => r.Name == m.Collector && r.Status == CollectorStatus.Ok))
+            .Concat(reports
+                .Where(r => !r.NeedsCompletion && (r.Status == CollectorStatus.Failed || (r.Status == CollectorStatus.Partial && !r.Truncated)))
+                .Where(r => !missing.Any(m => m.Collector == r.Name))
+                .Select(r => new OutstandingWork(r.Name, $"{r.Status.ToString().ToLowerInvariant()} for good: {r.Reason ?? "no reason given"}", null)))
+            .OrderBy(m => m.Collector, StringComparer.Ordinal)
+            .ToList();
         if (outstanding.Count == 0)
         {
-            return new CompletionState { State = Completeness.Complete, Part = part };
+            return new CompletionState { State = lost.Count == 0 ? Completeness.Complete : Completeness.Incomplete, Part = part, Missing = lost };
         }
 
         if (now >= giveUpAt)
@@ -56,7 +69,7 @@ public static class CompletionPlanner
                 State = Completeness.Incomplete,
                 Part = part,
                 GiveUpAt = giveUpAt,
-                Outstanding = [.. outstanding.Select(o => o with { Reason = $"given up at {giveUpAt:yyyy-MM-dd'T'HH:mm:ss'Z'} (COMPLETION_GIVE_UP_HOURS): {o.Reason}" })],
+                Missing = [.. lost, .. outstanding.Select(o => o with { Due = null, Reason = $"given up at {giveUpAt:yyyy-MM-dd'T'HH:mm:ss'Z'} (COMPLETION_GIVE_UP_HOURS): {o.Reason}" })],
             };
         }
 
@@ -69,6 +82,7 @@ public static class CompletionPlanner
             Due = due < giveUpAt ? due : giveUpAt,
             GiveUpAt = giveUpAt,
             Outstanding = outstanding,
+            Missing = lost,
         };
     }
 

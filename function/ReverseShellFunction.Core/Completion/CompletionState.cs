@@ -6,7 +6,7 @@ namespace ReverseShellFunction.Completion;
 [JsonConverter(typeof(JsonStringEnumConverter<Completeness>))]
 public enum Completeness
 {
-    /// <summary>Every collector ended for good and every log window was read after it closed.</summary>
+    /// <summary>Every collector ended ok (or was skipped, with its reason) and every window was read after it closed.</summary>
     [JsonStringEnumMemberName("complete")]
     Complete,
 
@@ -14,7 +14,7 @@ public enum Completeness
     [JsonStringEnumMemberName("pending")]
     Pending,
 
-    /// <summary>Completion gave up (COMPLETION_GIVE_UP_HOURS): the outstanding list says what is missing and why.</summary>
+    /// <summary>Nothing more will be collected, and something is missing: a collector failed for good (403, 404), or completion gave up (COMPLETION_GIVE_UP_HOURS). <see cref="CompletionState.Missing"/> says what and why.</summary>
     [JsonStringEnumMemberName("incomplete")]
     Incomplete,
 }
@@ -39,8 +39,11 @@ public sealed record CompletionState
     /// <summary>After this the bundle is stored as incomplete instead of being retried (event time + COMPLETION_GIVE_UP_HOURS).</summary>
     public DateTimeOffset? GiveUpAt { get; init; }
 
-    /// <summary>Pending: what the next part collects. Incomplete: what is missing.</summary>
+    /// <summary>Pending: what a later part collects, each with its own due time.</summary>
     public IReadOnlyList<OutstandingWork> Outstanding { get; init; } = [];
+
+    /// <summary>What this part and the ones before it could not collect for good, and why; carried from part to part.</summary>
+    public IReadOnlyList<OutstandingWork> Missing { get; init; } = [];
 }
 
 /// <summary>

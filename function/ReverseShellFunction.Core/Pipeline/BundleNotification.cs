@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collect;
 using ReverseShellFunction.Store;
@@ -34,6 +35,9 @@ public sealed record BundleNotification
     public string? Job { get; init; }
     public string? Location { get; init; }
     public required string FindingName { get; init; }
+
+    /// <summary>Which part was stored: 1 at delivery, more at completions.</summary>
+    public int Part { get; init; } = 1;
     public required DateTimeOffset EventTime { get; init; }
 
     public static BundleNotification For(IndexEntry entry, string storeLocation)
@@ -41,13 +45,17 @@ public sealed record BundleNotification
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(storeLocation);
         var s = entry.Summary;
-        var id = Bundle.BundleId.Parse(s.BundleId);
+        var id = Bundle.BundleId.Parse(s.BundleId).WithPart(entry.Part ?? 1);
         var ok = s.Collectors.Count(c => c.Status == CollectorStatus.Ok && !c.Truncated);
         string? Show(string? text) => text is null ? null : DisplayText.Visible(text, 500);
         return new BundleNotification
         {
             BundleId = s.BundleId,
-            Completeness = s.Collectors.Count > 0 && ok == s.Collectors.Count ? "complete" : "incomplete",
+            // Entries from before parts existed state no completion: judged from their collectors, as then.
+            Completeness = s.Completion is { } completion
+                ? JsonSerializer.Serialize(completion.State, EvidenceJson.Options).Trim('"')
+                : s.Collectors.Count > 0 && ok == s.Collectors.Count ? "complete" : "incomplete",
+            Part = id.Part,
             CollectorsOk = ok,
             Collectors = s.Collectors.Count,
             ObjectUri = Uri(storeLocation, entry.Bundle.ObjectName),

@@ -103,7 +103,7 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
             EventTime = notification.EventTime,
         };
         var giveUpAt = _time.GetUtcNow() + _completion.GiveUpAfter;
-        using var built = await BuildAsync(id, context, data.Delivery, only: null, carried: [], previous: null, giveUpAt, cancellationToken);
+        using var built = await BuildAsync(id, context, data.Delivery, only: null, carried: [], missing: [], previous: null, giveUpAt, cancellationToken);
         return await StoreAsync(built!, cancellationToken);
     }
 
@@ -157,7 +157,7 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         };
         var link = new PartLink(part.Part - 1, previous.Bundle.ObjectName, previous.Bundle.Sha256);
         var giveUpAt = state.GiveUpAt ?? now;
-        using var built = await BuildAsync(part, context, delivery: null, work.Select(w => w.Collector).ToHashSet(StringComparer.Ordinal), notYet, link, giveUpAt, cancellationToken);
+        using var built = await BuildAsync(part, context, delivery: null, work.Select(w => w.Collector).ToHashSet(StringComparer.Ordinal), notYet, state.Missing, link, giveUpAt, cancellationToken);
         if (built is null)
         {
             // Every due collector failed transiently again and read nothing: no part for nothing, try again later.
@@ -205,6 +205,7 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         DeliveryInfo? delivery,
         IReadOnlySet<string>? only,
         IReadOnlyList<OutstandingWork> carried,
+        IReadOnlyList<OutstandingWork> missing,
         PartLink? previous,
         DateTimeOffset giveUpAt,
         CancellationToken cancellationToken)
@@ -236,7 +237,7 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
             return null;
         }
 
-        var completion = CompletionPlanner.Plan(id.Part, reports, carried, createdAt, giveUpAt, _collectors.Options.LogIngestionDelay, _completion);
+        var completion = CompletionPlanner.Plan(id.Part, reports, carried, missing, createdAt, giveUpAt, _collectors.Options.LogIngestionDelay, _completion);
         var summary = SummaryBuilder.Build(id, notification, reports, createdAt) with { Completion = completion };
         var digest = await EvidenceDigest.ReadAsync(staging, summary, reports, cancellationToken);
         summary = SummaryBuilder.WithEvidence(summary, digest);

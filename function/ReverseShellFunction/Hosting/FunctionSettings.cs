@@ -34,6 +34,9 @@ public sealed record FunctionSettings
     public required RulesOptions Rules { get; init; }
     public required CollectionOptions Collection { get; init; }
 
+    /// <summary>COMPLETION_GIVE_UP_HOURS and the backoff of completions.</summary>
+    public Completion.CompletionOptions Completion { get; init; } = new();
+
     /// <summary>Custody (issue 13): KMS_KEY_VERSION, SIGNING_KEY_FILE, TSA_URL, KMS_API_ENDPOINT.</summary>
     public Custody.CustodySettings Custody { get; init; } = new();
 
@@ -79,6 +82,7 @@ public sealed record FunctionSettings
                 LogReadsUseTargetQuota = Choice(Get, SettingsCatalog.LoggingQuotaProject.Name, "caller", "target") == "target",
                 RedactionKey = Get(SettingsCatalog.RedactionHmacKey.Name) is { } key ? Encoding.UTF8.GetBytes(key) : null,
             },
+            Completion = new Completion.CompletionOptions { GiveUpAfter = TimeSpan.FromHours(Number(SettingsCatalog.CompletionGiveUpHours)) },
             Custody = ReverseShellFunction.Custody.CustodySettings.From(Get, name => Endpoint(Get, name, "https://cloudkms.googleapis.com")),
         };
     }

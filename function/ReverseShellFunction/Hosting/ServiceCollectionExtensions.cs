@@ -19,6 +19,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(settings);
         services.AddSingleton(settings.Rules);
         services.AddSingleton(settings.Collection);
+        services.AddSingleton(settings.Completion);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(ToolVersion());
         services.AddSingleton<CollectionRules>();

@@ -119,6 +119,12 @@ internal static class SettingsCatalog
         "LOG_INGESTION_DELAY_SECONDS", 120, 0, 3600,
         "log windows are read up to now minus this; a later configured end leaves the collector `partial` (window still open)");
 
+    // Logging keeps _Default entries 30 days: past that, nothing is left to complete with.
+    public static readonly NumberSetting CompletionGiveUpHours = new(
+        "COMPLETION_GIVE_UP_HOURS", 24, 1, 720,
+        "a bundle left `pending` (a window still open, a transient failure) is retried until complete or this long after its first part; then it is stored `incomplete`, saying what is missing",
+        "completion_give_up_hours");
+
     public static readonly Setting LoggingQuotaProject = new(
         "LOGGING_QUOTA_PROJECT", "`caller`",
         "whose Logging read quota log reads use: `caller` (the function's project) or `target` (the workload's project, sent as `x-goog-user-project`; needs `serviceusage.services.use` there)");
@@ -172,7 +178,7 @@ internal static class SettingsCatalog
         Port, EvidenceDir, EvidenceBucket, StorageEmulatorHost, CollectCategories, CollectMuted,
         CollectionDeadlineSeconds, CollectorTimeoutSeconds, RelatedWindowMinutes, RelatedMaxFindings,
         LogWindowBeforeMinutes, LogWindowAfterMinutes, AuditWindowDays, LogMaxEntries, LogMaxBytes,
-        LogIngestionDelaySeconds, LoggingQuotaProject, RedactionHmacKey, SccScope, SccApiEndpoint, RunApiEndpoint, LoggingApiEndpoint,
+        LogIngestionDelaySeconds, CompletionGiveUpHours, LoggingQuotaProject, RedactionHmacKey, SccScope, SccApiEndpoint, RunApiEndpoint, LoggingApiEndpoint,
         GceMetadataHost, KService, GoogleCloudProject,
         KmsKeyVersion, SigningKeyFile, TsaUrl, KmsApiEndpoint,
         NotifyTopic, PubSubApiEndpoint, MarkFindings,
