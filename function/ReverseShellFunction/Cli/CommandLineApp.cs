@@ -24,6 +24,7 @@ public static class CommandLineApp
         root.Subcommands.Add(ShowCommand.Create(store));
         root.Subcommands.Add(GetCommand.Create(store));
         root.Subcommands.Add(VerifyCommand.Create(store));
+        root.Subcommands.Add(CompleteCommand.Create(store));
         root.SetAction((parse, cancellationToken) => ServeCommand.RunAsync(parse, store.Environment, cancellationToken));
         return root;
     }

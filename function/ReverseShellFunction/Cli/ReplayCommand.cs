@@ -55,9 +55,22 @@ public static class ReplayCommand
     {
         var outcome = JsonSerializer.Serialize(result.Outcome, s_jsonLines).Trim('"');
         var text = result.IndexEntry is { } entry
-            ? $"{file}: {outcome} {entry.Summary.BundleId} ({IndexTable.Completeness(entry.Summary.Collectors)}): {entry.Summary.Headline ?? SummaryBuilder.Headline(entry.Summary)}"
+            ? $"{file}: {outcome} {entry.Summary.BundleId} ({IndexTable.Completeness(entry.Summary.Collectors)}; {CompletionText(entry)}): {entry.Summary.Headline ?? SummaryBuilder.Headline(entry.Summary)}"
             : $"{file}: {outcome}: {result.Reason}" + (result.ObjectName is null ? "" : $" ({result.ObjectName})");
         return Audit.AuditText.Clean(text, 2000);
+    }
+
+    /// <summary>"complete", "pending: part 2 due 2026-…Z (run complete)" or "incomplete".</summary>
+    internal static string CompletionText(IndexEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return entry.Summary.Completion switch
+        {
+            null => "complete",
+            { State: Completion.Completeness.Pending, NextPart: var next, Due: var due } =>
+                $"pending: part {next} due {due?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)}, run `complete --wait` or `serve`",
+            { State: var state } => state.ToString().ToLowerInvariant(),
+        };
     }
 
     private static async Task<RawDelivery> ReadAsync(FileInfo file, TimeProvider time, CancellationToken cancellationToken)

@@ -27,6 +27,7 @@ public static class FunctionApp
 
         var app = builder.Build();
         app.MapIntake();
+        app.MapCompletion();
         return app;
     }
 }

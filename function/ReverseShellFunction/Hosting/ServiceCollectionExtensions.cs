@@ -31,6 +31,7 @@ public static class ServiceCollectionExtensions
         services.AddCollectors(settings);
         services.AddCustody(settings);
         services.AddNotifications(settings);
+        services.AddEmbeddedCompletion();
         return services;
     }
 
