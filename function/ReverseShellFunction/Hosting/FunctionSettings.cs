@@ -37,6 +37,9 @@ public sealed record FunctionSettings
     /// <summary>Custody (issue 13): KMS_KEY_VERSION, SIGNING_KEY_FILE, TSA_URL, KMS_API_ENDPOINT.</summary>
     public Custody.CustodySettings Custody { get; init; } = new();
 
+    /// <summary>Completion scheduling: COMPLETION_QUEUE, COMPLETION_URL, COMPLETION_SERVICE_ACCOUNT, CLOUD_TASKS_API_ENDPOINT.</summary>
+    public Completion.CompletionSettings Completion { get; init; } = new();
+
     public static FunctionSettings From(Func<string, string?> lookup)
     {
         ArgumentNullException.ThrowIfNull(lookup);
@@ -80,6 +83,8 @@ public sealed record FunctionSettings
                 RedactionKey = Get(SettingsCatalog.RedactionHmacKey.Name) is { } key ? Encoding.UTF8.GetBytes(key) : null,
             },
             Custody = ReverseShellFunction.Custody.CustodySettings.From(Get, name => Endpoint(Get, name, "https://cloudkms.googleapis.com")),
+            Completion = ReverseShellFunction.Completion.CompletionSettings.From(
+                Get, name => Endpoint(Get, name, ReverseShellFunction.Completion.CompletionSettings.DefaultCloudTasksEndpoint)),
         };
     }
 

@@ -30,6 +30,7 @@ public static class ServiceCollectionExtensions
         services.AddCollectors(settings);
         services.AddCustody(settings);
         services.AddNotifications(settings);
+        services.AddCompletionScheduler(settings);
         return services;
     }
 
