@@ -16,6 +16,7 @@ locals {
     ],
     var.redaction_key_secret_id == null ? [] : ["secretmanager.googleapis.com"],
     var.kms_key_name == null && var.topic_kms_key_name == null && !var.custody_enabled ? [] : ["cloudkms.googleapis.com"],
+    var.completion_tasks_enabled ? ["cloudtasks.googleapis.com"] : [],
   ))
 }
 

@@ -15,6 +15,7 @@ locals {
     push_sub         = "${var.name_prefix}-push"
     dead_letter      = "${var.name_prefix}-dead-letter"
     dead_letter_keep = "${var.name_prefix}-dead-letter-retained"
+    completion_queue = "${var.name_prefix}-completions"
   }
 
   labels = merge(var.labels, {
@@ -62,5 +63,6 @@ locals {
       SCC_API_ENDPOINT = "https://securitycenter.${var.scc_location}.rep.googleapis.com"
     },
     local.notify_env,
+    local.completion_env,
   )
 }

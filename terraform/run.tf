@@ -91,6 +91,9 @@ resource "google_cloud_run_v2_service" "function" {
     google_project_iam_member.function,
     google_storage_bucket_iam_member.function,
     google_secret_manager_secret_iam_member.function_redaction_key,
+    # Completion tasks are created by this service and call it back: queue and grants before the first revision.
+    google_cloud_tasks_queue_iam_member.function_enqueuer,
+    google_service_account_iam_member.function_acts_as_delivery,
   ]
 }
 

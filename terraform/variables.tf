@@ -655,3 +655,101 @@ variable "mark_findings" {
 }
 
 # ---- end of notifications ------------------------------------------------------------------------
+
+# ---- completion of bundles (completion.tf) -------------------------------------------------------
+
+variable "completion_tasks_enabled" {
+  description = "Schedule each bundle's later parts (log windows still open, a collector that failed transiently) as Cloud Tasks tasks on a queue of their own (COMPLETION_QUEUE, COMPLETION_URL, COMPLETION_SERVICE_ACCOUNT). false: no queue; the function keeps pending records in the evidence store instead."
+  type        = bool
+  default     = true
+}
+
+variable "completion_max_dispatches_per_second" {
+  description = "Rate limit of the completion queue. Every dispatch, retries included, re-reads up to two log windows, and Cloud Logging allows logging_read_quota_per_minute entries.list calls a minute per project: 2 x 60 x this rate may use at most half of that (checked at plan), the other half stays with the first parts of new findings. 0.2 (12 a minute) uses 24 of the default 60."
+  type        = number
+  default     = 0.2
+
+  validation {
+    condition     = var.completion_max_dispatches_per_second > 0 && var.completion_max_dispatches_per_second <= 500
+    error_message = "completion_max_dispatches_per_second must be above 0 and at most 500 (Cloud Tasks' limit)."
+  }
+}
+
+variable "completion_max_concurrent_dispatches" {
+  description = "Completions in flight at once. At most half of the service's request slots (max_instances x max_instance_request_concurrency, checked at plan), so completions never crowd out the deliveries of new findings."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.completion_max_concurrent_dispatches >= 1 && var.completion_max_concurrent_dispatches <= 5000 && floor(var.completion_max_concurrent_dispatches) == var.completion_max_concurrent_dispatches
+    error_message = "completion_max_concurrent_dispatches must be a whole number from 1 to 5000 (Cloud Tasks' limit)."
+  }
+}
+
+variable "logging_read_quota_per_minute" {
+  description = "Cloud Logging's entries.list quota of project_id per minute: 60 unless Google raised it for the project. Only sizes the completion queue's rate limit."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.logging_read_quota_per_minute >= 1 && floor(var.logging_read_quota_per_minute) == var.logging_read_quota_per_minute
+    error_message = "logging_read_quota_per_minute must be a whole number, 1 or more."
+  }
+}
+
+variable "completion_max_attempts" {
+  description = "Attempts per completion task, the first included (-1: no limit). Cloud Tasks stops retrying only when both this and completion_max_retry_duration_seconds are reached, so the age limit normally decides; this bounds the retries of an endpoint that keeps failing."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = (var.completion_max_attempts == -1 || var.completion_max_attempts >= 1) && floor(var.completion_max_attempts) == var.completion_max_attempts
+    error_message = "completion_max_attempts must be -1 or a whole number from 1."
+  }
+}
+
+variable "completion_max_retry_duration_seconds" {
+  description = "How long after its first attempt a completion task is retried. At least 86400: the function gives a part up after COMPLETION_GIVE_UP_HOURS (24 h by default) and then answers 2xx with what it has; retries must last until then. At most 31 days, Cloud Tasks' task retention."
+  type        = number
+  default     = 90000
+
+  validation {
+    condition     = var.completion_max_retry_duration_seconds >= 86400 && var.completion_max_retry_duration_seconds <= 2678400 && floor(var.completion_max_retry_duration_seconds) == var.completion_max_retry_duration_seconds
+    error_message = "completion_max_retry_duration_seconds must be a whole number from 86400 (the 24 h give-up age) to 2678400 (31 days)."
+  }
+}
+
+variable "completion_min_backoff_seconds" {
+  description = "First wait before retrying a completion the function answered 429/503 (log window still open, a collector's transient failure). A minute: a log window or a per-minute quota does not change faster."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.completion_min_backoff_seconds >= 1 && var.completion_min_backoff_seconds <= 3600 && floor(var.completion_min_backoff_seconds) == var.completion_min_backoff_seconds
+    error_message = "completion_min_backoff_seconds must be a whole number from 1 to 3600."
+  }
+}
+
+variable "completion_max_backoff_seconds" {
+  description = "Longest wait between retries of a completion; not below completion_min_backoff_seconds (checked at plan)."
+  type        = number
+  default     = 3600
+
+  validation {
+    condition     = var.completion_max_backoff_seconds >= 1 && var.completion_max_backoff_seconds <= 86400 && floor(var.completion_max_backoff_seconds) == var.completion_max_backoff_seconds
+    error_message = "completion_max_backoff_seconds must be a whole number from 1 to 86400."
+  }
+}
+
+variable "completion_max_doublings" {
+  description = "Times the retry wait doubles from completion_min_backoff_seconds before it grows linearly up to completion_max_backoff_seconds (60 s and 4: 60, 120, 240, 480, 960, 1920, 2880, 3600 s)."
+  type        = number
+  default     = 4
+
+  validation {
+    condition     = var.completion_max_doublings >= 0 && var.completion_max_doublings <= 16 && floor(var.completion_max_doublings) == var.completion_max_doublings
+    error_message = "completion_max_doublings must be a whole number from 0 to 16."
+  }
+}
+
+# ---- end of completion ---------------------------------------------------------------------------

@@ -93,6 +93,9 @@ run "container_environment" {
       "LOG_MAX_BYTES",
       "RELATED_MAX_FINDINGS",
       "KMS_KEY_VERSION",
+      "COMPLETION_QUEUE",
+      "COMPLETION_URL",
+      "COMPLETION_SERVICE_ACCOUNT",
     ])
     error_message = "The container must get exactly the documented variables (no REDACTION_HMAC_KEY without a secret)."
   }
@@ -265,6 +268,8 @@ run "iam_is_least_privilege" {
         [for g in google_pubsub_subscription_iam_member.push_subscriber : g.member],
         [for g in google_project_iam_member.service_agents : g.member],
         [for g in google_kms_crypto_key_iam_member.pubsub_cmek : g.member],
+        [for g in google_cloud_tasks_queue_iam_member.function_enqueuer : g.member],
+        [for g in google_service_account_iam_member.function_acts_as_delivery : g.member],
       ]) : !contains(["allUsers", "allAuthenticatedUsers"], m) && startswith(m, "serviceAccount:")
     ])
     error_message = "Only service accounts may be granted roles; never allUsers or allAuthenticatedUsers."

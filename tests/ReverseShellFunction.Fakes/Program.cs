@@ -5,9 +5,10 @@ using ReverseShellFunction.Fakes.Storage;
 namespace ReverseShellFunction.Fakes;
 
 /// <summary>
-/// Runs the fakes on their own for a local demo: Cloud Storage on one port, SCC, Cloud Run, Logging and the
-/// metadata server on another, and prints the exports that point the function at them. A named class rather
-/// than top-level statements, so it does not clash with the function's <c>Program</c> in the test project.
+/// Runs the fakes on their own for a local demo: Cloud Storage on one port, SCC, Cloud Run, Logging, KMS, Cloud
+/// Tasks and the metadata server on another, and prints the exports that point the function at them. A named
+/// class rather than top-level statements, so it does not clash with the function's <c>Program</c> in the test
+/// project.
 /// </summary>
 public static class FakesProgram
 {
@@ -28,12 +29,19 @@ public static class FakesProgram
             stop.Cancel();
         };
 
-        await using var apis = await FakeGoogleApis.StartAsync(new FakeGoogleApisOptions { Port = apisPort }, stop.Token);
-        Console.WriteLine($"Fake SCC v2, Cloud Run v2, Logging v2 and metadata server at {apis.BaseUri}");
+        // One Cloud Tasks queue whose tasks reach a function served on its default port, as `serve` does.
+        const string queue = "projects/sec-tools-2231/locations/europe-west1/queues/evidence-completions";
+        var options = new FakeGoogleApisOptions { Port = apisPort, TaskQueues = [new FakeTaskQueueSettings { Name = queue }] };
+        await using var apis = await FakeGoogleApis.StartAsync(options, stop.Token);
+        Console.WriteLine($"Fake SCC v2, Cloud Run v2, Logging v2, KMS, Cloud Tasks v2 and metadata server at {apis.BaseUri}");
         foreach (var (name, value) in apis.EnvironmentVariables)
         {
             Console.WriteLine($"  export {name}={value}");
         }
+
+        Console.WriteLine($"  export COMPLETION_QUEUE={queue}");
+        Console.WriteLine("  export COMPLETION_URL=http://127.0.0.1:8080/completions");
+        Console.WriteLine("  export COMPLETION_SERVICE_ACCOUNT=evidence-delivery@sec-tools-2231.iam.gserviceaccount.com");
 
         // Runs until Ctrl+C; the Google API fake stops with it when this scope ends.
         await FakeStorageServer.RunAsync(storagePort, Console.Out, stop.Token);

@@ -1,21 +1,30 @@
+using ReverseShellFunction.Collect.GoogleApis;
 using ReverseShellFunction.Completion;
+using ReverseShellFunction.Hosting;
 using ReverseShellFunction.Store;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>
-/// Where completions are scheduled. A scheduler registered before this (Cloud Tasks, when COMPLETION_QUEUE is set)
-/// is kept; otherwise the embedded default: pending records in the store, and a background runner in <c>serve</c>
-/// that a new record wakes.
-/// </summary>
-internal static class CompletionServiceCollectionExtensions
+/// <summary>Where completions are scheduled and who runs them; in the DI namespace by convention.</summary>
+public static class CompletionServiceCollectionExtensions
 {
-    public static IServiceCollection AddEmbeddedCompletion(this IServiceCollection services)
+    /// <summary>
+    /// Cloud Tasks when COMPLETION_QUEUE is set, over the shared <see cref="GoogleApiClient"/> (registered by the
+    /// collectors): the queue calls <c>POST /completions</c>. Otherwise the embedded default: pending records in the
+    /// evidence store, and a background runner in <c>serve</c> that a new record wakes. The runner is registered in
+    /// both cases for <c>complete</c>, which works from the records.
+    /// </summary>
+    public static IServiceCollection AddCompletionScheduler(this IServiceCollection services, FunctionSettings settings)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         services.AddSingleton<CompletionWakeup>();
         services.AddSingleton<CompletionRunner>();
-        if (services.Any(d => d.ServiceType == typeof(ICompletionScheduler)))
+        if (settings.Completion.Queue is not null)
         {
+            services.AddSingleton<ICompletionScheduler>(provider => new CloudTasksScheduler(
+                provider.GetRequiredService<GoogleApiClient>(),
+                settings.Completion,
+                provider.GetRequiredService<ILogger<CloudTasksScheduler>>()));
             return services;
         }
 

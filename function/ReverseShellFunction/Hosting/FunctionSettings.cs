@@ -35,10 +35,13 @@ public sealed record FunctionSettings
     public required CollectionOptions Collection { get; init; }
 
     /// <summary>COMPLETION_GIVE_UP_HOURS and the backoff of completions.</summary>
-    public Completion.CompletionOptions Completion { get; init; } = new();
+    public Completion.CompletionOptions CompletionTiming { get; init; } = new();
 
     /// <summary>Custody (issue 13): KMS_KEY_VERSION, SIGNING_KEY_FILE, TSA_URL, KMS_API_ENDPOINT.</summary>
     public Custody.CustodySettings Custody { get; init; } = new();
+
+    /// <summary>Completion scheduling: COMPLETION_QUEUE, COMPLETION_URL, COMPLETION_SERVICE_ACCOUNT, CLOUD_TASKS_API_ENDPOINT.</summary>
+    public Completion.CompletionSettings Completion { get; init; } = new();
 
     public static FunctionSettings From(Func<string, string?> lookup)
     {
@@ -82,8 +85,10 @@ public sealed record FunctionSettings
                 LogReadsUseTargetQuota = Choice(Get, SettingsCatalog.LoggingQuotaProject.Name, "caller", "target") == "target",
                 RedactionKey = Get(SettingsCatalog.RedactionHmacKey.Name) is { } key ? Encoding.UTF8.GetBytes(key) : null,
             },
-            Completion = new Completion.CompletionOptions { GiveUpAfter = TimeSpan.FromHours(Number(SettingsCatalog.CompletionGiveUpHours)) },
+            CompletionTiming = new Completion.CompletionOptions { GiveUpAfter = TimeSpan.FromHours(Number(SettingsCatalog.CompletionGiveUpHours)) },
             Custody = ReverseShellFunction.Custody.CustodySettings.From(Get, name => Endpoint(Get, name, "https://cloudkms.googleapis.com")),
+            Completion = ReverseShellFunction.Completion.CompletionSettings.From(
+                Get, name => Endpoint(Get, name, ReverseShellFunction.Completion.CompletionSettings.DefaultCloudTasksEndpoint)),
         };
     }
 

@@ -19,7 +19,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(settings);
         services.AddSingleton(settings.Rules);
         services.AddSingleton(settings.Collection);
-        services.AddSingleton(settings.Completion);
+        services.AddSingleton(settings.CompletionTiming);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(ToolVersion());
         services.AddSingleton<CollectionRules>();
@@ -31,7 +31,7 @@ public static class ServiceCollectionExtensions
         services.AddCollectors(settings);
         services.AddCustody(settings);
         services.AddNotifications(settings);
-        services.AddEmbeddedCompletion();
+        services.AddCompletionScheduler(settings);
         return services;
     }
 

@@ -172,6 +172,25 @@ internal static class SettingsCatalog
         "write the bundle's id, URI and SHA-256 as security marks on the finding (SCC v2 `updateSecurityMarks`, those keys only); the follow-up notification is acknowledged without a new bundle",
         "mark_findings");
 
+    // Completion scheduling: Completion/CompletionSettings.cs reads these.
+    public static readonly Setting CompletionQueue = new(
+        "COMPLETION_QUEUE", "–",
+        "`projects/P/locations/L/queues/Q`: Cloud Tasks queue that schedules a bundle's later parts (task per part, named after bundle id and part); unset: the embedded pending records",
+        "completion_tasks_enabled");
+
+    public static readonly Setting CompletionUrl = new(
+        "COMPLETION_URL", "–",
+        "with `COMPLETION_QUEUE`, required: the completion endpoint's https URL the tasks POST to; its origin is the OIDC audience",
+        "completion_tasks_enabled");
+
+    public static readonly Setting CompletionServiceAccount = new(
+        "COMPLETION_SERVICE_ACCOUNT", "–",
+        "with `COMPLETION_QUEUE`, required: service account (of the queue's project) whose OIDC token each task carries; the function needs `iam.serviceAccounts.actAs` on it",
+        "completion_tasks_enabled");
+
+    public static readonly Setting CloudTasksApiEndpoint = new(
+        "CLOUD_TASKS_API_ENDPOINT", "`https://cloudtasks.googleapis.com`", "Cloud Tasks API root, for tests and private endpoints");
+
     /// <summary>In the order of the README table.</summary>
     public static IReadOnlyList<Setting> All { get; } =
     [
@@ -182,6 +201,7 @@ internal static class SettingsCatalog
         GceMetadataHost, KService, GoogleCloudProject,
         KmsKeyVersion, SigningKeyFile, TsaUrl, KmsApiEndpoint,
         NotifyTopic, PubSubApiEndpoint, MarkFindings,
+        CompletionQueue, CompletionUrl, CompletionServiceAccount, CloudTasksApiEndpoint,
     ];
 
     /// <summary>The README's configuration table, exactly (a test compares the two).</summary>

@@ -15,4 +15,7 @@ public enum FakeApi
 
     /// <summary>Cloud KMS asymmetricSign and getPublicKey (<see cref="FakeKms"/>).</summary>
     Kms,
+
+    /// <summary>Cloud Tasks tasks.create (<see cref="FakeCloudTasks"/>).</summary>
+    CloudTasks,
 }

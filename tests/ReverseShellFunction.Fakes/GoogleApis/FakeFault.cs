@@ -2,7 +2,8 @@ namespace ReverseShellFunction.Fakes.GoogleApis;
 
 /// <summary>
 /// One injected misbehaviour: wait <see cref="Delay"/>, then answer <see cref="StatusCode"/> with a Google error
-/// body, or, with no status, answer normally after the delay (a slow answer).
+/// body, or, with no status, answer normally after the delay (a slow answer), or with <see cref="LoseAnswer"/>
+/// carry the request out and cut the connection instead of answering.
 /// </summary>
 public sealed record FakeFault
 {
@@ -11,6 +12,12 @@ public sealed record FakeFault
     public string Status { get; init; } = "UNKNOWN";
     public string Message { get; init; } = "injected fault";
     public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>
+    /// The request takes effect but its answer never arrives (the connection is reset): what a client sees when
+    /// a response is lost on the way, and must not mistake for "nothing happened".
+    /// </summary>
+    public bool LoseAnswer { get; init; }
 
     /// <summary>Called when a request meets this fault, before the delay: lets a test act at that exact point.</summary>
     public Action? OnApplied { get; init; }
@@ -34,4 +41,6 @@ public sealed record FakeFault
     public static FakeFault NotFound(string message) => new() { StatusCode = 404, Status = "NOT_FOUND", Message = message };
 
     public static FakeFault Slow(TimeSpan delay) => new() { Delay = delay };
+
+    public static FakeFault LostAnswer() => new() { LoseAnswer = true };
 }

@@ -6,9 +6,10 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 namespace ReverseShellFunction.Fakes.GoogleApis;
 
 /// <summary>
-/// SCC v2 ListFindings, Cloud Run Admin v2, Cloud Logging v2 entries:list and the metadata server on one
-/// Kestrel listener at 127.0.0.1. Point SCC_API_ENDPOINT, RUN_API_ENDPOINT and LOGGING_API_ENDPOINT at
-/// <see cref="BaseUri"/> and GCE_METADATA_HOST at <see cref="MetadataHost"/>. APIs answer only requests that carry
+/// SCC v2 ListFindings, Cloud Run Admin v2, Cloud Logging v2 entries:list, Cloud KMS, Cloud Tasks and the
+/// metadata server on one Kestrel listener at 127.0.0.1. Point SCC_API_ENDPOINT, RUN_API_ENDPOINT,
+/// LOGGING_API_ENDPOINT, KMS_API_ENDPOINT and CLOUD_TASKS_API_ENDPOINT at <see cref="BaseUri"/> and
+/// GCE_METADATA_HOST at <see cref="MetadataHost"/>. APIs answer only requests that carry
 /// <c>Authorization: Bearer</c> with the token the metadata server issued (401 otherwise).
 /// </summary>
 public sealed class FakeGoogleApis : IAsyncDisposable
@@ -33,6 +34,7 @@ public sealed class FakeGoogleApis : IAsyncDisposable
         _scc = new FakeScc(Data, options, tokens);
         _run = new FakeRun(Data);
         _logging = new FakeLogging(Data, options, tokens);
+        CloudTasks = new FakeCloudTasks(options);
     }
 
     public Uri BaseUri { get; private set; } = null!;
@@ -46,6 +48,9 @@ public sealed class FakeGoogleApis : IAsyncDisposable
 
     /// <summary>Cloud KMS signing keys; point KMS_API_ENDPOINT at <see cref="BaseUri"/>.</summary>
     public FakeKms Kms { get; } = new();
+
+    /// <summary>Cloud Tasks queues, their tasks and dispatches; point CLOUD_TASKS_API_ENDPOINT at <see cref="BaseUri"/>.</summary>
+    public FakeCloudTasks CloudTasks { get; }
 
     public FakeFaults Faults { get; } = new();
 
@@ -70,6 +75,7 @@ public sealed class FakeGoogleApis : IAsyncDisposable
         ["LOGGING_API_ENDPOINT"] = BaseUri.ToString().TrimEnd('/'),
         ["GCE_METADATA_HOST"] = MetadataHost,
         ["KMS_API_ENDPOINT"] = BaseUri.ToString().TrimEnd('/'),
+        ["CLOUD_TASKS_API_ENDPOINT"] = BaseUri.ToString().TrimEnd('/'),
     };
 
     public static async Task<FakeGoogleApis> StartAsync(FakeGoogleApisOptions? options = null, CancellationToken cancellationToken = default)
@@ -92,6 +98,7 @@ public sealed class FakeGoogleApis : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await CloudTasks.DisposeAsync();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
@@ -105,6 +112,7 @@ public sealed class FakeGoogleApis : IAsyncDisposable
             : path == FakeLogging.Path ? FakeLogging.Classify(body)
             : FakeKms.Claims(path) ? FakeApi.Kms
             : FakeScc.Claims(path) ? FakeApi.Scc
+            : FakeCloudTasks.Claims(path) ? FakeApi.CloudTasks
             : FakeRun.Claims(path) ? FakeApi.Run
             : null;
         var authorized = context.Request.Headers.Authorization == $"Bearer {_options.AccessToken}";
@@ -145,8 +153,22 @@ public sealed class FakeGoogleApis : IAsyncDisposable
                 await FakeResponses.ErrorAsync(context, code, fault.Status, fault.Message, fault.RetryAfter);
                 return;
             }
+
+            if (fault.LoseAnswer)
+            {
+                // Handled for real, but the answer goes nowhere and the connection is reset before anything is sent.
+                context.Response.Body = Stream.Null;
+                await HandleApiAsync(context, api, body, authorized);
+                context.Abort();
+                return;
+            }
         }
 
+        await HandleApiAsync(context, api, body, authorized);
+    }
+
+    private async Task HandleApiAsync(HttpContext context, FakeApi? api, string? body, bool authorized)
+    {
         if (api is not FakeApi.Metadata && !authorized)
         {
             await FakeResponses.ErrorAsync(context, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token.");
@@ -159,6 +181,7 @@ public sealed class FakeGoogleApis : IAsyncDisposable
             FakeApi.Scc => _scc.HandleAsync(context, body),
             FakeApi.Run => _run.HandleAsync(context),
             FakeApi.Kms => Kms.HandleAsync(context, body),
+            FakeApi.CloudTasks => CloudTasks.HandleAsync(context, body),
             FakeApi.ContainerLogs or FakeApi.AuditLogs => _logging.HandleAsync(context, body ?? "", api.Value),
             _ => FakeResponses.NotFoundAsync(context, context.Request.Path.Value ?? "/"),
         });

@@ -43,8 +43,14 @@ public sealed record FakeGoogleApisOptions
     /// <summary>An entry is returned only once its timestamp plus this has passed on <see cref="Clock"/>, as ingestion takes time.</summary>
     public TimeSpan LogIngestionDelay { get; init; } = TimeSpan.FromSeconds(120);
 
-    /// <summary>The fake's clock: the quota's minutes and when entries become readable.</summary>
+    /// <summary>The fake's clock: the quota's minutes, when entries become readable, and when Cloud Tasks dispatches.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Cloud Tasks queues that exist from the start (<see cref="FakeCloudTasks.AddQueue"/> adds more).</summary>
+    public IReadOnlyList<FakeTaskQueueSettings> TaskQueues { get; init; } = [];
+
+    /// <summary>How long a finished task's name stays taken: about an hour for queues made with the Cloud Tasks API.</summary>
+    public TimeSpan TaskDedupWindow { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>Waited before every request is handled, as a network round trip would; <see cref="FakeGoogleApis.Latency"/> changes it later.</summary>
     public TimeSpan Latency { get; init; }

@@ -129,6 +129,13 @@ public sealed class DeliveryFuzzTest : IDisposable
 
         public IAsyncEnumerable<StoredObject> ListBundleObjectsAsync(CancellationToken cancellationToken) => inner.ListBundleObjectsAsync(cancellationToken);
 
+        public Task<CreateResult> CreatePendingAsync(BundleId id, ReadOnlyMemory<byte> json, CancellationToken cancellationToken) =>
+            Fault() ?? inner.CreatePendingAsync(id, json, cancellationToken);
+
+        public Task<byte[]?> ReadPendingAsync(BundleId id, CancellationToken cancellationToken) => inner.ReadPendingAsync(id, cancellationToken);
+
+        public IAsyncEnumerable<string> ListPendingObjectNamesAsync(CancellationToken cancellationToken) => inner.ListPendingObjectNamesAsync(cancellationToken);
+
         private Task<CreateResult>? Fault()
         {
             if (Interlocked.Increment(ref _writes) % failEvery != 0)

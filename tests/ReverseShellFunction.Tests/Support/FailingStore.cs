@@ -26,5 +26,11 @@ internal sealed class FailingStore : IEvidenceStore
 
     public IAsyncEnumerable<StoredObject> ListBundleObjectsAsync(CancellationToken cancellationToken) => throw Failure();
 
+    public Task<CreateResult> CreatePendingAsync(BundleId id, ReadOnlyMemory<byte> json, CancellationToken cancellationToken) => throw Failure();
+
+    public Task<byte[]?> ReadPendingAsync(BundleId id, CancellationToken cancellationToken) => throw Failure();
+
+    public IAsyncEnumerable<string> ListPendingObjectNamesAsync(CancellationToken cancellationToken) => throw Failure();
+
     private static EvidenceStoreException Failure() => new("503 Service Unavailable from the bucket");
 }

@@ -1,0 +1,118 @@
+# Completion of bundles: a bundle is collected in parts. Part 1 is stored at delivery; part n+1 is due later,
+# when log windows have closed or a collector's transient failure (429/5xx) may have passed. The function
+# schedules each later part as one named Cloud Tasks task (COMPLETION_QUEUE); at the due time Cloud Tasks POSTs
+# {"bundleId","part"} to the service's /completions with an OIDC token of the delivery SA, and retries while
+# the function answers 429/503. completion_tasks_enabled = false: no queue, the function keeps pending
+# records in the evidence store instead.
+
+locals {
+  # Spelled out (known at plan time) rather than read from the queue's computed id.
+  completion_queue_id = "projects/${var.project_id}/locations/${var.region}/queues/${local.names.completion_queue}"
+
+  # The service's deterministic run.app URL, https://SERVICE-PROJECT_NUMBER.REGION.run.app, built from the
+  # project number: reading google_cloud_run_v2_service.function.uri instead would make the service's own
+  # environment depend on the service (a cycle). Cloud Run checks a token's audience against the service's
+  # run.app URLs, and this is one of them.
+  completion_service_url = "https://${local.names.service}-${data.google_project.this.number}.${var.region}.run.app"
+
+  # Merged into the container's environment (locals.tf). The tasks carry the delivery SA's token: it already
+  # holds roles/run.invoker on this service and nothing else (iam.tf).
+  completion_env = var.completion_tasks_enabled ? {
+    COMPLETION_QUEUE           = local.completion_queue_id
+    COMPLETION_URL             = "${local.completion_service_url}/completions"
+    COMPLETION_SERVICE_ACCOUNT = local.delivery_sa_email
+  } : {}
+}
+
+# A queue name cannot be used again for 7 days after the queue is deleted: a destroy and a re-apply within a
+# week fail here until then (or use another name_prefix).
+resource "google_cloud_tasks_queue" "completion" {
+  count = var.completion_tasks_enabled ? 1 : 0
+
+  project  = var.project_id
+  name     = local.names.completion_queue
+  location = var.region
+
+  # Sized for Cloud Logging's read quota, the scarcest resource of the whole deployment: entries.list is
+  # limited to logging_read_quota_per_minute (60 by default) calls a minute per project, shared by every
+  # collection of every instance. A completion re-reads at most the two log windows of its bundle (container
+  # logs, admin-activity audit logs), so every dispatch, first attempt or retry, costs up to 2 reads. The
+  # queue's rate bounds all dispatches together: 0.2 a second is at most 12 completions, 24 reads a minute,
+  # leaving more than half the quota to the first parts of new findings (the precondition below allows at most
+  # half). Cloud Tasks also picks a burst size (output only) that can add a few dispatches after an idle
+  # spell; a log read refused for quota is "retry later" to the function (a 429/503 answer, retried), never a
+  # lost part. The concurrency cap keeps slow completions (up to collection_deadline_seconds each) from
+  # holding more than half of the service's request slots.
+  rate_limits {
+    max_dispatches_per_second = var.completion_max_dispatches_per_second
+    max_concurrent_dispatches = var.completion_max_concurrent_dispatches
+  }
+
+  # The function answers 2xx once a part is stored or nothing is left, and gives a part up after
+  # COMPLETION_GIVE_UP_HOURS (24 h by default), so retries must last at least that long (the variable's
+  # validation). Cloud Tasks stops only when both max_attempts and max_retry_duration are reached.
+  retry_config {
+    max_attempts       = var.completion_max_attempts
+    max_retry_duration = "${var.completion_max_retry_duration_seconds}s"
+    min_backoff        = "${var.completion_min_backoff_seconds}s"
+    max_backoff        = "${var.completion_max_backoff_seconds}s"
+    max_doublings      = var.completion_max_doublings
+  }
+
+  # Every dispatch and its answer in Cloud Logging: when each part was attempted, and why it was retried.
+  stackdriver_logging_config {
+    sampling_ratio = 1.0
+  }
+
+  lifecycle {
+    precondition {
+      condition     = 2 * 60 * var.completion_max_dispatches_per_second <= var.logging_read_quota_per_minute / 2
+      error_message = "completion_max_dispatches_per_second is too high: each dispatch reads up to 2 log windows, and completions may use at most half of logging_read_quota_per_minute (rate <= quota / 240, 0.25 for the default 60)."
+    }
+    precondition {
+      condition     = var.completion_max_concurrent_dispatches * 2 <= var.max_instances * var.max_instance_request_concurrency
+      error_message = "completion_max_concurrent_dispatches may take at most half of the service's request slots (max_instances x max_instance_request_concurrency)."
+    }
+    precondition {
+      condition     = var.completion_min_backoff_seconds <= var.completion_max_backoff_seconds
+      error_message = "completion_min_backoff_seconds must not exceed completion_max_backoff_seconds."
+    }
+    precondition {
+      # Cloud Run assigns the deterministic URL only when SERVICE-PROJECT_NUMBER fits one DNS label.
+      condition     = length("${local.names.service}-${data.google_project.this.number}") <= 63
+      error_message = "The service name and project number are too long for Cloud Run's deterministic URL (63 characters), which COMPLETION_URL uses."
+    }
+  }
+
+  depends_on = [google_project_service.enabled]
+}
+
+# Least privilege: the function may add tasks to this one queue (cloudtasks.tasks.create); it cannot pause,
+# purge, delete or run tasks, nor touch any other queue.
+resource "google_cloud_tasks_queue_iam_member" "function_enqueuer" {
+  count = var.completion_tasks_enabled ? 1 : 0
+
+  project  = var.project_id
+  location = var.region
+  name     = google_cloud_tasks_queue.completion[0].name
+  role     = "roles/cloudtasks.enqueuer"
+  member   = local.function_sa_member
+}
+
+# A task that carries an OIDC token of a service account can only be created by a caller with
+# iam.serviceAccounts.actAs on that account. Granted on the delivery SA only, whose one permission is
+# run.invoker on this service: the function can at most have Cloud Tasks call the function. actAs is not
+# token creation; the function itself never gets a token of the delivery SA (Cloud Tasks' own service agent
+# mints it, with the role Google grants it when the API is enabled).
+resource "google_service_account_iam_member" "function_acts_as_delivery" {
+  count = var.completion_tasks_enabled ? 1 : 0
+
+  service_account_id = google_service_account.delivery.name
+  role               = "roles/iam.serviceAccountUser"
+  member             = local.function_sa_member
+}
+
+output "completion_queue" {
+  description = "Cloud Tasks queue of later bundle parts (COMPLETION_QUEUE, projects/P/locations/L/queues/Q); null when completion_tasks_enabled is false."
+  value       = var.completion_tasks_enabled ? local.completion_queue_id : null
+}
