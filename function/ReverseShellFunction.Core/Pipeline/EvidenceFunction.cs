@@ -300,12 +300,19 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
     {
         IndexEntry? last = null;
         var lastId = bundle;
+        var repaired = new List<int>();
         for (var part = 1; part <= BundleId.MaxPart; part++)
         {
             var id = bundle.WithPart(part);
+            var hadIndex = await _store.ReadIndexEntryAsync(id, cancellationToken) is not null;
             if (await IndexOrRepairAsync(id, cancellationToken) is not { } entry)
             {
                 break;
+            }
+
+            if (!hadIndex)
+            {
+                repaired.Add(part);
             }
 
             (last, lastId) = (entry, id);
@@ -322,7 +329,8 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
 
         await ScheduleNextAsync(lastId, last, cancellationToken);
         _logger.LogInformation("Bundle {BundleId} is stored up to part {Part}: {Completeness}", bundle.Value, lastId.Part, last.Summary.Completion?.State ?? Completeness.Complete);
-        return Result(PipelineOutcome.AlreadyStored, reason, lastId, last);
+        var repairs = repaired.Count == 0 ? "" : $"; index entry completed from the stored part ({string.Join(", ", repaired.Select(p => $"part {p}"))})";
+        return Result(PipelineOutcome.AlreadyStored, reason + repairs, lastId, last);
     }
 
     /// <summary>Schedules the part a pending part asks for; already scheduled is fine (a redelivery, a retry).</summary>

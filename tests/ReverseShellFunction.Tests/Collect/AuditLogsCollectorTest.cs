@@ -38,7 +38,7 @@ public sealed class AuditLogsCollectorTest
             + " AND (protoPayload.resourceName=\"namespaces/shop-prod-4471/services/checkout-api\""
             + " OR protoPayload.resourceName=\"projects/shop-prod-4471/locations/europe-west1/services/checkout-api\""
             + " OR (resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"checkout-api\" AND resource.labels.location=\"europe-west1\"))"
-            + " AND timestamp>=\"2026-11-21T21:14:00.000Z\" AND timestamp<=\"2026-11-28T21:20:00.000Z\"",
+            + " AND timestamp>=\"2026-11-21T21:14:00.000Z\" AND timestamp<\"2026-11-28T21:20:00.000Z\"",
             body.RootElement.GetProperty("filter").GetString());
     }
 

@@ -44,7 +44,7 @@ public sealed class ContainerLogsCollectorTest
         Assert.Equal(
             "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"checkout-api\" AND resource.labels.location=\"europe-west1\""
             // The configured window (event − 30 min, event + 5 min) widened to whole minutes, so findings of one minute share reads.
-            + " AND timestamp>=\"2026-11-28T20:44:00.000Z\" AND timestamp<=\"2026-11-28T21:20:00.000Z\"",
+            + " AND timestamp>=\"2026-11-28T20:44:00.000Z\" AND timestamp<\"2026-11-28T21:20:00.000Z\"",
             root.GetProperty("filter").GetString());
         Assert.Contains(root.GetProperty("filter").GetString()!, report.Query, StringComparison.Ordinal);
     }

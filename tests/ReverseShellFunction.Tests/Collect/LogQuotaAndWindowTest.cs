@@ -27,7 +27,10 @@ public sealed class LogQuotaAndWindowTest(ITestOutputHelper output)
 
         Assert.Equal(CollectorStatus.Partial, report.Status);
         Assert.StartsWith("window still open: entries after 2026-11-28T21:14:00.000Z", report.Reason, StringComparison.Ordinal);
-        Assert.Contains("completion after the delivery is not built yet", report.Reason, StringComparison.Ordinal);
+        Assert.Contains("collected by a later part once the window has closed", report.Reason, StringComparison.Ordinal);
+        Assert.False(report.RetryLater);
+        Assert.True(report.NeedsCompletion);
+        Assert.Equal(Utc(21, 14), report.ResumeFrom);
         var window = report.Window!;
         Assert.Equal((Utc(20, 44), Utc(21, 14)), (window.From, window.To));
         Assert.Equal((s_event.AddMinutes(-30), s_event.AddMinutes(5)), (window.ConfiguredFrom, window.ConfiguredTo));
@@ -83,7 +86,9 @@ public sealed class LogQuotaAndWindowTest(ITestOutputHelper output)
         Assert.Equal(CollectorStatus.Partial, report.Status);
         Assert.StartsWith("quota: retry later (ReadRequestsPerMinutePerProject exceeded", report.Reason, StringComparison.Ordinal);
         Assert.Contains("429 RESOURCE_EXHAUSTED: Quota exceeded for quota metric 'Read requests'", report.Reason, StringComparison.Ordinal);
-        Assert.Contains("completion after the delivery is not built yet", report.Reason, StringComparison.Ordinal);
+        Assert.Contains("a later part reads the window again", report.Reason, StringComparison.Ordinal);
+        Assert.True(report.RetryLater);
+        Assert.Null(report.ResumeFrom);
         Assert.Equal(4, harness.Fake.CountRequests(FakeApi.ContainerLogs));
         Assert.Equal(429, harness.Fake.Requests.Last(r => r.Api == FakeApi.ContainerLogs).StatusCode);
         Assert.Empty(harness.Delays.Delays);

@@ -134,7 +134,8 @@ public sealed class CompletionSettingsTest
         var env = new Dictionary<string, string>(fake.EnvironmentVariables);
         await using (var plain = await FunctionHost.StartAsync(env))
         {
-            Assert.Null(plain.Services.GetService<ICompletionScheduler>());
+            // Without a queue: the embedded default, pending records in the store.
+            Assert.Equal("pending-records", plain.Services.GetRequiredService<ICompletionScheduler>().Kind);
         }
 
         foreach (var (name, value) in Complete())

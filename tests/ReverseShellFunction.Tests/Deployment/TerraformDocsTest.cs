@@ -76,7 +76,12 @@ public sealed class TerraformDocsTest
         var from = readme.IndexOf(start, StringComparison.Ordinal);
         var to = readme.IndexOf(end, StringComparison.Ordinal);
         Assert.True(from >= 0 && to > from, $"terraform/README.md needs the markers {start.Trim()} and {end}");
-        Assert.True(readme[(from + start.Length)..to] == expected, $"terraform/README.md's {name} table is out of date; it should be:\n{expected}");
+        if (readme[(from + start.Length)..to] != expected)
+        {
+            // Like docs/cli.md: the file is regenerated for review, and the test still fails so the change is committed.
+            File.WriteAllText(RepositoryFiles.Path("terraform", "README.md"), readme[..(from + start.Length)] + expected + readme[to..]);
+            Assert.Fail($"terraform/README.md's {name} table was out of date and has been regenerated: review and commit it.");
+        }
     }
 
     private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
