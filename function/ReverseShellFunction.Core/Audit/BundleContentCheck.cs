@@ -93,6 +93,12 @@ internal static class BundleContentCheck
         Agree(log, "bundle id", summary.BundleId, manifest.BundleId);
         Agree(log, "finding name", summary.Finding.Name, manifest.FindingName);
         Agree(log, "event time", Time(summary.Finding.EventTime), Time(manifest.EventTime));
+        Agree(log, "part", $"{index.Part}", $"{manifest.Part ?? 1}");
+        Agree(
+            log,
+            "previous part",
+            index.Entry.PreviousPart is { } a ? $"{a.Part} {a.ObjectName} {a.Sha256}" : "none",
+            manifest.PreviousPart is { } b ? $"{b.Part} {b.ObjectName} {b.Sha256}" : "none");
         Agree(
             log,
             "collectors' statuses",

@@ -23,6 +23,10 @@ public sealed class BundleVerifier
         _store = store;
     }
 
+    /// <summary>Whether the store holds the part, as an index entry or a bundle object.</summary>
+    public async Task<bool> HasPartAsync(BundleId id, CancellationToken cancellationToken) =>
+        await _store.GetIndexEntryObjectAsync(id, cancellationToken) is not null || await _store.GetBundleAsync(id, cancellationToken) is not null;
+
     public Task<BundleVerification> VerifyAsync(BundleId id, CancellationToken cancellationToken) =>
         VerifyAsync(id, listedBundle: null, whenVerified: null, download: null, cancellationToken);
 
@@ -49,7 +53,7 @@ public sealed class BundleVerifier
         bool readIndex = true)
     {
         ArgumentNullException.ThrowIfNull(id);
-        var log = VerificationLog.ForBundle(id.Value);
+        var log = VerificationLog.ForBundle(id.ObjectStem);
         try
         {
             return await CheckAsync(id, listedBundle, log, whenVerified, download, readIndex, cancellationToken);
@@ -66,7 +70,7 @@ public sealed class BundleVerifier
         {
             log.Problem(ProblemKind.StoreReadFailed, $"could not be read from the store: {AuditText.Clean(ex.Message)}");
             log.Check("store-read", CheckOutcome.Failed, "store failure");
-            return log.Result(id.Value, null, null);
+            return log.Result(id.ObjectStem, null, null);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -74,7 +78,7 @@ public sealed class BundleVerifier
             // problem of this bundle, never the end of the audit.
             log.Problem(ProblemKind.Unreadable, $"could not be checked to the end: {ex.GetType().Name}: {AuditText.Clean(ex.Message)}");
             log.Check("readable", CheckOutcome.Failed, ex.GetType().Name);
-            return log.Result(id.Value, null, null);
+            return log.Result(id.ObjectStem, null, null);
         }
     }
 
@@ -109,7 +113,7 @@ public sealed class BundleVerifier
             }
 
             log.Check("bundle-object", CheckOutcome.Failed, StoreLayout.BundleObject(id));
-            return log.Result(id.Value, null, null);
+            return log.Result(id.ObjectStem, null, null);
         }
 
         log.Check("bundle-object", CheckOutcome.Passed, $"{stored.Name}, {stored.Size} bytes");
@@ -131,13 +135,79 @@ public sealed class BundleVerifier
             }
         }
 
+        if (index.Entry is { } checkedEntry)
+        {
+            await CheckChainAsync(id, checkedEntry, log, cancellationToken);
+        }
+
         // Both objects are evidence: report the retention and holds of the index entry too.
         var indexObject = index.Present ? await _store.GetIndexEntryObjectAsync(id, cancellationToken) : null;
         var retention = indexObject is null
             ? $"bundle: {stored.RetentionState}"
             : $"bundle: {stored.RetentionState}; index entry: {indexObject.RetentionState}";
         log.Check("retention", CheckOutcome.Passed, retention);
-        return log.Result(id.Value, null, retention);
+        return log.Result(id.ObjectStem, null, retention);
+    }
+
+    /// <summary>
+    /// Part n's link against part n−1's index entry, whose SHA-256 part n−1's own verification checks against its
+    /// bytes: together the parts form a hash chain back to part 1.
+    /// </summary>
+    private async Task CheckChainAsync(BundleId id, StoredIndexEntry entry, VerificationLog log, CancellationToken cancellationToken)
+    {
+        var link = entry.Entry.PreviousPart;
+        if (id.Part == 1)
+        {
+            var problems = log.ProblemCount;
+            if (link is not null)
+            {
+                log.Problem(ProblemKind.ChainBroken, "part 1 names a previous part", StoreLayout.IndexObject(id), "no previous part", $"part {link.Part}");
+            }
+
+            log.Outcome("chain", problems, "part 1: the start of the chain");
+            return;
+        }
+
+        var before = log.ProblemCount;
+        var previousId = id.WithPart(id.Part - 1);
+        StoredIndexEntry? previous = null;
+        try
+        {
+            previous = await StoredIndexEntry.ReadAsync(_store, previousId, cancellationToken);
+        }
+        catch (InvalidDataException)
+        {
+            // Its own verification reports it; the link cannot be checked against it.
+        }
+
+        if (link is null)
+        {
+            log.Problem(ProblemKind.ChainBroken, $"part {id.Part} records no previous part", StoreLayout.IndexObject(id), $"part {id.Part - 1}'s SHA-256", "none");
+        }
+        else if (previous is null)
+        {
+            var stored = await _store.GetBundleAsync(previousId, cancellationToken);
+            log.Problem(
+                ProblemKind.PartMissing,
+                $"part {id.Part - 1} ({StoreLayout.BundleObject(previousId)}), which part {id.Part} continues, {(stored is null ? "is missing" : "has no readable index entry")}",
+                StoreLayout.BundleObject(previousId),
+                link.Sha256,
+                stored is null ? "no object" : "no index entry");
+        }
+        else
+        {
+            if (link.Part != id.Part - 1 || link.ObjectName != StoreLayout.BundleObject(previousId))
+            {
+                log.Problem(ProblemKind.ChainBroken, $"part {id.Part} names part {link.Part} at {AuditText.Clean(link.ObjectName)} as its previous part", StoreLayout.IndexObject(id), StoreLayout.BundleObject(previousId), AuditText.Clean(link.ObjectName));
+            }
+
+            if (!string.Equals(link.Sha256, previous.Entry.Bundle.Sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                log.Problem(ProblemKind.ChainBroken, $"part {id.Part} records part {id.Part - 1}'s SHA-256 as {AuditText.Clean(link.Sha256)}, part {id.Part - 1}'s index entry says {previous.Entry.Bundle.Sha256}", StoreLayout.IndexObject(id), previous.Entry.Bundle.Sha256, AuditText.Clean(link.Sha256));
+            }
+        }
+
+        log.Outcome("chain", before, $"part {id.Part} records part {id.Part - 1}'s SHA-256");
     }
 
     private static (bool Present, StoredIndexEntry? Entry) NotRead(VerificationLog log)
@@ -181,6 +251,7 @@ public sealed class BundleVerifier
         var before = log.ProblemCount;
         Expect(log, name, "bundle.objectName", StoreLayout.BundleObject(id), entry.Entry.Bundle.ObjectName);
         Expect(log, name, "summary.bundleId", id.Value, entry.Entry.Summary.BundleId);
+        Expect(log, name, "part", $"{id.Part}", $"{entry.Part}");
         log.Outcome("index-entry", before, $"{name} names this bundle");
         return (true, entry);
     }

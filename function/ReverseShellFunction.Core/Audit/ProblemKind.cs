@@ -112,4 +112,16 @@ public enum ProblemKind
     /// <summary>The object could not be checked to the end, for a reason no other kind names.</summary>
     [JsonStringEnumMemberName("unreadable")]
     Unreadable,
+
+    /// <summary>Part n is stored but part n−1 is not: the chain has a hole.</summary>
+    [JsonStringEnumMemberName("part-missing")]
+    PartMissing,
+
+    /// <summary>Part n's record of part n−1 (object, SHA-256, number) is not what part n−1 is.</summary>
+    [JsonStringEnumMemberName("chain-broken")]
+    ChainBroken,
+
+    /// <summary>The bundle is still pending after its give-up time: nothing is completing it.</summary>
+    [JsonStringEnumMemberName("pending-past-give-up")]
+    PendingPastGiveUp,
 }

@@ -14,10 +14,13 @@ public sealed class StoreAudit
     private readonly IEvidenceReader _store;
     private readonly BundleVerifier _verifier;
 
-    public StoreAudit(IEvidenceReader store, Custody.CustodyTrust? trust = null)
+    private readonly TimeProvider _time;
+
+    public StoreAudit(IEvidenceReader store, Custody.CustodyTrust? trust = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
+        _time = time ?? TimeProvider.System;
         _verifier = new BundleVerifier(store, trust);
     }
 
@@ -34,11 +37,46 @@ public sealed class StoreAudit
             yield return Unexpected(name);
         }
 
-        var ids = indexIds.Union(bundles.Keys).OrderBy(id => id.EventTime).ThenBy(id => id.Value, StringComparer.Ordinal);
-        foreach (var id in ids)
+        var ids = indexIds.Union(bundles.Keys).OrderBy(id => id.EventTime).ThenBy(id => id.Value, StringComparer.Ordinal).ThenBy(id => id.Part);
+        foreach (var (_, parts) in LogicalBundle.Group(ids))
         {
-            yield return await _verifier.VerifyAsync(id, bundles.GetValueOrDefault(id), whenVerified: null, download: null, cancellationToken);
+            for (var i = 0; i < parts.Count; i++)
+            {
+                var result = await _verifier.VerifyAsync(parts[i], bundles.GetValueOrDefault(parts[i]), whenVerified: null, download: null, cancellationToken);
+                yield return i == parts.Count - 1 ? await WithGiveUpCheckAsync(parts[i], result, cancellationToken) : result;
+            }
         }
+    }
+
+    /// <summary>The newest part of a bundle still pending after its give-up time: nothing is completing it.</summary>
+    private async Task<BundleVerification> WithGiveUpCheckAsync(BundleId newest, BundleVerification result, CancellationToken cancellationToken)
+    {
+        StoredIndexEntry? entry;
+        try
+        {
+            entry = await StoredIndexEntry.ReadAsync(_store, newest, cancellationToken);
+        }
+        catch (InvalidDataException)
+        {
+            return result;
+        }
+
+        if (entry?.Entry.Summary.Completion is not { State: Completion.Completeness.Pending, GiveUpAt: { } giveUpAt } pending || _time.GetUtcNow() <= giveUpAt)
+        {
+            return result;
+        }
+
+        var problem = new VerificationProblem(
+            ProblemKind.PendingPastGiveUp,
+            StoreLayout.IndexObject(newest),
+            $"part {pending.NextPart} by {giveUpAt:yyyy-MM-dd'T'HH:mm:ss'Z'}",
+            "no later part",
+            $"bundle {newest.ObjectStem}: still pending (part {pending.NextPart} was due {pending.Due:yyyy-MM-dd'T'HH:mm:ss'Z'}) after its give-up time {giveUpAt:yyyy-MM-dd'T'HH:mm:ss'Z'}: no completion ran (is serve, complete or the Cloud Tasks queue running?)");
+        return result with
+        {
+            Problems = [.. result.Problems, problem],
+            Checks = [.. result.Checks, new VerificationCheck("completion", CheckOutcome.Failed, "pending past its give-up time")],
+        };
     }
 
     private static BundleVerification Unexpected(string name)

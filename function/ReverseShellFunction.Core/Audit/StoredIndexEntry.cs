@@ -9,6 +9,9 @@ public sealed record StoredIndexEntry(BundleId Id, IndexEntry Entry, JsonElement
 {
     public string ObjectName => StoreLayout.IndexObject(Id);
 
+    /// <summary>A part's entry names its part (entries from before parts existed: part 1).</summary>
+    public int Part => Entry.Part ?? 1;
+
     /// <exception cref="InvalidDataException">The bytes are not an index entry.</exception>
     public static StoredIndexEntry Parse(BundleId id, byte[] bytes)
     {

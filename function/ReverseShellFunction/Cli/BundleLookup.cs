@@ -24,7 +24,8 @@ internal static class BundleLookup
         var match = Matcher(text) ?? throw new UsageException(
             $"'{AuditText.Clean(text, 100)}' is not {Accepted}: a bundle id is yyyyMMddTHHmmssfffZ-<finding id>-<16 hex digits>, as 'list --wide' prints it.");
         var (ids, _) = await StoreListing.ListIndexAsync(store, EventTimeRange.All, cancellationToken);
-        var found = ids.Where(match).ToList();
+        // Parts of one bundle share its id: one match per bundle.
+        var found = ids.Where(match).Select(id => id.Bundle).Distinct().ToList();
         if (found.Count > 1)
         {
             await error.WriteLineAsync($"note: {found.Count} bundles match; using the newest, {found[^1]}. The others: {string.Join(", ", found.Take(found.Count - 1).Reverse())}");

@@ -67,6 +67,26 @@ public static class GetCommand
                 return ExitCodes.Problem;
             }
 
+            // Later parts, each verified the same way, into part-N/ beside part 1's files; any failure keeps nothing.
+            var later = (await LogicalBundle.ReadAsync(evidence, id, ct))?.Parts.Skip(1).ToList() ?? [];
+            foreach (var part in later)
+            {
+                var partResult = await extractor.ExtractAsync(part.Id, Path.Combine(directory, $"part-{part.Part}"), new StderrProgress(error), ct);
+                if (!partResult.Succeeded)
+                {
+                    Directory.Delete(directory, recursive: true);
+                    foreach (var problem in partResult.Problems)
+                    {
+                        await error.WriteLineAsync($"error: {problem.Message}");
+                    }
+
+                    await error.WriteLineAsync($"error: part {part.Part} of bundle {id} did not pass the checks of verify: nothing was kept in {directory}.");
+                    return ExitCodes.Problem;
+                }
+
+                await output.WriteLineAsync($"Extracted {partResult.Files.Count} files of part {part.Part} (sha256 {partResult.Sha256}) to {Path.Combine(directory, $"part-{part.Part}")}.".AsMemory(), ct);
+            }
+
             await output.WriteLineAsync($"Extracted {result.Files.Count} files of bundle {id} to {directory}.".AsMemory(), ct);
             await output.WriteLineAsync($"Verified as verify does: the bundle's SHA-256 {result.Sha256} matches its index entry and object metadata, every file's size and SHA-256 match manifest.json, and the index entry agrees with the manifest and summary.json.".AsMemory(), ct);
             return ExitCodes.Ok;

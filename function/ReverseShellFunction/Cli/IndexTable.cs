@@ -17,7 +17,7 @@ internal sealed class IndexTable
     public const int DefaultWidth = 100;
     private const string Gap = "  ";
 
-    private readonly List<IndexEntry> _entries = [];
+    private readonly List<LogicalBundle> _entries = [];
     private readonly bool _wide;
     private readonly int _width;
 
@@ -30,7 +30,23 @@ internal sealed class IndexTable
 
     public int Count => _entries.Count;
 
-    public void Add(IndexEntry entry) => _entries.Add(entry);
+    public void Add(LogicalBundle bundle) => _entries.Add(bundle);
+
+    /// <summary>
+    /// The EVIDENCE column: a bundle of one complete part by its collectors, as before parts; otherwise where it
+    /// stands: "pending p2" (the part due next), "incomplete", or "complete, 3 parts".
+    /// </summary>
+    public static string Evidence(LogicalBundle bundle)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        return bundle.Completion switch
+        {
+            { State: Completion.Completeness.Pending, NextPart: var next } => string.Create(CultureInfo.InvariantCulture, $"pending p{next}"),
+            { State: Completion.Completeness.Incomplete } => "incomplete",
+            _ when bundle.Parts.Count == 1 => Completeness(bundle.First.Entry.Summary.Collectors),
+            _ => string.Create(CultureInfo.InvariantCulture, $"complete, {bundle.Parts.Count} parts"),
+        };
+    }
 
     /// <summary>Hex digits of the short id: the end of the bundle id's hash (48 bits), which <c>show</c> and <c>get</c> accept.</summary>
     public const int ShortIdLength = 12;
@@ -69,29 +85,32 @@ internal sealed class IndexTable
     // Drop: dropped first when narrow (0 never); Shrink: which long column gives way first.
     private static List<Column> NarrowColumns() =>
     [
-        new("EVENT TIME (UTC)", e => e.Summary.Finding.EventTime.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), Min: 16, Cap: 16, Drop: 0, Shrink: 0),
-        new("SEVERITY", e => e.Summary.Finding.Severity ?? "-", Min: 8, Cap: 8, Drop: 3, Shrink: 0),
-        new("SERVICE", e => Workload(e.Summary), Min: 16, Cap: 30, Drop: 0, Shrink: 1),
-        new("REMOTE", e => e.Summary.Network.Remote ?? "-", Min: 15, Cap: 47, Drop: 2, Shrink: 3),
-        new("EVIDENCE", e => Completeness(e.Summary.Collectors), Min: 8, Cap: 17, Drop: 1, Shrink: 0),
-        new("PROJECT", e => e.Summary.Resource.Project ?? e.Summary.Resource.ProjectNumber ?? "-", Min: 10, Cap: 20, Drop: 4, Shrink: 2),
-        new("ID", e => ShortId(e.Summary.BundleId), Min: ShortIdLength, Cap: ShortIdLength, Drop: 0, Shrink: 0),
+        new("EVENT TIME (UTC)", E(e => e.Summary.Finding.EventTime.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)), Min: 16, Cap: 16, Drop: 0, Shrink: 0),
+        new("SEVERITY", E(e => e.Summary.Finding.Severity ?? "-"), Min: 8, Cap: 8, Drop: 3, Shrink: 0),
+        new("SERVICE", E(e => Workload(e.Summary)), Min: 16, Cap: 30, Drop: 0, Shrink: 1),
+        new("REMOTE", E(e => e.Summary.Network.Remote ?? "-"), Min: 15, Cap: 47, Drop: 2, Shrink: 3),
+        new("EVIDENCE", b => Evidence(b), Min: 8, Cap: 17, Drop: 1, Shrink: 0),
+        new("PROJECT", E(e => e.Summary.Resource.Project ?? e.Summary.Resource.ProjectNumber ?? "-"), Min: 10, Cap: 20, Drop: 4, Shrink: 2),
+        new("ID", E(e => ShortId(e.Summary.BundleId)), Min: ShortIdLength, Cap: ShortIdLength, Drop: 0, Shrink: 0),
     ];
 
     private static List<Column> WideColumns() =>
     [
-        new("EVENT TIME (UTC)", e => e.Summary.Finding.EventTime.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture)),
-        new("SEVERITY", e => e.Summary.Finding.Severity ?? "-"),
-        new("CATEGORY", e => e.Summary.Finding.Category ?? "-"),
-        new("PROJECT", e => e.Summary.Resource.Project ?? e.Summary.Resource.ProjectNumber ?? "-"),
-        new("SERVICE", e => Workload(e.Summary)),
-        new("REVISION", e => e.Summary.Workload?.Revision ?? e.Summary.Resource.Revision ?? "-"),
-        new("REMOTE", e => e.Summary.Network.Remote ?? "-"),
-        new("BINARY", e => e.Summary.Processes.Count > 0 ? e.Summary.Processes[0].BinaryPath ?? e.Summary.Processes[0].Name ?? "-" : "-"),
-        new("EVIDENCE", e => Completeness(e.Summary.Collectors)),
-        new("COLLECTORS", e => CollectorCounts.Compact(e.Summary.Collectors)),
-        new("BUNDLE ID", e => e.Summary.BundleId),
+        new("EVENT TIME (UTC)", E(e => e.Summary.Finding.EventTime.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture))),
+        new("SEVERITY", E(e => e.Summary.Finding.Severity ?? "-")),
+        new("CATEGORY", E(e => e.Summary.Finding.Category ?? "-")),
+        new("PROJECT", E(e => e.Summary.Resource.Project ?? e.Summary.Resource.ProjectNumber ?? "-")),
+        new("SERVICE", E(e => Workload(e.Summary))),
+        new("REVISION", E(e => e.Summary.Workload?.Revision ?? e.Summary.Resource.Revision ?? "-")),
+        new("REMOTE", E(e => e.Summary.Network.Remote ?? "-")),
+        new("BINARY", E(e => e.Summary.Processes.Count > 0 ? e.Summary.Processes[0].BinaryPath ?? e.Summary.Processes[0].Name ?? "-" : "-")),
+        new("EVIDENCE", b => Evidence(b)),
+        new("COLLECTORS", b => CollectorCounts.Compact(b.Latest.Entry.Summary.Collectors)),
+        new("BUNDLE ID", E(e => e.Summary.BundleId)),
     ];
+
+    /// <summary>A column of the finding's facts: from part 1, which holds the notification.</summary>
+    private static Func<LogicalBundle, string> E(Func<IndexEntry, string> value) => b => value(b.First.Entry);
 
     private static string Workload(EvidenceSummary s) => s.Resource.Service ?? (s.Resource.Job is { } job ? $"job/{job}" : "-");
 
@@ -187,5 +206,5 @@ internal sealed class IndexTable
 
     private static string Show(string text) => AuditText.Clean(text, 2000);
 
-    private sealed record Column(string Header, Func<IndexEntry, string> Value, int Min = 0, int Cap = int.MaxValue, int Drop = 0, int Shrink = 0);
+    private sealed record Column(string Header, Func<LogicalBundle, string> Value, int Min = 0, int Cap = int.MaxValue, int Drop = 0, int Shrink = 0);
 }

@@ -17,7 +17,7 @@ public static class ListCommand
         var project = new Option<string?>("--project") { Description = "Only this project (id or number)" };
         var service = new Option<string?>("--service") { Description = "Only this Cloud Run service (or job)" };
         var category = new Option<string?>("--category") { Description = "Only this finding category, e.g. \"Reverse Shell\"" };
-        var json = new Option<bool>("--json") { Description = "Print each index entry as one JSON line instead of a table" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON line per bundle (completeness, parts, part 1's summary) instead of a table" };
         var wide = new Option<bool>("--wide") { Description = "Every column in full (category, revision, binary, collectors, the whole bundle id), however wide" };
         var width = new Option<int>("--width")
         {
@@ -48,32 +48,32 @@ public static class ListCommand
             var table = new IndexTable(parse.GetValue(wide), parse.GetValue(width));
             var exitCode = ExitCodes.Ok;
             var (ids, _) = await StoreListing.ListIndexAsync(evidence, window, ct);
-            foreach (var id in ids.Reverse())
+            foreach (var (id, _) in LogicalBundle.Group(ids).Reverse())
             {
-                StoredIndexEntry? entry;
+                LogicalBundle? bundle;
                 try
                 {
-                    entry = await StoredIndexEntry.ReadAsync(evidence, id, ct);
+                    bundle = await LogicalBundle.ReadAsync(evidence, id, ct);
                 }
                 catch (InvalidDataException ex)
                 {
-                    await parse.InvocationConfiguration.Error.WriteLineAsync($"warning: index entry {StoreLayout.IndexObject(id)} is unreadable, listed without it: {Audit.AuditText.Clean(ex.Message)}");
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"warning: an index entry of bundle {id.Value} is unreadable, listed without it: {Audit.AuditText.Clean(ex.Message)}");
                     exitCode = ExitCodes.Problem;
                     continue;
                 }
 
-                if (entry is null || !filter.Matches(entry.Entry))
+                if (bundle is null || !filter.Matches(bundle.First.Entry))
                 {
                     continue;
                 }
 
                 if (asJson)
                 {
-                    await output.WriteLineAsync(JsonOutput.Line(entry.Json).AsMemory(), ct);
+                    await output.WriteLineAsync(JsonOutput.Line(BundleJson(bundle)).AsMemory(), ct);
                 }
                 else
                 {
-                    table.Add(entry.Entry);
+                    table.Add(bundle);
                 }
             }
 
@@ -88,5 +88,31 @@ public static class ListCommand
             return exitCode;
         }, cancellationToken));
         return command;
+    }
+
+    /// <summary>
+    /// One logical bundle: id, where it stands, how many parts, what is due or missing, and part 1's summary (the
+    /// finding's facts) as stored; each part's index object with its SHA-256.
+    /// </summary>
+    private static System.Text.Json.Nodes.JsonObject BundleJson(LogicalBundle bundle)
+    {
+        var completion = System.Text.Json.Nodes.JsonNode.Parse(Bundle.EvidenceJson.Serialize(bundle.Completion));
+        var parts = new System.Text.Json.Nodes.JsonArray([.. bundle.Parts.Select(p => new System.Text.Json.Nodes.JsonObject
+        {
+            ["part"] = p.Part,
+            ["indexObject"] = p.ObjectName,
+            ["bundleObject"] = p.Entry.Bundle.ObjectName,
+            ["sha256"] = p.Entry.Bundle.Sha256,
+            ["size"] = p.Entry.Bundle.Size,
+        })]);
+        return new System.Text.Json.Nodes.JsonObject
+        {
+            ["bundleId"] = bundle.Id.Value,
+            ["completeness"] = bundle.StateName,
+            ["parts"] = bundle.Parts.Count,
+            ["completion"] = completion,
+            ["summary"] = System.Text.Json.Nodes.JsonNode.Parse(bundle.First.Json.GetProperty("summary").GetRawText()),
+            ["partObjects"] = parts,
+        };
     }
 }

@@ -25,10 +25,10 @@ public static class ShowCommand
                 return ExitCodes.Problem;
             }
 
-            StoredIndexEntry? entry;
+            LogicalBundle? bundle;
             try
             {
-                entry = await StoredIndexEntry.ReadAsync(evidence, id, ct);
+                bundle = await LogicalBundle.ReadAsync(evidence, id, ct);
             }
             catch (InvalidDataException ex)
             {
@@ -36,16 +36,45 @@ public static class ShowCommand
                 return ExitCodes.Problem;
             }
 
-            if (entry is null)
+            if (bundle is null)
             {
                 await parse.InvocationConfiguration.Error.WriteLineAsync($"error: not found: no index entry for bundle {id} in {evidence.Location} (looked for {StoreLayout.IndexObject(id)})");
                 return ExitCodes.Problem;
             }
 
-            var rendered = parse.GetValue(json) ? JsonOutput.Indented(entry.Json) + Environment.NewLine : SummaryText.Render(entry.Entry) + SealText.Render(entry.Entry);
+            var entry = bundle.First;
+            var rendered = parse.GetValue(json)
+                ? string.Concat(bundle.Parts.Select(p => JsonOutput.Indented(p.Json) + Environment.NewLine))
+                : SummaryText.Render(entry.Entry) + SealText.Render(entry.Entry) + PartsText(bundle);
             await output.WriteAsync(rendered.AsMemory(), ct);
             return ExitCodes.Ok;
         }, cancellationToken));
         return command;
+    }
+
+    /// <summary>What is complete, pending (due when) or missing, and each part with its hash; nothing for a lone complete part.</summary>
+    internal static string PartsText(LogicalBundle bundle)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        if (bundle.Parts.Count == 1 && bundle.State == Completion.Completeness.Complete)
+        {
+            return "";
+        }
+
+        var text = new System.Text.StringBuilder();
+        text.AppendLine();
+        text.AppendLine($"Completeness: {bundle.StateName.ToUpperInvariant()} ({bundle.Parts.Count} part{(bundle.Parts.Count == 1 ? "" : "s")})");
+        foreach (var line in Bundle.SummaryReport.CompletionLines(bundle.Completion))
+        {
+            text.AppendLine("  " + Audit.AuditText.Clean(line, 2000));
+        }
+
+        foreach (var part in bundle.Parts)
+        {
+            var collectors = string.Join(", ", part.Entry.Summary.Collectors.Select(c => $"{c.Name} {c.Status.ToString().ToLowerInvariant()}"));
+            text.AppendLine($"  Part {part.Part}: {part.Entry.Bundle.ObjectName} ({part.Entry.Bundle.Size} bytes, sha256 {part.Entry.Bundle.Sha256}){(collectors.Length == 0 ? "" : ": " + collectors)}");
+        }
+
+        return text.ToString();
     }
 }

@@ -114,6 +114,12 @@ public static class VerifyCommand
         foreach (var id in ids)
         {
             yield return await verifier.VerifyAsync(id, cancellationToken);
+
+            // Every later part of the bundle, with its link to the one before.
+            for (var part = 2; part <= Bundle.BundleId.MaxPart && await verifier.HasPartAsync(id.WithPart(part), cancellationToken); part++)
+            {
+                yield return await verifier.VerifyAsync(id.WithPart(part), cancellationToken);
+            }
         }
     }
 }

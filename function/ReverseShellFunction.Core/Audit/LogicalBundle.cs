@@ -1,0 +1,59 @@
+using System.Text.Json;
+using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Completion;
+using ReverseShellFunction.Store;
+
+namespace ReverseShellFunction.Audit;
+
+/// <summary>
+/// One finding event's bundle as readers see it: its parts' index entries in order, and where it stands (the
+/// newest part's completion). The one reader every command uses to go from a bundle id to its parts.
+/// </summary>
+public sealed record LogicalBundle(BundleId Id, IReadOnlyList<StoredIndexEntry> Parts)
+{
+    public StoredIndexEntry First => Parts[0];
+
+    public StoredIndexEntry Latest => Parts[^1];
+
+    /// <summary>The newest part's completion; entries from before parts existed count as complete.</summary>
+    public CompletionState Completion => Latest.Entry.Summary.Completion ?? new CompletionState { State = Completeness.Complete, Part = Latest.Id.Part };
+
+    public Completeness State => Completion.State;
+
+    /// <summary>"complete", "pending" or "incomplete", as in JSON.</summary>
+    public string StateName => JsonSerializer.Serialize(State, EvidenceJson.Options).Trim('"');
+
+    /// <summary>Groups listed part ids by bundle, each bundle's parts in order; bundles in the listing's order.</summary>
+    public static IReadOnlyList<(BundleId Bundle, IReadOnlyList<BundleId> Parts)> Group(IEnumerable<BundleId> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        return [.. ids.GroupBy(id => id.Bundle).Select(g => (g.Key, (IReadOnlyList<BundleId>)[.. g.OrderBy(id => id.Part)]))];
+    }
+
+    /// <summary>
+    /// Reads the parts' index entries from part 1 up, stopping at the first part with none. Null when part 1 has no
+    /// index entry.
+    /// </summary>
+    /// <exception cref="InvalidDataException">An index entry is not one.</exception>
+    public static async Task<LogicalBundle?> ReadAsync(IEvidenceReader store, BundleId id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(id);
+        var parts = new List<StoredIndexEntry>();
+        for (var part = 1; part <= BundleId.MaxPart; part++)
+        {
+            if (await StoredIndexEntry.ReadAsync(store, id.Bundle.WithPart(part), cancellationToken) is not { } entry)
+            {
+                break;
+            }
+
+            parts.Add(entry);
+            if (entry.Entry.Summary.Completion is not { State: Completeness.Pending })
+            {
+                break;
+            }
+        }
+
+        return parts.Count == 0 ? null : new LogicalBundle(id.Bundle, parts);
+    }
+}
