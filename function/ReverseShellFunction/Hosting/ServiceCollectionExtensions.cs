@@ -20,7 +20,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(settings.Rules);
         services.AddSingleton(settings.Collection);
         services.AddSingleton(settings.CompletionTiming);
-        services.AddSingleton(TimeProvider.System);
+        // A clock registered before (tests, benchmarks) is kept.
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(ToolVersion());
         services.AddSingleton<CollectionRules>();
         services.AddSingleton<CollectionRunner>();

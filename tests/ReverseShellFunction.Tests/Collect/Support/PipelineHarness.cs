@@ -23,7 +23,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
     private readonly TempFolder _temp = new();
     private readonly ServiceProvider _services;
 
-    private PipelineHarness(FakeGoogleApis fake, bool withCredentials, TimeSpan deadline, IReadOnlyDictionary<string, string>? extra)
+    private PipelineHarness(FakeGoogleApis fake, bool withCredentials, TimeSpan deadline, IReadOnlyDictionary<string, string>? extra, TimeProvider? clock = null)
     {
         Fake = fake;
         var variables = new Dictionary<string, string>(fake.EnvironmentVariables)
@@ -42,6 +42,11 @@ internal sealed class PipelineHarness : IAsyncDisposable
 
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        if (clock is not null)
+        {
+            services.AddSingleton(clock);
+        }
+
         services.AddSingleton<IAccessTokenSource>(new FixedTokenSource(withCredentials ? fake.AccessToken : null));
         services.AddSingleton(new RecordedDelays().Policy(TimeSpan.FromSeconds(5)));
         services.AddEvidencePipeline(settings);
@@ -49,6 +54,14 @@ internal sealed class PipelineHarness : IAsyncDisposable
     }
 
     public FakeGoogleApis Fake { get; }
+
+    public IServiceProvider Services => _services;
+
+    public EvidenceFunction Function => _services.GetRequiredService<EvidenceFunction>();
+
+    /// <summary>The pipeline and the fake on one clock the test moves: the fake serves a log entry only once it is ingested by that clock.</summary>
+    public static async Task<PipelineHarness> StartAtAsync(TimeProvider clock, IReadOnlyDictionary<string, string>? variables = null, FakeGoogleApisOptions? options = null) =>
+        new(await FakeGoogleApis.StartAsync((options ?? new FakeGoogleApisOptions()) with { Clock = clock }), true, TimeSpan.FromSeconds(30), variables, clock);
 
     public LocalEvidenceStore Store { get; }
 
