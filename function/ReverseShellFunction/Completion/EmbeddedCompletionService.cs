@@ -25,7 +25,7 @@ internal sealed class CompletionWakeup : IDisposable
 
 /// <summary>
 /// <c>serve</c> without Cloud Tasks: runs due completions from the pending records, sleeping until the next one is
-/// due (at most <see cref="MaxSleep"/>, so records written by another process are seen too). Records survive a
+/// due (at most <see cref="s_maxSleep"/>, so records written by another process are seen too). Records survive a
 /// restart, so a completion due while the service was down runs when it starts.
 /// </summary>
 internal sealed class EmbeddedCompletionService : BackgroundService
@@ -33,7 +33,7 @@ internal sealed class EmbeddedCompletionService : BackgroundService
     /// <summary>Parallel completions; each makes a few log reads, and the Logging quota is per project.</summary>
     public const int Concurrency = 4;
 
-    private static readonly TimeSpan MaxSleep = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan s_maxSleep = TimeSpan.FromSeconds(30);
 
     private readonly CompletionRunner _runner;
     private readonly CompletionWakeup _wakeup;
@@ -52,14 +52,14 @@ internal sealed class EmbeddedCompletionService : BackgroundService
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            var sleep = MaxSleep;
+            var sleep = s_maxSleep;
             try
             {
                 var pass = await _runner.RunDueAsync(Concurrency, stoppingToken);
                 if (pass.Remaining.Count > 0)
                 {
                     var next = pass.Remaining.Min(p => p.Due) - _time.GetUtcNow();
-                    sleep = next < TimeSpan.Zero ? TimeSpan.Zero : next < MaxSleep ? next : MaxSleep;
+                    sleep = next < TimeSpan.Zero ? TimeSpan.Zero : next < s_maxSleep ? next : s_maxSleep;
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -69,7 +69,7 @@ internal sealed class EmbeddedCompletionService : BackgroundService
             catch (Exception ex)
             {
                 // The store may be down; the records stay, and the next pass tries again.
-                _logger.LogError(ex, "The completion runner's pass failed; retrying in {Seconds} s", MaxSleep.TotalSeconds);
+                _logger.LogError(ex, "The completion runner's pass failed; retrying in {Seconds} s", s_maxSleep.TotalSeconds);
             }
 
             try

@@ -76,7 +76,8 @@ public abstract class LogEntriesCollector : ICollector
         if (window.To <= window.From)
         {
             return progress.Partial(open.Replace("window still open: entries after", "window still open: nothing readable yet; entries after", StringComparison.Ordinal))
-                with { ResumeFrom = window.From };
+                with
+            { ResumeFrom = window.From };
         }
 
         var userProject = Options.LogReadsUseTargetQuota ? target.Project : null;
