@@ -34,7 +34,7 @@ public sealed record LogicalBundle(BundleId Id, IReadOnlyList<StoredIndexEntry> 
     /// Reads the parts' index entries from part 1 up, stopping at the first part with none. Null when part 1 has no
     /// index entry.
     /// </summary>
-    /// <exception cref="InvalidDataException">An index entry is not one.</exception>
+    /// <exception cref="InvalidDataException">An index entry is not one; the message names its object.</exception>
     public static async Task<LogicalBundle?> ReadAsync(IEvidenceReader store, BundleId id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -42,7 +42,19 @@ public sealed record LogicalBundle(BundleId Id, IReadOnlyList<StoredIndexEntry> 
         var parts = new List<StoredIndexEntry>();
         for (var part = 1; part <= BundleId.MaxPart; part++)
         {
-            if (await StoredIndexEntry.ReadAsync(store, id.Bundle.WithPart(part), cancellationToken) is not { } entry)
+            var partId = id.Bundle.WithPart(part);
+            StoredIndexEntry? entry;
+            try
+            {
+                entry = await StoredIndexEntry.ReadAsync(store, partId, cancellationToken);
+            }
+            catch (InvalidDataException ex)
+            {
+                // Named by object, so the reader knows which part of the chain to look at.
+                throw new InvalidDataException($"index entry {StoreLayout.IndexObject(partId)} is unreadable: {ex.Message}", ex);
+            }
+
+            if (entry is null)
             {
                 break;
             }

@@ -33,8 +33,8 @@ internal sealed class IndexTable
     public void Add(LogicalBundle bundle) => _entries.Add(bundle);
 
     /// <summary>
-    /// The EVIDENCE column: a bundle of one complete part by its collectors, as before parts; otherwise where it
-    /// stands: "pending p2" (the part due next), "incomplete", or "complete, 3 parts".
+    /// The EVIDENCE column: "pending p2" (the part due next); a bundle of one part by its collectors, as before
+    /// parts ("complete", "3/4 ok"); otherwise "incomplete" or "complete, 3 parts".
     /// </summary>
     public static string Evidence(LogicalBundle bundle)
     {
@@ -42,8 +42,8 @@ internal sealed class IndexTable
         return bundle.Completion switch
         {
             { State: Completion.Completeness.Pending, NextPart: var next } => string.Create(CultureInfo.InvariantCulture, $"pending p{next}"),
-            { State: Completion.Completeness.Incomplete } => "incomplete",
             _ when bundle.Parts.Count == 1 => Completeness(bundle.First.Entry.Summary.Collectors),
+            { State: Completion.Completeness.Incomplete } => "incomplete",
             _ => string.Create(CultureInfo.InvariantCulture, $"complete, {bundle.Parts.Count} parts"),
         };
     }

@@ -57,7 +57,7 @@ public static class ListCommand
                 }
                 catch (InvalidDataException ex)
                 {
-                    await parse.InvocationConfiguration.Error.WriteLineAsync($"warning: an index entry of bundle {id.Value} is unreadable, listed without it: {Audit.AuditText.Clean(ex.Message)}");
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"warning: {Audit.AuditText.Clean(ex.Message)}; bundle {id.Value} is not listed");
                     exitCode = ExitCodes.Problem;
                     continue;
                 }

@@ -32,7 +32,7 @@ public static class ShowCommand
             }
             catch (InvalidDataException ex)
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: index entry {StoreLayout.IndexObject(id)} is unreadable: {ex.Message}");
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: {ex.Message}");
                 return ExitCodes.Problem;
             }
 

@@ -92,7 +92,7 @@ public abstract partial class AuditCommandsTest
     }
 
     [Fact]
-    public async Task List_Json_PrintsEachIndexEntryAsStored()
+    public async Task List_Json_PrintsOneObjectPerBundle_WithItsStateAndTheSummaryAsStored()
     {
         var id = await SeedAsync();
 
@@ -100,7 +100,13 @@ public abstract partial class AuditCommandsTest
 
         var line = Assert.Single(JsonLines(result.Output));
         using var stored = JsonDocument.Parse(await Store.ReadRawAsync(StoreLayout.IndexObject(id), CancellationToken.None));
-        Assert.True(JsonElement.DeepEquals(stored.RootElement, line));
+        Assert.Equal(id.Value, line.GetProperty("bundleId").GetString());
+        Assert.Equal(("incomplete", 1), (line.GetProperty("completeness").GetString(), line.GetProperty("parts").GetInt32()));
+        Assert.Equal("audit-logs", line.GetProperty("completion").GetProperty("missing")[0].GetProperty("collector").GetString());
+        Assert.True(JsonElement.DeepEquals(stored.RootElement.GetProperty("summary"), line.GetProperty("summary")));
+        var part = Assert.Single(line.GetProperty("partObjects").EnumerateArray());
+        Assert.Equal((StoreLayout.BundleObject(id), StoreLayout.IndexObject(id)), (part.GetProperty("bundleObject").GetString(), part.GetProperty("indexObject").GetString()));
+        Assert.Equal(stored.RootElement.GetProperty("bundle").GetProperty("sha256").GetString(), part.GetProperty("sha256").GetString());
     }
 
     [Fact]

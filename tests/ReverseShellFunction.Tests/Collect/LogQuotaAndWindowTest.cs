@@ -37,8 +37,11 @@ public sealed class LogQuotaAndWindowTest(ITestOutputHelper output)
         Assert.True(window.IsOpen);
         var times = harness.ReadLines(ContainerLogsCollector.File).Select(Timestamp).ToList();
         Assert.NotEmpty(times);
-        Assert.All(times, t => Assert.True(t <= window.To, $"{t:O} is after the covered end"));
-        Assert.Contains("<=\\\"2026-11-28T21:14:00.000Z\\\"", harness.Fake.Requests.First(r => r.Api == FakeApi.ContainerLogs).Body!, StringComparison.Ordinal);
+        // Half-open, [From, To): the next part starts at To and reads no entry twice.
+        Assert.All(times, t => Assert.True(t < window.To, $"{t:O} is not before the covered end"));
+        var filter = harness.Fake.Requests.First(r => r.Api == FakeApi.ContainerLogs).Body!;
+        Assert.Contains("timestamp<\\\"2026-11-28T21:14:00.000Z\\\"", filter, StringComparison.Ordinal);
+        Assert.DoesNotContain("timestamp<=", filter, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -39,6 +39,7 @@ public sealed class PartsTest
         Assert.Contains(state.Outstanding, o => o.Collector == "container-logs" && o.Due == new DateTimeOffset(2026, 11, 28, 21, 22, 0, TimeSpan.Zero));
         var id = BundleId.Parse(first.BundleId!);
         Assert.Single(await ListAsync(harness.Store.ListPendingObjectNamesAsync(CancellationToken.None)));
+        Assert.Contains("pending p2", await CliAsync("list", "--dir", harness.Store.Root), StringComparison.Ordinal);
 
         // Not due yet: nothing is collected, and the answer says when.
         var early = await harness.Function.CompleteAsync(new CompletionRequest(id.Value, 2), CancellationToken.None);
@@ -56,6 +57,7 @@ public sealed class PartsTest
         clock.SetUtcNow(s_event.AddMinutes(63));
         var third = await harness.Function.CompleteAsync(new CompletionRequest(id.Value, 3), CancellationToken.None);
         Assert.Equal(Completeness.Complete, third.Stored!.IndexEntry!.Summary.Completion!.State);
+        Assert.Contains("complete, 3 parts", await CliAsync("list", "--dir", harness.Store.Root), StringComparison.Ordinal);
 
         // Every container entry of the window, each in exactly one part: what one read after the window closed gets.
         var parts = await ReadPartsAsync(harness.Store, id, 3);
@@ -197,14 +199,19 @@ public sealed class PartsTest
         Assert.Equal(Completeness.Complete, result.IndexEntry!.Summary.Completion!.State);
         Assert.Empty(await ListAsync(harness.Store.ListPendingObjectNamesAsync(CancellationToken.None)));
 
-        var output = new StringWriter();
-        var configuration = new System.CommandLine.InvocationConfiguration { Output = output, Error = new StringWriter(), EnableDefaultExceptionHandler = false };
-        var root = ReverseShellFunction.Cli.CommandLineApp.Create(ReverseShellFunction.Hosting.HostEnvironment.Isolated(_ => null));
-        Assert.Equal(0, await ReverseShellFunction.Cli.CommandLineApp.InvokeAsync(root, ["list", "--json", "--dir", harness.Store.Root], configuration, CancellationToken.None));
-        using var line = JsonDocument.Parse(output.ToString().Trim());
+        using var line = JsonDocument.Parse(await CliAsync("list", "--json", "--dir", harness.Store.Root));
         Assert.Equal(("complete", 1), (line.RootElement.GetProperty("completeness").GetString(), line.RootElement.GetProperty("parts").GetInt32()));
         Assert.Equal(result.BundleId, line.RootElement.GetProperty("bundleId").GetString());
         Assert.Equal(result.BundleId, line.RootElement.GetProperty("summary").GetProperty("bundleId").GetString());
+    }
+
+    private static async Task<string> CliAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var configuration = new System.CommandLine.InvocationConfiguration { Output = output, Error = new StringWriter(), EnableDefaultExceptionHandler = false };
+        var root = ReverseShellFunction.Cli.CommandLineApp.Create(ReverseShellFunction.Hosting.HostEnvironment.Isolated(_ => null));
+        Assert.Equal(0, await ReverseShellFunction.Cli.CommandLineApp.InvokeAsync(root, args, configuration, CancellationToken.None));
+        return output.ToString().Trim();
     }
 
     private static Dictionary<string, string> Windows(int relatedMinutes) => new() { ["RELATED_WINDOW_MINUTES"] = $"{relatedMinutes}" };
