@@ -39,11 +39,12 @@ internal sealed class FunctionHost : IAsyncDisposable
         IReadOnlyDictionary<string, string> variables,
         IEvidenceStore? store = null,
         IAccessTokenSource? tokens = null,
-        Action<IServiceCollection>? configure = null)
+        Action<IServiceCollection>? configure = null,
+        int port = 0)
     {
         var environment = HostEnvironment.Isolated(name => variables.GetValueOrDefault(name));
         var settings = FunctionSettings.From(environment.Variable);
-        var app = FunctionApp.Build(["--urls", "http://127.0.0.1:0"], settings, services =>
+        var app = FunctionApp.Build(["--urls", $"http://127.0.0.1:{port}"], settings, services =>
         {
             services.AddSingleton(environment.Credentials);
             services.AddSingleton(tokens ?? NoAccessTokenSource.Instance);
@@ -63,6 +64,14 @@ internal sealed class FunctionHost : IAsyncDisposable
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new FunctionHost(app, new Uri(address + "/"), statuses);
+    }
+
+    /// <summary>A loopback port free now, for a test whose settings must name the function's address before it starts.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

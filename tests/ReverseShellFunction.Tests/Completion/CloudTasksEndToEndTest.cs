@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using ReverseShellFunction.Audit;
+using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Collect.Auth;
+using ReverseShellFunction.Completion;
+using ReverseShellFunction.Fakes.GoogleApis;
+using ReverseShellFunction.Store;
+using ReverseShellFunction.Tests.Collect.Support;
+using ReverseShellFunction.Tests.Support;
+
+namespace ReverseShellFunction.Tests.Completion;
+
+/// <summary>
+/// The deployed shape, over HTTP: a push delivery to the real app stores part 1 and creates one named task; the
+/// Cloud Tasks fake dispatches it at its time, with the delivery identity's OIDC token, to the app's own
+/// <c>/completions</c>; a redelivery meanwhile creates no second task; the bundle ends complete in two parts.
+/// </summary>
+public sealed class CloudTasksEndToEndTest
+{
+    private static readonly DateTimeOffset s_event = FakeGoogleData.EventTime;
+
+    [Fact]
+    public async Task DeliveryThenDispatch_EndsComplete_InTwoParts_WithOneTask()
+    {
+        var clock = new FakeTimeProvider(s_event.AddMinutes(2));
+        await using var fake = await FakeGoogleApis.StartAsync(new FakeGoogleApisOptions
+        {
+            Clock = clock,
+            TaskQueues = [new FakeTaskQueueSettings { Name = CloudTasksSchedulerTest.Queue }],
+        });
+        using var folder = new TempFolder();
+        var port = FunctionHost.FreePort();
+        var variables = new Dictionary<string, string>(fake.EnvironmentVariables)
+        {
+            ["EVIDENCE_DIR"] = folder.Path,
+            ["RELATED_WINDOW_MINUTES"] = "5",
+            ["COMPLETION_QUEUE"] = CloudTasksSchedulerTest.Queue,
+            ["COMPLETION_URL"] = $"http://127.0.0.1:{port}/completions",
+            ["COMPLETION_SERVICE_ACCOUNT"] = CloudTasksSchedulerTest.Invoker,
+        };
+        var store = new LocalEvidenceStore(folder.Path);
+        await using var host = await FunctionHost.StartAsync(variables, store, new FixedTokenSource(fake.AccessToken), services => services.AddSingleton<TimeProvider>(clock), port);
+
+        var (status, body) = await PostAsync(host.Client, "", TestData.Sample("reverse-shell.pubsub-push.json"));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("stored", body.GetProperty("outcome").GetString());
+        var id = BundleId.Parse(body.GetProperty("bundleId").GetString()!);
+        var task = Assert.Single(fake.CloudTasks.Tasks(CloudTasksSchedulerTest.Queue));
+        Assert.EndsWith($"-{id.Value}-part2", task.Name, StringComparison.Ordinal);
+
+        // Redelivered while part 2 waits: already stored, and the named task is not created again.
+        var (again, againBody) = await PostAsync(host.Client, "", TestData.Sample("reverse-shell.pubsub-push.json"));
+        Assert.Equal((HttpStatusCode.OK, "already-stored"), (again, againBody.GetProperty("outcome").GetString()));
+        Assert.Equal(1L, fake.CloudTasks.Counters.Created);
+        Assert.Empty(fake.CloudTasks.Dispatches);
+
+        // The log windows close (event + 5 min + ingestion delay, by the minute): the queue dispatches the task.
+        clock.SetUtcNow(s_event.AddMinutes(9));
+        await fake.CloudTasks.WaitUntilDrainedAsync(TimeSpan.FromSeconds(30));
+
+        var dispatch = Assert.Single(fake.CloudTasks.Dispatches);
+        Assert.Equal(200, dispatch.StatusCode);
+        var bundle = await LogicalBundle.ReadAsync(store, id, CancellationToken.None);
+        Assert.Equal((2, Completeness.Complete), (bundle!.Parts.Count, bundle.State));
+        Assert.Equal(1L, fake.CloudTasks.Counters.Created);
+
+        // The endpoint answers a replayed task as done, and refuses a body that names no part.
+        var (replayed, replayedBody) = await PostAsync(host.Client, "completions", Encoding.UTF8.GetBytes($"{{\"bundleId\":\"{id.Value}\",\"part\":2}}"));
+        Assert.Equal((HttpStatusCode.OK, "done"), (replayed, replayedBody.GetProperty("outcome").GetString()));
+        var (bad, _) = await PostAsync(host.Client, "completions", Encoding.UTF8.GetBytes("{\"part\":2}"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad);
+    }
+
+    [Fact]
+    public async Task A_completion_not_yet_due_answers_429_with_Retry_After()
+    {
+        var clock = new FakeTimeProvider(s_event.AddMinutes(2));
+        await using var fake = await FakeGoogleApis.StartAsync(new FakeGoogleApisOptions { Clock = clock });
+        using var folder = new TempFolder();
+        var variables = new Dictionary<string, string>(fake.EnvironmentVariables) { ["EVIDENCE_DIR"] = folder.Path };
+        await using var host = await FunctionHost.StartAsync(variables, new LocalEvidenceStore(folder.Path), new FixedTokenSource(fake.AccessToken), services => services.AddSingleton<TimeProvider>(clock));
+        var (_, stored) = await PostAsync(host.Client, "", TestData.Sample("reverse-shell.pubsub-push.json"));
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "completions") { Content = Json(Encoding.UTF8.GetBytes($"{{\"bundleId\":\"{stored.GetProperty("bundleId").GetString()}\",\"part\":2}}")) };
+        using var response = await host.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        var retryAfter = response.Headers.RetryAfter!.Delta!.Value;
+        Assert.InRange(retryAfter, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(7));
+    }
+
+    private static async Task<(HttpStatusCode, JsonElement)> PostAsync(HttpClient client, string path, byte[] body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Json(body) };
+        using var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 || !text.StartsWith('{') ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    private static ByteArrayContent Json(byte[] body)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return content;
+    }
+}
