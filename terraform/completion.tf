@@ -49,8 +49,8 @@ resource "google_cloud_tasks_queue" "completion" {
   }
 
   # The function answers 2xx once a part is stored or nothing is left, and gives a part up after
-  # COMPLETION_GIVE_UP_HOURS (24 h by default), so retries must last at least that long (the variable's
-  # validation). Cloud Tasks stops only when both max_attempts and max_retry_duration are reached.
+  # COMPLETION_GIVE_UP_HOURS (24 h by default), so retries must last at least that long (the precondition
+  # below). Cloud Tasks stops only when both max_attempts and max_retry_duration are reached.
   retry_config {
     max_attempts       = var.completion_max_attempts
     max_retry_duration = "${var.completion_max_retry_duration_seconds}s"
@@ -72,6 +72,11 @@ resource "google_cloud_tasks_queue" "completion" {
     precondition {
       condition     = var.completion_max_concurrent_dispatches * 2 <= var.max_instances * var.max_instance_request_concurrency
       error_message = "completion_max_concurrent_dispatches may take at most half of the service's request slots (max_instances x max_instance_request_concurrency)."
+    }
+    precondition {
+      # A task that stopped retrying before the give-up age would leave its bundle pending for good.
+      condition     = var.completion_max_retry_duration_seconds >= var.completion_give_up_hours * 3600
+      error_message = "completion_max_retry_duration_seconds must be at least completion_give_up_hours x 3600: the function answers a part's task with success only once it is stored or given up."
     }
     precondition {
       condition     = var.completion_min_backoff_seconds <= var.completion_max_backoff_seconds

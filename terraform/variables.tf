@@ -709,13 +709,13 @@ variable "completion_max_attempts" {
 }
 
 variable "completion_max_retry_duration_seconds" {
-  description = "How long after its first attempt a completion task is retried. At least 86400: the function gives a part up after COMPLETION_GIVE_UP_HOURS (24 h by default) and then answers 2xx with what it has; retries must last until then. At most 31 days, Cloud Tasks' task retention."
+  description = "How long after its first attempt a completion task is retried. At least completion_give_up_hours x 3600 (checked at plan): the function gives a part up after COMPLETION_GIVE_UP_HOURS (24 h by default) and then answers 2xx with what it has; retries must last until then. At most 31 days, Cloud Tasks' task retention."
   type        = number
   default     = 90000
 
   validation {
-    condition     = var.completion_max_retry_duration_seconds >= 86400 && var.completion_max_retry_duration_seconds <= 2678400 && floor(var.completion_max_retry_duration_seconds) == var.completion_max_retry_duration_seconds
-    error_message = "completion_max_retry_duration_seconds must be a whole number from 86400 (the 24 h give-up age) to 2678400 (31 days)."
+    condition     = var.completion_max_retry_duration_seconds >= 3600 && var.completion_max_retry_duration_seconds <= 2678400 && floor(var.completion_max_retry_duration_seconds) == var.completion_max_retry_duration_seconds
+    error_message = "completion_max_retry_duration_seconds must be a whole number from 3600 to 2678400 (31 days), and at least completion_give_up_hours x 3600."
   }
 }
 

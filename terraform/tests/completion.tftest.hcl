@@ -181,6 +181,40 @@ run "retries_shorter_than_the_give_up_age_are_refused" {
     completion_max_retry_duration_seconds = 3600
   }
 
+  expect_failures = [google_cloud_tasks_queue.completion]
+}
+
+run "a_longer_give_up_age_needs_longer_retries" {
+  command = plan
+
+  variables {
+    completion_give_up_hours = 48
+  }
+
+  expect_failures = [google_cloud_tasks_queue.completion]
+}
+
+run "a_short_give_up_age_allows_short_retries" {
+  command = plan
+
+  variables {
+    completion_give_up_hours              = 2
+    completion_max_retry_duration_seconds = 7200
+  }
+
+  assert {
+    condition     = google_cloud_tasks_queue.completion[0].retry_config[0].max_retry_duration == "7200s"
+    error_message = "Retries as long as the give-up age are enough."
+  }
+}
+
+run "retries_under_an_hour_are_refused" {
+  command = plan
+
+  variables {
+    completion_max_retry_duration_seconds = 600
+  }
+
   expect_failures = [var.completion_max_retry_duration_seconds]
 }
 

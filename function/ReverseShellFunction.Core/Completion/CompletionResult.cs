@@ -29,6 +29,15 @@ public sealed record CompletionResult
     /// <summary>Later: how long to wait.</summary>
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>The outcome as the endpoint and <c>complete</c> print it: <c>done</c>, <c>nothing-left</c>, <c>later</c>, <c>rejected</c>.</summary>
+    public string OutcomeName => Outcome switch
+    {
+        CompletionOutcome.Done => "done",
+        CompletionOutcome.NothingLeft => "nothing-left",
+        CompletionOutcome.Later => "later",
+        _ => "rejected",
+    };
+
     public static CompletionResult Done(PipelineResult stored) => new() { Outcome = CompletionOutcome.Done, Reason = stored?.Reason ?? "", Stored = stored };
 
     public static CompletionResult NothingLeft(string reason) => new() { Outcome = CompletionOutcome.NothingLeft, Reason = reason };

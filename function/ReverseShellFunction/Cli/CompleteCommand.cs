@@ -41,7 +41,7 @@ internal static class CompleteCommand
                 {
                     retried |= result.Outcome == CompletionOutcome.Later;
                     var state = result.Stored?.IndexEntry?.Summary.Completion?.State.ToString().ToLowerInvariant();
-                    var line = $"{part.Id.ObjectStem}: {result.Outcome.ToString().ToLowerInvariant()}{(state is null ? "" : $" ({state})")}: {result.Reason}";
+                    var line = $"{part.Id.ObjectStem}: {result.OutcomeName}{(state is null ? "" : $" ({state})")}: {result.Reason}";
                     await output.WriteLineAsync(Audit.AuditText.Clean(line, 2000).AsMemory(), ct);
                 }
 

@@ -38,7 +38,7 @@ internal static class CompletionEndpoint
         {
             var result = await function.CompleteAsync(request, cancellationToken);
             var body = new CompletionAnswer(
-                result.Outcome.ToString().ToLowerInvariant(),
+                result.OutcomeName,
                 result.Reason,
                 request.BundleId,
                 request.Part,
