@@ -255,18 +255,7 @@ public sealed class PartsTest
         var parts = new List<Dictionary<string, byte[]>>();
         for (var n = 1; n <= count; n++)
         {
-            await using var stream = await store.OpenBundleAsync(id.WithPart(n), CancellationToken.None);
-            using var zip = new ZipArchive(stream, ZipArchiveMode.Read);
-            var entries = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-            foreach (var entry in zip.Entries)
-            {
-                await using var content = entry.Open();
-                using var copy = new MemoryStream();
-                await content.CopyToAsync(copy);
-                entries[entry.FullName] = copy.ToArray();
-            }
-
-            parts.Add(entries);
+            parts.Add(await PipelineHarness.ReadEntriesAsync(store, id.WithPart(n)));
         }
 
         return parts;

@@ -106,7 +106,14 @@ internal sealed class PipelineHarness : IAsyncDisposable
     public async Task<Dictionary<string, byte[]>> ReadBundleAsync(string bundleId)
     {
         Assert.True(BundleId.TryParse(bundleId, out var id));
-        await using var stream = await Store.OpenBundleAsync(id, CancellationToken.None);
+        return await ReadEntriesAsync(Store, id);
+    }
+
+    /// <summary>Every entry of one stored part, unzipped.</summary>
+    public static async Task<Dictionary<string, byte[]>> ReadEntriesAsync(LocalEvidenceStore store, BundleId id)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        await using var stream = await store.OpenBundleAsync(id, CancellationToken.None);
         using var zip = new ZipArchive(stream, ZipArchiveMode.Read);
         var entries = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var entry in zip.Entries)
