@@ -198,6 +198,24 @@ internal sealed class LiveIncident : IAsyncDisposable
         return most;
     }
 
+    /// <summary>
+    /// The most calls answered 2xx for one quota project within one clock minute, the period the fake's quota counts
+    /// in: each call is placed by its arrival (a Stopwatch timestamp) mapped to wall time, so a call within the fakes'
+    /// latency of a minute's edge may land in the neighbouring minute.
+    /// </summary>
+    public static int MaxCallsInACalendarMinute(IReadOnlyList<FakeRequest> calls)
+    {
+        var nowTicks = System.Diagnostics.Stopwatch.GetTimestamp();
+        var now = DateTimeOffset.UtcNow;
+        return calls.Where(c => c.StatusCode == 200)
+            .GroupBy(c => (
+                Project: c.Headers.GetValueOrDefault("x-goog-user-project") ?? "caller",
+                Minute: Floor(now - System.Diagnostics.Stopwatch.GetElapsedTime(c.ArrivedAt, nowTicks))))
+            .Select(g => g.Count())
+            .DefaultIfEmpty(0)
+            .Max();
+    }
+
     public static DateTimeOffset Floor(DateTimeOffset time) => new(time.UtcTicks - (time.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
 
     public static DateTimeOffset Ceiling(DateTimeOffset time) => time.UtcTicks % TimeSpan.TicksPerMinute == 0 ? time : Floor(time).AddMinutes(1);
