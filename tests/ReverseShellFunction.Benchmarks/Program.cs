@@ -10,7 +10,7 @@ namespace ReverseShellFunction.Benchmarks;
 /// </summary>
 public static class BenchmarkProgram
 {
-    private static readonly string[] s_scenarios = ["latency", "coldstart", "burst", "large-logs", "large-notification", "verify"];
+    private static readonly string[] s_scenarios = ["latency", "coldstart", "burst", "large-logs", "large-notification", "verify", "quota", "tasks-burst"];
 
     public static async Task<int> Main(string[] args)
     {
@@ -111,6 +111,8 @@ public static class BenchmarkProgram
         "large-logs" => LargeLogScenario.RunAsync(context),
         "large-notification" => LargeNotificationScenario.RunAsync(context),
         "verify" => VerifyScenario.RunAsync(context),
+        "quota" => QuotaScenario.RunAsync(context),
+        "tasks-burst" => TasksBurstScenario.RunAsync(context),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no such scenario"),
     };
 

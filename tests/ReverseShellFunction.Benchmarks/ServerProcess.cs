@@ -15,7 +15,9 @@ internal sealed class ServerProcess : IAsyncDisposable
     [
         "PORT", "ASPNETCORE_URLS", "EVIDENCE_DIR", "EVIDENCE_BUCKET", "STORAGE_EMULATOR_HOST", "SCC_API_ENDPOINT",
         "RUN_API_ENDPOINT", "LOGGING_API_ENDPOINT", "GCE_METADATA_HOST", "K_SERVICE", "GOOGLE_APPLICATION_CREDENTIALS",
-        "LOG_MAX_ENTRIES", "LOG_MAX_BYTES", "REDACTION_HMAC_KEY", "COLLECTION_DEADLINE_SECONDS",
+        "LOG_MAX_ENTRIES", "LOG_MAX_BYTES", "REDACTION_HMAC_KEY", "COLLECTION_DEADLINE_SECONDS", "COMPLETION_QUEUE", "COMPLETION_URL",
+        "COMPLETION_SERVICE_ACCOUNT", "CLOUD_TASKS_API_ENDPOINT", "LOG_INGESTION_DELAY_SECONDS", "LOG_WINDOW_BEFORE_MINUTES", "LOG_WINDOW_AFTER_MINUTES",
+        "RELATED_WINDOW_MINUTES", "LOGGING_QUOTA_PROJECT",
     ];
 
     private readonly Process _process;
@@ -42,21 +44,22 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary><see cref="Stopwatch.GetTimestamp"/> taken just before the process was started.</summary>
     public long StartedAt { get; }
 
-    public static ServerProcess Start(Launch launch, IReadOnlyDictionary<string, string> environment, string logPath)
+    /// <param name="port">A port picked before the start (<see cref="FreePort"/>), for a server whose settings name its own URL.</param>
+    public static ServerProcess Start(Launch launch, IReadOnlyDictionary<string, string> environment, string logPath, int? port = null)
     {
         ArgumentNullException.ThrowIfNull(launch);
         ArgumentNullException.ThrowIfNull(environment);
-        var port = FreePort();
+        port ??= FreePort();
         var info = Info(launch, environment);
-        info.Environment["PORT"] = port.ToString(CultureInfo.InvariantCulture);
+        info.Environment["PORT"] = port.Value.ToString(CultureInfo.InvariantCulture);
 
         // Loopback only: the function would otherwise listen on every interface.
-        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
+        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port.Value.ToString(CultureInfo.InvariantCulture)}";
         var log = new StreamWriter(logPath, append: true) { AutoFlush = false };
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var startedAt = Stopwatch.GetTimestamp();
         process.Start();
-        var server = new ServerProcess(process, log, port, startedAt);
+        var server = new ServerProcess(process, log, port.Value, startedAt);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginOutputReadLine();
@@ -212,7 +215,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         return info;
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.Concurrent;
 using System.Reflection;
 using System.Text.Json;
 using ReverseShellFunction.Bundle;
@@ -15,7 +16,13 @@ namespace ReverseShellFunction.Audit;
 public static class StoredShape
 {
     private const int MaxDepth = 16;
+
+    // NullabilityInfoContext is not thread-safe (its caches are plain dictionaries; concurrent use threw
+    // IndexOutOfRangeException from Dictionary.TryInsert), and audits, the embedded runner and completions read
+    // stored objects concurrently: one context, used under a lock, its answers kept per property.
     private static readonly NullabilityInfoContext s_nullability = new();
+    private static readonly Lock s_nullabilityLock = new();
+    private static readonly ConcurrentDictionary<PropertyInfo, NullabilityInfo> s_nullabilityOf = new();
 
     /// <exception cref="InvalidDataException">Not JSON, not valid text, the wrong shape, or a null where the type allows none.</exception>
     public static T Read<T>(ReadOnlySpan<byte> json, string what)
@@ -45,6 +52,15 @@ public static class StoredShape
         return value;
     }
 
+    private static NullabilityInfo Nullability(PropertyInfo property) =>
+        s_nullabilityOf.GetOrAdd(property, static p =>
+        {
+            lock (s_nullabilityLock)
+            {
+                return s_nullability.Create(p);
+            }
+        });
+
     /// <summary>The path of the first null where the declared type has no null, or null when there is none.</summary>
     internal static string? FirstNull(object value, string path, int depth)
     {
@@ -61,7 +77,7 @@ public static class StoredShape
             }
 
             var member = path.Length == 0 ? JsonName(property.Name) : $"{path}.{JsonName(property.Name)}";
-            var nullability = s_nullability.Create(property);
+            var nullability = Nullability(property);
             var child = property.GetValue(value);
             if (child is null)
             {

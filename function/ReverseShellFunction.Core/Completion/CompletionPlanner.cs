@@ -109,7 +109,12 @@ public static class CompletionPlanner
         var reason = report.RetryLater
             ? $"{report.Status.ToString().ToLowerInvariant()}, retry later: {report.Reason ?? "transient failure"}"
             : report.Reason ?? "window still open";
-        return new OutstandingWork(report.Name, reason, report.RetryLater ? null : report.ResumeFrom) { Due = due };
+        // A failed read is read again from where it started, not from the configured start: when an earlier part had
+        // already read the window up to there (a resumed read), starting over would store those entries twice.
+        var resumeFrom = report.RetryLater
+            ? report.Window is { } read && read.From > read.ConfiguredFrom ? read.From : null
+            : report.ResumeFrom;
+        return new OutstandingWork(report.Name, reason, resumeFrom) { Due = due };
     }
 
     private static DateTimeOffset Ceiling(DateTimeOffset time)

@@ -52,6 +52,21 @@ public sealed record FakeGoogleApisOptions
     /// <summary>How long a finished task's name stays taken: about an hour for queues made with the Cloud Tasks API.</summary>
     public TimeSpan TaskDedupWindow { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Where the fixtures sit in time: every finding and log entry is moved by this minus
+    /// <see cref="FakeGoogleData.EventTime"/>. Null keeps them at <see cref="FakeGoogleData.EventTime"/>. A process
+    /// on the real clock (a benchmark of the function as its own process) sets it to about now, so its log windows
+    /// are open at delivery as in a real incident.
+    /// </summary>
+    public DateTimeOffset? EventTime { get; init; }
+
+    /// <summary>
+    /// More Cloud Run services like <see cref="FakeGoogleData.Service"/> in the same project, named
+    /// <c>checkout-api-sNN</c> (NN from 01): each with its own revisions, related findings and log entries (the
+    /// same fixtures under its name), so findings on many services read different logs. 0: only the one.
+    /// </summary>
+    public int AdditionalServices { get; init; }
+
     /// <summary>Waited before every request is handled, as a network round trip would; <see cref="FakeGoogleApis.Latency"/> changes it later.</summary>
     public TimeSpan Latency { get; init; }
 }

@@ -36,10 +36,29 @@ public sealed class FakeGoogleData
     public FakeGoogleData(FakeGoogleApisOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Findings = FakeFindings.Generate(options.RelatedFindings);
-        Documents = FakeRunResources.Generate();
-        ContainerEntries = FakeLogEntries.Container(options.ContainerLogEntries, options.ContainerLogPayloadBytes);
-        AuditEntries = FakeLogEntries.Audit(options.AuditLogEntries);
+        var shift = (options.EventTime ?? EventTime) - EventTime;
+        var findings = FakeFindings.Generate(options.RelatedFindings);
+        var documents = FakeRunResources.Generate();
+        var container = FakeLogEntries.Container(options.ContainerLogEntries, options.ContainerLogPayloadBytes);
+        var audit = FakeLogEntries.Audit(options.AuditLogEntries);
+        for (var i = 1; i <= options.AdditionalServices; i++)
+        {
+            var name = ServiceName(i);
+            findings.AddRange(FakeFindings.Generate(options.RelatedFindings).Select(f => Renamed(f, name, i)));
+            foreach (var (key, document) in FakeRunResources.Generate().Where(d => d.Key.Contains($"/services/{Service}", StringComparison.Ordinal)))
+            {
+                documents[key.Replace(Service, name, StringComparison.Ordinal)] = Renamed(document, name, i);
+            }
+
+            // Only the service's own entries: the decoys (other service, before the window) exist once already.
+            container.AddRange(FakeLogEntries.Container(options.ContainerLogEntries, options.ContainerLogPayloadBytes).Where(IsService).Select(e => Renamed(e, name, i)));
+            audit.AddRange(FakeLogEntries.Audit(options.AuditLogEntries).Where(IsService).Select(e => Renamed(e, name, i)));
+        }
+
+        Findings = [.. findings.Select(f => Shifted(f, shift))];
+        Documents = documents;
+        ContainerEntries = [.. container.Select(e => Shifted(e, shift))];
+        AuditEntries = [.. audit.Select(e => Shifted(e, shift))];
     }
 
     /// <summary>Security marks written through <c>updateSecurityMarks</c>, by SecurityMarks name (the finding's name + "/securityMarks").</summary>
@@ -54,4 +73,53 @@ public sealed class FakeGoogleData
     public IReadOnlyList<JsonObject> ContainerEntries { get; }
 
     public IReadOnlyList<JsonObject> AuditEntries { get; }
+
+    /// <summary>The name of additional service <paramref name="index"/> (1-based; see <see cref="FakeGoogleApisOptions.AdditionalServices"/>).</summary>
+    public static string ServiceName(int index) => index == 0 ? Service : $"{Service}-s{index.ToString("D2", System.Globalization.CultureInfo.InvariantCulture)}";
+
+    private static bool IsService(JsonObject entry) => entry["resource"]?["labels"]?["service_name"]?.GetValue<string>() == Service;
+
+    // The same document under another service's name; ids that must stay unique (insertId, finding ids) get the index.
+    private static JsonObject Renamed(JsonObject node, string service, int index)
+    {
+        var text = node.ToJsonString().Replace(Service, service, StringComparison.Ordinal);
+        var copy = JsonNode.Parse(text)!.AsObject();
+        if (copy["insertId"] is JsonValue insertId)
+        {
+            copy["insertId"] = $"s{index.ToString("D2", System.Globalization.CultureInfo.InvariantCulture)}{insertId.GetValue<string>()}";
+        }
+
+        if (copy["finding"] is JsonObject finding)
+        {
+            foreach (var field in new[] { "name", "canonicalName" })
+            {
+                var name = finding[field]!.GetValue<string>();
+                finding[field] = name.Replace("/findings/", $"/findings/s{index.ToString("D2", System.Globalization.CultureInfo.InvariantCulture)}", StringComparison.Ordinal);
+            }
+        }
+
+        return copy;
+    }
+
+    // Moves every time the fixtures hold (entries' timestamps, findings' event and create times) by the same amount.
+    private static JsonObject Shifted(JsonObject node, TimeSpan shift)
+    {
+        if (shift == TimeSpan.Zero)
+        {
+            return node;
+        }
+
+        foreach (var holder in new[] { node, node["finding"] as JsonObject })
+        {
+            foreach (var field in new[] { "timestamp", "receiveTimestamp", "eventTime", "createTime" })
+            {
+                if (holder?[field] is JsonValue value)
+                {
+                    holder[field] = FakeFindings.Timestamp(DateTimeOffset.Parse(value.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) + shift);
+                }
+            }
+        }
+
+        return node;
+    }
 }
