@@ -169,6 +169,28 @@ internal sealed class LiveIncident : IAsyncDisposable
     }
 
     /// <summary>The moment the finding's log windows have closed and Logging has caught up: when the last part can be collected.</summary>
+    /// <summary>
+    /// When to deliver, and where the events sit: 30 s into a minute that starts now at most 15 s old, so events of
+    /// one minute are in the past at delivery with their windows open. Smoke runs cannot wait for windows to close:
+    /// their events are three minutes old (closed at delivery: one part each).
+    /// </summary>
+    public static async Task<(DateTimeOffset DeliverAt, DateTimeOffset Anchor)> DeliveryMomentAsync(bool smoke)
+    {
+        if (smoke)
+        {
+            var now = DateTimeOffset.UtcNow;
+            return (now, now.AddMinutes(-3));
+        }
+
+        while (DateTimeOffset.UtcNow.Second > 15)
+        {
+            await Task.Delay(500);
+        }
+
+        var deliverAt = Floor(DateTimeOffset.UtcNow).AddSeconds(30);
+        return (deliverAt, deliverAt);
+    }
+
     public static DateTimeOffset WindowsClosed(DateTimeOffset eventTime) => Ceiling(eventTime + WindowAfter) + IngestionDelay;
 
     /// <summary>The Logging calls the fake answered, with their project (x-goog-user-project) and time.</summary>

@@ -22,25 +22,8 @@ internal static class QuotaScenario
         var result = new ScenarioResult { Name = "quota", Title = $"Quota: {count} findings on one service within a minute, Logging quota {Quota} reads/min, completion by Cloud Tasks" };
         var inv = CultureInfo.InvariantCulture;
 
-        // The events must share one minute, be in the past when delivered, and leave their windows open: start early
-        // in a minute and deliver at its 30th second. The smoke run cannot wait for windows to close, so its events
-        // are three minutes old (windows closed at delivery: one part each, collected in the delivery).
-        DateTimeOffset deliverAt;
-        if (context.Smoke)
-        {
-            deliverAt = DateTimeOffset.UtcNow;
-        }
-        else
-        {
-            while (DateTimeOffset.UtcNow.Second > 15)
-            {
-                await Task.Delay(500);
-            }
-
-            deliverAt = LiveIncident.Floor(DateTimeOffset.UtcNow).AddSeconds(30);
-        }
-
-        var anchor = context.Smoke ? deliverAt.AddMinutes(-3) : deliverAt;
+        // Events inside one minute, seconds old at delivery, windows open (smoke: closed).
+        var (deliverAt, anchor) = await LiveIncident.DeliveryMomentAsync(context.Smoke);
         var events = Enumerable.Range(0, count).Select(i => (FakeGoogleData.Service, anchor.AddSeconds(-0.5 * (count - i)))).ToList();
         var options = new FakeGoogleApisOptions { LoggingReadsPerMinute = Quota, Latency = TimeSpan.FromMilliseconds(20) };
 

@@ -27,22 +27,7 @@ internal static class TasksBurstScenario
         var result = new ScenarioResult { Name = "tasks-burst", Title = $"Tasks burst: {total} findings over {services} services, completion by Cloud Tasks, Logging quota {Quota} reads/min" };
 
         // As in the quota scenario: events inside one minute, seconds old at delivery (smoke: three minutes old, windows closed).
-        DateTimeOffset deliverAt;
-        if (context.Smoke)
-        {
-            deliverAt = DateTimeOffset.UtcNow;
-        }
-        else
-        {
-            while (DateTimeOffset.UtcNow.Second > 15)
-            {
-                await Task.Delay(500);
-            }
-
-            deliverAt = LiveIncident.Floor(DateTimeOffset.UtcNow).AddSeconds(30);
-        }
-
-        var anchor = context.Smoke ? deliverAt.AddMinutes(-3) : deliverAt;
+        var (deliverAt, anchor) = await LiveIncident.DeliveryMomentAsync(context.Smoke);
         var events = Enumerable.Range(0, total)
             .Select(i => (FakeGoogleData.ServiceName(i % services), anchor.AddSeconds(-25.0 * (total - i) / total)))
             .ToList();
