@@ -44,6 +44,9 @@ internal sealed class BenchContext : IDisposable
         ? Launch.Native("function", exe) with { Environment = FunctionEnvironment }
         : Launch.Function("function", FunctionDll, FunctionEnvironment);
 
+    /// <summary>A published apphost of the bare app (<c>--bare-exe PATH</c>), paired with <see cref="FunctionExecutable"/> in the cold-start scenario.</summary>
+    public string? BareExecutable { get; init; }
+
     public Launch Bare => Launch.Bare("bare ASP.NET Core app", BareDll);
 
     public string LogPath(string name) => Path.Combine(WorkDirectory, name + ".log");

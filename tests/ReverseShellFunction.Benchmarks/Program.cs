@@ -5,7 +5,7 @@ using ReverseShellFunction.Benchmarks.Scenarios;
 namespace ReverseShellFunction.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/ReverseShellFunction.Benchmarks -- [--out DIR] [--smoke] [--only a,b] [--skip-variants] [--env NAME=VALUE]... [--function-exe PATH]</c>.
+/// <c>dotnet run -c Release --project tests/ReverseShellFunction.Benchmarks -- [--out DIR] [--smoke] [--only a,b] [--skip-variants] [--env NAME=VALUE]... [--function-exe PATH [--bare-exe PATH]]</c>.
 /// Exits 1 on errors or lost events (never on a missed target), 2 on bad usage or a missing build.
 /// </summary>
 public static class BenchmarkProgram
@@ -20,7 +20,7 @@ public static class BenchmarkProgram
         var unknown = only.FirstOrDefault(o => !s_scenarios.Contains(o));
         if (unknown is not null || args.Contains("--help"))
         {
-            await Console.Error.WriteLineAsync($"usage: ReverseShellFunction.Benchmarks [--out DIR] [--smoke] [--only {string.Join(',', s_scenarios)}] [--skip-variants] [--env NAME=VALUE]... [--function-exe PATH]");
+            await Console.Error.WriteLineAsync($"usage: ReverseShellFunction.Benchmarks [--out DIR] [--smoke] [--only {string.Join(',', s_scenarios)}] [--skip-variants] [--env NAME=VALUE]... [--function-exe PATH [--bare-exe PATH]]");
             if (unknown is not null)
             {
                 await Console.Error.WriteLineAsync($"unknown scenario '{unknown}'");
@@ -58,6 +58,7 @@ public static class BenchmarkProgram
             WorkDirectory = work,
             SkipVariants = smoke || args.Contains("--skip-variants"),
             FunctionExecutable = Value(args, "--function-exe") is { } exe ? Path.GetFullPath(exe, root) : null,
+            BareExecutable = Value(args, "--bare-exe") is { } bareExe ? Path.GetFullPath(bareExe, root) : null,
             FunctionEnvironment = Values(args, "--env").Select(v => v.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal),
         };
         var machine = await Machine.DescribeAsync(root);

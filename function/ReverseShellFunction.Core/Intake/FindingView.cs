@@ -86,7 +86,7 @@ public static class FindingView
                 return null;
             }
 
-            if (reader.TokenType != JsonTokenType.String)
+            if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName))
             {
                 throw new JsonException($"Expected a string, found {reader.TokenType}.");
             }
@@ -122,5 +122,11 @@ public static class FindingView
         }
 
         public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+
+        // Keys of sourceProperties and other maps are attacker-chosen too: the same cut and the same tolerance.
+        public override string ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            Read(ref reader, typeToConvert, options) ?? string.Empty;
+
+        public override void WriteAsPropertyName(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WritePropertyName(value);
     }
 }

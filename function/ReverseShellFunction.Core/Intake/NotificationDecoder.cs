@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using ReverseShellFunction.Findings;
 
 namespace ReverseShellFunction.Intake;
@@ -8,7 +9,7 @@ namespace ReverseShellFunction.Intake;
 /// Accepts the v1 and v2 shapes of <c>NotificationMessage</c>; int64 fields may be strings or numbers. The
 /// typed view is bounded and null-free (<see cref="FindingView"/>); the event time must be RFC 3339 and plausible.
 /// </summary>
-public static class NotificationDecoder
+public static partial class NotificationDecoder
 {
     /// <summary>Pub/Sub's message size limit; no genuine delivery carries more.</summary>
     public const int MaxMessageBytes = 10_000_000;
@@ -23,6 +24,10 @@ public static class NotificationDecoder
     {
         Converters = { new FindingView.BoundedStringConverter() },
         MaxDepth = 64,
+
+        // Compile-time metadata: the first delivery of a cold instance builds no contract by reflection.
+        // The bounded-string converter above still applies to every string (options converters come first).
+        TypeInfoResolver = NotificationJsonContext.Default,
     };
 
     public static SccNotification Decode(PubSubMessage message, DateTimeOffset now)
@@ -100,4 +105,8 @@ public static class NotificationDecoder
         public SccFinding? Finding { get; init; }
         public SccResource? Resource { get; init; }
     }
+
+    [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+    [JsonSerializable(typeof(NotificationShape))]
+    private sealed partial class NotificationJsonContext : JsonSerializerContext;
 }

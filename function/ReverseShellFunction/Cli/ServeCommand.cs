@@ -40,6 +40,7 @@ public static class ServeCommand
 
         await using (app)
         {
+            StartupWarmup.Start(app);
             await app.RunAsync(cancellationToken);
         }
 

@@ -37,6 +37,21 @@ public class NotificationDecoderTest
     }
 
     [Fact]
+    public void SourcePropertyKeys_AreBoundedLikeValues_AndOrdinaryKeysKeptAsSent()
+    {
+        var json = Notifications.SampleNotification();
+        var hostileKey = new string('k', FindingView.MaxStringLength * 5);
+        json.Finding()["sourceProperties"]![hostileKey] = "x";
+
+        var notification = NotificationDecoder.Parse(json.Bytes(), PipelineHarness.Now);
+
+        var keys = notification.Finding.SourceProperties!.Keys;
+        Assert.Contains("Reverse_Shell_Stdin_Redirection_Dst_Ip", keys);
+        var cut = Assert.Single(keys, k => k.StartsWith("kkk", StringComparison.Ordinal));
+        Assert.StartsWith(new string('k', FindingView.MaxStringLength) + "…[cut at", cut, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void MissingEventTime_FallsBackToCreateTime()
     {
         var json = Notifications.SampleNotification();
