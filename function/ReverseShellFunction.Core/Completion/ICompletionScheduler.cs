@@ -23,6 +23,9 @@ public sealed record CompletionTask(BundleId Id, int Part, DateTimeOffset Due)
     /// <summary>When the completion stores the bundle as incomplete instead of retrying; null when unknown.</summary>
     public DateTimeOffset? GiveUpAt { get; init; }
 
+    /// <summary>Parts of one group read the same log windows (<see cref="CompletionSiblings.GroupOf"/>); null when unknown.</summary>
+    public string? Group { get; init; }
+
     /// <summary>The completion endpoint's request body: <c>{"bundleId":"…","part":n}</c>.</summary>
     public CompletionRequest Request => new(Id.Value, Part);
 }

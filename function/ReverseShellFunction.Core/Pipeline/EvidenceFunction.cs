@@ -341,7 +341,8 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
             return;
         }
 
-        var task = new CompletionTask(id.Bundle, next, state.Due ?? _time.GetUtcNow()) { GiveUpAt = state.GiveUpAt };
+        var due = state.Due ?? _time.GetUtcNow();
+        var task = new CompletionTask(id.Bundle, next, due) { GiveUpAt = state.GiveUpAt, Group = CompletionSiblings.GroupOf(entry.Summary.Resource.FullName, due) };
         ScheduleResult scheduled;
         try
         {

@@ -21,10 +21,15 @@ public static class CompletionServiceCollectionExtensions
         services.AddSingleton<CompletionRunner>();
         if (settings.Completion.Queue is not null)
         {
-            services.AddSingleton<ICompletionScheduler>(provider => new CloudTasksScheduler(
-                provider.GetRequiredService<GoogleApiClient>(),
-                settings.Completion,
-                provider.GetRequiredService<ILogger<CloudTasksScheduler>>()));
+            // Siblings: the first due completion of a group runs the others with it (CompletionSiblings). The
+            // embedded runner needs none of it: it runs every due part of the folder in one pass anyway.
+            services.AddSingleton<CompletionSiblings>();
+            services.AddSingleton<ICompletionScheduler>(provider => new SiblingRecordingScheduler(
+                new CloudTasksScheduler(
+                    provider.GetRequiredService<GoogleApiClient>(),
+                    settings.Completion,
+                    provider.GetRequiredService<ILogger<CloudTasksScheduler>>()),
+                provider.GetRequiredService<CompletionSiblings>()));
             return services;
         }
 

@@ -24,6 +24,9 @@ internal static class CompletionEndpoint
         return endpoints;
     }
 
+    // Siblings run beside each other as the deliveries of a burst do; their reads are mostly answered by the coalescer.
+    private const int SiblingConcurrency = 4;
+
     private static async Task<IResult> HandleAsync(HttpContext context, EvidenceFunction function, FunctionSettings settings, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(CompletionEndpoint).FullName!);
@@ -37,6 +40,12 @@ internal static class CompletionEndpoint
         try
         {
             var result = await function.CompleteAsync(request, cancellationToken);
+            if (result.Outcome is CompletionOutcome.Done or CompletionOutcome.NothingLeft
+                && context.RequestServices.GetService<CompletionSiblings>() is { } siblings)
+            {
+                await RunSiblingsAsync(function, siblings, request, context.RequestServices.GetRequiredService<TimeProvider>(), logger, cancellationToken);
+            }
+
             var body = new CompletionAnswer(
                 result.OutcomeName,
                 result.Reason,
@@ -66,6 +75,47 @@ internal static class CompletionEndpoint
             logger.LogWarning("The caller went away before the completion was handled; it will be retried");
             return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
         }
+    }
+
+    /// <summary>
+    /// Runs the due parts this instance scheduled in the same group as <paramref name="done"/> (same resource, due
+    /// the same minute: the same log reads). A sibling that fails or is not due is left to its own task.
+    /// </summary>
+    private static async Task RunSiblingsAsync(EvidenceFunction function, CompletionSiblings siblings, CompletionRequest done, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    {
+        var due = siblings.TakeDueSiblings(done, time.GetUtcNow());
+        if (due.Count == 0)
+        {
+            return;
+        }
+
+        var stored = 0;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = SiblingConcurrency, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(due, options, async (task, token) =>
+        {
+            try
+            {
+                var result = await function.CompleteAsync(task.Request, token);
+                if (result.Outcome == CompletionOutcome.Later)
+                {
+                    siblings.Remember(task);
+                }
+                else if (result.Stored is not null)
+                {
+                    Interlocked.Increment(ref stored);
+                }
+            }
+            catch (EvidenceStoreException ex)
+            {
+                logger.LogWarning(ex, "Sibling completion of {BundleId} part {Part} failed; its own task retries it", task.Id.Value, task.Part);
+            }
+        });
+        logger.LogInformation(
+            "Completion of {BundleId} part {Part} also ran {Siblings} sibling part(s) of the same resource due the same minute: {Stored} stored",
+            done.BundleId,
+            done.Part,
+            due.Count,
+            stored);
     }
 
     private static async Task<CompletionRequest?> ReadAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -77,6 +77,82 @@ public sealed class CloudTasksEndToEndTest
     }
 
     [Fact]
+    public async Task FirstDueCompletion_AlsoCompletesItsSiblings_OnTheSameServiceDueTheSameMinute_AndTheirTasksEndAtOnce()
+    {
+        var clock = new FakeTimeProvider(s_event.AddMinutes(2));
+        await using var fake = await FakeGoogleApis.StartAsync(new FakeGoogleApisOptions
+        {
+            Clock = clock,
+            TaskQueues = [new FakeTaskQueueSettings { Name = CloudTasksSchedulerTest.Queue }],
+        });
+        using var folder = new TempFolder();
+        var port = FunctionHost.FreePort();
+        var variables = new Dictionary<string, string>(fake.EnvironmentVariables)
+        {
+            ["EVIDENCE_DIR"] = folder.Path,
+            ["RELATED_WINDOW_MINUTES"] = "5",
+            ["COMPLETION_QUEUE"] = CloudTasksSchedulerTest.Queue,
+            ["COMPLETION_URL"] = $"http://127.0.0.1:{port}/completions",
+            ["COMPLETION_SERVICE_ACCOUNT"] = CloudTasksSchedulerTest.Invoker,
+        };
+        var store = new LocalEvidenceStore(folder.Path);
+        await using var host = await FunctionHost.StartAsync(variables, store, new FixedTokenSource(fake.AccessToken), services => services.AddSingleton<TimeProvider>(clock), port);
+
+        // Three findings on the sample's service at the same moment, and one on another service.
+        var ids = new List<BundleId>();
+        foreach (var (finding, service) in new[] { ("sib1", "checkout-api"), ("sib2", "checkout-api"), ("sib3", "checkout-api"), ("other", "other-api") })
+        {
+            var json = Notifications.SampleNotification();
+            json.Finding()["name"] = $"organizations/418230051457/sources/9347120561842215403/locations/global/findings/{finding}";
+            if (service != "checkout-api")
+            {
+                var resource = json.Finding()["resourceName"]!.GetValue<string>().Replace("checkout-api", service, StringComparison.Ordinal);
+                json.Finding()["resourceName"] = resource;
+                json["resource"]!["name"] = resource;
+            }
+
+            var (status, body) = await PostAsync(host.Client, "", Notifications.PushBody(json.Bytes(), "msg-" + finding));
+            Assert.Equal((HttpStatusCode.OK, "stored"), (status, body.GetProperty("outcome").GetString()));
+            ids.Add(BundleId.Parse(body.GetProperty("bundleId").GetString()!));
+        }
+
+        Assert.Equal(4, fake.CloudTasks.Tasks(CloudTasksSchedulerTest.Queue).Count);
+        foreach (var id in ids)
+        {
+            Assert.Equal(Completeness.Pending, (await LogicalBundle.ReadAsync(store, id, CancellationToken.None))!.State);
+        }
+
+        // The windows close; the queue holds its tasks while the first one is run by hand, as its dispatch would.
+        fake.CloudTasks.Pause(CloudTasksSchedulerTest.Queue);
+        clock.SetUtcNow(s_event.AddMinutes(9));
+        var (first, firstBody) = await PostAsync(host.Client, "completions", Encoding.UTF8.GetBytes($"{{\"bundleId\":\"{ids[0].Value}\",\"part\":2}}"));
+        Assert.Equal((HttpStatusCode.OK, "done"), (first, firstBody.GetProperty("outcome").GetString()));
+
+        var states = new List<(int Parts, Completeness State)>();
+        foreach (var id in ids)
+        {
+            var bundle = (await LogicalBundle.ReadAsync(store, id, CancellationToken.None))!;
+            states.Add((bundle.Parts.Count, bundle.State));
+        }
+
+        Assert.Equal([(2, Completeness.Complete), (2, Completeness.Complete), (2, Completeness.Complete), (1, Completeness.Pending)], states);
+
+        // Every task still runs: the siblings' find their part stored, the other service's collects its own.
+        fake.CloudTasks.Resume(CloudTasksSchedulerTest.Queue);
+        await fake.CloudTasks.WaitUntilDrainedAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(4, fake.CloudTasks.Dispatches.Count);
+        Assert.All(fake.CloudTasks.Dispatches, d => Assert.Equal(200, d.StatusCode));
+        foreach (var id in ids.Take(3))
+        {
+            var bundle = (await LogicalBundle.ReadAsync(store, id, CancellationToken.None))!;
+            Assert.Equal((2, Completeness.Complete), (bundle.Parts.Count, bundle.State));
+        }
+
+        // The fake knows no other-api (its reads answer 404): its own task stored part 2, not a sibling's.
+        Assert.Equal(2, (await LogicalBundle.ReadAsync(store, ids[3], CancellationToken.None))!.Parts.Count);
+    }
+
+    [Fact]
     public async Task A_completion_not_yet_due_answers_429_with_Retry_After()
     {
         var clock = new FakeTimeProvider(s_event.AddMinutes(2));
