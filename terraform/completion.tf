@@ -42,7 +42,9 @@ resource "google_cloud_tasks_queue" "completion" {
   # half). Cloud Tasks also picks a burst size (output only) that can add a few dispatches after an idle
   # spell; a log read refused for quota is "retry later" to the function (a 429/503 answer, retried), never a
   # lost part. The concurrency cap keeps slow completions (up to collection_deadline_seconds each) from
-  # holding more than half of the service's request slots.
+  # holding more than half of the service's request slots. Completions that share reads do not wait for this
+  # rate one by one: the first of a group (same resource, due the same minute) runs its siblings, whose reads
+  # the instance answers from the pages it just read (README, "Parts").
   rate_limits {
     max_dispatches_per_second = var.completion_max_dispatches_per_second
     max_concurrent_dispatches = var.completion_max_concurrent_dispatches
