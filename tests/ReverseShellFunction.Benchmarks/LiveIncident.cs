@@ -225,18 +225,14 @@ internal sealed class LiveIncident : IAsyncDisposable
     /// in: each call is placed by its arrival (a Stopwatch timestamp) mapped to wall time, so a call within the fakes'
     /// latency of a minute's edge may land in the neighbouring minute.
     /// </summary>
-    public static int MaxCallsInACalendarMinute(IReadOnlyList<FakeRequest> calls)
-    {
-        var nowTicks = System.Diagnostics.Stopwatch.GetTimestamp();
-        var now = DateTimeOffset.UtcNow;
-        return calls.Where(c => c.StatusCode == 200)
-            .GroupBy(c => (
-                Project: c.Headers.GetValueOrDefault("x-goog-user-project") ?? "caller",
-                Minute: Floor(now - System.Diagnostics.Stopwatch.GetElapsedTime(c.ArrivedAt, nowTicks))))
+    public static int MaxCallsInACalendarMinute(IReadOnlyList<FakeRequest> calls) =>
+        // The minute the fake charged each read to (after its latency wait), not the arrival: a read that arrives
+        // in the last milliseconds of a minute is charged to the next one, as the fake's own quota counts it.
+        calls.Where(c => c.StatusCode == 200 && c.QuotaMinute is not null)
+            .GroupBy(c => (Project: c.Headers.GetValueOrDefault("x-goog-user-project") ?? "caller", Minute: c.QuotaMinute!.Value))
             .Select(g => g.Count())
             .DefaultIfEmpty(0)
             .Max();
-    }
 
     public static DateTimeOffset Floor(DateTimeOffset time) => new(time.UtcTicks - (time.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
 

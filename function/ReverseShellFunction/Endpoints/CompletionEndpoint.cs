@@ -40,7 +40,8 @@ internal static class CompletionEndpoint
         try
         {
             var result = await function.CompleteAsync(request, cancellationToken);
-            if (result.Outcome is CompletionOutcome.Done or CompletionOutcome.NothingLeft
+            // Only after a part was collected now: its reads are the ones the siblings share.
+            if (result.Outcome == CompletionOutcome.Done && result.Stored is not null
                 && context.RequestServices.GetService<CompletionSiblings>() is { } siblings)
             {
                 await RunSiblingsAsync(function, siblings, request, context.RequestServices.GetRequiredService<TimeProvider>(), logger, cancellationToken);
@@ -79,7 +80,9 @@ internal static class CompletionEndpoint
 
     /// <summary>
     /// Runs the due parts this instance scheduled in the same group as <paramref name="done"/> (same resource, due
-    /// the same minute: the same log reads). A sibling that fails or is not due is left to its own task.
+    /// the same minute: the same log reads). The first sibling that cannot finish now (quota, 5xx, not due) stops
+    /// the batch: the ones not started go back for the next completion of the group, and every sibling that was
+    /// tried is left to its own task and its queue's backoff, so a spent quota is never retried in a loop.
     /// </summary>
     private static async Task RunSiblingsAsync(EvidenceFunction function, CompletionSiblings siblings, CompletionRequest done, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
@@ -90,15 +93,41 @@ internal static class CompletionEndpoint
         }
 
         var stored = 0;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = SiblingConcurrency, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(due, options, async (task, token) =>
+        var tried = 0;
+        var stop = false;
+        using var slots = new SemaphoreSlim(SiblingConcurrency);
+        var running = new List<Task>();
+        foreach (var task in due)
+        {
+            await slots.WaitAsync(cancellationToken);
+            if (Volatile.Read(ref stop))
+            {
+                slots.Release();
+                siblings.Remember(task);
+                continue;
+            }
+
+            tried++;
+            running.Add(RunOneAsync(task));
+        }
+
+        await Task.WhenAll(running);
+        logger.LogInformation(
+            "Completion of {BundleId} part {Part} also ran {Tried} of {Siblings} sibling part(s) of the same resource due the same minute: {Stored} stored",
+            done.BundleId,
+            done.Part,
+            tried,
+            due.Count,
+            stored);
+
+        async Task RunOneAsync(CompletionTask task)
         {
             try
             {
-                var result = await function.CompleteAsync(task.Request, token);
+                var result = await function.CompleteAsync(task.Request, cancellationToken);
                 if (result.Outcome == CompletionOutcome.Later)
                 {
-                    siblings.Remember(task);
+                    Volatile.Write(ref stop, true);
                 }
                 else if (result.Stored is not null)
                 {
@@ -107,15 +136,14 @@ internal static class CompletionEndpoint
             }
             catch (EvidenceStoreException ex)
             {
+                Volatile.Write(ref stop, true);
                 logger.LogWarning(ex, "Sibling completion of {BundleId} part {Part} failed; its own task retries it", task.Id.Value, task.Part);
             }
-        });
-        logger.LogInformation(
-            "Completion of {BundleId} part {Part} also ran {Siblings} sibling part(s) of the same resource due the same minute: {Stored} stored",
-            done.BundleId,
-            done.Part,
-            due.Count,
-            stored);
+            finally
+            {
+                slots.Release();
+            }
+        }
     }
 
     private static async Task<CompletionRequest?> ReadAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -120,7 +120,7 @@ internal static class TasksBurstScenario
             lines.Add($"- Time from the first delivery to the last part stored: {ScenarioResult.Number(elapsed, "0.0")} s; window-close bound {ScenarioResult.Number(windowBound.TotalSeconds, "0")} s; quota bound ({answered} calls ÷ {Quota}/min) {answered} s.");
         }
 
-        lines.Add($"- Logging: {answered} calls answered ({ScenarioResult.Number((double)answered / total, "0.00")} per finding), {refused} answered 429 RESOURCE_EXHAUSTED; at most {perMinute} answered in one minute of the quota (the fake's clock minute, placed by arrival time) and {sliding} in any sliding 60 s.");
+        lines.Add($"- Logging: {answered} calls answered ({ScenarioResult.Number((double)answered / total, "0.00")} per finding), {refused} answered 429 RESOURCE_EXHAUSTED; at most {perMinute} answered in one minute of the quota (the minute the fake charged each read to) and {sliding} in any sliding 60 s.");
         lines.Add($"- Cloud Tasks: {tasks.Created} tasks created, {tasks.Duplicates} duplicates (409), {tasks.Dispatches} dispatches, {tasks.FailedAttempts} failed attempts (non-2xx, e.g. 429 when not due or quota), {tasks.GaveUp} given up, at most {tasks.MaxInFlight} in flight.");
         lines.Add($"- Function process: peak RSS (VmHWM) {ScenarioResult.Number(peak, "0")} MiB; highest sampled VmRSS {ScenarioResult.Number(rssSamples.DefaultIfEmpty(double.NaN).Max(), "0")} MiB; at the end {ScenarioResult.Number(memory.RssMiB, "0")} MiB.");
         lines.Add("- The machine is shared (2 cores, another engineer's benchmarks): timings are noisy.");

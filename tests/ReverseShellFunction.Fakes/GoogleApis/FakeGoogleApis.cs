@@ -133,6 +133,7 @@ public sealed class FakeGoogleApis : IAsyncDisposable
                 context.Request.Headers.Where(h => h.Key != "Authorization").ToDictionary(h => h.Key, h => h.Value.ToString()))
             {
                 ArrivedAt = arrivedAt,
+                QuotaMinute = context.Items.TryGetValue(FakeLogging.QuotaMinuteItem, out var minute) ? (long?)minute : null,
             });
         }
     }

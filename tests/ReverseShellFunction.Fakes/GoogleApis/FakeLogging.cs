@@ -37,6 +37,9 @@ internal sealed class FakeLogging
     public static FakeApi Classify(string? body) =>
         body is not null && body.Contains("cloudaudit.googleapis.com", StringComparison.Ordinal) ? FakeApi.AuditLogs : FakeApi.ContainerLogs;
 
+    /// <summary>Where a charged read's quota minute is left for the request log (<see cref="FakeRequest.QuotaMinute"/>).</summary>
+    public const string QuotaMinuteItem = "fake-logging-quota-minute";
+
     public async Task HandleAsync(HttpContext context, string body, FakeApi api)
     {
         if (!HttpMethods.IsPost(context.Request.Method))
@@ -47,7 +50,7 @@ internal sealed class FakeLogging
 
         // The quota is charged before the request is looked at, to the project x-goog-user-project names, or the caller's.
         var consumer = context.Request.Headers["x-goog-user-project"].FirstOrDefault() is { Length: > 0 } named ? named : _options.LoggingConsumerProject;
-        if (!TryChargeQuota(consumer))
+        if (!TryChargeQuota(consumer, context))
         {
             await FakeResponses.LoggingQuotaExceededAsync(context, consumer, _options.LoggingReadsPerMinute);
             return;
@@ -119,7 +122,7 @@ internal sealed class FakeLogging
         }
     }
 
-    private bool TryChargeQuota(string consumer)
+    private bool TryChargeQuota(string consumer, HttpContext context)
     {
         if (_options.LoggingReadsPerMinute <= 0)
         {
@@ -136,6 +139,7 @@ internal sealed class FakeLogging
             }
 
             _quota[consumer] = (minute, count + 1);
+            context.Items[QuotaMinuteItem] = minute;
             return true;
         }
     }

@@ -13,4 +13,7 @@ public sealed record FakeRequest(
 {
     /// <summary>When the request arrived, as a <see cref="System.Diagnostics.Stopwatch.GetTimestamp"/> value: lets a benchmark place it on a timeline.</summary>
     public long ArrivedAt { get; init; }
+
+    /// <summary>The quota minute (Unix minutes of the fake's clock) a Logging read was charged to; null when none was charged.</summary>
+    public long? QuotaMinute { get; init; }
 }
