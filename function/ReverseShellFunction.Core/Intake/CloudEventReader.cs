@@ -90,22 +90,26 @@ public static class CloudEventReader
         MessagePublishedData data;
         DeliveryMode mode;
         var replay = raw.Source == DeliverySource.Replay;
-        using (var document = Parse(raw.Body))
+
+        // The usual shapes without a document of the whole body (see PushEnvelope); anything else as below.
+        var envelope = PushEnvelope.Scan(raw.Body.Span);
+        if (envelope is { Unwrapped: true })
         {
+            data = Unwrapped(raw);
+            mode = replay ? DeliveryMode.ReplayNotification : DeliveryMode.PubSubPushUnwrapped;
+        }
+        else if (envelope is not null && MessagePublishedDataReader.TryReadLean(raw.Body.Span, envelope) is { } lean)
+        {
+            data = lean;
+            mode = replay ? DeliveryMode.ReplayPushBody : DeliveryMode.PubSubPush;
+        }
+        else
+        {
+            using var document = Parse(raw.Body);
             if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("finding", out _)
                 && !document.RootElement.TryGetProperty("message", out _))
             {
-                // Unwrapped: the body is the message data itself; metadata, if any, comes in x-goog-pubsub-* headers.
-                data = new MessagePublishedData
-                {
-                    Message = new PubSubMessage
-                    {
-                        Data = raw.Body,
-                        MessageId = raw.Header("x-goog-pubsub-message-id"),
-                        PublishTime = raw.Header("x-goog-pubsub-publish-time"),
-                    },
-                    Subscription = raw.Header("x-goog-pubsub-subscription-name"),
-                };
+                data = Unwrapped(raw);
                 mode = replay ? DeliveryMode.ReplayNotification : DeliveryMode.PubSubPushUnwrapped;
             }
             else
@@ -123,6 +127,18 @@ public static class CloudEventReader
         };
         return (cloudEvent, data, Delivery(data, raw, mode));
     }
+
+    /// <summary>Unwrapped: the body is the message data itself; metadata, if any, comes in x-goog-pubsub-* headers.</summary>
+    private static MessagePublishedData Unwrapped(RawDelivery raw) => new()
+    {
+        Message = new PubSubMessage
+        {
+            Data = raw.Body,
+            MessageId = raw.Header("x-goog-pubsub-message-id"),
+            PublishTime = raw.Header("x-goog-pubsub-publish-time"),
+        },
+        Subscription = raw.Header("x-goog-pubsub-subscription-name"),
+    };
 
     private static JsonDocument Parse(ReadOnlyMemory<byte> body)
     {

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace ReverseShellFunction.Intake;
@@ -15,6 +18,11 @@ public static class MessagePublishedDataReader
 
     public static MessagePublishedData Read(ReadOnlyMemory<byte> json)
     {
+        if (PushEnvelope.Scan(json.Span) is { Unwrapped: false } envelope && TryReadLean(json.Span, envelope) is { } lean)
+        {
+            return lean;
+        }
+
         JsonDocument document;
         try
         {
@@ -31,7 +39,24 @@ public static class MessagePublishedDataReader
         }
     }
 
-    public static MessagePublishedData Read(JsonElement root)
+    /// <summary>
+    /// The envelope parsed without its data, and the data decoded from the body where it lies; null when the data
+    /// is not plain padded base64, so that the general path decides what it is.
+    /// </summary>
+    internal static MessagePublishedData? TryReadLean(ReadOnlySpan<byte> body, PushEnvelope envelope)
+    {
+        if (DecodeBase64(body.Slice(envelope.DataStart, envelope.DataLength)) is not { } data)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(envelope.EnvelopeWithoutData(body), s_documentOptions);
+        return Read(document.RootElement, data);
+    }
+
+    public static MessagePublishedData Read(JsonElement root) => Read(root, decodedData: null);
+
+    private static MessagePublishedData Read(JsonElement root, byte[]? decodedData)
     {
         if (root.ValueKind != JsonValueKind.Object
             || !root.TryGetProperty("message", out var message)
@@ -44,7 +69,7 @@ public static class MessagePublishedDataReader
         {
             Message = new PubSubMessage
             {
-                Data = Data(message),
+                Data = decodedData ?? Data(message),
                 Attributes = Attributes(message),
                 MessageId = Text(message, "messageId") ?? Text(message, "message_id"),
                 PublishTime = Text(message, "publishTime") ?? Text(message, "publish_time"),
@@ -88,6 +113,11 @@ public static class MessagePublishedDataReader
             throw new InvalidDeliveryException(DeliveryProblem.NotBase64, $"message.data is a JSON {data.ValueKind}, not a base64 string.");
         }
 
+        if (DecodeUnescaped(data) is { } decoded)
+        {
+            return decoded;
+        }
+
         if (data.TryGetBytesFromBase64(out var bytes))
         {
             return bytes;
@@ -105,6 +135,34 @@ public static class MessagePublishedDataReader
         {
             throw new InvalidDeliveryException(DeliveryProblem.NotBase64, "message.data is not valid base64 (nor valid text).", ex);
         }
+    }
+
+    /// <summary>
+    /// The usual case, straight from the body's bytes into an array of the decoded size: a string without escapes,
+    /// padded standard base64. <see cref="JsonElement.TryGetBytesFromBase64"/> would decode into a pooled buffer
+    /// first and copy from there, which for a notification near Pub/Sub's limit is a second 10 MB buffer per
+    /// delivery (and a 16 MiB array kept by the pool). Null for anything else, which the general path decides.
+    /// </summary>
+    private static byte[]? DecodeUnescaped(JsonElement data)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(data);
+        return raw.Length >= 2 && raw[0] == (byte)'"' && raw[^1] == (byte)'"' ? DecodeBase64(raw[1..^1]) : null;
+    }
+
+    /// <summary>Padded standard base64 without escapes or whitespace, decoded; null for anything else.</summary>
+    private static byte[]? DecodeBase64(ReadOnlySpan<byte> text)
+    {
+        if (text.Length % 4 != 0 || text.Contains((byte)'\\'))
+        {
+            return null;
+        }
+
+        var padding = text.Length == 0 ? 0 : text[^1] != (byte)'=' ? 0 : text[^2] != (byte)'=' ? 1 : 2;
+        var decoded = new byte[(text.Length / 4 * 3) - padding];
+        return Base64.DecodeFromUtf8(text, decoded, out var consumed, out var written) == OperationStatus.Done
+            && consumed == text.Length && written == decoded.Length
+            ? decoded
+            : null;
     }
 
     private static int? Int(JsonElement parent, string name)

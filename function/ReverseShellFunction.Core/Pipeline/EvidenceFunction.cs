@@ -91,11 +91,51 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
             return new PipelineResult { Outcome = PipelineOutcome.Ignored, Reason = "follow-up notification of this function's own security-mark update", BundleId = id.Value };
         }
 
-        if (await _store.GetBundleAsync(id, cancellationToken) is not null)
+        // The existence check does not depend on collection, so it runs alongside it: for a new event the delivery
+        // then takes its slowest collector, not the check plus the collector. Nothing is stored before the check
+        // has answered, so a redelivery still writes nothing.
+        var stored = _store.GetBundleAsync(id, cancellationToken);
+        if (stored.IsCompleted)
         {
+            // A store that answers at once (the local folder) needs no overlap: a redelivery collects nothing at all.
+            if (await stored is not null)
+            {
+                return await ResumeAsync(id, "bundle already stored (redelivery)", cancellationToken);
+            }
+
+            using var built = await BuildPartOneAsync(id, data, cancellationToken);
+            return await StoreAsync(built!, cancellationToken);
+        }
+
+        using var collection = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var building = BuildPartOneAsync(id, data, collection.Token);
+        StoredObject? existing;
+        try
+        {
+            existing = await stored;
+        }
+        catch
+        {
+            // The check failed (the store is unavailable): the delivery fails as it did before collecting, 503.
+            await CancelAsync(collection, building);
+            throw;
+        }
+
+        if (existing is not null)
+        {
+            await CancelAsync(collection, building);
             return await ResumeAsync(id, "bundle already stored (redelivery)", cancellationToken);
         }
 
+        using (var built = await building)
+        {
+            return await StoreAsync(built!, cancellationToken);
+        }
+    }
+
+    private Task<BuiltBundle?> BuildPartOneAsync(BundleId id, DecodedDelivery data, CancellationToken cancellationToken)
+    {
+        var notification = data.Notification;
         var context = new CollectionContext
         {
             Notification = notification,
@@ -103,8 +143,28 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
             EventTime = notification.EventTime,
         };
         var giveUpAt = _time.GetUtcNow() + _completion.GiveUpAfter;
-        using var built = await BuildAsync(id, context, data.Delivery, only: null, carried: [], missing: [], previous: null, giveUpAt, cancellationToken);
-        return await StoreAsync(built!, cancellationToken);
+        return BuildAsync(id, context, data.Delivery, only: null, carried: [], missing: [], previous: null, giveUpAt, cancellationToken);
+    }
+
+    /// <summary>
+    /// Stops a collection whose bundle will not be stored and waits for it, so that no collector still writes into
+    /// a staging folder being deleted and no call outlives the delivery. Its outcome no longer matters.
+    /// </summary>
+    private async Task CancelAsync(CancellationTokenSource collection, Task<BuiltBundle?> building)
+    {
+        await collection.CancelAsync();
+        try
+        {
+            (await building)?.Dispose();
+        }
+        catch (OperationCanceledException) when (collection.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Only logged: the answer is decided by the existence check, and the bundle is discarded either way.
+            _logger.LogDebug(ex, "A cancelled collection ended with {Problem}; its bundle is discarded", ex.Message);
+        }
     }
 
     /// <summary>
@@ -220,6 +280,9 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         }
 
         var reports = await _collectors.RunAsync(context, staging, cancellationToken, only);
+
+        // A collector may end early on cancellation with a report rather than an exception: build nothing then.
+        cancellationToken.ThrowIfCancellationRequested();
         foreach (var report in reports)
         {
             _logger.LogInformation(

@@ -23,13 +23,18 @@ public sealed class IntakeProcessor
         _logger = logger;
     }
 
-    public async Task<PipelineResult> ProcessAsync(RawDelivery raw, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Not async itself: an async method keeps its parameters for its whole run, and the raw body (up to 14 MiB)
+    /// is needed only to decode it or to quarantine it. A decoded delivery is handled without it, so its memory is
+    /// free while the collectors run.
+    /// </remarks>
+    public Task<PipelineResult> ProcessAsync(RawDelivery raw, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(raw);
         var intake = DeliveryReader.Read(raw, _time.GetUtcNow());
         if (intake.Decoded is { } decoded)
         {
-            return await _function.HandleAsync(decoded.CloudEvent, decoded, cancellationToken);
+            return _function.HandleAsync(decoded.CloudEvent, decoded, cancellationToken);
         }
 
         if (intake.Error is { } error)
@@ -37,6 +42,6 @@ public sealed class IntakeProcessor
             _logger.LogError(error, "The intake met a request shape no rule names; quarantining it (the rules need a case for {Problem})", intake.Message);
         }
 
-        return await _quarantine.WriteAsync(raw, intake.Problem!.Value, intake.Message!, cancellationToken);
+        return _quarantine.WriteAsync(raw, intake.Problem!.Value, intake.Message!, cancellationToken);
     }
 }

@@ -31,8 +31,8 @@ public static class IntakeEndpoint
         using var trace = logger.BeginScope(TraceScope.From(context.Request, settings.GoogleCloudProject));
         try
         {
-            var raw = await RequestBodyReader.ReadAsync(context.Request, time.GetUtcNow(), cancellationToken);
-            var result = await processor.ProcessAsync(raw, cancellationToken);
+            // No local for the raw delivery: once decoded, its body (up to 14 MiB) must not stay reachable from here.
+            var result = await processor.ProcessAsync(await RequestBodyReader.ReadAsync(context.Request, time.GetUtcNow(), cancellationToken), cancellationToken);
             return Results.Json(result, EvidenceJson.Options, statusCode: StatusCodes.Status200OK);
         }
         catch (EvidenceStoreException ex)

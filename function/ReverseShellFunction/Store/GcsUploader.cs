@@ -7,21 +7,25 @@ namespace ReverseShellFunction.Store;
 
 /// <summary>
 /// Create-only, verified uploads. <c>ifGenerationMatch=0</c> makes the service refuse to replace anything (412,
-/// read as "already exists"), which is also what makes a retry safe. The client streams the source in resumable
-/// chunks, resumes a chunk that failed, and sends its CRC32C so the service rejects damaged bytes; the store
-/// hashes the same bytes itself and checks the md5Hash and crc32c the service reports for the new object.
+/// read as "already exists"), which is also what makes a retry safe. An object that fits one chunk goes in one
+/// multipart request with its crc32c and md5Hash (<see cref="GcsMultipartUpload"/>); a larger one through the
+/// client's resumable chunks, which resume a chunk that failed and send its CRC32C so the service rejects damaged
+/// bytes. Either way the store hashes the bytes itself and checks the md5Hash and crc32c the service reports for
+/// the new object.
 /// </summary>
 internal sealed class GcsUploader
 {
     private readonly StorageClient _client;
     private readonly GcsStoreOptions _options;
     private readonly GcsRetryPolicy _retry;
+    private readonly GcsMultipartUpload _multipart;
 
     public GcsUploader(StorageClient client, GcsStoreOptions options, GcsRetryPolicy retry)
     {
         _client = client;
         _options = options;
         _retry = retry;
+        _multipart = new GcsMultipartUpload(client);
     }
 
     public Task<CreateResult> CreateAsync(StorageObject destination, Stream content, CancellationToken cancellationToken)
@@ -47,6 +51,18 @@ internal sealed class GcsUploader
 
     private async Task<CreateResult> AttemptAsync(StorageObject destination, Stream content, CancellationToken cancellationToken)
     {
+        // One chunk or less: one request instead of a session start and a PUT, and no chunk held in memory.
+        if (content.CanSeek && content.Length - content.Position <= _options.ChunkSize)
+        {
+            if (await _multipart.CreateAsync(destination, content, cancellationToken) is not { } done)
+            {
+                return CreateResult.AlreadyExists;
+            }
+
+            Verify(destination.Name, done.Sent, done.Created);
+            return CreateResult.Created;
+        }
+
         var options = new UploadObjectOptions
         {
             IfGenerationMatch = 0,

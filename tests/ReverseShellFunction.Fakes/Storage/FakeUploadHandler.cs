@@ -144,9 +144,20 @@ internal sealed class FakeUploadHandler
         context.Response.Headers["X-GUploader-UploadID"] = session.Id;
     }
 
+    /// <summary>
+    /// <c>multipart/related</c> with exactly two parts, as the service requires: the object resource as JSON, then
+    /// the bytes (their Content-Type is the object's unless the resource names one). The name may come from the
+    /// resource or the <c>name</c> query parameter. Checksums and preconditions are checked when the object is made.
+    /// </summary>
     private async Task MultipartAsync(HttpContext context, string bucket, FakePreconditions preconditions)
     {
-        var boundary = MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var type) ? HeaderUtilities.RemoveQuotes(type.Boundary).Value : null;
+        if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var type) || !type.MediaType.Equals("multipart/related", StringComparison.OrdinalIgnoreCase))
+        {
+            await FakeHttp.ErrorAsync(context, 400, $"A multipart upload must be multipart/related, not '{context.Request.ContentType}'.");
+            return;
+        }
+
+        var boundary = HeaderUtilities.RemoveQuotes(type.Boundary).Value;
         if (string.IsNullOrEmpty(boundary))
         {
             await FakeHttp.ErrorAsync(context, 400, "A multipart upload needs a multipart/related body with a boundary.");
@@ -155,19 +166,41 @@ internal sealed class FakeUploadHandler
 
         // Each part is read before the next is asked for: moving on drains the part before.
         var reader = new MultipartReader(boundary, context.Request.Body);
-        var metadata = await reader.ReadNextSectionAsync(context.RequestAborted);
-        var fields = metadata is null ? null : FakeObjectJson.ReadFields(await ReadSectionAsync(metadata, context.RequestAborted));
-        var media = await reader.ReadNextSectionAsync(context.RequestAborted);
-        if (fields is null || media is null)
+        MultipartSection? metadata, media;
+        FakeUploadFields? fields;
+        byte[] content;
+        try
         {
-            await FakeHttp.ErrorAsync(context, 400, "A multipart upload has two parts: the object resource, then the data.");
+            metadata = await reader.ReadNextSectionAsync(context.RequestAborted);
+            if (metadata is not null && !IsJson(metadata.ContentType))
+            {
+                await FakeHttp.ErrorAsync(context, 400, $"The first part of a multipart upload is the object resource as application/json, not '{metadata.ContentType}'.");
+                return;
+            }
+
+            fields = metadata is null ? null : FakeObjectJson.ReadFields(await ReadSectionAsync(metadata, context.RequestAborted));
+            media = await reader.ReadNextSectionAsync(context.RequestAborted);
+            content = media is null ? [] : await ReadSectionAsync(media, context.RequestAborted);
+            if (fields is null || media is null || await reader.ReadNextSectionAsync(context.RequestAborted) is not null)
+            {
+                await FakeHttp.ErrorAsync(context, 400, "A multipart upload has two parts: the object resource, then the data.");
+                return;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or System.Text.Json.JsonException)
+        {
+            // A body that does not parse (boundary never closed, bad part headers, resource not JSON) is the caller's fault.
+            await FakeHttp.ErrorAsync(context, 400, $"The multipart body could not be read: {ex.Message}");
             return;
         }
 
-        fields = fields with { ContentType = fields.ContentType ?? media.ContentType };
-        var content = await ReadSectionAsync(media, context.RequestAborted);
+        var name = fields.Name is { Length: > 0 } resourceName ? resourceName : context.Request.Query["name"].ToString();
+        fields = fields with { Name = name, ContentType = fields.ContentType ?? media.ContentType };
         await _finalizer.FinishAsync(context, bucket, fields, preconditions, content);
     }
+
+    private static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var type) && type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
 
     private static async Task<byte[]> ReadSectionAsync(MultipartSection section, CancellationToken cancellationToken)
     {

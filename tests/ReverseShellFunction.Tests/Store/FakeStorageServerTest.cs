@@ -7,8 +7,8 @@ using ReverseShellFunction.Fakes.Storage;
 namespace ReverseShellFunction.Tests.Store;
 
 /// <summary>
-/// The fake's JSON API behaviour that the client in these tests does not exercise (it always uploads resumably
-/// and lists without a delimiter), checked with plain HTTP requests.
+/// The fake's JSON API behaviour checked with plain HTTP requests: what the store's client does not exercise
+/// (media uploads, listing with a delimiter), and the multipart upload's refusals, which the store relies on.
 /// </summary>
 public sealed class FakeStorageServerTest : IAsyncLifetime, IDisposable
 {
@@ -35,6 +35,14 @@ public sealed class FakeStorageServerTest : IAsyncLifetime, IDisposable
 
     public void Dispose() => _http.Dispose();
 
+    private async Task<HttpResponseMessage> PostMultipartAsync(string resource, byte[] content, string query = "")
+    {
+        using var body = new MultipartContent("related");
+        body.Add(new StringContent(resource, Encoding.UTF8, "application/json"));
+        body.Add(new ByteArrayContent(content) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } });
+        return await Http.PostAsync(new Uri("upload/storage/v1/b/bk/o?uploadType=multipart&ifGenerationMatch=0" + query, UriKind.Relative), body);
+    }
+
     [Fact]
     public async Task MultipartUpload_CreatesTheObjectWithItsMetadata()
     {
@@ -52,6 +60,93 @@ public sealed class FakeStorageServerTest : IAsyncLifetime, IDisposable
         Assert.Equal(FakeCrc32C.Base64("hello"u8), json["crc32c"]!.GetValue<string>());
         Assert.Equal("2026-11-28T21:14:07.482Z", json["customTime"]!.GetValue<string>());
         Assert.Equal("v", Server.Objects.Get("bk", "a/b.json")!.Metadata["k"]);
+    }
+
+    [Fact]
+    public async Task MultipartUpload_IfGenerationMatchZeroOnAnExistingName_Is412_AndTheObjectIsKept()
+    {
+        Server.Objects.Insert("bk", "x", "old"u8.ToArray());
+
+        using var response = await PostMultipartAsync("""{"name":"x"}""", "new"u8.ToArray());
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+        Assert.Equal(412, error["code"]!.GetValue<int>());
+        Assert.Equal("conditionNotMet", error["errors"]![0]!["reason"]!.GetValue<string>());
+        Assert.Equal("old"u8.ToArray(), Server.Objects.Get("bk", "x")!.Content.ToArray());
+    }
+
+    [Theory]
+    [InlineData("crc32c")]
+    [InlineData("md5Hash")]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5351", Justification = "MD5 is the md5Hash integrity field of the JSON API, not a security control.")]
+    public async Task MultipartUpload_ChecksumNotMatchingTheBytes_Is400_AndNothingIsCreated(string field)
+    {
+        var other = field == "crc32c" ? FakeCrc32C.Base64("other"u8) : Convert.ToBase64String(System.Security.Cryptography.MD5.HashData("other"u8));
+
+        using var response = await PostMultipartAsync($$"""{"name":"x","{{field}}":"{{other}}"}""", "hello"u8.ToArray());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("match calculated", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(Server.Objects.Get("bk", "x"));
+    }
+
+    [Fact]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5351", Justification = "MD5 is the md5Hash integrity field of the JSON API, not a security control.")]
+    public async Task MultipartUpload_ChecksumsMatchingTheBytes_AreAccepted_AndTheNameMayComeFromTheQuery()
+    {
+        var md5 = Convert.ToBase64String(System.Security.Cryptography.MD5.HashData("hello"u8));
+
+        using var response = await PostMultipartAsync($$"""{"crc32c":"{{FakeCrc32C.Base64("hello"u8)}}","md5Hash":"{{md5}}"}""", "hello"u8.ToArray(), query: "&name=q%2Fy");
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        Assert.Equal("hello"u8.ToArray(), Server.Objects.Get("bk", "q/y")!.Content.ToArray());
+    }
+
+    [Fact]
+    public async Task MultipartUpload_NotMultipartRelated_Is400()
+    {
+        using var body = new MultipartFormDataContent { { new StringContent("""{"name":"x"}""", Encoding.UTF8, "application/json"), "metadata" }, { new ByteArrayContent("hello"u8.ToArray()), "file" } };
+
+        using var response = await Http.PostAsync(new Uri("upload/storage/v1/b/bk/o?uploadType=multipart&ifGenerationMatch=0", UriKind.Relative), body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Null(Server.Objects.Get("bk", "x"));
+    }
+
+    [Fact]
+    public async Task MultipartUpload_ResourceNotJson_OrAThirdPart_Is400()
+    {
+        using (var notJson = new MultipartContent("related"))
+        {
+            notJson.Add(new StringContent("name=x", Encoding.UTF8, "text/plain"));
+            notJson.Add(new ByteArrayContent("hello"u8.ToArray()));
+            using var response = await Http.PostAsync(new Uri("upload/storage/v1/b/bk/o?uploadType=multipart", UriKind.Relative), notJson);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        }
+
+        using (var three = new MultipartContent("related"))
+        {
+            three.Add(new StringContent("""{"name":"x"}""", Encoding.UTF8, "application/json"));
+            three.Add(new ByteArrayContent("hello"u8.ToArray()));
+            three.Add(new ByteArrayContent("more"u8.ToArray()));
+            using var response = await Http.PostAsync(new Uri("upload/storage/v1/b/bk/o?uploadType=multipart", UriKind.Relative), three);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        }
+
+        Assert.Null(Server.Objects.Get("bk", "x"));
+    }
+
+    [Fact]
+    public async Task MultipartUpload_BodyCutBeforeTheClosingBoundary_Is400()
+    {
+        using var body = new ByteArrayContent(Encoding.ASCII.GetBytes("--b\r\nContent-Type: application/json\r\n\r\n{\"name\":\"x\"}\r\n--b\r\n\r\nhel"));
+        body.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/related; boundary=b");
+
+        using var response = await Http.PostAsync(new Uri("upload/storage/v1/b/bk/o?uploadType=multipart", UriKind.Relative), body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Null(Server.Objects.Get("bk", "x"));
     }
 
     [Fact]
