@@ -14,7 +14,8 @@ namespace ReverseShellFunction.Store;
 /// </summary>
 internal sealed class GcsDownloader
 {
-    private const int SpoolBufferSize = 1024 * 1024;
+    // Unbuffered: the client writes whole reads of DownloadChunkSize, a FileStream buffer would only add a copy.
+    private const int SpoolBufferSize = 0;
     private readonly StorageClient _client;
     private readonly GcsStoreOptions _options;
     private readonly GcsRetryPolicy _retry;
@@ -46,7 +47,7 @@ internal sealed class GcsDownloader
                 async token =>
                 {
                     spool.SetLength(0);
-                    await DownloadAsync(item.Name, spool, new DownloadObjectOptions { Generation = item.Generation, ChunkSize = _options.ChunkSize }, token);
+                    await DownloadAsync(item.Name, spool, new DownloadObjectOptions { Generation = item.Generation, ChunkSize = _options.DownloadChunkSize }, token);
                     await spool.FlushAsync(token);
                     return true;
                 },

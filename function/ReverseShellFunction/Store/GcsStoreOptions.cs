@@ -9,10 +9,17 @@ namespace ReverseShellFunction.Store;
 public sealed record GcsStoreOptions
 {
     /// <summary>
-    /// Resumable upload chunk and download read size: the client holds one chunk in memory, so this bounds the
-    /// buffer of a transfer whatever the bundle's size. Must be a multiple of 256 KiB.
+    /// Resumable upload chunk: the client holds one chunk in memory, so this bounds the buffer of an upload
+    /// whatever the bundle's size. Must be a multiple of 256 KiB.
     /// </summary>
     public const int DefaultChunkSize = 8 * 1024 * 1024;
+
+    /// <summary>
+    /// Download read size. The client reads a download into a buffer of this size (one request either way), and
+    /// completions download part 1 many at a time: with the upload's 8 MiB, 80 concurrent completions held
+    /// about 1 GiB of buffers (tasks-burst benchmark, docs/benchmarks.md).
+    /// </summary>
+    public const int DefaultDownloadChunkSize = 128 * 1024;
 
     public required string Bucket { get; init; }
 
@@ -26,6 +33,8 @@ public sealed record GcsStoreOptions
     public RetryTiming RetryTiming { get; init; } = RetryTiming.Default;
 
     public int ChunkSize { get; init; } = DefaultChunkSize;
+
+    public int DownloadChunkSize { get; init; } = DefaultDownloadChunkSize;
 
     /// <summary>Where downloaded bundles are spooled; the system temp folder by default.</summary>
     public string? SpoolDirectory { get; init; }

@@ -13,13 +13,12 @@ internal static class ColdStartScenario
 {
     private static readonly (string Key, string What)[] s_milestones =
     [
-        ("existence check reaches Cloud Storage", "host start, the first request accepted and parsed, rules, the bundle id, the StorageClient built"),
-        ("first Google API request (metadata server)", "the existence check answered 404 (first GoogleApiException), staging, collectors started, credentials looked up"),
-        ("last Google API request", "token, then the four collectors' calls (SCC, Cloud Run, Logging) on their first use"),
-        ("bundle upload starts", "the last answer read, summary, summary.md, manifest, zip and hashes"),
-        ("index entry upload starts", "the bundle's resumable upload (start and PUT) and its integrity check"),
-        ("last Cloud Storage request", "the index entry's upload session started"),
-        ("200 answer read", "the index entry's PUT answered and checked, the result serialized and sent"),
+        ("first Google API request (metadata server)", "host start; the warm-up's credential probe (started with the host), or else the first collector's"),
+        ("existence check reaches Cloud Storage", "the first request accepted and parsed, rules, the bundle id; collectors start alongside the check"),
+        ("last Google API request", "token, then the delivery moment's collectors' calls (SCC, Cloud Run, Logging) on their first use"),
+        ("bundle upload starts", "the last answer read, summary, summary.md, summary.html, manifest, zip and hashes"),
+        ("index entry upload starts", "the bundle's upload (one multipart request when it fits one chunk) and its integrity check"),
+        ("200 answer read", "the index entry's upload answered and checked, the result serialized and sent"),
     ];
 
     public static async Task<ScenarioResult> RunAsync(BenchContext context)

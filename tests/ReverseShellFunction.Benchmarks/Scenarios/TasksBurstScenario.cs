@@ -51,11 +51,14 @@ internal static class TasksBurstScenario
         var run = new LiveRun(incident);
         using var sampling = new CancellationTokenSource();
         var rssSamples = new List<double>();
+        var rssAt = new List<double>();
+        var sampleStart = DateTimeOffset.UtcNow;
         var sampler = Task.Run(async () =>
         {
             while (!sampling.IsCancellationRequested)
             {
                 rssSamples.Add(incident.Function.Memory().RssMiB);
+                rssAt.Add((DateTimeOffset.UtcNow - sampleStart).TotalSeconds);
                 await Task.Delay(250, CancellationToken.None);
             }
         }, CancellationToken.None);
@@ -123,6 +126,13 @@ internal static class TasksBurstScenario
         lines.Add($"- Logging: {answered} calls answered ({ScenarioResult.Number((double)answered / total, "0.00")} per finding), {refused} answered 429 RESOURCE_EXHAUSTED; at most {perMinute} answered in one minute of the quota (the minute the fake charged each read to) and {sliding} in any sliding 60 s.");
         lines.Add($"- Cloud Tasks: {tasks.Created} tasks created, {tasks.Duplicates} duplicates (409), {tasks.Dispatches} dispatches, {tasks.FailedAttempts} failed attempts (non-2xx, e.g. 429 when not due or quota), {tasks.GaveUp} given up, at most {tasks.MaxInFlight} in flight.");
         lines.Add($"- Function process: peak RSS (VmHWM) {ScenarioResult.Number(peak, "0")} MiB; highest sampled VmRSS {ScenarioResult.Number(rssSamples.DefaultIfEmpty(double.NaN).Max(), "0")} MiB; at the end {ScenarioResult.Number(memory.RssMiB, "0")} MiB.");
+        if (rssSamples.Count > 0)
+        {
+            var top = rssSamples.IndexOf(rssSamples.Max());
+            lines.Add($"- VmRSS, sampled every 250 ms: highest {ScenarioResult.Number(rssSamples[top], "0")} MiB at {ScenarioResult.Number(rssAt[top], "0")} s after the first delivery (to within a second); the deliveries ended at {ScenarioResult.Number(sendSeconds, "0")} s. " +
+                "Highest per 30 s from the first delivery: " + string.Join(", ", rssAt.Zip(rssSamples).GroupBy(p => (int)(p.First / 30)).OrderBy(g => g.Key).Select(g => $"{g.Key * 30} s {ScenarioResult.Number(g.Max(p => p.Second), "0")}")) + " MiB.");
+        }
+
         lines.Add("- The machine is shared (2 cores, another engineer's benchmarks): timings are noisy.");
         result.Data["findings"] = total;
         result.Data["services"] = services;
@@ -140,6 +150,7 @@ internal static class TasksBurstScenario
         result.Data["dispatches"] = tasks.Dispatches;
         result.Data["failedAttempts"] = tasks.FailedAttempts;
         result.Data["peakRssMiB"] = peak;
+        result.Data["rssSamples"] = rssAt.Zip(rssSamples).Select(p => new { seconds = p.First, mib = p.Second }).ToList();
         return result;
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using ReverseShellFunction.Fakes.Storage;
 using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Support;
 using Xunit.Abstractions;
@@ -53,6 +54,36 @@ public sealed class StorageMemoryTest(ITestOutputHelper output)
         // plus a fixed overhead, whatever the bundle's size. The bound leaves room for GC timing.
         Assert.True(uploaded.PeakLiveGrowth - bundleSize < (2 * chunkSize) + (16 * MiB), $"upload: {uploaded}");
         Assert.True(downloaded.PeakLiveGrowth < (2 * chunkSize) + (16 * MiB), $"download: {downloaded}");
+    }
+
+    [Fact]
+    public async Task Download_HoldsOneSmallReadBuffer_InOneRequest()
+    {
+        const int bundleSize = 20 * MiB;
+        using var folder = new TempFolder();
+        var path = Path.Combine(folder.Path, "bundle.zip");
+        var sha256 = await WriteRandomFileAsync(path, bundleSize);
+        await using var bucket = await FakeBucket.StartAsync(o => o with { OperationTimeout = TimeSpan.FromSeconds(60) });
+        await WarmUpAsync(bucket);
+        var id = StoreSamples.Id();
+        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, MiB, useAsync: true))
+        {
+            Assert.Equal(CreateResult.Created, await bucket.Store.CreateBundleAsync(id, file, new BundleMetadata(sha256, id.Value, StoreSamples.FindingName, id.EventTime, bundleSize), default));
+        }
+
+        var before = bucket.Server.Requests.Count(FakeStorageOperation.Download);
+        var download = MemorySampler.Start();
+        await using (var stream = await bucket.Store.OpenBundleAsync(id, default))
+        {
+            Assert.Equal(sha256, Convert.ToHexStringLower(await SHA256.HashDataAsync(stream)));
+        }
+
+        var downloaded = await download.StopAsync();
+        output.WriteLine($"download of {bundleSize / MiB} MiB with the default read size: {downloaded}");
+
+        // Completions download part 1 dozens at a time: a few MiB each would add up to the instance's memory.
+        Assert.Equal(1, bucket.Server.Requests.Count(FakeStorageOperation.Download) - before);
+        Assert.True(downloaded.PeakLiveGrowth < 4 * MiB, $"download: {downloaded}");
     }
 
     private static async Task<string> WriteRandomFileAsync(string path, int size)
