@@ -75,7 +75,7 @@ internal sealed class GcsDownloader
                 using var buffer = new MemoryStream();
                 try
                 {
-                    await DownloadAsync(name, buffer, new DownloadObjectOptions(), token);
+                    await DownloadAsync(name, buffer, new DownloadObjectOptions { ChunkSize = _options.DownloadChunkSize }, token);
                 }
                 catch (EvidenceNotFoundException)
                 {

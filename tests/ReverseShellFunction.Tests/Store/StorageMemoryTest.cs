@@ -84,6 +84,15 @@ public sealed class StorageMemoryTest(ITestOutputHelper output)
         // Completions download part 1 dozens at a time: a few MiB each would add up to the instance's memory.
         Assert.Equal(1, bucket.Server.Requests.Count(FakeStorageOperation.Download) - before);
         Assert.True(downloaded.PeakLiveGrowth < 4 * MiB, $"download: {downloaded}");
+
+        // An index entry is read several times per completion: its read must not take the client's 10 MB default buffer.
+        Assert.Equal(CreateResult.Created, await bucket.Store.CreateIndexEntryAsync(id, new byte[2048], default));
+        _ = await bucket.Store.ReadIndexEntryAsync(id, default);
+        var index = MemorySampler.Start();
+        Assert.Equal(2048, (await bucket.Store.ReadIndexEntryAsync(id, default))!.Length);
+        var read = await index.StopAsync();
+        output.WriteLine($"index entry read: {read}");
+        Assert.True(read.Allocated < 2 * MiB, $"index entry read: {read}");
     }
 
     private static async Task<string> WriteRandomFileAsync(string path, int size)
