@@ -53,12 +53,15 @@ public sealed class SpooledBundle : IAsyncDisposable
             return await CopyAsync(source, progress, cancellationToken);
         }
 
-        var length = file.Length;
-        var written = File.GetLastWriteTimeUtc(file.SafeFileHandle);
+        // Taken once, here: FileStream.SafeFileHandle drops the stream's read buffer, which must not happen while
+        // the zip reader uses it on another thread.
+        var handle = file.SafeFileHandle;
+        var length = RandomAccess.GetLength(handle);
+        var written = File.GetLastWriteTimeUtc(handle);
 
-        // The hash reads with pread on the same handle, so it never moves the position the zip reader uses and
-        // it reads the very file the zip reader reads, not whatever a path names by then.
-        var hash = Task.Run(() => HashInPlaceAsync(file, length, written, progress, cancellationToken), cancellationToken);
+        // The hash reads at explicit offsets (pread) on the same handle, so it never moves the position the zip
+        // reader uses, and it reads the very file the zip reader reads, not whatever a path names by then.
+        var hash = Task.Run(() => HashInPlaceAsync(handle, length, written, progress, cancellationToken), cancellationToken);
         return new SpooledBundle(file, null, length, hash);
     }
 
@@ -113,13 +116,13 @@ public sealed class SpooledBundle : IAsyncDisposable
         }
     }
 
-    private static async Task<string> HashInPlaceAsync(FileStream file, long length, DateTime written, IProgress<long>? progress, CancellationToken cancellationToken)
+    private static async Task<string> HashInPlaceAsync(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long length, DateTime written, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[BufferSize];
         long total = 0;
         int read;
-        while (total < length && (read = await RandomAccess.ReadAsync(file.SafeFileHandle, buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - total)), total, cancellationToken)) > 0)
+        while (total < length && (read = await RandomAccess.ReadAsync(handle, buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - total)), total, cancellationToken)) > 0)
         {
             sha.AppendData(buffer, 0, read);
             total += read;
@@ -129,7 +132,7 @@ public sealed class SpooledBundle : IAsyncDisposable
         // Two readers of one file see the same bytes only if nobody writes it meanwhile (the folder store's files
         // are read-only, but a writer could change that): a change in between fails the bundle rather than let
         // the hash vouch for bytes the zip checks never saw.
-        if (total != length || RandomAccess.GetLength(file.SafeFileHandle) != length || File.GetLastWriteTimeUtc(file.SafeFileHandle) != written)
+        if (total != length || RandomAccess.GetLength(handle) != length || File.GetLastWriteTimeUtc(handle) != written)
         {
             throw new IOException($"the file changed while it was verified ({length} bytes when opened, {total} read)");
         }
