@@ -46,7 +46,7 @@ public sealed record EntryDigest(long Size, string Sha256, bool LongerThanLimit)
         catch
         {
             // Never leave the other thread hashing with a disposed hash object: wait for it, keep the first failure.
-            await consuming.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            await consuming.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             throw;
         }
 

@@ -108,7 +108,7 @@ public sealed class SpooledBundle : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // The hash must be done with the handle before anyone closes it; its failure was (or is never) asked for.
-        await _sha256.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        await _sha256.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         if (_path is not null)
         {
             await _file.DisposeAsync();
