@@ -29,9 +29,8 @@ public sealed class StoreAudit
     /// <summary>
     /// Parts verified at once by default. A part costs about six sequential store requests (index entry,
     /// object metadata, download, previous part's index entry, index entry object, give-up check) and little
-    /// CPU, so on a bucket the time is request latency; 16 keeps a 1,000-part audit at 50 ms per request within
-    /// 1.5× of the request-bound limit on two cores (docs/benchmarks.md, scenario 5), while more would mostly
-    /// add open spool files and connections.
+    /// CPU, so on a bucket the time is request latency and parts in flight divide it; each one in flight also
+    /// holds a spool file and a connection. docs/benchmarks.md (scenario 5) has what 16 measured.
     /// </summary>
     public const int DefaultConcurrency = 16;
 
