@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Store;
 
@@ -118,10 +119,26 @@ public sealed class BundleVerifier
 
         log.Check("bundle-object", CheckOutcome.Passed, $"{stored.Name}, {stored.Size} bytes");
         await using (var content = await _store.OpenBundleAsync(id, cancellationToken))
-        await using (var bundle = await SpooledBundle.CopyAsync(content, download is null ? null : new Progress(download, stored.Size), cancellationToken))
+        await using (var bundle = await SpooledBundle.OpenAsync(content, download is null ? null : new Progress(download, stored.Size), cancellationToken))
         {
+            // The object's hash runs on another thread while the zip is inflated here; the zip's checks go to a
+            // branch so the report lists the byte checks first, as when they ran one after the other.
+            var inside = log.Branch();
+            ExceptionDispatchInfo? failure = null;
+            try
+            {
+                await BundleContentCheck.RunAsync(bundle, index.Entry, inside, cancellationToken, _trust);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Reported by VerifyAsync, after the byte checks, once the hash is done with the file.
+                failure = ExceptionDispatchInfo.Capture(ex);
+            }
+
+            await bundle.Sha256Async();
             CheckBytes(bundle, stored, index.Entry, log);
-            await BundleContentCheck.RunAsync(bundle, index.Entry, log, cancellationToken, _trust);
+            log.Append(inside);
+            failure?.Throw();
             if (whenVerified is not null && log.ProblemCount == 0)
             {
                 try

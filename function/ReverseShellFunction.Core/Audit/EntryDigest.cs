@@ -9,31 +9,60 @@ namespace ReverseShellFunction.Audit;
 /// </summary>
 public sealed record EntryDigest(long Size, string Sha256, bool LongerThanLimit)
 {
+    /// <summary>Large enough that handing a buffer to another thread costs far less than hashing it.</summary>
+    private const int BufferSize = 256 * 1024;
+
+    /// <remarks>
+    /// Inflating is the longest step of a verify and cannot be split, so this thread only inflates: each full
+    /// buffer is hashed (and copied) on another thread while the next one is inflated into a second buffer.
+    /// Buffers are handed over in order, one at a time, so the hash sees the bytes in the order they come.
+    /// </remarks>
     public static async Task<EntryDigest> ComputeAsync(ZipArchiveEntry entry, long limit, Stream? copyTo, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
         await using var content = await entry.OpenAsync(cancellationToken);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[81920];
+        var (filling, handedOver) = (new byte[BufferSize], new byte[BufferSize]);
+        var consuming = Task.CompletedTask;
         long total = 0;
-        int read;
-        while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
+        try
         {
-            sha.AppendData(buffer, 0, read);
-            if (copyTo is not null)
+            int read;
+            while ((read = await content.ReadAtLeastAsync(filling, filling.Length, throwOnEndOfStream: false, cancellationToken)) > 0)
             {
-                await copyTo.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                await consuming;
+                (filling, handedOver) = (handedOver, filling);
+                consuming = ConsumeAsync(sha, handedOver, read, copyTo, cancellationToken);
+                total += read;
+                if (total > limit)
+                {
+                    await consuming;
+                    return new EntryDigest(total, Convert.ToHexStringLower(sha.GetHashAndReset()), true);
+                }
             }
 
-            total += read;
-            if (total > limit)
-            {
-                return new EntryDigest(total, Convert.ToHexStringLower(sha.GetHashAndReset()), true);
-            }
+            await consuming;
+        }
+        catch
+        {
+            // Never leave the other thread hashing with a disposed hash object: wait for it, keep the first failure.
+            await consuming.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
         }
 
         return new EntryDigest(total, Convert.ToHexStringLower(sha.GetHashAndReset()), false);
     }
+
+    private static Task ConsumeAsync(IncrementalHash sha, byte[] buffer, int count, Stream? copyTo, CancellationToken cancellationToken) => Task.Run(
+        async () =>
+        {
+            sha.AppendData(buffer, 0, count);
+            if (copyTo is not null)
+            {
+                await copyTo.WriteAsync(buffer.AsMemory(0, count), cancellationToken);
+            }
+        },
+        cancellationToken);
 
     /// <summary>Reads a small entry (manifest, summary) whole; null when it is longer than <paramref name="maxBytes"/>.</summary>
     public static async Task<byte[]?> ReadSmallAsync(ZipArchiveEntry entry, int maxBytes, CancellationToken cancellationToken)

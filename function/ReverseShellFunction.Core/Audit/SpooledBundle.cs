@@ -5,28 +5,65 @@ using ReverseShellFunction.Store;
 namespace ReverseShellFunction.Audit;
 
 /// <summary>
-/// A stored bundle copied to a private temporary file, hashed on the way. The zip's central directory is at
-/// the end, so reading entries needs random access; the copy gives it without holding the bundle in memory.
-/// The file is deleted on dispose.
+/// A stored bundle with random access to its bytes and their SHA-256. The zip's central directory is at the
+/// end, so reading entries needs random access. A stream that is not a file (a download) is copied to a
+/// private temporary file, hashed on the way, and the copy is deleted on dispose; a store's own file
+/// (<see cref="OpenAsync"/>) is read in place while another thread hashes it, so the object hash costs no
+/// time on the inflate path. Memory stays bounded either way.
 /// </summary>
 public sealed class SpooledBundle : IAsyncDisposable
 {
     private const int BufferSize = 1024 * 1024;
 
     private readonly FileStream _file;
-    private readonly string _path;
+    private readonly string? _path;
+    private readonly Task<string> _sha256;
+    private readonly long _size;
 
-    private SpooledBundle(FileStream file, string path, string sha256)
+    private SpooledBundle(FileStream file, string? path, long size, Task<string> sha256)
     {
         _file = file;
         _path = path;
-        Sha256 = sha256;
+        _size = size;
+        _sha256 = sha256;
     }
 
-    public long Size => _file.Length;
+    /// <summary>The number of bytes hashed (for a store's own file, its length when it was opened).</summary>
+    public long Size => _size;
+
+    /// <summary>Lower-case hex SHA-256 of every byte read from the store, once <see cref="Sha256Async"/> finished.</summary>
+    /// <exception cref="InvalidOperationException">The hash is still being computed.</exception>
+    public string Sha256 => _sha256.IsCompletedSuccessfully ? _sha256.Result : throw new InvalidOperationException("The bundle's SHA-256 is not computed yet: await Sha256Async first.");
 
     /// <summary>Lower-case hex SHA-256 of every byte read from the store.</summary>
-    public string Sha256 { get; }
+    /// <exception cref="IOException">The store's file could not be read, or it changed while it was read.</exception>
+    public Task<string> Sha256Async() => _sha256;
+
+    /// <summary>
+    /// A seekable <see cref="FileStream"/> (the folder store's own file) is used in place and hashed on another
+    /// thread while the caller reads entries; anything else is copied as <see cref="CopyAsync"/> does. The
+    /// caller keeps owning <paramref name="source"/> and disposes it after this.
+    /// </summary>
+    /// <param name="progress">Receives the number of bytes copied or hashed so far, once per buffer.</param>
+    public static async Task<SpooledBundle> OpenAsync(Stream source, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (source is not FileStream { CanSeek: true, CanRead: true } file)
+        {
+            return await CopyAsync(source, progress, cancellationToken);
+        }
+
+        // Taken once, here: FileStream.SafeFileHandle drops the stream's read buffer, which must not happen while
+        // the zip reader uses it on another thread.
+        var handle = file.SafeFileHandle;
+        var length = RandomAccess.GetLength(handle);
+        var written = File.GetLastWriteTimeUtc(handle);
+
+        // The hash reads at explicit offsets (pread) on the same handle, so it never moves the position the zip
+        // reader uses, and it reads the very file the zip reader reads, not whatever a path names by then.
+        var hash = Task.Run(() => HashInPlaceAsync(handle, length, written, progress, cancellationToken), cancellationToken);
+        return new SpooledBundle(file, null, length, hash);
+    }
 
     /// <param name="progress">Receives the number of bytes copied so far, once per buffer.</param>
     public static async Task<SpooledBundle> CopyAsync(Stream source, IProgress<long>? progress, CancellationToken cancellationToken)
@@ -50,7 +87,7 @@ public sealed class SpooledBundle : IAsyncDisposable
 
             await file.FlushAsync(cancellationToken);
             file.Position = 0;
-            return new SpooledBundle(file, path, Convert.ToHexStringLower(sha.GetHashAndReset()));
+            return new SpooledBundle(file, path, file.Length, Task.FromResult(Convert.ToHexStringLower(sha.GetHashAndReset())));
         }
         catch
         {
@@ -70,7 +107,36 @@ public sealed class SpooledBundle : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _file.DisposeAsync();
-        File.Delete(_path);
+        // The hash must be done with the handle before anyone closes it; its failure was (or is never) asked for.
+        await _sha256.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        if (_path is not null)
+        {
+            await _file.DisposeAsync();
+            File.Delete(_path);
+        }
+    }
+
+    private static async Task<string> HashInPlaceAsync(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long length, DateTime written, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[BufferSize];
+        long total = 0;
+        int read;
+        while (total < length && (read = await RandomAccess.ReadAsync(handle, buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - total)), total, cancellationToken)) > 0)
+        {
+            sha.AppendData(buffer, 0, read);
+            total += read;
+            progress?.Report(total);
+        }
+
+        // Two readers of one file see the same bytes only if nobody writes it meanwhile (the folder store's files
+        // are read-only, but a writer could change that): a change in between fails the bundle rather than let
+        // the hash vouch for bytes the zip checks never saw.
+        if (total != length || RandomAccess.GetLength(handle) != length || File.GetLastWriteTimeUtc(handle) != written)
+        {
+            throw new IOException($"the file changed while it was verified ({length} bytes when opened, {total} read)");
+        }
+
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 }

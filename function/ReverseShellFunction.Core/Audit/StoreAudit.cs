@@ -26,10 +26,31 @@ public sealed class StoreAudit
 
     public BundleVerifier Verifier => _verifier;
 
+    /// <summary>
+    /// Parts verified at once by default. A part costs about six sequential store requests (index entry,
+    /// object metadata, download, previous part's index entry, index entry object, give-up check) and little
+    /// CPU, so on a bucket the time is request latency and parts in flight divide it; each one in flight also
+    /// holds a spool file and a connection. docs/benchmarks.md (scenario 5) has what 16 measured.
+    /// </summary>
+    public const int DefaultConcurrency = 16;
+
+    /// <summary>The most parts <see cref="VerifyAllAsync(EventTimeRange, int, CancellationToken)"/> verifies at once.</summary>
+    public const int MaxConcurrency = 256;
+
     /// <summary>One result per bundle id found under either prefix, oldest first, after one per unexpected object.</summary>
-    public async IAsyncEnumerable<BundleVerification> VerifyAllAsync(EventTimeRange range, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<BundleVerification> VerifyAllAsync(EventTimeRange range, CancellationToken cancellationToken) =>
+        VerifyAllAsync(range, DefaultConcurrency, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="VerifyAllAsync(EventTimeRange, CancellationToken)"/>, with up to <paramref name="concurrency"/>
+    /// parts verified at once. Results come in the same order whatever the concurrency: each is yielded in its
+    /// turn, once every one before it was.
+    /// </summary>
+    public async IAsyncEnumerable<BundleVerification> VerifyAllAsync(EventTimeRange range, int concurrency, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(range);
+        ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(concurrency, MaxConcurrency);
         var (indexIds, unexpectedIndex) = await StoreListing.ListIndexAsync(_store, range, cancellationToken);
         var (bundles, unexpectedBundles) = await StoreListing.ListBundlesAsync(_store, range, cancellationToken);
         foreach (var name in unexpectedIndex.Concat(unexpectedBundles))
@@ -38,13 +59,54 @@ public sealed class StoreAudit
         }
 
         var ids = indexIds.Union(bundles.Keys).OrderBy(id => id.EventTime).ThenBy(id => id.Value, StringComparer.Ordinal).ThenBy(id => id.Part);
-        foreach (var (_, parts) in LogicalBundle.Group(ids))
+        var work = LogicalBundle.Group(ids).SelectMany(group => group.Parts.Select((id, i) => (Id: id, Newest: i == group.Parts.Count - 1)));
+
+        // Verifications start ahead of the one being yielded, at most `concurrency` at a time. The look-ahead
+        // is a few times that, so one slow part does not stall the others, yet what waits to be yielded stays
+        // bounded (results only: each spool file is gone once its part's verification returned).
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var slots = new SemaphoreSlim(concurrency);
+        var ahead = new Queue<Task<BundleVerification>>();
+        try
         {
-            for (var i = 0; i < parts.Count; i++)
+            foreach (var (id, newest) in work)
             {
-                var result = await _verifier.VerifyAsync(parts[i], bundles.GetValueOrDefault(parts[i]), whenVerified: null, download: null, cancellationToken);
-                yield return i == parts.Count - 1 ? await WithGiveUpCheckAsync(parts[i], result, cancellationToken) : result;
+                if (ahead.Count >= concurrency * 4)
+                {
+                    yield return await ahead.Dequeue();
+                }
+
+                ahead.Enqueue(VerifyPartAsync(id, newest, bundles.GetValueOrDefault(id), slots, stop.Token));
             }
+
+            while (ahead.Count > 0)
+            {
+                yield return await ahead.Dequeue();
+            }
+        }
+        finally
+        {
+            // The caller stopped early (a failure, cancellation, or it had enough): stop what started and wait for
+            // it, so no verification outlives the audit or its semaphore.
+            await stop.CancelAsync();
+            foreach (var left in ahead)
+            {
+                await left.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private async Task<BundleVerification> VerifyPartAsync(BundleId id, bool newest, StoredObject? listed, SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        await slots.WaitAsync(cancellationToken);
+        try
+        {
+            var result = await _verifier.VerifyAsync(id, listed, whenVerified: null, download: null, cancellationToken);
+            return newest ? await WithGiveUpCheckAsync(id, result, cancellationToken) : result;
+        }
+        finally
+        {
+            slots.Release();
         }
     }
 

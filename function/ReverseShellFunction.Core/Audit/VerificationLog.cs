@@ -20,6 +20,17 @@ internal sealed class VerificationLog
 
     public static VerificationLog ForObject(string objectName) => new($"object {objectName}");
 
+    /// <summary>An empty log for the same subject, for checks that run while others are still going; see <see cref="Append"/>.</summary>
+    public VerificationLog Branch() => new(_subject);
+
+    /// <summary>Adds a branch's checks and problems after this log's own, so the report keeps one order however the work overlapped.</summary>
+    public void Append(VerificationLog branch)
+    {
+        ArgumentNullException.ThrowIfNull(branch);
+        _checks.AddRange(branch._checks);
+        _problems.AddRange(branch._problems);
+    }
+
     public void Check(string name, CheckOutcome outcome, string detail) => _checks.Add(new VerificationCheck(name, outcome, detail));
 
     /// <summary>Records a problem; <paramref name="text"/> says what, the log adds which bundle.</summary>

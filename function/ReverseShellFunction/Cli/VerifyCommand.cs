@@ -8,7 +8,8 @@ namespace ReverseShellFunction.Cli;
 /// <summary>
 /// <c>verify [BUNDLE_ID… | --all | --since … --until …]</c>: checks bundles and index entries against each
 /// other (see <see cref="BundleVerifier"/>). With <c>--all</c> or a time range both prefixes are listed and
-/// cross-checked. Exit 0 when everything verified, 1 on any problem, 2 on usage or access errors.
+/// cross-checked, up to <c>--concurrency</c> parts at once, reported in listing order. Exit 0 when everything
+/// verified, 1 on any problem, 2 on usage or access errors.
 /// </summary>
 public static class VerifyCommand
 {
@@ -21,6 +22,10 @@ public static class VerifyCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object per bundle (checks and problems) instead of text" };
         var custody = new CustodyOptions();
         var extracted = new Option<string[]>("--extracted") { Description = "Verify folders that get extracted, offline, instead of the store" };
+        var concurrency = new Option<int?>("--concurrency")
+        {
+            Description = $"With --all or --since/--until: parts verified at once (1 to {StoreAudit.MaxConcurrency}, default {StoreAudit.DefaultConcurrency}); the output order does not depend on it",
+        };
         var command = new Command("verify", "Verify bundles against their index entries, manifests and object metadata");
         command.Arguments.Add(bundleIds);
         command.Options.Add(all);
@@ -28,6 +33,7 @@ public static class VerifyCommand
         command.Options.Add(json);
         custody.AddTo(command);
         command.Options.Add(extracted);
+        command.Options.Add(concurrency);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunReadOnlyAsync(parse, store, async (services, output, ct) =>
         {
             var texts = parse.GetValue(bundleIds) ?? [];
@@ -39,13 +45,24 @@ public static class VerifyCommand
                 throw new UsageException("Give bundle ids, or --all and/or --since/--until, or --extracted FOLDER: exactly one of these.");
             }
 
+            var parallel = parse.GetValue(concurrency);
+            if (parallel is not null && !listing)
+            {
+                throw new UsageException("--concurrency applies to --all and --since/--until only.");
+            }
+
+            if (parallel is < 1 or > StoreAudit.MaxConcurrency)
+            {
+                throw new UsageException($"--concurrency must be from 1 to {StoreAudit.MaxConcurrency}.");
+            }
+
             var evidence = services.GetRequiredService<IEvidenceStore>();
             var onBucket = services.GetRequiredService<FunctionSettings>().EvidenceBucket is not null;
             var (trust, keySource) = custody.Build(parse, services, onBucket && folders.Length == 0);
             using var trustScope = trust;
             var audit = new StoreAudit(evidence, trust);
             var results = folders.Length > 0 ? VerifyFoldersAsync(folders, trust, ct)
-                : listing ? audit.VerifyAllAsync(range.Range(parse, services.GetRequiredService<TimeProvider>().GetUtcNow()), ct)
+                : listing ? audit.VerifyAllAsync(range.Range(parse, services.GetRequiredService<TimeProvider>().GetUtcNow()), parallel ?? StoreAudit.DefaultConcurrency, ct)
                 : VerifyEachAsync(audit.Verifier, ids, ct);
             var (verified, failed) = (0, 0);
             var seals = new SealCounts();

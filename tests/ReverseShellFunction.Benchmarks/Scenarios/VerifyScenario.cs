@@ -7,7 +7,8 @@ namespace ReverseShellFunction.Benchmarks.Scenarios;
 /// <summary>
 /// Scenario 5: a ~100 MiB bundle made by the function's own pipeline (<c>replay --dir</c> against fakes whose
 /// container log carries pseudo-random base64), then <c>verify --dir</c> of it as a process against
-/// <c>sha256sum</c> of the same zip, runs interleaved, warm page cache for both.
+/// <c>sha256sum</c> of the same zip, runs interleaved, warm page cache for both; then <c>verify --all</c> over
+/// many parts in the storage fake against the request-bound limit (<see cref="VerifyAllMeasure"/>).
 /// </summary>
 internal static class VerifyScenario
 {
@@ -15,7 +16,7 @@ internal static class VerifyScenario
     {
         var (entries, payload) = context.Smoke ? (1_000, 5_000) : (20_000, 6_900);
         var runs = context.Smoke ? 1 : 5;
-        var result = new ScenarioResult { Name = "verify", Title = "5. Verify: `verify --dir` of a large bundle against `sha256sum` of the same zip" };
+        var result = new ScenarioResult { Name = "verify", Title = "5. Verify: `verify --dir` of a large bundle against `sha256sum` of the same zip, and `verify --all` against the request-bound limit" };
         var store = Path.Combine(context.WorkDirectory, "verify-store");
         var (bundleId, zip) = await MakeBundleAsync(context, entries, payload, store, result);
         if (bundleId is null || zip is null)
@@ -60,7 +61,7 @@ internal static class VerifyScenario
         var shaRate = mib / (Stats.Median(shaTimes) / 1000);
         var verifyRate = mib / (Stats.Median(verifyTimes) / 1000);
         result.Rows.Add(new($"verify throughput ({mib:0} MiB bundle, process, median of {runs})", $"{ScenarioResult.Number(verifyRate, "0")} MiB/s ({ScenarioResult.Ms(Stats.Median(verifyTimes))})",
-            $"sha256sum {ScenarioResult.Number(shaRate, "0")} MiB/s ({ScenarioResult.Ms(Stats.Median(shaTimes))})", ScenarioResult.Number(verifyRate / shaRate) + "×", "≥ 0.8×", ScenarioResult.Met(verifyRate / shaRate >= 0.8)));
+            $"sha256sum {ScenarioResult.Number(shaRate, "0")} MiB/s ({ScenarioResult.Ms(Stats.Median(shaTimes))})", ScenarioResult.Number(verifyRate / shaRate) + "× (this build's `verify` ÷ coreutils `sha256sum`)", "≥ 0.8×", ScenarioResult.Met(verifyRate / shaRate >= 0.8)));
 
         var lines = result.Details;
         lines.Add(string.Create(CultureInfo.InvariantCulture,
@@ -91,6 +92,7 @@ internal static class VerifyScenario
         result.Data["verifyHelpMs"] = helpTimes;
         result.Data["sha256sumMiBPerSecond"] = shaRate;
         result.Data["verifyMiBPerSecond"] = verifyRate;
+        await VerifyAllMeasure.RunAsync(context, result);
         return result;
     }
 
