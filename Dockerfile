@@ -26,9 +26,8 @@ COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY function/ReverseShellFunction.Core/ReverseShellFunction.Core.csproj function/ReverseShellFunction.Core/
 COPY function/ReverseShellFunction/ReverseShellFunction.csproj function/ReverseShellFunction/
 # Self-contained, ReadyToRun composite for linux-x64 (Cloud Run's platform): the runtime, ASP.NET Core, the
-# packages and the function compiled ahead of time into one native image, so a cold start jits little. In the
-# benchmarks (docs/benchmarks.md) the first event after process start came at 1.8x a bare ASP.NET Core app's
-# first response, against 3.2x for the JIT build and 2.4x for a framework-dependent ReadyToRun publish. The
+# packages and the function compiled ahead of time into one native image, so a cold start jits little (the
+# benchmarks, docs/benchmarks.md, time it against a bare ASP.NET Core app published the same way). The
 # restore fetches the linux-x64 runtime packs and crossgen from NuGet; the publish takes about 1.5 minutes.
 RUN dotnet restore function/ReverseShellFunction/ReverseShellFunction.csproj \
       -r linux-x64 -p:SelfContained=true -p:PublishReadyToRun=true
