@@ -27,24 +27,8 @@ public sealed class CloudTasksEndToEndTest
     [Fact]
     public async Task DeliveryThenDispatch_EndsComplete_InTwoParts_WithOneTask()
     {
-        var clock = new FakeTimeProvider(s_event.AddMinutes(2));
-        await using var fake = await FakeGoogleApis.StartAsync(new FakeGoogleApisOptions
-        {
-            Clock = clock,
-            TaskQueues = [new FakeTaskQueueSettings { Name = CloudTasksSchedulerTest.Queue }],
-        });
-        using var folder = new TempFolder();
-        var port = FunctionHost.FreePort();
-        var variables = new Dictionary<string, string>(fake.EnvironmentVariables)
-        {
-            ["EVIDENCE_DIR"] = folder.Path,
-            ["RELATED_WINDOW_MINUTES"] = "5",
-            ["COMPLETION_QUEUE"] = CloudTasksSchedulerTest.Queue,
-            ["COMPLETION_URL"] = $"http://127.0.0.1:{port}/completions",
-            ["COMPLETION_SERVICE_ACCOUNT"] = CloudTasksSchedulerTest.Invoker,
-        };
-        var store = new LocalEvidenceStore(folder.Path);
-        await using var host = await FunctionHost.StartAsync(variables, store, new FixedTokenSource(fake.AccessToken), services => services.AddSingleton<TimeProvider>(clock), port);
+        await using var deployed = await Deployed.StartAsync();
+        var (clock, fake, store, host) = (deployed.Clock, deployed.Fake, deployed.Store, deployed.Host);
 
         var (status, body) = await PostAsync(host.Client, "", TestData.Sample("reverse-shell.pubsub-push.json"));
         Assert.Equal(HttpStatusCode.OK, status);
@@ -79,24 +63,8 @@ public sealed class CloudTasksEndToEndTest
     [Fact]
     public async Task FirstDueCompletion_AlsoCompletesItsSiblings_OnTheSameServiceDueTheSameMinute_AndTheirTasksEndAtOnce()
     {
-        var clock = new FakeTimeProvider(s_event.AddMinutes(2));
-        await using var fake = await FakeGoogleApis.StartAsync(new FakeGoogleApisOptions
-        {
-            Clock = clock,
-            TaskQueues = [new FakeTaskQueueSettings { Name = CloudTasksSchedulerTest.Queue }],
-        });
-        using var folder = new TempFolder();
-        var port = FunctionHost.FreePort();
-        var variables = new Dictionary<string, string>(fake.EnvironmentVariables)
-        {
-            ["EVIDENCE_DIR"] = folder.Path,
-            ["RELATED_WINDOW_MINUTES"] = "5",
-            ["COMPLETION_QUEUE"] = CloudTasksSchedulerTest.Queue,
-            ["COMPLETION_URL"] = $"http://127.0.0.1:{port}/completions",
-            ["COMPLETION_SERVICE_ACCOUNT"] = CloudTasksSchedulerTest.Invoker,
-        };
-        var store = new LocalEvidenceStore(folder.Path);
-        await using var host = await FunctionHost.StartAsync(variables, store, new FixedTokenSource(fake.AccessToken), services => services.AddSingleton<TimeProvider>(clock), port);
+        await using var deployed = await Deployed.StartAsync();
+        var (clock, fake, store, host) = (deployed.Clock, deployed.Fake, deployed.Store, deployed.Host);
 
         // Three findings on the sample's service at the same moment, and one on another service.
         var ids = new List<BundleId>();
@@ -183,5 +151,54 @@ public sealed class CloudTasksEndToEndTest
         var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         return content;
+    }
+
+    /// <summary>The real app on Kestrel with the Cloud Tasks fake's queue as COMPLETION_QUEUE, its own /completions as COMPLETION_URL, on a clock the test moves.</summary>
+    private sealed class Deployed : IAsyncDisposable
+    {
+        private readonly TempFolder _folder;
+
+        private Deployed(FakeTimeProvider clock, FakeGoogleApis fake, TempFolder folder, LocalEvidenceStore store, FunctionHost host)
+        {
+            (Clock, Fake, _folder, Store, Host) = (clock, fake, folder, store, host);
+        }
+
+        public FakeTimeProvider Clock { get; }
+
+        public FakeGoogleApis Fake { get; }
+
+        public LocalEvidenceStore Store { get; }
+
+        public FunctionHost Host { get; }
+
+        public static async Task<Deployed> StartAsync()
+        {
+            var clock = new FakeTimeProvider(s_event.AddMinutes(2));
+            var fake = await FakeGoogleApis.StartAsync(new FakeGoogleApisOptions
+            {
+                Clock = clock,
+                TaskQueues = [new FakeTaskQueueSettings { Name = CloudTasksSchedulerTest.Queue }],
+            });
+            var folder = new TempFolder();
+            var port = FunctionHost.FreePort();
+            var variables = new Dictionary<string, string>(fake.EnvironmentVariables)
+            {
+                ["EVIDENCE_DIR"] = folder.Path,
+                ["RELATED_WINDOW_MINUTES"] = "5",
+                ["COMPLETION_QUEUE"] = CloudTasksSchedulerTest.Queue,
+                ["COMPLETION_URL"] = $"http://127.0.0.1:{port}/completions",
+                ["COMPLETION_SERVICE_ACCOUNT"] = CloudTasksSchedulerTest.Invoker,
+            };
+            var store = new LocalEvidenceStore(folder.Path);
+            var host = await FunctionHost.StartAsync(variables, store, new FixedTokenSource(fake.AccessToken), services => services.AddSingleton<TimeProvider>(clock), port);
+            return new Deployed(clock, fake, folder, store, host);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Host.DisposeAsync();
+            await Fake.DisposeAsync();
+            _folder.Dispose();
+        }
     }
 }
