@@ -300,6 +300,23 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
             return null;
         }
 
+        return await AssembleAsync(id, notification, staging, reports, carried, missing, previous, createdAt, giveUpAt, _sealer, cancellationToken);
+    }
+
+    /// <summary>What every part does once its collectors are done: summary, summary.md, summary.html, manifest, zip.</summary>
+    private async Task<BuiltBundle> AssembleAsync(
+        BundleId id,
+        SccNotification notification,
+        StagingDirectory staging,
+        IReadOnlyList<CollectorReport> reports,
+        IReadOnlyList<OutstandingWork> carried,
+        IReadOnlyList<OutstandingWork> missing,
+        PartLink? previous,
+        DateTimeOffset createdAt,
+        DateTimeOffset giveUpAt,
+        Custody.ManifestSealer? sealer,
+        CancellationToken cancellationToken)
+    {
         var completion = CompletionPlanner.Plan(id.Part, reports, carried, missing, createdAt, giveUpAt, _collectors.Options.LogIngestionDelay, _completion);
         var summary = SummaryBuilder.Build(id, notification, reports, createdAt) with { Completion = completion };
         var digest = await EvidenceDigest.ReadAsync(staging, summary, reports, cancellationToken);
@@ -313,7 +330,29 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         await staging.WriteAllBytesAsync(EvidenceSummary.FileName, EvidenceJson.Serialize(summary), cancellationToken);
         await staging.WriteAllBytesAsync(SummaryMarkdown.FileName, System.Text.Encoding.UTF8.GetBytes(SummaryMarkdown.Render(summary, entries)), cancellationToken);
         await staging.WriteAllBytesAsync(SummaryHtml.FileName, System.Text.Encoding.UTF8.GetBytes(SummaryHtml.Render(summary, entries, digest.Timeline)), cancellationToken);
-        return await BundleWriter.WriteAsync(staging, id, summary, reports, _tool, createdAt, cancellationToken, _sealer, previous);
+        return await BundleWriter.WriteAsync(staging, id, summary, reports, _tool, createdAt, cancellationToken, sealer, previous);
+    }
+
+    /// <summary>
+    /// Assembles one part from <paramref name="notificationJson"/> with every collector reported skipped, and
+    /// deletes it: run by <c>serve</c> beside the host's start, so that the first event, which a cold instance
+    /// gets as soon as it listens, finds the summary, the report renderers, the manifest and the zip writer
+    /// loaded and their first-use work done while its own collectors wait on the APIs. Nothing is stored,
+    /// scheduled, signed or sent; the part is built in a staging folder of its own and deleted with it.
+    /// </summary>
+    /// <returns>The deleted part's size and the number of files it listed, for the warm-up's log line.</returns>
+    public async Task<(long Bytes, int Files)> WarmUpAsync(ReadOnlyMemory<byte> notificationJson, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var notification = NotificationDecoder.Parse(notificationJson, now);
+        var id = BundleId.For(notification.Finding.Name!, notification.EventTime);
+        using var staging = new StagingDirectory();
+        await staging.WriteAllBytesAsync(StoreLayout.Entries.Notification, notification.RawJson, cancellationToken);
+        var reports = _collectors.Names
+            .Select(name => new CollectorReport { Name = name, Status = CollectorStatus.Skipped, Reason = "start-up warm-up, not evidence" })
+            .ToList();
+        using var built = await AssembleAsync(id, notification, staging, reports, carried: [], missing: [], previous: null, now, now, sealer: null, cancellationToken);
+        return (built.Size, built.Manifest.Files.Count);
     }
 
     private async Task<PipelineResult> StoreAsync(BuiltBundle built, CancellationToken cancellationToken)

@@ -15,7 +15,9 @@ internal static class ColdStartScenario
     [
         ("first Google API request (metadata server)", "host start; the warm-up's credential probe (started with the host), or else the first collector's"),
         ("existence check reaches Cloud Storage", "the first request accepted and parsed, rules, the bundle id; collectors start alongside the check"),
-        ("last Google API request", "token, then the delivery moment's collectors' calls (SCC, Cloud Run, Logging) on their first use"),
+        ("token requested (metadata server)", "the probe answered; Google.Apis.Auth's first use"),
+        ("first collector request (SCC, Cloud Run or Logging)", "the token answered and handed to the collectors, their HTTP client's first request"),
+        ("last Google API request", "the delivery moment's collectors' calls (SCC, Cloud Run, Logging) on their first use, pages after the first"),
         ("bundle upload starts", "the last answer read, summary, summary.md, summary.html, manifest, zip and hashes"),
         ("index entry upload starts", "the bundle's upload (one multipart request when it fits one chunk) and its integrity check"),
         ("200 answer read", "the index entry's upload answered and checked, the result serialized and sent"),
@@ -213,6 +215,15 @@ internal static class ColdStartScenario
         {
             timeline["first Google API request (metadata server)"] = Since(google.Min(r => r.ArrivedAt));
             timeline["last Google API request"] = Since(google.Max(r => r.ArrivedAt));
+            if (google.FirstOrDefault(r => r.Api == FakeApi.Metadata && r.Path.EndsWith("/token", StringComparison.Ordinal)) is { } token)
+            {
+                timeline["token requested (metadata server)"] = Since(token.ArrivedAt);
+            }
+
+            if (google.Where(r => r.Api is not null and not FakeApi.Metadata).Select(r => (long?)r.ArrivedAt).Min() is { } collector)
+            {
+                timeline["first collector request (SCC, Cloud Run or Logging)"] = Since(collector);
+            }
         }
 
         if (uploads.Count == 2)
