@@ -98,7 +98,7 @@ public static class CloudEventReader
             data = Unwrapped(raw);
             mode = replay ? DeliveryMode.ReplayNotification : DeliveryMode.PubSubPushUnwrapped;
         }
-        else if (envelope is not null && MessagePublishedDataReader.TryReadLean(raw.Body.Span, envelope) is { } lean)
+        else if (envelope is not null && MessagePublishedDataReader.TryReadLean(raw, envelope) is { } lean)
         {
             data = lean;
             mode = replay ? DeliveryMode.ReplayPushBody : DeliveryMode.PubSubPush;

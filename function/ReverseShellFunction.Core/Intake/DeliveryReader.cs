@@ -19,10 +19,13 @@ public static class DeliveryReader
         }
         catch (InvalidDeliveryException problem)
         {
+            // The quarantine record keeps the body as received, not with its data decoded over it.
+            raw.RestoreBody();
             return IntakeResult.Rejected(problem.Problem, problem.Message);
         }
         catch (Exception ex) when (ex is not (OperationCanceledException or OutOfMemoryException))
         {
+            raw.RestoreBody();
             // A shape no rule above expected. Quarantining it keeps the request and stops the redelivery loop;
             // the exception goes to the log so the gap in the rules can be closed.
             return IntakeResult.Rejected(DeliveryProblem.Unreadable, $"The request could not be read ({ex.GetType().Name}: {ex.Message}).", ex);

@@ -107,6 +107,7 @@ public static class ReplayCommand
                 BodySha256 = Convert.ToHexStringLower(sha.GetHashAndReset()),
                 ReceivedAt = time.GetUtcNow(),
                 Source = DeliverySource.Replay,
+                BodyIsOwned = true,
                 ReplayFile = file.Name,
             };
         }

@@ -69,6 +69,7 @@ public static class RequestBodyReader
             BodySha256 = Convert.ToHexStringLower(sha.GetHashAndReset()),
             ReceivedAt = receivedAt,
             Source = DeliverySource.Http,
+            BodyIsOwned = true,
         };
     }
 }
