@@ -6,10 +6,11 @@ using ReverseShellFunction.Pipeline;
 namespace ReverseShellFunction.Hosting;
 
 /// <summary>
-/// Work of the first event that does not depend on any event, done by <c>serve</c> as soon as the host has
-/// started, beside it rather than before it: readiness is not delayed, and a cold instance (Cloud Run starts one
-/// when a finding arrives) meets its first delivery with credentials looked up, a token cached and the storage
-/// client's JSON contracts built. Best effort: whatever fails here is done again, and reported, by the event.
+/// Work of the first event that does not depend on any event, done by <c>serve</c> on another thread while the
+/// host starts, beside it rather than before it: readiness is not waited for it, and a cold instance (Cloud Run
+/// starts one when a finding arrives) meets its first delivery with credentials looked up, a token cached, the
+/// storage client's JSON contracts built and one throw-away part assembled. Best effort: whatever fails here is
+/// done again, and reported, by the event.
 /// </summary>
 internal static partial class StartupWarmup
 {
@@ -36,10 +37,15 @@ internal static partial class StartupWarmup
 
     private const string SampleError = """{"error":{"code":404,"message":"No such object: warm-up/warm-up","errors":[{"message":"No such object: warm-up/warm-up","domain":"global","reason":"notFound"}]}}""";
 
+    /// <summary>
+    /// Begins the warm-up now, while the host is still to start (Kestrel, routing) on the other thread: the
+    /// metadata-server probe and the token take about as long as that start, and a cold instance's first event,
+    /// which arrives as soon as it listens, needs both before its first collector call.
+    /// </summary>
     public static void Start(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(() => RunAsync(app.Services, app.Lifetime.ApplicationStopping)));
+        _ = Task.Run(() => RunAsync(app.Services, app.Lifetime.ApplicationStopping));
     }
 
     /// <returns>True when every step ran; false when one failed (and was logged) or the host stopped first.</returns>
