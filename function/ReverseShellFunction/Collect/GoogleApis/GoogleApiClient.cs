@@ -48,7 +48,7 @@ public sealed class GoogleApiClient
     /// <paramref name="userProject"/>, when set, goes out as <c>x-goog-user-project</c>: the project charged for
     /// the call's quota instead of the caller's own.
     /// </summary>
-    public Task<byte[]> PostForBytesAsync(Uri uri, byte[] body, string? userProject, CancellationToken cancellationToken) =>
+    internal Task<ChunkedBytes> PostForBytesAsync(Uri uri, byte[] body, string? userProject, CancellationToken cancellationToken) =>
         SendAsync(
             () =>
             {
@@ -60,7 +60,7 @@ public sealed class GoogleApiClient
 
                 return request;
             },
-            ReadBytesAsync,
+            ChunkedBytes.ReadAsync,
             cancellationToken);
 
     /// <summary>Sends a fresh request per attempt and reads a successful body with <paramref name="read"/> inside the attempt.</summary>
@@ -147,13 +147,6 @@ public sealed class GoogleApiClient
 
     private static async Task<JsonDocument> ReadDocumentAsync(Stream body, CancellationToken cancellationToken) =>
         await JsonDocument.ParseAsync(body, s_documentOptions, cancellationToken);
-
-    private static async Task<byte[]> ReadBytesAsync(Stream body, CancellationToken cancellationToken)
-    {
-        using var copy = new MemoryStream();
-        await body.CopyToAsync(copy, cancellationToken);
-        return copy.ToArray();
-    }
 
     private readonly record struct AttemptOutcome<T>(T? Value, GoogleApiException? Error, bool Retryable, TimeSpan? RetryAfter, string Path)
     {

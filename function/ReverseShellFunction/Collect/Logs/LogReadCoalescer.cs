@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ReverseShellFunction.Collect.GoogleApis;
 
 namespace ReverseShellFunction.Collect.Logs;
 
@@ -10,8 +11,8 @@ namespace ReverseShellFunction.Collect.Logs;
 /// </summary>
 public sealed class LogReadCoalescer
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task<byte[]>>> _inFlight = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (byte[] Page, DateTimeOffset Until)> _recent = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<ChunkedBytes>>> _inFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ChunkedBytes Page, DateTimeOffset Until)> _recent = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private long _cachedBytes;
     private long _reads;
@@ -40,7 +41,7 @@ public sealed class LogReadCoalescer
     /// attempt has its own timeout); a caller whose token fires stops waiting. A failure reaches every waiter and
     /// is not kept.
     /// </summary>
-    public async Task<byte[]> GetAsync(string key, Func<CancellationToken, Task<byte[]>> read, CancellationToken cancellationToken)
+    internal async Task<ChunkedBytes> GetAsync(string key, Func<CancellationToken, Task<ChunkedBytes>> read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(read);
         if (!Enabled)
@@ -61,7 +62,7 @@ public sealed class LogReadCoalescer
             Forget(key, recent);
         }
 
-        var mine = new Lazy<Task<byte[]>>(() => ReadOnceAsync(key, read));
+        var mine = new Lazy<Task<ChunkedBytes>>(() => ReadOnceAsync(key, read));
         var current = _inFlight.GetOrAdd(key, mine);
         if (!ReferenceEquals(current, mine))
         {
@@ -71,7 +72,7 @@ public sealed class LogReadCoalescer
         return await current.Value.WaitAsync(cancellationToken);
     }
 
-    private async Task<byte[]> ReadOnceAsync(string key, Func<CancellationToken, Task<byte[]>> read)
+    private async Task<ChunkedBytes> ReadOnceAsync(string key, Func<CancellationToken, Task<ChunkedBytes>> read)
     {
         Interlocked.Increment(ref _reads);
         try
@@ -86,7 +87,7 @@ public sealed class LogReadCoalescer
         }
     }
 
-    private void Remember(string key, byte[] page)
+    private void Remember(string key, ChunkedBytes page)
     {
         SweepExpired();
         if (Interlocked.Add(ref _cachedBytes, page.Length) > MaxCachedBytes)
@@ -113,9 +114,9 @@ public sealed class LogReadCoalescer
         }
     }
 
-    private void Forget(string key, (byte[] Page, DateTimeOffset Until) value)
+    private void Forget(string key, (ChunkedBytes Page, DateTimeOffset Until) value)
     {
-        if (_recent.TryRemove(new KeyValuePair<string, (byte[], DateTimeOffset)>(key, value)))
+        if (_recent.TryRemove(new KeyValuePair<string, (ChunkedBytes, DateTimeOffset)>(key, value)))
         {
             Interlocked.Add(ref _cachedBytes, -value.Page.Length);
         }

@@ -39,7 +39,7 @@ public sealed class LoggingApi
         var uri = ApiUri.Build(_root, ["v2", "entries:list"]);
         var key = $"{userProject}\n{Convert.ToBase64String(body)}";
         var page = await _coalescer.GetAsync(key, token => _client.PostForBytesAsync(uri, body, userProject, token), cancellationToken);
-        return JsonDocument.Parse(page, s_documentOptions);
+        return JsonDocument.Parse(page.AsSequence(), s_documentOptions);
     }
 
     public string Describe(string project, string filter) =>
