@@ -44,16 +44,14 @@ internal sealed class ChunkedBytes
             }
         }
 
+        // The last chunk at its exact size: a page of a few entries costs its size, not 64 KiB, and what the
+        // coalescer counts against its memory budget is what the page holds.
         if (filled > 0 || chunks.Count == 0)
         {
-            chunks.Add(chunk);
-        }
-        else
-        {
-            filled = ChunkSize;
+            chunks.Add(chunk.AsSpan(0, filled).ToArray());
         }
 
-        return new ChunkedBytes(chunks, filled, length);
+        return new ChunkedBytes(chunks, chunks[^1].Length, length);
     }
 
     /// <summary>The bytes in order; <see cref="System.Text.Json.JsonDocument"/> parses a sequence through one pooled copy.</summary>
