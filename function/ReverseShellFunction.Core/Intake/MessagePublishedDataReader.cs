@@ -43,16 +43,8 @@ public static class MessagePublishedDataReader
     /// The envelope parsed without its data, and the data decoded from the body where it lies; null when the data
     /// is not plain padded base64, so that the general path decides what it is.
     /// </summary>
-    internal static MessagePublishedData? TryReadLean(ReadOnlySpan<byte> body, PushEnvelope envelope)
-    {
-        if (DecodeBase64(body.Slice(envelope.DataStart, envelope.DataLength)) is not { } data)
-        {
-            return null;
-        }
-
-        using var document = JsonDocument.Parse(envelope.EnvelopeWithoutData(body), s_documentOptions);
-        return Read(document.RootElement, data);
-    }
+    internal static MessagePublishedData? TryReadLean(ReadOnlySpan<byte> body, PushEnvelope envelope) =>
+        DecodeBase64(body.Slice(envelope.DataStart, envelope.DataLength)) is { } data ? ReadEnvelope(envelope.EnvelopeWithoutData(body), data) : null;
 
     /// <summary>
     /// As the other overload, for a delivery whose body it may decode into (<see cref="RawDelivery.BodyIsOwned"/>):
@@ -63,18 +55,18 @@ public static class MessagePublishedDataReader
     {
         // Copied out first: the members around the data stay as they are, but read them before anything changes.
         var rest = envelope.EnvelopeWithoutData(raw.Body.Span);
-        var data = raw.TryDecodeInPlace(envelope.DataStart, envelope.DataLength);
-        if (data is null && DecodeBase64(raw.Body.Span.Slice(envelope.DataStart, envelope.DataLength)) is { } copy)
+        if (raw.TryDecodeInPlace(envelope.DataStart, envelope.DataLength) is { } inPlace)
         {
-            data = copy;
+            return ReadEnvelope(rest, inPlace);
         }
 
-        if (data is null)
-        {
-            return null;
-        }
+        return DecodeBase64(raw.Body.Span.Slice(envelope.DataStart, envelope.DataLength)) is { } copy ? ReadEnvelope(rest, copy) : null;
+    }
 
-        using var document = JsonDocument.Parse(rest, s_documentOptions);
+    /// <summary>The envelope's members, parsed from the body without its data, around the data decoded apart.</summary>
+    private static MessagePublishedData ReadEnvelope(byte[] envelopeWithoutData, ReadOnlyMemory<byte> data)
+    {
+        using var document = JsonDocument.Parse(envelopeWithoutData, s_documentOptions);
         return Read(document.RootElement, data);
     }
 

@@ -12,13 +12,12 @@ namespace ReverseShellFunction.Collect.GoogleApis;
 internal sealed class ChunkedBytes
 {
     private const int ChunkSize = 64 * 1024;
+    // Every chunk full except the last, which has its exact size: each array's length is its content.
     private readonly List<byte[]> _chunks;
-    private readonly int _lastLength;
 
-    private ChunkedBytes(List<byte[]> chunks, int lastLength, long length)
+    private ChunkedBytes(List<byte[]> chunks, long length)
     {
         _chunks = chunks;
-        _lastLength = lastLength;
         Length = length;
     }
 
@@ -51,7 +50,7 @@ internal sealed class ChunkedBytes
             chunks.Add(chunk.AsSpan(0, filled).ToArray());
         }
 
-        return new ChunkedBytes(chunks, chunks[^1].Length, length);
+        return new ChunkedBytes(chunks, length);
     }
 
     /// <summary>The bytes in order; <see cref="System.Text.Json.JsonDocument"/> parses a sequence through one pooled copy.</summary>
@@ -59,14 +58,14 @@ internal sealed class ChunkedBytes
     {
         if (_chunks.Count == 1)
         {
-            return new ReadOnlySequence<byte>(_chunks[0], 0, _lastLength);
+            return new ReadOnlySequence<byte>(_chunks[0]);
         }
 
         var first = new Segment(_chunks[0], 0);
         var last = first;
-        for (var i = 1; i < _chunks.Count; i++)
+        foreach (var chunk in _chunks.Skip(1))
         {
-            last = last.Append(i == _chunks.Count - 1 ? _chunks[i].AsMemory(0, _lastLength) : _chunks[i]);
+            last = last.Append(chunk);
         }
 
         return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
