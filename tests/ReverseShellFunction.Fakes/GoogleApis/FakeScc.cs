@@ -85,7 +85,8 @@ internal sealed partial class FakeScc
             return;
         }
 
-        var key = $"{path}?{query["filter"]}&{orderBy}";
+        // A token continues only the listing that issued it: every other parameter, pageSize included, must repeat.
+        var key = $"{path}?{query["filter"]}&{orderBy}&{pageSize}";
         var offset = 0;
         if (query["pageToken"].FirstOrDefault() is { Length: > 0 } token)
         {
