@@ -77,8 +77,9 @@ public sealed class DeliveryBudget
 
 /// <summary>
 /// How long building and storing part 1 took lately (summary, zip, seal, bundle, index entry, scheduling): the
-/// part of the budget kept back from the collectors. A quarter of the budget at least and a half at most, so
-/// that one slow store shortens later collections but never leaves them nothing.
+/// part of the budget kept back from the collectors. Three eighths of the budget at least (3 s of 8: a bundle, an
+/// index entry and a schedule, each a round trip, before anything was measured) and a half at most, so that one slow
+/// store shortens later collections but never leaves them nothing.
 /// </summary>
 public sealed class StoreReserve
 {
@@ -86,7 +87,7 @@ public sealed class StoreReserve
     private readonly Lock _lock = new();
     private readonly Queue<TimeSpan> _recent = new();
 
-    /// <summary>1.5 times the longest of the last <c>16</c> stores, within a quarter and a half of <paramref name="budget"/>.</summary>
+    /// <summary>1.5 times the longest of the last <c>16</c> stores, within three eighths and a half of <paramref name="budget"/>.</summary>
     public TimeSpan For(TimeSpan budget)
     {
         TimeSpan longest;
@@ -96,7 +97,7 @@ public sealed class StoreReserve
         }
 
         var wanted = longest * 1.5;
-        var (least, most) = (budget / 4, budget / 2);
+        var (least, most) = (budget * 3 / 8, budget / 2);
         return wanted < least ? least : wanted > most ? most : wanted;
     }
 

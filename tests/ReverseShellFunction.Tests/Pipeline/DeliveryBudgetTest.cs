@@ -25,11 +25,11 @@ public sealed class DeliveryBudgetTest : IDisposable
     public void PublishedShortlyBeforeReceipt_TheWaitBeforeTheHandlerCounts()
     {
         // A cold start: published 3 s before the request reached the function.
-        var budget = DeliveryBudget.For(Delivery(publishTime: "2026-11-28T21:14:38Z"), s_eight, TimeSpan.FromSeconds(2))!;
+        var budget = DeliveryBudget.For(Delivery(publishTime: "2026-11-28T21:14:38Z"), s_eight, TimeSpan.FromSeconds(3))!;
 
         Assert.Equal(TimeSpan.FromSeconds(3), budget.SpentBeforeReceipt);
         Assert.Equal(s_received.AddSeconds(5), budget.AnswerBy);
-        Assert.Equal(s_received.AddSeconds(3), budget.CollectUntil);
+        Assert.Equal(s_received.AddSeconds(2), budget.CollectUntil);
     }
 
     [Fact]
@@ -59,14 +59,14 @@ public sealed class DeliveryBudgetTest : IDisposable
     }
 
     [Fact]
-    public void StoreReserve_FollowsRecentStores_WithinAQuarterAndAHalfOfTheBudget()
+    public void StoreReserve_FollowsRecentStores_WithinThreeEighthsAndAHalfOfTheBudget()
     {
         var reserve = new StoreReserve();
         var budget = TimeSpan.FromSeconds(8);
-        Assert.Equal(TimeSpan.FromSeconds(2), reserve.For(budget));
-
-        reserve.Record(TimeSpan.FromSeconds(2));
         Assert.Equal(TimeSpan.FromSeconds(3), reserve.For(budget));
+
+        reserve.Record(TimeSpan.FromSeconds(2.4));
+        Assert.Equal(TimeSpan.FromSeconds(3.6), reserve.For(budget));
 
         reserve.Record(TimeSpan.FromSeconds(10));
         Assert.Equal(TimeSpan.FromSeconds(4), reserve.For(budget));
@@ -77,13 +77,13 @@ public sealed class DeliveryBudgetTest : IDisposable
             reserve.Record(TimeSpan.FromMilliseconds(100));
         }
 
-        Assert.Equal(TimeSpan.FromSeconds(2), reserve.For(budget));
+        Assert.Equal(TimeSpan.FromSeconds(3), reserve.For(budget));
     }
 
     [Fact]
     public async Task SlowCollector_IsCutAtTheBudget_Part1IsStored_AndItsWorkIsDueInPart2AtOnce()
     {
-        // A 2 s budget on a message published 0.78 s before receipt: the collectors have 0.72 s (a quarter kept back).
+        // A 2 s budget on a message published 0.78 s before receipt: the collectors have 0.47 s (3/8 kept back).
         var clock = new FakeTimeProvider(s_received);
         var store = new LocalEvidenceStore(_folder.Path);
         var (processor, _) = Pipelines.Build(
