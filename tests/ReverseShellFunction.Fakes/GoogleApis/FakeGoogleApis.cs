@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using ReverseShellFunction.Fakes.Definitions;
 
 namespace ReverseShellFunction.Fakes.GoogleApis;
 
@@ -14,6 +15,9 @@ namespace ReverseShellFunction.Fakes.GoogleApis;
 /// </summary>
 public sealed class FakeGoogleApis : IAsyncDisposable
 {
+    // Paths none of the fake's APIs claim are held against an empty definition: every one is refused.
+    private static readonly ApiDefinition s_unserved = ApiDefinition.Load("none");
+
     private readonly WebApplication _app;
     private readonly FakeGoogleApisOptions _options;
     private readonly ConcurrentQueue<FakeRequest> _requests = new();
@@ -53,6 +57,12 @@ public sealed class FakeGoogleApis : IAsyncDisposable
     public FakeCloudTasks CloudTasks { get; }
 
     public FakeFaults Faults { get; } = new();
+
+    /// <summary>
+    /// What this fake refused because Google's API definition does not allow it, and answers of its own that broke
+    /// the response schema; <see cref="DisposeAsync"/> throws while anything is kept.
+    /// </summary>
+    public ApiConformance Conformance { get; } = new();
 
     /// <summary>
     /// Waited before every request (metadata server included) is handled, as a network round trip would; starts
@@ -101,6 +111,7 @@ public sealed class FakeGoogleApis : IAsyncDisposable
         await CloudTasks.DisposeAsync();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        Conformance.ThrowIfAny("The Google APIs fake");
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -145,6 +156,12 @@ public sealed class FakeGoogleApis : IAsyncDisposable
             await Task.Delay(latency, context.RequestAborted);
         }
 
+        // Held against the definition before any fault: a request Google would refuse is refused, whatever is armed.
+        if (api is not FakeApi.Metadata && !await ConformsAsync(context, api, body))
+        {
+            return;
+        }
+
         if (api is { } target && Faults.Next(target) is { } fault)
         {
             fault.OnApplied?.Invoke();
@@ -166,6 +183,38 @@ public sealed class FakeGoogleApis : IAsyncDisposable
         }
 
         await HandleApiAsync(context, api, body, authorized);
+    }
+
+    /// <summary>Holds the request against its API's definition; false (answered already) when it does not conform.</summary>
+    private async Task<bool> ConformsAsync(HttpContext context, FakeApi? api, string? body)
+    {
+        var path = context.Request.Path.Value ?? "/";
+        var definition = api switch
+        {
+            FakeApi.Scc => ApiDefinition.SecurityCenter,
+            FakeApi.Run => ApiDefinition.Run,
+            FakeApi.ContainerLogs or FakeApi.AuditLogs => ApiDefinition.Logging,
+            FakeApi.Kms => ApiDefinition.Kms,
+            FakeApi.CloudTasks => ApiDefinition.CloudTasks,
+            _ => null,
+        };
+        if (definition is null)
+        {
+            // No API of the fake's serves this path: Google would not either.
+            Conformance.CheckRequest(context, s_unserved, path, body);
+            await FakeResponses.NotFoundAsync(context, path);
+            return false;
+        }
+
+        context.Items[FakeResponses.Conformance] = Conformance;
+        var problems = Conformance.CheckRequest(context, definition, path, body);
+        if (problems.Count > 0)
+        {
+            await FakeResponses.NotInDefinitionAsync(context, problems, definition.Find(context.Request.Method, path) is not null);
+            return false;
+        }
+
+        return true;
     }
 
     private async Task HandleApiAsync(HttpContext context, FakeApi? api, string? body, bool authorized)
