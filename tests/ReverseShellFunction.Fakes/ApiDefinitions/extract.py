@@ -105,6 +105,8 @@ def from_discovery(api, path):
             entry["response"] = method["response"]["$ref"]
         if "mediaUpload" in method:
             entry["mediaUpload"] = {k: v["path"] for k, v in sorted(method["mediaUpload"]["protocols"].items())}
+        if method.get("supportsMediaDownload"):
+            entry["supportsMediaDownload"] = True
         if method.get("useMediaDownloadService"):
             entry["useMediaDownloadService"] = True
         methods[method_id] = entry

@@ -83,6 +83,7 @@ public sealed partial class ApiMethod
         Request = definition["request"]?.GetValue<string>();
         Response = definition["response"]?.GetValue<string>();
         Media = media;
+        MediaDownload = definition["supportsMediaDownload"] is not null;
     }
 
     /// <summary>The discovery method id, e.g. <c>cloudtasks.projects.locations.queues.tasks.create</c>.</summary>
@@ -101,6 +102,9 @@ public sealed partial class ApiMethod
 
     /// <summary>True for the media upload and download paths, whose bodies are bytes (or a multipart of both).</summary>
     public bool Media { get; }
+
+    /// <summary>True when the method also answers with the media itself on <c>alt=media</c>.</summary>
+    public bool MediaDownload { get; }
 
     internal static IEnumerable<ApiMethod> Routes(string id, JsonObject definition, string servicePath)
     {

@@ -12,7 +12,15 @@ namespace ReverseShellFunction.Fakes.Definitions;
 /// </summary>
 internal static partial class ApiSchemaCheck
 {
-    public static void Value(ApiDefinition api, JsonNode? value, JsonObject type, string where, bool answer, List<string> problems)
+    /// <param name="answer">True for a server's answer: held to the proto3 rule that fields at their default value are left out.</param>
+    public static void Value(ApiDefinition api, JsonNode? value, JsonObject type, string where, bool answer, List<string> problems) =>
+        Value(api, value, type, where, answer, answer, problems);
+
+    /// <param name="field">
+    /// False for list items and map values: proto3 JSON leaves out fields at their default value, but writes every
+    /// element of a list and every entry of a map, whatever its value.
+    /// </param>
+    private static void Value(ApiDefinition api, JsonNode? value, JsonObject type, string where, bool answer, bool field, List<string> problems)
     {
         if (value is null)
         {
@@ -33,7 +41,7 @@ internal static partial class ApiSchemaCheck
                 return;
             }
 
-            Value(api, value, schema, where, answer, problems);
+            Value(api, value, schema, where, answer, field, problems);
             return;
         }
 
@@ -44,7 +52,7 @@ internal static partial class ApiSchemaCheck
             case "any":
                 return;
             case "object":
-                Object(api, value, type, where, answer, problems);
+                Object(api, value, type, where, answer, field, problems);
                 return;
             case "array":
                 if (value is not JsonArray array)
@@ -53,14 +61,14 @@ internal static partial class ApiSchemaCheck
                     return;
                 }
 
-                if (answer && api.Proto3 && array.Count == 0)
+                if (field && api.Proto3 && array.Count == 0)
                 {
                     problems.Add($"{where} is an empty list; proto3 JSON leaves an empty repeated field out");
                 }
 
                 for (var i = 0; i < array.Count; i++)
                 {
-                    Value(api, array[i], type["items"]!.AsObject(), $"{where}[{i}]", answer, problems);
+                    Value(api, array[i], type["items"]!.AsObject(), $"{where}[{i}]", answer, false, problems);
                 }
 
                 return;
@@ -69,28 +77,28 @@ internal static partial class ApiSchemaCheck
                 {
                     problems.Add($"{where} must be true or false, not {Describe(value)}");
                 }
-                else if (answer && api.Proto3 && !value.GetValue<bool>())
+                else if (field && api.Proto3 && !value.GetValue<bool>())
                 {
                     problems.Add($"{where} is false, a default value that proto3 JSON leaves out");
                 }
 
                 return;
             case "integer":
-                Integer(api, value, format, where, answer, problems);
+                Integer(api, value, format, where, field, problems);
                 return;
             case "number":
                 if (value.GetValueKind() is not JsonValueKind.Number && !(value.GetValueKind() is JsonValueKind.String && value.GetValue<string>() is "NaN" or "Infinity" or "-Infinity"))
                 {
                     problems.Add($"{where} must be a JSON number, not {Describe(value)}");
                 }
-                else if (answer && api.Proto3 && value.GetValueKind() is JsonValueKind.Number && value.GetValue<double>() == 0)
+                else if (field && api.Proto3 && value.GetValueKind() is JsonValueKind.Number && value.GetValue<double>() == 0)
                 {
                     problems.Add($"{where} is 0, a default value that proto3 JSON leaves out");
                 }
 
                 return;
             case "string":
-                String(api, value, type, format, where, answer, problems);
+                String(api, value, type, format, where, field, problems);
                 return;
             default:
                 problems.Add($"{where}: the definition has an unknown type {kind}");
@@ -98,7 +106,7 @@ internal static partial class ApiSchemaCheck
         }
     }
 
-    private static void Object(ApiDefinition api, JsonNode value, JsonObject type, string where, bool answer, List<string> problems)
+    private static void Object(ApiDefinition api, JsonNode value, JsonObject type, string where, bool answer, bool field, List<string> problems)
     {
         if (value is not JsonObject json)
         {
@@ -108,20 +116,25 @@ internal static partial class ApiSchemaCheck
 
         var properties = type["properties"] as JsonObject;
         var map = type["additionalProperties"] as JsonObject;
-        if (answer && api.Proto3 && map is not null && properties is null && json.Count == 0)
+        if (field && api.Proto3 && map is not null && properties is null && json.Count == 0)
         {
             problems.Add($"{where} is an empty map; proto3 JSON leaves an empty map out");
         }
 
-        foreach (var (name, field) in json)
+        foreach (var (name, member) in json)
         {
             if (properties?[name] is JsonObject fieldType)
             {
-                Value(api, field, fieldType, $"{where}.{name}", answer, problems);
+                Value(api, member, fieldType, $"{where}.{name}", answer, answer, problems);
+            }
+            else if (!answer && api.Proto3 && properties?[CamelCase(name)] is JsonObject original && name.Contains('_', StringComparison.Ordinal))
+            {
+                // proto3 JSON parsers take the proto field name (order_by) as well as the JSON name (orderBy).
+                Value(api, member, original, $"{where}.{name}", answer, answer, problems);
             }
             else if (map is not null)
             {
-                Value(api, field, map, $"{where}[\"{name}\"]", answer, problems);
+                Value(api, member, map, $"{where}[\"{name}\"]", answer, false, problems);
             }
             else
             {
@@ -130,7 +143,7 @@ internal static partial class ApiSchemaCheck
         }
     }
 
-    private static void Integer(ApiDefinition api, JsonNode value, string? format, string where, bool answer, List<string> problems)
+    private static void Integer(ApiDefinition api, JsonNode value, string? format, string where, bool field, List<string> problems)
     {
         if (value.GetValueKind() is not JsonValueKind.Number || !decimal.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || number != decimal.Truncate(number))
         {
@@ -143,13 +156,13 @@ internal static partial class ApiSchemaCheck
         {
             problems.Add($"{where} is out of range for {format ?? "int32"}: {number}");
         }
-        else if (answer && api.Proto3 && number == 0)
+        else if (field && api.Proto3 && number == 0)
         {
             problems.Add($"{where} is 0, a default value that proto3 JSON leaves out");
         }
     }
 
-    private static void String(ApiDefinition api, JsonNode value, JsonObject type, string? format, string where, bool answer, List<string> problems)
+    private static void String(ApiDefinition api, JsonNode value, JsonObject type, string? format, string where, bool field, List<string> problems)
     {
         if (value.GetValueKind() is not JsonValueKind.String)
         {
@@ -165,7 +178,7 @@ internal static partial class ApiSchemaCheck
             {
                 problems.Add($"Invalid value at '{where}', \"{text}\" is not one of its enum values");
             }
-            else if (answer && api.Proto3 && values[0]!.GetValue<string>() == text && text.EndsWith("_UNSPECIFIED", StringComparison.Ordinal))
+            else if (field && api.Proto3 && values[0]!.GetValue<string>() == text && text.EndsWith("_UNSPECIFIED", StringComparison.Ordinal))
             {
                 problems.Add($"{where} is {text}, the enum's default that proto3 JSON leaves out");
             }
@@ -173,25 +186,32 @@ internal static partial class ApiSchemaCheck
             return;
         }
 
-        if (answer && api.Proto3 && (text.Length == 0 || (format is "int64" or "uint64" && text == "0")))
+        if (field && api.Proto3 && (text.Length == 0 || (format is "int64" or "uint64" && text == "0")))
         {
             problems.Add($"{where} is \"{text}\", a default value that proto3 JSON leaves out");
             return;
         }
 
-        var ok = format switch
+        // The messages follow Google's own for these cases.
+        var problem = format switch
         {
-            "int64" => long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _),
-            "uint64" => ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out _),
-            "byte" => IsBase64(text),
-            "google-datetime" or "date-time" => Timestamp().IsMatch(text),
-            "google-duration" => Duration().IsMatch(text),
-            _ => true,
+            "int64" when !long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _) => "(TYPE_INT64)",
+            "uint64" when !ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out _) => "(TYPE_UINT64)",
+            "byte" when !IsBase64(text) => "(TYPE_BYTES), Base64 decoding failed for",
+            "google-datetime" or "date-time" when !Timestamp().IsMatch(text) => "(type.googleapis.com/google.protobuf.Timestamp), Invalid time format:",
+            "google-duration" when !Duration().IsMatch(text) => "(type.googleapis.com/google.protobuf.Duration), Invalid duration format:",
+            _ => null,
         };
-        if (!ok)
+        if (problem is not null)
         {
-            problems.Add($"{where} is not a valid {format}: \"{Clip(text)}\"");
+            problems.Add($"Invalid value at '{where}' {problem} \"{Clip(text)}\"");
         }
+    }
+
+    private static string CamelCase(string protoName)
+    {
+        var parts = protoName.Split('_');
+        return parts[0] + string.Concat(parts.Skip(1).Select(p => p.Length == 0 ? "" : char.ToUpperInvariant(p[0]) + p[1..]));
     }
 
     /// <summary>Standard or URL-safe base64, padded or not, as Google's JSON parsers take it.</summary>

@@ -201,8 +201,7 @@ public sealed class FakeGoogleApis : IAsyncDisposable
         if (definition is null)
         {
             // No API of the fake's serves this path: Google would not either.
-            Conformance.CheckRequest(context, s_unserved, path, body);
-            await FakeResponses.NotFoundAsync(context, path);
+            await FakeResponses.NotInDefinitionAsync(context, Conformance.CheckRequest(context, s_unserved, path, body), false);
             return false;
         }
 
