@@ -127,25 +127,42 @@ public sealed class FakeGoogleApis : IAsyncDisposable
             : FakeRun.Claims(path) ? FakeApi.Run
             : null;
         var authorized = context.Request.Headers.Authorization == $"Bearer {_options.AccessToken}";
+
+        // Logged before the answer's first byte leaves, so a client that has its answer finds its request logged;
+        // an answer that never starts (lost on purpose) is logged when handling ends.
+        var logged = 0;
+        void Log()
+        {
+            if (Interlocked.Exchange(ref logged, 1) == 0)
+            {
+                _requests.Enqueue(new FakeRequest(
+                    api,
+                    context.Request.Method,
+                    path,
+                    context.Request.QueryString.Value ?? "",
+                    body,
+                    authorized,
+                    context.Response.StatusCode,
+                    context.Request.Headers.Where(h => h.Key != "Authorization").ToDictionary(h => h.Key, h => h.Value.ToString()))
+                {
+                    ArrivedAt = arrivedAt,
+                    QuotaMinute = context.Items.TryGetValue(FakeLogging.QuotaMinuteItem, out var minute) ? (long?)minute : null,
+                });
+            }
+        }
+
+        context.Response.OnStarting(() =>
+        {
+            Log();
+            return Task.CompletedTask;
+        });
         try
         {
             await DispatchAsync(context, api, body, authorized);
         }
         finally
         {
-            _requests.Enqueue(new FakeRequest(
-                api,
-                context.Request.Method,
-                path,
-                context.Request.QueryString.Value ?? "",
-                body,
-                authorized,
-                context.Response.StatusCode,
-                context.Request.Headers.Where(h => h.Key != "Authorization").ToDictionary(h => h.Key, h => h.Value.ToString()))
-            {
-                ArrivedAt = arrivedAt,
-                QuotaMinute = context.Items.TryGetValue(FakeLogging.QuotaMinuteItem, out var minute) ? (long?)minute : null,
-            });
+            Log();
         }
     }
 
