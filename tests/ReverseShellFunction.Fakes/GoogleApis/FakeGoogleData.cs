@@ -41,7 +41,7 @@ public sealed class FakeGoogleData
         var shift = (options.EventTime ?? EventTime) - EventTime;
         var findings = FakeFindings.Generate(options.RelatedFindings);
         var documents = FakeRunResources.Generate();
-        var container = FakeLogEntries.Container(options.ContainerLogEntries, options.ContainerLogPayloadBytes);
+        var container = FakeLogEntries.Container(options.ContainerLogEntries, options.ContainerLogPayloadBytes, options.ContainerLogPayloadCharacter);
         var audit = FakeLogEntries.Audit(options.AuditLogEntries);
         for (var i = 1; i <= options.AdditionalServices; i++)
         {
@@ -53,7 +53,7 @@ public sealed class FakeGoogleData
             }
 
             // Only the service's own entries: the decoys (other service, before the window) exist once already.
-            container.AddRange(FakeLogEntries.Container(options.ContainerLogEntries, options.ContainerLogPayloadBytes).Where(IsService).Select(e => Renamed(e, name, i)));
+            container.AddRange(FakeLogEntries.Container(options.ContainerLogEntries, options.ContainerLogPayloadBytes, options.ContainerLogPayloadCharacter).Where(IsService).Select(e => Renamed(e, name, i)));
             audit.AddRange(FakeLogEntries.Audit(options.AuditLogEntries).Where(IsService).Select(e => Renamed(e, name, i)));
         }
 
