@@ -161,7 +161,7 @@ internal static class SettingsCatalog
 
     public static readonly Setting NotifyTopic = new(
         "NOTIFY_TOPIC", "–",
-        "`projects/P/topics/T`: one small JSON message per stored bundle, published after its index entry; a failed publish is logged, never fails the delivery ([docs/responder.md](docs/responder.md))",
+        "`projects/P/topics/T`: one small JSON message per stored bundle, published after its index entry; a failed publish is logged, never fails the delivery; subscribers de-duplicate on the `dedupKey` attribute (`BUNDLE_ID/PART`), since a publish whose answer was lost is sent again ([docs/responder.md](docs/responder.md))",
         "notify_enabled");
 
     public static readonly Setting PubSubApiEndpoint = new(
