@@ -31,7 +31,7 @@ internal static class CompletionEndpoint
     /// Time a part needs after its collection deadline: building, sealing (KMS, TSA) and storing the zip and index.
     /// A sibling is started only when the collection deadline plus this still fits before the request timeout.
     /// </summary>
-    internal static readonly TimeSpan StoreAllowance = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan s_storeAllowance = TimeSpan.FromSeconds(30);
 
     private static async Task<IResult> HandleAsync(HttpContext context, EvidenceFunction function, FunctionSettings settings, ILoggerFactory loggers)
     {
@@ -54,7 +54,7 @@ internal static class CompletionEndpoint
             if (result.Outcome == CompletionOutcome.Done && result.Stored is not null
                 && context.RequestServices.GetService<CompletionSiblings>() is { } siblings)
             {
-                var partTakes = settings.Collection.Deadline + StoreAllowance;
+                var partTakes = settings.Collection.Deadline + s_storeAllowance;
                 await RunSiblingsAsync(function, siblings, request, time, new SiblingBudget(requestEnds, partTakes), logger, cancellationToken);
             }
 
