@@ -59,10 +59,8 @@ locals {
     # Findings are listed where the findingsViewer grant is (iam.tf): the organization or the project.
     SCC_SCOPE = local.org_scope ? "organization" : "project"
     },
-    # Findings stored under data residency are only served by their location's endpoint.
-    var.scc_location == "global" ? {} : {
-      SCC_API_ENDPOINT = "https://securitycenter.${var.scc_location}.rep.googleapis.com"
-    },
+    # No SCC_API_ENDPOINT: the function sends each finding's reads and marks to the host of that finding's own
+    # location (securitycenter.LOCATION.rep.googleapis.com, or the global host), whatever scc_location is.
     local.notify_env,
     local.completion_env,
   )

@@ -93,6 +93,8 @@ run "container_environment" {
       "LOG_MAX_ENTRIES",
       "LOG_MAX_BYTES",
       "RELATED_MAX_FINDINGS",
+      "COMPLETION_GIVE_UP_HOURS",
+      "SCC_SCOPE",
       "KMS_KEY_VERSION",
       "COMPLETION_QUEUE",
       "COMPLETION_URL",
@@ -136,6 +138,8 @@ run "container_environment" {
       && one([for e in google_cloud_run_v2_service.function.template[0].containers[0].env : e.value if e.name == "LOG_MAX_ENTRIES"]) == "10000"
       && one([for e in google_cloud_run_v2_service.function.template[0].containers[0].env : e.value if e.name == "LOG_MAX_BYTES"]) == "52428800"
       && one([for e in google_cloud_run_v2_service.function.template[0].containers[0].env : e.value if e.name == "RELATED_MAX_FINDINGS"]) == "500"
+      && one([for e in google_cloud_run_v2_service.function.template[0].containers[0].env : e.value if e.name == "COMPLETION_GIVE_UP_HOURS"]) == "24"
+      && one([for e in google_cloud_run_v2_service.function.template[0].containers[0].env : e.value if e.name == "SCC_SCOPE"]) == "project"
     )
     error_message = "Collector windows and caps must be passed with their documented defaults."
   }

@@ -111,8 +111,7 @@ internal static class SettingsCatalog
 
     public static readonly Setting SccApiEndpoint = new(
         "SCC_API_ENDPOINT", "by location",
-        "SCC API root for every finding (tests, private endpoints); unset: `https://securitycenter.googleapis.com` for `global` findings, `https://securitycenter.LOCATION.rep.googleapis.com` for a finding in another location",
-        "scc_location");
+        "SCC API root for every finding (tests, private endpoints); unset, as Terraform leaves it: `https://securitycenter.googleapis.com` for `global` findings, `https://securitycenter.LOCATION.rep.googleapis.com` for a finding in another location");
 
     // Cloud Logging documents no upper bound on ingestion latency; an hour is past any sensible wait.
     public static readonly NumberSetting LogIngestionDelaySeconds = new(
