@@ -485,7 +485,7 @@ variable "cpu" {
 }
 
 variable "timeout_seconds" {
-  description = "Request timeout of the service, in seconds (1-3600). Must be above collection_deadline_seconds."
+  description = "Request timeout of the service, in seconds (1-3600), passed to the function as REQUEST_TIMEOUT_SECONDS: each completion task's dispatchDeadline (at least 15 with completion_tasks_enabled). Must be above collection_deadline_seconds."
   type        = number
   default     = 300
 

@@ -167,6 +167,17 @@ run "concurrency_beyond_half_the_service_is_refused" {
   expect_failures = [google_cloud_tasks_queue.completion]
 }
 
+run "a_timeout_below_the_shortest_dispatch_deadline_is_refused" {
+  command = plan
+
+  variables {
+    timeout_seconds             = 14
+    collection_deadline_seconds = 10
+  }
+
+  expect_failures = [google_cloud_tasks_queue.completion]
+}
+
 run "min_backoff_above_max_backoff_is_refused" {
   command = plan
 

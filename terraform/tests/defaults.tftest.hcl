@@ -89,6 +89,7 @@ run "container_environment" {
       "LOG_WINDOW_AFTER_MINUTES",
       "AUDIT_WINDOW_DAYS",
       "COLLECTION_DEADLINE_SECONDS",
+      "REQUEST_TIMEOUT_SECONDS",
       "LOG_MAX_ENTRIES",
       "LOG_MAX_BYTES",
       "RELATED_MAX_FINDINGS",
@@ -100,6 +101,11 @@ run "container_environment" {
       "COMPLETION_SERVICE_ACCOUNT",
     ])
     error_message = "The container must get exactly the documented variables (no REDACTION_HMAC_KEY without a secret)."
+  }
+
+  assert {
+    condition     = one([for e in google_cloud_run_v2_service.function.template[0].containers[0].env : e.value if e.name == "REQUEST_TIMEOUT_SECONDS"]) == "300" && google_cloud_run_v2_service.function.template[0].timeout == "300s"
+    error_message = "REQUEST_TIMEOUT_SECONDS must be the service's own timeout (300 s by default): each completion task's dispatchDeadline."
   }
 
   assert {
