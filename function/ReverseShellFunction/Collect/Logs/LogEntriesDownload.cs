@@ -95,7 +95,7 @@ public sealed class LogEntriesDownload
             // of every other collector. The next part reads on from the last whole minute kept.
             var resume = await CutAsync(file, checkpoint, progress);
             return progress.Failed(
-                $"quota: retry later ({ex.QuotaLimit ?? ex.Reason} exceeded, {progress.Items} entries kept before it); "
+                $"quota: retry later ({ex.QuotaDescription} exceeded, {progress.Items} entries kept before it); "
                 + $"a later part reads {From(resume)}: " + ex.Describe(),
                 retryLater: true) with
             { ResumeFrom = resume };
