@@ -38,6 +38,12 @@ public sealed record FakeGoogleApisOptions
     public int ContainerLogPayloadBytes { get; init; }
 
     /// <summary>
+    /// When set, the <see cref="ContainerLogPayloadBytes"/> characters are this one character repeated instead of
+    /// random base64: an attacker's stdout that compresses about a thousand times.
+    /// </summary>
+    public char? ContainerLogPayloadCharacter { get; init; }
+
+    /// <summary>
     /// Cloud Logging's read quota: <c>entries:list</c> calls a minute per consumer project (the project in
     /// <c>x-goog-user-project</c>, else <see cref="LoggingConsumerProject"/>); past it, Google's 429
     /// RESOURCE_EXHAUSTED with ErrorInfo RATE_LIMIT_EXCEEDED. 0 turns the quota off.
