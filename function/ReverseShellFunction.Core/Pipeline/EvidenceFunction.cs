@@ -538,7 +538,7 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
 
         try
         {
-            await _marker.MarkAsync(FindingMark.For(entry.Summary.Finding.Name, notification), cancellationToken);
+            await _marker.MarkAsync(FindingMark.For(entry.Summary.Finding.Name, notification, entry.Summary.Resource?.ProjectNumber), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
