@@ -32,7 +32,7 @@ internal static class TerraformTables
 
     /// <summary>The module's blocks of one kind: the conventional file first, then any other .tf file, so an
     /// input or output declared elsewhere (a feature's own file) is documented too.</summary>
-    private static List<TerraformBlock> ModuleBlocks(string conventionalFile, string kind)
+    internal static List<TerraformBlock> ModuleBlocks(string conventionalFile, string kind)
     {
         var files = Directory.GetFiles(RepositoryFiles.Path("terraform"), "*.tf")
             .OrderBy(f => Path.GetFileName(f) == conventionalFile ? 0 : 1)
