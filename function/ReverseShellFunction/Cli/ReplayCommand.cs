@@ -41,7 +41,7 @@ public static class ReplayCommand
                     exitCode = ExitCodes.Problem;
                 }
 
-                var line = parse.GetValue(json) ? JsonSerializer.Serialize(new { file = file.Name, result }, s_jsonLines) : HumanLine(file.Name, result);
+                var line = parse.GetValue(json) ? JsonOutput.Line(new { file = file.Name, result }) : HumanLine(file.Name, result);
                 await output.WriteLineAsync(line.AsMemory(), ct);
             }
 
