@@ -12,11 +12,14 @@ public static class ShowCommand
         ArgumentNullException.ThrowIfNull(store);
         var bundleId = new Argument<string>("id") { Description = $"Which bundle: {BundleLookup.Accepted}" };
         var json = new Option<bool>("--json") { Description = "Print the index entry as stored (JSON) instead of text" };
-        var command = new Command("show", "Show a bundle's summary from its index entry");
+        var width = new WidthOptions("Do not wrap lines");
+        var command = new Command("show", "Show a bundle's summary from its index entry: the headline and what is wrong first");
         command.Arguments.Add(bundleId);
         command.Options.Add(json);
+        width.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunReadOnlyAsync(parse, store, async (services, output, ct) =>
         {
+            var columns = width.Resolve(parse, store.Environment);
             var evidence = services.GetRequiredService<IEvidenceStore>();
             var text = parse.GetValue(bundleId);
             if (await BundleLookup.ResolveAsync(evidence, text, parse.InvocationConfiguration.Error, ct) is not { } id)
@@ -45,15 +48,27 @@ public static class ShowCommand
             var entry = bundle.First;
             var rendered = parse.GetValue(json)
                 ? string.Concat(bundle.Parts.Select(p => JsonOutput.Indented(p.Json) + Environment.NewLine))
-                : SummaryText.Render(entry.Entry) + SealText.Render(entry.Entry) + PartsText(bundle);
+                : Compose(bundle, columns);
             await output.WriteAsync(rendered.AsMemory(), ct);
             return ExitCodes.Ok;
         }, cancellationToken));
         return command;
     }
 
-    /// <summary>What is complete, pending (due when) or missing, and each part with its hash; nothing for a lone complete part.</summary>
-    internal static string PartsText(LogicalBundle bundle)
+    /// <summary>
+    /// What a responder reads first comes first: the headline and what is wrong, then where the bundle stands
+    /// (pending, incomplete), then the long sections, the parts and the seal; wrapped to the width at word boundaries.
+    /// </summary>
+    internal static string Compose(LogicalBundle bundle, int? width)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        var entry = bundle.First.Entry;
+        var text = SummaryText.Head(entry) + CompletenessText(bundle) + SummaryText.Body(entry) + PartsText(bundle) + SealText.Render(entry);
+        return width is { } columns ? TextWrap.Wrap(text, columns) : text;
+    }
+
+    /// <summary>What is complete, pending (due when) or missing; nothing for a lone complete part.</summary>
+    internal static string CompletenessText(LogicalBundle bundle)
     {
         ArgumentNullException.ThrowIfNull(bundle);
         if (bundle.Parts.Count == 1 && bundle.State == Completion.Completeness.Complete)
@@ -69,6 +84,21 @@ public static class ShowCommand
             text.AppendLine("  " + Audit.AuditText.Clean(line, 2000));
         }
 
+        return text.ToString();
+    }
+
+    /// <summary>Each part with its object and hash; nothing for a lone complete part.</summary>
+    internal static string PartsText(LogicalBundle bundle)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        if (bundle.Parts.Count == 1 && bundle.State == Completion.Completeness.Complete)
+        {
+            return "";
+        }
+
+        var text = new System.Text.StringBuilder();
+        text.AppendLine();
+        text.AppendLine($"Parts ({bundle.Parts.Count})");
         foreach (var part in bundle.Parts)
         {
             var collectors = string.Join(", ", part.Entry.Summary.Collectors.Select(c => $"{c.Name} {c.Status.ToString().ToLowerInvariant()}"));

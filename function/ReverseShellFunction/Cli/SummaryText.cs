@@ -9,14 +9,19 @@ using ReverseShellFunction.Text;
 namespace ReverseShellFunction.Cli;
 
 /// <summary>
-/// <c>show</c>'s readable output: the headline, then what is missing, then labelled lines for a terminal.
+/// <c>show</c>'s readable output: <see cref="Head"/> (the headline and what is missing) first, then <see cref="Body"/>,
+/// labelled lines for a terminal, which <see cref="ShowCommand"/> puts after the bundle's completeness.
 /// Values come from the finding, so each is shown through DisplayText.Visible (no escape sequence reaches the
 /// terminal), and process arguments are quoted as a POSIX shell needs them, so their boundaries survive.
 /// </summary>
 internal static class SummaryText
 {
-    public static string Render(IndexEntry entry)
+    public static string Render(IndexEntry entry) => Head(entry) + Body(entry);
+
+    /// <summary>The headline, then what is wrong: the part's evidence and each collector that is not ok.</summary>
+    public static string Head(IndexEntry entry)
     {
+        ArgumentNullException.ThrowIfNull(entry);
         var s = entry.Summary;
         var text = new StringBuilder();
         text.AppendLine(Clean(s.Headline ?? SummaryBuilder.Headline(s)));
@@ -28,6 +33,15 @@ internal static class SummaryText
             Line(text, c.Name, $"{JsonOutput.Line(c.Status).Trim('"')}{(c.Truncated ? ", truncated" : "")}{(c.Reason is null ? "" : $": {c.Reason}")}");
         }
 
+        return text.ToString();
+    }
+
+    /// <summary>The long sections: where the bundle is stored, the workload, the finding, processes, related findings, ATT&amp;CK, collectors.</summary>
+    public static string Body(IndexEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var s = entry.Summary;
+        var text = new StringBuilder();
         text.AppendLine();
         Line(text, "Bundle", s.BundleId);
         Line(text, "Stored as", $"{entry.Bundle.ObjectName} ({entry.Bundle.Size} bytes, sha256 {entry.Bundle.Sha256})");
