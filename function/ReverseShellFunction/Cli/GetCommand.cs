@@ -68,7 +68,15 @@ public static class GetCommand
             }
 
             // Later parts, each verified the same way, into part-N/ beside part 1's files; any failure keeps nothing.
-            var later = (await LogicalBundle.ReadAsync(evidence, id, ct))?.Parts.Skip(1).ToList() ?? [];
+            var logical = await LogicalBundle.ReadAsync(evidence, id, ct);
+            var later = logical?.Parts.Skip(1).ToList() ?? [];
+
+            // The bundle's state first, from its newest part (the final word), in the words every view uses.
+            if (logical is not null)
+            {
+                await output.WriteLineAsync(AuditText.Clean(Bundle.StateWords.FirstLine(logical.Latest.Entry.Summary), 2000).AsMemory(), ct);
+            }
+
             foreach (var part in later)
             {
                 var partResult = await extractor.ExtractAsync(part.Id, Path.Combine(directory, $"part-{part.Part}"), new StderrProgress(error), ct);

@@ -45,7 +45,7 @@ public static class ShowCommand
             var entry = bundle.First;
             var rendered = parse.GetValue(json)
                 ? string.Concat(bundle.Parts.Select(p => JsonOutput.Indented(p.Json) + Environment.NewLine))
-                : SummaryText.Render(entry.Entry) + SealText.Render(entry.Entry) + PartsText(bundle);
+                : SummaryText.Render(entry.Entry, bundle.Latest.Entry.Summary) + SealText.Render(entry.Entry) + PartsText(bundle);
             await output.WriteAsync(rendered.AsMemory(), ct);
             return ExitCodes.Ok;
         }, cancellationToken));
@@ -63,15 +63,17 @@ public static class ShowCommand
 
         var text = new System.Text.StringBuilder();
         text.AppendLine();
-        text.AppendLine($"Completeness: {bundle.StateName.ToUpperInvariant()} ({bundle.Parts.Count} part{(bundle.Parts.Count == 1 ? "" : "s")})");
-        foreach (var line in Bundle.SummaryReport.CompletionLines(bundle.Completion))
+        text.AppendLine($"Parts ({bundle.Parts.Count}); completeness: {Audit.AuditText.Clean(Bundle.StateWords.Completeness(bundle.Latest.Entry.Summary), 2000)}");
+        foreach (var line in Bundle.SummaryReport.CompletionLines(bundle.Completion).Skip(bundle.State == Completion.Completeness.Complete ? 0 : 1))
         {
             text.AppendLine("  " + Audit.AuditText.Clean(line, 2000));
         }
 
         foreach (var part in bundle.Parts)
         {
-            var collectors = string.Join(", ", part.Entry.Summary.Collectors.Select(c => $"{c.Name} {c.Status.ToString().ToLowerInvariant()}"));
+            // The collectors this part ran (its summary states the bundle so far).
+            var ran = part.Entry.Summary.Collectors.Where(c => c.Part is null || c.Part == part.Part);
+            var collectors = string.Join(", ", ran.Select(c => $"{c.Name} {(c.Status == Collect.CollectorStatus.Skipped ? Bundle.StateWords.NotCollected : c.Status.ToString().ToLowerInvariant())}"));
             text.AppendLine($"  Part {part.Part}: {part.Entry.Bundle.ObjectName} ({part.Entry.Bundle.Size} bytes, sha256 {part.Entry.Bundle.Sha256}){(collectors.Length == 0 ? "" : ": " + collectors)}");
         }
 

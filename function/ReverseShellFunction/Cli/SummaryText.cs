@@ -15,17 +15,30 @@ namespace ReverseShellFunction.Cli;
 /// </summary>
 internal static class SummaryText
 {
-    public static string Render(IndexEntry entry)
+    /// <param name="entry">Part 1's index entry: where the bundle is stored.</param>
+    /// <param name="latest">The newest part's summary: the bundle's final word (state, facts, every collector so far).</param>
+    public static string Render(IndexEntry entry, EvidenceSummary? latest = null)
     {
-        var s = entry.Summary;
+        ArgumentNullException.ThrowIfNull(entry);
+        var s = latest ?? entry.Summary;
         var text = new StringBuilder();
+
+        // The state first, in the words every view uses; then the headline; then what is not ok.
+        text.AppendLine(Clean(StateWords.FirstLine(s)));
         text.AppendLine(Clean(s.Headline ?? SummaryBuilder.Headline(s)));
         text.AppendLine();
-        var missing = s.Collectors.Where(c => c.Status != CollectorStatus.Ok || c.Truncated).ToList();
-        text.AppendLine(missing.Count == 0 ? "Evidence: complete (every collector ok, nothing truncated)" : "Evidence: INCOMPLETE");
-        foreach (var c in missing)
+        if (s.Notifications is { Count: > 1 } checks)
         {
-            Line(text, c.Name, $"{JsonOutput.Line(c.Status).Trim('"')}{(c.Truncated ? ", truncated" : "")}{(c.Reason is null ? "" : $": {c.Reason}")}");
+            foreach (var check in checks)
+            {
+                var fields = check.Contradicted is { Count: > 0 } f ? $" ({string.Join(", ", f)})" : "";
+                Line(text, $"Notification p{check.Part}", $"{StateWords.AuthenticityWord(check.Authenticity)}{fields}");
+            }
+        }
+
+        foreach (var c in s.Collectors.Where(c => c.Status != CollectorStatus.Ok || c.Truncated))
+        {
+            Line(text, c.Name, StateWords.Collector(c));
         }
 
         text.AppendLine();
@@ -86,8 +99,9 @@ internal static class SummaryText
         text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Collectors ({CollectorCounts.Compact(s.Collectors)})");
         foreach (var c in s.Collectors)
         {
-            var items = c.ItemCount is { } n ? $", {n} items" : "";
-            Line(text, c.Name, $"{JsonOutput.Line(c.Status).Trim('"')}{items}{(c.Truncated ? ", truncated" : "")}{(c.Reason is null ? "" : $": {c.Reason}")}");
+            var items = c.ItemCount is { } n ? $"{n} items, " : "";
+            var part = c.Part is { } p ? $" (part {p})" : "";
+            Line(text, c.Name, $"{items}{StateWords.Collector(c)}{part}");
         }
 
         return text.ToString();

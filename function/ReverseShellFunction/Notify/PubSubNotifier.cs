@@ -45,6 +45,7 @@ internal sealed class PubSubNotifier : IBundleNotifier
                 {
                     ["bundleId"] = notification.BundleId,
                     ["completeness"] = notification.Completeness,
+                    ["authenticity"] = notification.Authenticity,
                     ["severity"] = notification.Severity ?? "",
                 },
             }),

@@ -133,8 +133,9 @@ public sealed class FindingAuthenticityCollectorTest
         var markdown = Encoding.UTF8.GetString(bundle["summary.md"]);
         var missing = markdown[markdown.IndexOf("Missing or not to be trusted", StringComparison.Ordinal)..];
         var firstItem = missing.Split('\n').First(line => line.StartsWith("- ", StringComparison.Ordinal));
-        Assert.Contains("Authenticity: NOT FOUND", firstItem, StringComparison.Ordinal);
-        Assert.Contains("Authenticity: NOT FOUND", Encoding.UTF8.GetString(bundle["summary.html"]), StringComparison.Ordinal);
+        Assert.Contains("Authenticity: not-found. SCC holds no finding of this name", firstItem, StringComparison.Ordinal);
+        Assert.StartsWith("**State: not-found; complete.", markdown, StringComparison.Ordinal);
+        Assert.Contains("Authenticity: not-found", Encoding.UTF8.GetString(bundle["summary.html"]), StringComparison.Ordinal);
     }
 
     private static CollectionContext Forged(CollectionContext context) => context with
