@@ -5,6 +5,7 @@ using ReverseShellFunction.Collect;
 using ReverseShellFunction.Completion;
 using ReverseShellFunction.Findings;
 using ReverseShellFunction.Intake;
+using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Pipeline;
 
@@ -34,6 +35,35 @@ public sealed partial class EvidenceFunction
     /// compared field) collects nothing; a differing one is recorded in the next part.
     /// </summary>
     private async Task<PipelineResult> RecordOrResumeAsync(BundleId id, DecodedDelivery data, CancellationToken cancellationToken)
+    {
+        // Concurrent differing deliveries (or a completion) may take the same part number: each tries the next one.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryRecordOrResumeAsync(id, data, cancellationToken);
+            }
+            catch (PartTakenException taken) when (attempt < MaxRecordAttempts)
+            {
+                _logger.LogInformation("Part {Part} of bundle {BundleId} was stored meanwhile; recording the differing notification in the next one", taken.Part.Part, id.Value);
+            }
+            catch (PartTakenException taken)
+            {
+                // Not recorded and not lost: 503, so the delivery comes back.
+                throw new EvidenceStoreException($"Part {taken.Part.Part} of bundle {id.Value} was stored meanwhile {MaxRecordAttempts} times; the differing notification is recorded when it is delivered again.", taken);
+            }
+        }
+    }
+
+    private const int MaxRecordAttempts = 8;
+
+    /// <summary>The part number a differing delivery meant to use was taken by another writer.</summary>
+    private sealed class PartTakenException(BundleId part) : Exception($"Part {part.Part} of bundle {part.Value} is already stored.")
+    {
+        public BundleId Part { get; } = part;
+    }
+
+    private async Task<PipelineResult> TryRecordOrResumeAsync(BundleId id, DecodedDelivery data, CancellationToken cancellationToken)
     {
         var resumed = await ResumeAsync(id, "bundle already stored (redelivery)", cancellationToken);
         if (resumed.IndexEntry is not { } last)

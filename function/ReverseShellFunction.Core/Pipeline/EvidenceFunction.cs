@@ -374,8 +374,8 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
 
         if (created == CreateResult.AlreadyExists && recordsDelivery)
         {
-            // A completion took this part's number first: the delivery is not recorded yet, so it must come back.
-            throw new EvidenceStoreException($"Part {built.Id.Part} of bundle {built.Id.Value} was stored meanwhile; the differing notification is recorded at the next delivery.");
+            // Another part took this number first: the delivery is not recorded yet, so it is built again as the next part.
+            throw new PartTakenException(built.Id);
         }
 
         if (created == CreateResult.AlreadyExists)

@@ -26,19 +26,24 @@ internal static class SummaryText
         // The state first, in the words every view uses; then the headline; then what is not ok.
         text.AppendLine(Clean(StateWords.FirstLine(s)));
         text.AppendLine(Clean(s.Headline ?? SummaryBuilder.Headline(s)));
-        text.AppendLine();
+        var wrong = new StringBuilder();
         if (s.Notifications is { Count: > 1 } checks)
         {
             foreach (var check in checks)
             {
                 var fields = check.Contradicted is { Count: > 0 } f ? $" ({string.Join(", ", f)})" : "";
-                Line(text, $"Notification p{check.Part}", $"{StateWords.AuthenticityWord(check.Authenticity)}{fields}");
+                Line(wrong, $"Notification p{check.Part}", $"{StateWords.AuthenticityWord(check.Authenticity)}{fields}");
             }
         }
 
         foreach (var c in s.Collectors.Where(c => c.Status != CollectorStatus.Ok || c.Truncated))
         {
-            Line(text, c.Name, StateWords.Collector(c));
+            Line(wrong, c.Name, StateWords.Collector(c));
+        }
+
+        if (wrong.Length > 0)
+        {
+            text.AppendLine().Append(wrong);
         }
 
         text.AppendLine();
@@ -97,10 +102,12 @@ internal static class SummaryText
         }
 
         text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Collectors ({CollectorCounts.Compact(s.Collectors)})");
+        // Which part each outcome came from, once the bundle has more than one.
+        var inParts = s.Collectors.Select(c => c.Part).Distinct().Count() > 1;
         foreach (var c in s.Collectors)
         {
             var items = c.ItemCount is { } n ? $"{n} items, " : "";
-            var part = c.Part is { } p ? $" (part {p})" : "";
+            var part = c.Part is { } p && inParts ? $" (part {p})" : "";
             Line(text, c.Name, $"{items}{StateWords.Collector(c)}{part}");
         }
 
