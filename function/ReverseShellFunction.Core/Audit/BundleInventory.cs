@@ -12,7 +12,7 @@ namespace ReverseShellFunction.Audit;
 public sealed class BundleInventory
 {
     /// <summary>manifest.json and summary.json are a few KiB; anything near this is not ours.</summary>
-    internal const int MaxJsonBytes = 16 * 1024 * 1024;
+    internal const int MaxJsonBytes = EntryLimits.MaxJsonBytes;
 
     // Unix file type bits in the upper half of the external attributes; 0xA000 is a symbolic link.
     private const int UnixTypeMask = 0xF000;
@@ -33,16 +33,10 @@ public sealed class BundleInventory
     /// <summary>Entries with safe, unique names, by name; manifest.json included.</summary>
     public IReadOnlyDictionary<string, ZipArchiveEntry> Entries { get; }
 
-    /// <summary>No file this program writes is larger (LOG_MAX_BYTES is at most 10 GiB).</summary>
-    internal const long MaxEntryBytes = 16L * 1024 * 1024 * 1024;
+    // The limits live in EntryLimits, shared with BundleWriter, which holds every part it stores to them.
+    internal const long MaxEntryBytes = EntryLimits.MaxEntryBytes;
 
-    /// <summary>
-    /// Highest inflated-to-stored ratio accepted for an entry over <see cref="RatioFloorBytes"/>. JSON log lines
-    /// compress about 5 to 30 times; deflate reaches about 1,000 only on runs of one byte, i.e. a zip bomb.
-    /// </summary>
-    internal const long MaxCompressionRatio = 200;
-
-    internal const long RatioFloorBytes = 1024 * 1024;
+    internal const long MaxCompressionRatio = EntryLimits.MaxCompressionRatio;
 
     internal static async Task<BundleInventory> TakeAsync(ZipArchive zip, VerificationLog log, CancellationToken cancellationToken)
     {
@@ -93,8 +87,7 @@ public sealed class BundleInventory
                     expected: $"{file.Size} bytes, sha256 {file.Sha256}",
                     found: "no entry");
             }
-            else if (file.Size < 0 || file.Size > MaxEntryBytes
-                || (file.Size > RatioFloorBytes && file.Size > Math.Max(entry.CompressedLength, 1) * MaxCompressionRatio))
+            else if (EntryLimits.Refuses(file.Size, entry.CompressedLength))
             {
                 log.Problem(
                     ProblemKind.EntryTooLarge,

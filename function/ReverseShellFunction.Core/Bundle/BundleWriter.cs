@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using ReverseShellFunction.Collect;
+using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Bundle;
 
@@ -20,6 +21,9 @@ public static class BundleWriter
 
     // Below the 85,000-byte large object heap threshold, so pooled buffers stay cheap in gen0.
     internal const int ReadBufferSize = 64 * 1024;
+
+    /// <summary>The zip is built in the system temporary folder as <c>rsf-bundle-PID-random.zip</c>; a restart sweeps a killed process's.</summary>
+    public const string ZipPrefix = "rsf-bundle-";
 
     public static async Task<BuiltBundle> WriteAsync(
         StagingDirectory staging,
@@ -61,10 +65,10 @@ public static class BundleWriter
         // Sealed over the exact bytes just written; the seal entries join the zip unlisted (Custody.SealFiles).
         var seal = sealer is null ? null : await sealer.SealAsync(staging, manifest, manifestBytes, cancellationToken);
 
-        var zipPath = Path.Combine(Path.GetTempPath(), $"rsf-bundle-{Guid.NewGuid():N}.zip");
+        var zipPath = Path.Combine(Path.GetTempPath(), StaleTemporaries.Name(ZipPrefix) + ".zip");
         try
         {
-            await WriteZipAsync(staging, EntryTime(summary.Finding.EventTime), zipPath, cancellationToken);
+            await WriteCheckedZipAsync(staging, EntryTime(summary.Finding.EventTime), zipPath, cancellationToken);
             var (size, sha256) = await HashFileAsync(zipPath, cancellationToken);
             return new BuiltBundle(id, zipPath, size, sha256, manifest, summary) { Seal = seal };
         }
@@ -75,13 +79,52 @@ public static class BundleWriter
         }
     }
 
-    private static async Task WriteZipAsync(StagingDirectory staging, DateTimeOffset entryTime, string zipPath, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the zip and holds it to the reader's own limits (<see cref="EntryLimits"/>) before anyone stores it.
+    /// An entry that deflate shrinks beyond the accepted ratio (an attacker's stdout of one repeated character, a
+    /// notification of repeated text) is written again uncompressed: its content stays whole and byte for byte,
+    /// at its full size, and <c>verify</c> and <c>get</c> accept it. The choice depends only on the content, so the
+    /// same staged files still give the same bytes.
+    /// </summary>
+    private static async Task WriteCheckedZipAsync(StagingDirectory staging, DateTimeOffset entryTime, string zipPath, CancellationToken cancellationToken)
+    {
+        var uncompressed = new HashSet<string>(StringComparer.Ordinal);
+        await WriteZipAsync(staging, entryTime, zipPath, uncompressed, cancellationToken);
+        var refused = RefusedEntries(zipPath);
+        if (refused.Count == 0)
+        {
+            return;
+        }
+
+        uncompressed.UnionWith(refused);
+        File.Delete(zipPath);
+        await WriteZipAsync(staging, entryTime, zipPath, uncompressed, cancellationToken);
+        refused = RefusedEntries(zipPath);
+        if (refused.Count > 0)
+        {
+            // Only an entry beyond MaxEntryBytes gets here, which no collector writes (LOG_MAX_BYTES ≤ 10 GiB).
+            throw new InvalidOperationException($"The bundle's own reader would refuse {string.Join(", ", refused)}; the part is not stored.");
+        }
+    }
+
+    /// <summary>Entries the reader would refuse: by size and ratio, and the JSON files it reads whole by size.</summary>
+    internal static IReadOnlyList<string> RefusedEntries(string zipPath)
+    {
+        using var zip = ZipFile.OpenRead(zipPath);
+        return [.. zip.Entries
+            .Where(e => EntryLimits.Refuses(e.Length, e.CompressedLength)
+                || ((e.FullName is Manifest.FileName or EvidenceSummary.FileName) && e.Length > EntryLimits.MaxJsonBytes))
+            .Select(e => e.FullName)];
+    }
+
+    private static async Task WriteZipAsync(
+        StagingDirectory staging, DateTimeOffset entryTime, string zipPath, HashSet<string> uncompressed, CancellationToken cancellationToken)
     {
         await using var output = new FileStream(zipPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, useAsync: true);
         await using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
         foreach (var path in staging.Files)
         {
-            var entry = zip.CreateEntry(path, CompressionLevel.Optimal);
+            var entry = zip.CreateEntry(path, uncompressed.Contains(path) ? CompressionLevel.NoCompression : CompressionLevel.Optimal);
             entry.LastWriteTime = entryTime;
             entry.ExternalAttributes = EntryAttributes;
             await using var source = File.OpenRead(staging.PathOf(path));

@@ -160,7 +160,7 @@ public static class SummaryReport
         }
 
         rows.Add(new("VPC egress", w?.VpcEgress is null && w?.VpcNetwork is null
-            ? ReportValue.Of("no VPC access configured (or not collected)")
+            ? ReportValue.Of(NotCollected(summary, "cloud-run") ?? "no VPC access configured")
             : new ReportValue([ReportSpan.Code(w?.VpcEgress ?? "-"), ReportSpan.Text(" via "), ReportSpan.Code(w?.VpcNetwork ?? "-")])));
         rows.Add(new("Last deployed or changed", w?.LastChange is { } change
             ? new ReportValue([
@@ -172,7 +172,9 @@ public static class SummaryReport
                 ReportSpan.Text($", from the {change.Source}"),
                 ReportSpan.Text(w.AuditEntryCount > 0 ? $"; {w.AuditEntryCount} audit entries in the window" : ""),
             ])
-            : ReportValue.Of("not known: no audit entry and no lastModifier collected")));
+            : ReportValue.Of(NotCollected(summary, "audit-logs") is { } audit && NotCollected(summary, "cloud-run") is not null
+                ? audit
+                : "not known: no audit entry and no lastModifier collected")));
         rows.Add(new("Project", new ReportValue([
             ReportSpan.Code(r.Project ?? "-"),
             ReportSpan.Text($" ({r.ProjectDisplayName ?? "-"}, number {r.ProjectNumber ?? "-"})"),
@@ -181,6 +183,17 @@ public static class SummaryReport
         rows.Add(new("Resource full name", ReportValue.CodeOr(r.FullName)));
         return new ReportSection("Workload as it ran", [new ReportFacts(rows)]);
     }
+
+    /// <summary>
+    /// "not collected (…)" when <paramref name="collector"/> did not finish ok, so an empty fact never reads as
+    /// "none found"; null when it did (or did not run in this part).
+    /// </summary>
+    private static string? NotCollected(EvidenceSummary summary, string collector) =>
+        summary.Collectors.FirstOrDefault(c => c.Name == collector) is { Status: not CollectorStatus.Ok } c
+            ? c.Status == CollectorStatus.Skipped
+                ? $"{StateWords.NotCollected} ({collector}: {c.Reason ?? "no reason given"})"
+                : $"{StateWords.NotCollected} ({collector} {StateWords.Collector(c)})"
+            : null;
 
     private static ReportSection Finding(EvidenceSummary summary)
     {
@@ -239,7 +252,7 @@ public static class SummaryReport
         {
             var why = collector is null || collector.Status == CollectorStatus.Ok
                 ? "No other finding on this resource in the window."
-                : $"None listed: related-findings {StateWords.Collector(collector)}.";
+                : $"{NotCollected(summary, "related-findings")}.";
             return new ReportSection("Related findings", [new ReportParagraph(ReportValue.Of(why))]);
         }
 

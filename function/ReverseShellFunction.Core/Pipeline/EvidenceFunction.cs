@@ -548,7 +548,7 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
 
         try
         {
-            await _marker.MarkAsync(FindingMark.For(entry.Summary.Finding.Name, notification), cancellationToken);
+            await _marker.MarkAsync(FindingMark.For(entry.Summary.Finding.Name, notification, entry.Summary.Resource?.ProjectNumber), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

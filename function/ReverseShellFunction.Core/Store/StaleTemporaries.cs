@@ -12,8 +12,8 @@ public static class StaleTemporaries
     /// <summary>Age after which a temporary is stale even if a process with its pid runs (the pid was reused).</summary>
     public static readonly TimeSpan MaxAge = TimeSpan.FromDays(1);
 
-    /// <summary>What this program puts in the system temporary folder: staging folders, verify and download spools.</summary>
-    public static readonly IReadOnlyList<string> TempFolderPrefixes = ["rsf-staging-", "rsf-spool-", "rsf-gcs-"];
+    /// <summary>What this program puts in the system temporary folder: staging folders, bundle zips, verify and download spools.</summary>
+    public static readonly IReadOnlyList<string> TempFolderPrefixes = ["rsf-staging-", "rsf-bundle-", "rsf-spool-", "rsf-gcs-"];
 
     /// <summary>
     /// Deletes what killed processes of this program left in the temporary folder (kill -9 skips every

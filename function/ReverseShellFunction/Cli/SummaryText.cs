@@ -63,7 +63,11 @@ internal static class SummaryText
         {
             Line(text, "Service account", w.ServiceAccount);
             Line(text, "Ingress", w.Ingress);
-            Line(text, "VPC egress", w.VpcEgress is null && w.VpcNetwork is null ? "none configured (or not collected)" : $"{w.VpcEgress ?? "-"} via {w.VpcNetwork ?? "-"}");
+            // "none configured" only when the configuration was read; otherwise it was not collected, which is not "none".
+            var runNotOk = s.Collectors.FirstOrDefault(c => c.Name == "cloud-run") is { Status: not Collect.CollectorStatus.Ok } run ? run : null;
+            Line(text, "VPC egress", w.VpcEgress is null && w.VpcNetwork is null
+                ? runNotOk is null ? "none configured" : $"not collected (cloud-run {runNotOk.Status.ToString().ToLowerInvariant()})"
+                : $"{w.VpcEgress ?? "-"} via {w.VpcNetwork ?? "-"}");
             Line(text, "Last change", w.LastChange is { } change
                 ? $"{change.Principal ?? "unknown principal"}{(change.Time is { } t ? $" at {Time(t)}" : "")}{(change.Method is null ? "" : $" ({change.Method})")}"
                 : "not known");

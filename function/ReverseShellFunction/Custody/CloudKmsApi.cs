@@ -24,7 +24,7 @@ internal sealed class CloudKmsApi
 
     /// <summary>The DER signature over <paramref name="sha256"/> and the version name KMS says it used.</summary>
     /// <exception cref="GoogleApiException">The call failed.</exception>
-    /// <exception cref="InvalidDataException">The answer is not a usable signature.</exception>
+    /// <exception cref="UntrustedAnswerException">The answer fails an integrity check (checksums, name).</exception>
     public async Task<(byte[] Der, string Name)> AsymmetricSignAsync(string keyVersion, byte[] sha256, CancellationToken cancellationToken)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(new
@@ -34,21 +34,25 @@ internal sealed class CloudKmsApi
         });
         using var answer = await _client.PostJsonAsync(Uri(keyVersion, ":asymmetricSign"), body, cancellationToken);
         var root = answer.RootElement;
-        var signature = Convert.FromBase64String(Text(root, "signature") ?? throw new InvalidDataException("the answer has no signature"));
-        if (root.TryGetProperty("verifiedDigestCrc32c", out var verified) && verified.ValueKind == JsonValueKind.False)
+        var signature = Convert.FromBase64String(Text(root, "signature") ?? throw new UntrustedAnswerException("the answer has no signature"));
+
+        // proto3 JSON leaves out a field that holds its default value, so a false verifiedDigestCrc32c arrives as
+        // no field at all: only an explicit true says KMS received the digest checksum and checked the digest.
+        if (!root.TryGetProperty("verifiedDigestCrc32c", out var verified) || verified.ValueKind != JsonValueKind.True)
         {
-            throw new InvalidDataException("Cloud KMS did not confirm the digest's CRC32C: the request was corrupted on the way");
+            throw new UntrustedAnswerException("Cloud KMS did not confirm the digest's CRC32C (verifiedDigestCrc32c is not true): the request may have been corrupted on the way");
         }
 
-        if (Text(root, "signatureCrc32c") is { } crc && crc != Crc32C.Compute(signature).ToString(CultureInfo.InvariantCulture))
+        var crc = Text(root, "signatureCrc32c") ?? throw new UntrustedAnswerException("the answer has no signatureCrc32c");
+        if (crc != Crc32C.Compute(signature).ToString(CultureInfo.InvariantCulture))
         {
-            throw new InvalidDataException("the signature's CRC32C does not match: the answer was corrupted on the way");
+            throw new UntrustedAnswerException("the signature's CRC32C does not match: the answer was corrupted on the way");
         }
 
-        var name = Text(root, "name") ?? keyVersion;
+        var name = Text(root, "name") ?? throw new UntrustedAnswerException("the answer does not name the key version that signed");
         if (name != keyVersion)
         {
-            throw new InvalidDataException($"Cloud KMS signed with {name}, not the requested {keyVersion}");
+            throw new UntrustedAnswerException($"Cloud KMS signed with {name}, not the requested {keyVersion}");
         }
 
         return (signature, name);
@@ -93,4 +97,22 @@ internal sealed class CloudKmsApi
 
     private static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}
+
+/// <summary>A Cloud KMS answer that arrived but cannot be trusted: a checksum is missing or wrong, or it names another key version.</summary>
+internal sealed class UntrustedAnswerException : Exception
+{
+    public UntrustedAnswerException()
+    {
+    }
+
+    public UntrustedAnswerException(string message)
+        : base(message)
+    {
+    }
+
+    public UntrustedAnswerException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
 }

@@ -106,7 +106,7 @@ internal static class SettingsCatalog
 
     public static readonly Setting SccScope = new(
         "SCC_SCOPE", "`project`",
-        "where findings are listed, as the findingsViewer grant: `project` (from the finding's `canonicalName`) or `organization`",
+        "where findings are listed, as the findingsViewer grant: `project` (from the finding's `canonicalName`, else its resource's project; security marks are written through the `projects/…` form) or `organization`",
         "organization_id");
 
     public static readonly Setting SccApiEndpoint = new(

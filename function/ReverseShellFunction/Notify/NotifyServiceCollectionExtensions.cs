@@ -33,6 +33,7 @@ public static class NotifyServiceCollectionExtensions
             services.AddSingleton<IFindingMarker>(provider => new SccFindingMarker(
                 provider.GetRequiredService<GoogleApiClient>(),
                 new SccEndpoints(settings.SccEndpointOverride),
+                settings.Collection.SccScope,
                 provider.GetRequiredService<ILogger<SccFindingMarker>>()));
         }
 

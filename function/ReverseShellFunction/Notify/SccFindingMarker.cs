@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using ReverseShellFunction.Collect;
 using ReverseShellFunction.Collect.GoogleApis;
 using ReverseShellFunction.Collect.Scc;
 using ReverseShellFunction.Pipeline;
@@ -20,13 +21,16 @@ internal sealed partial class SccFindingMarker : IFindingMarker
 
     private readonly GoogleApiClient _client;
     private readonly SccEndpoints _endpoints;
+    private readonly SccScope _scope;
     private readonly ILogger<SccFindingMarker> _logger;
 
     /// <param name="endpoints">Marks on a finding under data residency go to its location's regional host, as the reads do.</param>
-    public SccFindingMarker(GoogleApiClient client, SccEndpoints endpoints, ILogger<SccFindingMarker> logger)
+    /// <param name="scope">Project scope writes through the finding's <c>projects/…</c> name: the grant covers only that form.</param>
+    public SccFindingMarker(GoogleApiClient client, SccEndpoints endpoints, SccScope scope, ILogger<SccFindingMarker> logger)
     {
         _client = client;
         _endpoints = endpoints;
+        _scope = scope;
         _logger = logger;
     }
 
@@ -34,10 +38,13 @@ internal sealed partial class SccFindingMarker : IFindingMarker
     {
         ArgumentNullException.ThrowIfNull(mark);
 
+        // With a project-scope grant, the organizations/… form of the same marks answers 403: use the project's.
+        var name = _scope == SccScope.Project && mark.ProjectSecurityMarksName is { } projectForm ? projectForm : mark.SecurityMarksName;
+
         // The name comes from the notification: only the documented shape becomes a request path.
-        if (!MarksName().IsMatch(mark.SecurityMarksName))
+        if (!MarksName().IsMatch(name))
         {
-            throw new ArgumentException($"'{Audit.AuditText.Clean(mark.SecurityMarksName, 200)}' is not a finding's securityMarks name.", nameof(mark));
+            throw new ArgumentException($"'{Audit.AuditText.Clean(name, 200)}' is not a finding's securityMarks name.", nameof(mark));
         }
 
         var marks = new JsonObject();
@@ -46,9 +53,9 @@ internal sealed partial class SccFindingMarker : IFindingMarker
             marks[key] = value;
         }
 
-        var body = JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["name"] = mark.SecurityMarksName, ["marks"] = marks });
-        var location = SccParent.LocationOf(mark.SecurityMarksName) ?? SccParent.GlobalLocation;
-        var uri = ApiUri.Build(_endpoints.RootFor(location), ["v2", .. ApiUri.Split(mark.SecurityMarksName)], [new("updateMask", string.Join(",", mark.Marks.Keys.Select(k => "marks." + k)))]);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["name"] = name, ["marks"] = marks });
+        var location = SccParent.LocationOf(name) ?? SccParent.GlobalLocation;
+        var uri = ApiUri.Build(_endpoints.RootFor(location), ["v2", .. ApiUri.Split(name)], [new("updateMask", string.Join(",", mark.Marks.Keys.Select(k => "marks." + k)))]);
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(s_budget);
         using var answer = await _client.SendAsync(

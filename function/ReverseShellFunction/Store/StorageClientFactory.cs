@@ -29,7 +29,10 @@ public static class StorageClientFactory
 
             try
             {
-                return new StorageClientBuilder().Build();
+                // From the metadata server without the library's once-per-process ping (MetadataServerCredential).
+                return credentials.MetadataHost() is { } host
+                    ? new StorageClientBuilder { GoogleCredential = MetadataServerCredential.For(host) }.Build()
+                    : new StorageClientBuilder().Build();
             }
             catch (InvalidOperationException ex)
             {

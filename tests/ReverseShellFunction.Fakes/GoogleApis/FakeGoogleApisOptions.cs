@@ -12,6 +12,13 @@ public sealed record FakeGoogleApisOptions
     /// <summary>Related findings inside the window, besides the triggering one.</summary>
     public int RelatedFindings { get; init; } = 24;
 
+    /// <summary>
+    /// SCC roles held only on the project (the project-scope deployment's grant): every SCC request under
+    /// <c>organizations/…</c> or <c>folders/…</c>, listing or security marks, answers 403 PERMISSION_DENIED, as SCC
+    /// does for a caller without a role there.
+    /// </summary>
+    public bool SccProjectGrantOnly { get; init; }
+
     /// <summary>Most results on one SCC page, below the client's pageSize, as a real server may do.</summary>
     public int SccPageSize { get; init; } = 10;
 
@@ -29,6 +36,12 @@ public sealed record FakeGoogleApisOptions
     /// for large, hard-to-compress logs. Seeded, so the same options give the same entries.
     /// </summary>
     public int ContainerLogPayloadBytes { get; init; }
+
+    /// <summary>
+    /// When set, the <see cref="ContainerLogPayloadBytes"/> characters are this one character repeated instead of
+    /// random base64: an attacker's stdout that compresses about a thousand times.
+    /// </summary>
+    public char? ContainerLogPayloadCharacter { get; init; }
 
     /// <summary>
     /// Cloud Logging's read quota: <c>entries:list</c> calls a minute per consumer project (the project in

@@ -22,6 +22,8 @@ public sealed class FakeGoogleData
     public const string Job = "nightly-export";
     public const string LatestExecution = "nightly-export-7xk2p";
     public const string FindingName = $"organizations/{Organization}/sources/{Source}/locations/global/findings/5f1c8e0a2b7d4e6f9a0b1c2d3e4f5a6b";
+    /// <summary>The sample finding's canonicalName: its project (by number) as the closest CRM ancestor.</summary>
+    public const string CanonicalName = $"projects/{ProjectNumber}/sources/{Source}/locations/global/findings/5f1c8e0a2b7d4e6f9a0b1c2d3e4f5a6b";
     public const string ServiceFullName = $"//run.googleapis.com/projects/{ProjectId}/locations/{Location}/services/{Service}";
     public const string JobFullName = $"//run.googleapis.com/projects/{ProjectId}/locations/{Location}/jobs/{Job}";
 
@@ -39,7 +41,7 @@ public sealed class FakeGoogleData
         var shift = (options.EventTime ?? EventTime) - EventTime;
         var findings = FakeFindings.Generate(options.RelatedFindings);
         var documents = FakeRunResources.Generate();
-        var container = FakeLogEntries.Container(options.ContainerLogEntries, options.ContainerLogPayloadBytes);
+        var container = FakeLogEntries.Container(options.ContainerLogEntries, options.ContainerLogPayloadBytes, options.ContainerLogPayloadCharacter);
         var audit = FakeLogEntries.Audit(options.AuditLogEntries);
         for (var i = 1; i <= options.AdditionalServices; i++)
         {
@@ -51,7 +53,7 @@ public sealed class FakeGoogleData
             }
 
             // Only the service's own entries: the decoys (other service, before the window) exist once already.
-            container.AddRange(FakeLogEntries.Container(options.ContainerLogEntries, options.ContainerLogPayloadBytes).Where(IsService).Select(e => Renamed(e, name, i)));
+            container.AddRange(FakeLogEntries.Container(options.ContainerLogEntries, options.ContainerLogPayloadBytes, options.ContainerLogPayloadCharacter).Where(IsService).Select(e => Renamed(e, name, i)));
             audit.AddRange(FakeLogEntries.Audit(options.AuditLogEntries).Where(IsService).Select(e => Renamed(e, name, i)));
         }
 

@@ -12,7 +12,8 @@ namespace ReverseShellFunction.Fakes.GoogleApis;
 /// Cloud KMS v1 <c>cryptoKeyVersions.asymmetricSign</c> and <c>getPublicKey</c> for EC_SIGN_P256_SHA256 key
 /// versions, each backed by a real ECDSA P-256 key, so signatures verify with openssl. Follows the documented
 /// shapes: <c>{"digest":{"sha256"},"digestCrc32c"}</c> in, <c>{"signature","signatureCrc32c",
-/// "verifiedDigestCrc32c","name","protectionLevel"}</c> out; 404 for an unknown version, 403 where the caller
+/// "verifiedDigestCrc32c","name","protectionLevel"}</c> out, with <c>verifiedDigestCrc32c</c> left out when false
+/// (proto3 JSON omits default values; <c>signatureCrc32c</c> is an Int64Value wrapper, so it is always sent); 404 for an unknown version, 403 where the caller
 /// lacks the permission, 400 FAILED_PRECONDITION for a disabled version, 400 INVALID_ARGUMENT for a bad digest or
 /// checksum. Authorization is checked by <see cref="FakeGoogleApis"/> before a request gets here.
 /// </summary>
@@ -24,7 +25,9 @@ public sealed class FakeKms
     private readonly ConcurrentDictionary<string, byte> _disabled = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _denied = new(StringComparer.Ordinal);
     private int _signatures;
+    private readonly ConcurrentQueue<Action<JsonObject>> _tamper = new();
     private int _corrupt;
+    private int _lostChecksums;
 
     public FakeKms()
     {
@@ -42,8 +45,24 @@ public sealed class FakeKms
 
     public void Disable(string name) => _disabled[name] = 0;
 
-    /// <summary>The next answer's signature is damaged after its CRC32C was computed, as a corrupted transfer would be.</summary>
-    public void CorruptNextSignature() => Interlocked.Increment(ref _corrupt);
+    /// <summary>The next answers' signatures are damaged after their CRC32C was computed, as a corrupted transfer would be.</summary>
+    public void CorruptNextSignature(int times = 1) => Interlocked.Add(ref _corrupt, times);
+
+    /// <summary>
+    /// The next <paramref name="times"/> asymmetricSign answers are changed by <paramref name="tamper"/> before they
+    /// are sent (a field dropped or altered), as a faulty path or a misrouted call would deliver them.
+    /// </summary>
+    public void TamperNextSignAnswers(int times, Action<JsonObject> tamper)
+    {
+        ArgumentNullException.ThrowIfNull(tamper);
+        for (var i = 0; i < times; i++)
+        {
+            _tamper.Enqueue(tamper);
+        }
+    }
+
+    /// <summary>The next <paramref name="times"/> requests are treated as if their digestCrc32c never arrived.</summary>
+    public void LoseNextDigestChecksums(int times) => Interlocked.Add(ref _lostChecksums, times);
 
     /// <summary>Requests for this version answer 403, as when the caller has no role on the key.</summary>
     public void Deny(string name) => _denied[name] = 0;
@@ -110,6 +129,14 @@ public sealed class FakeKms
 
             digest = Convert.FromBase64String(request.RootElement.GetProperty("digest").GetProperty("sha256").GetString() ?? "");
             digestCrc = request.RootElement.TryGetProperty("digestCrc32c", out var crc) ? crc.GetString() : null;
+            if (Interlocked.Decrement(ref _lostChecksums) >= 0)
+            {
+                digestCrc = null;
+            }
+            else
+            {
+                Interlocked.Exchange(ref _lostChecksums, 0);
+            }
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or FormatException or InvalidOperationException)
         {
@@ -141,14 +168,26 @@ public sealed class FakeKms
             Interlocked.Exchange(ref _corrupt, 0);
         }
 
-        await FakeResponses.JsonAsync(context, new JsonObject
+        var answer = new JsonObject
         {
             ["signature"] = Convert.ToBase64String(signature),
             ["signatureCrc32c"] = signatureCrc,
-            ["verifiedDigestCrc32c"] = digestCrc is not null,
             ["name"] = name,
             ["protectionLevel"] = "HSM",
-        });
+        };
+
+        // A plain proto3 bool: the JSON mapping leaves it out when false, as the real API does.
+        if (digestCrc is not null)
+        {
+            answer["verifiedDigestCrc32c"] = true;
+        }
+
+        if (_tamper.TryDequeue(out var tamper))
+        {
+            tamper(answer);
+        }
+
+        await FakeResponses.JsonAsync(context, answer);
     }
 
     private async Task PublicKeyAsync(HttpContext context, string name)

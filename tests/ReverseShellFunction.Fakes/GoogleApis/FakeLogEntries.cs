@@ -18,9 +18,10 @@ internal static class FakeLogEntries
 
     /// <summary>
     /// <paramref name="count"/> entries within 25 minutes before to 4 minutes after the event, and decoys outside;
-    /// each text followed by <paramref name="payloadBytes"/> characters of seeded pseudo-random base64 when positive.
+    /// each text followed by <paramref name="payloadBytes"/> characters of seeded pseudo-random base64 when positive
+    /// (or of <paramref name="repeated"/> when given).
     /// </summary>
-    public static List<JsonObject> Container(int count, int payloadBytes = 0)
+    public static List<JsonObject> Container(int count, int payloadBytes = 0, char? repeated = null)
     {
         var entries = new List<JsonObject>();
 #pragma warning disable CA5394 // Not security: a seeded generator, so the same options give the same fixtures.
@@ -31,7 +32,11 @@ internal static class FakeLogEntries
             var time = EventTime.AddMinutes(-25 + (29.0 * i / Math.Max(1, count)));
             var revision = i % 4 == 0 ? CanaryRevision : LatestRevision;
             var text = s_lines[i % s_lines.Length];
-            if (payloadBytes > 0)
+            if (payloadBytes > 0 && repeated is { } character)
+            {
+                text = $"{text} {new string(character, payloadBytes)}";
+            }
+            else if (payloadBytes > 0)
             {
                 random.NextBytes(raw);
                 text = $"{text} {Convert.ToBase64String(raw)[..payloadBytes]}";

@@ -75,7 +75,8 @@ internal sealed class FakeLogging
             return;
         }
 
-        var key = $"{api}|{request.Filter}|{request.OrderBy}";
+        // A token continues only the listing that issued it: Logging asks for identical parameters on every page.
+        var key = $"{api}|{request.Filter}|{request.OrderBy}|{request.PageSize}|{string.Join(',', request.ResourceNames)}";
         var state = new PageState(key, 0, _options.EmptyLogPages);
         if (request.PageToken is { } token && !_tokens.TryRedeem(token, key, out state))
         {
@@ -84,7 +85,7 @@ internal sealed class FakeLogging
         }
 
         var source = api == FakeApi.AuditLogs ? _data.AuditEntries : _data.ContainerEntries;
-        var matches = _matches.GetOrAdd(key, _ =>
+        var matches = _matches.GetOrAdd($"{api}|{request.Filter}|{request.OrderBy}", _ =>
         {
             var found = source.Where(e => filter.Matches(field => Field(e, field), (name, arg) => Function(e, name, arg)));
             return [.. request.OrderBy == "timestamp desc" ? found.OrderByDescending(Timestamp, StringComparer.Ordinal) : found.OrderBy(Timestamp, StringComparer.Ordinal)];

@@ -42,6 +42,12 @@ internal sealed partial class FakeScc
     public async Task HandleAsync(HttpContext context, string? requestBody = null)
     {
         var path = context.Request.Path.Value!;
+        if (_options.SccProjectGrantOnly && !path.StartsWith("/v2/projects/", StringComparison.Ordinal))
+        {
+            await FakeResponses.ErrorAsync(context, 403, "PERMISSION_DENIED", "The caller does not have permission");
+            return;
+        }
+
         if (path.EndsWith("/securityMarks", StringComparison.Ordinal))
         {
             await UpdateSecurityMarksAsync(context, path, requestBody);
@@ -85,7 +91,8 @@ internal sealed partial class FakeScc
             return;
         }
 
-        var key = $"{path}?{query["filter"]}&{orderBy}";
+        // A token continues only the listing that issued it: every other parameter, pageSize included, must repeat.
+        var key = $"{path}?{query["filter"]}&{orderBy}&{pageSize}";
         var offset = 0;
         if (query["pageToken"].FirstOrDefault() is { Length: > 0 } token)
         {
@@ -124,7 +131,9 @@ internal sealed partial class FakeScc
 
         var name = path["/v2/".Length..];
         var findingName = name[..^"/securityMarks".Length];
-        if (findingName != FindingName && !_data.Findings.Any(r => r["finding"]?["name"]?.GetValue<string>() == findingName))
+        // A finding is addressed by its name or by its canonicalName (the projects/… form a project grant covers).
+        if (findingName != FindingName && findingName != FakeGoogleData.CanonicalName
+            && !_data.Findings.Any(r => r["finding"]?["name"]?.GetValue<string>() == findingName || r["finding"]?["canonicalName"]?.GetValue<string>() == findingName))
         {
             await FakeResponses.ErrorAsync(context, 404, "NOT_FOUND", $"Requested entity was not found: {findingName}");
             return;

@@ -96,6 +96,22 @@ public sealed class ContainerLogsCollectorTest
     }
 
     [Fact]
+    public async Task Paging_RepeatsTheSamePageSize_OnEveryPage_UpToTheCap()
+    {
+        // 50 is not a multiple of the fake's 40 a page: the second page must still ask for 50, as the first did.
+        await using var harness = await CollectorHarness.StartAsync(options: new CollectionOptions { LogMaxEntries = 50 });
+
+        var report = await harness.CollectAsync(Name);
+
+        Assert.Equal(CollectorStatus.Ok, report.Status);
+        var requests = harness.Fake.Requests.Where(r => r.Api == FakeApi.ContainerLogs).ToList();
+        Assert.True(requests.Count >= 2, $"{requests.Count} request(s)");
+        Assert.All(requests, r => Assert.Equal(200, r.StatusCode));
+        Assert.All(requests, r => Assert.Equal(50, JsonDocument.Parse(r.Body!).RootElement.GetProperty("pageSize").GetInt32()));
+        Assert.Equal(50, report.ItemCount);
+    }
+
+    [Fact]
     public async Task ByteCap_NeverWritesPastIt()
     {
         await using var harness = await CollectorHarness.StartAsync(options: new CollectionOptions { LogMaxBytes = 4096 });

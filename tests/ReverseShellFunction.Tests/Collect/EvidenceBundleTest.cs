@@ -105,6 +105,21 @@ public sealed class EvidenceBundleTest
     }
 
     [Fact]
+    public async Task NoCredentials_TheSummarySaysNotCollected_NeverNone()
+    {
+        await using var harness = await PipelineHarness.StartAsync(withCredentials: false);
+
+        var result = await harness.ReplaySampleAsync();
+
+        var summary = System.Text.Encoding.UTF8.GetString((await harness.ReadBundleAsync(result.BundleId!))["summary.md"]);
+        Assert.Contains("not collected (related-findings: no credentials)", summary, StringComparison.Ordinal);
+        Assert.Contains("not collected (cloud-run: no credentials)", summary, StringComparison.Ordinal);
+        Assert.Contains("skipped: not collected", summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("No other finding on this resource", summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("no VPC access configured", summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SlowLogsAndAShortDeadline_Partial_WithWhatWasWritten_BundleStillWritten()
     {
         await using var harness = await PipelineHarness.StartAsync(deadline: TimeSpan.FromSeconds(2));

@@ -168,6 +168,36 @@ public sealed class FindingAuthenticityCollectorTest
         Assert.Contains("Authenticity: not-found", Encoding.UTF8.GetString(bundle["summary.html"]), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("v2")]
+    [InlineData("v1")]
+    public async Task ProjectScope_WithoutCanonicalName_TakesTheProjectFromTheResource_AndBothSccCollectorsRun(string shape)
+    {
+        await using var harness = await CollectorHarness.StartAsync(new FakeGoogleApisOptions { SccProjectGrantOnly = true });
+        var context = WithoutCanonicalName(CollectorHarness.SampleContext(), shape);
+
+        var authenticity = await harness.CollectAsync(Name, context);
+        var related = await harness.CollectAsync(RelatedFindingsCollector.CollectorName, context);
+
+        Assert.Equal((CollectorStatus.Ok, FindingAuthenticity.Confirmed), (authenticity.Status, authenticity.Authenticity));
+        Assert.Equal(CollectorStatus.Ok, related.Status);
+        Assert.True(related.ItemCount > 0);
+        var requests = harness.Fake.Requests.Where(r => r.Api == FakeApi.Scc).ToList();
+        Assert.NotEmpty(requests);
+        Assert.All(requests, r => Assert.Equal(("/v2/projects/602115830917/sources/-/locations/global/findings", 200), (r.Path, r.StatusCode)));
+    }
+
+    // The notification's resource as v2 (gcpMetadata.project) or v1 (flat project) carries it, without canonicalName.
+    private static CollectionContext WithoutCanonicalName(CollectionContext context, string shape)
+    {
+        var project = context.Notification.Resource!.ProjectAnyVersion;
+        Assert.Equal("//cloudresourcemanager.googleapis.com/projects/602115830917", project);
+        var resource = shape == "v1"
+            ? context.Notification.Resource with { GcpMetadata = null, Project = project }
+            : context.Notification.Resource with { Project = null };
+        return context with { Notification = context.Notification with { Finding = context.Finding with { CanonicalName = null }, Resource = resource } };
+    }
+
     private static CollectionContext Forged(CollectionContext context) => context with
     {
         Notification = context.Notification with

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using ReverseShellFunction.Collect;
 using ReverseShellFunction.Collect.GoogleApis;
 using ReverseShellFunction.Tests.Collect.Support;
 
@@ -97,6 +98,34 @@ public sealed class GoogleApiClientTest : IDisposable
     }
 
     [Fact]
+    public async Task CredentialsUnavailable_IsTransient_RetriedWithBackoff_ThenTheCallSucceeds()
+    {
+        var tokens = new FlakyTokenSource(failures: 2);
+        var client = new GoogleApiClient(new HttpClient(_handler), tokens, _delays.Policy(), TimeProvider.System, _logger);
+        _handler.Then(() => Answer(HttpStatusCode.OK, "{}"));
+
+        using var _ = await client.GetJsonAsync(s_uri, CancellationToken.None);
+
+        Assert.Equal(3, tokens.Calls);
+        Assert.Single(_handler.Requests);
+    }
+
+    [Fact]
+    public async Task CredentialsUnavailable_ToTheLastAttempt_FailsTransiently_ForALaterPart()
+    {
+        var tokens = new FlakyTokenSource(failures: int.MaxValue);
+        var client = new GoogleApiClient(new HttpClient(_handler), tokens, _delays.Policy(), TimeProvider.System, _logger);
+
+        var error = await Assert.ThrowsAsync<GoogleApiException>(() => client.GetJsonAsync(s_uri, CancellationToken.None));
+
+        Assert.Equal(new RetryPolicy().MaxAttempts, tokens.Calls);
+        Assert.Null(error.HttpStatus);
+        Assert.True(CollectorProgress.IsTransient(error));
+        Assert.True(new CollectorProgress("cloud-run").Failed(error).RetryLater);
+        Assert.Empty(_handler.Requests);
+    }
+
+    [Fact]
     public async Task CallerCancellation_DuringABackoff_IsACancellation()
     {
         using var cancel = new CancellationTokenSource();
@@ -133,6 +162,20 @@ public sealed class GoogleApiClientTest : IDisposable
 
     private static HttpResponseMessage Answer(HttpStatusCode status, string body, string mediaType = "application/json") =>
         new(status) { Content = new StringContent(body, Encoding.UTF8, mediaType) };
+
+    private sealed class FlakyTokenSource(int failures) : ReverseShellFunction.Collect.Auth.IAccessTokenSource
+    {
+        private int _calls;
+
+        public int Calls => _calls;
+
+        public Task<bool> HasCredentialsAsync(CancellationToken cancellationToken) => Task.FromResult(true);
+
+        public Task<string> GetAccessTokenAsync(CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref _calls) <= failures
+                ? throw new ReverseShellFunction.Collect.Auth.CredentialsUnavailableException("the metadata server gave no access token: Connection refused")
+                : Task.FromResult(Token);
+    }
 
     private sealed class ThrowingTokenSource : ReverseShellFunction.Collect.Auth.IAccessTokenSource
     {

@@ -70,6 +70,22 @@ public sealed class RelatedFindingsCollectorTest
     }
 
     [Fact]
+    public async Task Paging_RepeatsTheSamePageSize_OnEveryPage_UpToTheCap()
+    {
+        // 12 is not a multiple of the fake's 10 a page: the second page must still ask for 12, as the first did.
+        await using var harness = await CollectorHarness.StartAsync(options: new CollectionOptions { RelatedMaxFindings = 12 });
+
+        var report = await harness.CollectAsync(Name);
+
+        Assert.Equal(CollectorStatus.Ok, report.Status);
+        var requests = harness.Fake.Requests.Where(r => r.Api == FakeApi.Scc).ToList();
+        Assert.Equal(2, requests.Count);
+        Assert.All(requests, r => Assert.Equal(200, r.StatusCode));
+        Assert.All(requests, r => Assert.Equal("12", System.Web.HttpUtility.ParseQueryString(r.Query)["pageSize"]));
+        Assert.Equal(12, report.ItemCount);
+    }
+
+    [Fact]
     public async Task FailureOnALaterPage_KeepsTheEarlierPages_AsPartial()
     {
         await using var harness = await CollectorHarness.StartAsync();

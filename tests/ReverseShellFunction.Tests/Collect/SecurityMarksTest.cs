@@ -16,6 +16,9 @@ public sealed class SecurityMarksTest
     private static readonly Dictionary<string, string> s_markFindings = new() { ["MARK_FINDINGS"] = "true" };
     private static readonly string s_marksName = FakeGoogleData.FindingName + "/securityMarks";
 
+    // Project scope (the default) writes through the finding's projects/… form, the one its grant covers.
+    private static readonly string s_projectMarksName = FakeGoogleData.CanonicalName + "/securityMarks";
+
     [Fact]
     public async Task StoredBundle_IsMarkedOnTheFinding_WithOnlyItsOwnKeysInTheMask()
     {
@@ -25,11 +28,11 @@ public sealed class SecurityMarksTest
 
         Assert.Equal(PipelineOutcome.Stored, result.Outcome);
         var patch = Assert.Single(harness.Fake.Requests, r => r.Method == "PATCH");
-        Assert.Equal($"/v2/{s_marksName}", patch.Path);
+        Assert.Equal($"/v2/{s_projectMarksName}", patch.Path);
         Assert.Equal("?updateMask=marks.reverse_shell_evidence_bundle%2Cmarks.reverse_shell_evidence_uri%2Cmarks.reverse_shell_evidence_sha256", patch.Query);
         Assert.True(patch.Authorized);
         Assert.Equal(200, patch.StatusCode);
-        var marks = harness.Fake.Data.SecurityMarks[s_marksName];
+        var marks = harness.Fake.Data.SecurityMarks[s_projectMarksName];
         Assert.Equal(result.BundleId, marks[FindingMark.BundleKey]!.GetValue<string>());
         Assert.Equal(result.IndexEntry!.Bundle.Sha256, marks[FindingMark.Sha256Key]!.GetValue<string>());
         Assert.Equal(Path.Combine(harness.Store.Root, result.IndexEntry.Bundle.ObjectName), marks[FindingMark.UriKey]!.GetValue<string>());
@@ -77,7 +80,47 @@ public sealed class SecurityMarksTest
         Assert.Equal(PipelineOutcome.Stored, second.Outcome);
         Assert.NotEqual(first.BundleId, second.BundleId);
         Assert.Equal(2, harness.Fake.Requests.Count(r => r.Method == "PATCH"));
-        Assert.Equal(second.BundleId, harness.Fake.Data.SecurityMarks[s_marksName][FindingMark.BundleKey]!.GetValue<string>());
+        Assert.Equal(second.BundleId, harness.Fake.Data.SecurityMarks[s_projectMarksName][FindingMark.BundleKey]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ProjectScope_WritesTheMarksThroughTheProjectForm_WhichAProjectOnlyGrantAllows()
+    {
+        await using var harness = await PipelineHarness.StartAtAsync(TimeProvider.System, s_markFindings, new FakeGoogleApisOptions { SccProjectGrantOnly = true });
+
+        var result = await harness.ReplaySampleAsync();
+
+        Assert.Equal(PipelineOutcome.Stored, result.Outcome);
+        var patch = Assert.Single(harness.Fake.Requests, r => r.Method == "PATCH");
+        Assert.Equal(($"/v2/{s_projectMarksName}", 200), (patch.Path, patch.StatusCode));
+        Assert.Contains($"\"name\":\"{s_projectMarksName}\"", patch.Body, StringComparison.Ordinal);
+        Assert.Equal(result.BundleId, harness.Fake.Data.SecurityMarks[s_projectMarksName][FindingMark.BundleKey]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ProjectScope_WithoutCanonicalName_BuildsTheProjectFormFromTheResourcesProject()
+    {
+        await using var harness = await PipelineHarness.StartAtAsync(TimeProvider.System, s_markFindings, new FakeGoogleApisOptions { SccProjectGrantOnly = true });
+        var notification = Notifications.SampleNotification();
+        notification.Finding().Remove("canonicalName");
+
+        var result = await harness.ReplayNotificationAsync(notification.Bytes(), "4004");
+
+        Assert.Equal(PipelineOutcome.Stored, result.Outcome);
+        var patch = Assert.Single(harness.Fake.Requests, r => r.Method == "PATCH");
+        Assert.Equal(($"/v2/{s_projectMarksName}", 200), (patch.Path, patch.StatusCode));
+    }
+
+    [Fact]
+    public async Task OrganizationScope_WritesTheMarksThroughTheFindingsName()
+    {
+        await using var harness = await PipelineHarness.StartAsync(variables: new Dictionary<string, string>(s_markFindings) { ["SCC_SCOPE"] = "organization" });
+
+        var result = await harness.ReplaySampleAsync();
+
+        Assert.Equal(PipelineOutcome.Stored, result.Outcome);
+        var patch = Assert.Single(harness.Fake.Requests, r => r.Method == "PATCH");
+        Assert.Equal(($"/v2/{s_marksName}", 200), (patch.Path, patch.StatusCode));
     }
 
     [Fact]

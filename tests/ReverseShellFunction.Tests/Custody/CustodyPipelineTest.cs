@@ -208,6 +208,32 @@ public sealed class CustodyPipelineTest
         Assert.Contains("PERMISSION_DENIED", verify.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("no verifiedDigestCrc32c")]
+    [InlineData("wrong signatureCrc32c")]
+    public async Task A_KMS_answer_that_fails_its_integrity_checks_gives_a_part_sealed_not_trusted_never_signed(string fault)
+    {
+        await using var harness = await CustodyHarness.StartAsync();
+        if (fault == "no verifiedDigestCrc32c")
+        {
+            harness.Fake.Kms.LoseNextDigestChecksums(100);
+        }
+        else
+        {
+            harness.Fake.Kms.TamperNextSignAnswers(100, answer => answer["signatureCrc32c"] = "12345");
+        }
+
+        var result = await harness.ReplayAsync(harness.KmsEnvironment());
+        Assert.Equal(PipelineOutcome.Stored, result.Outcome);
+        var seal = result.IndexEntry!.Seal!;
+        Assert.NotEqual(SealRecord.SignedStatus, seal.SignatureStatus);
+        Assert.StartsWith("failed (", seal.SignatureStatus, StringComparison.Ordinal);
+        Assert.Contains("signature not trusted", seal.SignatureStatus, StringComparison.Ordinal);
+        Assert.Null(seal.Signature);
+        Assert.False(File.Exists(Path.Combine(harness.Unzip(result), SealFiles.Signature)));
+        Assert.Equal(CloudKmsSigner.IntegrityAttempts, harness.Fake.CountRequests(FakeApi.Kms));
+    }
+
     [Fact]
     public async Task Without_the_right_bearer_token_KMS_answers_401_and_nothing_is_signed()
     {

@@ -50,6 +50,29 @@ public sealed class StaleTemporariesTest : IDisposable
     }
 
     [Fact]
+    public void TempFolder_BundleZipOfADeadProcess_IsSwept_AnOldUnnamedOneToo_ALiveOneKept()
+    {
+        var dead = DeadPid();
+        var stale = Path.Combine(_folder.Path, $"{ReverseShellFunction.Bundle.BundleWriter.ZipPrefix}{dead}-ee.zip");
+        var legacy = Path.Combine(_folder.Path, $"{ReverseShellFunction.Bundle.BundleWriter.ZipPrefix}{Guid.NewGuid():N}.zip");
+        var live = Path.Combine(_folder.Path, $"{ReverseShellFunction.Bundle.BundleWriter.ZipPrefix}{Environment.ProcessId}-ff.zip");
+        foreach (var path in new[] { stale, legacy, live })
+        {
+            File.WriteAllText(path, "a bundle zip left by kill -9");
+        }
+
+        // Before zips carried their writer's pid, only age can tell: older than StaleTemporaries.MaxAge.
+        File.SetLastWriteTimeUtc(legacy, DateTime.UtcNow - StaleTemporaries.MaxAge - TimeSpan.FromMinutes(1));
+
+        var removed = StaleTemporaries.SweepTempFolder(_folder.Path);
+
+        Assert.Equal(2, removed);
+        Assert.False(File.Exists(stale));
+        Assert.False(File.Exists(legacy));
+        Assert.True(File.Exists(live));
+    }
+
+    [Fact]
     public void OldTemporary_IsStale_EvenIfItsPidRunsAgain()
     {
         Assert.True(StaleTemporaries.IsStale($"rsf-staging-{Environment.ProcessId + 0}-x", "rsf-staging-", DateTime.UtcNow - TimeSpan.FromDays(2)));

@@ -40,10 +40,12 @@ internal sealed class FunctionHost : IAsyncDisposable
         IEvidenceStore? store = null,
         IAccessTokenSource? tokens = null,
         Action<IServiceCollection>? configure = null,
-        int port = 0)
+        int port = 0,
+        Action<FunctionSettings>? adjust = null)
     {
         var environment = HostEnvironment.Isolated(name => variables.GetValueOrDefault(name));
         var settings = FunctionSettings.From(environment.Variable);
+        adjust?.Invoke(settings);
         var app = FunctionApp.Build(["--urls", $"http://127.0.0.1:{port}"], settings, services =>
         {
             services.AddSingleton(environment.Credentials);

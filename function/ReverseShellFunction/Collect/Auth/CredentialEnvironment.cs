@@ -23,6 +23,9 @@ public sealed class CredentialEnvironment
         File.Exists,
         path => File.Exists(path) ? File.ReadAllText(path) : null);
 
+    /// <summary>The metadata server's address when no credentials file comes first (Cloud Run, Compute Engine).</summary>
+    public const string DefaultMetadataHost = "169.254.169.254";
+
     /// <summary>Names the source the library will find first, or returns null when there is none.</summary>
     public string? DescribeSource()
     {
@@ -36,21 +39,41 @@ public sealed class CredentialEnvironment
             return "gcloud application-default credentials";
         }
 
+        return MetadataServer() is { } metadata ? metadata.Description : null;
+    }
+
+    /// <summary>
+    /// The metadata server's host (<c>host[:port]</c>) when it is the source (no credentials file comes first), else
+    /// null. Tokens then come straight from it: the library's own detection pings the server once per process and
+    /// keeps a "no" for good, so a server still starting (a cold start) would leave the process without credentials.
+    /// </summary>
+    public string? MetadataHost()
+    {
+        if (Set("GOOGLE_APPLICATION_CREDENTIALS") is not null || (WellKnownFile() is { } wellKnown && _fileExists(wellKnown)))
+        {
+            return null;
+        }
+
+        return MetadataServer()?.Host;
+    }
+
+    private (string Host, string Description)? MetadataServer()
+    {
         if (Set("GCE_METADATA_HOST") is { } host)
         {
-            return $"metadata server at GCE_METADATA_HOST ({host})";
+            return (host, $"metadata server at GCE_METADATA_HOST ({host})");
         }
 
         // Cloud Run sets K_SERVICE for services and CLOUD_RUN_JOB for jobs; its metadata server is always there.
         if (Set("K_SERVICE") is not null || Set("CLOUD_RUN_JOB") is not null)
         {
-            return "Cloud Run metadata server";
+            return (DefaultMetadataHost, "Cloud Run metadata server");
         }
 
         // The same local hint the library uses on Linux: a Compute Engine VM reports "Google" here.
         if (_readFile("/sys/class/dmi/id/product_name") is { } product && product.Contains("Google", StringComparison.OrdinalIgnoreCase))
         {
-            return "Compute Engine metadata server";
+            return (DefaultMetadataHost, "Compute Engine metadata server");
         }
 
         return null;

@@ -6,10 +6,14 @@ namespace ReverseShellFunction.Collect.Auth;
 /// </summary>
 public interface IAccessTokenSource
 {
-    /// <summary>False when this process has no Google credentials at all (a laptop replay); the answer is cached.</summary>
+    /// <summary>
+    /// False when this environment has no credential source at all (a laptop replay, the embedded demo): a
+    /// configuration, so the answer is cached. True says nothing about whether a token can be had right now.
+    /// </summary>
     Task<bool> HasCredentialsAsync(CancellationToken cancellationToken);
 
     /// <summary>A bearer token for the cloud-platform scope. Never log it.</summary>
     /// <exception cref="InvalidOperationException">There are no credentials.</exception>
+    /// <exception cref="CredentialsUnavailableException">No token now (transient); a later call tries again.</exception>
     Task<string> GetAccessTokenAsync(CancellationToken cancellationToken);
 }

@@ -100,11 +100,22 @@ public sealed class GoogleApiClient
         var path = request.RequestUri?.AbsolutePath ?? "";
         try
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _tokens.GetAccessTokenAsync(cancellationToken));
+            // The token request gets the attempt's own time limit: a metadata server that accepts and never answers
+            // must not take the whole collection deadline.
+            using var tokenTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            tokenTimeout.CancelAfter(_retry.AttemptTimeout);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _tokens.GetAccessTokenAsync(tokenTimeout.Token));
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is CredentialsUnavailableException or OperationCanceledException)
+        {
+            // A credential source that gave no token now (a metadata server still starting) is as transient as a
+            // 503: retried here with backoff, and, if it lasts, left to a later part (no HTTP status: transient).
+            var message = ex is OperationCanceledException ? $"no access token within {_retry.AttemptTimeout.TotalSeconds:0.###} s" : ex.Message;
+            return AttemptOutcome<T>.Failed(path, new GoogleApiException(null, "UNAVAILABLE", $"could not get an access token: {message}", attempt, ex), retryable: true);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            // The library already retries the token endpoint; a failure here is not ours to repeat.
+            // No credential source at all: configuration, not ours to repeat.
             return AttemptOutcome<T>.Failed(path, new GoogleApiException(null, null, $"could not get an access token: {ex.Message}", attempt, ex), retryable: false);
         }
 

@@ -38,10 +38,12 @@ public sealed class LogEntriesDownload
         string? lastTimestamp = null;
         try
         {
+            // One page size for every page: Logging asks for the same parameters on each call of a listing, so the
+            // last page is not shrunk to the cap; entries beyond it are dropped below and the file says truncated.
+            var pageSize = (int)Math.Min(LoggingApi.MaxPageSize, _options.LogMaxEntries);
             string? pageToken = null;
             do
             {
-                var pageSize = (int)Math.Min(LoggingApi.MaxPageSize, _options.LogMaxEntries - progress.Items);
                 using var page = await _api.ListPageAsync(project, filter, pageSize, pageToken, userProject, cancellationToken);
                 if (file is null)
                 {

@@ -92,10 +92,12 @@ public sealed class RelatedFindingsCollector : ICollector
         long? totalSize = null;
         try
         {
+            // The same page size on every page, as a continued listing must repeat its parameters; findings past
+            // the cap on the last page are dropped below and the file says truncated.
+            var pageSize = (int)Math.Min(SccFindingsApi.MaxPageSize, _options.RelatedMaxFindings);
             string? pageToken = null;
             do
             {
-                var pageSize = (int)Math.Min(SccFindingsApi.MaxPageSize, _options.RelatedMaxFindings - progress.Items);
                 using var page = await _api.ListPageAsync(parent, filter, OrderBy, pageSize, pageToken, cancellationToken);
                 var root = page.RootElement;
                 var output = file();

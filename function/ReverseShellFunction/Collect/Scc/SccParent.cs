@@ -14,8 +14,9 @@ public sealed partial record SccParent(string Name, string Location)
     public const string GlobalLocation = "global";
 
     /// <summary>
-    /// Project scope takes the project from <c>canonicalName</c> (the closest CRM ancestor, projects/NUMBER/…) or,
-    /// failing that, a <c>projects/</c> name. Organization scope takes the organization from the name, or the
+    /// Project scope takes the project from <c>canonicalName</c> (the closest CRM ancestor, projects/NUMBER/…), a
+    /// <c>projects/</c> name, or, when the finding carries neither, the resource's project
+    /// (<c>resource.gcpMetadata.project</c> in v2, <c>resource.project</c> in v1). Organization scope takes the organization from the name, or the
     /// resource's organization. v1 names have no <c>locations/</c> segment: v1 findings are the global ones, and
     /// <c>locations/global</c> is written out so the stored query says what was searched. Null when the finding
     /// gives no such parent or names a location that is not a plain location name.
@@ -31,7 +32,7 @@ public sealed partial record SccParent(string Name, string Location)
 
         var ancestor = scope switch
         {
-            SccScope.Project => Ancestor(finding.CanonicalName, "projects") ?? Ancestor(finding.Name, "projects"),
+            SccScope.Project => Ancestor(finding.CanonicalName, "projects") ?? Ancestor(finding.Name, "projects") ?? Project(resource?.ProjectAnyVersion),
             _ => Ancestor(finding.Name, "organizations") ?? Organization(resource?.OrganizationAnyVersion),
         };
         return ancestor is null ? null : new SccParent($"{ancestor}/sources/-/locations/{location}", location);
@@ -44,6 +45,17 @@ public sealed partial record SccParent(string Name, string Location)
     {
         var parts = findingName?.Split('/');
         return parts is [var k, { Length: > 0 } id, "sources", { Length: > 0 }, ..] && k == kind && SafeId().IsMatch(id) ? $"{kind}/{id}" : null;
+    }
+
+    /// <summary>
+    /// <c>projects/ID</c> from a resource's project, a full resource name
+    /// (<c>//cloudresourcemanager.googleapis.com/projects/NUMBER</c>) or a plain <c>projects/ID</c>; null otherwise.
+    /// </summary>
+    public static string? Project(string? name)
+    {
+        const string crm = "//cloudresourcemanager.googleapis.com/";
+        var relative = name?.StartsWith(crm, StringComparison.Ordinal) == true ? name[crm.Length..] : name;
+        return relative?.Split('/') is ["projects", { } id] && SafeId().IsMatch(id) ? $"projects/{id}" : null;
     }
 
     private static string? Organization(string? name) =>

@@ -71,6 +71,10 @@ internal sealed class PipelineHarness : IAsyncDisposable
     public static async Task<PipelineHarness> StartAsync(bool withCredentials = true, TimeSpan? deadline = null, IReadOnlyDictionary<string, string>? variables = null) =>
         new(await FakeGoogleApis.StartAsync(), withCredentials, deadline ?? TimeSpan.FromSeconds(30), variables);
 
+    /// <summary>Against a fake whose fixtures are shaped by <paramref name="options"/> (e.g. the container's output).</summary>
+    public static async Task<PipelineHarness> StartAsync(FakeGoogleApisOptions options, IReadOnlyDictionary<string, string>? variables = null) =>
+        new(await FakeGoogleApis.StartAsync(options), true, TimeSpan.FromSeconds(60), variables);
+
     /// <summary>Replays a notification (the decoded Pub/Sub data) wrapped in a push body.</summary>
     public async Task<PipelineResult> ReplayNotificationAsync(byte[] notification, string messageId)
     {
