@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Security.Cryptography;
+using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using ReverseShellFunction.Collect.GoogleApis;
 using ReverseShellFunction.Custody;

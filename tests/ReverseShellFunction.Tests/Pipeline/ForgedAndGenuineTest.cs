@@ -3,8 +3,8 @@ using System.Text;
 using System.Text.Json;
 using ReverseShellFunction.Audit;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Collect;
 using ReverseShellFunction.Cli;
+using ReverseShellFunction.Collect;
 using ReverseShellFunction.Hosting;
 using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Support;
@@ -25,6 +25,28 @@ public sealed class ForgedAndGenuineTest
 
     [Fact]
     public Task GenuineThenForged_TheForgedDeliveryIsRecorded_AndTheContradictionLeadsEveryView() => RunAsync(forgedFirst: false);
+
+    [Fact]
+    public async Task NotificationSccDoesNotKnow_SaysNotFoundFirst_InEveryView()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        using var temp = new TempFolder();
+        var unknown = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(TestData.Sample("reverse-shell.notification.json"))
+            .Replace("5f1c8e0a2b7d4e6f9a0b1c2d3e4f5a6b", "f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0", StringComparison.Ordinal));
+        const string State = "State: not-found; complete. SCC holds no finding of this name: the notification may be forged";
+
+        var result = await harness.ReplayNotificationAsync(unknown, "u1");
+
+        Assert.Contains(": stored ", ReplayCommand.HumanLine("unknown.json", result), StringComparison.Ordinal);
+        Assert.Contains("(not-found; complete)", ReplayCommand.HumanLine("unknown.json", result), StringComparison.Ordinal);
+        var id = BundleId.Parse(result.BundleId!);
+        var part = await PipelineHarness.ReadEntriesAsync(harness.Store, id);
+        Assert.StartsWith($"**{State}", Encoding.UTF8.GetString(part[SummaryMarkdown.FileName]), StringComparison.Ordinal);
+        Assert.Contains($"<main>\n<p id=\"state\" class=\"state attention\">{State}", WebUtility.HtmlDecode(Encoding.UTF8.GetString(part[SummaryHtml.FileName])), StringComparison.Ordinal);
+        Assert.StartsWith(State, await CliAsync("show", "--dir", harness.Store.Root, id.Value), StringComparison.Ordinal);
+        Assert.StartsWith(State, await CliAsync("get", "--dir", harness.Store.Root, id.Value, "--out", Path.Combine(temp.Path, "case")), StringComparison.Ordinal);
+        Assert.Contains("! not-found, complete", (await CliAsync("list", "--dir", harness.Store.Root)).Split('\n')[1], StringComparison.Ordinal);
+    }
 
     /// <summary>The genuine sample with its shell swapped for curl and its remote for 10.0.0.1: what an attacker would send.</summary>
     internal static byte[] Forged() => Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(TestData.Sample("reverse-shell.notification.json"))
