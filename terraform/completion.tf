@@ -81,6 +81,11 @@ resource "google_cloud_tasks_queue" "completion" {
       error_message = "completion_max_retry_duration_seconds must be at least completion_give_up_hours x 3600: the function answers a part's task with success only once it is stored or given up."
     }
     precondition {
+      # Each task's dispatchDeadline is the service's timeout (REQUEST_TIMEOUT_SECONDS); Cloud Tasks' minimum is 15 s.
+      condition     = var.timeout_seconds >= 15
+      error_message = "timeout_seconds must be at least 15 with completion_tasks_enabled: it is each completion task's dispatchDeadline, and Cloud Tasks refuses one under 15 s."
+    }
+    precondition {
       condition     = var.completion_min_backoff_seconds <= var.completion_max_backoff_seconds
       error_message = "completion_min_backoff_seconds must not exceed completion_max_backoff_seconds."
     }

@@ -50,12 +50,14 @@ resource "google_kms_crypto_key" "custody" {
   }
 }
 
-# The function signs with this one key only; no project-wide KMS role.
+# The function signs with this one key only; no project-wide KMS role. roles/cloudkms.signer holds
+# asymmetricSign (and useToSign), all the function does; it never verifies with KMS (verification is offline,
+# with the public key), so not signerVerifier.
 resource "google_kms_crypto_key_iam_member" "custody_signer" {
   count = var.custody_enabled ? 1 : 0
 
   crypto_key_id = google_kms_crypto_key.custody[0].id
-  role          = "roles/cloudkms.signerVerifier"
+  role          = "roles/cloudkms.signer"
   member        = local.function_sa_member
 }
 

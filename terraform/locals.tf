@@ -51,6 +51,7 @@ locals {
     LOG_WINDOW_AFTER_MINUTES    = tostring(var.log_window_after_minutes)
     AUDIT_WINDOW_DAYS           = tostring(var.audit_window_days)
     COLLECTION_DEADLINE_SECONDS = tostring(var.collection_deadline_seconds)
+    REQUEST_TIMEOUT_SECONDS     = tostring(var.timeout_seconds)
     LOG_MAX_ENTRIES             = tostring(var.log_max_entries)
     LOG_MAX_BYTES               = tostring(var.log_max_bytes)
     RELATED_MAX_FINDINGS        = tostring(var.related_max_findings)
@@ -58,10 +59,8 @@ locals {
     # Findings are listed where the findingsViewer grant is (iam.tf): the organization or the project.
     SCC_SCOPE = local.org_scope ? "organization" : "project"
     },
-    # Findings stored under data residency are only served by their location's endpoint.
-    var.scc_location == "global" ? {} : {
-      SCC_API_ENDPOINT = "https://securitycenter.${var.scc_location}.rep.googleapis.com"
-    },
+    # No SCC_API_ENDPOINT: the function sends each finding's reads and marks to the host of that finding's own
+    # location (securitycenter.LOCATION.rep.googleapis.com, or the global host), whatever scc_location is.
     local.notify_env,
     local.completion_env,
   )

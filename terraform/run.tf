@@ -91,6 +91,10 @@ resource "google_cloud_run_v2_service" "function" {
     google_project_iam_member.function,
     google_storage_bucket_iam_member.function,
     google_secret_manager_secret_iam_member.function_redaction_key,
+    # Sealing reads the bucket's protection (storage.buckets.get) and signs with the custody key: without these
+    # two grants a finding that arrives during the first apply is stored with its seal "failed".
+    google_storage_bucket_iam_member.function_bucket_reader,
+    google_kms_crypto_key_iam_member.custody_signer,
     # Completion tasks are created by this service and call it back: queue and grants before the first revision.
     google_cloud_tasks_queue_iam_member.function_enqueuer,
     google_service_account_iam_member.function_acts_as_delivery,

@@ -44,8 +44,10 @@ variable "scc_location" {
   description = <<-EOT
     Security Command Center location of the findings and of the notification config: "global"
     (default), or the data-residency location SCC was activated with (e.g. "eu"). With a location
-    other than global the function reads findings from that location's regional endpoint,
-    https://securitycenter.LOCATION.rep.googleapis.com (SCC_API_ENDPOINT).
+    other than global, configure the google provider with security_center_v2_custom_endpoint =
+    "https://securitycenter.LOCATION.rep.googleapis.com/v2/" (the examples do): only that endpoint
+    serves the location's notification configs. The function needs no setting: it reads each
+    finding from its own location's endpoint.
   EOT
   type        = string
   default     = "global"
@@ -483,7 +485,7 @@ variable "cpu" {
 }
 
 variable "timeout_seconds" {
-  description = "Request timeout of the service, in seconds (1-3600). Must be above collection_deadline_seconds."
+  description = "Request timeout of the service, in seconds (1-3600), passed to the function as REQUEST_TIMEOUT_SECONDS: each completion task's dispatchDeadline (at least 15 with completion_tasks_enabled). Must be above collection_deadline_seconds."
   type        = number
   default     = 300
 

@@ -8,6 +8,12 @@ mock_provider "google" {
   }
 }
 
+# Every provider the module uses is mocked: an unmocked one is configured for real (credentials, network).
+# google-beta only creates the service agents; time_sleep must not really sleep in a test.
+mock_provider "google-beta" {}
+
+mock_provider "time" {}
+
 variables {
   project_id            = "rsf-test-project"
   region                = "europe-west1"
@@ -51,8 +57,8 @@ run "custody_is_on_by_default_with_an_hsm_p256_signing_key" {
   }
 
   assert {
-    condition     = google_kms_crypto_key_iam_member.custody_signer[0].role == "roles/cloudkms.signerVerifier" && google_kms_crypto_key_iam_member.custody_signer[0].member == "serviceAccount:reverse-shell-function@rsf-test-project.iam.gserviceaccount.com"
-    error_message = "Only the function's service account may sign, on this key only."
+    condition     = google_kms_crypto_key_iam_member.custody_signer[0].role == "roles/cloudkms.signer" && google_kms_crypto_key_iam_member.custody_signer[0].member == "serviceAccount:reverse-shell-function@rsf-test-project.iam.gserviceaccount.com"
+    error_message = "Only the function's service account may sign (roles/cloudkms.signer: it never verifies with KMS), on this key only."
   }
 
   assert {

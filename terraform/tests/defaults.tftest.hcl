@@ -89,15 +89,23 @@ run "container_environment" {
       "LOG_WINDOW_AFTER_MINUTES",
       "AUDIT_WINDOW_DAYS",
       "COLLECTION_DEADLINE_SECONDS",
+      "REQUEST_TIMEOUT_SECONDS",
       "LOG_MAX_ENTRIES",
       "LOG_MAX_BYTES",
       "RELATED_MAX_FINDINGS",
+      "COMPLETION_GIVE_UP_HOURS",
+      "SCC_SCOPE",
       "KMS_KEY_VERSION",
       "COMPLETION_QUEUE",
       "COMPLETION_URL",
       "COMPLETION_SERVICE_ACCOUNT",
     ])
     error_message = "The container must get exactly the documented variables (no REDACTION_HMAC_KEY without a secret)."
+  }
+
+  assert {
+    condition     = one([for e in google_cloud_run_v2_service.function.template[0].containers[0].env : e.value if e.name == "REQUEST_TIMEOUT_SECONDS"]) == "300" && google_cloud_run_v2_service.function.template[0].timeout == "300s"
+    error_message = "REQUEST_TIMEOUT_SECONDS must be the service's own timeout (300 s by default): each completion task's dispatchDeadline."
   }
 
   assert {
@@ -130,6 +138,8 @@ run "container_environment" {
       && one([for e in google_cloud_run_v2_service.function.template[0].containers[0].env : e.value if e.name == "LOG_MAX_ENTRIES"]) == "10000"
       && one([for e in google_cloud_run_v2_service.function.template[0].containers[0].env : e.value if e.name == "LOG_MAX_BYTES"]) == "52428800"
       && one([for e in google_cloud_run_v2_service.function.template[0].containers[0].env : e.value if e.name == "RELATED_MAX_FINDINGS"]) == "500"
+      && one([for e in google_cloud_run_v2_service.function.template[0].containers[0].env : e.value if e.name == "COMPLETION_GIVE_UP_HOURS"]) == "24"
+      && one([for e in google_cloud_run_v2_service.function.template[0].containers[0].env : e.value if e.name == "SCC_SCOPE"]) == "project"
     )
     error_message = "Collector windows and caps must be passed with their documented defaults."
   }

@@ -53,6 +53,11 @@ mock_provider "google-beta" {}
 
 mock_provider "time" {}
 
+# Custody off: the signing key has prevent_destroy, and before Terraform 1.14 the test's cleanup honours it
+# ("Instance cannot be destroyed", the file fails with the applied state left behind), on every version from
+# the module's required_version on. Nothing asserted here depends on the key; custody.tftest.hcl checks the
+# key at plan, and .ci/terraform-teardown applies it and checks that a destroy is refused until the
+# terraform state rm lines of README section 10 have run.
 variables {
   project_id            = "rsf-test-project"
   region                = "europe-west1"
@@ -60,6 +65,7 @@ variables {
   bucket_name           = "rsf-test-evidence"
   bucket_location       = "EU"
   retention_period_days = 30
+  custody_enabled       = false
 }
 
 run "eventarc_mode_after_apply" {

@@ -8,6 +8,12 @@ mock_provider "google" {
   }
 }
 
+# Every provider the module uses is mocked: an unmocked one is configured for real (credentials, network).
+# google-beta only creates the service agents; time_sleep must not really sleep in a test.
+mock_provider "google-beta" {}
+
+mock_provider "time" {}
+
 variables {
   project_id            = "rsf-test-project"
   region                = "europe-west1"

@@ -69,6 +69,11 @@ run "findings_viewer_follows_the_scope" {
   }
 
   assert {
+    condition     = one([for e in google_cloud_run_v2_service.function.template[0].containers[0].env : e.value if e.name == "SCC_SCOPE"]) == "organization"
+    error_message = "SCC_SCOPE must be organization: the function lists findings where its grant is."
+  }
+
+  assert {
     condition = toset([for g in google_project_iam_member.function : "${g.project} ${g.role}"]) == toset([
       "rsf-test-project roles/run.viewer",
       "rsf-test-project roles/logging.viewer",
@@ -96,9 +101,11 @@ run "data_residency_location" {
     error_message = "The notification config must live in scc_location."
   }
 
+  # The function routes each finding to its own location's host (securitycenter.LOCATION.rep.googleapis.com);
+  # one fixed SCC_API_ENDPOINT would send findings of every other location to the wrong host.
   assert {
-    condition     = one([for e in google_cloud_run_v2_service.function.template[0].containers[0].env : e.value if e.name == "SCC_API_ENDPOINT"]) == "https://securitycenter.eu.rep.googleapis.com"
-    error_message = "With a regional SCC location the function must read findings from that location's endpoint."
+    condition     = length([for e in google_cloud_run_v2_service.function.template[0].containers[0].env : e if e.name == "SCC_API_ENDPOINT"]) == 0
+    error_message = "Terraform must not set SCC_API_ENDPOINT: the function picks each finding's regional host itself."
   }
 }
 

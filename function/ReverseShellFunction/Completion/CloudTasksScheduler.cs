@@ -29,6 +29,7 @@ internal sealed class CloudTasksScheduler : ICompletionScheduler
     private readonly string _url;
     private readonly string _serviceAccount;
     private readonly string _audience;
+    private readonly string _dispatchDeadline;
     private readonly ILogger<CloudTasksScheduler> _logger;
 
     public CloudTasksScheduler(GoogleApiClient client, CompletionSettings settings, ILogger<CloudTasksScheduler> logger)
@@ -39,6 +40,7 @@ internal sealed class CloudTasksScheduler : ICompletionScheduler
         _url = settings.Url?.AbsoluteUri ?? throw new ArgumentException("Cloud Tasks scheduling needs COMPLETION_URL.", nameof(settings));
         _serviceAccount = settings.ServiceAccount ?? throw new ArgumentException("Cloud Tasks scheduling needs COMPLETION_SERVICE_ACCOUNT.", nameof(settings));
         _audience = settings.Audience!;
+        _dispatchDeadline = ((long)settings.DispatchDeadline.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s";
         _create = ApiUri.Build(settings.CloudTasksEndpoint, ["v2", .. ApiUri.Split(_queue), "tasks"]);
         _logger = logger;
     }
@@ -85,6 +87,10 @@ internal sealed class CloudTasksScheduler : ICompletionScheduler
             {
                 ["name"] = name,
                 ["scheduleTime"] = Rfc3339(task.Due),
+
+                // At or below the service's request timeout: Cloud Tasks' 10 min default would wait on a request
+                // Cloud Run has already cut off (300 s by default) before the task is retried.
+                ["dispatchDeadline"] = _dispatchDeadline,
                 ["httpRequest"] = new JsonObject
                 {
                     ["url"] = _url,

@@ -24,6 +24,33 @@ public sealed partial record CompletionSettings
 
     public string CloudTasksEndpoint { get; init; } = DefaultCloudTasksEndpoint;
 
+    /// <summary>Cloud Tasks' bounds of an HTTP task's <c>dispatchDeadline</c>.</summary>
+    public static readonly TimeSpan MinDispatchDeadline = TimeSpan.FromSeconds(15);
+
+    /// <inheritdoc cref="MinDispatchDeadline"/>
+    public static readonly TimeSpan MaxDispatchDeadline = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// The service's request timeout (REQUEST_TIMEOUT_SECONDS, Cloud Run's 300 s by default): past it Cloud Run cuts
+    /// the request off, so a completion must be done by then and no task waits longer for its answer.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>
+    /// Each task's <c>dispatchDeadline</c>: the request timeout (within Cloud Tasks' 30 min), so Cloud Tasks stops
+    /// waiting, and retries, when Cloud Run has stopped the request, instead of its 10 min default.
+    /// </summary>
+    public TimeSpan DispatchDeadline => RequestTimeout < MaxDispatchDeadline ? RequestTimeout : MaxDispatchDeadline;
+
+    internal CompletionSettings WithRequestTimeout(TimeSpan timeout)
+    {
+        // Cloud Tasks refuses a deadline under 15 s; a longer one than the timeout would outlast the request.
+        return Queue is not null && timeout < MinDispatchDeadline
+            ? throw new InvalidOperationException(
+                $"REQUEST_TIMEOUT_SECONDS must be at least {MinDispatchDeadline.TotalSeconds:0} with COMPLETION_QUEUE: it is each task's dispatchDeadline, and Cloud Tasks' minimum is {MinDispatchDeadline.TotalSeconds:0} s.")
+            : this with { RequestTimeout = timeout };
+    }
+
     /// <summary>
     /// The token's audience: the URL's origin, which for Cloud Run is the service's own run.app URL, the value
     /// Cloud Run checks the <c>aud</c> claim against (a path in it would not match).

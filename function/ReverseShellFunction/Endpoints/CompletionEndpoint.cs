@@ -27,9 +27,19 @@ internal static class CompletionEndpoint
     // Siblings run beside each other as the deliveries of a burst do; their reads are mostly answered by the coalescer.
     private const int SiblingConcurrency = 4;
 
+    /// <summary>
+    /// Time a part needs after its collection deadline: building, sealing (KMS, TSA) and storing the zip and index.
+    /// A sibling is started only when the collection deadline plus this still fits before the request timeout.
+    /// </summary>
+    private static readonly TimeSpan s_storeAllowance = TimeSpan.FromSeconds(30);
+
     private static async Task<IResult> HandleAsync(HttpContext context, EvidenceFunction function, FunctionSettings settings, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(CompletionEndpoint).FullName!);
+        var time = context.RequestServices.GetRequiredService<TimeProvider>();
+
+        // Cloud Run cuts the request off at its timeout, and Cloud Tasks stops waiting at the same dispatchDeadline.
+        var requestEnds = time.GetUtcNow() + settings.Completion.RequestTimeout;
         var cancellationToken = context.RequestAborted;
         using var trace = logger.BeginScope(TraceScope.From(context.Request, settings.GoogleCloudProject));
         if (await ReadAsync(context.Request, cancellationToken) is not { } request)
@@ -44,7 +54,8 @@ internal static class CompletionEndpoint
             if (result.Outcome == CompletionOutcome.Done && result.Stored is not null
                 && context.RequestServices.GetService<CompletionSiblings>() is { } siblings)
             {
-                await RunSiblingsAsync(function, siblings, request, context.RequestServices.GetRequiredService<TimeProvider>(), logger, cancellationToken);
+                var partTakes = settings.Collection.Deadline + s_storeAllowance;
+                await RunSiblingsAsync(function, siblings, request, time, new SiblingBudget(requestEnds, partTakes), logger, cancellationToken);
             }
 
             var body = new CompletionAnswer(
@@ -82,9 +93,12 @@ internal static class CompletionEndpoint
     /// Runs the due parts this instance scheduled in the same group as <paramref name="done"/> (same resource, due
     /// the same minute: the same log reads). The first sibling that cannot finish now (quota, 5xx, not due) stops
     /// the batch: the ones not started go back for the next completion of the group, and every sibling that was
-    /// tried is left to its own task and its queue's backoff, so a spent quota is never retried in a loop.
+    /// tried is left to its own task and its queue's backoff, so a spent quota is never retried in a loop. A sibling
+    /// that could not finish before the request timeout (a part may take the collection deadline and the time to
+    /// store) is not started either: cut off halfway, it would be lost work, and its own task does it instead.
     /// </summary>
-    private static async Task RunSiblingsAsync(EvidenceFunction function, CompletionSiblings siblings, CompletionRequest done, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    private static async Task RunSiblingsAsync(
+        EvidenceFunction function, CompletionSiblings siblings, CompletionRequest done, TimeProvider time, SiblingBudget budget, ILogger logger, CancellationToken cancellationToken)
     {
         var due = siblings.TakeDueSiblings(done, time.GetUtcNow());
         if (due.Count == 0)
@@ -95,11 +109,18 @@ internal static class CompletionEndpoint
         var stored = 0;
         var tried = 0;
         var stop = false;
+        var outOfTime = 0;
         using var slots = new SemaphoreSlim(SiblingConcurrency);
         var running = new List<Task>();
         foreach (var task in due)
         {
             await slots.WaitAsync(cancellationToken);
+            if (!Volatile.Read(ref stop) && time.GetUtcNow() + budget.PartTakes > budget.RequestEnds)
+            {
+                Volatile.Write(ref stop, true);
+                outOfTime = due.Count - tried;
+            }
+
             if (Volatile.Read(ref stop))
             {
                 slots.Release();
@@ -113,12 +134,13 @@ internal static class CompletionEndpoint
 
         await Task.WhenAll(running);
         logger.LogInformation(
-            "Completion of {BundleId} part {Part} also ran {Tried} of {Siblings} sibling part(s) of the same resource due the same minute: {Stored} stored",
+            "Completion of {BundleId} part {Part} also ran {Tried} of {Siblings} sibling part(s) of the same resource due the same minute: {Stored} stored; {OutOfTime} not started for lack of time before the request timeout",
             done.BundleId,
             done.Part,
             tried,
             due.Count,
-            stored);
+            stored,
+            outOfTime);
 
         async Task RunOneAsync(CompletionTask task)
         {
@@ -171,6 +193,8 @@ internal static class CompletionEndpoint
             return null;
         }
     }
+
+    private sealed record SiblingBudget(DateTimeOffset RequestEnds, TimeSpan PartTakes);
 
     private sealed record CompletionAnswer(string Outcome, string Reason, string BundleId, int Part, string? Completeness);
 }

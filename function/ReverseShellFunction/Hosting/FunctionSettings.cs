@@ -88,7 +88,8 @@ public sealed record FunctionSettings
             CompletionTiming = new Completion.CompletionOptions { GiveUpAfter = TimeSpan.FromHours(Number(SettingsCatalog.CompletionGiveUpHours)) },
             Custody = ReverseShellFunction.Custody.CustodySettings.From(Get, name => Endpoint(Get, name, "https://cloudkms.googleapis.com")),
             Completion = ReverseShellFunction.Completion.CompletionSettings.From(
-                Get, name => Endpoint(Get, name, ReverseShellFunction.Completion.CompletionSettings.DefaultCloudTasksEndpoint)),
+                Get, name => Endpoint(Get, name, ReverseShellFunction.Completion.CompletionSettings.DefaultCloudTasksEndpoint))
+                .WithRequestTimeout(TimeSpan.FromSeconds(Number(SettingsCatalog.RequestTimeoutSeconds))),
         };
     }
 

@@ -111,8 +111,7 @@ internal static class SettingsCatalog
 
     public static readonly Setting SccApiEndpoint = new(
         "SCC_API_ENDPOINT", "by location",
-        "SCC API root for every finding (tests, private endpoints); unset: `https://securitycenter.googleapis.com` for `global` findings, `https://securitycenter.LOCATION.rep.googleapis.com` for a finding in another location",
-        "scc_location");
+        "SCC API root for every finding (tests, private endpoints); unset, as Terraform leaves it: `https://securitycenter.googleapis.com` for `global` findings, `https://securitycenter.LOCATION.rep.googleapis.com` for a finding in another location");
 
     // Cloud Logging documents no upper bound on ingestion latency; an hour is past any sensible wait.
     public static readonly NumberSetting LogIngestionDelaySeconds = new(
@@ -161,7 +160,7 @@ internal static class SettingsCatalog
 
     public static readonly Setting NotifyTopic = new(
         "NOTIFY_TOPIC", "–",
-        "`projects/P/topics/T`: one small JSON message per stored bundle, published after its index entry; a failed publish is logged, never fails the delivery ([docs/responder.md](docs/responder.md))",
+        "`projects/P/topics/T`: one small JSON message per stored bundle, published after its index entry; a failed publish is logged, never fails the delivery; subscribers de-duplicate on the `dedupKey` attribute (`BUNDLE_ID/PART`), since a publish whose answer was lost is sent again ([docs/responder.md](docs/responder.md))",
         "notify_enabled");
 
     public static readonly Setting PubSubApiEndpoint = new(
@@ -188,6 +187,11 @@ internal static class SettingsCatalog
         "with `COMPLETION_QUEUE`, required: service account (of the queue's project) whose OIDC token each task carries; the function needs `iam.serviceAccounts.actAs` on it",
         "completion_tasks_enabled");
 
+    public static readonly NumberSetting RequestTimeoutSeconds = new(
+        "REQUEST_TIMEOUT_SECONDS", 300, 1, 3600,
+        "the service's request timeout as Cloud Run applies it: each completion task's `dispatchDeadline` (at least 15 s with `COMPLETION_QUEUE`), and `/completions` starts no sibling part it cannot finish within it",
+        "timeout_seconds");
+
     public static readonly Setting CloudTasksApiEndpoint = new(
         "CLOUD_TASKS_API_ENDPOINT", "`https://cloudtasks.googleapis.com`", "Cloud Tasks API root, for tests and private endpoints");
 
@@ -201,7 +205,7 @@ internal static class SettingsCatalog
         GceMetadataHost, KService, GoogleCloudProject,
         KmsKeyVersion, SigningKeyFile, TsaUrl, KmsApiEndpoint,
         NotifyTopic, PubSubApiEndpoint, MarkFindings,
-        CompletionQueue, CompletionUrl, CompletionServiceAccount, CloudTasksApiEndpoint,
+        CompletionQueue, CompletionUrl, CompletionServiceAccount, RequestTimeoutSeconds, CloudTasksApiEndpoint,
     ];
 
     /// <summary>The README's configuration table, exactly (a test compares the two).</summary>

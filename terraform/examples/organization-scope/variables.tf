@@ -44,3 +44,9 @@ variable "additional_evidence_project_ids" {
   type        = list(string)
   default     = []
 }
+
+variable "scc_location" {
+  description = "Security Command Center location: \"global\", or the data-residency location SCC was activated with (e.g. \"eu\")."
+  type        = string
+  default     = "global"
+}

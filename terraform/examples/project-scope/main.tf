@@ -10,4 +10,5 @@ module "reverse_shell_evidence" {
   bucket_location       = var.bucket_location
   retention_period_days = var.retention_period_days
   notification_channels = var.notification_channels
+  scc_location          = var.scc_location
 }

@@ -33,3 +33,9 @@ variable "notification_channels" {
   type        = list(string)
   default     = []
 }
+
+variable "scc_location" {
+  description = "Security Command Center location: \"global\", or the data-residency location SCC was activated with (e.g. \"eu\")."
+  type        = string
+  default     = "global"
+}

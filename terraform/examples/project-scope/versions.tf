@@ -24,6 +24,10 @@ terraform {
 provider "google" {
   project = var.project_id
   region  = var.region
+
+  # Under data residency only the location's own endpoint serves its SCC v2 notification configs; the
+  # provider has no per-resource endpoint, so the whole SCC v2 API of this provider goes there.
+  security_center_v2_custom_endpoint = var.scc_location == "global" ? null : "https://securitycenter.${var.scc_location}.rep.googleapis.com/v2/"
 }
 
 # Only for the service agents the module creates (google_project_service_identity).

@@ -39,3 +39,9 @@ variable "max_delivery_attempts" {
   type        = number
   default     = 10
 }
+
+variable "scc_location" {
+  description = "Security Command Center location: \"global\", or the data-residency location SCC was activated with (e.g. \"eu\")."
+  type        = string
+  default     = "global"
+}

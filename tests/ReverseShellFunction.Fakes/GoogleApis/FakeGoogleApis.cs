@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using ReverseShellFunction.Fakes.Definitions;
 
 namespace ReverseShellFunction.Fakes.GoogleApis;
 
@@ -14,6 +15,9 @@ namespace ReverseShellFunction.Fakes.GoogleApis;
 /// </summary>
 public sealed class FakeGoogleApis : IAsyncDisposable
 {
+    // Paths none of the fake's APIs claim are held against an empty definition: every one is refused.
+    private static readonly ApiDefinition s_unserved = ApiDefinition.Load("none");
+
     private readonly WebApplication _app;
     private readonly FakeGoogleApisOptions _options;
     private readonly ConcurrentQueue<FakeRequest> _requests = new();
@@ -53,6 +57,12 @@ public sealed class FakeGoogleApis : IAsyncDisposable
     public FakeCloudTasks CloudTasks { get; }
 
     public FakeFaults Faults { get; } = new();
+
+    /// <summary>
+    /// What this fake refused because Google's API definition does not allow it, and answers of its own that broke
+    /// the response schema; <see cref="DisposeAsync"/> throws while anything is kept.
+    /// </summary>
+    public ApiConformance Conformance { get; } = new();
 
     /// <summary>
     /// Waited before every request (metadata server included) is handled, as a network round trip would; starts
@@ -101,6 +111,7 @@ public sealed class FakeGoogleApis : IAsyncDisposable
         await CloudTasks.DisposeAsync();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        Conformance.ThrowIfAny("The Google APIs fake");
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -116,25 +127,42 @@ public sealed class FakeGoogleApis : IAsyncDisposable
             : FakeRun.Claims(path) ? FakeApi.Run
             : null;
         var authorized = context.Request.Headers.Authorization == $"Bearer {_options.AccessToken}";
+
+        // Logged before the answer's first byte leaves, so a client that has its answer finds its request logged;
+        // an answer that never starts (lost on purpose) is logged when handling ends.
+        var logged = 0;
+        void Log()
+        {
+            if (Interlocked.Exchange(ref logged, 1) == 0)
+            {
+                _requests.Enqueue(new FakeRequest(
+                    api,
+                    context.Request.Method,
+                    path,
+                    context.Request.QueryString.Value ?? "",
+                    body,
+                    authorized,
+                    context.Response.StatusCode,
+                    context.Request.Headers.Where(h => h.Key != "Authorization").ToDictionary(h => h.Key, h => h.Value.ToString()))
+                {
+                    ArrivedAt = arrivedAt,
+                    QuotaMinute = context.Items.TryGetValue(FakeLogging.QuotaMinuteItem, out var minute) ? (long?)minute : null,
+                });
+            }
+        }
+
+        context.Response.OnStarting(() =>
+        {
+            Log();
+            return Task.CompletedTask;
+        });
         try
         {
             await DispatchAsync(context, api, body, authorized);
         }
         finally
         {
-            _requests.Enqueue(new FakeRequest(
-                api,
-                context.Request.Method,
-                path,
-                context.Request.QueryString.Value ?? "",
-                body,
-                authorized,
-                context.Response.StatusCode,
-                context.Request.Headers.Where(h => h.Key != "Authorization").ToDictionary(h => h.Key, h => h.Value.ToString()))
-            {
-                ArrivedAt = arrivedAt,
-                QuotaMinute = context.Items.TryGetValue(FakeLogging.QuotaMinuteItem, out var minute) ? (long?)minute : null,
-            });
+            Log();
         }
     }
 
@@ -143,6 +171,12 @@ public sealed class FakeGoogleApis : IAsyncDisposable
         if (Latency is { Ticks: > 0 } latency)
         {
             await Task.Delay(latency, context.RequestAborted);
+        }
+
+        // Held against the definition before any fault: a request Google would refuse is refused, whatever is armed.
+        if (api is not FakeApi.Metadata && !await ConformsAsync(context, api, body))
+        {
+            return;
         }
 
         if (api is { } target && Faults.Next(target) is { } fault)
@@ -166,6 +200,37 @@ public sealed class FakeGoogleApis : IAsyncDisposable
         }
 
         await HandleApiAsync(context, api, body, authorized);
+    }
+
+    /// <summary>Holds the request against its API's definition; false (answered already) when it does not conform.</summary>
+    private async Task<bool> ConformsAsync(HttpContext context, FakeApi? api, string? body)
+    {
+        var path = context.Request.Path.Value ?? "/";
+        var definition = api switch
+        {
+            FakeApi.Scc => ApiDefinition.SecurityCenter,
+            FakeApi.Run => ApiDefinition.Run,
+            FakeApi.ContainerLogs or FakeApi.AuditLogs => ApiDefinition.Logging,
+            FakeApi.Kms => ApiDefinition.Kms,
+            FakeApi.CloudTasks => ApiDefinition.CloudTasks,
+            _ => null,
+        };
+        if (definition is null)
+        {
+            // No API of the fake's serves this path: Google would not either.
+            await FakeResponses.NotInDefinitionAsync(context, Conformance.CheckRequest(context, s_unserved, path, body), false);
+            return false;
+        }
+
+        context.Items[FakeResponses.Conformance] = Conformance;
+        var problems = Conformance.CheckRequest(context, definition, path, body);
+        if (problems.Count > 0)
+        {
+            await FakeResponses.NotInDefinitionAsync(context, problems, definition.Find(context.Request.Method, path) is not null);
+            return false;
+        }
+
+        return true;
     }
 
     private async Task HandleApiAsync(HttpContext context, FakeApi? api, string? body, bool authorized)

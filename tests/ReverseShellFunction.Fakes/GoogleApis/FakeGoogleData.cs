@@ -28,9 +28,6 @@ public sealed class FakeGoogleData
     public const string JobFullName = $"//run.googleapis.com/projects/{ProjectId}/locations/{Location}/jobs/{Job}";
 
     /// <summary>A literal env value that must never be stored: tests search every bundle byte for it.</summary>
-    /// <summary>What Cloud Run reports in each revision's containerStatuses (not the finding's image id).</summary>
-    public const string ImageDigest = "sha256:9b2e4d6f8a0c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d1f3a5c7e9b1d3f5a7c9e1b";
-
     public const string PlantedSecret = "pl4nted-Secr3t-7f3e91c2-DO-NOT-STORE";
 
     public static readonly DateTimeOffset EventTime = new(2026, 11, 28, 21, 14, 7, 482, TimeSpan.Zero);

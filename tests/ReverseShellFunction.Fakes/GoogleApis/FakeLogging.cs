@@ -98,13 +98,17 @@ internal sealed class FakeLogging
         var answer = new JsonObject();
         if (state.EmptyPageFirst && state.Offset < matches.Count)
         {
-            answer["entries"] = new JsonArray();
+            // An empty page is a page without "entries": proto3 JSON leaves an empty list out.
             answer["nextPageToken"] = _tokens.Issue(key, state.Offset);
         }
         else
         {
             var page = matches.Skip(state.Offset).Take(Math.Min(request.PageSize, _options.LogPageSize)).ToList();
-            answer["entries"] = new JsonArray([.. page.Select(e => e.DeepClone())]);
+            if (page.Count > 0)
+            {
+                answer["entries"] = new JsonArray([.. page.Select(e => e.DeepClone())]);
+            }
+
             if (state.Offset + page.Count < matches.Count)
             {
                 answer["nextPageToken"] = _tokens.Issue(key, state.Offset + page.Count, _options.EmptyLogPages);

@@ -6,8 +6,12 @@ namespace ReverseShellFunction.Fakes.GoogleApis;
 /// <summary>Answers in the Google shapes: JSON bodies and <c>{"error":{"code","message","status"}}</c> errors.</summary>
 internal static class FakeResponses
 {
+    /// <summary>The <see cref="Definitions.ApiConformance"/> that checks this exchange, kept on the context.</summary>
+    public const string Conformance = "ReverseShellFunction.Fakes.Conformance";
+
     public static async Task JsonAsync(HttpContext context, JsonNode body)
     {
+        (context.Items[Conformance] as Definitions.ApiConformance)?.CheckAnswer(context, body);
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json; charset=UTF-8";
         await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
@@ -66,6 +70,32 @@ internal static class FakeResponses
                             ["url"] = "https://cloud.google.com/docs/quotas/help/request_increase",
                         }),
                     }),
+            },
+        };
+        await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
+    }
+
+    /// <summary>
+    /// Google's answer to a request its API does not define: 404 for a path no method serves, else 400
+    /// INVALID_ARGUMENT with a <c>google.rpc.BadRequest</c> detail naming each problem.
+    /// </summary>
+    public static async Task NotInDefinitionAsync(HttpContext context, IReadOnlyList<string> problems, bool methodFound)
+    {
+        var code = methodFound ? 400 : 404;
+        context.Response.StatusCode = code;
+        context.Response.ContentType = "application/json; charset=UTF-8";
+        var body = new JsonObject
+        {
+            ["error"] = new JsonObject
+            {
+                ["code"] = code,
+                ["message"] = string.Join(" ", problems),
+                ["status"] = methodFound ? "INVALID_ARGUMENT" : "NOT_FOUND",
+                ["details"] = new JsonArray(new JsonObject
+                {
+                    ["@type"] = "type.googleapis.com/google.rpc.BadRequest",
+                    ["fieldViolations"] = new JsonArray([.. problems.Select(p => (JsonNode)new JsonObject { ["description"] = p })]),
+                }),
             },
         };
         await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);

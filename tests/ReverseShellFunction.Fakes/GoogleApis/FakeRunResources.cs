@@ -94,8 +94,7 @@ internal static class FakeRunResources
             ["launchStage"] = "GA",
             ["logUri"] = $"https://console.cloud.google.com/logs/viewer?project={ProjectId}&resource=cloud_run_revision/service_name/{Service}/revision_name/{name}",
 
-            // Output only: the digest the tag resolved to when the revision was created.
-            ["containerStatuses"] = new JsonArray(new JsonObject { ["name"] = "checkout-api-1", ["imageDigest"] = $"{Image.Split(':')[0]}@{ImageDigest}" }),
+            // No "containerStatuses": Cloud Run Admin v2's Revision has no such field (run.v2 API definition).
         };
         foreach (var (key, value) in template.ToList())
         {
@@ -131,7 +130,6 @@ internal static class FakeRunResources
         ["job"] = Job,
         ["taskCount"] = 1,
         ["template"] = new JsonObject { ["containers"] = new JsonArray(Container()), ["maxRetries"] = 3 },
-        ["succeededCount"] = 0,
         ["runningCount"] = 1,
     };
 }

@@ -107,11 +107,18 @@ internal sealed partial class FakeScc
 
         var matches = Select(match.Groups["scope"].Value, filter, orderBy);
         var page = matches.Skip(offset).Take(Math.Min(pageSize, _options.SccPageSize)).ToList();
-        var body = new JsonObject
+        // proto3 JSON: no results means no "listFindingsResults" and no "totalSize" (0 is the default).
+        var body = new JsonObject();
+        if (page.Count > 0)
         {
-            ["listFindingsResults"] = new JsonArray([.. page.Select(r => r.DeepClone())]),
-            ["totalSize"] = matches.Count,
-        };
+            body["listFindingsResults"] = new JsonArray([.. page.Select(r => r.DeepClone())]);
+        }
+
+        if (matches.Count > 0)
+        {
+            body["totalSize"] = matches.Count;
+        }
+
         if (offset + page.Count < matches.Count)
         {
             body["nextPageToken"] = _tokens.Issue(key, offset + page.Count);

@@ -5,8 +5,16 @@ namespace ReverseShellFunction.Fakes.Storage;
 /// <summary>Small response helpers shared by the fake's handlers.</summary>
 internal static class FakeHttp
 {
+    /// <summary>The <see cref="Definitions.ApiConformance"/> that checks this exchange, kept on the context.</summary>
+    public const string Conformance = "ReverseShellFunction.Fakes.Storage.Conformance";
+
     public static async Task JsonAsync(HttpContext context, int statusCode, JsonNode body)
     {
+        if (statusCode == 200)
+        {
+            (context.Items[Conformance] as Definitions.ApiConformance)?.CheckAnswer(context, body);
+        }
+
         context.Response.StatusCode = statusCode;
         context.Response.ContentType = "application/json; charset=UTF-8";
         await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);

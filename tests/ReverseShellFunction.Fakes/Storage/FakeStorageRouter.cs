@@ -41,6 +41,12 @@ internal sealed class FakeStorageRouter
                 await Task.Delay(TimeSpan.FromTicks(latency), context.RequestAborted);
             }
 
+            // Held against the definition before any fault: a request Google would refuse is refused, whatever is armed.
+            if (!await FakeStorageConformance.CheckAsync(context, _state, operation, path))
+            {
+                return;
+            }
+
             if (await ApplyFaultAsync(context, operation, entry))
             {
                 return;

@@ -36,6 +36,12 @@ public sealed class FakeStorageServer : IAsyncDisposable
 
     public FakeRequestLog Requests => _state.Requests;
 
+    /// <summary>
+    /// Requests this fake refused because the JSON API's definition does not allow them, and answers of its own that
+    /// broke the response schema; <see cref="DisposeAsync"/> throws while anything is kept.
+    /// </summary>
+    public Definitions.ApiConformance Conformance => _state.Conformance;
+
     /// <summary>The bucket resource (retention policy, holds, default key) that bucket reads answer.</summary>
     public FakeBucketSettings Bucket
     {
@@ -107,5 +113,6 @@ public sealed class FakeStorageServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _state.Conformance.ThrowIfAny("The Cloud Storage fake");
     }
 }

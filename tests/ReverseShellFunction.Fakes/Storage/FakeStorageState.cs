@@ -13,6 +13,9 @@ internal sealed class FakeStorageState
     public FakeStorageFaults Faults { get; } = new();
     public FakeRequestLog Requests { get; } = new();
 
+    /// <summary>Requests refused against the JSON API's definition, and answers that broke it.</summary>
+    public Definitions.ApiConformance Conformance { get; } = new();
+
     /// <summary>What <c>GET storage/v1/b/{bucket}</c> answers, for every bucket name.</summary>
     public FakeBucketSettings Bucket { get; set; } = new();
 

@@ -55,7 +55,8 @@ public sealed class ResponderReportTest
         {
             "- **Revision:** ` checkout-api-00041-kex ` (from the container logs within 5 minutes of the event (34 of 46 entries))",
             "- **Other revisions in the logs:** ` checkout-api-00040-pod `",
-            $"- **Image digest:** ` europe-west1-docker.pkg.dev/shop-prod-4471/services/checkout-api@{FakeGoogleData.ImageDigest} `",
+            // The finding's container imageId: Cloud Run Admin v2 revisions carry no resolved digest (no containerStatuses).
+            "- **Image digest:** ` sha256:3f9a1c7e5b2d4f6a8c0e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d1f3a `",
             "- **Service account:** ` checkout@shop-prod-4471.iam.gserviceaccount.com `",
             "- **Ingress:** ` INGRESS_TRAFFIC_ALL `",
             "- **Last deployed or changed:** ` ci-deploy@shop-prod-4471.iam.gserviceaccount.com ` at 2026-11-27T09:14:07.482Z (google.cloud.run.v2.Services.UpdateService), from the admin-activity audit log; 4 audit entries in the window",

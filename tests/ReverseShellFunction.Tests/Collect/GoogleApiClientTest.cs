@@ -47,6 +47,37 @@ public sealed class GoogleApiClientTest : IDisposable
         Assert.Empty(_delays.Delays);
     }
 
+    // google/api/error_reason.proto names the quota reasons; RESOURCE_EXHAUSTED is the status, never a reason.
+    [Theory]
+    [InlineData("RATE_LIMIT_EXCEEDED", "ReadRequestsPerMinutePerProject", "120", "ReadRequestsPerMinutePerProject (120)")]
+    [InlineData("RESOURCE_QUOTA_EXCEEDED", "ReadRequestsPerMinutePerUser", "60", "ReadRequestsPerMinutePerUser (60)")]
+    [InlineData("RESOURCE_QUOTA_EXCEEDED", null, null, "RESOURCE_QUOTA_EXCEEDED")]
+    [InlineData(null, null, null, "RESOURCE_EXHAUSTED")]
+    public async Task QuotaRefusals_AreClassifiedByReasonOrStatus_NotRetried_AndSayWhichQuotaAtWhatValue(string? reason, string? limit, string? value, string expected)
+    {
+        var metadata = limit is null ? "{}" : $"{{\"quota_limit\":\"{limit}\",\"quota_limit_value\":\"{value}\",\"service\":\"logging.googleapis.com\"}}";
+        var details = reason is null ? "" : $",\"details\":[{{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":\"{reason}\",\"domain\":\"googleapis.com\",\"metadata\":{metadata}}}]";
+        _handler.Then(() => Answer(HttpStatusCode.TooManyRequests, $"{{\"error\":{{\"code\":429,\"message\":\"Quota exceeded\",\"status\":\"RESOURCE_EXHAUSTED\"{details}}}}}"));
+
+        var error = await Assert.ThrowsAsync<GoogleApiException>(() => Client().GetJsonAsync(s_uri, CancellationToken.None));
+
+        Assert.True(error.IsQuotaExceeded);
+        Assert.Equal(expected, error.QuotaDescription);
+        Assert.Equal(value is null ? null : long.Parse(value, System.Globalization.CultureInfo.InvariantCulture), error.QuotaLimitValue);
+        Assert.Single(_handler.Requests);
+        Assert.Empty(_delays.Delays);
+    }
+
+    [Fact]
+    public async Task A_reason_that_is_not_a_quota_reason_is_not_a_quota_refusal()
+    {
+        _handler.Then(() => Answer(HttpStatusCode.Forbidden, "{\"error\":{\"code\":403,\"message\":\"disabled\",\"status\":\"PERMISSION_DENIED\",\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":\"SERVICE_DISABLED\"}]}}"));
+
+        var error = await Assert.ThrowsAsync<GoogleApiException>(() => Client().GetJsonAsync(s_uri, CancellationToken.None));
+
+        Assert.False(error.IsQuotaExceeded);
+    }
+
     [Fact]
     public async Task NonJsonErrorBody_IsReportedShortened()
     {

@@ -87,7 +87,8 @@ public sealed class LogQuotaAndWindowTest(ITestOutputHelper output)
         var report = await harness.CollectAsync(ContainerLogsCollector.CollectorName);
 
         Assert.Equal(CollectorStatus.Partial, report.Status);
-        Assert.StartsWith("quota: retry later (ReadRequestsPerMinutePerProject exceeded", report.Reason, StringComparison.Ordinal);
+        // The limit's value is the one Google's ErrorInfo gave (quota_limit_value), not an assumed 60.
+        Assert.StartsWith("quota: retry later (ReadRequestsPerMinutePerProject (3) exceeded", report.Reason, StringComparison.Ordinal);
         Assert.Contains("429 RESOURCE_EXHAUSTED: Quota exceeded for quota metric 'Read requests'", report.Reason, StringComparison.Ordinal);
         Assert.Contains("a later part reads the window again", report.Reason, StringComparison.Ordinal);
         Assert.True(report.RetryLater);

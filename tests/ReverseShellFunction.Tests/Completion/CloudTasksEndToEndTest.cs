@@ -121,6 +121,46 @@ public sealed class CloudTasksEndToEndTest
     }
 
     [Fact]
+    public async Task A_completion_starts_no_sibling_it_cannot_finish_before_the_request_timeout_and_their_own_tasks_do_them()
+    {
+        // 60 s of request: a part may take the 45 s collection deadline plus the time to store, so no sibling fits.
+        await using var deployed = await Deployed.StartAsync(new Dictionary<string, string> { ["REQUEST_TIMEOUT_SECONDS"] = "60" });
+        var (clock, fake, store, host) = (deployed.Clock, deployed.Fake, deployed.Store, deployed.Host);
+        var ids = new List<BundleId>();
+        foreach (var finding in new[] { "late1", "late2", "late3" })
+        {
+            var json = Notifications.SampleNotification();
+            json.Finding()["name"] = $"organizations/418230051457/sources/9347120561842215403/locations/global/findings/{finding}";
+            var (status, body) = await PostAsync(host.Client, "", Notifications.PushBody(json.Bytes(), "msg-" + finding));
+            Assert.Equal((HttpStatusCode.OK, "stored"), (status, body.GetProperty("outcome").GetString()));
+            ids.Add(BundleId.Parse(body.GetProperty("bundleId").GetString()!));
+        }
+
+        // Every task carries the request timeout as its dispatchDeadline.
+        Assert.All(fake.Requests.Where(r => r.Api == FakeApi.CloudTasks && r.Method == "POST"), r =>
+            Assert.Equal("60s", JsonDocument.Parse(r.Body!).RootElement.GetProperty("task").GetProperty("dispatchDeadline").GetString()));
+
+        fake.CloudTasks.Pause(CloudTasksSchedulerTest.Queue);
+        clock.SetUtcNow(s_event.AddMinutes(9));
+        var (first, _) = await PostAsync(host.Client, "completions", Encoding.UTF8.GetBytes($"{{\"bundleId\":\"{ids[0].Value}\",\"part\":2}}"));
+        Assert.Equal(HttpStatusCode.OK, first);
+        var states = new List<Completeness>();
+        foreach (var id in ids)
+        {
+            states.Add((await LogicalBundle.ReadAsync(store, id, CancellationToken.None))!.State);
+        }
+
+        Assert.Equal([Completeness.Complete, Completeness.Pending, Completeness.Pending], states);
+
+        fake.CloudTasks.Resume(CloudTasksSchedulerTest.Queue);
+        await fake.CloudTasks.WaitUntilDrainedAsync(TimeSpan.FromSeconds(30));
+        foreach (var id in ids)
+        {
+            Assert.Equal(Completeness.Complete, (await LogicalBundle.ReadAsync(store, id, CancellationToken.None))!.State);
+        }
+    }
+
+    [Fact]
     public async Task A_completion_not_yet_due_answers_429_with_Retry_After()
     {
         var clock = new FakeTimeProvider(s_event.AddMinutes(2));
@@ -171,7 +211,7 @@ public sealed class CloudTasksEndToEndTest
 
         public FunctionHost Host { get; }
 
-        public static async Task<Deployed> StartAsync()
+        public static async Task<Deployed> StartAsync(IReadOnlyDictionary<string, string>? extra = null)
         {
             var clock = new FakeTimeProvider(s_event.AddMinutes(2));
             var fake = await FakeGoogleApis.StartAsync(new FakeGoogleApisOptions
@@ -189,6 +229,11 @@ public sealed class CloudTasksEndToEndTest
                 ["COMPLETION_URL"] = $"http://127.0.0.1:{port}/completions",
                 ["COMPLETION_SERVICE_ACCOUNT"] = CloudTasksSchedulerTest.Invoker,
             };
+            foreach (var (name, value) in extra ?? new Dictionary<string, string>())
+            {
+                variables[name] = value;
+            }
+
             var store = new LocalEvidenceStore(folder.Path);
             var host = await FunctionHost.StartAsync(variables, store, new FixedTokenSource(fake.AccessToken), services => services.AddSingleton<TimeProvider>(clock), port);
             return new Deployed(clock, fake, folder, store, host);

@@ -53,7 +53,8 @@ public sealed class CloudTasksSchedulerTest : IAsyncLifetime, IDisposable
         Assert.Equal(["task", "responseView"], root.EnumerateObject().Select(p => p.Name));
         Assert.Equal("BASIC", root.GetProperty("responseView").GetString());
         var task = root.GetProperty("task");
-        Assert.Equal(["name", "scheduleTime", "httpRequest"], task.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["name", "scheduleTime", "dispatchDeadline", "httpRequest"], task.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("300s", task.GetProperty("dispatchDeadline").GetString()); // Cloud Run's default request timeout
         var http = task.GetProperty("httpRequest");
         Assert.Equal($"{ServiceUrl}/completions", http.GetProperty("url").GetString());
         Assert.Equal("POST", http.GetProperty("httpMethod").GetString());
@@ -197,6 +198,30 @@ public sealed class CloudTasksSchedulerTest : IAsyncLifetime, IDisposable
     }
 
     /// <summary>Settings aimed at the fake at <paramref name="fake"/>: a test never reaches Google's endpoint.</summary>
+    [Theory]
+    [InlineData(120, "120s")]
+    [InlineData(15, "15s")]
+    [InlineData(3600, "1800s")] // Cloud Tasks' longest HTTP deadline; the request is cut off later anyway
+    public async Task Each_task_carries_a_dispatchDeadline_at_or_below_the_services_request_timeout(int timeoutSeconds, string expected)
+    {
+        var client = new GoogleApiClient(_http, new FixedTokenSource(_fake.AccessToken), _delays.Policy(), TimeProvider.System, NullLogger<GoogleApiClient>.Instance);
+        var settings = Settings(Queue, _fake.BaseUri).WithRequestTimeout(TimeSpan.FromSeconds(timeoutSeconds));
+        var result = await new CloudTasksScheduler(client, settings, NullLogger<CloudTasksScheduler>.Instance).ScheduleAsync(Part(2), CancellationToken.None);
+
+        Assert.Equal(ScheduleResult.Scheduled, result);
+        var request = Assert.Single(_fake.Requests, r => r.Api == FakeApi.CloudTasks);
+        Assert.Equal(200, request.StatusCode);
+        using var body = JsonDocument.Parse(request.Body!);
+        Assert.Equal(expected, body.RootElement.GetProperty("task").GetProperty("dispatchDeadline").GetString());
+    }
+
+    [Fact]
+    public void A_request_timeout_below_Cloud_Tasks_minimum_deadline_is_refused_at_start()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Settings(Queue, _fake.BaseUri).WithRequestTimeout(TimeSpan.FromSeconds(10)));
+        Assert.StartsWith("REQUEST_TIMEOUT_SECONDS must be at least 15 with COMPLETION_QUEUE", error.Message, StringComparison.Ordinal);
+    }
+
     internal static CompletionSettings Settings(string queue, Uri fake, Uri? url = null) => new()
     {
         Queue = queue,

@@ -70,6 +70,21 @@ public sealed partial class SettingsParityTest
         }
     }
 
+    /// <summary>
+    /// A setting whose Terraform column names an input is one the module really sets: the column is what an operator
+    /// reads to learn what a deployment runs with (SCC_API_ENDPOINT, once set from scc_location, no longer is).
+    /// </summary>
+    [Fact]
+    public void SettingsWithATerraformInput_AreSetByTheModule()
+    {
+        var module = string.Join("\n", Directory.GetFiles(RepositoryFiles.Path("terraform"), "*.tf").Order(StringComparer.Ordinal).Select(File.ReadAllText));
+        Assert.All(
+            SettingsCatalog.All.Where(s => s.TerraformVariable is not null),
+            s => Assert.True(
+                Regex.IsMatch(module, $@"(?<![A-Z_]){s.Name}(?![A-Z_])(\s*=|"")"),
+                $"{s.Name} names the input {s.TerraformVariable}, but no terraform/*.tf file sets it"));
+    }
+
     [Fact]
     public void ReadmeConfigurationTable_IsTheCatalog()
     {

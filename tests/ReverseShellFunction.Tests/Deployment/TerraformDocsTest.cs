@@ -58,6 +58,39 @@ public sealed class TerraformDocsTest
         }
     }
 
+    /// <summary>The docs tell operators to run <c>terraform output NAME</c> in the example folder: every output works there.</summary>
+    [Fact]
+    public void EveryExample_ReexportsEveryOutputOfTheModule()
+    {
+        var moduleOutputs = ModuleBlocks("outputs.tf", "output").Select(o => o.Name).ToList();
+        Assert.NotEmpty(moduleOutputs);
+        foreach (var example in Directory.GetDirectories(RepositoryFiles.Path("terraform", "examples")))
+        {
+            var outputs = Directory.GetFiles(example, "*.tf").SelectMany(f => TerraformBlocks.Read(File.ReadAllText(f), "output")).ToList();
+            Assert.All(moduleOutputs, name => Assert.True(
+                outputs.Any(o => o.Name == name && o.Argument("value") == $"module.reverse_shell_evidence.{name}"),
+                $"{Path.GetFileName(example)} does not re-export the module's output {name}"));
+        }
+    }
+
+    /// <summary>
+    /// Under data residency only the location's endpoint serves its SCC v2 notification configs, and the module has
+    /// no provider of its own: each example passes scc_location on and points the google provider there.
+    /// </summary>
+    [Fact]
+    public void EveryExample_SendsScc_ToTheLocationsEndpoint()
+    {
+        foreach (var example in Directory.GetDirectories(RepositoryFiles.Path("terraform", "examples")))
+        {
+            var text = string.Concat(Directory.GetFiles(example, "*.tf").Order(StringComparer.Ordinal).Select(File.ReadAllText));
+            Assert.Contains("scc_location          = var.scc_location", text, StringComparison.Ordinal);
+            Assert.Contains(
+                "security_center_v2_custom_endpoint = var.scc_location == \"global\" ? null : \"https://securitycenter.${var.scc_location}.rep.googleapis.com/v2/\"",
+                text,
+                StringComparison.Ordinal);
+        }
+    }
+
     /// <summary>The module's blocks of one kind: the conventional file first, then any other .tf file, so an
     /// input or output declared elsewhere (a feature's own file) is documented too.</summary>
     private static List<TerraformBlock> ModuleBlocks(string conventionalFile, string kind)

@@ -112,6 +112,9 @@ public sealed class FakeStorageServerTest : IAsyncLifetime, IDisposable
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Null(Server.Objects.Get("bk", "x"));
+
+        // A form-data body is no object resource: the JSON API's definition refuses it too (sent on purpose).
+        Assert.NotEmpty(Server.Conformance.Take());
     }
 
     [Fact]
@@ -135,6 +138,9 @@ public sealed class FakeStorageServerTest : IAsyncLifetime, IDisposable
         }
 
         Assert.Null(Server.Objects.Get("bk", "x"));
+
+        // "name=x" is no object resource: the JSON API's definition refuses it too (sent on purpose).
+        Assert.NotEmpty(Server.Conformance.Take());
     }
 
     [Fact]

@@ -35,6 +35,7 @@ public sealed class GoogleApiException : Exception
         ArgumentNullException.ThrowIfNull(error);
         Reason = error.Reason;
         QuotaLimit = error.QuotaLimit;
+        QuotaLimitValue = error.QuotaLimitValue;
     }
 
     /// <summary>The HTTP status code; null when no answer came (timeout, connection error).</summary>
@@ -51,11 +52,26 @@ public sealed class GoogleApiException : Exception
     /// <summary>The quota limit ErrorInfo names, such as <c>ReadRequestsPerMinutePerProject</c>.</summary>
     public string? QuotaLimit { get; }
 
+    /// <summary>The value of that limit as Google applied it (<c>metadata.quota_limit_value</c>), e.g. 60 or 120 a minute.</summary>
+    public long? QuotaLimitValue { get; }
+
     /// <summary>
-    /// A 429 whose ErrorInfo says a rate quota is used up: "retry later", not a fault. A per-minute quota does not
-    /// refill within a delivery's few seconds of backoff, so retrying at once only spends more of it.
+    /// A quota is used up: "retry later", not a fault. The ErrorInfo reasons for it are <c>RATE_LIMIT_EXCEEDED</c> and
+    /// <c>RESOURCE_QUOTA_EXCEEDED</c> (google/api/error_reason.proto); <c>RESOURCE_EXHAUSTED</c> is the status (HTTP
+    /// 429), which a Google error body without ErrorInfo still carries. A bare 429 without that status (a proxy's)
+    /// stays an ordinary retryable answer. A per-minute quota does not refill within a delivery's few seconds of
+    /// backoff, so retrying at once only spends more of it.
     /// </summary>
-    public bool IsQuotaExceeded => HttpStatus == 429 && Reason is "RATE_LIMIT_EXCEEDED" or "RESOURCE_EXHAUSTED";
+    public bool IsQuotaExceeded => Reason is "RATE_LIMIT_EXCEEDED" or "RESOURCE_QUOTA_EXCEEDED"
+        || (Reason is null && HttpStatus == 429 && Status == "RESOURCE_EXHAUSTED");
+
+    /// <summary>Which quota, at what value, e.g. <c>ReadRequestsPerMinutePerProject (120)</c>; the reason when ErrorInfo names none.</summary>
+    public string? QuotaDescription => (QuotaLimit, QuotaLimitValue) switch
+    {
+        ({ } limit, { } value) => $"{limit} ({value})",
+        ({ } limit, null) => limit,
+        _ => Reason ?? Status,
+    };
 
     /// <summary>What a responder reads in the manifest, e.g. <c>403 PERMISSION_DENIED: Permission denied on ...</c>.</summary>
     public string Describe()

@@ -5,8 +5,9 @@ namespace ReverseShellFunction.Collect.GoogleApis;
 
 /// <summary>
 /// Reads the standard Google error body, <c>{"error":{"code","message","status","details"}}</c>, leniently. Of the
-/// details only <c>google.rpc.ErrorInfo</c> is read: its <c>reason</c> (e.g. <c>RATE_LIMIT_EXCEEDED</c>) and the
-/// quota limit it names in <c>metadata.quota_limit</c> tell a quota refusal apart from an overloaded server.
+/// details only <c>google.rpc.ErrorInfo</c> is read: its <c>reason</c> (e.g. <c>RATE_LIMIT_EXCEEDED</c>), the
+/// quota limit it names in <c>metadata.quota_limit</c> and that limit's value in <c>metadata.quota_limit_value</c>
+/// tell a quota refusal apart from an overloaded server and say which quota, at what value, was used up.
 /// </summary>
 public static class GoogleErrorBody
 {
@@ -46,8 +47,8 @@ public static class GoogleErrorBody
                 && message.ValueKind == JsonValueKind.String)
             {
                 var status = error.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
-                var (reason, quotaLimit) = ErrorInfo(error);
-                return new GoogleError(status, message.GetString()!, reason, quotaLimit);
+                var (reason, quotaLimit, quotaValue) = ErrorInfo(error);
+                return new GoogleError(status, message.GetString()!, reason, quotaLimit, quotaValue);
             }
         }
         catch (JsonException)
@@ -58,25 +59,29 @@ public static class GoogleErrorBody
         return null;
     }
 
-    private static (string? Reason, string? QuotaLimit) ErrorInfo(JsonElement error)
+    private static (string? Reason, string? QuotaLimit, long? QuotaValue) ErrorInfo(JsonElement error)
     {
         if (!error.TryGetProperty("details", out var details) || details.ValueKind != JsonValueKind.Array)
         {
-            return (null, null);
+            return (null, null, null);
         }
 
         foreach (var detail in details.EnumerateArray())
         {
             if (detail.ValueKind == JsonValueKind.Object && Text(detail, "@type") == ErrorInfoType)
             {
-                var quotaLimit = detail.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
-                    ? Text(metadata, "quota_limit")
+                var hasMetadata = detail.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object;
+                var quotaLimit = hasMetadata ? Text(metadata, "quota_limit") : null;
+
+                // metadata is a map of strings; the limit's value is the quota Google applied, not a number we assume.
+                long? quotaValue = hasMetadata && long.TryParse(Text(metadata, "quota_limit_value"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
+                    ? value
                     : null;
-                return (Text(detail, "reason"), quotaLimit);
+                return (Text(detail, "reason"), quotaLimit, quotaValue);
             }
         }
 
-        return (null, null);
+        return (null, null, null);
     }
 
     private static string? Text(JsonElement element, string name) =>

@@ -86,7 +86,7 @@ public sealed class LogEntriesDownload
             // Retry later, not a fault: waiting out a per-minute quota inside the delivery would cost the deadline
             // of every other collector. Nothing reads the rest later yet, and the reason says so.
             return progress.Failed(
-                $"quota: retry later ({ex.QuotaLimit ?? ex.Reason} exceeded, {progress.Items} entries read before it); "
+                $"quota: retry later ({ex.QuotaDescription} exceeded, {progress.Items} entries read before it); "
                 + "a later part reads the window again: " + ex.Describe(),
                 retryLater: true);
         }
