@@ -22,10 +22,10 @@ public sealed record BundleNotification
     public required string Completeness { get; init; }
 
     /// <summary>"confirmed", "contradicted", "not-found" or "unchecked": whether SCC holds the finding as notified.</summary>
-    public required string Authenticity { get; init; }
+    public string Authenticity { get; init; } = StateWords.Unchecked;
 
     /// <summary>The bundle's state in the words every view uses, e.g. "contradicted (processes); pending p2 (due …)".</summary>
-    public required string State { get; init; }
+    public string State { get; init; } = StateWords.Unchecked;
 
     public required int CollectorsOk { get; init; }
     public required int Collectors { get; init; }
