@@ -17,6 +17,10 @@ locals {
 
   # Merged into the container's environment (locals.tf). The tasks carry the delivery SA's token: it already
   # holds roles/run.invoker on this service and nothing else (iam.tf).
+  # The most entries.list calls one completion dispatch makes: two log windows, each read stopping after
+  # 2 x ceil(LOG_MAX_ENTRIES / 1000) + 2 calls (LogEntriesDownload.MaxCalls in the function; a test compares).
+  completion_reads_per_dispatch = 2 * (2 * ceil(var.log_max_entries / 1000) + 2)
+
   completion_env = var.completion_tasks_enabled ? {
     COMPLETION_QUEUE           = local.completion_queue_id
     COMPLETION_URL             = "${local.completion_service_url}/completions"
@@ -36,15 +40,18 @@ resource "google_cloud_tasks_queue" "completion" {
   # Sized for Cloud Logging's read quota, the scarcest resource of the whole deployment: entries.list is
   # limited to logging_read_quota_per_minute (60 by default) calls a minute per project, shared by every
   # collection of every instance. A completion re-reads at most the two log windows of its bundle (container
-  # logs, admin-activity audit logs), so every dispatch, first attempt or retry, costs up to 2 reads. The
-  # queue's rate bounds all dispatches together: 0.2 a second is at most 12 completions, 24 reads a minute,
-  # leaving more than half the quota to the first parts of new findings (the precondition below allows at most
-  # half). Cloud Tasks also picks a burst size (output only) that can add a few dispatches after an idle
-  # spell; a log read refused for quota is "retry later" to the function (a 429/503 answer, retried), never a
-  # lost part. The concurrency cap keeps slow completions (up to collection_deadline_seconds each) from
-  # holding more than half of the service's request slots. Completions that share reads do not wait for this
-  # rate one by one: the first of a group (same resource, due the same minute) runs its siblings, whose reads
-  # the instance answers from the pages it just read (README, "Parts").
+  # logs, admin-activity audit logs), and one window read makes at most 2 x ceil(log_max_entries / 1000) + 2
+  # entries.list calls (the function stops there and says truncated: Logging answers short and empty pages), so
+  # every dispatch, first attempt or retry, costs at most local.completion_reads_per_dispatch calls: 44 with the
+  # default log_max_entries. The queue's rate bounds all dispatches together: 0.01 a second is at most 0.6
+  # completions, 26.4 reads a minute, leaving more than half the quota to the first parts of new findings (the
+  # precondition below allows at most half). Cloud Tasks also picks a burst size (output only) that can add a few
+  # dispatches after an idle spell; a log read refused for quota is "retry later" to the function (a 429/503
+  # answer, retried), never a lost part. The concurrency cap keeps slow completions (up to
+  # collection_deadline_seconds each) from holding more than half of the service's request slots. Completions
+  # that share reads do not wait for this rate one by one: the first of a group (same resource, due the same
+  # minute) runs its siblings, whose identical reads the instance answers from the pages it just read (README,
+  # "Parts"); those answers cost no quota.
   rate_limits {
     max_dispatches_per_second = var.completion_max_dispatches_per_second
     max_concurrent_dispatches = var.completion_max_concurrent_dispatches
@@ -68,8 +75,8 @@ resource "google_cloud_tasks_queue" "completion" {
 
   lifecycle {
     precondition {
-      condition     = 2 * 60 * var.completion_max_dispatches_per_second <= var.logging_read_quota_per_minute / 2
-      error_message = "completion_max_dispatches_per_second is too high: each dispatch reads up to 2 log windows, and completions may use at most half of logging_read_quota_per_minute (rate <= quota / 240, 0.25 for the default 60)."
+      condition     = local.completion_reads_per_dispatch * 60 * var.completion_max_dispatches_per_second <= var.logging_read_quota_per_minute / 2
+      error_message = "completion_max_dispatches_per_second is too high: each dispatch reads up to 2 log windows of at most 2 x ceil(log_max_entries / 1000) + 2 entries.list calls each (44 for the default log_max_entries), and completions may use at most half of logging_read_quota_per_minute (rate <= quota / (120 x reads per dispatch), about 0.0114 for the defaults)."
     }
     precondition {
       condition     = var.completion_max_concurrent_dispatches * 2 <= var.max_instances * var.max_instance_request_concurrency

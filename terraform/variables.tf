@@ -667,9 +667,9 @@ variable "completion_tasks_enabled" {
 }
 
 variable "completion_max_dispatches_per_second" {
-  description = "Rate limit of the completion queue. Every dispatch, retries included, re-reads up to two log windows, and Cloud Logging allows logging_read_quota_per_minute entries.list calls a minute per project: 2 x 60 x this rate may use at most half of that (checked at plan), the other half stays with the first parts of new findings. 0.2 (12 a minute) uses 24 of the default 60."
+  description = "Rate limit of the completion queue. Every dispatch, retries included, re-reads up to two log windows of at most 2 x ceil(log_max_entries / 1000) + 2 entries.list calls each (44 in all for the default log_max_entries), and Cloud Logging allows logging_read_quota_per_minute calls a minute per project: reads per dispatch x 60 x this rate may use at most half of that (checked at plan), the other half stays with the first parts of new findings. 0.01 (0.6 a minute) uses 26.4 of the default 60."
   type        = number
-  default     = 0.2
+  default     = 0.01
 
   validation {
     condition     = var.completion_max_dispatches_per_second > 0 && var.completion_max_dispatches_per_second <= 500

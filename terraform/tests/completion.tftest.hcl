@@ -32,10 +32,11 @@ run "queue_is_on_by_default_sized_for_the_logging_quota" {
 
   assert {
     condition = (
-      google_cloud_tasks_queue.completion[0].rate_limits[0].max_dispatches_per_second == 0.2
+      google_cloud_tasks_queue.completion[0].rate_limits[0].max_dispatches_per_second == 0.01
       && google_cloud_tasks_queue.completion[0].rate_limits[0].max_concurrent_dispatches == 5
+      && local.completion_reads_per_dispatch == 44
     )
-    error_message = "Completions are paced at 0.2 a second (24 of Logging's 60 reads a minute) and 5 at once."
+    error_message = "Completions are paced at 0.01 a second (44 reads each at most: 26.4 of Logging's 60 reads a minute) and 5 at once."
   }
 
   assert {
@@ -138,12 +139,26 @@ run "a_raised_logging_quota_allows_a_faster_queue" {
 
   variables {
     logging_read_quota_per_minute        = 600
-    completion_max_dispatches_per_second = 2
+    completion_max_dispatches_per_second = 0.1
   }
 
   assert {
-    condition     = google_cloud_tasks_queue.completion[0].rate_limits[0].max_dispatches_per_second == 2
+    condition     = google_cloud_tasks_queue.completion[0].rate_limits[0].max_dispatches_per_second == 0.1
     error_message = "With a tenfold quota, ten times the rate fits."
+  }
+}
+
+run "fewer_log_entries_per_file_allow_a_faster_queue" {
+  command = plan
+
+  variables {
+    log_max_entries                      = 1000
+    completion_max_dispatches_per_second = 0.06
+  }
+
+  assert {
+    condition     = local.completion_reads_per_dispatch == 8 && google_cloud_tasks_queue.completion[0].rate_limits[0].max_dispatches_per_second == 0.06
+    error_message = "One page per window (2 x 1 + 2 calls each) costs 8 reads a dispatch: 0.06 a second uses 28.8 of 60."
   }
 }
 
@@ -151,7 +166,7 @@ run "a_rate_that_eats_the_logging_quota_is_refused" {
   command = plan
 
   variables {
-    completion_max_dispatches_per_second = 0.5
+    completion_max_dispatches_per_second = 0.02
   }
 
   expect_failures = [google_cloud_tasks_queue.completion]

@@ -53,17 +53,8 @@ public sealed class BundleExtractor
         string? sha256 = null;
         async Task ExtractVerified(SpooledBundle bundle, VerificationLog log)
         {
-            using var zip = bundle.OpenZip();
-            var inventory = await BundleInventory.TakeAsync(zip, VerificationLog.ForBundle(id.Value), cancellationToken);
-            var needed = inventory.Files.Sum(f => f.File.Size) + BundleInventory.MaxJsonBytes;
-            if (FreeBytes(root) is { } free && free < needed + FreeSpaceMargin)
-            {
-                log.Problem(ProblemKind.EntryTooLarge, $"extracting needs {needed} bytes and {FreeSpaceMargin} to spare, but {Path.GetDirectoryName(root) ?? root} has {free} free; nothing was extracted");
-                return;
-            }
-
-            files = await new ExtractionTarget(root).WriteAllAsync(inventory, log, progress, cancellationToken);
-            sha256 = bundle.Sha256;
+            files = await ExtractSpoolAsync(id, bundle, root, log, progress, cancellationToken);
+            sha256 = log.ProblemCount == 0 ? bundle.Sha256 : null;
         }
 
         var verification = manifestOnly
@@ -73,6 +64,25 @@ public sealed class BundleExtractor
         return verification.Verified && sha256 is not null
             ? new ExtractionResult(root, files, [], sha256)
             : new ExtractionResult(root, [], verification.Problems.Count > 0 ? verification.Problems : [Incomplete(id)], null);
+    }
+
+    /// <summary>
+    /// Writes a verified part's files under <paramref name="root"/>, hashing each again as it is written; on any
+    /// mismatch (a problem in <paramref name="log"/>) what it wrote is deleted again.
+    /// </summary>
+    internal static async Task<IReadOnlyList<string>> ExtractSpoolAsync(
+        BundleId id, SpooledBundle bundle, string root, VerificationLog log, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    {
+        using var zip = bundle.OpenZip();
+        var inventory = await BundleInventory.TakeAsync(zip, VerificationLog.ForBundle(id.Value), cancellationToken);
+        var needed = inventory.Files.Sum(f => f.File.Size) + BundleInventory.MaxJsonBytes;
+        if (FreeBytes(root) is { } free && free < needed + FreeSpaceMargin)
+        {
+            log.Problem(ProblemKind.EntryTooLarge, $"extracting needs {needed} bytes and {FreeSpaceMargin} to spare, but {Path.GetDirectoryName(root) ?? root} has {free} free; nothing was extracted");
+            return [];
+        }
+
+        return await new ExtractionTarget(root).WriteAllAsync(inventory, log, progress, cancellationToken);
     }
 
     private static VerificationProblem Incomplete(BundleId id) =>
@@ -96,7 +106,7 @@ public sealed class BundleExtractor
         }
     }
 
-    private static void EnsureEmptyOrAbsent(string root)
+    internal static void EnsureEmptyOrAbsent(string root)
     {
         if (File.Exists(root) || (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any()))
         {

@@ -64,15 +64,23 @@ public sealed class BundleInventory
             return new BundleInventory(null, [], entries);
         }
 
+        if (manifest.Files is null)
+        {
+            // A hostile manifest ("files": null) is reported, as the folder check reports it, never thrown.
+            log.Problem(ProblemKind.ManifestUnreadable, "manifest.json has no list of files (\"files\" is missing or null)", Manifest.FileName);
+            log.Check("manifest", CheckOutcome.Failed, "no list of files");
+            return new BundleInventory(null, [], entries);
+        }
+
         var files = new List<(ManifestFile, ZipArchiveEntry)>();
         // The seal entries are computed from the manifest and cannot be listed in it; SignatureCheck checks them.
         var listed = new HashSet<string>(StringComparer.Ordinal) { Manifest.FileName };
         listed.UnionWith(Custody.SealFiles.All);
         foreach (var file in manifest.Files)
         {
-            if (!BundlePaths.IsSafe(file.Path) || file.Path == Manifest.FileName)
+            if (file?.Path is null || file.Sha256 is null || !BundlePaths.IsSafe(file.Path) || file.Path == Manifest.FileName)
             {
-                log.Problem(ProblemKind.UnsafePath, $"the manifest lists an unsafe path '{AuditText.Clean(file.Path)}'", file: AuditText.Clean(file.Path));
+                log.Problem(ProblemKind.UnsafePath, $"the manifest lists an unsafe or incomplete entry, path '{AuditText.Clean(file?.Path)}'", file: AuditText.Clean(file?.Path));
             }
             else if (!listed.Add(file.Path))
             {

@@ -38,11 +38,22 @@ public static class ExtractedFolderVerifier
             error = ex.Message;
         }
 
-        var log = manifest is not null && BundleId.TryParse(manifest.BundleId, out _) ? VerificationLog.ForBundle(manifest.BundleId) : VerificationLog.ForObject(AuditText.Clean(root));
+        // Named by part, as the store's checks name it, so a problem says which part of a case it is in.
+        var stem = manifest is not null && BundleId.TryParse(manifest.BundleId, out var parsed) && manifest.Part is null or (>= 1 and <= BundleId.MaxPart)
+            ? parsed.WithPart(manifest.Part ?? 1).ObjectStem
+            : null;
+        var log = stem is not null ? VerificationLog.ForBundle(stem) : VerificationLog.ForObject(AuditText.Clean(root));
         if (manifest is null)
         {
             log.Problem(ProblemKind.ManifestUnreadable, $"manifest.json is not a readable manifest: {AuditText.Clean(error)}", Manifest.FileName);
             log.Check("manifest", CheckOutcome.Failed, "unreadable");
+        }
+        else if (manifest.Files is null)
+        {
+            // Reported as the store's check reports it: a manifest without its list vouches for nothing.
+            log.Problem(ProblemKind.ManifestUnreadable, "manifest.json has no list of files (\"files\" is missing or null)", Manifest.FileName);
+            log.Check("manifest", CheckOutcome.Failed, "no list of files");
+            manifest = null;
         }
         else
         {
@@ -67,7 +78,7 @@ public static class ExtractedFolderVerifier
         }
 
         await SignatureCheck.RunAsync(new SignatureCheck.SealInput(manifest is null ? null : manifestBytes, manifest, files, HasIndex: false, IndexSeal: null), trust, log, cancellationToken);
-        return log.Result(manifest?.BundleId is { } id ? AuditText.Clean(id, 100) : null, AuditText.Clean(root), "n/a (extracted folder)");
+        return log.Result(stem ?? (manifest?.BundleId is { } id ? AuditText.Clean(id, 100) : null), AuditText.Clean(root), "n/a (extracted folder)");
     }
 
     private static async Task CheckFilesAsync(string root, Manifest manifest, VerificationLog log, CancellationToken cancellationToken)
@@ -77,7 +88,7 @@ public static class ExtractedFolderVerifier
         listed.UnionWith(SealFiles.All);
         foreach (var file in manifest.Files)
         {
-            if (file?.Path is null || !BundlePaths.IsSafe(file.Path) || !listed.Add(file.Path))
+            if (file?.Path is null || file.Sha256 is null || !BundlePaths.IsSafe(file.Path) || !listed.Add(file.Path))
             {
                 log.Problem(ProblemKind.UnsafePath, $"the manifest lists an unsafe, empty or repeated path '{AuditText.Clean(file?.Path)}'", AuditText.Clean(file?.Path));
                 continue;

@@ -141,9 +141,12 @@ internal static class SignatureCheck
 
             var reason = seal is null ? "no seal at all (sealed before signing existed, or the seal entries were removed)" : AuditText.Clean(seal.SignatureStatus, 300);
             var planned = input.Manifest?.Custody?.Signer is { } signer ? $"; the manifest names signer {AuditText.Clean(signer)}" : "";
-            if (trust.RequireSignature)
+            log.Seal = new PartSeal(false, keyId, false);
+            if (trust.RequireSignature || trust.HasKeys)
             {
-                log.Problem(ProblemKind.NotSigned, $"the part is unsigned ({reason}{planned}) and --require-signature was given", SealFiles.Signature, "a signature", "none");
+                // With keys, a part without a signature is exactly what removing a seal looks like: never a pass.
+                var why = trust.RequireSignature ? "--require-signature was given" : $"trusted keys were given ({TrustedKeys(trust)}) and every part must verify with one of them";
+                log.Problem(ProblemKind.NotSigned, $"the part is unsigned ({reason}{planned}) and {why}", SealFiles.Signature, "a signature by a trusted key", "none");
                 log.Check("signature", CheckOutcome.Failed, $"UNSIGNED: {reason}");
             }
             else
@@ -165,6 +168,7 @@ internal static class SignatureCheck
         }
 
         var keys = trust.Keys;
+        log.Seal = new PartSeal(true, keyId, false);
         if (keys.Count == 0 && trust.Resolver is not null)
         {
             if (seal?.KeyId is null)
@@ -197,6 +201,7 @@ internal static class SignatureCheck
             else
             {
                 log.Check("signature", CheckOutcome.Skipped, detail);
+                log.NotChecked.Add("signature");
             }
 
             return null;
@@ -224,6 +229,7 @@ internal static class SignatureCheck
             log.Problem(ProblemKind.SealMismatch, $"the seal names key {keyId} but the signature verifies with {verified.Source} (sha256 {verified.Fingerprint})", SealFiles.Record, keyId, EcKeys.LocalKeyIdOf(verified.Fingerprint));
         }
 
+        log.Seal = new PartSeal(true, keyId, true);
         log.Outcome("signature", before, $"signed by {keyId ?? "an unnamed key"}; verified with {verified.Source} (sha256 {verified.Fingerprint[..16]})");
         return verified;
     }
@@ -396,8 +402,10 @@ internal static class SignatureCheck
         using (signer)
         {
             var who = AuditText.Clean(signer.Subject, 200);
+            CheckTimeWindow(input.Manifest, info.Timestamp, log);
             if (trust.TsaCertificates.Count == 0)
             {
+                log.NotChecked.Add("timestamp");
                 log.Check(
                     "timestamp",
                     log.ProblemCount == before ? CheckOutcome.Skipped : CheckOutcome.Failed,
@@ -413,6 +421,37 @@ internal static class SignatureCheck
             log.Outcome("timestamp", before, $"manifest.json existed at {time} (TSA {who})");
         }
     }
+
+    /// <summary>
+    /// The token's time against the manifest's own statement of when it was sealed: not before it was created
+    /// (less <see cref="ManifestCustody.ClockSkew"/>), not after the bound it states (<see cref="ManifestCustody.SealBy"/>,
+    /// or <see cref="ManifestCustody.DefaultSealWindow"/> after creation in manifests from before the bound was written).
+    /// A token the trusted TSA gave later, over a rewritten manifest, falls outside.
+    /// </summary>
+    private static void CheckTimeWindow(Manifest? manifest, DateTimeOffset time, VerificationLog log)
+    {
+        if (manifest is null)
+        {
+            return;
+        }
+
+        var from = manifest.CreatedAt - ManifestCustody.ClockSkew;
+        var by = manifest.Custody?.SealBy ?? manifest.CreatedAt + ManifestCustody.DefaultSealWindow;
+        if (time < from || time > by)
+        {
+            log.Problem(
+                ProblemKind.TimestampInvalid,
+                $"the timestamp token's time {Iso(time)} is outside the sealing window the manifest states ({Iso(manifest.CreatedAt)} to {Iso(by)}): a token obtained {(time < from ? "before the manifest was made" : "after the part was sealed, e.g. over a rewritten manifest")}",
+                SealFiles.Timestamp,
+                $"{Iso(manifest.CreatedAt)} to {Iso(by)}",
+                Iso(time));
+        }
+    }
+
+    private static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static string TrustedKeys(CustodyTrust trust) =>
+        trust.Keys.Count > 0 ? string.Join(", ", trust.Keys.Select(k => k.Source)) : "versions of the Cloud KMS key given";
 
     private static bool ChainsToTrusted(X509Certificate2 signer, Rfc3161TimestampToken token, DateTimeOffset at, IReadOnlyList<X509Certificate2> trusted, out string why)
     {

@@ -63,25 +63,33 @@ public sealed class StoreAudit
 
         // Verifications start ahead of the one being yielded, at most `concurrency` at a time. The look-ahead
         // is a few times that, so one slow part does not stall the others, yet what waits to be yielded stays
-        // bounded (results only: each spool file is gone once its part's verification returned).
+        // bounded (results only: each spool file is gone once its part's verification returned). A bundle's
+        // results are held until its newest part is done, for the checks across its parts.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var slots = new SemaphoreSlim(concurrency);
-        var ahead = new Queue<Task<BundleVerification>>();
+        var ahead = new Queue<(BundleId Id, bool Newest, Task<BundleVerification> Task)>();
+        var bundle = new List<BundleVerification>();
         try
         {
             foreach (var (id, newest) in work)
             {
                 if (ahead.Count >= concurrency * 4)
                 {
-                    yield return await ahead.Dequeue();
+                    foreach (var done in await NextAsync(ahead, bundle, cancellationToken))
+                    {
+                        yield return done;
+                    }
                 }
 
-                ahead.Enqueue(VerifyPartAsync(id, newest, bundles.GetValueOrDefault(id), slots, stop.Token));
+                ahead.Enqueue((id, newest, VerifyPartAsync(id, bundles.GetValueOrDefault(id), slots, stop.Token)));
             }
 
             while (ahead.Count > 0)
             {
-                yield return await ahead.Dequeue();
+                foreach (var done in await NextAsync(ahead, bundle, cancellationToken))
+                {
+                    yield return done;
+                }
             }
         }
         finally
@@ -91,18 +99,61 @@ public sealed class StoreAudit
             await stop.CancelAsync();
             foreach (var left in ahead)
             {
-                await left.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                await left.Task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
         }
     }
 
-    private async Task<BundleVerification> VerifyPartAsync(BundleId id, bool newest, StoredObject? listed, SemaphoreSlim slots, CancellationToken cancellationToken)
+    /// <summary>Every part of one bundle, with the checks across them (<c>verify ID</c>).</summary>
+    public Task<IReadOnlyList<BundleVerification>> VerifyBundleAsync(BundleId id, CancellationToken cancellationToken) =>
+        VerifyBundleAsync(id, null, null, cancellationToken);
+
+    /// <summary>
+    /// Every part of one bundle, part 1 up to the newest the store holds, then the checks across them: what
+    /// <c>verify ID</c> and <c>get</c> run, the same as <see cref="VerifyAllAsync(EventTimeRange, int, CancellationToken)"/>.
+    /// </summary>
+    /// <param name="whenVerified">Runs on each part's spooled bundle when that part passed its own checks (<c>get</c> extracts there).</param>
+    internal async Task<IReadOnlyList<BundleVerification>> VerifyBundleAsync(
+        BundleId id, Func<BundleId, SpooledBundle, VerificationLog, Task>? whenVerified, IProgress<TransferProgress>? download, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var results = new List<BundleVerification>();
+        var first = id.Bundle;
+        results.Add(await _verifier.VerifyAsync(first, null, Callback(first), download, cancellationToken));
+        for (var part = 2; part <= BundleId.MaxPart && await _verifier.HasPartAsync(first.WithPart(part), cancellationToken); part++)
+        {
+            var partId = first.WithPart(part);
+            results.Add(await _verifier.VerifyAsync(partId, null, Callback(partId), download, cancellationToken));
+        }
+
+        return await WithBundleChecksAsync(first.WithPart(results.Count), results, cancellationToken);
+
+        Func<SpooledBundle, VerificationLog, Task>? Callback(BundleId partId) =>
+            whenVerified is null ? null : (bundle, log) => whenVerified(partId, bundle, log);
+    }
+
+    /// <summary>Waits for the next part; when it completes its bundle, returns the bundle's verdicts with the checks across them.</summary>
+    private async Task<IReadOnlyList<BundleVerification>> NextAsync(
+        Queue<(BundleId Id, bool Newest, Task<BundleVerification> Task)> ahead, List<BundleVerification> bundle, CancellationToken cancellationToken)
+    {
+        var (id, newest, task) = ahead.Dequeue();
+        bundle.Add(await task);
+        if (!newest)
+        {
+            return [];
+        }
+
+        var results = await WithBundleChecksAsync(id, bundle, cancellationToken);
+        bundle.Clear();
+        return results;
+    }
+
+    private async Task<BundleVerification> VerifyPartAsync(BundleId id, StoredObject? listed, SemaphoreSlim slots, CancellationToken cancellationToken)
     {
         await slots.WaitAsync(cancellationToken);
         try
         {
-            var result = await _verifier.VerifyAsync(id, listed, whenVerified: null, download: null, cancellationToken);
-            return newest ? await WithGiveUpCheckAsync(id, result, cancellationToken) : result;
+            return await _verifier.VerifyAsync(id, listed, whenVerified: null, download: null, cancellationToken);
         }
         finally
         {
@@ -110,35 +161,24 @@ public sealed class StoreAudit
         }
     }
 
-    /// <summary>The newest part of a bundle still pending after its give-up time: nothing is completing it.</summary>
-    private async Task<BundleVerification> WithGiveUpCheckAsync(BundleId newest, BundleVerification result, CancellationToken cancellationToken)
+    /// <summary>The checks across a bundle's parts; the give-up check reads the newest part's index entry.</summary>
+    private async Task<IReadOnlyList<BundleVerification>> WithBundleChecksAsync(BundleId newest, IReadOnlyList<BundleVerification> parts, CancellationToken cancellationToken)
     {
-        StoredIndexEntry? entry;
+        Completion.CompletionState? state = null;
         try
         {
-            entry = await StoredIndexEntry.ReadAsync(_store, newest, cancellationToken);
+            state = (await StoredIndexEntry.ReadAsync(_store, newest, cancellationToken))?.Entry.Summary.Completion;
         }
         catch (InvalidDataException)
         {
-            return result;
+            // Its own verification reports it; there is no state to check.
+        }
+        catch (EvidenceStoreException)
+        {
+            // Likewise: the part's verification said the store failed.
         }
 
-        if (entry?.Entry.Summary.Completion is not { State: Completion.Completeness.Pending, GiveUpAt: { } giveUpAt } pending || _time.GetUtcNow() <= giveUpAt)
-        {
-            return result;
-        }
-
-        var problem = new VerificationProblem(
-            ProblemKind.PendingPastGiveUp,
-            StoreLayout.IndexObject(newest),
-            $"part {pending.NextPart} by {giveUpAt:yyyy-MM-dd'T'HH:mm:ss'Z'}",
-            "no later part",
-            $"bundle {newest.ObjectStem}: still pending (part {pending.NextPart} was due {pending.Due:yyyy-MM-dd'T'HH:mm:ss'Z'}) after its give-up time {giveUpAt:yyyy-MM-dd'T'HH:mm:ss'Z'}: no completion ran (is serve, complete or the Cloud Tasks queue running?)");
-        return result with
-        {
-            Problems = [.. result.Problems, problem],
-            Checks = [.. result.Checks, new VerificationCheck("completion", CheckOutcome.Failed, "pending past its give-up time")],
-        };
+        return BundleChecks.Apply(parts, state, _time.GetUtcNow(), StoreLayout.IndexObject(newest));
     }
 
     private static BundleVerification Unexpected(string name)

@@ -14,6 +14,12 @@ internal sealed class VerificationLog
 
     public int ProblemCount => _problems.Count;
 
+    /// <summary>What the part's seal says about who signed it, for the checks across a bundle's parts.</summary>
+    public PartSeal? Seal { get; set; }
+
+    /// <summary>Checks that apply to this part but could not be done with what the auditor gave (a key, a TSA certificate).</summary>
+    public List<string> NotChecked { get; } = [];
+
     public IReadOnlyList<VerificationProblem> Problems => _problems;
 
     public static VerificationLog ForBundle(string bundleId) => new($"bundle {bundleId}");
@@ -29,6 +35,8 @@ internal sealed class VerificationLog
         ArgumentNullException.ThrowIfNull(branch);
         _checks.AddRange(branch._checks);
         _problems.AddRange(branch._problems);
+        Seal ??= branch.Seal;
+        NotChecked.AddRange(branch.NotChecked);
     }
 
     public void Check(string name, CheckOutcome outcome, string detail) => _checks.Add(new VerificationCheck(name, outcome, detail));
@@ -48,5 +56,7 @@ internal sealed class VerificationLog
         Retention = retention,
         Checks = [.. _checks],
         Problems = [.. _problems],
+        Seal = Seal,
+        NotChecked = [.. NotChecked],
     };
 }

@@ -20,6 +20,7 @@ public sealed class CompletionRunner
     private readonly ILogger<CompletionRunner> _logger;
     private readonly Dictionary<BundleId, (int Failures, DateTimeOffset NextAttempt)> _backoff = [];
     private readonly HashSet<BundleId> _settled = [];
+    private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
     public CompletionRunner(IEvidenceStore store, EvidenceFunction function, CompletionOptions options, TimeProvider time, ILogger<CompletionRunner> logger)
@@ -37,24 +38,33 @@ public sealed class CompletionRunner
         var open = new List<PendingPart>();
         await foreach (var name in _store.ListPendingObjectNamesAsync(cancellationToken))
         {
-            if (StoreLayout.IdFromObjectName(name) is { Part: >= 2 } settled && IsSettled(settled))
+            var id = StoreLayout.IdFromObjectName(name);
+            if (id is { Part: >= 2 } settled && IsSettled(settled))
             {
+                // Done for good (its index entry exists, or nothing is left): not read again on every pass.
                 continue;
             }
 
-            if (StoreLayout.IdFromObjectName(name) is not { Part: >= 2 } part)
+            if (id is not { Part: >= 2 } part)
             {
-                _logger.LogWarning("Ignoring {ObjectName} under pending/: the name names no bundle part", Text.DisplayText.Visible(name, 200));
+                ReportOnce(name, "Ignoring {ObjectName} under pending/: the name names no bundle part");
                 continue;
             }
 
-            if (await _store.ReadIndexEntryAsync(part, cancellationToken) is not null || !await PreviousAsksForAsync(part, cancellationToken))
+            if (await _store.ReadIndexEntryAsync(part, cancellationToken) is not null)
+            {
+                Settle(part);
+                continue;
+            }
+
+            var plan = await PlanAsync(part, cancellationToken);
+            if (!plan.Asks)
             {
                 continue;
             }
 
             var record = await ReadRecordAsync(part, cancellationToken);
-            open.Add(new PendingPart(part, record?.Due ?? _time.GetUtcNow(), record?.GiveUpAt));
+            open.Add(new PendingPart(part, Due(record, plan), record?.GiveUpAt ?? plan.GiveUpAt));
         }
 
         return [.. open.OrderBy(p => p.Due).ThenBy(p => p.Id.ObjectStem, StringComparer.Ordinal)];
@@ -121,26 +131,66 @@ public sealed class CompletionRunner
     }
 
     /// <summary>
-    /// Whether part n−1 still asks for this part. A record is written only after part n−1's index entry, so a
-    /// missing entry is a crash between the two, repaired by the completion itself: it counts as asking.
+    /// Whether part n−1 still asks for this part, and its plan (when part n is due, when to give up). A record is
+    /// written only after part n−1's index entry, so a missing entry is a crash between the two, repaired by the
+    /// completion itself: it counts as asking.
     /// </summary>
-    private async Task<bool> PreviousAsksForAsync(BundleId part, CancellationToken cancellationToken)
+    private async Task<(bool Asks, DateTimeOffset? Due, DateTimeOffset? GiveUpAt)> PlanAsync(BundleId part, CancellationToken cancellationToken)
     {
         if (await _store.ReadIndexEntryAsync(part.WithPart(part.Part - 1), cancellationToken) is not { } bytes)
         {
-            return true;
+            return (true, null, null);
         }
 
         try
         {
             var previous = Audit.StoredShape.Read<IndexEntry>(bytes, StoreLayout.IndexObject(part.WithPart(part.Part - 1)));
-            return previous.Summary.Completion is { State: Completeness.Pending } state && state.NextPart == part.Part;
+            return previous.Summary.Completion is { State: Completeness.Pending } state && state.NextPart == part.Part
+                ? (true, state.Due, state.GiveUpAt)
+                : (false, null, null);
         }
         catch (InvalidDataException)
         {
             // For verify to report; the completion refuses it with its own reason.
-            return true;
+            return (true, null, null);
         }
+    }
+
+    /// <summary>
+    /// When the part is due: the plan in part n−1's index entry wins over the record, which is only a reminder, so
+    /// a record's far-future (or garbled) time cannot postpone it; without a readable plan the record's time, at
+    /// most <see cref="CompletionOptions.GiveUpAfter"/> from now (a wait longer than the whole give-up window is wrong).
+    /// </summary>
+    private DateTimeOffset Due(PendingRecord? record, (bool Asks, DateTimeOffset? Due, DateTimeOffset? GiveUpAt) plan)
+    {
+        var now = _time.GetUtcNow();
+        var latest = now + _options.GiveUpAfter;
+        var due = plan.Due ?? record?.Due ?? now;
+        return due < latest ? due : latest;
+    }
+
+    private void Settle(BundleId id)
+    {
+        lock (_gate)
+        {
+            _settled.Add(id);
+        }
+    }
+
+    /// <summary>One warning per object for the life of the runner, not one per pass.</summary>
+    private void ReportOnce(string objectName, string message)
+    {
+        lock (_gate)
+        {
+            if (!_reported.Add(objectName))
+            {
+                return;
+            }
+        }
+
+#pragma warning disable CA2254 // Two fixed templates, both with {ObjectName}.
+        _logger.LogWarning(message, Text.DisplayText.Visible(objectName, 200));
+#pragma warning restore CA2254
     }
 
     private bool IsSettled(BundleId id)
@@ -172,8 +222,16 @@ public sealed class CompletionRunner
         }
         catch (InvalidDataException ex)
         {
-            // The record is only a reminder; the previous part's index entry holds the plan. Run it now.
-            _logger.LogWarning("The pending record {ObjectName} is unreadable ({Problem}); the part is treated as due", StoreLayout.PendingObject(part), ex.Message);
+            // The record is only a reminder; the previous part's index entry holds the plan, and says when.
+            lock (_gate)
+            {
+                if (!_reported.Add(StoreLayout.PendingObject(part)))
+                {
+                    return null;
+                }
+            }
+
+            _logger.LogWarning("The pending record {ObjectName} is unreadable ({Problem}); the part runs on the plan in the previous part's index entry", StoreLayout.PendingObject(part), ex.Message);
             return null;
         }
     }

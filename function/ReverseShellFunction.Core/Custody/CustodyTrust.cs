@@ -31,6 +31,9 @@ public sealed class CustodyTrust : IDisposable
 
     public bool RequireSignature { get; }
 
+    /// <summary>Whether the auditor named keys (files or a Cloud KMS key): then every part must verify with one of them.</summary>
+    public bool HasKeys => Keys.Count > 0 || Resolver is not null;
+
     /// <summary>Reads PEM public keys and TSA certificates from files.</summary>
     /// <exception cref="InvalidOperationException">A file is missing or not what it should be; the message names it.</exception>
     public static CustodyTrust FromFiles(IEnumerable<string> publicKeyFiles, IEnumerable<string> tsaCertificateFiles, IPublicKeyResolver? resolver, bool requireSignature)

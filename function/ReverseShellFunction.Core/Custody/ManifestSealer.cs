@@ -35,12 +35,19 @@ public sealed partial class ManifestSealer
     }
 
     /// <summary>The manifest's custody section, read before the manifest is written.</summary>
-    public async Task<ManifestCustody> PrepareAsync(CancellationToken cancellationToken) => new()
+    public async Task<ManifestCustody> PrepareAsync(CancellationToken cancellationToken)
     {
-        Signer = _signer?.KeyId,
-        TimestampAuthority = _tsa?.Location,
-        Storage = await ProtectionAsync(cancellationToken),
-    };
+        var storage = await ProtectionAsync(cancellationToken);
+        return new()
+        {
+            Signer = _signer?.KeyId,
+            TimestampAuthority = _tsa?.Location,
+            Storage = storage,
+
+            // Stated only when a token is asked for: it bounds the token's time (verify's timestamp check).
+            SealBy = _tsa is null ? null : _time.GetUtcNow() + ManifestCustody.SealWindow,
+        };
+    }
 
     /// <summary>
     /// The store's protection, read at most once a minute: a bucket read on every delivery would add a round trip

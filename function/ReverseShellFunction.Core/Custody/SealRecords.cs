@@ -12,6 +12,22 @@ public sealed record ManifestCustody
     public string? TimestampAuthority { get; init; }
 
     public required StorageProtection Storage { get; init; }
+
+    /// <summary>
+    /// The latest time a timestamp token over this manifest can carry: sealing follows writing the manifest within
+    /// seconds (the TSA's two attempts of 10 s), so a later token was obtained for a rewritten manifest. Null in
+    /// parts made before the bound was written; then <see cref="DefaultSealWindow"/> after creation applies.
+    /// </summary>
+    public DateTimeOffset? SealBy { get; init; }
+
+    /// <summary>How long after preparing the manifest its token may be dated (<see cref="SealBy"/>).</summary>
+    public static readonly TimeSpan SealWindow = TimeSpan.FromMinutes(2);
+
+    /// <summary>The bound for manifests that state none: their creation time plus this.</summary>
+    public static readonly TimeSpan DefaultSealWindow = TimeSpan.FromMinutes(5);
+
+    /// <summary>How far a TSA's clock may be behind the function's when the token is checked against the creation time.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>

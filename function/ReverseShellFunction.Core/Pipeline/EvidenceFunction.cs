@@ -481,7 +481,18 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
     {
         if (await _store.ReadIndexEntryAsync(id, cancellationToken) is { } existing)
         {
-            return EvidenceJson.Deserialize<IndexEntry>(existing);
+            var objectName = StoreLayout.IndexObject(id);
+            try
+            {
+                return Audit.StoredShape.Read<IndexEntry>(existing, objectName);
+            }
+            catch (InvalidDataException ex)
+            {
+                // Stored evidence that does not read (invalid JSON, "summary": null) is for a person to look at, not a
+                // bug: 503, so the delivery or task is retried and, if it stays so, dead-letters; never a 500.
+                _logger.LogError("The stored index entry {ObjectName} is unreadable: {Problem}", objectName, ex.Message);
+                throw new EvidenceStoreException($"The stored index entry {objectName} is unreadable: {ex.Message}", ex);
+            }
         }
 
         if (await _store.GetBundleAsync(id, cancellationToken) is not { } stored)

@@ -62,6 +62,11 @@ public static class CommandRunner
                 throw new UsageException($"There is no evidence folder at {Path.GetFullPath(settings.EvidenceDir)}: give --dir PATH or --bucket NAME (or set EVIDENCE_DIR / EVIDENCE_BUCKET).");
             }
 
+            if (readOnly && !offline && settings.EvidenceBucket is null && NotAStore(settings.EvidenceDir) is { } notAStore)
+            {
+                throw new UsageException(notAStore);
+            }
+
             await using var provider = Compose(settings, store.Environment);
             return await action(provider, output, cancellationToken);
         }
@@ -85,6 +90,26 @@ public static class CommandRunner
             await error.WriteLineAsync($"error: could not read the evidence store or write the output: {ex.Message}");
             return ExitCodes.Usage;
         }
+    }
+
+    /// <summary>
+    /// Why a folder is not an evidence store (it has neither index/ nor bundles/), or null when it is one. An audit
+    /// pointed at the wrong folder (an extracted case, the bundles/ folder itself) must not read "nothing wrong".
+    /// </summary>
+    private static string? NotAStore(string folder)
+    {
+        var root = Path.GetFullPath(folder);
+        if (Directory.Exists(Path.Combine(root, "index")) || Directory.Exists(Path.Combine(root, "bundles")))
+        {
+            return null;
+        }
+
+        var extracted = File.Exists(Path.Combine(root, Audit.CaseFolder.FileName)) || File.Exists(Path.Combine(root, Bundle.Manifest.FileName))
+            || Directory.Exists(Path.Combine(root, Audit.CaseFolder.PartFolder(1)));
+        return $"{root} is not an evidence store: it has no index/ and no bundles/ folder (nothing was ever stored there, or it is another folder). "
+            + (extracted
+                ? $"It looks like a folder that get extracted: check it with verify --extracted {root}."
+                : "Give the folder the function writes to (--dir PATH), or --bucket NAME.");
     }
 
     /// <summary>The services, with the store built: a bucket name, emulator host or credential problem surfaces here as a usage error.</summary>

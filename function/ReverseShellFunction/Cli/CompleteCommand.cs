@@ -66,7 +66,13 @@ internal static class CompleteCommand
                 if (sleep > TimeSpan.Zero)
                 {
                     await output.WriteLineAsync($"{pass.Remaining.Count} part(s) pending; waiting until {Time(next)}".AsMemory(), ct);
-                    await Task.Delay(sleep, time, ct);
+                    // At most a day at a time: Task.Delay refuses waits over about 49 days, and the store may change meanwhile.
+                    await Task.Delay(sleep < TimeSpan.FromDays(1) ? sleep : TimeSpan.FromDays(1), time, ct);
+                }
+                else if (pass.Attempts.Count == 0)
+                {
+                    // Due, but nothing ran (every due part backing off): never spin.
+                    await Task.Delay(TimeSpan.FromMilliseconds(200), time, ct);
                 }
             }
         }, cancellationToken));

@@ -27,12 +27,37 @@ internal sealed class CustodyOptions
 
     public Option<bool> RequireSignature { get; } = new("--require-signature") { Description = "Fail (exit 1) on any part without a signature verified by a trusted key" };
 
+    public Option<bool> HashesOnly { get; } = new("--hashes-only")
+    {
+        Description = "Check hashes, files and the chain only, and say so: seals that no key or TSA certificate checks do not make the exit code 4",
+    };
+
     public void AddTo(Command command)
     {
         command.Options.Add(PublicKeys);
         command.Options.Add(TsaCertificates);
         command.Options.Add(KmsKey);
         command.Options.Add(RequireSignature);
+        command.Options.Add(HashesOnly);
+    }
+
+    /// <summary>
+    /// The exit code for verdicts that all passed: 0, or <see cref="ExitCodes.NotChecked"/> when a seal was present
+    /// that nothing checked (no key, no TSA certificate) and --hashes-only was not given; then a line on stderr says so.
+    /// </summary>
+    public async Task<int> PassedAsync(ParseResult parse, IReadOnlyCollection<BundleVerification> verdicts, TextWriter error)
+    {
+        var notChecked = verdicts.Where(v => v.NotChecked.Count > 0).ToList();
+        if (notChecked.Count == 0 || parse.GetValue(HashesOnly))
+        {
+            return ExitCodes.Ok;
+        }
+
+        var what = string.Join(" and ", notChecked.SelectMany(v => v.NotChecked).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+        await error.WriteLineAsync(
+            $"error: NOT CHECKED: {notChecked.Count} part(s) carry a seal ({what}) that no trusted key or TSA certificate checked, so this is not a full verification. "
+            + "Give --public-key FILE (or --kms-key) and --tsa-cert FILE, or --hashes-only to accept a check of the hashes alone (exit 4).");
+        return ExitCodes.NotChecked;
     }
 
     /// <summary>The trust to verify with, and one line saying where the public keys come from.</summary>
@@ -41,13 +66,18 @@ internal sealed class CustodyOptions
         var files = parse.GetValue(PublicKeys) ?? [];
         var certificates = parse.GetValue(TsaCertificates) ?? [];
         var require = parse.GetValue(RequireSignature);
+        if (parse.GetValue(HashesOnly) && (files.Length > 0 || certificates.Length > 0 || parse.GetValue(KmsKey) is not null || require))
+        {
+            throw new UsageException("--hashes-only skips the seal checks: give it without --public-key, --tsa-cert, --kms-key and --require-signature.");
+        }
+
         IPublicKeyResolver? resolver = null;
         string source;
         if (files.Length > 0)
         {
             source = $"public keys: {string.Join(", ", files)} (offline; nothing fetched)";
         }
-        else if ((parse.GetValue(KmsKey) ?? (onBucket ? services.GetRequiredService<FunctionSettings>().Custody.KmsKeyVersion : null)) is { } trusted)
+        else if (!parse.GetValue(HashesOnly) && (parse.GetValue(KmsKey) ?? (onBucket ? services.GetRequiredService<FunctionSettings>().Custody.KmsKeyVersion : null)) is { } trusted)
         {
             if (!KmsKeyVersionName.IsValid(trusted) && !KmsKeyVersionName.IsValidKey(trusted))
             {
@@ -60,7 +90,9 @@ internal sealed class CustodyOptions
         }
         else
         {
-            source = "public keys: none given (--public-key FILE): signatures are reported, NOT checked";
+            source = parse.GetValue(HashesOnly)
+                ? "public keys: none (--hashes-only): hashes, files and the chain are checked; signatures and timestamps are NOT checked"
+                : "public keys: none given (--public-key FILE): signatures are reported, NOT checked";
         }
 
         var tsa = certificates.Length > 0 ? $"; TSA certificates: {string.Join(", ", certificates)}" : "; no --tsa-cert: timestamps are read, their TSA NOT checked";

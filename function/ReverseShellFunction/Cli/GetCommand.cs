@@ -6,9 +6,11 @@ using ReverseShellFunction.Store;
 namespace ReverseShellFunction.Cli;
 
 /// <summary>
-/// <c>get ID [--out DIR]</c> (a bundle id, list's short id, a finding id or name): downloads a bundle and extracts it into an empty folder, verifying the
-/// bundle's SHA-256 against its index entry and every file against the manifest. On any mismatch nothing is
-/// kept: the folder is removed again (or emptied, if it existed empty) and the exit code is 1.
+/// <c>get ID [--out DIR]</c> (a bundle id, list's short id, a finding id or name): <c>verify ID</c> plus a case
+/// folder. It takes verify's trust options and runs exactly its checks on every part of the bundle (bytes, files,
+/// seal, chain, the checks across parts, the give-up check) before anything is kept (<see cref="CaseExtractor"/>):
+/// <c>part-1/</c> … <c>part-N/</c>, case.json, the newest part's summary and one merged timeline.jsonl. On any
+/// failure nothing remains: the folder is removed again (or emptied, if it existed empty) and the exit code is 1.
 /// </summary>
 public static class GetCommand
 {
@@ -17,14 +19,16 @@ public static class GetCommand
         ArgumentNullException.ThrowIfNull(store);
         var bundleId = new Argument<string>("id") { Description = $"Which bundle: {BundleLookup.Accepted}" };
         var outDir = new Option<string?>("--out") { Description = "Extract into this folder, which must be absent or empty (default: ./BUNDLE_ID)" };
-        var command = new Command("get", "Download a bundle and extract it, verifying every hash");
+        var command = new Command("get", "Verify a bundle as verify does and extract every part into a case folder");
         command.Arguments.Add(bundleId);
         var manifestOnly = new Option<bool>("--manifest-only")
         {
-            Description = "For a bundle whose index entry is damaged or missing: check it against its own manifest (and object metadata) only, and say so",
+            Description = "For a bundle whose index entry is damaged or missing: check part 1 against its own manifest (and object metadata) only, and say so",
         };
+        var custody = new CustodyOptions();
         command.Options.Add(outDir);
         command.Options.Add(manifestOnly);
+        custody.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunReadOnlyAsync(parse, store, async (services, output, ct) =>
         {
             var evidence = services.GetRequiredService<IEvidenceStore>();
@@ -47,57 +51,64 @@ public static class GetCommand
                 return await ManifestOnlyAsync(evidence, id, directory, output, error, ct);
             }
 
-            var extractor = new BundleExtractor(evidence);
-            var result = await extractor.ExtractAsync(id, directory, new StderrProgress(error), ct);
+            var onBucket = services.GetRequiredService<FunctionSettings>().EvidenceBucket is not null;
+            var (trust, keySource) = custody.Build(parse, services, onBucket);
+            using var trustScope = trust;
+            // The bundle's state first, from its newest part's index entry (the final word), in the words every view
+            // uses; everything after verifies it.
+            try
+            {
+                if (await LogicalBundle.ReadAsync(evidence, id, ct) is { } logical)
+                {
+                    await output.WriteLineAsync(AuditText.Clean(Bundle.StateWords.FirstLine(logical.Latest.Entry.Summary), 2000).AsMemory(), ct);
+                }
+            }
+            catch (InvalidDataException)
+            {
+                // A damaged index entry: the checks below report it by name.
+            }
+
+            await output.WriteLineAsync(keySource.AsMemory(), ct);
+            var audit = new StoreAudit(evidence, trust, services.GetRequiredService<TimeProvider>());
+            var result = await new CaseExtractor(audit).ExtractAsync(id.Bundle, directory, new StderrProgress(error), ct);
             if (!result.Succeeded)
             {
-                if (result.Problems.Any(p => p.Kind == ProblemKind.NotFound))
+                if (result.Verdicts.Count == 1 && result.Verdicts[0].Problems.Any(p => p.Kind == ProblemKind.NotFound))
                 {
                     // Unknown, not tampered: say so in those words.
                     await error.WriteLineAsync($"error: not found: bundle {id} is not in {evidence.Location}: no index entry {StoreLayout.IndexObject(id)} and no bundle object {StoreLayout.BundleObject(id)}.");
                     return ExitCodes.Problem;
                 }
 
-                foreach (var problem in result.Problems)
+                foreach (var problem in result.Verdicts.SelectMany(v => v.Problems))
                 {
                     await error.WriteLineAsync($"error: {problem.Message}");
                 }
 
-                await error.WriteLineAsync($"error: bundle {id} did not pass the checks of verify: nothing was extracted, and nothing was kept in {directory}.");
+                var failed = string.Join(", ", result.Verdicts.Where(v => !v.Verified).Select(v => v.BundleId ?? v.ObjectName));
+                await error.WriteLineAsync($"error: bundle {id.Bundle} did not pass the checks of verify ({failed}): nothing was kept, {directory} does not remain.");
                 return ExitCodes.Problem;
             }
 
-            // Later parts, each verified the same way, into part-N/ beside part 1's files; any failure keeps nothing.
-            var logical = await LogicalBundle.ReadAsync(evidence, id, ct);
-            var later = logical?.Parts.Skip(1).ToList() ?? [];
-
-            // The bundle's state first, from its newest part (the final word), in the words every view uses.
-            if (logical is not null)
+            foreach (var part in result.Parts)
             {
-                await output.WriteLineAsync(AuditText.Clean(Bundle.StateWords.FirstLine(logical.Latest.Entry.Summary), 2000).AsMemory(), ct);
+                await output.WriteLineAsync($"Extracted {part.Files} files of part {part.Id.Part} (bundle object sha256 {part.Sha256}, {part.Size} bytes) to {Path.Combine(directory, Audit.CaseFolder.PartFolder(part.Id.Part))}.".AsMemory(), ct);
             }
 
-            foreach (var part in later)
+            var seals = new SealCounts();
+            foreach (var verdict in result.Verdicts)
             {
-                var partResult = await extractor.ExtractAsync(part.Id, Path.Combine(directory, $"part-{part.Part}"), new StderrProgress(error), ct);
-                if (!partResult.Succeeded)
-                {
-                    Directory.Delete(directory, recursive: true);
-                    foreach (var problem in partResult.Problems)
-                    {
-                        await error.WriteLineAsync($"error: {problem.Message}");
-                    }
-
-                    await error.WriteLineAsync($"error: part {part.Part} of bundle {id} did not pass the checks of verify: nothing was kept in {directory}.");
-                    return ExitCodes.Problem;
-                }
-
-                await output.WriteLineAsync($"Extracted {partResult.Files.Count} files of part {part.Part} (sha256 {partResult.Sha256}) to {Path.Combine(directory, $"part-{part.Part}")}.".AsMemory(), ct);
+                seals.Add(verdict);
             }
 
-            await output.WriteLineAsync($"Extracted {result.Files.Count} files of bundle {id} to {directory}.".AsMemory(), ct);
-            await output.WriteLineAsync($"Verified as verify does: the bundle's SHA-256 {result.Sha256} matches its index entry and object metadata, every file's size and SHA-256 match manifest.json, and the index entry agrees with the manifest and summary.json.".AsMemory(), ct);
-            return ExitCodes.Ok;
+            await output.WriteLineAsync($"Case folder {directory}: {result.Parts.Count} part(s), case.json, the newest part's summary and one timeline.jsonl merged in time order.".AsMemory(), ct);
+            await output.WriteLineAsync($"Verified as verify {id.Bundle} does, every part: bytes against the index entry and object metadata, every file against its manifest, the seals, the chain and the checks across parts. Check it again offline with: rsf verify --extracted {directory} --public-key FILE --require-signature".AsMemory(), ct);
+            if (seals.Summary() is { } custodyLine)
+            {
+                await output.WriteLineAsync(custodyLine.AsMemory(), ct);
+            }
+
+            return await custody.PassedAsync(parse, result.Verdicts, error);
         }, cancellationToken));
         return command;
     }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Security.Cryptography;
 using System.Text.Json;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Hosting;
@@ -41,7 +40,7 @@ public static class ReplayCommand
                     exitCode = ExitCodes.Problem;
                 }
 
-                var line = parse.GetValue(json) ? JsonSerializer.Serialize(new { file = file.Name, result }, s_jsonLines) : HumanLine(file.Name, result);
+                var line = parse.GetValue(json) ? JsonOutput.Line(new { file = file.Name, result }) : HumanLine(file.Name, result);
                 await output.WriteLineAsync(line.AsMemory(), ct);
             }
 
@@ -74,28 +73,17 @@ public static class ReplayCommand
         try
         {
             // Like the HTTP edge: keep at most the read limit, hash and count all of it, so a huge file is
-            // quarantined with its true size and SHA-256 instead of being loaded whole.
+            // quarantined with its true size and SHA-256 instead of being loaded whole. A pipe (/dev/stdin, a
+            // process substitution) has no length: the buffer grows as it is read.
             await using var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, useAsync: true);
-            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var kept = new byte[Math.Min(stream.Length, Endpoints.RequestBodyReader.MaxBodyBytes)];
-            await stream.ReadExactlyAsync(kept, cancellationToken);
-            sha.AppendData(kept);
-            var buffer = new byte[1024 * 1024];
-            long total = kept.Length;
-            int read;
-            while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
-            {
-                sha.AppendData(buffer, 0, read);
-                total += read;
-            }
-
+            var (kept, total, sha256) = await Endpoints.RequestBodyReader.ReadBodyAsync(stream, stream.CanSeek ? stream.Length : null, maxTotal: null, cancellationToken);
             var headers = new Dictionary<string, string> { ["content-type"] = IsStructuredCloudEvent(kept) ? "application/cloudevents+json" : "application/json" };
             return new RawDelivery
             {
                 Headers = headers,
                 Body = kept,
                 BodyLength = total,
-                BodySha256 = Convert.ToHexStringLower(sha.GetHashAndReset()),
+                BodySha256 = sha256,
                 ReceivedAt = time.GetUtcNow(),
                 Source = DeliverySource.Replay,
                 BodyIsOwned = true,
@@ -109,7 +97,7 @@ public static class ReplayCommand
     }
 
     /// <summary>A structured CloudEvent has a top-level specversion; anything unreadable goes the push way and is quarantined there.</summary>
-    private static bool IsStructuredCloudEvent(byte[] body)
+    private static bool IsStructuredCloudEvent(ReadOnlyMemory<byte> body)
     {
         try
         {

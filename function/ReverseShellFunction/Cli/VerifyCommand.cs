@@ -8,8 +8,10 @@ namespace ReverseShellFunction.Cli;
 /// <summary>
 /// <c>verify [BUNDLE_ID… | --all | --since … --until …]</c>: checks bundles and index entries against each
 /// other (see <see cref="BundleVerifier"/>). With <c>--all</c> or a time range both prefixes are listed and
-/// cross-checked, up to <c>--concurrency</c> parts at once, reported in listing order. Exit 0 when everything
-/// verified, 1 on any problem, 2 on usage or access errors.
+/// cross-checked, up to <c>--concurrency</c> parts at once, reported in listing order. Every way of asking runs the
+/// same checks, those across a bundle's parts included (<see cref="BundleChecks"/>). Exit 0 when every check that
+/// applies was done and passed, 1 on any problem, 2 on usage or access errors or a folder that is not a store, 4
+/// when all passed but a seal was not checked (no key or TSA certificate; --hashes-only accepts that).
 /// </summary>
 public static class VerifyCommand
 {
@@ -60,11 +62,13 @@ public static class VerifyCommand
             var onBucket = services.GetRequiredService<FunctionSettings>().EvidenceBucket is not null;
             var (trust, keySource) = custody.Build(parse, services, onBucket && folders.Length == 0);
             using var trustScope = trust;
-            var audit = new StoreAudit(evidence, trust);
-            var results = folders.Length > 0 ? VerifyFoldersAsync(folders, trust, ct)
-                : listing ? audit.VerifyAllAsync(range.Range(parse, services.GetRequiredService<TimeProvider>().GetUtcNow()), parallel ?? StoreAudit.DefaultConcurrency, ct)
-                : VerifyEachAsync(audit.Verifier, ids, ct);
+            var time = services.GetRequiredService<TimeProvider>();
+            var audit = new StoreAudit(evidence, trust, time);
+            var results = folders.Length > 0 ? VerifyFoldersAsync(folders, trust, time, ct)
+                : listing ? audit.VerifyAllAsync(range.Range(parse, time.GetUtcNow()), parallel ?? StoreAudit.DefaultConcurrency, ct)
+                : VerifyEachAsync(audit, ids, ct);
             var (verified, failed) = (0, 0);
+            var notChecked = new List<BundleVerification>();
             var seals = new SealCounts();
             if (!parse.GetValue(json))
             {
@@ -74,6 +78,11 @@ public static class VerifyCommand
             await foreach (var result in results)
             {
                 seals.Add(result);
+                if (result.NotChecked.Count > 0)
+                {
+                    notChecked.Add(result);
+                }
+
                 if (result.Verified)
                 {
                     verified++;
@@ -106,13 +115,13 @@ public static class VerifyCommand
                 await parse.InvocationConfiguration.Error.WriteLineAsync(custodyWarning);
             }
 
-            return failed == 0 ? ExitCodes.Ok : ExitCodes.Problem;
+            return failed > 0 ? ExitCodes.Problem : await custody.PassedAsync(parse, notChecked, parse.InvocationConfiguration.Error);
         }, cancellationToken));
         return command;
     }
 
     private static async IAsyncEnumerable<BundleVerification> VerifyFoldersAsync(
-        IReadOnlyList<string> folders, Custody.CustodyTrust trust, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        IReadOnlyList<string> folders, Custody.CustodyTrust trust, TimeProvider time, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         foreach (var folder in folders)
         {
@@ -121,21 +130,29 @@ public static class VerifyCommand
                 throw new UsageException($"--extracted {folder}: no such folder.");
             }
 
-            yield return await ExtractedFolderVerifier.VerifyAsync(folder, trust, cancellationToken);
+            if (CaseFolderVerifier.IsCase(folder))
+            {
+                foreach (var result in await CaseFolderVerifier.VerifyAsync(folder, trust, time.GetUtcNow(), cancellationToken))
+                {
+                    yield return result;
+                }
+            }
+            else
+            {
+                yield return await ExtractedFolderVerifier.VerifyAsync(folder, trust, cancellationToken);
+            }
         }
     }
 
+    /// <summary>Every part of each bundle named, with the checks across its parts: the same as --all runs.</summary>
     private static async IAsyncEnumerable<BundleVerification> VerifyEachAsync(
-        BundleVerifier verifier, IReadOnlyList<Bundle.BundleId> ids, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        StoreAudit audit, IReadOnlyList<Bundle.BundleId> ids, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        foreach (var id in ids)
+        foreach (var id in ids.Select(i => i.Bundle).Distinct())
         {
-            yield return await verifier.VerifyAsync(id, cancellationToken);
-
-            // Every later part of the bundle, with its link to the one before.
-            for (var part = 2; part <= Bundle.BundleId.MaxPart && await verifier.HasPartAsync(id.WithPart(part), cancellationToken); part++)
+            foreach (var result in await audit.VerifyBundleAsync(id, cancellationToken))
             {
-                yield return await verifier.VerifyAsync(id.WithPart(part), cancellationToken);
+                yield return result;
             }
         }
     }

@@ -29,11 +29,25 @@ public static class IntakeEndpoint
         var logger = loggers.CreateLogger(typeof(IntakeEndpoint).FullName!);
         var cancellationToken = context.RequestAborted;
         using var trace = logger.BeginScope(TraceScope.From(context.Request, settings.GoogleCloudProject));
+        // Kestrel's own cap a little above ours: after a 413 it would otherwise read (drain) the rest of an endless body.
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = RequestBodyReader.MaxRequestBytes + (1024 * 1024);
+        }
+
         try
         {
             // No local for the raw delivery: once decoded, its body (up to 14 MiB) must not stay reachable from here.
             var result = await processor.ProcessAsync(await RequestBodyReader.ReadAsync(context.Request, time.GetUtcNow(), cancellationToken), cancellationToken);
             return Results.Json(result, EvidenceJson.Options, statusCode: StatusCodes.Status200OK);
+        }
+        catch (RequestTooLargeException ex)
+        {
+            // Not a Pub/Sub push (a message is at most 10 MB, so Pub/Sub never sends this); the sender is told plainly.
+            // Were it Pub/Sub, a 413 is a failed push like any 4xx: redelivered with backoff until the subscription's
+            // dead-letter topic takes it, so nothing would be lost either.
+            logger.LogWarning("Refused a request body of more than {MaxBytes} bytes ({Seen} declared or read): answering 413, nothing stored", RequestBodyReader.MaxRequestBytes, ex.Seen);
+            return Results.Problem(title: "request body too large", detail: ex.Message, statusCode: StatusCodes.Status413PayloadTooLarge);
         }
         catch (EvidenceStoreException ex)
         {

@@ -97,7 +97,7 @@ public sealed class OwnReaderLimitsTest : IAsyncLifetime, IDisposable
         var folder = Path.Combine(_out.Path, "case");
         var get = await CliRun.RunAsync(_store, "get", id.Value, "--out", folder);
         Assert.True(get.ExitCode == 0, get.ToString());
-        Assert.Equal(size, new FileInfo(Path.Combine(folder, path)).Length);
+        Assert.Equal(size, new FileInfo(Path.Combine(folder, "part-1", path)).Length); // get writes a case folder: part 1 in part-1/
     }
 
     private async Task<(long Length, long CompressedLength)> EntryAsync(BundleId id, string path)

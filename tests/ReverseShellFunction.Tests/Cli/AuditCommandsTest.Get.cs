@@ -17,17 +17,28 @@ public abstract partial class AuditCommandsTest
         var result = await RunAsync("get", id.Value, "--out", folder);
 
         Assert.True(result.ExitCode == ExitCodes.Ok, result.ToString());
-        Assert.Contains($"Extracted 10 files of bundle {id} to {folder}.", result.Output, StringComparison.Ordinal);
-        string[] expected =
+        Assert.Contains($"Extracted 10 files of part 1 (bundle object sha256 ", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"to {Path.Combine(folder, "part-1")}.", result.Output, StringComparison.Ordinal);
+        string[] part =
         [
             "cloud-run/service.json", "delivery.json", "logs/container.jsonl", "manifest.json", "notification.json",
             "related-findings.json", "summary.html", "summary.json", "summary.md", "timeline.jsonl",
         ];
+        string[] expected = [.. ((string[])["case.json", "summary.html", "summary.json", "summary.md", "timeline.jsonl", .. part.Select(p => "part-1/" + p)]).Order(StringComparer.Ordinal)];
         var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(folder, f).Replace(Path.DirectorySeparatorChar, '/'))
             .Order(StringComparer.Ordinal);
         Assert.Equal(expected, files);
-        Assert.Equal("{\"name\":\"checkout-api\"}", await File.ReadAllTextAsync(Path.Combine(folder, "cloud-run", "service.json")));
+        Assert.Equal("{\"name\":\"checkout-api\"}", await File.ReadAllTextAsync(Path.Combine(folder, "part-1", "cloud-run", "service.json")));
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(folder, "part-1", "summary.md")), await File.ReadAllBytesAsync(Path.Combine(folder, "summary.md")));
+
+        // The case verifies offline, and a byte changed at the top is caught like one in a part.
+        var extracted = await RunAsync("verify", "--extracted", folder);
+        Assert.True(extracted.ExitCode == ExitCodes.Ok, extracted.ToString());
+        await File.AppendAllTextAsync(Path.Combine(folder, "timeline.jsonl"), "{}\n");
+        var changed = await RunAsync("verify", "--extracted", folder);
+        Assert.Equal(ExitCodes.Problem, changed.ExitCode);
+        Assert.Contains("file timeline.jsonl is not what the parts give", changed.Output, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -97,7 +108,7 @@ public abstract partial class AuditCommandsTest
 
         Assert.Equal(ExitCodes.Problem, result.ExitCode);
         Assert.Contains($"error: bundle {id}: the bundle's bytes hash to ", result.Error, StringComparison.Ordinal);
-        Assert.Contains("nothing was extracted", result.Error, StringComparison.Ordinal);
+        Assert.Contains("nothing was kept", result.Error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(folder));
     }
 
@@ -159,8 +170,8 @@ public abstract partial class AuditCommandsTest
 
         Assert.True(byFinding.ExitCode == ExitCodes.Ok, byFinding.ToString());
         Assert.True(byShort.ExitCode == ExitCodes.Ok, byShort.ToString());
-        Assert.Contains($"of bundle {id} ", byFinding.Output, StringComparison.Ordinal);
-        Assert.Contains($"of bundle {id} ", byShort.Output, StringComparison.Ordinal);
+        Assert.Contains($"Verified as verify {id} does", byFinding.Output, StringComparison.Ordinal);
+        Assert.Contains($"Verified as verify {id} does", byShort.Output, StringComparison.Ordinal);
     }
 
     [Fact]

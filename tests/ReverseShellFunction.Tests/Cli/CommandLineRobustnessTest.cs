@@ -47,11 +47,35 @@ public sealed class CommandLineRobustnessTest : IDisposable
     [Fact]
     public async Task EmptyStore_SaysSo_DistinctlyFromAllVerified()
     {
+        Directory.CreateDirectory(Path.Combine(_folder.Path, "index"));
+        Directory.CreateDirectory(Path.Combine(_folder.Path, "bundles"));
         var (code, output, _) = await RunAsync(_ => null, "verify", "--all", "--dir", _folder.Path);
 
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Contains("Nothing to verify:", output, StringComparison.Ordinal);
         Assert.DoesNotContain("bundle(s) verified", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("verify --all", false)]
+    [InlineData("list", false)]
+    [InlineData("verify --all", true)]
+    [InlineData("show 20261128T211407482Z-abc-0123456789abcdef", true)]
+    public async Task AFolderThatIsNotAStore_IsUsageError_AndAnExtractedCasePointsToExtracted(string commandLine, bool extractedCase)
+    {
+        // An empty folder, or one get made (it has case.json and part-1/, but no index/ or bundles/).
+        if (extractedCase)
+        {
+            Directory.CreateDirectory(Path.Combine(_folder.Path, "part-1"));
+            await File.WriteAllTextAsync(Path.Combine(_folder.Path, "case.json"), "{}");
+        }
+
+        var (code, output, error) = await RunAsync(_ => null, [.. commandLine.Split(' '), "--dir", _folder.Path]);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains($"{_folder.Path} is not an evidence store: it has no index/ and no bundles/ folder", error, StringComparison.Ordinal);
+        Assert.Equal(extractedCase, error.Contains($"check it with verify --extracted {_folder.Path}", StringComparison.Ordinal));
+        Assert.DoesNotContain("Nothing to verify", output, StringComparison.Ordinal);
     }
 
     [Fact]

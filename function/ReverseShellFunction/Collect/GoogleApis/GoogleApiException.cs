@@ -56,14 +56,13 @@ public sealed class GoogleApiException : Exception
     public long? QuotaLimitValue { get; }
 
     /// <summary>
-    /// A quota is used up: "retry later", not a fault. The ErrorInfo reasons for it are <c>RATE_LIMIT_EXCEEDED</c> and
-    /// <c>RESOURCE_QUOTA_EXCEEDED</c> (google/api/error_reason.proto); <c>RESOURCE_EXHAUSTED</c> is the status (HTTP
-    /// 429), which a Google error body without ErrorInfo still carries. A bare 429 without that status (a proxy's)
-    /// stays an ordinary retryable answer. A per-minute quota does not refill within a delivery's few seconds of
-    /// backoff, so retrying at once only spends more of it.
+    /// A quota is used up: "retry later", not a fault. Google says so with an ErrorInfo whose reason is
+    /// <c>RATE_LIMIT_EXCEEDED</c> or <c>RESOURCE_QUOTA_EXCEEDED</c> (google/api/error_reason.proto);
+    /// <c>RESOURCE_EXHAUSTED</c> is the status (HTTP 429) those come with, never a reason. A 429 without ErrorInfo
+    /// says nothing about which limit and is retried as any 429 is (after its Retry-After). A per-minute quota does
+    /// not refill within a delivery's few seconds of backoff, so retrying at once only spends more of it.
     /// </summary>
-    public bool IsQuotaExceeded => Reason is "RATE_LIMIT_EXCEEDED" or "RESOURCE_QUOTA_EXCEEDED"
-        || (Reason is null && HttpStatus == 429 && Status == "RESOURCE_EXHAUSTED");
+    public bool IsQuotaExceeded => Reason is "RATE_LIMIT_EXCEEDED" or "RESOURCE_QUOTA_EXCEEDED";
 
     /// <summary>Which quota, at what value, e.g. <c>ReadRequestsPerMinutePerProject (120)</c>; the reason when ErrorInfo names none.</summary>
     public string? QuotaDescription => (QuotaLimit, QuotaLimitValue) switch

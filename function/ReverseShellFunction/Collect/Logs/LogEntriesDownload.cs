@@ -41,9 +41,12 @@ public sealed class LogEntriesDownload
             // One page size for every page: Logging asks for the same parameters on each call of a listing, so the
             // last page is not shrunk to the cap; entries beyond it are dropped below and the file says truncated.
             var pageSize = (int)Math.Min(LoggingApi.MaxPageSize, _options.LogMaxEntries);
+            var maxCalls = MaxCalls(_options.LogMaxEntries);
+            var calls = 0;
             string? pageToken = null;
             do
             {
+                calls++;
                 using var page = await _api.ListPageAsync(project, filter, pageSize, pageToken, userProject, cancellationToken);
                 if (file is null)
                 {
@@ -72,6 +75,13 @@ public sealed class LogEntriesDownload
                 pageToken = page.RootElement.TryGetProperty("nextPageToken", out var next) && next.ValueKind == JsonValueKind.String
                     && next.GetString() is { Length: > 0 } token ? token : null;
                 progress.Truncated |= pageToken is not null && progress.Items >= _options.LogMaxEntries;
+                if (pageToken is not null && !progress.Truncated && calls >= maxCalls)
+                {
+                    progress.Truncated = true;
+                    progress.Note = $"capped at {maxCalls} entries:list calls (2 x LOG_MAX_ENTRIES / page size + 2, the bound the completion queue's rate is sized by): "
+                        + $"Logging answered short or empty pages; entries up to {lastTimestamp ?? "the window start"} kept";
+                    return progress.Ok();
+                }
             }
             while (pageToken is not null && !progress.Truncated);
 
@@ -105,6 +115,18 @@ public sealed class LogEntriesDownload
                 await file.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>
+    /// The most <c>entries:list</c> calls one window read makes: twice the pages <paramref name="logMaxEntries"/> fills,
+    /// plus two, room for the short and empty pages Logging answers while it searches. A fixed bound per window is
+    /// what makes Terraform's plan-time check of the completion queue's rate against the Logging quota a true bound
+    /// (terraform/completion.tf computes the same number from log_max_entries).
+    /// </summary>
+    public static int MaxCalls(long logMaxEntries)
+    {
+        var pageSize = Math.Min(LoggingApi.MaxPageSize, logMaxEntries);
+        return (int)(2 * ((logMaxEntries + pageSize - 1) / pageSize)) + 2;
     }
 
     private static JsonElement.ArrayEnumerator Entries(JsonElement page) =>
