@@ -45,8 +45,8 @@ resource "google_eventarc_trigger" "delivery" {
 
   lifecycle {
     precondition {
-      condition     = var.collection_deadline_seconds < 600
-      error_message = "In eventarc mode collection_deadline_seconds must be below 600: the trigger's subscription cannot wait longer for an acknowledgement, so a longer collection is delivered again while it still runs."
+      condition     = var.delivery_budget_seconds < 10
+      error_message = "In eventarc mode delivery_budget_seconds must be below 10: the subscription Eventarc creates is reported to wait 10 s for an answer (its ack deadline cannot be set), and a later answer does not count: the event is delivered again."
     }
     precondition {
       condition     = var.alert_backlog_age_seconds <= 43200

@@ -75,8 +75,8 @@ resource "google_pubsub_subscription" "push" {
 
   lifecycle {
     precondition {
-      condition     = var.collection_deadline_seconds < var.ack_deadline_seconds
-      error_message = "collection_deadline_seconds must be below ack_deadline_seconds, or every slow delivery is retried while still running."
+      condition     = var.delivery_budget_seconds < var.ack_deadline_seconds
+      error_message = "delivery_budget_seconds must be below ack_deadline_seconds, or a slow delivery is answered after Pub/Sub gave up on it and delivered it again."
     }
   }
 

@@ -51,6 +51,7 @@ locals {
     LOG_WINDOW_AFTER_MINUTES    = tostring(var.log_window_after_minutes)
     AUDIT_WINDOW_DAYS           = tostring(var.audit_window_days)
     COLLECTION_DEADLINE_SECONDS = tostring(var.collection_deadline_seconds)
+    DELIVERY_BUDGET_SECONDS     = tostring(var.delivery_budget_seconds)
     REQUEST_TIMEOUT_SECONDS     = tostring(var.timeout_seconds)
     LOG_MAX_ENTRIES             = tostring(var.log_max_entries)
     LOG_MAX_BYTES               = tostring(var.log_max_bytes)

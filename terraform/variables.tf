@@ -327,8 +327,20 @@ variable "audit_window_days" {
   }
 }
 
+variable "delivery_budget_seconds" {
+  description = "A delivery is answered this long after Pub/Sub sent it (DELIVERY_BUDGET_SECONDS): the collectors stop early enough to store part 1 by then, and what they had not finished continues in part 2. Must be below ack_deadline_seconds in push mode, and below 10 in eventarc mode (the ack deadline of the subscription Eventarc creates is widely reported as 10 s and cannot be set; terraform/README.md)."
+  type        = number
+  default     = 8
+
+  validation {
+    # The app's limits (function/ReverseShellFunction/Hosting/SettingsCatalog.cs); a test keeps them equal.
+    condition     = var.delivery_budget_seconds >= 1 && var.delivery_budget_seconds <= 599 && floor(var.delivery_budget_seconds) == var.delivery_budget_seconds
+    error_message = "delivery_budget_seconds must be a whole number from 1 to 599."
+  }
+}
+
 variable "collection_deadline_seconds" {
-  description = "Time budget for all collectors of one notification (COLLECTION_DEADLINE_SECONDS). Must be below timeout_seconds, below ack_deadline_seconds in push mode, and below 600 (the longest ack deadline) in eventarc mode."
+  description = "Time budget for all collectors of one part (COLLECTION_DEADLINE_SECONDS); part 1 at a delivery ends sooner, at delivery_budget_seconds. Must be below timeout_seconds."
   type        = number
   default     = 45
 
@@ -437,9 +449,9 @@ variable "max_delivery_attempts" {
 }
 
 variable "ack_deadline_seconds" {
-  description = "Push mode: ack deadline, which for push is also the HTTP timeout of each delivery (10-600)."
+  description = "Push mode: ack deadline, which for push is also the HTTP timeout of each delivery (10-600); above delivery_budget_seconds. 10 by default, as Eventarc's subscription is reported to use, so both modes behave alike."
   type        = number
-  default     = 300
+  default     = 10
 
   validation {
     condition     = var.ack_deadline_seconds >= 10 && var.ack_deadline_seconds <= 600

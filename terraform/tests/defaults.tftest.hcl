@@ -89,6 +89,7 @@ run "container_environment" {
       "LOG_WINDOW_AFTER_MINUTES",
       "AUDIT_WINDOW_DAYS",
       "COLLECTION_DEADLINE_SECONDS",
+      "DELIVERY_BUDGET_SECONDS",
       "REQUEST_TIMEOUT_SECONDS",
       "LOG_MAX_ENTRIES",
       "LOG_MAX_BYTES",

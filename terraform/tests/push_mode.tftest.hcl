@@ -33,8 +33,8 @@ run "push_replaces_eventarc" {
   }
 
   assert {
-    condition     = google_pubsub_subscription.push[0].name == "reverse-shell-push" && google_pubsub_subscription.push[0].ack_deadline_seconds == 300
-    error_message = "The push subscription must use the default ack deadline of 300 s."
+    condition     = google_pubsub_subscription.push[0].name == "reverse-shell-push" && google_pubsub_subscription.push[0].ack_deadline_seconds == 10
+    error_message = "The push subscription must use the default ack deadline of 10 s, above the default delivery budget of 8 s."
   }
 
   assert {

@@ -330,13 +330,40 @@ run "rejects_min_above_max_instances" {
   expect_failures = [google_cloud_run_v2_service.function]
 }
 
-run "rejects_deadline_not_below_ack_deadline" {
+run "rejects_budget_not_below_ack_deadline" {
   command = plan
   variables {
-    delivery_mode        = "push"
-    ack_deadline_seconds = 30
+    delivery_mode           = "push"
+    ack_deadline_seconds    = 10
+    delivery_budget_seconds = 10
   }
   expect_failures = [google_pubsub_subscription.push]
+}
+
+run "accepts_longer_budget_with_longer_push_ack_deadline" {
+  command = plan
+  variables {
+    delivery_mode               = "push"
+    ack_deadline_seconds        = 60
+    delivery_budget_seconds     = 50
+    collection_deadline_seconds = 45
+  }
+}
+
+run "rejects_budget_of_ten_in_eventarc_mode" {
+  command = plan
+  variables {
+    delivery_budget_seconds = 10
+  }
+  expect_failures = [google_eventarc_trigger.delivery]
+}
+
+run "rejects_fractional_budget" {
+  command = plan
+  variables {
+    delivery_budget_seconds = 7.5
+  }
+  expect_failures = [var.delivery_budget_seconds]
 }
 
 run "rejects_expiry_shorter_than_retention" {
@@ -347,13 +374,13 @@ run "rejects_expiry_shorter_than_retention" {
   expect_failures = [google_storage_bucket.evidence]
 }
 
-run "rejects_eventarc_deadline_at_the_ack_deadline" {
+# A completion's collection is not bound by any ack deadline: only part 1 at a delivery is, by its budget.
+run "accepts_a_long_collection_deadline_in_eventarc_mode" {
   command = plan
   variables {
     collection_deadline_seconds = 600
     timeout_seconds             = 900
   }
-  expect_failures = [google_eventarc_trigger.delivery]
 }
 
 run "accepts_a_long_deadline_in_push_mode" {

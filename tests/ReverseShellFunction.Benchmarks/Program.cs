@@ -10,7 +10,7 @@ namespace ReverseShellFunction.Benchmarks;
 /// </summary>
 public static class BenchmarkProgram
 {
-    private static readonly string[] s_scenarios = ["latency", "coldstart", "burst", "large-logs", "large-notification", "verify", "quota", "tasks-burst"];
+    private static readonly string[] s_scenarios = ["latency", "coldstart", "burst", "large-logs", "large-notification", "verify", "quota", "tasks-burst", "ack-deadline"];
 
     public static async Task<int> Main(string[] args)
     {
@@ -114,6 +114,7 @@ public static class BenchmarkProgram
         "verify" => VerifyScenario.RunAsync(context),
         "quota" => QuotaScenario.RunAsync(context),
         "tasks-burst" => TasksBurstScenario.RunAsync(context),
+        "ack-deadline" => AckDeadlineScenario.RunAsync(context),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no such scenario"),
     };
 

@@ -33,21 +33,38 @@ public sealed class CollectionRunner
     public IReadOnlyList<string> Names => [.. _collectors.Select(c => c.Name).Order(StringComparer.Ordinal)];
 
     /// <param name="only">At a completion: the collectors the previous part left outstanding; null runs all.</param>
+    /// <param name="stopAt">
+    /// At a delivery: when its budget makes the collectors stop (<see cref="Pipeline.DeliveryBudget.CollectUntil"/>),
+    /// if before the deadline. A collector stopped then is due again at once: it was cut short, not refused.
+    /// </param>
     public async Task<IReadOnlyList<CollectorReport>> RunAsync(
-        CollectionContext context, IEvidenceWriter evidence, CancellationToken cancellationToken, IReadOnlySet<string>? only = null)
+        CollectionContext context, IEvidenceWriter evidence, CancellationToken cancellationToken, IReadOnlySet<string>? only = null, DateTimeOffset? stopAt = null)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_options.Deadline);
+        var limit = new Limit($"collection deadline of {_options.Deadline.TotalSeconds:0.###}s", null);
+        var after = _options.Deadline;
+        if (stopAt is { } stop && stop - _time.GetUtcNow() < after)
+        {
+            var left = stop - _time.GetUtcNow();
+            after = left > TimeSpan.Zero ? left : TimeSpan.Zero;
+            limit = new Limit("delivery budget (DELIVERY_BUDGET_SECONDS)", TimeSpan.Zero);
+        }
+
+        deadline.CancelAfter(after);
         var reports = await Task.WhenAll(_collectors
             .Where(c => only is null || only.Contains(c.Name))
-            .Select(c => RunOneAsync(c, context, evidence, deadline.Token, cancellationToken)));
+            .Select(c => RunOneAsync(c, context, evidence, limit, deadline.Token, cancellationToken)));
         return [.. reports.OrderBy(r => r.Name, StringComparer.Ordinal)];
     }
+
+    /// <summary>What stops the collection: its name for the reports, and how soon a collector it cut runs again (null: the backoff).</summary>
+    private sealed record Limit(string Name, TimeSpan? RetryAfter);
 
     private async Task<CollectorReport> RunOneAsync(
         ICollector collector,
         CollectionContext context,
         IEvidenceWriter evidence,
+        Limit collectionLimit,
         CancellationToken deadlineToken,
         CancellationToken requestToken)
     {
@@ -60,12 +77,18 @@ public sealed class CollectionRunner
             // Yield first so a collector that blocks synchronously cannot hold up the others.
             await Task.Yield();
             var report = await collector.CollectAsync(context, evidence, timeout.Token);
+            if (report.RetryLater && deadlineToken.IsCancellationRequested && !requestToken.IsCancellationRequested)
+            {
+                // It ended on the collection's limit (a report, not an exception): due again as that limit says.
+                report = report with { RetryAfter = collectionLimit.RetryAfter };
+            }
+
             return report with { StartedAt = report.StartedAt ?? startedAt, DurationMs = report.DurationMs ?? clock.ElapsedMilliseconds };
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !requestToken.IsCancellationRequested)
         {
             var limit = deadlineToken.IsCancellationRequested
-                ? $"collection deadline of {_options.Deadline.TotalSeconds:0.###}s"
+                ? collectionLimit.Name
                 : $"collector timeout of {_options.CollectorTimeout.TotalSeconds:0.###}s";
             _logger.LogWarning("Collector {Collector} stopped at the {Limit}", collector.Name, limit);
             return new CollectorReport
@@ -74,6 +97,7 @@ public sealed class CollectionRunner
                 Status = CollectorStatus.Partial,
                 Reason = $"{limit} reached; files written so far are kept, and a later part runs it again",
                 RetryLater = true,
+                RetryAfter = deadlineToken.IsCancellationRequested ? collectionLimit.RetryAfter : null,
                 StartedAt = startedAt,
                 DurationMs = clock.ElapsedMilliseconds,
             };

@@ -32,6 +32,9 @@ public sealed record CollectorReport
     /// </summary>
     public bool RetryLater { get; init; }
 
+    /// <summary>With <see cref="RetryLater"/>: how soon a later part may run it; null is the completion backoff (a minute).</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>
     /// For a window still open: where a later part continues reading, because what was read stays valid (log
     /// entries older than the ingestion delay do not change). Null when a later part must read the whole window

@@ -105,7 +105,7 @@ public static class CompletionPlanner
         // transient failure of a closed window is retried after the backoff.
         DateTimeOffset due = report.Window is { IsOpen: true } window
             ? Ceiling(window.ConfiguredTo) + ingestionDelay
-            : now + options.RetryAfter;
+            : now + (report.RetryAfter ?? options.RetryAfter);
         if (due < now)
         {
             due = now;
@@ -116,8 +116,9 @@ public static class CompletionPlanner
             : report.Reason ?? "window still open";
         // A failed read is read again from where it started, not from the configured start: when an earlier part had
         // already read the window up to there (a resumed read), starting over would store those entries twice.
+        // A read cut short may say where its kept entries end (whole minutes): the next part starts there.
         var resumeFrom = report.RetryLater
-            ? report.Window is { } read && read.From > read.ConfiguredFrom ? read.From : null
+            ? report.ResumeFrom ?? (report.Window is { } read && read.From > read.ConfiguredFrom ? read.From : null)
             : report.ResumeFrom;
         return new OutstandingWork(report.Name, reason, resumeFrom) { Due = due };
     }

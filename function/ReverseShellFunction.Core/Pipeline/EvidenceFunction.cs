@@ -31,6 +31,9 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
     private readonly Custody.ManifestSealer? _sealer;
     private readonly ICompletionScheduler _scheduler;
     private readonly CompletionOptions _completion;
+    private readonly DeliveryOptions _delivery;
+    private readonly StoreReserve _reserve = new();
+    private readonly DeliveryClaim _claim;
 
     public EvidenceFunction(
         CollectionRules rules,
@@ -43,8 +46,11 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
         IFindingMarker? marker = null,
         Custody.ManifestSealer? sealer = null,
         ICompletionScheduler? scheduler = null,
-        CompletionOptions? completion = null)
+        CompletionOptions? completion = null,
+        DeliveryOptions? delivery = null)
     {
+        _delivery = delivery ?? new DeliveryOptions();
+        _claim = new DeliveryClaim(store, time, logger);
         // Without Cloud Tasks, the embedded default: pending records in the store itself.
         _scheduler = scheduler ?? new PendingRecordScheduler(store, time);
         _completion = completion ?? new CompletionOptions();
@@ -91,6 +97,21 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
             return new PipelineResult { Outcome = PipelineOutcome.Ignored, Reason = "follow-up notification of this function's own security-mark update", BundleId = id.Value };
         }
 
+        var budget = DeliveryBudget.For(data.Delivery, _delivery, _reserve.For(_delivery.Budget));
+        var (claim, generation) = await ClaimAsync(id, data.Delivery, budget, cancellationToken);
+        if (claim == ClaimOutcome.Stored)
+        {
+            // A redelivery, or a differing notification for the same event that the bundle must record.
+            return await RecordOrResumeAsync(id, data, cancellationToken);
+        }
+
+        if (claim == ClaimOutcome.HeldElsewhere)
+        {
+            // Not acknowledged: if the delivery holding the lease dies, Pub/Sub brings this event again.
+            _logger.LogWarning("Bundle {BundleId} is being collected by another delivery (lease generation {Generation}) and is not stored yet; answering so that this one is delivered again", id.Value, generation);
+            return new PipelineResult { Outcome = PipelineOutcome.InFlight, Reason = "another delivery of this event is collecting it; not acknowledged, so it is delivered again", BundleId = id.Value };
+        }
+
         // The existence check does not depend on collection, so it runs alongside it: for a new event the delivery
         // then takes its slowest collector, not the check plus the collector. Nothing is stored before the check
         // has answered, so a redelivery still writes nothing.
@@ -103,12 +124,12 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
                 return await RecordOrResumeAsync(id, data, cancellationToken);
             }
 
-            using var built = await BuildPartOneAsync(id, data, cancellationToken);
-            return await StoreAsync(built!, cancellationToken);
+            using var built = await BuildPartOneAsync(id, data, budget, cancellationToken);
+            return await StoreAsync(built!, budget, cancellationToken);
         }
 
         using var collection = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var building = BuildPartOneAsync(id, data, collection.Token);
+        var building = BuildPartOneAsync(id, data, budget, collection.Token);
         StoredObject? existing;
         try
         {
@@ -129,11 +150,33 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
 
         using (var built = await building)
         {
-            return await StoreAsync(built!, cancellationToken);
+            return await StoreAsync(built!, budget, cancellationToken);
         }
     }
 
-    private Task<BuiltBundle?> BuildPartOneAsync(BundleId id, DecodedDelivery data, CancellationToken cancellationToken)
+    /// <summary>
+    /// The lease on collecting part 1 (<see cref="DeliveryClaim"/>). A pushed delivery's lease lasts until its answer
+    /// is due plus half the budget, and it waits for another delivery's part 1 until its own collectors would
+    /// stop; a replayed file waits out any lease (it has no ack deadline).
+    /// </summary>
+    private Task<(ClaimOutcome Outcome, int Generation)> ClaimAsync(BundleId id, DeliveryInfo delivery, DeliveryBudget? budget, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var longest = (_collectors.Options.Deadline > _delivery.Budget ? _collectors.Options.Deadline : _delivery.Budget) * 2;
+        if (budget is null)
+        {
+            return _claim.AcquireAsync(id, delivery, now + _collectors.Options.Deadline + (_delivery.Budget / 2), now + longest, longest, cancellationToken);
+        }
+
+        _logger.LogInformation(
+            "Delivery budget: answer by {AnswerBy:O} ({Spent} ms spent before receipt), collectors stop at {CollectUntil:O}",
+            budget.AnswerBy,
+            (long)budget.SpentBeforeReceipt.TotalMilliseconds,
+            budget.CollectUntil);
+        return _claim.AcquireAsync(id, delivery, budget.AnswerBy + (_delivery.Budget / 2), budget.CollectUntil, longest, cancellationToken);
+    }
+
+    private Task<BuiltBundle?> BuildPartOneAsync(BundleId id, DecodedDelivery data, DeliveryBudget? budget, CancellationToken cancellationToken)
     {
         var notification = data.Notification;
         var context = new CollectionContext
@@ -143,7 +186,7 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
             EventTime = notification.EventTime,
         };
         var giveUpAt = _time.GetUtcNow() + _completion.GiveUpAfter;
-        return BuildAsync(id, context, data.Delivery, only: null, carried: [], missing: [], previous: null, giveUpAt, new PartHistory(null, 1), cancellationToken);
+        return BuildAsync(id, context, data.Delivery, only: null, carried: [], missing: [], previous: null, giveUpAt, new PartHistory(null, 1), cancellationToken, budget);
     }
 
     /// <summary>
@@ -224,7 +267,7 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
             return CompletionResult.Later($"part {part.Part}: every due collector failed transiently again", _completion.RetryAfter);
         }
 
-        return CompletionResult.Done(await StoreAsync(built, cancellationToken));
+        return CompletionResult.Done(await StoreAsync(built, budget: null, cancellationToken));
     }
 
     private static Findings.CloudRunTarget? Target(SccNotification notification) =>
@@ -269,7 +312,8 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
         PartLink? previous,
         DateTimeOffset giveUpAt,
         PartHistory history,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        DeliveryBudget? budget = null)
     {
         var notification = context.Notification;
         using var staging = new StagingDirectory();
@@ -280,7 +324,8 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
             await staging.WriteAllBytesAsync(DeliveryInfo.FileName, EvidenceJson.Serialize(delivery), cancellationToken);
         }
 
-        var reports = await _collectors.RunAsync(context, staging, cancellationToken, only);
+        var reports = await _collectors.RunAsync(context, staging, cancellationToken, only, budget?.CollectUntil);
+        budget?.MarkCollected();
 
         // A collector may end early on cancellation with a report rather than an exception: build nothing then.
         cancellationToken.ThrowIfCancellationRequested();
@@ -360,6 +405,22 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
             .ToList();
         using var built = await AssembleAsync(id, notification, staging, reports, carried: [], missing: [], previous: null, now, now, sealer: null, new PartHistory(null, 1), cancellationToken);
         return (built.Size, built.Manifest.Files.Count);
+    }
+
+    private async Task<PipelineResult> StoreAsync(BuiltBundle built, DeliveryBudget? budget, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await StoreAsync(built, cancellationToken);
+        }
+        finally
+        {
+            if (budget is not null)
+            {
+                // Summary, zip and seal happened between the collectors' end and here: all of it is what the reserve is for.
+                _reserve.Record(budget.SinceCollected);
+            }
+        }
     }
 
     private async Task<PipelineResult> StoreAsync(BuiltBundle built, CancellationToken cancellationToken, bool recordsDelivery = false)

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace ReverseShellFunction.Pipeline;
 
-/// <summary>How one delivery was handled. Every outcome is acknowledged (2xx); store failures throw instead.</summary>
+/// <summary>How one delivery was handled. Every outcome but <see cref="InFlight"/> is acknowledged (2xx); store failures throw instead.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<PipelineOutcome>))]
 public enum PipelineOutcome
 {
@@ -17,4 +17,8 @@ public enum PipelineOutcome
 
     [JsonStringEnumMemberName("quarantined")]
     Quarantined,
+
+    /// <summary>Another delivery of the same event holds the lease and has not stored it yet: answered 503, not acknowledged.</summary>
+    [JsonStringEnumMemberName("in-flight")]
+    InFlight,
 }

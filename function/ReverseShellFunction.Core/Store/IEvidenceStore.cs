@@ -53,6 +53,15 @@ public interface IEvidenceArchive
     Task<CreateResult> CreatePendingAsync(BundleId id, ReadOnlyMemory<byte> json, CancellationToken cancellationToken);
 
     Task<CreateResult> CreateQuarantineAsync(string objectName, ReadOnlyMemory<byte> json, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A delivery's lease on collecting part 1 (<see cref="StoreLayout.ClaimObject"/>, generation ≥ 1); create-only and
+    /// never deleted: a later delivery takes over an expired lease by creating the next generation, which only one can.
+    /// </summary>
+    Task<CreateResult> CreateClaimAsync(BundleId id, int generation, ReadOnlyMemory<byte> json, CancellationToken cancellationToken);
+
+    /// <summary>The claim of <paramref name="generation"/>, or null when there is none.</summary>
+    Task<byte[]?> ReadClaimAsync(BundleId id, int generation, CancellationToken cancellationToken);
 }
 
 /// <summary>

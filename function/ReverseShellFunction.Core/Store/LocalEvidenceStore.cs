@@ -57,6 +57,18 @@ public sealed class LocalEvidenceStore : IEvidenceStore
         return await CreateAsync(StoreLayout.PendingObject(id), content, cancellationToken);
     }
 
+    public async Task<CreateResult> CreateClaimAsync(BundleId id, int generation, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
+    {
+        await using var content = new MemoryStream(json.ToArray(), writable: false);
+        return await CreateAsync(StoreLayout.ClaimObject(id, generation), content, cancellationToken);
+    }
+
+    public async Task<byte[]?> ReadClaimAsync(BundleId id, int generation, CancellationToken cancellationToken)
+    {
+        var path = PathOf(StoreLayout.ClaimObject(id, generation));
+        return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
+    }
+
     public async Task<byte[]?> ReadPendingAsync(BundleId id, CancellationToken cancellationToken)
     {
         var path = PathOf(StoreLayout.PendingObject(id));

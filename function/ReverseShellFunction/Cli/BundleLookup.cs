@@ -1,3 +1,5 @@
+using System.IO.Compression;
+using System.Text.Json;
 using ReverseShellFunction.Audit;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Store;
@@ -5,24 +7,35 @@ using ReverseShellFunction.Store;
 namespace ReverseShellFunction.Cli;
 
 /// <summary>
-/// What a responder pastes into <c>show</c> or <c>get</c>: a whole bundle id, the short id <c>list</c> prints
-/// (the end of its hash), the finding id from the alert, or the full finding name. Anything else is a usage
-/// error, and the store is never asked for it. Ids other than a whole bundle id are matched against index
-/// object names only; no entry is read. A finding with several events gives the newest, and says so.
+/// What a responder pastes into <c>show</c>, <c>get</c> or <c>verify</c>: a whole bundle id, the short id
+/// <c>list</c> prints (the end of its hash, in any case), the finding id from the alert, the full finding name, or
+/// the path of a bundle zip (its file name, or else its manifest, names the bundle). Anything else is a usage
+/// error, and the store is never asked for it. Ids other than a whole bundle id are matched against index object
+/// names only; no entry is read. A finding with several events gives the newest, and says so.
 /// </summary>
 internal static class BundleLookup
 {
-    public const string Accepted = "a bundle id, the ID list prints, a finding id or a finding name";
+    public const string Accepted = "a bundle id, the ID list prints, a finding id, a finding name or a bundle zip's path";
+
+    /// <summary>At most this much of a zip's manifest.json is read to learn its bundle id.</summary>
+    private const int MaxManifestBytes = 4 * 1024 * 1024;
 
     public static async Task<BundleId?> ResolveAsync(IEvidenceReader store, string? text, TextWriter error, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(error);
         if (BundleId.TryParse(text, out var exact))
         {
             return exact;
         }
 
+        if (ZipPath(text) is { } zip)
+        {
+            return await FromZipAsync(zip, cancellationToken);
+        }
+
         var match = Matcher(text) ?? throw new UsageException(
-            $"'{AuditText.Clean(text, 100)}' is not {Accepted}: a bundle id is yyyyMMddTHHmmssfffZ-<finding id>-<16 hex digits>, as 'list --wide' prints it.");
+            $"'{AuditText.Clean(text, 100)}' is not {Accepted}: a bundle id is yyyyMMddTHHmmssfffZ-<finding id>-<16 hex digits>; list prints the last 12 of those hex digits as ID.");
         var (ids, _) = await StoreListing.ListIndexAsync(store, EventTimeRange.All, cancellationToken);
         // Parts of one bundle share its id: one match per bundle.
         var found = ids.Where(match).Select(id => id.Bundle).Distinct().ToList();
@@ -34,6 +47,58 @@ internal static class BundleLookup
         return found.Count == 0 ? null : found[^1];
     }
 
+    /// <summary>A name ending in .zip: the responder means a bundle zip (any other path stays a usage error).</summary>
+    private static string? ZipPath(string? text) =>
+        text is { Length: > 4 and <= 4096 } && text.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) ? text : null;
+
+    /// <summary>
+    /// The bundle a zip belongs to: its file name as the store names it (<c>ID.zip</c>, <c>ID.part-N.zip</c>),
+    /// else its <c>manifest.json</c>'s <c>bundleId</c> (a renamed download). A file that is neither is a usage error.
+    /// </summary>
+    private static Task<BundleId> FromZipAsync(string path, CancellationToken cancellationToken) =>
+        Task.Run(() => FromZip(path), cancellationToken);
+
+    private static BundleId FromZip(string path)
+    {
+        var shown = AuditText.Clean(path, 200);
+        var name = Path.GetFileName(path);
+        if (name.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) && BundleId.TryParseStem(name[..^4], out var named))
+        {
+            return named.Bundle;
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new UsageException($"{shown}: no such file.");
+        }
+
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            var manifest = zip.GetEntry(Manifest.FileName);
+            if (manifest is null || manifest.Length > MaxManifestBytes)
+            {
+                throw new UsageException($"{shown} is not a bundle zip: it has no {Manifest.FileName}.");
+            }
+
+            using var content = manifest.Open();
+            using var json = JsonDocument.Parse(content);
+            if (json.RootElement.ValueKind == JsonValueKind.Object
+                && json.RootElement.TryGetProperty("bundleId", out var value)
+                && value.ValueKind == JsonValueKind.String
+                && BundleId.TryParse(value.GetString(), out var id))
+            {
+                return id;
+            }
+
+            throw new UsageException($"{shown} is not a bundle zip: its {Manifest.FileName} names no bundle id.");
+        }
+        catch (Exception ex) when (ex is InvalidDataException or JsonException or IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"{shown} is not a readable bundle zip: {AuditText.Clean(ex.Message, 200)}");
+        }
+    }
+
     private static Func<BundleId, bool>? Matcher(string? text)
     {
         if (string.IsNullOrEmpty(text) || text.Length > 1000)
@@ -41,9 +106,10 @@ internal static class BundleLookup
             return null;
         }
 
-        // The short id list prints is the end of the id's 16-hex-digit hash; at least 8 of them are taken.
-        Func<BundleId, bool>? shortId = text.Length is >= 8 and <= 16 && text.All(char.IsAsciiHexDigitLower)
-            ? id => id.Value.Length > 17 && id.Value[^17] == '-' && id.Value.EndsWith(text, StringComparison.Ordinal)
+        // The short id list prints is the end of the id's 16-hex-digit hash; at least 8 of them are taken, in any case.
+        var lower = text.ToLowerInvariant();
+        Func<BundleId, bool>? shortId = text.Length is >= 8 and <= 16 && text.All(char.IsAsciiHexDigit)
+            ? id => id.Value.Length > 17 && id.Value[^17] == '-' && id.Value.EndsWith(lower, StringComparison.Ordinal)
             : null;
 
         // A finding name ends in findings/<id>; the bundle id carries that id reduced to [A-Za-z0-9], at most 40.

@@ -1,22 +1,28 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using ReverseShellFunction.Hosting;
 
 namespace ReverseShellFunction.Cli;
 
-/// <summary>The executable's commands. No arguments at all, or <c>serve</c>, runs the HTTP function; anything else is a command.</summary>
+/// <summary>
+/// The executable's commands. No arguments at all, or <c>serve</c>, runs the HTTP function; anything else is a
+/// command, and options without one are a usage error (never a server on 0.0.0.0 that ignores them).
+/// </summary>
 public static class CommandLineApp
 {
     public static RootCommand Create() => Create(HostEnvironment.Process);
 
     /// <summary>Testable: the tests give the commands their own environment.</summary>
-    internal static RootCommand Create(HostEnvironment environment) => Create(new StoreOptions(environment));
+    internal static RootCommand Create(HostEnvironment environment, string? name = null) => Create(new StoreOptions(environment), name);
 
-    internal static RootCommand Create(StoreOptions store)
+    internal static RootCommand Create(StoreOptions store, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(store);
+        name ??= InvokedName(Environment.ProcessPath);
         var root = new RootCommand(
-            "ReverseShellFunction: collects evidence for SCC Reverse Shell findings on Cloud Run, and lists, shows, downloads and verifies the stored bundles.");
+            $"{name}: collects evidence for SCC Reverse Shell findings on Cloud Run, and lists, shows, downloads and verifies the stored bundles.");
+        NameInHelp(root, name);
         store.AddTo(root);
         root.Subcommands.Add(ServeCommand.Create(store.Environment));
         root.Subcommands.Add(ReplayCommand.Create(store));
@@ -25,8 +31,70 @@ public static class CommandLineApp
         root.Subcommands.Add(GetCommand.Create(store));
         root.Subcommands.Add(VerifyCommand.Create(store));
         root.Subcommands.Add(CompleteCommand.Create(store));
-        root.SetAction((parse, cancellationToken) => ServeCommand.RunAsync(parse, store.Environment, cancellationToken));
+        root.SetAction(async (parse, cancellationToken) =>
+        {
+            if (parse.Tokens.Count > 0)
+            {
+                // Only "serve", or nothing at all, serves: "rsf --dir X" is a forgotten command, not a server.
+                await parse.InvocationConfiguration.Error.WriteLineAsync(
+                    $"error: {string.Join(" ", parse.Tokens.Select(t => Audit.AuditText.Clean(t.Value, 60)))}: options need a command, e.g. '{name} list --dir X'; the commands are {string.Join(", ", root.Subcommands.Select(c => c.Name))} (see --help). Only 'serve', or no arguments at all, starts the server.");
+                return ExitCodes.Usage;
+            }
+
+            return await ServeCommand.RunAsync(parse, store.Environment, cancellationToken);
+        });
         return root;
+    }
+
+    /// <summary>
+    /// The name the program was started by: the .NET tool's command (<c>rsf</c>) or the executable's name; under
+    /// <c>dotnet X.dll</c> or <c>dotnet run</c>, the assembly's.
+    /// </summary>
+    internal static string InvokedName(string? processPath)
+    {
+        var name = Path.GetFileNameWithoutExtension(processPath);
+        return string.IsNullOrEmpty(name) || name.Equals("dotnet", StringComparison.OrdinalIgnoreCase) ? RootCommand.ExecutableName : name;
+    }
+
+    /// <summary>Help's usage lines say the name as invoked: System.CommandLine takes the entry assembly's, which a .NET tool's shim hides.</summary>
+    private static void NameInHelp(RootCommand root, string name)
+    {
+        if (name != RootCommand.ExecutableName && root.Options.OfType<HelpOption>().FirstOrDefault() is { Action: { } original } help)
+        {
+            help.Action = new NamedHelpAction(root, original, name);
+        }
+    }
+
+    /// <summary>
+    /// The library's own help, written into a buffer (the same command line parsed again, the original action
+    /// answering the inner call), with the executable's name in the usage lines replaced by the invoked name.
+    /// </summary>
+    private sealed class NamedHelpAction(RootCommand root, System.CommandLine.Invocation.CommandLineAction original, string name)
+        : System.CommandLine.Invocation.SynchronousCommandLineAction
+    {
+        private static readonly AsyncLocal<bool> s_inner = new();
+
+        public override int Invoke(ParseResult parseResult)
+        {
+            if (s_inner.Value)
+            {
+                return original is System.CommandLine.Invocation.SynchronousCommandLineAction synchronous ? synchronous.Invoke(parseResult) : ExitCodes.InternalError;
+            }
+
+            var text = new StringWriter();
+            s_inner.Value = true;
+            try
+            {
+                root.Parse([.. parseResult.Tokens.Select(t => t.Value)]).Invoke(new InvocationConfiguration { Output = text, Error = text });
+            }
+            finally
+            {
+                s_inner.Value = false;
+            }
+
+            parseResult.InvocationConfiguration.Output.Write(text.ToString().Replace("  " + RootCommand.ExecutableName + " ", "  " + name + " ", StringComparison.Ordinal));
+            return ExitCodes.Ok;
+        }
     }
 
     public static Task<int> InvokeAsync(string[] args, CancellationToken cancellationToken = default) =>
@@ -46,6 +114,14 @@ public static class CommandLineApp
         if (parse.Errors.Count > 0)
         {
             await error.WriteLineAsync($"error: {UsageMessage(root, parse)}");
+            return ExitCodes.Usage;
+        }
+
+        // "verify --al": a command that takes any number of arguments takes a mistyped option as one; it is a typo.
+        if (parse.Tokens.TakeWhile(t => t.Type != TokenType.DoubleDash).FirstOrDefault(t => t.Type == TokenType.Argument && t.Value.StartsWith("--", StringComparison.Ordinal) && t.Value.Length > 2) is { } stray
+            && OptionTypo(root, parse, stray.Value) is { } typo)
+        {
+            await error.WriteLineAsync($"error: {typo}");
             return ExitCodes.Usage;
         }
 
@@ -76,11 +152,27 @@ public static class CommandLineApp
         return copy;
     }
 
+    /// <summary>An option typo: the nearest option of the command (or one every command takes), if one is near.</summary>
+    private static string? OptionTypo(RootCommand root, ParseResult parse, string typed)
+    {
+        var command = parse.CommandResult.Command;
+        var options = command.Options.Concat(root.Options.Where(o => o.Recursive))
+            .SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal)).Distinct().ToList();
+        return Suggestions.Nearest(typed, options) is { } option
+            ? $"'{Audit.AuditText.Clean(typed, 60)}' is not an option of {command.Name}; did you mean '{option}'? (see {command.Name} --help)"
+            : null;
+    }
+
     private static string UsageMessage(RootCommand root, ParseResult parse)
     {
         var message = Audit.AuditText.Clean(parse.Errors[0].Message, 200);
         var commands = root.Subcommands.Select(c => c.Name).ToList();
         var unknown = parse.UnmatchedTokens.Count > 0 ? parse.UnmatchedTokens[0] : parse.Tokens.FirstOrDefault(t => t.Type == TokenType.Argument)?.Value;
+        if (unknown is not null && unknown.StartsWith('-') && OptionTypo(root, parse, unknown) is { } typo)
+        {
+            return typo;
+        }
+
         if (parse.CommandResult.Command == root && unknown is not null && !unknown.StartsWith('-'))
         {
             var nearest = Suggestions.Nearest(unknown, commands);

@@ -7,25 +7,30 @@ using ReverseShellFunction.Store;
 namespace ReverseShellFunction.Cli;
 
 /// <summary>
-/// <c>list</c>'s readable output. By default it fits a width (100 columns unless told): the columns a responder
+/// <c>list</c>'s readable output. By default it fits a width (<see cref="WidthOptions"/>): the columns a responder
 /// scans first, the least needed dropped when narrow, long values shortened in the middle so both ends stay
-/// readable, and the short id that <c>show</c> and <c>get</c> accept. <c>--wide</c> prints every column in full.
+/// readable, and, last and never shortened, the short id that every command taking an id accepts. <c>--wide</c>
+/// prints every column in full.
 /// Every cell is finding text, shown through DisplayText.Visible.
 /// </summary>
 internal sealed class IndexTable
 {
-    public const int DefaultWidth = 100;
     private const string Gap = "  ";
 
     private readonly List<LogicalBundle> _entries = [];
     private readonly bool _wide;
     private readonly int _width;
 
-    public IndexTable(bool wide, int width = DefaultWidth)
+    /// <param name="width">The columns to fit; null prints every column in full (<c>--wide</c>).</param>
+    public IndexTable(int? width)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(width, 40);
-        _wide = wide;
-        _width = width;
+        if (width is { } columns)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(columns, WidthOptions.Minimum);
+        }
+
+        _wide = width is null;
+        _width = width ?? int.MaxValue;
     }
 
     public int Count => _entries.Count;
@@ -42,7 +47,7 @@ internal sealed class IndexTable
         return StateWords.Cell(bundle.Latest.Entry.Summary);
     }
 
-    /// <summary>Hex digits of the short id: the end of the bundle id's hash (48 bits), which <c>show</c> and <c>get</c> accept.</summary>
+    /// <summary>Hex digits of the short id: the end of the bundle id's hash (48 bits), which every command taking an id accepts.</summary>
     public const int ShortIdLength = 12;
 
     /// <summary>The last <see cref="ShortIdLength"/> hex digits of a bundle id.</summary>
@@ -66,7 +71,7 @@ internal sealed class IndexTable
     [
         new("EVENT TIME (UTC)", E(e => e.Summary.Finding.EventTime.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)), Min: 16, Cap: 16, Drop: 0, Shrink: 0),
         new("SEVERITY", E(e => e.Summary.Finding.Severity ?? "-"), Min: 8, Cap: 8, Drop: 3, Shrink: 0),
-        new("SERVICE", E(e => Workload(e.Summary)), Min: 16, Cap: 30, Drop: 0, Shrink: 1),
+        new("SERVICE", E(e => Workload(e.Summary)), Min: 8, Cap: 30, Drop: 0, Shrink: 1),
         new("REMOTE", E(e => e.Summary.Network.Remote ?? "-"), Min: 15, Cap: 47, Drop: 2, Shrink: 3),
         new("STATE", b => Evidence(b), Min: 14, Cap: 26, Drop: 0, Shrink: 0),
         new("PROJECT", E(e => e.Summary.Resource.Project ?? e.Summary.Resource.ProjectNumber ?? "-"), Min: 10, Cap: 20, Drop: 4, Shrink: 2),

@@ -18,34 +18,22 @@ public static class ListCommand
         var service = new Option<string?>("--service") { Description = "Only this Cloud Run service (or job)" };
         var category = new Option<string?>("--category") { Description = "Only this finding category, e.g. \"Reverse Shell\"" };
         var json = new Option<bool>("--json") { Description = "Print one JSON line per bundle (completeness, parts, part 1's summary) instead of a table" };
-        var wide = new Option<bool>("--wide") { Description = "Every column in full (category, revision, binary, collectors, the whole bundle id), however wide" };
-        var width = new Option<int>("--width")
-        {
-            Description = $"Fit the table to this many columns (default {IndexTable.DefaultWidth})",
-            DefaultValueFactory = _ => IndexTable.DefaultWidth,
-        };
-        width.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 40)
-            {
-                result.AddError("--width must be at least 40.");
-            }
-        });
+        var width = new WidthOptions("Every column in full (category, revision, binary, collectors, the whole bundle id), however wide");
         var command = new Command("list", "List stored bundles, newest first, from the index");
         range.AddTo(command);
         command.Options.Add(project);
         command.Options.Add(service);
         command.Options.Add(category);
         command.Options.Add(json);
-        command.Options.Add(wide);
-        command.Options.Add(width);
+        width.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunReadOnlyAsync(parse, store, async (services, output, ct) =>
         {
             var evidence = services.GetRequiredService<IEvidenceStore>();
             var window = range.Range(parse, services.GetRequiredService<TimeProvider>().GetUtcNow());
             var filter = new IndexFilter(parse.GetValue(project), parse.GetValue(service), parse.GetValue(category));
             var asJson = parse.GetValue(json);
-            var table = new IndexTable(parse.GetValue(wide), parse.GetValue(width));
+            var columns = width.Resolve(parse, store.Environment);
+            var table = new IndexTable(columns);
             var exitCode = ExitCodes.Ok;
             var (ids, _) = await StoreListing.ListIndexAsync(evidence, window, ct);
             foreach (var (id, _) in LogicalBundle.Group(ids).Reverse())
@@ -80,9 +68,10 @@ public static class ListCommand
             if (!asJson)
             {
                 await table.WriteAsync(output, ct);
-                await parse.InvocationConfiguration.Error.WriteLineAsync(table.Count == 0
+                var footer = table.Count == 0
                     ? $"No bundles in {evidence.Location} (in the range and filters given)."
-                    : $"{table.Count} bundle(s) in {evidence.Location}; show or get takes the ID, the whole bundle id, a finding id or a finding name");
+                    : $"{table.Count} bundle(s) in {evidence.Location}; show, get and verify take its ID (or the bundle id, finding id or name)";
+                await parse.InvocationConfiguration.Error.WriteAsync(columns is { } fit ? TextWrap.Wrap(footer, fit) : footer + "\n");
             }
 
             return exitCode;

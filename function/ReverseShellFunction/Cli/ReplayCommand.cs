@@ -39,6 +39,11 @@ public static class ReplayCommand
                 {
                     exitCode = ExitCodes.Problem;
                 }
+                else if (result.Outcome == PipelineOutcome.InFlight && exitCode == ExitCodes.Ok)
+                {
+                    // Another process still held the event's lease after waiting it out: nothing stored, run it again.
+                    exitCode = ExitCodes.StoreFailure;
+                }
 
                 var line = parse.GetValue(json) ? JsonOutput.Line(new { file = file.Name, result }) : HumanLine(file.Name, result);
                 await output.WriteLineAsync(line.AsMemory(), ct);

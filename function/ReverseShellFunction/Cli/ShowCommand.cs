@@ -12,11 +12,14 @@ public static class ShowCommand
         ArgumentNullException.ThrowIfNull(store);
         var bundleId = new Argument<string>("id") { Description = $"Which bundle: {BundleLookup.Accepted}" };
         var json = new Option<bool>("--json") { Description = "Print the index entry as stored (JSON) instead of text" };
-        var command = new Command("show", "Show a bundle's summary from its index entry");
+        var width = new WidthOptions("Do not wrap lines");
+        var command = new Command("show", "Show a bundle's summary from its index entry: the headline and what is wrong first");
         command.Arguments.Add(bundleId);
         command.Options.Add(json);
+        width.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunReadOnlyAsync(parse, store, async (services, output, ct) =>
         {
+            var columns = width.Resolve(parse, store.Environment);
             var evidence = services.GetRequiredService<IEvidenceStore>();
             var text = parse.GetValue(bundleId);
             if (await BundleLookup.ResolveAsync(evidence, text, parse.InvocationConfiguration.Error, ct) is not { } id)
@@ -45,14 +48,47 @@ public static class ShowCommand
             var entry = bundle.First;
             var rendered = parse.GetValue(json)
                 ? string.Concat(bundle.Parts.Select(p => JsonOutput.Indented(p.Json) + Environment.NewLine))
-                : SummaryText.Render(entry.Entry, bundle.Latest.Entry.Summary) + SealText.Render(entry.Entry) + PartsText(bundle);
+                : Compose(bundle, columns);
             await output.WriteAsync(rendered.AsMemory(), ct);
             return ExitCodes.Ok;
         }, cancellationToken));
         return command;
     }
 
-    /// <summary>What is complete, pending (due when) or missing, and each part with its hash; nothing for a lone complete part.</summary>
+    /// <summary>
+    /// What a responder reads first comes first: the headline and what is wrong, then where the bundle stands
+    /// (pending, incomplete), then the long sections, the parts and the seal; wrapped to the width at word boundaries.
+    /// </summary>
+    internal static string Compose(LogicalBundle bundle, int? width)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        var entry = bundle.First.Entry;
+        var latest = bundle.Latest.Entry.Summary;
+        var text = SummaryText.Head(entry, latest) + CompletenessText(bundle) + SummaryText.Body(entry, latest) + PartsText(bundle) + SealText.Render(entry);
+        return width is { } columns ? TextWrap.Wrap(text, columns) : text;
+    }
+
+    /// <summary>What is complete, pending (due when) or missing; nothing for a lone complete part.</summary>
+    internal static string CompletenessText(LogicalBundle bundle)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        if (bundle.Parts.Count == 1 && bundle.State == Completion.Completeness.Complete)
+        {
+            return "";
+        }
+
+        var text = new System.Text.StringBuilder();
+        text.AppendLine();
+        text.AppendLine($"Completeness: {Audit.AuditText.Clean(Bundle.StateWords.Completeness(bundle.Latest.Entry.Summary), 2000)} ({bundle.Parts.Count} part{(bundle.Parts.Count == 1 ? "" : "s")})");
+        foreach (var line in Bundle.SummaryReport.CompletionLines(bundle.Completion).Skip(bundle.State == Completion.Completeness.Complete ? 0 : 1))
+        {
+            text.AppendLine("  " + Audit.AuditText.Clean(line, 2000));
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Each part with its object and hash; nothing for a lone complete part.</summary>
     internal static string PartsText(LogicalBundle bundle)
     {
         ArgumentNullException.ThrowIfNull(bundle);
@@ -63,12 +99,7 @@ public static class ShowCommand
 
         var text = new System.Text.StringBuilder();
         text.AppendLine();
-        text.AppendLine($"Parts ({bundle.Parts.Count}); completeness: {Audit.AuditText.Clean(Bundle.StateWords.Completeness(bundle.Latest.Entry.Summary), 2000)}");
-        foreach (var line in Bundle.SummaryReport.CompletionLines(bundle.Completion).Skip(bundle.State == Completion.Completeness.Complete ? 0 : 1))
-        {
-            text.AppendLine("  " + Audit.AuditText.Clean(line, 2000));
-        }
-
+        text.AppendLine($"Parts ({bundle.Parts.Count})");
         foreach (var part in bundle.Parts)
         {
             // The collectors this part ran (its summary states the bundle so far).

@@ -9,7 +9,8 @@ using ReverseShellFunction.Text;
 namespace ReverseShellFunction.Cli;
 
 /// <summary>
-/// <c>show</c>'s readable output: the headline, then what is missing, then labelled lines for a terminal.
+/// <c>show</c>'s readable output: <see cref="Head"/> (the headline and what is missing) first, then <see cref="Body"/>,
+/// labelled lines for a terminal, which <see cref="ShowCommand"/> puts after the bundle's completeness.
 /// Values come from the finding, so each is shown through DisplayText.Visible (no escape sequence reaches the
 /// terminal), and process arguments are quoted as a POSIX shell needs them, so their boundaries survive.
 /// </summary>
@@ -17,7 +18,10 @@ internal static class SummaryText
 {
     /// <param name="entry">Part 1's index entry: where the bundle is stored.</param>
     /// <param name="latest">The newest part's summary: the bundle's final word (state, facts, every collector so far).</param>
-    public static string Render(IndexEntry entry, EvidenceSummary? latest = null)
+    public static string Render(IndexEntry entry, EvidenceSummary? latest = null) => Head(entry, latest) + Body(entry, latest);
+
+    /// <summary>The headline, then what is wrong: the part's evidence and each collector that is not ok.</summary>
+    public static string Head(IndexEntry entry, EvidenceSummary? latest = null)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var s = latest ?? entry.Summary;
@@ -46,6 +50,15 @@ internal static class SummaryText
             text.AppendLine().Append(wrong);
         }
 
+        return text.ToString();
+    }
+
+    /// <summary>The long sections: where the bundle is stored, the workload, the finding, processes, related findings, ATT&amp;CK, collectors.</summary>
+    public static string Body(IndexEntry entry, EvidenceSummary? latest = null)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var s = latest ?? entry.Summary;
+        var text = new StringBuilder();
         text.AppendLine();
         Line(text, "Bundle", s.BundleId);
         Line(text, "Stored as", $"{entry.Bundle.ObjectName} ({entry.Bundle.Size} bytes, sha256 {entry.Bundle.Sha256})");

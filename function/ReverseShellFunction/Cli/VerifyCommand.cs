@@ -18,7 +18,7 @@ public static class VerifyCommand
     public static Command Create(StoreOptions store)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var bundleIds = new Argument<string[]>("bundle-id") { Description = "Bundle ids to verify", Arity = ArgumentArity.ZeroOrMore };
+        var bundleIds = new Argument<string[]>("id") { Description = $"Bundles to verify, each {BundleLookup.Accepted}", Arity = ArgumentArity.ZeroOrMore };
         var all = new Option<bool>("--all") { Description = "Verify every bundle and index entry in the store, cross-checking both" };
         var range = new TimeRangeOptions();
         var json = new Option<bool>("--json") { Description = "Print one JSON object per bundle (checks and problems) instead of text" };
@@ -40,9 +40,8 @@ public static class VerifyCommand
         {
             var texts = parse.GetValue(bundleIds) ?? [];
             var folders = parse.GetValue(extracted) ?? [];
-            var ids = texts.Select(BundleIdText.Parse).Distinct().ToList();
             var listing = parse.GetValue(all) || range.IsGiven(parse);
-            if ((ids.Count > 0 ? 1 : 0) + (listing ? 1 : 0) + (folders.Length > 0 ? 1 : 0) != 1)
+            if ((texts.Length > 0 ? 1 : 0) + (listing ? 1 : 0) + (folders.Length > 0 ? 1 : 0) != 1)
             {
                 throw new UsageException("Give bundle ids, or --all and/or --since/--until, or --extracted FOLDER: exactly one of these.");
             }
@@ -59,6 +58,24 @@ public static class VerifyCommand
             }
 
             var evidence = services.GetRequiredService<IEvidenceStore>();
+
+            // The same forms show and get take; one that names no stored bundle is a problem found (exit 1), said first.
+            var ids = new List<Bundle.BundleId>();
+            var unknown = 0;
+            foreach (var text in texts)
+            {
+                if (await BundleLookup.ResolveAsync(evidence, text, parse.InvocationConfiguration.Error, ct) is { } resolved)
+                {
+                    ids.Add(resolved);
+                }
+                else
+                {
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"error: not found: no bundle for '{AuditText.Clean(text, 100)}' in {evidence.Location}");
+                    unknown++;
+                }
+            }
+
+            ids = [.. ids.Distinct()];
             var onBucket = services.GetRequiredService<FunctionSettings>().EvidenceBucket is not null;
             var (trust, keySource) = custody.Build(parse, services, onBucket && folders.Length == 0);
             using var trustScope = trust;
@@ -115,7 +132,7 @@ public static class VerifyCommand
                 await parse.InvocationConfiguration.Error.WriteLineAsync(custodyWarning);
             }
 
-            return failed > 0 ? ExitCodes.Problem : await custody.PassedAsync(parse, notChecked, parse.InvocationConfiguration.Error);
+            return failed > 0 || unknown > 0 ? ExitCodes.Problem : await custody.PassedAsync(parse, notChecked, parse.InvocationConfiguration.Error);
         }, cancellationToken));
         return command;
     }

@@ -37,6 +37,16 @@ public sealed class CollectorProgress
 
     public void AddRedactions(IEnumerable<Redaction> redactions) => _redactions.AddRange(redactions);
 
+    /// <summary>How many redactions were recorded so far, to go back to with <see cref="Rewind"/>.</summary>
+    public int RedactionCount => _redactions.Count;
+
+    /// <summary>Forgets what was counted after a checkpoint whose file content was cut off again.</summary>
+    public void Rewind(long items, int redactions)
+    {
+        Items = items;
+        _redactions.RemoveRange(redactions, _redactions.Count - redactions);
+    }
+
     public CollectorReport Ok() => Report(CollectorStatus.Ok, Note);
 
     public CollectorReport Skipped(string reason) => Report(CollectorStatus.Skipped, reason);
@@ -55,7 +65,7 @@ public sealed class CollectorProgress
     public CollectorReport Partial(string reason) => Report(CollectorStatus.Partial, reason);
 
     public CollectorReport DeadlineReached() =>
-        Report(CollectorStatus.Partial, $"stopped by the collection deadline after {Items} items; what was written is kept, and a later part reads it again", retryLater: true);
+        Report(CollectorStatus.Partial, $"stopped by the collection deadline after {Items} items; what was written is kept, and a later part runs it again", retryLater: true);
 
     /// <summary>What a later attempt can change: quota and server trouble, timeouts and lost connections, not a refusal.</summary>
     public static bool IsTransient(GoogleApiException error)

@@ -7,7 +7,8 @@ namespace ReverseShellFunction.Endpoints;
 
 /// <summary>
 /// <c>POST /</c>: the response contract. 200 when handled (stored, already stored, ignored, quarantined);
-/// 503 when the store fails, so Pub/Sub or Eventarc redelivers; 500 for anything unexpected, also redelivered.
+/// 503 when the store fails or another delivery of the event is still collecting it, so Pub/Sub or Eventarc
+/// redelivers; 500 for anything unexpected, also redelivered.
 /// </summary>
 public static class IntakeEndpoint
 {
@@ -39,6 +40,14 @@ public static class IntakeEndpoint
         {
             // No local for the raw delivery: once decoded, its body (up to 14 MiB) must not stay reachable from here.
             var result = await processor.ProcessAsync(await RequestBodyReader.ReadAsync(context.Request, time.GetUtcNow(), cancellationToken), cancellationToken);
+            if (result.Outcome == PipelineOutcome.InFlight)
+            {
+                // Another delivery of this event is collecting it: not acknowledged, so Pub/Sub comes back (and finds
+                // it stored, or takes over if that delivery died).
+                context.Response.Headers.RetryAfter = "10";
+                return Results.Json(result, EvidenceJson.Options, statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+
             return Results.Json(result, EvidenceJson.Options, statusCode: StatusCodes.Status200OK);
         }
         catch (RequestTooLargeException ex)

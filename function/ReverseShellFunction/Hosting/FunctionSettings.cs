@@ -37,6 +37,9 @@ public sealed record FunctionSettings
     /// <summary>COMPLETION_GIVE_UP_HOURS and the backoff of completions.</summary>
     public Completion.CompletionOptions CompletionTiming { get; init; } = new();
 
+    /// <summary>DELIVERY_BUDGET_SECONDS: how long a pushed delivery may take before it is answered.</summary>
+    public Pipeline.DeliveryOptions Delivery { get; init; } = new();
+
     /// <summary>Custody (issue 13): KMS_KEY_VERSION, SIGNING_KEY_FILE, TSA_URL, KMS_API_ENDPOINT.</summary>
     public Custody.CustodySettings Custody { get; init; } = new();
 
@@ -85,6 +88,7 @@ public sealed record FunctionSettings
                 LogReadsUseTargetQuota = Choice(Get, SettingsCatalog.LoggingQuotaProject.Name, "caller", "target") == "target",
                 RedactionKey = Get(SettingsCatalog.RedactionHmacKey.Name) is { } key ? Encoding.UTF8.GetBytes(key) : null,
             },
+            Delivery = new Pipeline.DeliveryOptions { Budget = TimeSpan.FromSeconds(Number(SettingsCatalog.DeliveryBudgetSeconds)) },
             CompletionTiming = new Completion.CompletionOptions { GiveUpAfter = TimeSpan.FromHours(Number(SettingsCatalog.CompletionGiveUpHours)) },
             Custody = ReverseShellFunction.Custody.CustodySettings.From(Get, name => Endpoint(Get, name, "https://cloudkms.googleapis.com")),
             Completion = ReverseShellFunction.Completion.CompletionSettings.From(

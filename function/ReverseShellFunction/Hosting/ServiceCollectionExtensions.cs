@@ -20,6 +20,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(settings.Rules);
         services.AddSingleton(settings.Collection);
         services.AddSingleton(settings.CompletionTiming);
+        services.AddSingleton(settings.Delivery);
         // A clock registered before (tests, benchmarks) is kept.
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(ToolVersion());

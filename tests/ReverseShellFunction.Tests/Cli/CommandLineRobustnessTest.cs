@@ -19,6 +19,13 @@ public sealed class CommandLineRobustnessTest : IDisposable
     [InlineData("help", "is not a command; the commands are serve, replay, list, show, get, verify")]
     [InlineData("serve list --bucket b", "Unrecognized command or argument 'list'")]
     [InlineData("list --bogus", "Unrecognized command or argument '--bogus'")]
+    [InlineData("list --jsn", "'--jsn' is not an option of list; did you mean '--json'?")]
+    [InlineData("list --widht 80", "did you mean '--width'?")]
+    [InlineData("verify --al", "did you mean '--all'?")]
+    [InlineData("get x --bukcet b", "did you mean '--bucket'?")]
+    [InlineData("--dir /tmp/evidence", "--dir /tmp/evidence: options need a command, e.g. '")]
+    [InlineData("--bucket b", "Only 'serve', or no arguments at all, starts the server.")]
+    [InlineData("list --wide --width 80", "Give --width N or --wide, not both")]
     public async Task UnknownWord_IsUsageError_InOneLine_NeverServes(string commandLine, string expected)
     {
         var (code, output, error) = await RunAsync(_ => null, commandLine.Split(' '));
@@ -27,6 +34,31 @@ public sealed class CommandLineRobustnessTest : IDisposable
         Assert.Contains(expected, error, StringComparison.Ordinal);
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Empty(output);
+    }
+
+    [Theory]
+    [InlineData("/root/.dotnet/tools/rsf", "rsf")]
+    [InlineData("/usr/local/bin/ReverseShellFunction", "ReverseShellFunction")]
+    public void TheToolNamesItself_AsInvoked(string processPath, string expected) =>
+        Assert.Equal(expected, CommandLineApp.InvokedName(processPath));
+
+    [Theory]
+    [InlineData("/usr/share/dotnet/dotnet")]
+    [InlineData(null)]
+    public void UnderDotnet_TheAssemblysNameIsUsed(string? processPath) =>
+        Assert.Equal(RootCommand.ExecutableName, CommandLineApp.InvokedName(processPath));
+
+    [Fact]
+    public async Task Help_SaysTheInvokedName()
+    {
+        var output = new StringWriter();
+        var root = CommandLineApp.Create(HostEnvironment.Isolated(_ => null), "rsf");
+        var code = await CommandLineApp.InvokeAsync(root, ["list", "--help"], new InvocationConfiguration { Output = output, Error = output }, CancellationToken.None);
+
+        Assert.Equal(0, code);
+        Assert.Contains("  rsf list [options]", output.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(RootCommand.ExecutableName + " list", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--width", output.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -90,17 +90,25 @@ public sealed class LogQuotaAndWindowTest(ITestOutputHelper output)
         // The limit's value is the one Google's ErrorInfo gave (quota_limit_value), not an assumed 60.
         Assert.StartsWith("quota: retry later (ReadRequestsPerMinutePerProject (3) exceeded", report.Reason, StringComparison.Ordinal);
         Assert.Contains("429 RESOURCE_EXHAUSTED: Quota exceeded for quota metric 'Read requests'", report.Reason, StringComparison.Ordinal);
-        Assert.Contains("a later part reads the window again", report.Reason, StringComparison.Ordinal);
+        Assert.Contains("a later part reads on from", report.Reason, StringComparison.Ordinal);
         Assert.True(report.RetryLater);
-        Assert.Null(report.ResumeFrom);
         Assert.Equal(4, harness.Fake.CountRequests(FakeApi.ContainerLogs));
         Assert.Equal(429, harness.Fake.Requests.Last(r => r.Api == FakeApi.ContainerLogs).StatusCode);
         Assert.Empty(harness.Delays.Delays);
 
-        // What was read before the refusal is kept whole: 3 calls, an empty page and two pages of 40.
-        Assert.Equal(report.ItemCount, harness.ReadLines(ContainerLogsCollector.File).Length);
-        Assert.Equal(40, report.ItemCount);
+        // Of the 40 entries read before the refusal, the whole minutes are kept and the next part reads on from the
+        // first minute not kept: no entry is stored twice, none is skipped.
+        var kept = harness.ReadLines(ContainerLogsCollector.File);
+        Assert.Equal(report.ItemCount, kept.Length);
+        Assert.InRange(report.ItemCount!.Value, 1, 39);
+        var resume = Assert.IsType<DateTimeOffset>(report.ResumeFrom);
+        Assert.Equal(0, resume.Second);
+        Assert.All(kept, line => Assert.True(EntryTime(line) < resume, "a kept entry lies before the resume point"));
+        Assert.Equal(resume, report.Window!.To);
     }
+
+    private static DateTimeOffset EntryTime(string line) =>
+        DateTimeOffset.Parse(System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("timestamp").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task QuotaExceeded_OnTheFirstRead_Failed()

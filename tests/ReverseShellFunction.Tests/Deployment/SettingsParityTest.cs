@@ -85,23 +85,6 @@ public sealed partial class SettingsParityTest
                 $"{s.Name} names the input {s.TerraformVariable}, but no terraform/*.tf file sets it"));
     }
 
-    [Fact]
-    public void ReadmeConfigurationTable_IsTheCatalog()
-    {
-        var readme = RepositoryFiles.Read("README.md");
-        var expected = SettingsCatalog.MarkdownTable();
-
-        if (!readme.Contains(expected, StringComparison.Ordinal))
-        {
-            // Regenerated in place for review (the table runs from its header to the first blank line); still a failure.
-            var from = readme.IndexOf("| Variable | Default | Limits |", StringComparison.Ordinal);
-            Assert.True(from >= 0, "README.md has no configuration table; it should be:\n" + expected);
-            var to = readme.IndexOf("\n\n", from, StringComparison.Ordinal);
-            File.WriteAllText(RepositoryFiles.Path("README.md"), readme[..from] + expected + readme[(to < 0 ? readme.Length : to + 1)..]);
-            Assert.Fail("README.md's configuration table differed from SettingsCatalog and has been regenerated: review and commit it.");
-        }
-    }
-
     public static TheoryData<string> NumberSettings()
     {
         var data = new TheoryData<string>();

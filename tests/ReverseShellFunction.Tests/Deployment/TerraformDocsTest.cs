@@ -1,42 +1,13 @@
-using System.Text;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Deployment;
 
 /// <summary>
-/// terraform/README.md's tables of inputs and outputs are generated from the module's .tf files; this
-/// test fails when they drift apart, and its message carries the table to paste.
+/// The examples are root modules over this module. (terraform/README.md's tables of inputs and outputs are
+/// generated from the module's .tf files by Docs/DocGenerator; GeneratedDocsTest compares them.)
 /// </summary>
 public sealed class TerraformDocsTest
 {
-    [Fact]
-    public void ReadmeInputsTable_MatchesVariablesTf()
-    {
-        var variables = ModuleBlocks("variables.tf", "variable");
-        var table = new StringBuilder("| Input | Type | Default | Description |\n|---|---|---|---|\n");
-        foreach (var variable in variables)
-        {
-            var type = variable.Argument("type") ?? "any";
-            var defaultValue = variable.Argument("default") is { } value ? $"`{value}`" : "**required**";
-            table.Append($"| `{variable.Name}` | `{type}` | {Cell(defaultValue)} | {Cell(variable.Text1("description") ?? "")} |\n");
-        }
-
-        AssertSection("inputs", table.ToString());
-    }
-
-    [Fact]
-    public void ReadmeOutputsTable_MatchesOutputsTf()
-    {
-        var outputs = ModuleBlocks("outputs.tf", "output");
-        var table = new StringBuilder("| Output | Description |\n|---|---|\n");
-        foreach (var output in outputs)
-        {
-            table.Append($"| `{output.Name}` | {Cell(output.Text1("description") ?? "")} |\n");
-        }
-
-        AssertSection("outputs", table.ToString());
-    }
-
     [Fact]
     public void EveryExample_IsARootModuleOverThisModule()
     {
@@ -62,7 +33,7 @@ public sealed class TerraformDocsTest
     [Fact]
     public void EveryExample_ReexportsEveryOutputOfTheModule()
     {
-        var moduleOutputs = ModuleBlocks("outputs.tf", "output").Select(o => o.Name).ToList();
+        var moduleOutputs = Docs.TerraformTables.ModuleBlocks("outputs.tf", "output").Select(o => o.Name).ToList();
         Assert.NotEmpty(moduleOutputs);
         foreach (var example in Directory.GetDirectories(RepositoryFiles.Path("terraform", "examples")))
         {
@@ -90,32 +61,4 @@ public sealed class TerraformDocsTest
                 StringComparison.Ordinal);
         }
     }
-
-    /// <summary>The module's blocks of one kind: the conventional file first, then any other .tf file, so an
-    /// input or output declared elsewhere (a feature's own file) is documented too.</summary>
-    private static List<TerraformBlock> ModuleBlocks(string conventionalFile, string kind)
-    {
-        var files = Directory.GetFiles(RepositoryFiles.Path("terraform"), "*.tf")
-            .OrderBy(f => Path.GetFileName(f) == conventionalFile ? 0 : 1)
-            .ThenBy(f => Path.GetFileName(f), StringComparer.Ordinal);
-        return [.. files.SelectMany(f => TerraformBlocks.Read(File.ReadAllText(f), kind))];
-    }
-
-    private static void AssertSection(string name, string expected)
-    {
-        var readme = RepositoryFiles.Read("terraform", "README.md");
-        var start = $"<!-- {name}: generated from the .tf files; TerraformDocsTest checks it -->\n";
-        var end = $"<!-- end of {name} -->";
-        var from = readme.IndexOf(start, StringComparison.Ordinal);
-        var to = readme.IndexOf(end, StringComparison.Ordinal);
-        Assert.True(from >= 0 && to > from, $"terraform/README.md needs the markers {start.Trim()} and {end}");
-        if (readme[(from + start.Length)..to] != expected)
-        {
-            // Like docs/cli.md: the file is regenerated for review, and the test still fails so the change is committed.
-            File.WriteAllText(RepositoryFiles.Path("terraform", "README.md"), readme[..(from + start.Length)] + expected + readme[to..]);
-            Assert.Fail($"terraform/README.md's {name} table was out of date and has been regenerated: review and commit it.");
-        }
-    }
-
-    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
 }

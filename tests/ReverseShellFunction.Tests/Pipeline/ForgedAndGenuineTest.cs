@@ -43,7 +43,7 @@ public sealed class ForgedAndGenuineTest
         var part = await PipelineHarness.ReadEntriesAsync(harness.Store, id);
         Assert.StartsWith($"**{State}", Encoding.UTF8.GetString(part[SummaryMarkdown.FileName]), StringComparison.Ordinal);
         Assert.Contains($"<main>\n<p id=\"state\" class=\"state attention\">{State}", WebUtility.HtmlDecode(Encoding.UTF8.GetString(part[SummaryHtml.FileName])), StringComparison.Ordinal);
-        Assert.StartsWith(State, await CliAsync("show", "--dir", harness.Store.Root, id.Value), StringComparison.Ordinal);
+        Assert.StartsWith(State, await CliAsync("show", "--wide", "--dir", harness.Store.Root, id.Value), StringComparison.Ordinal);
         Assert.StartsWith(State, await CliAsync("get", "--dir", harness.Store.Root, id.Value, "--out", Path.Combine(temp.Path, "case")), StringComparison.Ordinal);
         Assert.Contains("! not-found, complete", (await CliAsync("list", "--dir", harness.Store.Root)).Split('\n')[1], StringComparison.Ordinal);
     }
@@ -117,7 +117,7 @@ public sealed class ForgedAndGenuineTest
         Assert.DoesNotContain("/usr/bin/curl", WebUtility.HtmlDecode(body[body.IndexOf("<h1", StringComparison.Ordinal)..body.IndexOf("id=\"timeline\"", StringComparison.Ordinal)]), StringComparison.Ordinal);
 
         // First in show, get and the list row.
-        var show = await CliAsync("show", "--dir", store, id.Value);
+        var show = await CliAsync("show", "--wide", "--dir", store, id.Value);
         Assert.StartsWith("State: contradicted (processes, source properties); complete. SCC's current copy", show, StringComparison.Ordinal);
         Assert.StartsWith("CRITICAL Reverse Shell on service checkout-api (project shop-prod-4471, europe-west1", show.Split('\n')[1], StringComparison.Ordinal);
         Assert.EndsWith("at 2026-11-28 21:14:07 UTC: /bin/bash → 198.51.100.23:4444", show.Split('\n')[1], StringComparison.Ordinal);

@@ -88,7 +88,7 @@ public sealed class StateWordsWalkTest
         var list = await CliAsync("list", "--dir", harness.Store.Root, "--wide");
         Assert.Contains(StateWords.Cell(latest), list.Split('\n')[1], StringComparison.Ordinal);
         Assert.StartsWith("! ", StateWords.Cell(latest), StringComparison.Ordinal);
-        Assert.Equal(firstLine, (await CliAsync("show", "--dir", harness.Store.Root, id.Value)).Split('\n')[0]);
+        Assert.Equal(firstLine, (await CliAsync("show", "--wide", "--dir", harness.Store.Root, id.Value)).Split('\n')[0]);
         if (bundle.State != Completeness.Pending)
         {
             // get verifies with the real clock, for which a pending bundle of 2026-11-28 is past its give-up time.

@@ -134,6 +134,11 @@ public sealed class DeliveryFuzzTest : IDisposable
 
         public Task<byte[]?> ReadPendingAsync(BundleId id, CancellationToken cancellationToken) => inner.ReadPendingAsync(id, cancellationToken);
 
+        public Task<CreateResult> CreateClaimAsync(BundleId id, int generation, ReadOnlyMemory<byte> json, CancellationToken cancellationToken) =>
+            Fault() ?? inner.CreateClaimAsync(id, generation, json, cancellationToken);
+
+        public Task<byte[]?> ReadClaimAsync(BundleId id, int generation, CancellationToken cancellationToken) => inner.ReadClaimAsync(id, generation, cancellationToken);
+
         public IAsyncEnumerable<string> ListPendingObjectNamesAsync(CancellationToken cancellationToken) => inner.ListPendingObjectNamesAsync(cancellationToken);
 
         private Task<CreateResult>? Fault()

@@ -33,6 +33,11 @@ internal sealed class CrashBeforeIndexStore(IEvidenceStore inner, bool crashInde
 
     public Task<byte[]?> ReadPendingAsync(BundleId id, CancellationToken cancellationToken) => inner.ReadPendingAsync(id, cancellationToken);
 
+    public Task<CreateResult> CreateClaimAsync(BundleId id, int generation, ReadOnlyMemory<byte> json, CancellationToken cancellationToken) =>
+        inner.CreateClaimAsync(id, generation, json, cancellationToken);
+
+    public Task<byte[]?> ReadClaimAsync(BundleId id, int generation, CancellationToken cancellationToken) => inner.ReadClaimAsync(id, generation, cancellationToken);
+
     public IAsyncEnumerable<string> ListPendingObjectNamesAsync(CancellationToken cancellationToken) => inner.ListPendingObjectNamesAsync(cancellationToken);
 
     public Task<CreateResult> CreateQuarantineAsync(string objectName, ReadOnlyMemory<byte> json, CancellationToken cancellationToken) =>

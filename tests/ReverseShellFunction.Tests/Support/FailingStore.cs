@@ -30,6 +30,10 @@ internal sealed class FailingStore : IEvidenceStore
 
     public Task<byte[]?> ReadPendingAsync(BundleId id, CancellationToken cancellationToken) => throw Failure();
 
+    public Task<CreateResult> CreateClaimAsync(BundleId id, int generation, ReadOnlyMemory<byte> json, CancellationToken cancellationToken) => throw Failure();
+
+    public Task<byte[]?> ReadClaimAsync(BundleId id, int generation, CancellationToken cancellationToken) => throw Failure();
+
     public IAsyncEnumerable<string> ListPendingObjectNamesAsync(CancellationToken cancellationToken) => throw Failure();
 
     private static EvidenceStoreException Failure() => new("503 Service Unavailable from the bucket");

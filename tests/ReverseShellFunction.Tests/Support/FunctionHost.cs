@@ -18,17 +18,21 @@ internal sealed class FunctionHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private FunctionHost(WebApplication app, Uri address, ConcurrentBag<int> statuses)
+    private FunctionHost(WebApplication app, Uri address, ConcurrentBag<int> statuses, ConcurrentQueue<HostResponse> responses)
     {
         _app = app;
         Client = new HttpClient { BaseAddress = address };
         Statuses = statuses;
+        Responses = responses;
     }
 
     public HttpClient Client { get; }
 
     /// <summary>The status code of every response the function sent, in no particular order.</summary>
     public ConcurrentBag<int> Statuses { get; }
+
+    /// <summary>Every response: path, status and how long the function took from the request's arrival.</summary>
+    public ConcurrentQueue<HostResponse> Responses { get; }
 
     /// <summary>The function's own address, for a push subscription's endpoint.</summary>
     public Uri Address => Client.BaseAddress!;
@@ -58,14 +62,17 @@ internal sealed class FunctionHost : IAsyncDisposable
             configure?.Invoke(services);
         });
         var statuses = new ConcurrentBag<int>();
+        var responses = new ConcurrentQueue<HostResponse>();
         app.Use(async (context, next) =>
         {
+            var arrived = System.Diagnostics.Stopwatch.GetTimestamp();
             await next();
             statuses.Add(context.Response.StatusCode);
+            responses.Enqueue(new HostResponse(context.Request.Path.Value ?? "/", context.Response.StatusCode, System.Diagnostics.Stopwatch.GetElapsedTime(arrived)));
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new FunctionHost(app, new Uri(address + "/"), statuses);
+        return new FunctionHost(app, new Uri(address + "/"), statuses, responses);
     }
 
     /// <summary>A loopback port free now, for a test whose settings must name the function's address before it starts.</summary>
@@ -83,3 +90,6 @@ internal sealed class FunctionHost : IAsyncDisposable
         await _app.DisposeAsync();
     }
 }
+
+/// <summary>One response of the function under test.</summary>
+internal sealed record HostResponse(string Path, int Status, TimeSpan Took);

@@ -21,7 +21,8 @@ internal static class Pipelines
         CollectionOptions? collection = null,
         TimeProvider? time = null,
         string toolVersion = "test",
-        IBundleNotifier? notifier = null)
+        IBundleNotifier? notifier = null,
+        DeliveryOptions? delivery = null)
     {
         time ??= TimeProvider.System;
         var runner = new CollectionRunner(collectors ?? [], collection ?? new CollectionOptions(), time, NullLogger<CollectionRunner>.Instance);
@@ -32,7 +33,8 @@ internal static class Pipelines
             time,
             new ToolInfo("ReverseShellFunction", toolVersion),
             NullLogger<EvidenceFunction>.Instance,
-            notifier);
+            notifier,
+            delivery: delivery);
         var processor = new IntakeProcessor(function, new QuarantineWriter(store, NullLogger<QuarantineWriter>.Instance), time, NullLogger<IntakeProcessor>.Instance);
         return (processor, function);
     }

@@ -36,6 +36,8 @@ public sealed class LogEntriesDownload
         Stream? file = null;
         long bytes = 0;
         string? lastTimestamp = null;
+        var checkpoint = new Checkpoint(0, 0, 0, null);
+        DateTimeOffset? minute = null;
         try
         {
             // One page size for every page: Logging asks for the same parameters on each call of a listing, so the
@@ -61,6 +63,12 @@ public sealed class LogEntriesDownload
                     {
                         progress.Truncated = true;
                         break;
+                    }
+
+                    if (MinuteOf(entry) is { } entryMinute && entryMinute != minute)
+                    {
+                        // Entries come oldest first: everything before this minute is in the file.
+                        (checkpoint, minute) = (new Checkpoint(bytes, progress.Items, progress.RedactionCount, entryMinute), entryMinute);
                     }
 
                     // Not the collection token: a line is written whole or not at all, so the file stays valid JSONL.
@@ -94,11 +102,13 @@ public sealed class LogEntriesDownload
         catch (GoogleApiException ex) when (ex.IsQuotaExceeded)
         {
             // Retry later, not a fault: waiting out a per-minute quota inside the delivery would cost the deadline
-            // of every other collector. Nothing reads the rest later yet, and the reason says so.
+            // of every other collector. The next part reads on from the last whole minute kept.
+            var resume = await CutAsync(file, checkpoint, progress);
             return progress.Failed(
-                $"quota: retry later ({ex.QuotaDescription} exceeded, {progress.Items} entries read before it); "
-                + "a later part reads the window again: " + ex.Describe(),
-                retryLater: true);
+                $"quota: retry later ({ex.QuotaDescription} exceeded, {progress.Items} entries kept before it); "
+                + $"a later part reads {From(resume)}: " + ex.Describe(),
+                retryLater: true) with
+            { ResumeFrom = resume };
         }
         catch (GoogleApiException ex)
         {
@@ -106,7 +116,10 @@ public sealed class LogEntriesDownload
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return progress.DeadlineReached();
+            var resume = await CutAsync(file, checkpoint, progress);
+            return progress.Failed($"stopped by the collection deadline or the delivery budget; {progress.Items} entries kept, and a later part reads {From(resume)}", retryLater: true)
+                with
+            { ResumeFrom = resume };
         }
         finally
         {
@@ -116,6 +129,40 @@ public sealed class LogEntriesDownload
             }
         }
     }
+
+    /// <summary>
+    /// A read cut short keeps only whole minutes, and the next part reads on from the first minute not kept: entries
+    /// of one minute can span pages, so cutting anywhere else would store some of them twice or never. Null: the
+    /// file is empty again (or cannot be cut) and the next part reads from where this read started.
+    /// </summary>
+    private static async Task<DateTimeOffset?> CutAsync(Stream? file, Checkpoint checkpoint, CollectorProgress progress)
+    {
+        if (file is null || !file.CanSeek)
+        {
+            return null;
+        }
+
+        await file.FlushAsync(CancellationToken.None);
+        file.SetLength(checkpoint.Bytes);
+        progress.Rewind(checkpoint.Items, checkpoint.Redactions);
+        if (checkpoint.Minute is { } minute && progress.Window is { } window && minute < window.To)
+        {
+            progress.Window = window with { To = minute };
+        }
+
+        return checkpoint.Minute;
+    }
+
+    private static string From(DateTimeOffset? resume) =>
+        resume is { } time ? $"on from {FilterText.Rfc3339(time)}" : "the window again";
+
+    private static DateTimeOffset? MinuteOf(JsonElement entry) =>
+        entry.TryGetProperty("timestamp", out var time) && time.ValueKind == JsonValueKind.String && Intake.Rfc3339.TryParse(time.GetString(), out var at)
+            ? new DateTimeOffset(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero)
+            : null;
+
+    /// <summary>Where the file stood when the first entry of <see cref="Minute"/> came: every earlier entry is before it.</summary>
+    private sealed record Checkpoint(long Bytes, long Items, int Redactions, DateTimeOffset? Minute);
 
     /// <summary>
     /// The most <c>entries:list</c> calls one window read makes: twice the pages <paramref name="logMaxEntries"/> fills,

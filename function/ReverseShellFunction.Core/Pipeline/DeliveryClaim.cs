@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Intake;
+using ReverseShellFunction.Store;
+
+namespace ReverseShellFunction.Pipeline;
+
+/// <summary>What <see cref="DeliveryClaim.AcquireAsync"/> found.</summary>
+public enum ClaimOutcome
+{
+    /// <summary>This delivery holds the lease: it collects part 1.</summary>
+    Owned,
+
+    /// <summary>Part 1 is stored: nothing to collect.</summary>
+    Stored,
+
+    /// <summary>Another delivery holds an unexpired lease and has not stored part 1 yet: do not acknowledge.</summary>
+    HeldElsewhere,
+}
+
+/// <summary>The lease object's content (<see cref="StoreLayout.ClaimObject"/>).</summary>
+public sealed record ClaimRecord
+{
+    public required string BundleId { get; init; }
+    public required int Generation { get; init; }
+    public required DateTimeOffset ClaimedAt { get; init; }
+
+    /// <summary>After this, another delivery may take over by creating the next generation.</summary>
+    public required DateTimeOffset ExpiresAt { get; init; }
+
+    public string? MessageId { get; init; }
+}
+
+/// <summary>
+/// A lease on collecting part 1 of a bundle, so that a duplicate or a redelivery of an event whose first delivery
+/// is still running, on this instance or another, does not collect it a second time; and so that the event is not
+/// lost when that first delivery dies. Only create-only writes: generation 1 is created by the first delivery; a
+/// delivery that finds an unexpired lease waits for part 1 to appear, and answers "not yet" (not acknowledged, so
+/// Pub/Sub delivers it again) when its own budget ends first; one that finds the lease expired without part 1
+/// stored creates the next generation, which only one delivery can, and collects. Nothing is ever deleted, so
+/// this holds under a locked retention policy.
+/// </summary>
+public sealed class DeliveryClaim
+{
+    /// <summary>Beyond this many expired leases something is wrong with the store: fail the delivery (503).</summary>
+    public const int MaxGenerations = 32;
+
+    private static readonly TimeSpan s_poll = TimeSpan.FromSeconds(1);
+    private readonly IEvidenceStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public DeliveryClaim(IEvidenceStore store, TimeProvider time, ILogger logger)
+    {
+        _store = store;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <param name="leaseUntil">When this delivery's lease ends if it wins: its answer time and a margin.</param>
+    /// <param name="waitUntil">How long to wait for another delivery's part 1 before answering "not yet".</param>
+    /// <param name="longestLease">A lease that claims to last longer than this from now is not believed (a clock far ahead).</param>
+    public async Task<(ClaimOutcome Outcome, int Generation)> AcquireAsync(
+        BundleId id, DeliveryInfo? delivery, DateTimeOffset leaseUntil, DateTimeOffset waitUntil, TimeSpan longestLease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        // Polls are counted as well as timed: a clock that does not move (a test's) still ends the wait.
+        var polls = (int)Math.Ceiling(Math.Max(0, (waitUntil - _time.GetUtcNow()).TotalSeconds) / s_poll.TotalSeconds) + 1;
+        for (var generation = 1; generation <= MaxGenerations; generation++)
+        {
+            var now = _time.GetUtcNow();
+            var record = new ClaimRecord { BundleId = id.Value, Generation = generation, ClaimedAt = now, ExpiresAt = leaseUntil, MessageId = delivery?.MessageId };
+            if (await _store.CreateClaimAsync(id, generation, EvidenceJson.Serialize(record), cancellationToken) == CreateResult.Created)
+            {
+                return (ClaimOutcome.Owned, generation);
+            }
+
+            var expiresAt = ExpiresAt(id, generation, await _store.ReadClaimAsync(id, generation, cancellationToken), now, longestLease);
+            while (true)
+            {
+                if (await _store.GetBundleAsync(id, cancellationToken) is not null)
+                {
+                    return (ClaimOutcome.Stored, generation);
+                }
+
+                now = _time.GetUtcNow();
+                if (now >= expiresAt)
+                {
+                    _logger.LogWarning("The lease of generation {Generation} on bundle {BundleId} expired at {ExpiresAt} without part 1 stored: taking over", generation, id.Value, expiresAt);
+                    break;
+                }
+
+                if (now >= waitUntil || polls-- <= 0)
+                {
+                    return (ClaimOutcome.HeldElsewhere, generation);
+                }
+
+                var wait = Min(s_poll, expiresAt - now, waitUntil - now);
+                await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, _time, cancellationToken);
+            }
+        }
+
+        throw new EvidenceStoreException($"Bundle {id.Value} has {MaxGenerations} expired leases and no part 1: the store does not keep what is written.");
+    }
+
+    /// <summary>When the lease ends; a lease that does not read, or claims more than <paramref name="longestLease"/>, ends now.</summary>
+    private DateTimeOffset ExpiresAt(BundleId id, int generation, byte[]? bytes, DateTimeOffset now, TimeSpan longestLease)
+    {
+        ClaimRecord? record = null;
+        try
+        {
+            record = bytes is null ? null : EvidenceJson.Deserialize<ClaimRecord>(bytes);
+        }
+        catch (JsonException)
+        {
+        }
+
+        if (record is null || record.ExpiresAt > now + longestLease)
+        {
+            // Never wait for ever on a lease nobody can read: take over; the bundle itself stays create-only.
+            _logger.LogWarning("The lease of generation {Generation} on bundle {BundleId} does not read as a lease; treating it as expired", generation, id.Value);
+            return now;
+        }
+
+        return record.ExpiresAt;
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b, TimeSpan c) => a < b ? (a < c ? a : c) : (b < c ? b : c);
+}
