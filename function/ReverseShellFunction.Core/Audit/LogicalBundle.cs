@@ -31,7 +31,8 @@ public sealed record LogicalBundle(BundleId Id, IReadOnlyList<StoredIndexEntry> 
     }
 
     /// <summary>
-    /// Reads the parts' index entries from part 1 up, stopping at the first part with none. Null when part 1 has no
+    /// Reads the parts' index entries from part 1 up, stopping at the first part with none (one read past the
+    /// newest part). Null when part 1 has no
     /// index entry.
     /// </summary>
     /// <exception cref="InvalidDataException">An index entry is not one; the message names its object.</exception>
@@ -59,11 +60,8 @@ public sealed record LogicalBundle(BundleId Id, IReadOnlyList<StoredIndexEntry> 
                 break;
             }
 
+            // Every part: a differing notification for the same event adds one even after a complete part.
             parts.Add(entry);
-            if (entry.Entry.Summary.Completion is not { State: Completeness.Pending })
-            {
-                break;
-            }
         }
 
         return parts.Count == 0 ? null : new LogicalBundle(id.Bundle, parts);

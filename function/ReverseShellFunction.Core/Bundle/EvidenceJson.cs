@@ -51,5 +51,6 @@ public static class EvidenceJson
 [JsonSerializable(typeof(PipelineResult))]
 [JsonSerializable(typeof(CompletionRequest))]
 [JsonSerializable(typeof(Completeness))]
+[JsonSerializable(typeof(ReverseShellFunction.Collect.FindingAuthenticity))]
 [JsonSerializable(typeof(PipelineOutcome))]
 internal sealed partial class EvidenceJsonContext : JsonSerializerContext;

@@ -34,8 +34,24 @@ public sealed record EvidenceSummary
     /// <summary>Related findings (the triggering one excluded) grouped by category. Null in older entries.</summary>
     public IReadOnlyList<RelatedFindingGroup>? RelatedFindings { get; init; }
 
-    /// <summary>Whether SCC holds the finding (the <c>scc-finding</c> collector); null when that check did not run.</summary>
+    /// <summary>
+    /// Whether SCC holds the finding as notified (the <c>scc-finding</c> collector), for the whole bundle so far:
+    /// the worst verdict over every notification the bundle recorded (<see cref="Notifications"/>); null when no
+    /// check ran (read as <c>unchecked</c>).
+    /// </summary>
     public FindingAuthenticity? Authenticity { get; init; }
+
+    /// <summary>With <c>contradicted</c>: every field where a recorded notification and SCC's copy differ.</summary>
+    public IReadOnlyList<string>? Contradicted { get; init; }
+
+    /// <summary>
+    /// Each notification this bundle recorded (part 1's, and any later delivery for the same finding event that
+    /// differed from it) with its latest check against SCC. Null in entries written before it existed.
+    /// </summary>
+    public IReadOnlyList<NotificationCheck>? Notifications { get; init; }
+
+    /// <summary>The bundle's state so far in the words every view uses (<see cref="StateWords.Line"/>). Null in older entries.</summary>
+    public string? State { get; init; }
 
     /// <summary>Which part this is and what it leaves to a later one. Null in entries written before parts existed: complete.</summary>
     public Completion.CompletionState? Completion { get; init; }
@@ -93,7 +109,17 @@ public sealed record ResourceFacts(
 /// <summary>An ATT&amp;CK tactic or technique; <see cref="Source"/> is "finding" or "guidance".</summary>
 public sealed record AttackReference(string Kind, string? Id, string Name, string? Url, string Source);
 
-public sealed record CollectorOutcome(string Name, CollectorStatus Status, string? Reason, long? ItemCount, bool Truncated);
+/// <summary>One collector's latest outcome in the bundle; <see cref="Part"/> is the part it came from (null in older entries: this part).</summary>
+public sealed record CollectorOutcome(string Name, CollectorStatus Status, string? Reason, long? ItemCount, bool Truncated)
+{
+    public int? Part { get; init; }
+}
+
+/// <summary>A notification the bundle recorded (in <see cref="Part"/>, by the SHA-256 of its bytes) and what SCC said of it.</summary>
+public sealed record NotificationCheck(int Part, string Sha256, FindingAuthenticity? Authenticity)
+{
+    public IReadOnlyList<string>? Contradicted { get; init; }
+}
 
 /// <summary>
 /// The revision and its configuration. <see cref="RevisionSource"/> says where the revision name came from

@@ -15,16 +15,25 @@ public static class SummaryBuilder
     private const string LocalPortKey = "Reverse_Shell_Stdin_Redirection_Src_Port";
     private const string ImageKey = "Container_Image_Uri";
 
+    /// <param name="sccCopy">
+    /// SCC's current copy of the finding, read from <c>scc/finding.json</c>: when this part's check found the
+    /// notification contradicted, the facts are SCC's (the event time and name stay the notification's: they name the bundle).
+    /// </param>
     public static EvidenceSummary Build(
         BundleId bundleId,
         SccNotification notification,
         IReadOnlyList<CollectorReport> collectors,
-        DateTimeOffset createdAt)
+        DateTimeOffset createdAt,
+        SccNotification? sccCopy = null)
     {
         ArgumentNullException.ThrowIfNull(bundleId);
         ArgumentNullException.ThrowIfNull(notification);
         ArgumentNullException.ThrowIfNull(collectors);
-        var finding = notification.Finding;
+        var contradicted = collectors.Any(c => c.Authenticity == FindingAuthenticity.Contradicted);
+        var facts = contradicted && sccCopy is not null
+            ? notification with { Finding = sccCopy.Finding with { Name = notification.Finding.Name }, Resource = sccCopy.Resource ?? notification.Resource }
+            : notification;
+        var finding = facts.Finding;
         var summary = new EvidenceSummary
         {
             BundleId = bundleId.Value,
@@ -42,10 +51,11 @@ public static class SummaryBuilder
             Processes = Processes(finding),
             Network = Network(finding),
             Container = Container(finding),
-            Resource = Resource(finding, notification.Resource),
+            Resource = Resource(finding, facts.Resource),
             Mitre = MitreAttackCatalog.Describe(finding.MitreAttack),
-            Collectors = [.. collectors.Select(c => new CollectorOutcome(c.Name, c.Status, c.Reason, c.ItemCount, c.Truncated))],
+            Collectors = [.. collectors.Select(c => new CollectorOutcome(c.Name, c.Status, c.Reason, c.ItemCount, c.Truncated) { Part = bundleId.Part })],
             Authenticity = collectors.FirstOrDefault(c => c.Authenticity is not null)?.Authenticity,
+            Contradicted = collectors.FirstOrDefault(c => c.Authenticity is not null)?.Contradicted,
             CreatedAt = createdAt,
         };
         return summary with { Headline = Headline(summary) };

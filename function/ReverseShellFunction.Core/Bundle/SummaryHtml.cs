@@ -25,6 +25,8 @@ public static class SummaryHtml
         h3 { font-size: 15px; margin: 16px 0 6px; overflow-wrap: anywhere; }
         p, li, dd, td, th { overflow-wrap: anywhere; }
         .subtitle { color: #57606a; margin: 0 0 12px; }
+        .state { margin: 0 0 8px; padding: 8px 14px; font-weight: 600; background: #eef6ee; border-left: 6px solid #2da44e; overflow-wrap: anywhere; }
+        .state.attention { background: #fff1c2; border-left-color: #b3261e; }
         section.alert { background: #fff8e5; border: 1px solid #e3b341; border-radius: 6px; padding: 2px 14px 8px; }
         section.alert h2 { border-bottom-color: #e3b341; }
         code { font: 13px/1.4 ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; background: #f3f4f6; border-radius: 3px; padding: 0 3px; overflow-wrap: anywhere; word-break: break-all; }
@@ -51,8 +53,10 @@ public static class SummaryHtml
         html.Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n");
         html.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         html.Append("<meta name=\"referrer\" content=\"no-referrer\">\n");
-        html.Append("<title>").Append(Encode(report.Headline)).Append("</title>\n");
+        html.Append("<title>").Append(Encode(report.Clean ? report.Headline : $"[{report.State}] {report.Headline}")).Append("</title>\n");
         html.Append("<style>\n").Append(Style).Append("\n</style>\n</head>\n<body>\n<main>\n");
+        // The state first, before the headline: a contradicted, forged or unfinished bundle must not read as a clean one.
+        html.Append("<p id=\"state\" class=\"").Append(report.Clean ? "state" : "state attention").Append("\">").Append(Encode(report.State)).Append("</p>\n");
         html.Append("<h1 id=\"headline\">").Append(Encode(report.Headline)).Append("</h1>\n");
         html.Append("<p class=\"subtitle\">").Append(Spans(report.Subtitle)).Append("</p>\n");
         foreach (var section in report.Sections)

@@ -24,6 +24,9 @@ public static class SummaryMarkdown
     {
         ArgumentNullException.ThrowIfNull(report);
         var md = new StringBuilder();
+        // The state first, before the headline: a contradicted, forged or unfinished bundle must not read as a clean one.
+        md.AppendLine(CultureInfo.InvariantCulture, $"**{Plain(report.State)}**");
+        md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"# {Plain(report.Headline)}");
         md.AppendLine();
         md.AppendLine(Spans(report.Subtitle, inTable: false));

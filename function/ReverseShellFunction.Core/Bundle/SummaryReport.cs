@@ -30,6 +30,8 @@ public static class SummaryReport
             Checklist(summary, files),
         };
         return new ReportDocument(
+            StateWords.FirstLine(summary),
+            StateWords.IsClean(summary),
             summary.Headline ?? SummaryBuilder.Headline(summary),
             [ReportSpan.Text("Bundle "), ReportSpan.Code(summary.BundleId), ReportSpan.Text($", created {summary.CreatedAt.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC.")],
             sections);
@@ -45,7 +47,7 @@ public static class SummaryReport
             {
                 CollectorStatus.Failed => "failed: its evidence is missing",
                 CollectorStatus.Partial => "partial: some of its evidence is missing",
-                CollectorStatus.Skipped => "skipped: not collected",
+                CollectorStatus.Skipped => $"{StateWords.NotCollected}: its evidence is missing",
                 _ => "ok",
             };
             var spans = new List<ReportSpan> { ReportSpan.Strong(c.Name), ReportSpan.Text($" {what}") };
@@ -72,19 +74,22 @@ public static class SummaryReport
             items.Add(ReportValue.Of("No collector ran: the bundle holds only the notification."));
         }
 
-        // Whether SCC itself holds the finding comes first: a forged notification makes everything else suspect.
-        switch (summary.Authenticity)
+        // Whether SCC itself holds the finding as notified comes first: a forged notification makes everything else suspect.
+        var position = 0;
+        if (StateWords.AuthenticityMeaning(summary) is { } meaning)
         {
-            case FindingAuthenticity.NotFound:
-                items.Insert(0, ReportValue.Of("Authenticity: NOT FOUND. Security Command Center holds no finding of this name: the notification may be forged (anyone who can publish to the topic can send one)."));
-                break;
-            case FindingAuthenticity.Unchecked:
-                items.Insert(0, ReportValue.Of("Authenticity: unchecked. The finding could not be looked up in Security Command Center (see the scc-finding collector's reason)."));
-                break;
+            items.Insert(position++, ReportValue.Of($"Authenticity: {StateWords.Authenticity(summary)}. {meaning}"));
+            if (summary.Notifications is { Count: > 1 } checks)
+            {
+                foreach (var check in checks)
+                {
+                    var fields = check.Contradicted is { Count: > 0 } f ? $" ({string.Join(", ", f)})" : "";
+                    items.Insert(position++, ReportValue.Of($"The notification recorded in part {check.Part}: {StateWords.AuthenticityWord(check.Authenticity)}{fields}."));
+                }
+            }
         }
 
         // Right after authenticity: what this part leaves to a later one, so nobody takes a pending bundle for the whole story.
-        var position = summary.Authenticity is FindingAuthenticity.NotFound or FindingAuthenticity.Unchecked ? 1 : 0;
         foreach (var line in CompletionLines(summary.Completion))
         {
             items.Insert(Math.Min(position++, items.Count), ReportValue.Of(line));
@@ -112,7 +117,7 @@ public static class SummaryReport
         switch (completion)
         {
             case { State: Completion.Completeness.Pending } pending:
-                yield return $"PENDING: part {pending.Part} of this bundle does not hold everything yet; part {pending.NextPart} is due at {Time(pending.Due)} (gives up at {Time(pending.GiveUpAt)}).";
+                yield return $"Completeness: {StateWords.Pending} p{pending.NextPart} (due {Time(pending.Due)}): part {pending.Part} of this bundle does not hold everything yet (gives up at {Time(pending.GiveUpAt)}).";
                 foreach (var work in pending.Outstanding)
                 {
                     yield return $"Pending {work.Collector} (due {Time(work.Due)}): {work.Reason}";
@@ -120,7 +125,7 @@ public static class SummaryReport
 
                 break;
             case { State: Completion.Completeness.Incomplete }:
-                yield return "INCOMPLETE: nothing more will be collected for this bundle, and some evidence is missing.";
+                yield return $"Completeness: {StateWords.Incomplete}: nothing more will be collected for this bundle, and some evidence is missing.";
                 break;
         }
 
@@ -185,7 +190,9 @@ public static class SummaryReport
     /// </summary>
     private static string? NotCollected(EvidenceSummary summary, string collector) =>
         summary.Collectors.FirstOrDefault(c => c.Name == collector) is { Status: not CollectorStatus.Ok } c
-            ? $"not collected ({collector} {c.Status.ToString().ToLowerInvariant()}{(string.IsNullOrEmpty(c.Reason) ? "" : ": " + c.Reason)})"
+            ? c.Status == CollectorStatus.Skipped
+                ? $"{StateWords.NotCollected} ({collector}: {c.Reason ?? "no reason given"})"
+                : $"{StateWords.NotCollected} ({collector} {StateWords.Collector(c)})"
             : null;
 
     private static ReportSection Finding(EvidenceSummary summary)
@@ -282,11 +289,12 @@ public static class SummaryReport
             Ordered: false)]);
 
     private static ReportSection Collectors(EvidenceSummary summary) =>
-        new("Collectors", [new ReportTable(
-            ["collector", "status", "items", "truncated", "reason"],
+        new("Collectors (the whole bundle so far)", [new ReportTable(
+            ["collector", "part", "status", "items", "truncated", "reason"],
             [.. summary.Collectors.Select(c => (IReadOnlyList<ReportValue>)[
                 ReportValue.Of(c.Name),
-                ReportValue.Of(c.Status.ToString().ToLowerInvariant()),
+                ReportValue.Of(c.Part?.ToString(CultureInfo.InvariantCulture) ?? "-"),
+                ReportValue.Of(c.Status == CollectorStatus.Skipped ? StateWords.NotCollected : c.Status.ToString().ToLowerInvariant()),
                 ReportValue.Of(c.ItemCount?.ToString(CultureInfo.InvariantCulture) ?? "-"),
                 ReportValue.Of(c.Truncated ? "yes" : "no"),
                 ReportValue.Of(string.IsNullOrEmpty(c.Reason) ? "-" : c.Reason),
@@ -357,7 +365,9 @@ public static class SummaryReport
     }
 }
 
-public sealed record ReportDocument(string Headline, IReadOnlyList<ReportSpan> Subtitle, IReadOnlyList<ReportSection> Sections);
+/// <param name="State">The first line: the bundle's state in <see cref="StateWords"/>' words, and what is wrong.</param>
+/// <param name="Clean">A confirmed finding with complete evidence: the state line is not an alert.</param>
+public sealed record ReportDocument(string State, bool Clean, string Headline, IReadOnlyList<ReportSpan> Subtitle, IReadOnlyList<ReportSection> Sections);
 
 public sealed record ReportSection(string Heading, IReadOnlyList<ReportBlock> Blocks, string? Id = null, bool Alert = false);
 

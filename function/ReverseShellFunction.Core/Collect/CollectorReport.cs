@@ -23,6 +23,9 @@ public sealed record CollectorReport
     /// <summary>Set by the collector that checks the finding against SCC; null on every other collector.</summary>
     public FindingAuthenticity? Authenticity { get; init; }
 
+    /// <summary>With <see cref="FindingAuthenticity.Contradicted"/>: the fields where SCC's copy and the notification differ.</summary>
+    public IReadOnlyList<string>? Contradicted { get; init; }
+
     /// <summary>
     /// The collector ended on a transient failure (429, 5xx, timeout, the deadline): a later part runs it again.
     /// A permanent failure (403, 404, a bad filter) is final and stays false.

@@ -9,9 +9,17 @@ namespace ReverseShellFunction.Collect;
 [JsonConverter(typeof(JsonStringEnumConverter<FindingAuthenticity>))]
 public enum FindingAuthenticity
 {
-    /// <summary>SCC returned a finding of that name; its current copy is in the bundle.</summary>
+    /// <summary>SCC returned a finding of that name that agrees with the notification; its current copy is in the bundle.</summary>
     [JsonStringEnumMemberName("confirmed")]
     Confirmed,
+
+    /// <summary>
+    /// SCC holds a finding of that name, but its copy differs from the notification in the fields the summary
+    /// names (category, state, event time, resource, processes, connections, source properties): the notification
+    /// may be forged or altered. The summary's facts are SCC's.
+    /// </summary>
+    [JsonStringEnumMemberName("contradicted")]
+    Contradicted,
 
     /// <summary>SCC answered and holds no finding of that name: the notification may be forged. Stored all the same, marked.</summary>
     [JsonStringEnumMemberName("not-found")]

@@ -47,14 +47,15 @@ public static class CompletionPlanner
         outstanding.AddRange(carried.Where(c => !reports.Any(r => r.Name == c.Collector)));
         outstanding.Sort((a, b) => string.CompareOrdinal(a.Collector, b.Collector));
 
-        // A refusal (403, 404, a bad filter) does not get better with time: missing, not outstanding. A cap
+        // A refusal (403, 404, a bad filter) does not get better with time: missing, not outstanding; so is a
+        // collector that was not run at all (skipped, with its reason): its evidence is not there. A cap
         // reached (truncated) is the configured limit, stated in the collector's report, not a loss.
         var lost = missing
             .Where(m => !reports.Any(r => r.Name == m.Collector && r.Status == CollectorStatus.Ok))
             .Concat(reports
-                .Where(r => !r.NeedsCompletion && (r.Status == CollectorStatus.Failed || (r.Status == CollectorStatus.Partial && !r.Truncated)))
+                .Where(r => !r.NeedsCompletion && (r.Status is CollectorStatus.Failed or CollectorStatus.Skipped || (r.Status == CollectorStatus.Partial && !r.Truncated)))
                 .Where(r => !missing.Any(m => m.Collector == r.Name))
-                .Select(r => new OutstandingWork(r.Name, $"{r.Status.ToString().ToLowerInvariant()} for good: {r.Reason ?? "no reason given"}", null)))
+                .Select(r => new OutstandingWork(r.Name, Lost(r), null)))
             .OrderBy(m => m.Collector, StringComparer.Ordinal)
             .ToList();
         if (outstanding.Count == 0)
@@ -93,6 +94,10 @@ public static class CompletionPlanner
         var due = state.Outstanding.Where(o => (o.Due ?? now) <= now || now >= (state.GiveUpAt ?? DateTimeOffset.MaxValue)).ToList();
         return (due, [.. state.Outstanding.Except(due)]);
     }
+
+    private static string Lost(CollectorReport report) => report.Status == CollectorStatus.Skipped
+        ? $"{Bundle.StateWords.NotCollected} ({report.Reason ?? "no reason given"})"
+        : $"{report.Status.ToString().ToLowerInvariant()} for good: {report.Reason ?? "no reason given"}";
 
     private static OutstandingWork Outstanding(CollectorReport report, DateTimeOffset now, TimeSpan ingestionDelay, CompletionOptions options)
     {

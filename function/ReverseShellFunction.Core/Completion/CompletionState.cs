@@ -6,7 +6,7 @@ namespace ReverseShellFunction.Completion;
 [JsonConverter(typeof(JsonStringEnumConverter<Completeness>))]
 public enum Completeness
 {
-    /// <summary>Every collector ended ok (or was skipped, with its reason) and every window was read after it closed.</summary>
+    /// <summary>Every collector ended ok and every window was read after it closed.</summary>
     [JsonStringEnumMemberName("complete")]
     Complete,
 
@@ -14,7 +14,7 @@ public enum Completeness
     [JsonStringEnumMemberName("pending")]
     Pending,
 
-    /// <summary>Nothing more will be collected, and something is missing: a collector failed for good (403, 404), or completion gave up (COMPLETION_GIVE_UP_HOURS). <see cref="CompletionState.Missing"/> says what and why.</summary>
+    /// <summary>Nothing more will be collected, and something is missing: a collector failed for good (403, 404) or was not collected (skipped, with its reason), or completion gave up (COMPLETION_GIVE_UP_HOURS). <see cref="CompletionState.Missing"/> says what and why.</summary>
     [JsonStringEnumMemberName("incomplete")]
     Incomplete,
 }

@@ -18,8 +18,14 @@ public sealed record BundleNotification
     public string Schema { get; init; } = CurrentSchema;
     public required string BundleId { get; init; }
 
-    /// <summary>"complete" when every collector finished ok and untruncated, else "incomplete".</summary>
+    /// <summary>"complete", "pending" or "incomplete": the bundle's completeness word (see <see cref="State"/> for the detail).</summary>
     public required string Completeness { get; init; }
+
+    /// <summary>"confirmed", "contradicted", "not-found" or "unchecked": whether SCC holds the finding as notified.</summary>
+    public string Authenticity { get; init; } = StateWords.Unchecked;
+
+    /// <summary>The bundle's state in the words every view uses, e.g. "contradicted (processes); pending p2 (due …)".</summary>
+    public string State { get; init; } = StateWords.Unchecked;
 
     public required int CollectorsOk { get; init; }
     public required int Collectors { get; init; }
@@ -55,6 +61,8 @@ public sealed record BundleNotification
             Completeness = s.Completion is { } completion
                 ? JsonSerializer.Serialize(completion.State, EvidenceJson.Options).Trim('"')
                 : s.Collectors.Count > 0 && ok == s.Collectors.Count ? "complete" : "incomplete",
+            Authenticity = StateWords.AuthenticityWord(s.Authenticity),
+            State = DisplayText.Visible(StateWords.Line(s), 1000),
             Part = id.Part,
             CollectorsOk = ok,
             Collectors = s.Collectors.Count,

@@ -18,7 +18,7 @@ namespace ReverseShellFunction.Pipeline;
 /// by its SHA-256. A redelivery or a repeated completion finds the stored part before collecting anything; a part
 /// left without an index entry, or without its next part scheduled, by a crash is repaired from the stored bytes.
 /// </summary>
-public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, PipelineResult>
+public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelivery, PipelineResult>
 {
     private readonly CollectionRules _rules;
     private readonly CollectionRunner _collectors;
@@ -101,7 +101,8 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         var (claim, generation) = await ClaimAsync(id, data.Delivery, budget, cancellationToken);
         if (claim == ClaimOutcome.Stored)
         {
-            return await ResumeAsync(id, "bundle already stored (redelivery)", cancellationToken);
+            // A redelivery, or a differing notification for the same event that the bundle must record.
+            return await RecordOrResumeAsync(id, data, cancellationToken);
         }
 
         if (claim == ClaimOutcome.HeldElsewhere)
@@ -120,7 +121,7 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
             // A store that answers at once (the local folder) needs no overlap: a redelivery collects nothing at all.
             if (await stored is not null)
             {
-                return await ResumeAsync(id, "bundle already stored (redelivery)", cancellationToken);
+                return await RecordOrResumeAsync(id, data, cancellationToken);
             }
 
             using var built = await BuildPartOneAsync(id, data, budget, cancellationToken);
@@ -144,7 +145,7 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         if (existing is not null)
         {
             await CancelAsync(collection, building);
-            return await ResumeAsync(id, "bundle already stored (redelivery)", cancellationToken);
+            return await RecordOrResumeAsync(id, data, cancellationToken);
         }
 
         using (var built = await building)
@@ -185,7 +186,7 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
             EventTime = notification.EventTime,
         };
         var giveUpAt = _time.GetUtcNow() + _completion.GiveUpAfter;
-        return BuildAsync(id, context, data.Delivery, only: null, carried: [], missing: [], previous: null, giveUpAt, cancellationToken, budget);
+        return BuildAsync(id, context, data.Delivery, only: null, carried: [], missing: [], previous: null, giveUpAt, new PartHistory(null, 1), cancellationToken, budget);
     }
 
     /// <summary>
@@ -259,7 +260,7 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         };
         var link = new PartLink(part.Part - 1, previous.Bundle.ObjectName, previous.Bundle.Sha256);
         var giveUpAt = state.GiveUpAt ?? now;
-        using var built = await BuildAsync(part, context, delivery: null, work.Select(w => w.Collector).ToHashSet(StringComparer.Ordinal), notYet, state.Missing, link, giveUpAt, cancellationToken);
+        using var built = await BuildAsync(part, context, delivery: null, work.Select(w => w.Collector).ToHashSet(StringComparer.Ordinal), notYet, state.Missing, link, giveUpAt, new PartHistory(previous.Summary, 1), cancellationToken);
         if (built is null)
         {
             // Every due collector failed transiently again and read nothing: no part for nothing, try again later.
@@ -310,6 +311,7 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         IReadOnlyList<OutstandingWork> missing,
         PartLink? previous,
         DateTimeOffset giveUpAt,
+        PartHistory history,
         CancellationToken cancellationToken,
         DeliveryBudget? budget = null)
     {
@@ -317,7 +319,7 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         using var staging = new StagingDirectory();
         if (delivery is not null)
         {
-            // Part 1 only: later parts read the notification from here.
+            // Part 1, and a later part recording a differing delivery: completions read part 1's notification.
             await staging.WriteAllBytesAsync(StoreLayout.Entries.Notification, notification.RawJson, cancellationToken);
             await staging.WriteAllBytesAsync(DeliveryInfo.FileName, EvidenceJson.Serialize(delivery), cancellationToken);
         }
@@ -339,12 +341,12 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         }
 
         var createdAt = _time.GetUtcNow();
-        if (id.Part > 1 && createdAt < giveUpAt && reports.Count > 0 && reports.All(r => r.RetryLater && (r.ItemCount ?? 0) == 0))
+        if (id.Part > 1 && delivery is null && createdAt < giveUpAt && reports.Count > 0 && reports.All(r => r.RetryLater && (r.ItemCount ?? 0) == 0))
         {
             return null;
         }
 
-        return await AssembleAsync(id, notification, staging, reports, carried, missing, previous, createdAt, giveUpAt, _sealer, cancellationToken);
+        return await AssembleAsync(id, notification, staging, reports, carried, missing, previous, createdAt, giveUpAt, _sealer, history with { OwnFacts = history.Previous is null || delivery is not null }, cancellationToken);
     }
 
     /// <summary>What every part does once its collectors are done: summary, summary.md, summary.html, manifest, zip.</summary>
@@ -359,12 +361,18 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         DateTimeOffset createdAt,
         DateTimeOffset giveUpAt,
         Custody.ManifestSealer? sealer,
+        PartHistory history,
         CancellationToken cancellationToken)
     {
         var completion = CompletionPlanner.Plan(id.Part, reports, carried, missing, createdAt, giveUpAt, _collectors.Options.LogIngestionDelay, _completion);
-        var summary = SummaryBuilder.Build(id, notification, reports, createdAt) with { Completion = completion };
+        var scc = await SccCopy.ReadAsync(staging, createdAt, cancellationToken);
+        var summary = SummaryBuilder.Build(id, notification, reports, createdAt, scc) with { Completion = completion };
         var digest = await EvidenceDigest.ReadAsync(staging, summary, reports, cancellationToken);
         summary = SummaryBuilder.WithEvidence(summary, digest);
+
+        // The whole bundle so far, so this part's summary is the bundle's word until a later part speaks.
+        var checkedNow = reports.Any(r => r.Authenticity is FindingAuthenticity.Confirmed or FindingAuthenticity.Contradicted);
+        summary = BundleSoFar.Merge(summary, history.Previous, Sha256(notification), history.RecordedIn, history.OwnFacts || checkedNow);
         if (digest.UnreadableLines > 0)
         {
             _logger.LogWarning("{Count} lines of the collected evidence could not be read for the summary; they stay in the bundle", digest.UnreadableLines);
@@ -395,7 +403,7 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         var reports = _collectors.Names
             .Select(name => new CollectorReport { Name = name, Status = CollectorStatus.Skipped, Reason = "start-up warm-up, not evidence" })
             .ToList();
-        using var built = await AssembleAsync(id, notification, staging, reports, carried: [], missing: [], previous: null, now, now, sealer: null, cancellationToken);
+        using var built = await AssembleAsync(id, notification, staging, reports, carried: [], missing: [], previous: null, now, now, sealer: null, new PartHistory(null, 1), cancellationToken);
         return (built.Size, built.Manifest.Files.Count);
     }
 
@@ -415,7 +423,7 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         }
     }
 
-    private async Task<PipelineResult> StoreAsync(BuiltBundle built, CancellationToken cancellationToken)
+    private async Task<PipelineResult> StoreAsync(BuiltBundle built, CancellationToken cancellationToken, bool recordsDelivery = false)
     {
         var metadata = new BundleMetadata(built.Sha256, built.Id.Value, built.Summary.Finding.Name, built.Summary.Finding.EventTime, built.Size) { Part = built.Id.Part };
         CreateResult created;
@@ -423,6 +431,12 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         await using (var content = new FileStream(built.FilePath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, useAsync: true))
         {
             created = await _store.CreateBundleAsync(built.Id, content, metadata, cancellationToken);
+        }
+
+        if (created == CreateResult.AlreadyExists && recordsDelivery)
+        {
+            // Another part took this number first: the delivery is not recorded yet, so it is built again as the next part.
+            throw new PartTakenException(built.Id);
         }
 
         if (created == CreateResult.AlreadyExists)
@@ -477,11 +491,8 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
                 repaired.Add(part);
             }
 
+            // Every part: a later delivery may have added one after a complete part.
             (last, lastId) = (entry, id);
-            if (entry.Summary.Completion is not { State: Completeness.Pending })
-            {
-                break;
-            }
         }
 
         if (last is null)

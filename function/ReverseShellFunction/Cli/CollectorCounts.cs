@@ -3,7 +3,7 @@ using ReverseShellFunction.Collect;
 
 namespace ReverseShellFunction.Cli;
 
-/// <summary>Collectors' statuses in a few characters for a table cell: "4 ok", "3 ok, 1 failed", "none".</summary>
+/// <summary>Collectors' statuses in a few characters for a table cell: "4 ok", "3 ok, 1 failed", "4 ok, 1 not collected", "none".</summary>
 internal static class CollectorCounts
 {
     private static readonly (CollectorStatus Status, string Name)[] s_order =
@@ -11,7 +11,7 @@ internal static class CollectorCounts
         (CollectorStatus.Ok, "ok"),
         (CollectorStatus.Partial, "partial"),
         (CollectorStatus.Failed, "failed"),
-        (CollectorStatus.Skipped, "skipped"),
+        (CollectorStatus.Skipped, Bundle.StateWords.NotCollected),
     ];
 
     public static string Compact(IEnumerable<CollectorOutcome> collectors)

@@ -54,6 +54,20 @@ public static class GetCommand
             var onBucket = services.GetRequiredService<FunctionSettings>().EvidenceBucket is not null;
             var (trust, keySource) = custody.Build(parse, services, onBucket);
             using var trustScope = trust;
+            // The bundle's state first, from its newest part's index entry (the final word), in the words every view
+            // uses; everything after verifies it.
+            try
+            {
+                if (await LogicalBundle.ReadAsync(evidence, id, ct) is { } logical)
+                {
+                    await output.WriteLineAsync(AuditText.Clean(Bundle.StateWords.FirstLine(logical.Latest.Entry.Summary), 2000).AsMemory(), ct);
+                }
+            }
+            catch (InvalidDataException)
+            {
+                // A damaged index entry: the checks below report it by name.
+            }
+
             await output.WriteLineAsync(keySource.AsMemory(), ct);
             var audit = new StoreAudit(evidence, trust, services.GetRequiredService<TimeProvider>());
             var result = await new CaseExtractor(audit).ExtractAsync(id.Bundle, directory, new StderrProgress(error), ct);

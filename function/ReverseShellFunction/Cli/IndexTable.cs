@@ -38,19 +38,13 @@ internal sealed class IndexTable
     public void Add(LogicalBundle bundle) => _entries.Add(bundle);
 
     /// <summary>
-    /// The EVIDENCE column: "pending p2" (the part due next); a bundle of one part by its collectors, as before
-    /// parts ("complete", "3/4 ok"); otherwise "incomplete" or "complete, 3 parts".
+    /// The STATE column: the newest part's state (the bundle's final word) in <see cref="StateWords"/>' words,
+    /// "confirmed, complete"; marked with "!" when it is anything else ("! not-found, complete", "! confirmed, pending p2").
     /// </summary>
     public static string Evidence(LogicalBundle bundle)
     {
         ArgumentNullException.ThrowIfNull(bundle);
-        return bundle.Completion switch
-        {
-            { State: Completion.Completeness.Pending, NextPart: var next } => string.Create(CultureInfo.InvariantCulture, $"pending p{next}"),
-            _ when bundle.Parts.Count == 1 => Completeness(bundle.First.Entry.Summary.Collectors),
-            { State: Completion.Completeness.Incomplete } => "incomplete",
-            _ => string.Create(CultureInfo.InvariantCulture, $"complete, {bundle.Parts.Count} parts"),
-        };
+        return StateWords.Cell(bundle.Latest.Entry.Summary);
     }
 
     /// <summary>Hex digits of the short id: the end of the bundle id's hash (48 bits), which every command taking an id accepts.</summary>
@@ -58,21 +52,6 @@ internal sealed class IndexTable
 
     /// <summary>The last <see cref="ShortIdLength"/> hex digits of a bundle id.</summary>
     public static string ShortId(string bundleId) => bundleId.Length > ShortIdLength ? bundleId[^ShortIdLength..] : bundleId;
-
-    /// <summary>"complete" when every collector finished ok and untruncated; else how many of them did.</summary>
-    public static string Completeness(IReadOnlyList<CollectorOutcome> collectors)
-    {
-        if (collectors.Count == 0)
-        {
-            return "no collectors";
-        }
-
-        var ok = collectors.Count(c => c.Status == CollectorStatus.Ok);
-        var truncated = collectors.Any(c => c.Truncated);
-        return ok == collectors.Count && !truncated
-            ? "complete"
-            : string.Create(CultureInfo.InvariantCulture, $"{ok}/{collectors.Count} ok{(truncated ? ", truncated" : "")}");
-    }
 
     public async Task WriteAsync(TextWriter output, CancellationToken cancellationToken)
     {
@@ -94,7 +73,7 @@ internal sealed class IndexTable
         new("SEVERITY", E(e => e.Summary.Finding.Severity ?? "-"), Min: 8, Cap: 8, Drop: 3, Shrink: 0),
         new("SERVICE", E(e => Workload(e.Summary)), Min: 8, Cap: 30, Drop: 0, Shrink: 1),
         new("REMOTE", E(e => e.Summary.Network.Remote ?? "-"), Min: 15, Cap: 47, Drop: 2, Shrink: 3),
-        new("EVIDENCE", b => Evidence(b), Min: 8, Cap: 17, Drop: 1, Shrink: 0),
+        new("STATE", b => Evidence(b), Min: 14, Cap: 26, Drop: 0, Shrink: 0),
         new("PROJECT", E(e => e.Summary.Resource.Project ?? e.Summary.Resource.ProjectNumber ?? "-"), Min: 10, Cap: 20, Drop: 4, Shrink: 2),
         new("ID", E(e => ShortId(e.Summary.BundleId)), Min: ShortIdLength, Cap: ShortIdLength, Drop: 0, Shrink: 0),
     ];
@@ -109,7 +88,7 @@ internal sealed class IndexTable
         new("REVISION", E(e => e.Summary.Workload?.Revision ?? e.Summary.Resource.Revision ?? "-")),
         new("REMOTE", E(e => e.Summary.Network.Remote ?? "-")),
         new("BINARY", E(e => e.Summary.Processes.Count > 0 ? e.Summary.Processes[0].BinaryPath ?? e.Summary.Processes[0].Name ?? "-" : "-")),
-        new("EVIDENCE", b => Evidence(b)),
+        new("STATE", b => Evidence(b)),
         new("COLLECTORS", b => CollectorCounts.Compact(b.Latest.Entry.Summary.Collectors)),
         new("BUNDLE ID", E(e => e.Summary.BundleId)),
     ];

@@ -10,7 +10,7 @@ namespace ReverseShellFunction.Cli;
 
 /// <summary>
 /// <c>replay FILE…</c>: runs each file through the same pipeline as an HTTP delivery and prints the result,
-/// one readable line per file (outcome, bundle id, completeness, headline), or with <c>--json</c> one JSON line
+/// one readable line per file (outcome, bundle id, the bundle's state, headline), or with <c>--json</c> one JSON line
 /// per file with the index entry. A file may hold a notification, a Pub/Sub push body or a structured CloudEvent.
 /// </summary>
 public static class ReplayCommand
@@ -54,27 +54,18 @@ public static class ReplayCommand
         return command;
     }
 
-    /// <summary>"sample.json: stored 2026…-3a05… (complete): CRITICAL Reverse Shell on service …".</summary>
+    /// <summary>
+    /// "sample.json: stored 2026…-3a05… (not-found; complete): CRITICAL Reverse Shell on service …": the bundle's
+    /// state in <see cref="StateWords"/>' words before the headline.
+    /// </summary>
     internal static string HumanLine(string file, PipelineResult result)
     {
         var outcome = JsonSerializer.Serialize(result.Outcome, s_jsonLines).Trim('"');
         var text = result.IndexEntry is { } entry
-            ? $"{file}: {outcome} {entry.Summary.BundleId} ({IndexTable.Completeness(entry.Summary.Collectors)}; {CompletionText(entry)}): {entry.Summary.Headline ?? SummaryBuilder.Headline(entry.Summary)}"
+            ? $"{file}: {outcome} {entry.Summary.BundleId} ({StateWords.Line(entry.Summary)}): {entry.Summary.Headline ?? SummaryBuilder.Headline(entry.Summary)}"
+                + (entry.Summary.Completion is { State: Completion.Completeness.Pending } ? " (run `complete --wait` or `serve` to collect the rest)" : "")
             : $"{file}: {outcome}: {result.Reason}" + (result.ObjectName is null ? "" : $" ({result.ObjectName})");
         return Audit.AuditText.Clean(text, 2000);
-    }
-
-    /// <summary>"complete", "pending: part 2 due 2026-…Z (run complete)" or "incomplete".</summary>
-    internal static string CompletionText(IndexEntry entry)
-    {
-        ArgumentNullException.ThrowIfNull(entry);
-        return entry.Summary.Completion switch
-        {
-            null => "complete",
-            { State: Completion.Completeness.Pending, NextPart: var next, Due: var due } =>
-                $"pending: part {next} due {due?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)}, run `complete --wait` or `serve`",
-            { State: var state } => state.ToString().ToLowerInvariant(),
-        };
     }
 
     private static async Task<RawDelivery> ReadAsync(FileInfo file, TimeProvider time, CancellationToken cancellationToken)

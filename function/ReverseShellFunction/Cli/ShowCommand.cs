@@ -63,7 +63,8 @@ public static class ShowCommand
     {
         ArgumentNullException.ThrowIfNull(bundle);
         var entry = bundle.First.Entry;
-        var text = SummaryText.Head(entry) + CompletenessText(bundle) + SummaryText.Body(entry) + PartsText(bundle) + SealText.Render(entry);
+        var latest = bundle.Latest.Entry.Summary;
+        var text = SummaryText.Head(entry, latest) + CompletenessText(bundle) + SummaryText.Body(entry, latest) + PartsText(bundle) + SealText.Render(entry);
         return width is { } columns ? TextWrap.Wrap(text, columns) : text;
     }
 
@@ -78,8 +79,8 @@ public static class ShowCommand
 
         var text = new System.Text.StringBuilder();
         text.AppendLine();
-        text.AppendLine($"Completeness: {bundle.StateName.ToUpperInvariant()} ({bundle.Parts.Count} part{(bundle.Parts.Count == 1 ? "" : "s")})");
-        foreach (var line in Bundle.SummaryReport.CompletionLines(bundle.Completion))
+        text.AppendLine($"Completeness: {Audit.AuditText.Clean(Bundle.StateWords.Completeness(bundle.Latest.Entry.Summary), 2000)} ({bundle.Parts.Count} part{(bundle.Parts.Count == 1 ? "" : "s")})");
+        foreach (var line in Bundle.SummaryReport.CompletionLines(bundle.Completion).Skip(bundle.State == Completion.Completeness.Complete ? 0 : 1))
         {
             text.AppendLine("  " + Audit.AuditText.Clean(line, 2000));
         }
@@ -101,7 +102,9 @@ public static class ShowCommand
         text.AppendLine($"Parts ({bundle.Parts.Count})");
         foreach (var part in bundle.Parts)
         {
-            var collectors = string.Join(", ", part.Entry.Summary.Collectors.Select(c => $"{c.Name} {c.Status.ToString().ToLowerInvariant()}"));
+            // The collectors this part ran (its summary states the bundle so far).
+            var ran = part.Entry.Summary.Collectors.Where(c => c.Part is null || c.Part == part.Part);
+            var collectors = string.Join(", ", ran.Select(c => $"{c.Name} {(c.Status == Collect.CollectorStatus.Skipped ? Bundle.StateWords.NotCollected : c.Status.ToString().ToLowerInvariant())}"));
             text.AppendLine($"  Part {part.Part}: {part.Entry.Bundle.ObjectName} ({part.Entry.Bundle.Size} bytes, sha256 {part.Entry.Bundle.Sha256}){(collectors.Length == 0 ? "" : ": " + collectors)}");
         }
 

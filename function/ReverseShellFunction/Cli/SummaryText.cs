@@ -16,31 +16,48 @@ namespace ReverseShellFunction.Cli;
 /// </summary>
 internal static class SummaryText
 {
-    public static string Render(IndexEntry entry) => Head(entry) + Body(entry);
+    /// <param name="entry">Part 1's index entry: where the bundle is stored.</param>
+    /// <param name="latest">The newest part's summary: the bundle's final word (state, facts, every collector so far).</param>
+    public static string Render(IndexEntry entry, EvidenceSummary? latest = null) => Head(entry, latest) + Body(entry, latest);
 
     /// <summary>The headline, then what is wrong: the part's evidence and each collector that is not ok.</summary>
-    public static string Head(IndexEntry entry)
+    public static string Head(IndexEntry entry, EvidenceSummary? latest = null)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var s = entry.Summary;
+        var s = latest ?? entry.Summary;
         var text = new StringBuilder();
+
+        // The state first, in the words every view uses; then the headline; then what is not ok.
+        text.AppendLine(Clean(StateWords.FirstLine(s)));
         text.AppendLine(Clean(s.Headline ?? SummaryBuilder.Headline(s)));
-        text.AppendLine();
-        var missing = s.Collectors.Where(c => c.Status != CollectorStatus.Ok || c.Truncated).ToList();
-        text.AppendLine(missing.Count == 0 ? "Evidence: complete (every collector ok, nothing truncated)" : "Evidence: INCOMPLETE");
-        foreach (var c in missing)
+        var wrong = new StringBuilder();
+        if (s.Notifications is { Count: > 1 } checks)
         {
-            Line(text, c.Name, $"{JsonOutput.Line(c.Status).Trim('"')}{(c.Truncated ? ", truncated" : "")}{(c.Reason is null ? "" : $": {c.Reason}")}");
+            foreach (var check in checks)
+            {
+                var fields = check.Contradicted is { Count: > 0 } f ? $" ({string.Join(", ", f)})" : "";
+                Line(wrong, $"Notification p{check.Part}", $"{StateWords.AuthenticityWord(check.Authenticity)}{fields}");
+            }
+        }
+
+        foreach (var c in s.Collectors.Where(c => c.Status != CollectorStatus.Ok || c.Truncated))
+        {
+            Line(wrong, c.Name, StateWords.Collector(c));
+        }
+
+        if (wrong.Length > 0)
+        {
+            text.AppendLine().Append(wrong);
         }
 
         return text.ToString();
     }
 
     /// <summary>The long sections: where the bundle is stored, the workload, the finding, processes, related findings, ATT&amp;CK, collectors.</summary>
-    public static string Body(IndexEntry entry)
+    public static string Body(IndexEntry entry, EvidenceSummary? latest = null)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var s = entry.Summary;
+        var s = latest ?? entry.Summary;
         var text = new StringBuilder();
         text.AppendLine();
         Line(text, "Bundle", s.BundleId);
@@ -102,10 +119,13 @@ internal static class SummaryText
         }
 
         text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Collectors ({CollectorCounts.Compact(s.Collectors)})");
+        // Which part each outcome came from, once the bundle has more than one.
+        var inParts = s.Collectors.Select(c => c.Part).Distinct().Count() > 1;
         foreach (var c in s.Collectors)
         {
-            var items = c.ItemCount is { } n ? $", {n} items" : "";
-            Line(text, c.Name, $"{JsonOutput.Line(c.Status).Trim('"')}{items}{(c.Truncated ? ", truncated" : "")}{(c.Reason is null ? "" : $": {c.Reason}")}");
+            var items = c.ItemCount is { } n ? $"{n} items, " : "";
+            var part = c.Part is { } p && inParts ? $" (part {p})" : "";
+            Line(text, c.Name, $"{items}{StateWords.Collector(c)}{part}");
         }
 
         return text.ToString();

@@ -28,6 +28,9 @@ public sealed class CollectorProgress
 
     public FindingAuthenticity? Authenticity { get; set; }
 
+    /// <summary>With a contradicted authenticity: the fields that differ.</summary>
+    public IReadOnlyList<string>? Contradicted { get; set; }
+
     public void AddFile(string path) => _files.Add(path);
 
     public void AddItems(long count) => Items += count;
@@ -82,6 +85,7 @@ public sealed class CollectorProgress
         Truncated = Truncated,
         Window = Window,
         Authenticity = Authenticity,
+        Contradicted = Contradicted is { Count: > 0 } fields ? fields : null,
         Files = [.. _files],
         Redactions = [.. _redactions],
     };

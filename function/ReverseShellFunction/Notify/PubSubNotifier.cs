@@ -57,6 +57,7 @@ internal sealed class PubSubNotifier : IBundleNotifier
                     ["part"] = notification.Part.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     [DeduplicationKeyAttribute] = DeduplicationKey(notification),
                     ["completeness"] = notification.Completeness,
+                    ["authenticity"] = notification.Authenticity,
                     ["severity"] = notification.Severity ?? "",
                 },
             }),

@@ -29,10 +29,12 @@ public sealed class ResponderReportTest
         var bundle = await harness.ReadBundleAsync(result.BundleId!);
         var md = Encoding.UTF8.GetString(bundle[SummaryMarkdown.FileName]);
         var lines = md.Split('\n');
-        Assert.Equal("# " + SummaryMarkdown.Plain(Headline), lines[0]);
+        // The state first (one collector failed for good: incomplete), then the headline.
+        Assert.StartsWith("**State: confirmed; incomplete (container-logs: failed for good: 403 PERMISSION\\_DENIED", lines[0], StringComparison.Ordinal);
+        Assert.Equal("# " + SummaryMarkdown.Plain(Headline), lines[2]);
 
         // What is missing comes right after the headline, in the API's words, with the pipe escaped once.
-        Assert.Equal("## Missing or not to be trusted", lines[4]);
+        Assert.Equal("## Missing or not to be trusted", lines[6]);
         Assert.Contains(lines, l => l.StartsWith("- **container-logs** failed: its evidence is missing — 403 PERMISSION\\_DENIED: Permission 'logging.logEntries.list' denied \\| on", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.StartsWith("- **audit-logs**", StringComparison.Ordinal));
         Assert.DoesNotContain("logs/container.jsonl", md, StringComparison.Ordinal);
@@ -47,7 +49,8 @@ public sealed class ResponderReportTest
 
         var bundle = await harness.ReadBundleAsync(result.BundleId!);
         var md = Encoding.UTF8.GetString(bundle[SummaryMarkdown.FileName]);
-        Assert.Equal("# " + SummaryMarkdown.Plain(Headline), md.Split('\n')[0]);
+        Assert.Equal("**State: confirmed; complete.**", md.Split('\n')[0]);
+        Assert.Equal("# " + SummaryMarkdown.Plain(Headline), md.Split('\n')[2]);
         foreach (var expected in new[]
         {
             "- **Revision:** ` checkout-api-00041-kex ` (from the container logs within 5 minutes of the event (34 of 46 entries))",

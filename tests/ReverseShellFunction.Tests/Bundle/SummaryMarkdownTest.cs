@@ -65,8 +65,8 @@ public class SummaryMarkdownTest
         Assert.Contains(@"denied \| try again", row, StringComparison.Ordinal);
         Assert.DoesNotContain(@"\\|", row, StringComparison.Ordinal);
 
-        // Five columns: six cell delimiters, none of them the escaped one.
-        Assert.Equal(6, Regex.Count(row, @"(?<!\\)\|"));
+        // Six columns: seven cell delimiters, none of them the escaped one.
+        Assert.Equal(7, Regex.Count(row, @"(?<!\\)\|"));
     }
 
     [Fact]
@@ -97,12 +97,12 @@ public class SummaryMarkdownTest
         }
 
         // The headline names the hostile binary too, escaped in the first line of both files.
-        Assert.Contains(@"/tmp/\\u202eexe.hs", md.Split('\n')[0], StringComparison.Ordinal);
+        Assert.Contains(@"/tmp/\\u202eexe.hs", md.Split('\n')[2], StringComparison.Ordinal);
         Assert.Contains(@"<h1 id=""headline"">", html, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void FirstLine_IsTheHeadline_AndWhatIsMissingComesBeforeTheWorkload()
+    public void FirstLine_IsTheState_ThenTheHeadline_AndWhatIsMissingComesBeforeTheWorkload()
     {
         var summary = Sample([
             new CollectorReport { Name = "cloud-run", Status = CollectorStatus.Failed, Reason = "403 PERMISSION_DENIED: no" },
@@ -111,9 +111,14 @@ public class SummaryMarkdownTest
 
         var md = SummaryMarkdown.Render(summary, []);
 
+        // Not checked against SCC, a collector failed, one truncated: all of it in the first line, in the state words.
+        Assert.StartsWith(
+            "**State: unchecked; incomplete (cloud-run: failed (403 PERMISSION\\_DENIED: no), truncated at its cap: container-logs). The finding could not be checked against SCC",
+            md.Split('\n')[0],
+            StringComparison.Ordinal);
         Assert.Equal(
             "# CRITICAL Reverse Shell on service checkout-api (project shop-prod-4471, europe-west1) at 2026-11-28 21:14:07 UTC: /bin/bash → 198.51.100.23:4444",
-            md.Split('\n')[0]);
+            md.Split('\n')[2]);
         var missing = md.IndexOf("## Missing or not to be trusted", StringComparison.Ordinal);
         Assert.True(missing > 0 && missing < md.IndexOf("## Workload as it ran", StringComparison.Ordinal));
         Assert.Contains("- **cloud-run** failed: its evidence is missing — 403 PERMISSION\\_DENIED: no", md, StringComparison.Ordinal);

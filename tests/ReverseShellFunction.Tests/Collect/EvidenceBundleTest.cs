@@ -112,9 +112,9 @@ public sealed class EvidenceBundleTest
         var result = await harness.ReplaySampleAsync();
 
         var summary = System.Text.Encoding.UTF8.GetString((await harness.ReadBundleAsync(result.BundleId!))["summary.md"]);
-        Assert.Contains("not collected (related-findings skipped: no credentials)", summary, StringComparison.Ordinal);
-        Assert.Contains("not collected (cloud-run skipped: no credentials)", summary, StringComparison.Ordinal);
-        Assert.Contains("skipped: not collected", summary, StringComparison.Ordinal);
+        Assert.Contains("not collected (related-findings: no credentials)", summary, StringComparison.Ordinal);
+        Assert.Contains("not collected (cloud-run: no credentials)", summary, StringComparison.Ordinal);
+        Assert.Contains("not collected: its evidence is missing — no credentials", summary, StringComparison.Ordinal);
         Assert.DoesNotContain("No other finding on this resource", summary, StringComparison.Ordinal);
         Assert.DoesNotContain("no VPC access configured", summary, StringComparison.Ordinal);
     }

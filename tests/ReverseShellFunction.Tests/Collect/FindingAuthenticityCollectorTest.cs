@@ -54,6 +54,36 @@ public sealed class FindingAuthenticityCollectorTest
     }
 
     [Fact]
+    public async Task NotificationThatDiffersFromSccsCopy_IsContradicted_NamingEachField_AndBothSidesAreStored()
+    {
+        await using var harness = await CollectorHarness.StartAsync();
+        var sample = CollectorHarness.SampleContext();
+        var processes = sample.Finding.Processes!;
+        var context = sample with
+        {
+            Notification = sample.Notification with
+            {
+                Finding = sample.Finding with
+                {
+                    Processes = [processes[0] with { Binary = processes[0].Binary! with { Path = "/usr/bin/curl" } }, .. processes.Skip(1)],
+                    Category = "Malicious URL Observed",
+                },
+            },
+        };
+
+        var report = await harness.CollectAsync(Name, context);
+
+        Assert.Equal((CollectorStatus.Ok, FindingAuthenticity.Contradicted), (report.Status, report.Authenticity));
+        Assert.Equal(["category", "processes"], report.Contradicted);
+        Assert.Contains("contradicted: SCC's copy differs from the notification in category, processes", report.Reason, StringComparison.Ordinal);
+        using var file = JsonDocument.Parse(harness.ReadText(FindingAuthenticityCollector.Path));
+        Assert.Equal("contradicted", file.RootElement.GetProperty("authenticity").GetString());
+        var differences = file.RootElement.GetProperty("differences").EnumerateArray().ToList();
+        Assert.Equal(("category", "Malicious URL Observed", "Reverse Shell"), (differences[0].GetProperty("field").GetString(), differences[0].GetProperty("notification").GetString(), differences[0].GetProperty("scc").GetString()));
+        Assert.StartsWith("/bin/bash sha256 d7f1c0b3", differences[1].GetProperty("scc").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SccRefuses_IsUnchecked_WithTheApisWords_AndNoFile()
     {
         await using var harness = await CollectorHarness.StartAsync();
@@ -133,8 +163,9 @@ public sealed class FindingAuthenticityCollectorTest
         var markdown = Encoding.UTF8.GetString(bundle["summary.md"]);
         var missing = markdown[markdown.IndexOf("Missing or not to be trusted", StringComparison.Ordinal)..];
         var firstItem = missing.Split('\n').First(line => line.StartsWith("- ", StringComparison.Ordinal));
-        Assert.Contains("Authenticity: NOT FOUND", firstItem, StringComparison.Ordinal);
-        Assert.Contains("Authenticity: NOT FOUND", Encoding.UTF8.GetString(bundle["summary.html"]), StringComparison.Ordinal);
+        Assert.Contains("Authenticity: not-found. SCC holds no finding of this name", firstItem, StringComparison.Ordinal);
+        Assert.StartsWith("**State: not-found; complete.", markdown, StringComparison.Ordinal);
+        Assert.Contains("Authenticity: not-found", Encoding.UTF8.GetString(bundle["summary.html"]), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -57,7 +57,7 @@ public sealed class PartsTest
         clock.SetUtcNow(s_event.AddMinutes(63));
         var third = await harness.Function.CompleteAsync(new CompletionRequest(id.Value, 3), CancellationToken.None);
         Assert.Equal(Completeness.Complete, third.Stored!.IndexEntry!.Summary.Completion!.State);
-        Assert.Contains("complete, 3 parts", await CliAsync("list", "--dir", harness.Store.Root), StringComparison.Ordinal);
+        Assert.Contains("confirmed, complete", await CliAsync("list", "--dir", harness.Store.Root), StringComparison.Ordinal);
 
         // Every container entry of the window, each in exactly one part: what one read after the window closed gets.
         var parts = await ReadPartsAsync(harness.Store, id, 3);

@@ -52,6 +52,8 @@ public sealed class PubSubNotifierTest
         BundleId = "RSE-TEST-BUNDLE",
         Part = part,
         Completeness = "complete",
+        Authenticity = "confirmed",
+        State = "confirmed; complete",
         CollectorsOk = 5,
         Collectors = 5,
         ObjectUri = "gs://b/bundles/x.zip",

@@ -7,12 +7,13 @@ namespace ReverseShellFunction.Collect.Scc;
 /// <summary>
 /// <c>scc-finding</c>: asks SCC for the notified finding by name and stores SCC's current copy as
 /// <c>scc/finding.json</c>, with the <see cref="FindingAuthenticity"/> the answer gives. Anyone who can publish
-/// to the topic can make the function collect; a forged notification is still stored, marked <c>not-found</c>.
+/// to the topic can make the function collect; a forged notification is still stored, marked <c>not-found</c>, and
+/// one that copies a real finding's name is compared field by field with SCC's copy and marked <c>contradicted</c>.
 /// </summary>
 public sealed class FindingAuthenticityCollector : ICollector
 {
-    public const string CollectorName = "scc-finding";
-    public const string Path = "scc/finding.json";
+    public const string CollectorName = Bundle.SccCopy.CollectorName;
+    public const string Path = Bundle.SccCopy.Path;
 
     // Finding names are unique; a few results are room for a v1 and a v2 form of the same finding.
     private const int PageSize = 10;
@@ -77,20 +78,49 @@ public sealed class FindingAuthenticityCollector : ICollector
             return progress.DeadlineReached();
         }
 
-        progress.Authenticity = match is null ? FindingAuthenticity.NotFound : FindingAuthenticity.Confirmed;
-        await WriteAsync(evidence, progress, parent, filter, match);
         if (match is null)
         {
+            progress.Authenticity = FindingAuthenticity.NotFound;
+            await WriteAsync(evidence, progress, parent, filter, null, []);
             _logger.LogWarning("SCC holds no finding named {FindingName} under {Parent}: the notification may be forged", name, parent.Name);
             progress.Note = $"not-found: SCC answered and holds no finding of this name under {parent.Name}; the notification may be forged";
             return progress.Ok();
+        }
+
+        var differences = Compare(context.Notification, match.Value);
+        progress.Authenticity = differences.Count == 0 ? FindingAuthenticity.Confirmed : FindingAuthenticity.Contradicted;
+        progress.Contradicted = [.. differences.Select(d => d.Field)];
+        await WriteAsync(evidence, progress, parent, filter, match, differences);
+        if (differences.Count > 0)
+        {
+            _logger.LogWarning(
+                "SCC's copy of finding {FindingName} differs from the notification in {Fields}: the notification may be forged or altered",
+                name,
+                string.Join(", ", progress.Contradicted));
+            progress.Note = $"contradicted: SCC's copy differs from the notification in {string.Join(", ", progress.Contradicted)}; the summary's facts are SCC's";
         }
 
         progress.AddItems(1);
         return progress.Ok();
     }
 
-    private async Task WriteAsync(IEvidenceWriter evidence, CollectorProgress progress, SccParent parent, string filter, JsonElement? match)
+    /// <summary>
+    /// The notification against SCC's answer, read the way a notification is read (a ListFindings result has the
+    /// same <c>finding</c> and <c>resource</c> members). An answer that does not read as a finding differs in whole.
+    /// </summary>
+    private IReadOnlyList<FieldDifference> Compare(Findings.SccNotification notification, JsonElement match)
+    {
+        try
+        {
+            return FindingComparison.Compare(notification, Intake.NotificationDecoder.Parse(JsonSerializer.SerializeToUtf8Bytes(match), _time.GetUtcNow()));
+        }
+        catch (Intake.InvalidDeliveryException ex)
+        {
+            return [new FieldDifference("finding", "as notified", $"SCC's copy does not read as a finding: {ex.Message}")];
+        }
+    }
+
+    private async Task WriteAsync(IEvidenceWriter evidence, CollectorProgress progress, SccParent parent, string filter, JsonElement? match, IReadOnlyList<FieldDifference> differences)
     {
         await using var stream = evidence.CreateFile(Path);
         progress.AddFile(Path);
@@ -100,8 +130,23 @@ public sealed class FindingAuthenticityCollector : ICollector
         writer.WriteString("parent", parent.Name);
         writer.WriteString("filter", filter);
         writer.WriteEndObject();
-        writer.WriteString("authenticity", match is null ? "not-found" : "confirmed");
+        writer.WriteString("authenticity", JsonSerializer.Serialize(progress.Authenticity, Bundle.EvidenceJson.Options).Trim('"'));
         writer.WriteString("checkedAt", FilterText.Rfc3339(_time.GetUtcNow()));
+        if (differences.Count > 0)
+        {
+            // Each field where the notification and SCC's copy differ, both sides: the disagreement is evidence.
+            writer.WriteStartArray("differences");
+            foreach (var d in differences)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("field", d.Field);
+                writer.WriteString("notification", d.Notification);
+                writer.WriteString("scc", d.Scc);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
         foreach (var property in (ReadOnlySpan<string>)["finding", "resource"])
         {
             if (match is { } result && result.TryGetProperty(property, out var value))
