@@ -62,7 +62,8 @@ public sealed class CustodyPipelineTest
         var extracted = await CustodyHarness.CliAsync(offline, "verify", "--extracted", folder, "--public-key", publicKey, "--tsa-cert", harness.Tsa.CaCertificatePath, "--require-signature");
         Assert.True(extracted.ExitCode == 0, extracted.ToString());
 
-        var show = await CustodyHarness.CliAsync(offline, "show", result.BundleId!, "--dir", harness.EvidenceDir);
+        // --wide: the key version's name is longer than a 100-column line, so show wraps it after a '/' otherwise.
+        var show = await CustodyHarness.CliAsync(offline, "show", result.BundleId!, "--dir", harness.EvidenceDir, "--wide");
         Assert.Contains(FakeKms.DefaultKeyVersion, show.Output, StringComparison.Ordinal);
         Assert.Contains($"{seal.TimestampTime!.Value.UtcDateTime:yyyy-MM-dd HH:mm:ss}", show.Output, StringComparison.Ordinal);
     }
