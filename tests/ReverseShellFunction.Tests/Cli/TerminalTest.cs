@@ -48,8 +48,11 @@ public sealed partial class TerminalTest : IAsyncLifetime, IDisposable
         var show = await InTerminalAsync(columns, "show", _ids[0][^IndexTable.ShortIdLength..]);
         AssertFits(show, columns);
         Assert.Contains(show.Split('\n'), l => l.Contains(_ids[0], StringComparison.Ordinal));
-        // The headline leads (wrapped, so it is found in the first lines), before the long sections.
-        Assert.Contains("Reverse Shell on service payments-checkout", string.Join(" ", show.TrimStart().Split('\n').Take(4)), StringComparison.Ordinal);
+        // The state line, then the headline (wrapped, so it is found in the first lines), before the long sections.
+        var head = string.Join(" ", show.TrimStart().Split('\n').Take(8).Select(l => l.Trim()));
+        Assert.StartsWith("State:", show.TrimStart(), StringComparison.Ordinal);
+        Assert.Contains("Reverse Shell on service payments-checkout", head, StringComparison.Ordinal);
+        Assert.True(show.IndexOf("Reverse Shell on service", StringComparison.Ordinal) < show.IndexOf("Workload", StringComparison.Ordinal), "the headline comes before the long sections");
         Assert.True(show.IndexOf("audit-logs", StringComparison.Ordinal) < show.IndexOf("Workload", StringComparison.Ordinal), "what is wrong comes before the long sections");
         var sha256 = Sha256().Matches(show).Select(m => m.Value).ToList();
         Assert.NotEmpty(sha256);

@@ -158,7 +158,16 @@ public sealed class AckDeadlineEndToEndTest : IClassFixture<PubSubEmulatorFixtur
         storage.Objects.List(Bucket, "index/")
             .Where(o => o.Name.Contains(findingId, StringComparison.Ordinal))
             .Count(o => JsonDocument.Parse(o.Content).RootElement.GetProperty("summary").GetProperty("collectors").EnumerateArray()
-                .Any(c => c.GetProperty("name").GetString() == collector));
+                .Any(c => c.GetProperty("name").GetString() == collector && RanIn(c) == PartOf(o.Name)));
+
+    // A part's summary carries the collectors of earlier parts too (the bundle so far), each with the part it ran in.
+    private static int RanIn(JsonElement collector) =>
+        collector.TryGetProperty("part", out var part) && part.ValueKind == JsonValueKind.Number ? part.GetInt32() : 1;
+
+    private static int PartOf(string indexName) =>
+        System.Text.RegularExpressions.Regex.Match(indexName, @"\.part-(\d+)\.json$") is { Success: true } m
+            ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : 1;
 
     /// <summary>Logical bundles whose last part says <c>complete</c>.</summary>
     private static int Completed(FakeStorageServer storage) =>
