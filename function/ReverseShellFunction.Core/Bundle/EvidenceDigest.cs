@@ -241,10 +241,16 @@ public static class EvidenceDigest
         var labels = e.TryGetProperty("resource", out var resource) && resource.ValueKind == JsonValueKind.Object
             && resource.TryGetProperty("labels", out var l) && l.ValueKind == JsonValueKind.Object ? l : default;
         var attributes = LogAttributes(e, line, labels);
-        attributes["method_name"] = method;
-        attributes["principal_email"] = principal;
-        attributes["resource_name"] = resourceName;
-        attributes["service_name"] = payload.ValueKind == JsonValueKind.Object ? Str(payload, "serviceName") : null;
+        // The protoPayload's own spelling: Timesketch's GCP analyzers (timesketch/lib/analyzers/gcp_logging.py,
+        // gcp_servicekey.py) and dftimewolf's GCP log processor read and write exactly these names; snake_case would
+        // leave the analyzer's tags and per-user views empty.
+        attributes["methodName"] = method;
+        attributes["principalEmail"] = principal;
+
+        // gcp_logging splits resourceName at its last two '/' and fails the whole analysis on a name without one;
+        // such a name stays in the message and the raw entry (bundle_entry, bundle_line).
+        attributes["resourceName"] = resourceName is not null && resourceName.Contains('/', StringComparison.Ordinal) ? resourceName : null;
+        attributes["serviceName"] = payload.ValueKind == JsonValueKind.Object ? Str(payload, "serviceName") : null;
         await timeline.AddAsync(time, "Log Entry Time", TimelineFile.LogDataType, $"{principal ?? "unknown principal"} called {method ?? "unknown method"} on {resourceName ?? "unknown resource"}", attributes, cancellationToken);
     }
 

@@ -102,9 +102,9 @@ public sealed class ResponderReportTest
         Assert.Equal("true", events[0].GetProperty("triggering_finding").GetString());
         Assert.Equal(150 + 4, events.Count(e => e.GetProperty("data_type").GetString() == TimelineFile.LogDataType));
         Assert.Equal(1 + 24, events.Count(e => e.GetProperty("data_type").GetString() == TimelineFile.FindingDataType));
-        var audit = events.Where(e => e.TryGetProperty("method_name", out _)).ToList();
+        var audit = events.Where(e => e.TryGetProperty("methodName", out _)).ToList();
         Assert.Equal(4, audit.Count);
-        Assert.All(audit, e => Assert.Equal("ci-deploy@shop-prod-4471.iam.gserviceaccount.com", e.GetProperty("principal_email").GetString()));
+        Assert.All(audit, e => Assert.Equal("ci-deploy@shop-prod-4471.iam.gserviceaccount.com", e.GetProperty("principalEmail").GetString()));
         Assert.Contains(events, e => e.GetProperty("data_type").GetString() == TimelineFile.CollectionDataType);
         var secret = Encoding.UTF8.GetBytes(FakeGoogleData.PlantedSecret);
         Assert.True(bundle[TimelineFile.FileName].AsSpan().IndexOf(secret) < 0);
