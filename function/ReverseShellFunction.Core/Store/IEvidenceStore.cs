@@ -104,3 +104,17 @@ public sealed record BundleMetadata(string Sha256, string BundleId, string Findi
     /// <summary>Which part of the bundle the object is.</summary>
     public int Part { get; init; } = 1;
 }
+
+/// <summary>
+/// The quarantine records a store keeps (<see cref="StoreLayout.QuarantinePrefix"/>), read-only: what <c>quarantine
+/// list</c> and <c>quarantine show</c> read. Only the stores the function writes to implement it.
+/// </summary>
+public interface IQuarantineReader
+{
+    /// <summary>Names of every object under <c>quarantine/</c>, in lexical order, which is time order.</summary>
+    IAsyncEnumerable<string> ListQuarantineObjectNamesAsync(CancellationToken cancellationToken);
+
+    /// <summary>The record's bytes, or null when there is none.</summary>
+    /// <exception cref="ArgumentException">The name is not a quarantine object name.</exception>
+    Task<byte[]?> ReadQuarantineAsync(string objectName, CancellationToken cancellationToken);
+}

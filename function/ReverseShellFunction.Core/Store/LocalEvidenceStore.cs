@@ -9,7 +9,7 @@ namespace ReverseShellFunction.Store;
 /// file first and are then linked into place in one step (<see cref="AtomicCreate"/>), so a reader never sees
 /// half a file and two racing writers cannot both win. Stored files are made read-only.
 /// </summary>
-public sealed class LocalEvidenceStore : IEvidenceStore
+public sealed class LocalEvidenceStore : IEvidenceStore, IQuarantineReader
 {
     /// <summary>Temporary files start with this; <c>verify</c> reports any it finds as left by an interrupted write.</summary>
     public const string TemporaryPrefix = ".tmp-";
@@ -84,6 +84,29 @@ public sealed class LocalEvidenceStore : IEvidenceStore
         }
 
         await Task.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<string> ListQuarantineObjectNamesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var name in ListNames(StoreLayout.QuarantinePrefix))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return name;
+        }
+
+        await Task.CompletedTask;
+    }
+
+    public async Task<byte[]?> ReadQuarantineAsync(string objectName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(objectName);
+        if (!objectName.StartsWith(StoreLayout.QuarantinePrefix, StringComparison.Ordinal) || !BundlePaths.IsSafe(objectName))
+        {
+            throw new ArgumentException($"'{DisplayText.Visible(objectName, 100)}' is not a quarantine object name.", nameof(objectName));
+        }
+
+        var path = PathOf(objectName);
+        return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
     }
 
     public async Task<CreateResult> CreateQuarantineAsync(string objectName, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)

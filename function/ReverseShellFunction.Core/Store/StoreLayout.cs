@@ -84,6 +84,36 @@ public static class StoreLayout
         return $"{QuarantinePrefix}{DatePath(receivedAt)}/{receivedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture)}-{bodySha256[..32]}-{nonce}.json";
     }
 
+    /// <summary>
+    /// The quarantine object a record's id names: the id is the object's file name without <c>.json</c>
+    /// (<c>yyyyMMddTHHmmssfffZ-HASH32-NONCE</c>, in any case), or the object name itself. Null for anything else.
+    /// </summary>
+    public static string? QuarantineObjectFor(string idOrName)
+    {
+        ArgumentNullException.ThrowIfNull(idOrName);
+        var stem = idOrName.StartsWith(QuarantinePrefix, StringComparison.Ordinal) && idOrName.EndsWith(".json", StringComparison.Ordinal)
+            ? idOrName[(idOrName.LastIndexOf('/') + 1)..^".json".Length]
+            : idOrName.Trim().ToLowerInvariant().Replace('t', 'T').Replace('z', 'Z');
+        var parts = stem.Split('-');
+        if (parts.Length != 3 || parts[1].Length != 32 || parts[2].Length is 0 or > 32
+            || !parts[1].All(char.IsAsciiHexDigitLower) || !parts[2].All(char.IsAsciiHexDigitLower)
+            || !DateTimeOffset.TryParseExact(parts[0], "yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var received))
+        {
+            return null;
+        }
+
+        var name = $"{QuarantinePrefix}{DatePath(received)}/{stem}.json";
+        return idOrName.StartsWith(QuarantinePrefix, StringComparison.Ordinal) && name != idOrName ? null : name;
+    }
+
+    /// <summary>A quarantine record's id: its object's file name without <c>.json</c>.</summary>
+    public static string QuarantineId(string objectName)
+    {
+        ArgumentNullException.ThrowIfNull(objectName);
+        var file = objectName[(objectName.LastIndexOf('/') + 1)..];
+        return file.EndsWith(".json", StringComparison.Ordinal) ? file[..^".json".Length] : file;
+    }
+
     /// <summary>The part an index, bundle or pending object name stands for, if it has exactly the expected shape.</summary>
     public static BundleId? IdFromObjectName(string objectName)
     {

@@ -31,6 +31,7 @@ public static class CommandLineApp
         root.Subcommands.Add(GetCommand.Create(store));
         root.Subcommands.Add(VerifyCommand.Create(store));
         root.Subcommands.Add(CompleteCommand.Create(store));
+        root.Subcommands.Add(QuarantineCommand.Create(store));
         root.SetAction(async (parse, cancellationToken) =>
         {
             if (parse.Tokens.Count > 0)

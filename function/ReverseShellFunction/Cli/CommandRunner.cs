@@ -93,20 +93,21 @@ public static class CommandRunner
     }
 
     /// <summary>
-    /// Why a folder is not an evidence store (it has neither index/ nor bundles/), or null when it is one. An audit
+    /// Why a folder is not an evidence store (it has no index/, bundles/ or quarantine/), or null when it is one. An audit
     /// pointed at the wrong folder (an extracted case, the bundles/ folder itself) must not read "nothing wrong".
     /// </summary>
     private static string? NotAStore(string folder)
     {
         var root = Path.GetFullPath(folder);
-        if (Directory.Exists(Path.Combine(root, "index")) || Directory.Exists(Path.Combine(root, "bundles")))
+        // A store that has only quarantined so far (a first replay of a bad file) is a store too.
+        if (Directory.Exists(Path.Combine(root, "index")) || Directory.Exists(Path.Combine(root, "bundles")) || Directory.Exists(Path.Combine(root, "quarantine")))
         {
             return null;
         }
 
         var extracted = File.Exists(Path.Combine(root, Audit.CaseFolder.FileName)) || File.Exists(Path.Combine(root, Bundle.Manifest.FileName))
             || Directory.Exists(Path.Combine(root, Audit.CaseFolder.PartFolder(1)));
-        return $"{root} is not an evidence store: it has no index/ and no bundles/ folder (nothing was ever stored there, or it is another folder). "
+        return $"{root} is not an evidence store: it has no index/, bundles/ or quarantine/ folder (nothing was ever stored there, or it is another folder). "
             + (extracted
                 ? $"It looks like a folder that get extracted: check it with verify --extracted {root}."
                 : "Give the folder the function writes to (--dir PATH), or --bucket NAME.");
@@ -116,9 +117,13 @@ public static class CommandRunner
     private static ServiceProvider Compose(FunctionSettings settings, HostEnvironment environment)
     {
         var services = new ServiceCollection();
+        // Warnings and worse only, except where credentials come from (or that there are none): the one line a
+        // person replaying on a laptop needs to read the "not collected" in the result.
         services.AddLogging(logging => logging.AddFunctionConsole(settings.CloudLoggingJson, toStandardError: true)
-            .SetMinimumLevel(LogLevel.Warning));
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddFilter(typeof(Collect.Auth.ApplicationDefaultTokenSource).FullName, LogLevel.Information));
         services.AddSingleton(environment.Credentials);
+        services.AddSingleton(Collect.Auth.MissingCredentialsNotice.Information);
         ServiceProvider? provider = null;
         try
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.CommandLine;
 using System.Text.Json;
 using ReverseShellFunction.Bundle;
@@ -11,7 +12,10 @@ namespace ReverseShellFunction.Cli;
 /// <summary>
 /// <c>replay FILE…</c>: runs each file through the same pipeline as an HTTP delivery and prints the result,
 /// one readable line per file (outcome, bundle id, the bundle's state, headline), or with <c>--json</c> one JSON line
-/// per file with the index entry. A file may hold a notification, a Pub/Sub push body or a structured CloudEvent.
+/// per file with the index entry. A file may hold a notification, a Pub/Sub push body or a structured CloudEvent, or
+/// what <c>gcloud scc findings list --format=json</c> prints: a JSON array of ListFindingsResult objects
+/// (<c>{finding, resource, stateChange}</c>), each replayed as the notification SCC sends for it
+/// (<c>{finding, resource}</c>), one line per element as <c>FILE[i]</c>.
 /// </summary>
 public static class ReplayCommand
 {
@@ -31,22 +35,32 @@ public static class ReplayCommand
             StartupSweep.Run(services);
             var processor = services.GetRequiredService<IntakeProcessor>();
             var exitCode = ExitCodes.Ok;
+            var time = services.GetRequiredService<TimeProvider>();
             foreach (var file in parse.GetValue(files)!)
             {
-                var raw = await ReadAsync(file, services.GetRequiredService<TimeProvider>(), ct);
-                var result = await processor.ProcessAsync(raw, ct);
-                if (result.Outcome == PipelineOutcome.Quarantined)
+                var raw = await ReadAsync(file, time, ct);
+                var deliveries = FindingsList(file, raw, time) ?? [(file.Name, raw)];
+                if (deliveries.Count == 0)
                 {
-                    exitCode = ExitCodes.Problem;
-                }
-                else if (result.Outcome == PipelineOutcome.InFlight && exitCode == ExitCodes.Ok)
-                {
-                    // Another process still held the event's lease after waiting it out: nothing stored, run it again.
-                    exitCode = ExitCodes.StoreFailure;
+                    await output.WriteLineAsync($"{Audit.AuditText.Clean(file.Name, 200)}: an empty list of findings; nothing to replay".AsMemory(), ct);
                 }
 
-                var line = parse.GetValue(json) ? JsonOutput.Line(new { file = file.Name, result }) : HumanLine(file.Name, result);
-                await output.WriteLineAsync(line.AsMemory(), ct);
+                foreach (var (name, delivery) in deliveries)
+                {
+                    var result = await processor.ProcessAsync(delivery, ct);
+                    if (result.Outcome == PipelineOutcome.Quarantined)
+                    {
+                        exitCode = ExitCodes.Problem;
+                    }
+                    else if (result.Outcome == PipelineOutcome.InFlight && exitCode == ExitCodes.Ok)
+                    {
+                        // Another process still held the event's lease after waiting it out: nothing stored, run it again.
+                        exitCode = ExitCodes.StoreFailure;
+                    }
+
+                    var line = parse.GetValue(json) ? JsonOutput.Line(new { file = name, result }) : HumanLine(name, result);
+                    await output.WriteLineAsync(line.AsMemory(), ct);
+                }
             }
 
             return exitCode;
@@ -98,6 +112,76 @@ public static class ReplayCommand
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new UsageException($"Could not read {file.FullName}: {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// The notifications in what <c>gcloud scc findings list --format=json</c> prints, or null when the file is not a
+    /// JSON array (then it is one delivery, as from Pub/Sub). Each element is a ListFindingsResult; SCC's notification
+    /// for it carries the same <c>finding</c> and <c>resource</c>, without <c>stateChange</c>, and so does the
+    /// delivery made here. An array that is not such a list is a usage error before anything is replayed: it is a
+    /// mistaken input, not a delivery, and must not become a quarantine record that stays in the store for good.
+    /// </summary>
+    internal static IReadOnlyList<(string Name, RawDelivery Delivery)>? FindingsList(FileInfo file, RawDelivery raw, TimeProvider time)
+    {
+        var text = raw.Body.Span;
+        var start = text.IndexOfAnyExcept(" \t\r\n"u8);
+        if (start < 0 || text[start] != (byte)'[')
+        {
+            return null;
+        }
+
+        if (!raw.IsComplete)
+        {
+            throw new UsageException(
+                $"{file.FullName} is a JSON array of {raw.BodyLength} bytes, more than replay reads ({raw.Body.Length}); split it, e.g. jq -c '.[]' FILE | split -l 100, and replay the parts. Nothing was stored or quarantined.");
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(raw.Body, new JsonDocumentOptions { MaxDepth = 64 });
+        }
+        catch (JsonException ex)
+        {
+            throw new UsageException($"{file.FullName} starts like a JSON array but is not valid JSON ({ex.Message}). Nothing was stored or quarantined.");
+        }
+
+        using (document)
+        {
+            var deliveries = new List<(string, RawDelivery)>();
+            var index = 0;
+            foreach (var element in document.RootElement.EnumerateArray())
+            {
+                if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty("finding", out var finding) || finding.ValueKind != JsonValueKind.Object)
+                {
+                    throw new UsageException(
+                        $"{file.FullName} is a JSON array, but element {index} is not a ListFindingsResult (an object with a \"finding\" object), as gcloud scc findings list --format=json prints. "
+                        + "replay takes that list, or one notification, Pub/Sub push body or CloudEvent per file. Nothing was stored or quarantined.");
+                }
+
+                var notification = new ArrayBufferWriter<byte>();
+                using (var writer = new Utf8JsonWriter(notification))
+                {
+                    writer.WriteStartObject();
+                    writer.WritePropertyName("finding");
+                    finding.WriteTo(writer);
+                    if (element.TryGetProperty("resource", out var resource))
+                    {
+                        writer.WritePropertyName("resource");
+                        resource.WriteTo(writer);
+                    }
+
+                    writer.WriteEndObject();
+                }
+
+                var name = $"{file.Name}[{index}]";
+                deliveries.Add((name, RawDelivery.FromBytes(
+                    new Dictionary<string, string> { ["content-type"] = "application/json" }, notification.WrittenSpan.ToArray(), time.GetUtcNow(), DeliverySource.Replay, name)));
+                index++;
+            }
+
+            return deliveries;
         }
     }
 

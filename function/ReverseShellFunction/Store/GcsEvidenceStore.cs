@@ -15,7 +15,7 @@ namespace ReverseShellFunction.Store;
 /// needs only create, get and list permissions and works under a locked retention policy. Uploads and
 /// downloads stream; integrity is checked both ways (see <see cref="GcsUploader"/>, <see cref="GcsDownloader"/>).
 /// </summary>
-public sealed class GcsEvidenceStore : IEvidenceStore
+public sealed class GcsEvidenceStore : IEvidenceStore, IQuarantineReader
 {
     private readonly StorageClient _client;
     private readonly GcsStoreOptions _options;
@@ -87,6 +87,25 @@ public sealed class GcsEvidenceStore : IEvidenceStore
         {
             yield return item.Name;
         }
+    }
+
+    public async IAsyncEnumerable<string> ListQuarantineObjectNamesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var item in ListAsync(StoreLayout.QuarantinePrefix, cancellationToken))
+        {
+            yield return item.Name;
+        }
+    }
+
+    public Task<byte[]?> ReadQuarantineAsync(string objectName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(objectName);
+        if (!objectName.StartsWith(StoreLayout.QuarantinePrefix, StringComparison.Ordinal) || !BundlePaths.IsSafe(objectName))
+        {
+            throw new ArgumentException($"'{DisplayText.Visible(objectName, 100)}' is not a quarantine object name.", nameof(objectName));
+        }
+
+        return _downloader.ReadAllAsync(objectName, cancellationToken);
     }
 
     public Task<CreateResult> CreateQuarantineAsync(string objectName, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)

@@ -105,7 +105,7 @@ public sealed class CommandLineRobustnessTest : IDisposable
         var (code, output, error) = await RunAsync(_ => null, [.. commandLine.Split(' '), "--dir", _folder.Path]);
 
         Assert.Equal(ExitCodes.Usage, code);
-        Assert.Contains($"{_folder.Path} is not an evidence store: it has no index/ and no bundles/ folder", error, StringComparison.Ordinal);
+        Assert.Contains($"{_folder.Path} is not an evidence store: it has no index/, bundles/ or quarantine/ folder", error, StringComparison.Ordinal);
         Assert.Equal(extractedCase, error.Contains($"check it with verify --extracted {_folder.Path}", StringComparison.Ordinal));
         Assert.DoesNotContain("Nothing to verify", output, StringComparison.Ordinal);
     }

@@ -95,6 +95,73 @@ public sealed class ReplayCommandTest : IDisposable
         Assert.StartsWith("other-category.notification.json: ignored: ", lines[2], StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// What <c>gcloud scc findings list ORG --format=json</c> prints: a JSON array of ListFindingsResult objects
+    /// (<c>finding</c>, <c>resource</c>, <c>stateChange</c>; SCC's REST reference, ListFindingsResponse). Each becomes
+    /// the notification SCC sends (<c>finding</c> and <c>resource</c>) and is stored as such.
+    /// </summary>
+    [Fact]
+    public async Task GcloudFindingsList_EachElementIsReplayedAsItsNotification()
+    {
+        var sample = System.Text.Json.Nodes.JsonNode.Parse(TestData.Sample("reverse-shell.notification.json"))!;
+        var later = sample["finding"]!.DeepClone();
+        later["name"] = ((string)later["name"]!).Replace("5f1c8e0a", "7a2d9b1c", StringComparison.Ordinal);
+        later["eventTime"] = "2026-11-28T21:20:00.000Z";
+        var list = new System.Text.Json.Nodes.JsonArray(
+            new System.Text.Json.Nodes.JsonObject { ["finding"] = sample["finding"]!.DeepClone(), ["resource"] = sample["resource"]!.DeepClone(), ["stateChange"] = "UNUSED" },
+            new System.Text.Json.Nodes.JsonObject { ["finding"] = later, ["resource"] = sample["resource"]!.DeepClone(), ["stateChange"] = "UNUSED" });
+        var file = Path.Combine(_folder.Path, "findings.json");
+        await File.WriteAllTextAsync(file, "\n" + list.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        var store = Path.Combine(_folder.Path, "store");
+
+        var (code, output, error) = await RunAsync("replay", "--dir", store, file);
+
+        Assert.True(code == ExitCodes.Ok, $"exit {code}: {output}{error}");
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("findings.json[0]: stored 20261128T211407482Z-5f1c8e0a2b7d4e6f9a0b1c2d3e4f5a6b-", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("findings.json[1]: stored 20261128T212000000Z-7a2d9b1c2b7d4e6f9a0b1c2d3e4f5a6b-", lines[1], StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(store, "quarantine")));
+
+        // The stored notification is SCC's shape: the finding and resource, no stateChange.
+        var (_, again, _) = await RunAsync("replay", "--json", "--dir", store, file);
+        Assert.All(again.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => Assert.Equal("already-stored", JsonDocument.Parse(l).RootElement.GetProperty("result").GetProperty("outcome").GetString()));
+        using var zip = System.IO.Compression.ZipFile.OpenRead(Directory.GetFiles(Path.Combine(store, "bundles"), "*.zip", SearchOption.AllDirectories)[0]);
+        using var notification = JsonDocument.Parse(zip.GetEntry("notification.json")!.Open());
+        Assert.Equal(["finding", "resource"], notification.RootElement.EnumerateObject().Select(p => p.Name));
+    }
+
+    [Theory]
+    [InlineData("[{\"finding\":{\"name\":\"x\"}}, {\"notificationConfigName\":\"n\"}]", "element 1 is not a ListFindingsResult")]
+    [InlineData("[1, 2]", "element 0 is not a ListFindingsResult")]
+    [InlineData("[{\"finding\":", "starts like a JSON array but is not valid JSON")]
+    public async Task ArrayThatIsNotAFindingsList_IsAUsageError_NothingStoredOrQuarantined(string content, string expected)
+    {
+        var file = Path.Combine(_folder.Path, "list.json");
+        await File.WriteAllTextAsync(file, content);
+        var store = Path.Combine(_folder.Path, "store");
+
+        var (code, output, error) = await RunAsync("replay", "--dir", store, file);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Equal("", output);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.Contains("Nothing was stored or quarantined.", error, StringComparison.Ordinal);
+        Assert.Empty(Directory.Exists(store) ? Directory.GetFiles(store, "*", SearchOption.AllDirectories) : []);
+    }
+
+    [Fact]
+    public async Task EmptyFindingsList_SaysSo_ExitCode0()
+    {
+        var file = Path.Combine(_folder.Path, "none.json");
+        await File.WriteAllTextAsync(file, "[]\n");
+
+        var (code, output, _) = await RunAsync("replay", "--dir", Path.Combine(_folder.Path, "store"), file);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Equal("none.json: an empty list of findings; nothing to replay\n", output);
+    }
+
     [Fact]
     public async Task MissingFile_IsUsageError()
     {

@@ -35,6 +35,27 @@ public sealed class ApplicationDefaultTokenSourceTest
     }
 
     [Theory]
+    [InlineData(false, "Warning")]
+    [InlineData(true, "Information")]
+    public async Task NoCredentials_OneLineNamingWhatIsNotCollected_AWarningOnlyForTheServer(bool command, string level)
+    {
+        var logger = new ListLogger<ApplicationDefaultTokenSource>();
+        var environment = new CredentialEnvironment(_ => null, _ => false, _ => null);
+        var source = command
+            ? new ApplicationDefaultTokenSource(environment, MissingCredentialsNotice.Information, logger)
+            : new ApplicationDefaultTokenSource(environment, logger);
+
+        Assert.False(await source.HasCredentialsAsync(CancellationToken.None));
+        Assert.False(await source.HasCredentialsAsync(CancellationToken.None));
+
+        var line = Assert.Single(logger.Messages);
+        Assert.Equal(
+            $"{level}: No Google credentials here (no GOOGLE_APPLICATION_CREDENTIALS, gcloud application-default login or metadata server): "
+            + "scc-finding, related-findings, cloud-run, container-logs, audit-logs are not collected; the notification itself is stored ",
+            line);
+    }
+
+    [Theory]
     [InlineData("GOOGLE_APPLICATION_CREDENTIALS", "/keys/sa.json", "credentials file named by GOOGLE_APPLICATION_CREDENTIALS (/keys/sa.json)")]
     [InlineData("GCE_METADATA_HOST", "127.0.0.1:9", "metadata server at GCE_METADATA_HOST (127.0.0.1:9)")]
     [InlineData("K_SERVICE", "reverse-shell-evidence", "Cloud Run metadata server")]

@@ -102,6 +102,23 @@ public sealed class CloudRunCollectorTest
     }
 
     [Fact]
+    public async Task DeletedService_404_IsOneLogLine_WithTheApisWords_NoStackTrace()
+    {
+        await using var harness = await CollectorHarness.StartAsync();
+        harness.Fake.Faults.Add(FakeApi.Run, FakeFault.NotFound("Resource 'checkout-api' of kind 'SERVICE' in region 'europe-west1' in project 'shop-prod-4471' does not exist."));
+        var logger = new ListLogger<CloudRunCollector>();
+
+        var report = await new CloudRunCollector(harness.Run, harness.Options, logger)
+            .CollectAsync(CollectorHarness.SampleContext(), harness.Staging, CancellationToken.None);
+
+        Assert.Equal(CollectorStatus.Failed, report.Status);
+        var line = Assert.Single(logger.Messages);
+        Assert.StartsWith("Warning: Reading projects/shop-prod-4471/locations/europe-west1/services/checkout-api failed: 404 NOT_FOUND: Resource 'checkout-api'", line, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', line);
+        Assert.DoesNotContain("GoogleApiException", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnusableRevisionNameFromTheApi_KeepsTheRest_AsPartial()
     {
         await using var harness = await CollectorHarness.StartAsync();

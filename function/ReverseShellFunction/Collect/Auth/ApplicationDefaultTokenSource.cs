@@ -22,9 +22,19 @@ public sealed class ApplicationDefaultTokenSource : IAccessTokenSource, IDisposa
     private readonly SemaphoreSlim _lookup = new(1, 1);
     private GoogleCredential? _credential;
 
+    private readonly MissingCredentialsNotice _notice;
+
+    /// <summary>The server's composition: an instance without credentials is a configuration problem (a warning).</summary>
     public ApplicationDefaultTokenSource(CredentialEnvironment environment, ILogger<ApplicationDefaultTokenSource> logger)
+        : this(environment, MissingCredentialsNotice.Warning, logger)
     {
+    }
+
+    public ApplicationDefaultTokenSource(CredentialEnvironment environment, MissingCredentialsNotice notice, ILogger<ApplicationDefaultTokenSource> logger)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
         _environment = environment;
+        _notice = notice;
         _logger = logger;
         _source = new Lazy<string?>(DescribeSource);
     }
@@ -55,7 +65,10 @@ public sealed class ApplicationDefaultTokenSource : IAccessTokenSource, IDisposa
         var source = _environment.DescribeSource();
         if (source is null)
         {
-            _logger.LogWarning("No Google credentials in this environment (no GOOGLE_APPLICATION_CREDENTIALS, gcloud login or metadata server); collectors that call Google APIs are skipped: not collected");
+            _logger.Log(
+                _notice.Level,
+                "No Google credentials here (no GOOGLE_APPLICATION_CREDENTIALS, gcloud application-default login or metadata server): {Collectors} are not collected; the notification itself is stored",
+                MissingCredentialsNotice.Collectors);
         }
 
         return source;

@@ -62,14 +62,16 @@ public sealed class CloudRunCollector : ICollector
                 {
                     // ArgumentException: a name from the API that cannot be a path segment or a bundle file.
                     var problem = ex is GoogleApiException api ? api.Describe() : ex.Message;
-                    _logger.LogWarning(ex, "Reading {Child} of {Resource} failed: {Problem}", child, target.RelativeName, problem);
+                    _logger.LogWarning("Reading {Child} of {Resource} failed: {Problem}", child, target.RelativeName, problem);
                     problems.Add($"{child}: {problem}");
                 }
             }
         }
         catch (GoogleApiException ex)
         {
-            _logger.LogWarning(ex, "Reading {Resource} failed: {Problem}", target.RelativeName, ex.Describe());
+            // The API's answer is the whole story (a deleted service is a 404 here): one line, no stack trace of
+            // our own code, which Cloud Logging would also report as an error.
+            _logger.LogWarning("Reading {Resource} failed: {Problem}", target.RelativeName, ex.Describe());
             return progress.Failed(ex);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -70,7 +70,8 @@ public sealed class FindingAuthenticityCollector : ICollector
         }
         catch (GoogleApiException ex)
         {
-            _logger.LogWarning(ex, "Checking finding {FindingName} against SCC failed: {Problem}", name, ex.Describe());
+            // The API's own words say what failed; a stack trace would add nothing but lines.
+            _logger.LogWarning("Checking finding {FindingName} against SCC failed: {Problem}", name, ex.Describe());
             return progress.Failed(ex);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

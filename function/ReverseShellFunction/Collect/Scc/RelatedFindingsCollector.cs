@@ -130,7 +130,8 @@ public sealed class RelatedFindingsCollector : ICollector
         }
         catch (GoogleApiException ex)
         {
-            _logger.LogWarning(ex, "Listing related findings under {Parent} failed: {Problem}", parent.Name, ex.Describe());
+            // The API's own words say what failed; a stack trace would add nothing but lines.
+            _logger.LogWarning("Listing related findings under {Parent} failed: {Problem}", parent.Name, ex.Describe());
             return (progress.Failed(ex), ex.Describe(), totalSize);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
