@@ -65,8 +65,8 @@ public sealed partial class TimesketchTimelineTest
         await using (var log = staging.CreateFile(EvidenceDigest.AuditLogFile))
         await using (var writer = new StreamWriter(log, new UTF8Encoding(false)))
         {
-            await writer.WriteLineAsync($$"""{"insertId":"a1","timestamp":"{{time}}","protoPayload":{"methodName":"SetIamPolicy","resourceName":"checkout-api","authenticationInfo":{"principalEmail":"123456789012-compute@developer.gserviceaccount.com"}}}""");
-            await writer.WriteLineAsync($$"""{"insertId":"a2","timestamp":"{{time}}","protoPayload":{"methodName":"google.cloud.run.v1.Services.ReplaceService","resourceName":"namespaces/shop-prod-4471/services/checkout-api"}}""");
+            await writer.WriteLineAsync($$$$"""{"insertId":"a1","timestamp":"{{{{time}}}}","protoPayload":{"methodName":"SetIamPolicy","resourceName":"checkout-api","authenticationInfo":{"principalEmail":"123456789012-compute@developer.gserviceaccount.com"}}}""");
+            await writer.WriteLineAsync($$$"""{"insertId":"a2","timestamp":"{{{time}}}","protoPayload":{"methodName":"google.cloud.run.v1.Services.ReplaceService","resourceName":"namespaces/shop-prod-4471/services/checkout-api"}}""");
         }
 
         await EvidenceDigest.ReadAsync(staging, summary, [], CancellationToken.None);
