@@ -44,9 +44,15 @@ internal sealed partial class CliDocs : IDisposable
             ["verify"] = await RunAsync(store, "verify", "--all"),
             ["verify-short-id"] = await RunAsync(store, "verify", newest[^IndexTable.ShortIdLength..].ToUpperInvariant()),
             ["replay"] = await RunAsync(Path.Combine(_temp.Path, "replayed"), "replay", TestData.SamplePath("reverse-shell.pubsub-push.json"), TestData.SamplePath("other-category.notification.json")),
+            ["replay-gcloud"] = await RunAsync(Path.Combine(_temp.Path, "listed"), "replay", TestData.SamplePath("gcloud-findings-list.json")),
             ["usage-typo"] = await RunAsync(store, "list", "--sinse", "24h"),
             ["usage-no-command"] = await RunAsync(store),
         };
+
+        var quarantined = Path.Combine(_temp.Path, "quarantined");
+        var record = await QuarantineAsync(quarantined);
+        blocks["quarantine-list"] = await RunAsync(quarantined, "quarantine", "list");
+        blocks["quarantine-show"] = await RunAsync(quarantined, "quarantine", "show", StoreLayout.QuarantineId(record));
 
         // The older bundle loses its index entry: what verify says then.
         Assert.True(ReverseShellFunction.Bundle.BundleId.TryParse(older, out var olderId));
@@ -57,6 +63,26 @@ internal sealed partial class CliDocs : IDisposable
         blocks["get-missing-entry"] = await RunAsync(store, "get", older, "--out", Path.Combine(_temp.Path, "case2"));
         blocks["get-manifest-only"] = await RunAsync(store, "get", older, "--manifest-only", "--out", Path.Combine(_temp.Path, "case3"));
         return Replace(markdown, blocks);
+    }
+
+    /// <summary>
+    /// A push whose data is not base64, through the real pipeline at a fixed time, its record then kept under a
+    /// fixed nonce (the writer draws a random one) so the page does not change from run to run.
+    /// </summary>
+    private async Task<string> QuarantineAsync(string store)
+    {
+        var scratch = Path.Combine(_temp.Path, "scratch");
+        var (processor, _) = Pipelines.Build(new LocalEvidenceStore(scratch));
+        var raw = Intake.RawDelivery.FromBytes(
+            new Dictionary<string, string> { ["content-type"] = "application/json", ["user-agent"] = "APIs-Google; (+https://developers.google.com/webmasters/APIs-Google.html)", ["authorization"] = "Bearer …" },
+            "{\"message\":{\"data\":\"not base64!\",\"messageId\":\"17284630561234\",\"publishTime\":\"2026-11-28T21:14:09.204Z\"},\"subscription\":\"projects/shop-sec-0193/subscriptions/reverse-shell-evidence\"}"u8.ToArray(),
+            new DateTimeOffset(2026, 11, 28, 21, 14, 9, 611, TimeSpan.Zero),
+            Intake.DeliverySource.Http);
+        var result = await processor.ProcessAsync(raw, CancellationToken.None);
+        var name = StoreLayout.QuarantineObject(raw.ReceivedAt, raw.BodySha256, "5e1d0c2b3a495867");
+        var kept = await File.ReadAllBytesAsync(Path.Combine(scratch, result.ObjectName!.Replace('/', Path.DirectorySeparatorChar)));
+        Assert.Equal(ReverseShellFunction.Store.CreateResult.Created, await new LocalEvidenceStore(store).CreateQuarantineAsync(name, kept, CancellationToken.None));
+        return name;
     }
 
     private async Task<string> RunAsync(string store, params string[] args)
@@ -85,6 +111,8 @@ internal sealed partial class CliDocs : IDisposable
         .Replace(Path.Combine(_temp.Path, "case"), OutShown, StringComparison.Ordinal)
         .Replace(Path.Combine(_temp.Path, "ev"), StoreShown, StringComparison.Ordinal)
         .Replace(Path.Combine(_temp.Path, "replayed"), StoreShown, StringComparison.Ordinal)
+        .Replace(Path.Combine(_temp.Path, "listed"), StoreShown, StringComparison.Ordinal)
+        .Replace(Path.Combine(_temp.Path, "quarantined"), StoreShown, StringComparison.Ordinal)
         .Replace(TestData.SamplePath(""), "samples/", StringComparison.Ordinal);
 
     private static string Quote(string arg) => arg.Length > 0 && arg.All(c => char.IsAsciiLetterOrDigit(c) || "@%+=:,./_-".Contains(c, StringComparison.Ordinal)) ? arg : $"'{arg}'";
