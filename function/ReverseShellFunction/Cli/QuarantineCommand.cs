@@ -71,7 +71,7 @@ public static class QuarantineCommand
 
             var footer = listed == 0 && exitCode == ExitCodes.Ok
                 ? $"No quarantine records in {location}."
-                : $"{listed} quarantine record(s) in {location}; 'quarantine show ID' prints one, with its body";
+                : $"{listed} quarantine record(s) in {location}";
             await parse.InvocationConfiguration.Error.WriteAsync(Fit(footer + "\n", columns));
             return exitCode;
         }, cancellationToken));

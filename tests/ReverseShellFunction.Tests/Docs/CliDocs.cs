@@ -73,11 +73,11 @@ internal sealed partial class CliDocs : IDisposable
     {
         var scratch = Path.Combine(_temp.Path, "scratch");
         var (processor, _) = Pipelines.Build(new LocalEvidenceStore(scratch));
-        var raw = Intake.RawDelivery.FromBytes(
+        var raw = ReverseShellFunction.Intake.RawDelivery.FromBytes(
             new Dictionary<string, string> { ["content-type"] = "application/json", ["user-agent"] = "APIs-Google; (+https://developers.google.com/webmasters/APIs-Google.html)", ["authorization"] = "Bearer …" },
             "{\"message\":{\"data\":\"not base64!\",\"messageId\":\"17284630561234\",\"publishTime\":\"2026-11-28T21:14:09.204Z\"},\"subscription\":\"projects/shop-sec-0193/subscriptions/reverse-shell-evidence\"}"u8.ToArray(),
             new DateTimeOffset(2026, 11, 28, 21, 14, 9, 611, TimeSpan.Zero),
-            Intake.DeliverySource.Http);
+            ReverseShellFunction.Intake.DeliverySource.Http);
         var result = await processor.ProcessAsync(raw, CancellationToken.None);
         var name = StoreLayout.QuarantineObject(raw.ReceivedAt, raw.BodySha256, "5e1d0c2b3a495867");
         var kept = await File.ReadAllBytesAsync(Path.Combine(scratch, result.ObjectName!.Replace('/', Path.DirectorySeparatorChar)));
