@@ -41,7 +41,7 @@ public sealed class QuarantineCommandTest : IDisposable
         Assert.Equal(StoreLayout.QuarantineId(hostile), lines[3]);
         Assert.Matches(@"^  2025-01-02 10:00:00\.123 UTC  NotJson  http  26 bytes$", lines[4]);
         Assert.Equal("  not JSON \\u001b]0;owned\\u0007", lines[5]);
-        Assert.Equal($"2 quarantine record(s) in {Path.GetFullPath(Store)}\n", error.Replace("\n  ", " ", StringComparison.Ordinal));
+        Assert.Equal($"2 quarantine record(s) in {Path.GetFullPath(Store)}", string.Join(' ', error.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries)));
 
         // show takes the id as list prints it, in any case, or the object name.
         var objectName = "quarantine/" + Path.GetRelativePath(Path.Combine(Store, "quarantine"), Directory.GetFiles(Path.Combine(Store, "quarantine"), lines[0] + ".json", SearchOption.AllDirectories).Single()).Replace('\\', '/');
