@@ -47,6 +47,10 @@ public sealed class FirstCommandTest : IDisposable
         // Nothing of the machine running the tests: no credentials file, no gcloud login, no metadata server variable.
         info.Environment.Clear();
         info.Environment["HOME"] = _temp.Path;
+
+        // Its own temporary folder: a writer's startup sweep removes what dead processes left in TMPDIR, and says
+        // so in a warning; the machine's /tmp holds other runs' leftovers, a newcomer's fresh one does not.
+        info.Environment["TMPDIR"] = Directory.CreateDirectory(Path.Combine(_temp.Path, "tmp")).FullName;
         info.Environment["PATH"] = "/usr/bin:/bin";
         info.Environment["DOTNET_ROOT"] = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "..", "..", ".."));
         using var process = Process.Start(info)!;
