@@ -1,10 +1,10 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using ReverseShellFunction.Audit;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Cli;
-using Microsoft.Extensions.Time.Testing;
 using ReverseShellFunction.Collect;
 using ReverseShellFunction.Completion;
 using ReverseShellFunction.Fakes.GoogleApis;
