@@ -10,7 +10,7 @@ namespace ReverseShellFunction.Benchmarks;
 /// </summary>
 public static class BenchmarkProgram
 {
-    private static readonly string[] s_scenarios = ["latency", "coldstart", "burst", "large-logs", "large-notification", "verify", "quota", "tasks-burst", "ack-deadline"];
+    private static readonly string[] s_scenarios = ["latency", "coldstart", "burst", "large-logs", "large-notification", "verify", "verify-speed", "quota", "tasks-burst", "ack-deadline"];
 
     public static async Task<int> Main(string[] args)
     {
@@ -112,6 +112,7 @@ public static class BenchmarkProgram
         "large-logs" => LargeLogScenario.RunAsync(context),
         "large-notification" => LargeNotificationScenario.RunAsync(context),
         "verify" => VerifyScenario.RunAsync(context),
+        "verify-speed" => VerifySpeedScenario.RunAsync(context),
         "quota" => QuotaScenario.RunAsync(context),
         "tasks-burst" => TasksBurstScenario.RunAsync(context),
         "ack-deadline" => AckDeadlineScenario.RunAsync(context),

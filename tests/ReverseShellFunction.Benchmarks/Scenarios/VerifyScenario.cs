@@ -148,7 +148,7 @@ internal static class VerifyScenario
     }
 
     /// <summary>Runs the pipeline once into a folder store and returns the bundle id and the zip's path.</summary>
-    private static async Task<(string? BundleId, string? Zip)> MakeBundleAsync(BenchContext context, int entries, int payload, string store, ScenarioResult result)
+    internal static async Task<(string? BundleId, string? Zip)> MakeBundleAsync(BenchContext context, int entries, int payload, string store, ScenarioResult result)
     {
         context.Progress($"  making the bundle: {entries} entries of {payload} random characters through replay");
         await using var world = await FakeWorld.StartAsync(new FakeGoogleApisOptions { ContainerLogEntries = entries, ContainerLogPayloadBytes = payload, LogPageSize = 1000 });
