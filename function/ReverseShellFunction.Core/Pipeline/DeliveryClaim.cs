@@ -9,13 +9,13 @@ namespace ReverseShellFunction.Pipeline;
 /// <summary>What <see cref="DeliveryClaim.AcquireAsync"/> found.</summary>
 public enum ClaimOutcome
 {
-    /// <summary>This delivery holds the lease: it collects part 1.</summary>
+    /// <summary>This delivery (or completion) holds the lease: it collects the part.</summary>
     Owned,
 
-    /// <summary>Part 1 is stored: nothing to collect.</summary>
+    /// <summary>The part is stored: nothing to collect.</summary>
     Stored,
 
-    /// <summary>Another delivery holds an unexpired lease and has not stored part 1 yet: do not acknowledge.</summary>
+    /// <summary>Another delivery or completion holds an unexpired lease and has not stored the part yet: do not acknowledge.</summary>
     HeldElsewhere,
 }
 
@@ -23,6 +23,10 @@ public enum ClaimOutcome
 public sealed record ClaimRecord
 {
     public required string BundleId { get; init; }
+
+    /// <summary>The part a completion collects; absent for part 1.</summary>
+    public int? Part { get; init; }
+
     public required int Generation { get; init; }
     public required DateTimeOffset ClaimedAt { get; init; }
 
@@ -39,7 +43,8 @@ public sealed record ClaimRecord
 /// delivery that finds an unexpired lease waits for part 1 to appear, and answers "not yet" (not acknowledged, so
 /// Pub/Sub delivers it again) when its own budget ends first; one that finds the lease expired without part 1
 /// stored creates the next generation, which only one delivery can, and collects. Nothing is ever deleted, so
-/// this holds under a locked retention policy.
+/// this holds under a locked retention policy. Completions take the same lease on the part they collect (Cloud
+/// Tasks delivers at least once, and a sibling batch may run a part while its own task fires); they never wait.
 /// </summary>
 public sealed class DeliveryClaim
 {
@@ -70,7 +75,7 @@ public sealed class DeliveryClaim
         for (var generation = 1; generation <= MaxGenerations; generation++)
         {
             var now = _time.GetUtcNow();
-            var record = new ClaimRecord { BundleId = id.Value, Generation = generation, ClaimedAt = now, ExpiresAt = leaseUntil, MessageId = delivery?.MessageId };
+            var record = new ClaimRecord { BundleId = id.Value, Part = id.Part > 1 ? id.Part : null, Generation = generation, ClaimedAt = now, ExpiresAt = leaseUntil, MessageId = delivery?.MessageId };
             if (await _store.CreateClaimAsync(id, generation, EvidenceJson.Serialize(record), cancellationToken) == CreateResult.Created)
             {
                 return (ClaimOutcome.Owned, generation);
@@ -87,7 +92,7 @@ public sealed class DeliveryClaim
                 now = _time.GetUtcNow();
                 if (now >= expiresAt)
                 {
-                    _logger.LogWarning("The lease of generation {Generation} on bundle {BundleId} expired at {ExpiresAt} without part 1 stored: taking over", generation, id.Value, expiresAt);
+                    _logger.LogWarning("The lease of generation {Generation} on bundle {BundleId} part {Part} expired at {ExpiresAt} without the part stored: taking over", generation, id.Value, id.Part, expiresAt);
                     break;
                 }
 
@@ -101,7 +106,7 @@ public sealed class DeliveryClaim
             }
         }
 
-        throw new EvidenceStoreException($"Bundle {id.Value} has {MaxGenerations} expired leases and no part 1: the store does not keep what is written.");
+        throw new EvidenceStoreException($"Bundle {id.Value} has {MaxGenerations} expired leases and no part {id.Part}: the store does not keep what is written.");
     }
 
     /// <summary>When the lease ends; a lease that does not read, or claims more than <paramref name="longestLease"/>, ends now.</summary>

@@ -162,7 +162,7 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
     private Task<(ClaimOutcome Outcome, int Generation)> ClaimAsync(BundleId id, DeliveryInfo delivery, DeliveryBudget? budget, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var longest = (_collectors.Options.Deadline > _delivery.Budget ? _collectors.Options.Deadline : _delivery.Budget) * 2;
+        var longest = LongestLease;
         if (budget is null)
         {
             return _claim.AcquireAsync(id, delivery, now + _collectors.Options.Deadline + (_delivery.Budget / 2), now + longest, longest, cancellationToken);
@@ -175,6 +175,9 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
             budget.CollectUntil);
         return _claim.AcquireAsync(id, delivery, budget.AnswerBy + (_delivery.Budget / 2), budget.CollectUntil, longest, cancellationToken);
     }
+
+    /// <summary>A lease that claims to last longer than this is not believed (a clock far ahead).</summary>
+    private TimeSpan LongestLease => (_collectors.Options.Deadline > _delivery.Budget ? _collectors.Options.Deadline : _delivery.Budget) * 2;
 
     private Task<BuiltBundle?> BuildPartOneAsync(BundleId id, DecodedDelivery data, DeliveryBudget? budget, CancellationToken cancellationToken)
     {
@@ -246,6 +249,21 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
         if (state.Due is { } due && due > now)
         {
             return CompletionResult.Later($"part {part.Part} is due at {due:yyyy-MM-dd'T'HH:mm:ss'Z'}", due - now);
+        }
+
+        // Cloud Tasks delivers at least once, and a sibling batch may run this part while its own task fires: only
+        // the completion holding the part's lease collects it, so no read (and no quota) is spent twice on one part.
+        var leaseUntil = now + _collectors.Options.Deadline + (_delivery.Budget / 2);
+        var (claim, generation) = await _claim.AcquireAsync(part, delivery: null, leaseUntil, waitUntil: now, LongestLease, cancellationToken);
+        if (claim == ClaimOutcome.Stored)
+        {
+            return CompletionResult.Done(await ResumeAsync(bundle, $"part {part.Part} already stored", cancellationToken));
+        }
+
+        if (claim == ClaimOutcome.HeldElsewhere)
+        {
+            _logger.LogInformation("Part {Part} of bundle {BundleId} is being collected by another completion (lease generation {Generation}); this one is retried later", part.Part, bundle.Value, generation);
+            return CompletionResult.Later($"part {part.Part} is being collected by another completion", leaseUntil - now);
         }
 
         var notification = await ReadNotificationAsync(bundle, now, cancellationToken);

@@ -16,7 +16,8 @@ namespace ReverseShellFunction.Store;
 /// (<see cref="Completion.PendingRecord"/>). Written create-only and never deleted (WORM-safe): it is done once
 /// part n's index entry exists.</item>
 /// <item><c>quarantine/YYYY/MM/DD/{receivedAt}-{sha256 prefix}-{nonce}.json</c> (date of receipt).</item>
-/// <item><c>claims/YYYY/MM/DD/{id}.claim-{g}.json</c>: the lease of the delivery collecting part 1
+/// <item><c>claims/YYYY/MM/DD/{id}.claim-{g}.json</c>: the lease of the delivery collecting part 1, and
+/// <c>claims/…/{id}.part-{n}.claim-{g}.json</c> the lease of the completion collecting part n
 /// (<see cref="Pipeline.DeliveryClaim"/>); generation g + 1 takes over an expired lease. Create-only, never deleted.</item>
 /// </list>
 /// <para>Entries inside every part are named in <see cref="Entries"/>.</para>
@@ -63,12 +64,12 @@ public static class StoreLayout
         return $"{PendingPrefix}{DatePath(id.EventTime)}/{id.ObjectStem}.json";
     }
 
-    /// <summary>The lease of generation <paramref name="generation"/> (≥ 1) on collecting part 1 of the bundle.</summary>
+    /// <summary>The lease of generation <paramref name="generation"/> (≥ 1) on collecting part <see cref="BundleId.Part"/> of the bundle.</summary>
     public static string ClaimObject(BundleId id, int generation)
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentOutOfRangeException.ThrowIfLessThan(generation, 1);
-        return $"{ClaimsPrefix}{DatePath(id.EventTime)}/{id.Bundle.ObjectStem}.claim-{generation.ToString(CultureInfo.InvariantCulture)}.json";
+        return $"{ClaimsPrefix}{DatePath(id.EventTime)}/{id.ObjectStem}.claim-{generation.ToString(CultureInfo.InvariantCulture)}.json";
     }
 
     /// <param name="nonce">Hex digits unique to the delivery: two deliveries of one body in one millisecond get two records.</param>

@@ -102,6 +102,58 @@ public sealed class PartsTest
     }
 
     [Fact]
+    public async Task TwoCompletionsOfOnePartAtOnce_OnlyOneCollects_TheOtherIsToldToComeBack()
+    {
+        // Cloud Tasks delivers at least once, and a sibling batch may run a part while its own task fires.
+        var clock = new FakeTimeProvider(s_event.AddMinutes(2));
+        await using var harness = await PipelineHarness.StartAtAsync(clock, Windows(relatedMinutes: 5));
+        var id = BundleId.Parse((await harness.ReplaySampleAsync()).BundleId!);
+        clock.SetUtcNow(s_event.AddMinutes(9));
+        var before = harness.Fake.Requests.Count;
+        harness.Fake.Latency = TimeSpan.FromMilliseconds(300);
+
+        var results = await Task.WhenAll(
+            harness.Function.CompleteAsync(new CompletionRequest(id.Value, 2), CancellationToken.None),
+            harness.Function.CompleteAsync(new CompletionRequest(id.Value, 2), CancellationToken.None));
+
+        Assert.Equal([CompletionOutcome.Done, CompletionOutcome.Later], results.Select(r => r.Outcome).Order());
+        Assert.Contains("being collected by another completion", results.Single(r => r.Outcome == CompletionOutcome.Later).Reason, StringComparison.Ordinal);
+        Assert.Equal(PipelineOutcome.Stored, results.Single(r => r.Outcome == CompletionOutcome.Done).Stored!.Outcome);
+
+        // One part's reads, once: each API the part asked was asked by one completion only.
+        var reads = harness.Fake.Requests.Skip(before).Where(r => r.Api is FakeApi.ContainerLogs or FakeApi.AuditLogs or FakeApi.Scc or FakeApi.Run).ToList();
+        Assert.NotEmpty(reads);
+        Assert.Equal(reads.Count, reads.Select(r => (r.Api, r.Path, r.Query, r.Body)).Distinct().Count());
+
+        // The lease object says which part it covers; a retry after the part is stored finds it stored.
+        Assert.Contains(Directory.EnumerateFiles(Path.Combine(harness.Store.Root, "claims"), "*", SearchOption.AllDirectories), f => f.EndsWith(".part-2.claim-1.json", StringComparison.Ordinal));
+        var retried = await harness.Function.CompleteAsync(new CompletionRequest(id.Value, 2), CancellationToken.None);
+        Assert.Equal((CompletionOutcome.Done, PipelineOutcome.AlreadyStored), (retried.Outcome, retried.Stored!.Outcome));
+    }
+
+    [Fact]
+    public async Task ACompletionThatDiedHoldingTheLease_IsTakenOverOnceTheLeaseExpires()
+    {
+        var clock = new FakeTimeProvider(s_event.AddMinutes(2));
+        await using var harness = await PipelineHarness.StartAtAsync(clock, Windows(relatedMinutes: 5));
+        var id = BundleId.Parse((await harness.ReplaySampleAsync()).BundleId!);
+        clock.SetUtcNow(s_event.AddMinutes(9));
+
+        // A completion took the lease on part 2 and died before storing it.
+        var lease = new ClaimRecord { BundleId = id.Value, Part = 2, Generation = 1, ClaimedAt = clock.GetUtcNow(), ExpiresAt = clock.GetUtcNow().AddSeconds(50) };
+        Assert.Equal(CreateResult.Created, await harness.Store.CreateClaimAsync(id.WithPart(2), 1, EvidenceJson.Serialize(lease), CancellationToken.None));
+
+        var held = await harness.Function.CompleteAsync(new CompletionRequest(id.Value, 2), CancellationToken.None);
+        Assert.Equal(CompletionOutcome.Later, held.Outcome);
+        Assert.InRange(held.RetryAfter!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(2));
+        Assert.Null(await harness.Store.GetBundleAsync(id.WithPart(2), CancellationToken.None));
+
+        clock.Advance(TimeSpan.FromSeconds(51));
+        var taken = await harness.Function.CompleteAsync(new CompletionRequest(id.Value, 2), CancellationToken.None);
+        Assert.Equal((CompletionOutcome.Done, PipelineOutcome.Stored), (taken.Outcome, taken.Stored!.Outcome));
+    }
+
+    [Fact]
     public async Task CrashBetweenAPartAndItsPendingRecord_Answers503_TheRedeliverySchedules_TheRunnerCompletes()
     {
         var clock = new FakeTimeProvider(s_event.AddMinutes(2));

@@ -89,13 +89,15 @@ public sealed class AckDeadlineEndToEndTest : IClassFixture<PubSubEmulatorFixtur
         Assert.All(deliveries, d => Assert.True(d.Status is 200 or 503, $"a delivery answered {d.Status}"));
         Assert.InRange(deliveries.Count(d => d.Status == 200), Findings, Findings + 1);
 
-        // Each finding's own SCC lookup (by its name) happened once per part that ran its collector (a part 2 runs it
-        // again only when the budget cut it in part 1): no second delivery collected a finding.
+        // Each finding's own SCC lookup (by its name) happened at most once per stored part that ran its collector (a
+        // part 2 runs it again only when the budget cut it in part 1, and a cut that came before the request was
+        // sent leaves no lookup): no delivery or completion that stored nothing collected a finding.
         foreach (var id in ids)
         {
             var lookups = apis.Requests.Count(r => r.Api == FakeApi.Scc && (r.Query + r.Body).Contains(id, StringComparison.Ordinal));
-            Assert.Equal(PartsThatRan(storage, id, "scc-finding"), lookups);
-            Assert.InRange(lookups, 1, 2);
+            var parts = PartsThatRan(storage, id, "scc-finding");
+            Assert.InRange(parts, 1, 2);
+            Assert.InRange(lookups, 1, parts);
         }
 
         Assert.Equal(Findings, storage.Objects.List(Bucket, "bundles/").Count(o => !o.Name.Contains(".part-", StringComparison.Ordinal)));
