@@ -5,8 +5,9 @@ using ReverseShellFunction.Store;
 namespace ReverseShellFunction.Cli;
 
 /// <summary>
-/// Runs a CLI command with the same services as the HTTP function (store, pipeline, collectors) and turns
-/// failures into the documented exit codes with one clear line on stderr. Only a bug, which no rule here
+/// Runs a CLI command with the services it needs: a command that writes (replay, complete) those of the HTTP
+/// function (store, pipeline, collectors), from every setting; a read-only one (list, show, get, verify) a reader
+/// only, from the store's settings alone. Failures become the documented exit codes with one clear line on stderr. Only a bug, which no rule here
 /// names, leaves as an exception (exit 70, with its stack trace, from <see cref="CommandLineApp"/>).
 /// </summary>
 public static class CommandRunner
@@ -44,30 +45,7 @@ public static class CommandRunner
         var error = parse.InvocationConfiguration.Error;
         try
         {
-            FunctionSettings settings;
-            try
-            {
-                settings = store.Settings(parse);
-            }
-            catch (InvalidOperationException ex)
-            {
-                // FunctionSettings reports a bad variable this way, naming it.
-                throw new UsageException(ex.Message);
-            }
-
-            // verify --extracted reads a downloaded folder, offline: it needs no store.
-            var offline = parse.Tokens.Any(t => t.Type == System.CommandLine.Parsing.TokenType.Option && t.Value == "--extracted");
-            if (readOnly && !offline && settings.EvidenceBucket is null && !Directory.Exists(settings.EvidenceDir))
-            {
-                throw new UsageException($"There is no evidence folder at {Path.GetFullPath(settings.EvidenceDir)}: give --dir PATH or --bucket NAME (or set EVIDENCE_DIR / EVIDENCE_BUCKET).");
-            }
-
-            if (readOnly && !offline && settings.EvidenceBucket is null && NotAStore(settings.EvidenceDir) is { } notAStore)
-            {
-                throw new UsageException(notAStore);
-            }
-
-            await using var provider = Compose(settings, store.Environment);
+            await using var provider = readOnly ? ComposeReader(Reader(parse, store), store.Environment) : Compose(Settings(parse, store), store.Environment);
             return await action(provider, output, cancellationToken);
         }
         catch (UsageException ex)
@@ -92,6 +70,39 @@ public static class CommandRunner
         }
     }
 
+    private static FunctionSettings Settings(ParseResult parse, StoreOptions store)
+    {
+        try
+        {
+            return store.Settings(parse);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // FunctionSettings reports a bad variable this way, naming it.
+            throw new UsageException(ex.Message);
+        }
+    }
+
+    /// <summary>The read-only commands' settings (the store's only), checked to name an evidence store.</summary>
+    private static ReaderSettings Reader(ParseResult parse, StoreOptions store)
+    {
+        var reader = store.Reader(parse);
+
+        // verify --extracted reads a downloaded folder, offline: it needs no store.
+        var offline = parse.Tokens.Any(t => t.Type == System.CommandLine.Parsing.TokenType.Option && t.Value == "--extracted");
+        if (!offline && reader.EvidenceBucket is null && !Directory.Exists(reader.EvidenceDir))
+        {
+            throw new UsageException($"There is no evidence folder at {Path.GetFullPath(reader.EvidenceDir)}: give --dir PATH or --bucket NAME (or set EVIDENCE_DIR / EVIDENCE_BUCKET).");
+        }
+
+        if (!offline && reader.EvidenceBucket is null && NotAStore(reader.EvidenceDir) is { } notAStore)
+        {
+            throw new UsageException(notAStore);
+        }
+
+        return reader;
+    }
+
     /// <summary>
     /// Why a folder is not an evidence store (it has neither index/ nor bundles/), or null when it is one. An audit
     /// pointed at the wrong folder (an extracted case, the bundles/ folder itself) must not read "nothing wrong".
@@ -113,16 +124,29 @@ public static class CommandRunner
     }
 
     /// <summary>The services, with the store built: a bucket name, emulator host or credential problem surfaces here as a usage error.</summary>
-    private static ServiceProvider Compose(FunctionSettings settings, HostEnvironment environment)
+    private static ServiceProvider Compose(FunctionSettings settings, HostEnvironment environment) =>
+        Build(settings.CloudLoggingJson, environment, services => services.AddEvidencePipeline(settings));
+
+    /// <summary>
+    /// A reader only: the store, a clock, and the Google API client that fetches Cloud KMS public keys when a
+    /// command trusts a KMS key. Nothing of the pipeline, the collectors or the completion is built.
+    /// </summary>
+    private static ServiceProvider ComposeReader(ReaderSettings reader, HostEnvironment environment) =>
+        Build(reader.CloudLoggingJson, environment, services => services
+            .AddSingleton(reader)
+            .AddGoogleApiClient()
+            .AddEvidenceStore(reader.EvidenceDir, reader.EvidenceBucket, reader.StorageEmulatorHost));
+
+    private static ServiceProvider Build(bool cloudLoggingJson, HostEnvironment environment, Action<IServiceCollection> register)
     {
         var services = new ServiceCollection();
-        services.AddLogging(logging => logging.AddFunctionConsole(settings.CloudLoggingJson, toStandardError: true)
+        services.AddLogging(logging => logging.AddFunctionConsole(cloudLoggingJson, toStandardError: true)
             .SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton(environment.Credentials);
         ServiceProvider? provider = null;
         try
         {
-            services.AddEvidencePipeline(settings);
+            register(services);
             provider = services.BuildServiceProvider();
             _ = provider.GetRequiredService<IEvidenceStore>();
             return provider;

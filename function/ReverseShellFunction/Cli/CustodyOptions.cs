@@ -1,7 +1,7 @@
 using System.CommandLine;
 using ReverseShellFunction.Audit;
+using ReverseShellFunction.Collect.GoogleApis;
 using ReverseShellFunction.Custody;
-using ReverseShellFunction.Hosting;
 
 namespace ReverseShellFunction.Cli;
 
@@ -77,14 +77,15 @@ internal sealed class CustodyOptions
         {
             source = $"public keys: {string.Join(", ", files)} (offline; nothing fetched)";
         }
-        else if (!parse.GetValue(HashesOnly) && (parse.GetValue(KmsKey) ?? (onBucket ? services.GetRequiredService<FunctionSettings>().Custody.KmsKeyVersion : null)) is { } trusted)
+        else if (!parse.GetValue(HashesOnly) && (parse.GetValue(KmsKey) ?? (onBucket ? services.GetRequiredService<ReaderSettings>().KmsKeyVersion() : null)) is { } trusted)
         {
             if (!KmsKeyVersionName.IsValid(trusted) && !KmsKeyVersionName.IsValidKey(trusted))
             {
                 throw new UsageException($"--kms-key must be projects/P/locations/L/keyRings/R/cryptoKeys/K (or one of its versions); it is '{AuditText.Clean(trusted)}'.");
             }
 
-            var kms = new KmsPublicKeyResolver(services.GetRequiredService<CloudKmsApi>(), trusted);
+            var api = new CloudKmsApi(services.GetRequiredService<GoogleApiClient>(), services.GetRequiredService<ReaderSettings>().KmsEndpoint());
+            var kms = new KmsPublicKeyResolver(api, trusted);
             resolver = kms;
             source = $"public keys: fetched from Cloud KMS getPublicKey, for versions of {kms.TrustedKey} only";
         }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using ReverseShellFunction.Audit;
-using ReverseShellFunction.Hosting;
 using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Cli;
@@ -51,7 +50,7 @@ public static class GetCommand
                 return await ManifestOnlyAsync(evidence, id, directory, output, error, ct);
             }
 
-            var onBucket = services.GetRequiredService<FunctionSettings>().EvidenceBucket is not null;
+            var onBucket = services.GetRequiredService<ReaderSettings>().EvidenceBucket is not null;
             var (trust, keySource) = custody.Build(parse, services, onBucket);
             using var trustScope = trust;
             // The bundle's state first, from its newest part's index entry (the final word), in the words every view

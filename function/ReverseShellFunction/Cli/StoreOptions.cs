@@ -36,6 +36,22 @@ public sealed class StoreOptions
     /// <summary>Settings from the environment, with the store overridden by the command line.</summary>
     public FunctionSettings Settings(ParseResult parse)
     {
+        var (dir, bucket) = Given(parse);
+        var settings = FunctionSettings.From(Environment.Variable);
+        return dir is not null ? settings with { EvidenceDir = dir, EvidenceBucket = null }
+            : bucket is not null ? settings with { EvidenceBucket = bucket }
+            : settings;
+    }
+
+    /// <summary>For the read-only commands: the store's settings only, with the command line's over them.</summary>
+    internal ReaderSettings Reader(ParseResult parse)
+    {
+        var (dir, bucket) = Given(parse);
+        return ReaderSettings.From(Environment.Variable, dir, bucket);
+    }
+
+    private (string? Dir, string? Bucket) Given(ParseResult parse)
+    {
         ArgumentNullException.ThrowIfNull(parse);
         var dir = parse.GetValue(Dir);
         var bucket = parse.GetValue(Bucket);
@@ -44,14 +60,11 @@ public sealed class StoreOptions
             throw new UsageException("Give --dir or --bucket, not both.");
         }
 
-        var settings = FunctionSettings.From(Environment.Variable);
         if (dir is not null && File.Exists(dir))
         {
             throw new UsageException($"--dir {dir} is a file, not an evidence folder.");
         }
 
-        return dir is not null ? settings with { EvidenceDir = dir, EvidenceBucket = null }
-            : bucket is not null ? settings with { EvidenceBucket = bucket }
-            : settings;
+        return (dir, bucket);
     }
 }

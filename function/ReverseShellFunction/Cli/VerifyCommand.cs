@@ -1,6 +1,5 @@
 using System.CommandLine;
 using ReverseShellFunction.Audit;
-using ReverseShellFunction.Hosting;
 using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Cli;
@@ -76,7 +75,7 @@ public static class VerifyCommand
             }
 
             ids = [.. ids.Distinct()];
-            var onBucket = services.GetRequiredService<FunctionSettings>().EvidenceBucket is not null;
+            var onBucket = services.GetRequiredService<ReaderSettings>().EvidenceBucket is not null;
             var (trust, keySource) = custody.Build(parse, services, onBucket && folders.Length == 0);
             using var trustScope = trust;
             var time = services.GetRequiredService<TimeProvider>();

@@ -23,6 +23,27 @@ public static class CollectorServiceCollectionExtensions
     public static IServiceCollection AddCollectors(this IServiceCollection services, FunctionSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        services.AddGoogleApiClient();
+        services.AddSingleton(provider => new SccFindingsApi(provider.GetRequiredService<GoogleApiClient>(), new SccEndpoints(settings.SccEndpointOverride)));
+        services.AddSingleton(provider => new CloudRunApi(provider.GetRequiredService<GoogleApiClient>(), settings.RunEndpoint));
+        // One coalescer per instance: concurrent deliveries share identical log reads (Logging allows 60 a minute per project).
+        services.TryAddSingleton(provider => new LogReadCoalescer(provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(provider => new LoggingApi(
+            provider.GetRequiredService<GoogleApiClient>(), settings.LoggingEndpoint, provider.GetRequiredService<LogReadCoalescer>()));
+        services.AddSingleton<ICollector, FindingAuthenticityCollector>();
+        services.AddSingleton<ICollector, RelatedFindingsCollector>();
+        services.AddSingleton<ICollector, CloudRunCollector>();
+        services.AddSingleton<ICollector, ContainerLogsCollector>();
+        services.AddSingleton<ICollector, AuditLogsCollector>();
+        return services;
+    }
+
+    /// <summary>
+    /// The one client every Google API adapter shares, with its token source, retry policy and clock (each only
+    /// when absent). The read-only commands register this alone, for the Cloud KMS public keys.
+    /// </summary>
+    public static IServiceCollection AddGoogleApiClient(this IServiceCollection services)
+    {
         services.TryAddSingleton(CredentialEnvironment.System);
         services.TryAddSingleton<IAccessTokenSource, ApplicationDefaultTokenSource>();
         services.TryAddSingleton(new RetryPolicy());
@@ -40,17 +61,6 @@ public static class CollectorServiceCollectionExtensions
             provider.GetRequiredService<RetryPolicy>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<GoogleApiClient>>()));
-        services.AddSingleton(provider => new SccFindingsApi(provider.GetRequiredService<GoogleApiClient>(), new SccEndpoints(settings.SccEndpointOverride)));
-        services.AddSingleton(provider => new CloudRunApi(provider.GetRequiredService<GoogleApiClient>(), settings.RunEndpoint));
-        // One coalescer per instance: concurrent deliveries share identical log reads (Logging allows 60 a minute per project).
-        services.TryAddSingleton(provider => new LogReadCoalescer(provider.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(provider => new LoggingApi(
-            provider.GetRequiredService<GoogleApiClient>(), settings.LoggingEndpoint, provider.GetRequiredService<LogReadCoalescer>()));
-        services.AddSingleton<ICollector, FindingAuthenticityCollector>();
-        services.AddSingleton<ICollector, RelatedFindingsCollector>();
-        services.AddSingleton<ICollector, CloudRunCollector>();
-        services.AddSingleton<ICollector, ContainerLogsCollector>();
-        services.AddSingleton<ICollector, AuditLogsCollector>();
         return services;
     }
 }

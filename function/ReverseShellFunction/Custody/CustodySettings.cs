@@ -7,10 +7,12 @@ namespace ReverseShellFunction.Custody;
 /// </summary>
 public sealed record CustodySettings
 {
+    internal const string DefaultKmsEndpoint = "https://cloudkms.googleapis.com";
+
     public string? KmsKeyVersion { get; init; }
     public string? SigningKeyFile { get; init; }
     public Uri? TsaUrl { get; init; }
-    public string KmsEndpoint { get; init; } = "https://cloudkms.googleapis.com";
+    public string KmsEndpoint { get; init; } = DefaultKmsEndpoint;
 
     internal static CustodySettings From(Func<string, string?> get, Func<string, string> endpoint)
     {

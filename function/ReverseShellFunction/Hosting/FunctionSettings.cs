@@ -12,9 +12,12 @@ namespace ReverseShellFunction.Hosting;
 /// </summary>
 public sealed record FunctionSettings
 {
+    /// <summary>EVIDENCE_DIR when unset: the folder the function and the commands use.</summary>
+    internal const string DefaultEvidenceDir = "./evidence";
+
     /// <summary>The port <c>serve</c> listens on (all interfaces) unless ASP.NET Core is given its own URLs.</summary>
     public int Port { get; init; } = (int)SettingsCatalog.Port.Default;
-    public string EvidenceDir { get; init; } = "./evidence";
+    public string EvidenceDir { get; init; } = DefaultEvidenceDir;
     public string? EvidenceBucket { get; init; }
     public string? StorageEmulatorHost { get; init; }
     /// <summary>SCC_API_ENDPOINT when set: the one SCC root for every location. Null: Google's hosts by location.</summary>
@@ -54,7 +57,7 @@ public sealed record FunctionSettings
         return new FunctionSettings
         {
             Port = (int)Number(SettingsCatalog.Port),
-            EvidenceDir = Get(SettingsCatalog.EvidenceDir.Name) ?? "./evidence",
+            EvidenceDir = Get(SettingsCatalog.EvidenceDir.Name) ?? DefaultEvidenceDir,
             EvidenceBucket = Get(SettingsCatalog.EvidenceBucket.Name),
             StorageEmulatorHost = Get(SettingsCatalog.StorageEmulatorHost.Name),
             SccEndpointOverride = Get(SettingsCatalog.SccApiEndpoint.Name) is null ? null : Endpoint(Get, SettingsCatalog.SccApiEndpoint.Name, SccEndpoints.Global),
@@ -90,7 +93,7 @@ public sealed record FunctionSettings
             },
             Delivery = new Pipeline.DeliveryOptions { Budget = TimeSpan.FromSeconds(Number(SettingsCatalog.DeliveryBudgetSeconds)) },
             CompletionTiming = new Completion.CompletionOptions { GiveUpAfter = TimeSpan.FromHours(Number(SettingsCatalog.CompletionGiveUpHours)) },
-            Custody = ReverseShellFunction.Custody.CustodySettings.From(Get, name => Endpoint(Get, name, "https://cloudkms.googleapis.com")),
+            Custody = ReverseShellFunction.Custody.CustodySettings.From(Get, name => Endpoint(Get, name, ReverseShellFunction.Custody.CustodySettings.DefaultKmsEndpoint)),
             Completion = ReverseShellFunction.Completion.CompletionSettings.From(
                 Get, name => Endpoint(Get, name, ReverseShellFunction.Completion.CompletionSettings.DefaultCloudTasksEndpoint))
                 .WithRequestTimeout(TimeSpan.FromSeconds(Number(SettingsCatalog.RequestTimeoutSeconds))),
@@ -119,7 +122,8 @@ public sealed record FunctionSettings
             ? text
             : throw new InvalidOperationException($"NOTIFY_TOPIC must be a topic name such as projects/my-project/topics/evidence-stored; it is '{text}'.");
 
-    private static string Endpoint(Func<string, string?> get, string name, string fallback)
+    /// <summary>An http(s) API root from <paramref name="name"/>, else <paramref name="fallback"/>; anything else: one message naming the variable.</summary>
+    internal static string Endpoint(Func<string, string?> get, string name, string fallback)
     {
         var text = get(name) ?? fallback;
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))

@@ -45,13 +45,19 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddEvidenceStore(this IServiceCollection services, FunctionSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        if (settings.EvidenceBucket is not { } bucket)
+        return services.AddEvidenceStore(settings.EvidenceDir, settings.EvidenceBucket, settings.StorageEmulatorHost);
+    }
+
+    /// <summary>The store alone, from EVIDENCE_DIR, EVIDENCE_BUCKET and STORAGE_EMULATOR_HOST: what the read-only commands compose.</summary>
+    public static IServiceCollection AddEvidenceStore(this IServiceCollection services, string evidenceDir, string? evidenceBucket, string? storageEmulatorHost)
+    {
+        if (evidenceBucket is not { } bucket)
         {
-            services.TryAddSingleton<IEvidenceStore>(_ => new LocalEvidenceStore(settings.EvidenceDir));
+            services.TryAddSingleton<IEvidenceStore>(_ => new LocalEvidenceStore(evidenceDir));
             return services;
         }
 
-        services.TryAddSingleton(provider => StorageClientFactory.Create(settings.StorageEmulatorHost, provider.GetService<CredentialEnvironment>() ?? CredentialEnvironment.System));
+        services.TryAddSingleton(provider => StorageClientFactory.Create(storageEmulatorHost, provider.GetService<CredentialEnvironment>() ?? CredentialEnvironment.System));
         services.AddSingleton(new GcsStoreOptions { Bucket = GcsStoreOptions.BucketName(bucket) });
         services.TryAddSingleton<IEvidenceStore, GcsEvidenceStore>();
         return services;

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Tests.Support;
 using PipelineHarness = ReverseShellFunction.Tests.Collect.Support.PipelineHarness;
@@ -116,6 +117,7 @@ public sealed partial class SummaryHtmlBrowserTest
     private static async Task<JsonElement> MeasureAsync(byte[] summaryHtml, string name)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Test" });
+        builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         await using var app = builder.Build();
         app.MapGet("/summary.html", () => Results.Bytes(summaryHtml, "text/html; charset=utf-8"));

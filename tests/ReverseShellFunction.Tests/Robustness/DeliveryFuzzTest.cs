@@ -10,13 +10,14 @@ using Xunit.Abstractions;
 namespace ReverseShellFunction.Tests.Robustness;
 
 /// <summary>
-/// 10,000 seeded mutated deliveries through the real HTTP endpoint on Kestrel, 8 at a time. The contract: no
+/// 10,000 seeded mutated deliveries through the real HTTP endpoint on Kestrel, 8 at a time, in the full lane
+/// (<see cref="TestLane"/>); the default lane sends the first 2,000 of the same seeded sequence. The contract: no
 /// answer is 5xx except the 503s of injected store failures (one per injected failure, exactly); every
 /// quarantined delivery has its record; every stored one its bundle and index entry; the server is still up.
 /// </summary>
 public sealed class DeliveryFuzzTest : IDisposable
 {
-    private const int Deliveries = 10_000;
+    private static readonly int s_deliveries = TestLane.Count(10_000, 2_000);
     private const int Seed = 20261201;
 
     private readonly TempFolder _folder = new();
@@ -27,12 +28,12 @@ public sealed class DeliveryFuzzTest : IDisposable
     public void Dispose() => _folder.Dispose();
 
     [Fact]
-    public async Task TenThousandMutatedDeliveries_NeverA5xxBeyondInjectedStoreFailures_NothingLost()
+    public async Task SeededMutatedDeliveries_NeverA5xxBeyondInjectedStoreFailures_NothingLost()
     {
         var store = new FaultInjectingStore(new LocalEvidenceStore(_folder.Path), failEvery: 101);
         await using var host = await FunctionHost.StartAsync(new Dictionary<string, string>(), store);
         var mutator = new DeliveryMutator(Seed);
-        var deliveries = Enumerable.Range(0, Deliveries).Select(_ => mutator.Next()).ToList();
+        var deliveries = Enumerable.Range(0, s_deliveries).Select(_ => mutator.Next()).ToList();
         var statuses = new ConcurrentDictionary<int, int>();
         var outcomes = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var unexpected = new ConcurrentBag<string>();
@@ -81,10 +82,10 @@ public sealed class DeliveryFuzzTest : IDisposable
         });
 
         using var ready = await host.Client.GetAsync(new Uri("ready", UriKind.Relative));
-        _output.WriteLine($"{Deliveries} deliveries (seed {Seed}): statuses {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}"))}; outcomes {string.Join(", ", outcomes.OrderBy(o => o.Key).Select(o => $"{o.Key}: {o.Value}"))}; injected store failures {store.Injected}");
+        _output.WriteLine($"{TestLane.Describe(s_deliveries)} deliveries (seed {Seed}): statuses {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}"))}; outcomes {string.Join(", ", outcomes.OrderBy(o => o.Key).Select(o => $"{o.Key}: {o.Value}"))}; injected store failures {store.Injected}");
         Assert.True(unexpected.IsEmpty, string.Join("\n", unexpected.Take(10)));
         Assert.Equal(store.Injected, statuses.GetValueOrDefault(503));
-        Assert.Equal(Deliveries, statuses.Values.Sum());
+        Assert.Equal(s_deliveries, statuses.Values.Sum());
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.All(quarantined, name => Assert.True(File.Exists(Path.Combine(_folder.Path, name)), name));
         Assert.Equal(quarantined.Count, Directory.GetFiles(Path.Combine(_folder.Path, "quarantine"), "*.json", SearchOption.AllDirectories).Length);
@@ -94,8 +95,8 @@ public sealed class DeliveryFuzzTest : IDisposable
             Assert.True(File.Exists(Path.Combine(_folder.Path, StoreLayout.BundleObject(bundleId))), id);
             Assert.True(File.Exists(Path.Combine(_folder.Path, StoreLayout.IndexObject(bundleId))), id);
         });
-        Assert.True(outcomes.GetValueOrDefault("quarantined") > 1000, "the mutations should reach the quarantine often");
-        Assert.True(outcomes.GetValueOrDefault("stored") > 1000, "the mutations should leave many deliveries valid, so the write path runs");
+        Assert.True(outcomes.GetValueOrDefault("quarantined") > s_deliveries / 10, "the mutations should reach the quarantine often");
+        Assert.True(outcomes.GetValueOrDefault("stored") > s_deliveries / 10, "the mutations should leave many deliveries valid, so the write path runs");
     }
 
     /// <summary>Fails every n-th write the way an unreachable bucket does, and counts what it injected.</summary>

@@ -11,7 +11,8 @@ namespace ReverseShellFunction.Tests.Robustness;
 /// Seeded single-byte flips of stored bundle objects, each run through <c>verify --all --json</c> and <c>get</c>
 /// as an auditor runs them: every flip must be reported as a problem of the flipped bundle (100%), the other
 /// bundles must still be reported as verified, verify must exit 1 with a report (never 2, never a crash), and
-/// get must keep nothing. Every store runs the same scenario; the folder with the full counts.
+/// get must keep nothing. Every store runs the same scenario; the folder with the full counts in the full lane
+/// (<see cref="TestLane"/>), and in the default lane fewer flips from the same seeds (a fixed sample).
 /// </summary>
 public abstract class TamperSuiteTest : IAsyncLifetime
 {
@@ -95,6 +96,7 @@ public abstract class TamperSuiteTest : IAsyncLifetime
             await store.PutRawAsync(name, original, CancellationToken.None);
         }
 
+        _output.WriteLine($"flips per bundle: {TestLane.Describe(Flips.Uniform + Flips.CentralDirectory)}");
         _output.WriteLine($"{flips} flips over {ids.Count} bundles: reported {reported}, verify exit 1 {exitOne}, others verified {othersOk}, get refused and kept nothing {getRefused}");
         _output.WriteLine("problem kinds: " + string.Join(", ", kinds.OrderByDescending(k => k.Value).Select(k => $"{k.Key} {k.Value}")));
         Assert.Equal(ids.Count * (Flips.Uniform + Flips.CentralDirectory), flips);
@@ -106,18 +108,24 @@ public abstract class TamperSuiteTest : IAsyncLifetime
 
 }
 
-/// <summary>The full counts, on the folder store: 3 bundles × (500 uniform + 200 central-directory) flips.</summary>
+/// <summary>
+/// The full counts on the folder store in the full lane: 3 bundles × (500 uniform + 200 central-directory) flips;
+/// the default lane: 3 × (40 + 20) from the same seeds, the same flips every run.
+/// </summary>
 public sealed class LocalTamperSuiteTest(ITestOutputHelper output) : TamperSuiteTest(output)
 {
-    protected override (int Uniform, int CentralDirectory) Flips => (500, 200);
+    protected override (int Uniform, int CentralDirectory) Flips => (TestLane.Count(500, 40), TestLane.Count(200, 20));
 
     protected override Task<StoreUnderTest> CreateStoreAsync() => Task.FromResult<StoreUnderTest>(new LocalStoreUnderTest());
 }
 
-/// <summary>The same scenario on the Cloud Storage fake through the real client, with fewer flips (each costs HTTP round trips).</summary>
+/// <summary>
+/// The same scenario on the Cloud Storage fake through the real client, with fewer flips (each costs HTTP round
+/// trips): 3 × (20 + 10) in the full lane, 3 × (10 + 5) from the same seeds in the default lane.
+/// </summary>
 public sealed class BucketTamperSuiteTest(ITestOutputHelper output) : TamperSuiteTest(output)
 {
-    protected override (int Uniform, int CentralDirectory) Flips => (20, 10);
+    protected override (int Uniform, int CentralDirectory) Flips => (TestLane.Count(20, 10), TestLane.Count(10, 5));
 
     protected override async Task<StoreUnderTest> CreateStoreAsync() => await BucketStoreUnderTest.StartAsync();
 }

@@ -16,7 +16,11 @@ public sealed record CliResult(int ExitCode, string Output, string Error)
 /// </summary>
 internal static class CliRun
 {
-    public static async Task<CliResult> RunAsync(StoreUnderTest store, params string[] args)
+    public static Task<CliResult> RunAsync(StoreUnderTest store, params string[] args) =>
+        RunAsync(store, new Dictionary<string, string>(), args);
+
+    /// <summary>With more variables in the environment the CLI sees, over the store's own.</summary>
+    public static async Task<CliResult> RunAsync(StoreUnderTest store, IReadOnlyDictionary<string, string> variables, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -27,7 +31,7 @@ internal static class CliRun
             EnableDefaultExceptionHandler = false,
             ProcessTerminationTimeout = null,
         };
-        var root = CommandLineApp.Create(HostEnvironment.Isolated(store.Environment));
+        var root = CommandLineApp.Create(HostEnvironment.Isolated(name => variables.TryGetValue(name, out var value) ? value : store.Environment(name)));
         var exitCode = await CommandLineApp.InvokeAsync(root, [.. args, .. store.StoreArgs], configuration, CancellationToken.None);
         return new CliResult(exitCode, output.ToString(), error.ToString());
     }

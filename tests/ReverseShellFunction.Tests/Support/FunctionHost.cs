@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using ReverseShellFunction.Collect.Auth;
 using ReverseShellFunction.Hosting;
 using ReverseShellFunction.Store;
@@ -18,15 +20,19 @@ internal sealed class FunctionHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private FunctionHost(WebApplication app, Uri address, ConcurrentBag<int> statuses, ConcurrentQueue<HostResponse> responses)
+    private FunctionHost(WebApplication app, Uri address, ConcurrentBag<int> statuses, ConcurrentQueue<HostResponse> responses, CapturedLogs logs)
     {
         _app = app;
+        Logs = logs;
         Client = new HttpClient { BaseAddress = address };
         Statuses = statuses;
         Responses = responses;
     }
 
     public HttpClient Client { get; }
+
+    /// <summary>Every line the function logged, captured instead of printed.</summary>
+    public CapturedLogs Logs { get; }
 
     /// <summary>The status code of every response the function sent, in no particular order.</summary>
     public ConcurrentBag<int> Statuses { get; }
@@ -50,8 +56,12 @@ internal sealed class FunctionHost : IAsyncDisposable
         var environment = HostEnvironment.Isolated(name => variables.GetValueOrDefault(name));
         var settings = FunctionSettings.From(environment.Variable);
         adjust?.Invoke(settings);
+        var logs = new CapturedLogs();
         var app = FunctionApp.Build(["--urls", $"http://127.0.0.1:{port}"], settings, services =>
         {
+            // The app's log lines are captured for the test to read, not written to the test run's console.
+            services.RemoveAll<ILoggerProvider>();
+            services.AddSingleton<ILoggerProvider>(logs);
             services.AddSingleton(environment.Credentials);
             services.AddSingleton(tokens ?? NoAccessTokenSource.Instance);
             if (store is not null)
@@ -72,7 +82,7 @@ internal sealed class FunctionHost : IAsyncDisposable
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new FunctionHost(app, new Uri(address + "/"), statuses, responses);
+        return new FunctionHost(app, new Uri(address + "/"), statuses, responses, logs);
     }
 
     /// <summary>A loopback port free now, for a test whose settings must name the function's address before it starts.</summary>

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using ReverseShellFunction.Fakes.GoogleApis;
 
-namespace ReverseShellFunction.Tests.Collect;
+namespace ReverseShellFunction.Fakes.Tests.GoogleApis;
 
 /// <summary>The fake insists on what the real services insist on.</summary>
 public sealed class FakeGoogleApisTest

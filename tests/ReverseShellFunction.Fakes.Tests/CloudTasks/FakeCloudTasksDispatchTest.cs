@@ -4,12 +4,13 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collect.GoogleApis;
 using ReverseShellFunction.Completion;
 using ReverseShellFunction.Fakes.GoogleApis;
 using ReverseShellFunction.Tests.Collect.Support;
 
-namespace ReverseShellFunction.Tests.Completion;
+namespace ReverseShellFunction.Fakes.Tests.CloudTasks;
 
 /// <summary>
 /// What the Cloud Tasks fake does with a task once created, end to end over HTTP: the scheduler creates it and the
@@ -19,7 +20,11 @@ namespace ReverseShellFunction.Tests.Completion;
 /// </summary>
 public sealed class FakeCloudTasksDispatchTest : IAsyncLifetime, IDisposable
 {
-    private const string Queue = CloudTasksSchedulerTest.Queue;
+    private const string Queue = "projects/sec-tools-2231/locations/europe-west1/queues/evidence-completions";
+    private const string Invoker = "reverse-shell-delivery@sec-tools-2231.iam.gserviceaccount.com";
+
+    private static readonly BundleId s_bundle = BundleId.For(
+        "organizations/1234/sources/5678/locations/global/findings/f0c1a2b3c4d5e6f7", new DateTimeOffset(2026, 11, 28, 21, 14, 7, 482, TimeSpan.Zero));
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
 
     // The clock's own granularity and rounding: a dispatch is never earlier than its due time by more than this.
@@ -40,7 +45,7 @@ public sealed class FakeCloudTasksDispatchTest : IAsyncLifetime, IDisposable
         await using var fake = await Start(new FakeTaskQueueSettings { Name = Queue });
         var due = DateTimeOffset.UtcNow;
 
-        Assert.Equal(ScheduleResult.Scheduled, await Scheduler(fake).ScheduleAsync(CloudTasksSchedulerTest.Part(2, due), CancellationToken.None));
+        Assert.Equal(ScheduleResult.Scheduled, await Scheduler(fake).ScheduleAsync(Part(2, due), CancellationToken.None));
         await fake.CloudTasks.WaitUntilDrainedAsync(s_wait);
 
         var received = Assert.Single(_receiver.Requests);
@@ -54,7 +59,7 @@ public sealed class FakeCloudTasksDispatchTest : IAsyncLifetime, IDisposable
         var claims = fake.CloudTasks.Oidc.Read(authorization.Parameter!);
         Assert.NotNull(claims);
         Assert.Equal(_receiver.Url.GetLeftPart(UriPartial.Authority), claims.Audience);
-        Assert.Equal(CloudTasksSchedulerTest.Invoker, claims.Email);
+        Assert.Equal(Invoker, claims.Email);
         Assert.Equal("https://accounts.google.com", claims.Issuer);
         Assert.Null(fake.CloudTasks.Oidc.Read(authorization.Parameter![..^4] + "AAAA"));
 
@@ -75,7 +80,7 @@ public sealed class FakeCloudTasksDispatchTest : IAsyncLifetime, IDisposable
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var fake = await Start(new FakeTaskQueueSettings { Name = Queue }, clock);
         var due = clock.GetUtcNow().AddMinutes(10);
-        await Scheduler(fake).ScheduleAsync(CloudTasksSchedulerTest.Part(2, due), CancellationToken.None);
+        await Scheduler(fake).ScheduleAsync(Part(2, due), CancellationToken.None);
 
         clock.Advance(TimeSpan.FromMinutes(9) + TimeSpan.FromSeconds(59));
         await Task.Delay(300);
@@ -93,7 +98,7 @@ public sealed class FakeCloudTasksDispatchTest : IAsyncLifetime, IDisposable
     public async Task A_paused_queue_keeps_its_tasks_until_resumed()
     {
         await using var fake = await Start(new FakeTaskQueueSettings { Name = Queue, Paused = true });
-        await Scheduler(fake).ScheduleAsync(CloudTasksSchedulerTest.Part(2, DateTimeOffset.UtcNow), CancellationToken.None);
+        await Scheduler(fake).ScheduleAsync(Part(2, DateTimeOffset.UtcNow), CancellationToken.None);
 
         await Task.Delay(300);
         Assert.Empty(_receiver.Requests);
@@ -112,7 +117,7 @@ public sealed class FakeCloudTasksDispatchTest : IAsyncLifetime, IDisposable
         var now = DateTimeOffset.UtcNow;
         for (var part = 2; part < 10; part++)
         {
-            await scheduler.ScheduleAsync(CloudTasksSchedulerTest.Part(part, now), CancellationToken.None);
+            await scheduler.ScheduleAsync(Part(part, now), CancellationToken.None);
         }
 
         await fake.CloudTasks.WaitUntilDrainedAsync(s_wait);
@@ -138,7 +143,7 @@ public sealed class FakeCloudTasksDispatchTest : IAsyncLifetime, IDisposable
         var scheduler = Scheduler(fake);
         for (var part = 2; part < 8; part++)
         {
-            await scheduler.ScheduleAsync(CloudTasksSchedulerTest.Part(part, DateTimeOffset.UtcNow), CancellationToken.None);
+            await scheduler.ScheduleAsync(Part(part, DateTimeOffset.UtcNow), CancellationToken.None);
         }
 
         await fake.CloudTasks.WaitUntilDrainedAsync(s_wait);
@@ -156,7 +161,7 @@ public sealed class FakeCloudTasksDispatchTest : IAsyncLifetime, IDisposable
         await using var fake = await Start(settings);
         _receiver.Answer(503, 503, 429, 204);
 
-        await Scheduler(fake).ScheduleAsync(CloudTasksSchedulerTest.Part(2, DateTimeOffset.UtcNow), CancellationToken.None);
+        await Scheduler(fake).ScheduleAsync(Part(2, DateTimeOffset.UtcNow), CancellationToken.None);
         await fake.CloudTasks.WaitUntilDrainedAsync(s_wait);
 
         var attempts = fake.CloudTasks.Dispatches.OrderBy(d => d.Attempt).ToList();
@@ -183,7 +188,7 @@ public sealed class FakeCloudTasksDispatchTest : IAsyncLifetime, IDisposable
         await using var fake = await Start(new FakeTaskQueueSettings { Name = Queue, MinBackoff = TimeSpan.FromMilliseconds(100) });
         _receiver.AnswerWithRetryAfter(503, TimeSpan.FromSeconds(1));
 
-        await Scheduler(fake).ScheduleAsync(CloudTasksSchedulerTest.Part(2, DateTimeOffset.UtcNow), CancellationToken.None);
+        await Scheduler(fake).ScheduleAsync(Part(2, DateTimeOffset.UtcNow), CancellationToken.None);
         await fake.CloudTasks.WaitUntilDrainedAsync(s_wait);
 
         var attempts = fake.CloudTasks.Dispatches.OrderBy(d => d.Attempt).ToList();
@@ -198,7 +203,7 @@ public sealed class FakeCloudTasksDispatchTest : IAsyncLifetime, IDisposable
         _receiver.Answer(500, 500, 500, 500, 500);
         var scheduler = Scheduler(fake);
 
-        await scheduler.ScheduleAsync(CloudTasksSchedulerTest.Part(2, DateTimeOffset.UtcNow), CancellationToken.None);
+        await scheduler.ScheduleAsync(Part(2, DateTimeOffset.UtcNow), CancellationToken.None);
         await fake.CloudTasks.WaitUntilDrainedAsync(s_wait);
 
         Assert.Equal(3, fake.CloudTasks.Dispatches.Count);
@@ -207,7 +212,7 @@ public sealed class FakeCloudTasksDispatchTest : IAsyncLifetime, IDisposable
         Assert.Empty(fake.CloudTasks.Tasks(Queue));
 
         // Within the dedup window the name of a deleted task is still refused: a redelivery does not start over.
-        Assert.Equal(ScheduleResult.AlreadyScheduled, await scheduler.ScheduleAsync(CloudTasksSchedulerTest.Part(2, DateTimeOffset.UtcNow), CancellationToken.None));
+        Assert.Equal(ScheduleResult.AlreadyScheduled, await scheduler.ScheduleAsync(Part(2, DateTimeOffset.UtcNow), CancellationToken.None));
     }
 
     [Fact]
@@ -220,13 +225,13 @@ public sealed class FakeCloudTasksDispatchTest : IAsyncLifetime, IDisposable
             TaskQueues = [new FakeTaskQueueSettings { Name = Queue }],
         });
         var scheduler = Scheduler(fake);
-        await scheduler.ScheduleAsync(CloudTasksSchedulerTest.Part(2, clock.GetUtcNow()), CancellationToken.None);
+        await scheduler.ScheduleAsync(Part(2, clock.GetUtcNow()), CancellationToken.None);
         await fake.CloudTasks.WaitUntilDrainedAsync(s_wait);
 
         clock.Advance(TimeSpan.FromMinutes(59));
-        Assert.Equal(ScheduleResult.AlreadyScheduled, await scheduler.ScheduleAsync(CloudTasksSchedulerTest.Part(2, clock.GetUtcNow()), CancellationToken.None));
+        Assert.Equal(ScheduleResult.AlreadyScheduled, await scheduler.ScheduleAsync(Part(2, clock.GetUtcNow()), CancellationToken.None));
         clock.Advance(TimeSpan.FromMinutes(1));
-        Assert.Equal(ScheduleResult.Scheduled, await scheduler.ScheduleAsync(CloudTasksSchedulerTest.Part(2, clock.GetUtcNow()), CancellationToken.None));
+        Assert.Equal(ScheduleResult.Scheduled, await scheduler.ScheduleAsync(Part(2, clock.GetUtcNow()), CancellationToken.None));
     }
 
     [Fact]
@@ -236,7 +241,7 @@ public sealed class FakeCloudTasksDispatchTest : IAsyncLifetime, IDisposable
         await using var fake = await Start(new FakeTaskQueueSettings { Name = Queue, MaxAttempts = 1 }, clock);
         _receiver.Hold = TimeSpan.FromSeconds(20);
 
-        await Scheduler(fake).ScheduleAsync(CloudTasksSchedulerTest.Part(2, clock.GetUtcNow()), CancellationToken.None);
+        await Scheduler(fake).ScheduleAsync(Part(2, clock.GetUtcNow()), CancellationToken.None);
         await WaitUntil(() => _receiver.Requests.Count == 1);
         clock.Advance(TimeSpan.FromMinutes(10));
         await fake.CloudTasks.WaitUntilDrainedAsync(s_wait);
@@ -313,6 +318,8 @@ public sealed class FakeCloudTasksDispatchTest : IAsyncLifetime, IDisposable
         Assert.False((settings with { MaxAttempts = -1 }).GivesUp(1000, TimeSpan.FromDays(20)));
     }
 
+    private static CompletionTask Part(int part, DateTimeOffset due) => new(s_bundle, part, due);
+
     private static Task<FakeGoogleApis> Start(FakeTaskQueueSettings queue, TimeProvider? clock = null) =>
         FakeGoogleApis.StartAsync(new FakeGoogleApisOptions { TaskQueues = [queue], Clock = clock ?? TimeProvider.System });
 
@@ -329,7 +336,13 @@ public sealed class FakeCloudTasksDispatchTest : IAsyncLifetime, IDisposable
     private CloudTasksScheduler Scheduler(FakeGoogleApis fake)
     {
         var client = new GoogleApiClient(_http, new FixedTokenSource(fake.AccessToken), new RecordedDelays().Policy(), TimeProvider.System, NullLogger<GoogleApiClient>.Instance);
-        var settings = CloudTasksSchedulerTest.Settings(Queue, fake.BaseUri, _receiver.Url);
+        var settings = new CompletionSettings
+        {
+            Queue = Queue,
+            Url = _receiver.Url,
+            ServiceAccount = Invoker,
+            CloudTasksEndpoint = fake.BaseUri.ToString().TrimEnd('/'),
+        };
         return new CloudTasksScheduler(client, settings, NullLogger<CloudTasksScheduler>.Instance);
     }
 }

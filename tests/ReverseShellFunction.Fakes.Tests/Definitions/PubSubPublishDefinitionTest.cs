@@ -9,7 +9,7 @@ using ReverseShellFunction.Notify;
 using ReverseShellFunction.Pipeline;
 using ReverseShellFunction.Tests.Collect.Support;
 
-namespace ReverseShellFunction.Tests.FakeApis;
+namespace ReverseShellFunction.Fakes.Tests.Definitions;
 
 /// <summary>
 /// Pub/Sub is not faked (the end-to-end tests publish to Google's emulator), so the notifier's publish request is

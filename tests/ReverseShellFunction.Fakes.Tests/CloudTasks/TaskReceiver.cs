@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace ReverseShellFunction.Tests.Completion;
+namespace ReverseShellFunction.Fakes.Tests.CloudTasks;
 
 /// <summary>
 /// The target of the fake's dispatches: Kestrel at 127.0.0.1 that records every request (headers, body, how

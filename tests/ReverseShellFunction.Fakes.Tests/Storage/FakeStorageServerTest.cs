@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ReverseShellFunction.Fakes.Storage;
 
-namespace ReverseShellFunction.Tests.Store;
+namespace ReverseShellFunction.Fakes.Tests.Storage;
 
 /// <summary>
 /// The fake's JSON API behaviour checked with plain HTTP requests: what the store's client does not exercise

@@ -7,7 +7,7 @@ using ReverseShellFunction.Fakes.Definitions;
 using ReverseShellFunction.Fakes.GoogleApis;
 using ReverseShellFunction.Fakes.Storage;
 
-namespace ReverseShellFunction.Tests.FakeApis;
+namespace ReverseShellFunction.Fakes.Tests.Definitions;
 
 /// <summary>
 /// Each fake refuses a request that its API's published definition does not allow, in Google's error shape, and

@@ -1,0 +1,67 @@
+using ReverseShellFunction.Custody;
+using ReverseShellFunction.Hosting;
+
+namespace ReverseShellFunction.Cli;
+
+/// <summary>
+/// What the read-only commands (list, show, get, verify) read from the environment, and nothing more: where the
+/// store is and how to log; KMS_KEY_VERSION and KMS_API_ENDPOINT only when a command trusts a Cloud KMS key. The
+/// write side's settings (PORT, COMPLETION_URL, the collectors' limits, …) are never parsed, so a stray or wrong
+/// one in a responder's shell cannot stop an audit.
+/// </summary>
+internal sealed class ReaderSettings
+{
+    private readonly Func<string, string?> _lookup;
+
+    private ReaderSettings(Func<string, string?> lookup, string evidenceDir, string? evidenceBucket)
+    {
+        _lookup = lookup;
+        EvidenceDir = evidenceDir;
+        EvidenceBucket = evidenceBucket;
+    }
+
+    public string EvidenceDir { get; }
+
+    public string? EvidenceBucket { get; }
+
+    public string? StorageEmulatorHost => Get(SettingsCatalog.StorageEmulatorHost.Name);
+
+    /// <summary>K_SERVICE set: log lines as Cloud Logging JSON, as the function does.</summary>
+    public bool CloudLoggingJson => Get(SettingsCatalog.KService.Name) is not null;
+
+    /// <summary>The store's variables, with the command line's --dir or --bucket over them.</summary>
+    public static ReaderSettings From(Func<string, string?> lookup, string? dir, string? bucket)
+    {
+        ArgumentNullException.ThrowIfNull(lookup);
+        var environment = new ReaderSettings(lookup, FunctionSettings.DefaultEvidenceDir, null);
+        var evidenceDir = environment.Get(SettingsCatalog.EvidenceDir.Name) ?? FunctionSettings.DefaultEvidenceDir;
+        return dir is not null ? new ReaderSettings(lookup, dir, null)
+            : new ReaderSettings(lookup, evidenceDir, bucket ?? environment.Get(SettingsCatalog.EvidenceBucket.Name));
+    }
+
+    /// <summary>KMS_KEY_VERSION, read and checked only when a command is to trust its key.</summary>
+    public string? KmsKeyVersion()
+    {
+        var version = Get(SettingsCatalog.KmsKeyVersion.Name);
+        return version is null || KmsKeyVersionName.IsValid(version)
+            ? version
+            : throw new UsageException(
+                $"KMS_KEY_VERSION must be a key version's full name, projects/P/locations/L/keyRings/R/cryptoKeys/K/cryptoKeyVersions/N; it is '{Audit.AuditText.Clean(version, 300)}'.");
+    }
+
+    /// <summary>KMS_API_ENDPOINT, read and checked only when public keys are fetched from Cloud KMS.</summary>
+    public string KmsEndpoint()
+    {
+        try
+        {
+            return FunctionSettings.Endpoint(Get, SettingsCatalog.KmsApiEndpoint.Name, CustodySettings.DefaultKmsEndpoint);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+    }
+
+    // As FunctionSettings reads a variable: empty is unset, the value trimmed.
+    private string? Get(string name) => _lookup(name) is { Length: > 0 } value ? value.Trim() : null;
+}
