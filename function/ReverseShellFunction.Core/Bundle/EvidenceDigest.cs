@@ -68,6 +68,7 @@ public static class EvidenceDigest
                 ContainerEntriesPerMinute = [.. state.PerMinute.Select(p => new MinuteCount(p.Key, p.Value))],
                 AuditEvents = state.AuditPoints,
                 CollectionMoments = state.CollectionPoints,
+                AuditWindow = reports.FirstOrDefault(r => r.Name == "audit-logs" && r.Status is CollectorStatus.Ok or CollectorStatus.Partial)?.Window,
             },
             TimelineFiles = state.TimelineFiles,
             TimelineLines = state.TimelineLines,

@@ -15,6 +15,12 @@ public sealed record EvidenceTimeline
     public required IReadOnlyList<TimelinePoint> AuditEvents { get; init; }
     public required IReadOnlyList<TimelinePoint> CollectionMoments { get; init; }
 
+    /// <summary>
+    /// The time range the audit-logs collector read in this part (null when it did not run here): the figure's
+    /// audit strip is drawn over exactly this range, so its caption and its axis name the same window.
+    /// </summary>
+    public Collect.CollectionWindow? AuditWindow { get; init; }
+
     public static EvidenceTimeline Empty(DateTimeOffset eventTime) => new()
     {
         EventTime = eventTime,

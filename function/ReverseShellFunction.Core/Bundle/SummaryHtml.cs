@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Bundle;
@@ -10,8 +11,11 @@ namespace ReverseShellFunction.Bundle;
 /// page — inline CSS, an inline SVG timeline, no script, no external resource — readable offline and printable.
 /// Every piece of text goes through DisplayText.Visible and is then HTML-encoded once; the only links are the
 /// ones the report builds (VirusTotal, ATT&amp;CK), and a Content-Security-Policy forbids anything else loading.
+/// Readable on a phone (390 px: labels above values, tables as one card per row, the figure scrolling sideways at
+/// full size), at 1280 px and printed: hashes never break inside (on a line of their own they scroll on a phone),
+/// identifiers break only after their separators, and a custody box says what is known of the part's seal.
 /// </summary>
-public static class SummaryHtml
+public static partial class SummaryHtml
 {
     public const string FileName = Store.StoreLayout.Entries.SummaryHtml;
 
@@ -29,7 +33,8 @@ public static class SummaryHtml
         .state.attention { background: #fff1c2; border-left-color: #b3261e; }
         section.alert { background: #fff8e5; border: 1px solid #e3b341; border-radius: 6px; padding: 2px 14px 8px; }
         section.alert h2 { border-bottom-color: #e3b341; }
-        code { font: 13px/1.4 ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; background: #f3f4f6; border-radius: 3px; padding: 0 3px; overflow-wrap: anywhere; word-break: break-all; }
+        code { font: 13px/1.4 ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; background: #f3f4f6; border-radius: 3px; padding: 0 3px; overflow-wrap: anywhere; }
+        .hash { display: inline-block; max-width: 100%; overflow-x: auto; overflow-y: hidden; vertical-align: bottom; white-space: nowrap; overflow-wrap: normal; }
         dl { display: grid; grid-template-columns: minmax(150px, 220px) minmax(0, 1fr); gap: 3px 14px; margin: 0; }
         dt { font-weight: 600; color: #424a53; }
         dd { margin: 0; min-width: 0; }
@@ -37,16 +42,38 @@ public static class SummaryHtml
         th, td { text-align: left; vertical-align: top; border: 1px solid #d0d7de; padding: 4px 8px; }
         th { background: #f6f8fa; }
         figure { margin: 8px 0 0; }
-        figure svg { display: block; width: 100%; height: auto; max-width: 100%; }
+        .figure-scroll { overflow-x: auto; }
+        figure svg { display: block; width: 100%; min-width: 1000px; height: auto; }
+        section.custody { border: 2px solid #57606a; border-radius: 6px; padding: 2px 14px 8px; margin-top: 26px; }
+        section.custody h2 { margin-top: 12px; }
         figcaption { color: #57606a; font-size: 13px; }
         a { color: #0a58ca; }
-        @media print { body { font-size: 12px; } main { max-width: none; padding: 0; } h1 { background: none; } section.alert { break-inside: avoid; } a { color: inherit; } }
+        @media (max-width: 640px) {
+          main { padding: 12px 12px 32px; }
+          h1 { font-size: 19px; }
+          dl { grid-template-columns: minmax(0, 1fr); gap: 0; }
+          dt { margin-top: 8px; }
+          table, thead, tbody, tr, th, td { display: block; }
+          thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+          tr { border: 1px solid #d0d7de; border-radius: 4px; margin: 0 0 8px; }
+          td { border: 0; border-top: 1px solid #eaeef2; }
+          td:first-child { border-top: 0; }
+          td::before { content: attr(data-label); display: block; font-size: 12px; font-weight: 600; color: #424a53; }
+        }
+        @media print {
+          body { font-size: 12px; } main { max-width: none; padding: 0; } h1 { background: none; } a { color: inherit; }
+          section.alert, section.custody, figure, tr { break-inside: avoid; }
+          code { font-size: 10px; }
+          .hash { display: inline; overflow: visible; }
+          .figure-scroll { overflow: visible; } figure svg { min-width: 0; }
+        }
         """;
 
-    public static string Render(EvidenceSummary summary, IReadOnlyCollection<string> entries, EvidenceTimeline timeline)
+    public static string Render(EvidenceSummary summary, IReadOnlyCollection<string> entries, EvidenceTimeline timeline, PartCustody custody)
     {
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(timeline);
+        ArgumentNullException.ThrowIfNull(custody);
         var report = SummaryReport.Build(summary, entries);
         var html = new StringBuilder(32 * 1024);
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
@@ -66,16 +93,17 @@ public static class SummaryHtml
             {
                 // The figure right after what is missing: what happened when, before the detail.
                 html.Append("<section id=\"timeline\">\n<h2>Timeline</h2>\n");
-                html.Append(TimelineSvg.Render(timeline));
+                html.Append(TimelineSvg.Render(timeline, summary.Collectors, custody.Part));
                 html.Append("</section>\n");
             }
         }
 
+        Section(html, CustodyBox(summary, custody), "custody");
         html.Append("</main>\n</body>\n</html>\n");
         return html.ToString();
     }
 
-    private static void Section(StringBuilder html, ReportSection section)
+    private static void Section(StringBuilder html, ReportSection section, string? cssClass = null)
     {
         html.Append("<section");
         if (section.Id is not null)
@@ -83,9 +111,9 @@ public static class SummaryHtml
             html.Append(" id=\"").Append(Encode(section.Id)).Append('"');
         }
 
-        if (section.Alert)
+        if ((section.Alert ? "alert" : cssClass) is { } css)
         {
-            html.Append(" class=\"alert\"");
+            html.Append(" class=\"").Append(css).Append('"');
         }
 
         html.Append(">\n<h2>").Append(Encode(section.Heading)).Append("</h2>\n");
@@ -113,9 +141,10 @@ public static class SummaryHtml
                     foreach (var row in table.Rows)
                     {
                         html.Append("<tr>");
-                        foreach (var cell in row)
+                        // Each cell carries its column's name: on a phone a row is a card and the name stands above the value.
+                        foreach (var (cell, column) in row.Zip(table.Columns))
                         {
-                            html.Append("<td>").Append(Spans(cell.Spans)).Append("</td>");
+                            html.Append("<td data-label=\"").Append(Encode(column)).Append("\">").Append(Spans(cell.Spans)).Append("</td>");
                         }
 
                         html.Append("</tr>\n");
@@ -159,14 +188,115 @@ public static class SummaryHtml
 
             html.Append(span.Kind switch
             {
-                ReportSpanKind.Code => $"<code>{Encode(span.Content)}</code>",
-                ReportSpanKind.Strong => $"<strong>{Encode(span.Content)}</strong>",
-                ReportSpanKind.Link when SummaryMarkdown.IsOwnUrl(span.Url) => $"<a href=\"{Encode(span.Url)}\" rel=\"noreferrer noopener\">{Encode(span.Content)}</a>",
-                _ => Encode(span.Content),
+                ReportSpanKind.Code => $"<code>{Inline(span.Content, code: true)}</code>",
+                ReportSpanKind.Strong => $"<strong>{Inline(span.Content, code: false)}</strong>",
+                ReportSpanKind.Link when SummaryMarkdown.IsOwnUrl(span.Url) => $"<a href=\"{Encode(span.Url)}\" rel=\"noreferrer noopener\">{Inline(span.Content, code: false)}</a>",
+                _ => Inline(span.Content, code: false),
             });
         }
 
         return html.Length == 0 ? "-" : html.ToString();
+    }
+
+    /// <summary>
+    /// Text made visible and encoded as <see cref="Encode"/> does, with each hash (16 or more hex digits) kept whole in
+    /// a <c>hash</c> span, and in code (paths, image names, ids) a break allowed after each separator, so a narrow
+    /// screen breaks <c>checkout-api-00041-kex</c> after a hyphen and never inside a digest.
+    /// </summary>
+    private static string Inline(string text, bool code)
+    {
+        var visible = DisplayText.Visible(text, 2000);
+        var html = new StringBuilder(visible.Length + 32);
+        var at = 0;
+        foreach (Match hash in HashPattern().Matches(visible))
+        {
+            Separated(html, visible.AsSpan(at, hash.Index - at), code);
+            html.Append("<span class=\"hash\">").Append(WebUtility.HtmlEncode(hash.Value)).Append("</span>");
+            at = hash.Index + hash.Length;
+        }
+
+        Separated(html, visible.AsSpan(at), code);
+        return html.ToString();
+    }
+
+    private static void Separated(StringBuilder html, ReadOnlySpan<char> text, bool code)
+    {
+        var start = 0;
+        for (var i = 0; code && i < text.Length; i++)
+        {
+            if (text[i] is '/' or '-' or '.' or ':' or '@' or '_' or ',' or '=' or '&' or '?' && i + 1 < text.Length)
+            {
+                html.Append(WebUtility.HtmlEncode(text[start..(i + 1)].ToString())).Append("<wbr>");
+                start = i + 1;
+            }
+        }
+
+        html.Append(WebUtility.HtmlEncode(text[start..].ToString()));
+    }
+
+    [GeneratedRegex("(?<![0-9A-Za-z])[0-9A-Fa-f]{16,}(?![0-9A-Za-z])", RegexOptions.CultureInvariant)]
+    private static partial Regex HashPattern();
+
+    /// <summary>
+    /// The custody box: what is known of the part's seal when this page is written, and where the rest is. The
+    /// part's own SHA-256 cannot be in a file inside it (the hash covers the file); the index entry, the object's
+    /// metadata, the next part's link and verify's output carry it.
+    /// </summary>
+    private static ReportSection CustodyBox(EvidenceSummary summary, PartCustody custody)
+    {
+        var rows = new List<ReportRow>
+        {
+            new("Part", new ReportValue([ReportSpan.Text($"{custody.Part.ToString(CultureInfo.InvariantCulture)} of bundle "), ReportSpan.Code(summary.BundleId)])),
+            new("Signature", !custody.Sealed
+                ? ReportValue.Of("none: this part is not sealed (custody is off)")
+                : custody.SignerKeyId is null
+                    ? ReportValue.Of("unsigned: no KMS_KEY_VERSION or SIGNING_KEY_FILE configured")
+                    : new ReportValue([
+                        ReportSpan.Text("to be signed with "),
+                        ReportSpan.Code(custody.SignerKeyId),
+                        ReportSpan.Text(" (ECDSA P-256) over the SHA-256 of manifest.json, after this page was written; whether it was is in "),
+                        ReportSpan.Code(Custody.SealFiles.Record),
+                        ReportSpan.Text(" and the index entry"),
+                    ])),
+            new("Timestamp", !custody.Sealed || custody.TimestampAuthority is null
+                ? ReportValue.Of("not requested (no TSA_URL configured)")
+                : new ReportValue([
+                    ReportSpan.Text("RFC 3161 token over the same digest, asked of "),
+                    ReportSpan.Code(custody.TimestampAuthority),
+                    ReportSpan.Text(", in "),
+                    ReportSpan.Code(Custody.SealFiles.Timestamp),
+                ])),
+            new("This page's SHA-256", new ReportValue([
+                ReportSpan.Text("listed in "),
+                ReportSpan.Code(Manifest.FileName),
+                ReportSpan.Text(" with every other file of the part (a file cannot hold its own hash)"),
+            ])),
+            new("This part's SHA-256", new ReportValue([
+                ReportSpan.Text("not in this page: the part's zip holds the page, so its hash is computed after it. It is in the index entry ("),
+                ReportSpan.Code("bundle.sha256"),
+                ReportSpan.Text("), the stored object's metadata, the next part's link and what "),
+                ReportSpan.Code("rsf verify"),
+                ReportSpan.Text(" prints"),
+            ])),
+            new("Previous part", custody.Previous is { } previous
+                ? new ReportValue([
+                    ReportSpan.Text($"part {previous.Part.ToString(CultureInfo.InvariantCulture)}, "),
+                    ReportSpan.Code(previous.ObjectName),
+                    ReportSpan.Text(", SHA-256 "),
+                    ReportSpan.Code(previous.Sha256),
+                    ReportSpan.Text(" (also in manifest.json: the hash chain)"),
+                ])
+                : ReportValue.Of(custody.Part == 1 ? "none: this is part 1" : "not recorded")),
+            new("How to verify", new ReportValue([
+                ReportSpan.Code($"rsf verify {summary.BundleId} --public-key KEY.pem"),
+                ReportSpan.Text(" (or "),
+                ReportSpan.Code("--kms-key NAME"),
+                ReportSpan.Text(") checks every part's hashes against the index and the object metadata, and each seal; "),
+                ReportSpan.Code($"rsf get {summary.BundleId}"),
+                ReportSpan.Text(" downloads the parts into a case folder, checking each file against its manifest."),
+            ])),
+        };
+        return new ReportSection("Custody of this part", [new ReportFacts(rows)], "custody");
     }
 
     /// <summary>Hostile text made visible (no control, format or bidi character survives), then HTML-encoded.</summary>

@@ -30,6 +30,7 @@ public static class CompletionPlanner
     /// <param name="missing">What earlier parts could not collect for good.</param>
     /// <param name="giveUpAt">First collection plus <see cref="CompletionOptions.GiveUpAfter"/>.</param>
     /// <param name="ingestionDelay">LOG_INGESTION_DELAY_SECONDS: a window is readable in full this long after it closes.</param>
+    /// <param name="notificationPart">The part that recorded the notification the reports worked from (1, or a part recording a differing delivery).</param>
     public static CompletionState Plan(
         int part,
         IReadOnlyList<CollectorReport> reports,
@@ -38,13 +39,18 @@ public static class CompletionPlanner
         DateTimeOffset now,
         DateTimeOffset giveUpAt,
         TimeSpan ingestionDelay,
-        CompletionOptions options)
+        CompletionOptions options,
+        int notificationPart = 1)
     {
         ArgumentNullException.ThrowIfNull(reports);
         ArgumentNullException.ThrowIfNull(carried);
         ArgumentNullException.ThrowIfNull(options);
-        var outstanding = reports.Where(r => r.NeedsCompletion).Select(r => Outstanding(r, now, ingestionDelay, options)).ToList();
-        outstanding.AddRange(carried.Where(c => !reports.Any(r => r.Name == c.Collector)));
+        var outstanding = reports.Where(r => r.NeedsCompletion)
+            .Select(r => Outstanding(r, now, ingestionDelay, options) with { NotificationPart = notificationPart > 1 ? notificationPart : null })
+            .ToList();
+
+        // What ran here replaces its carried work only for the same notification: a check of another one still waits.
+        outstanding.AddRange(carried.Where(c => !reports.Any(r => r.Name == c.Collector) || (c.NotificationPart ?? 1) != notificationPart));
         outstanding.Sort((a, b) => string.CompareOrdinal(a.Collector, b.Collector));
 
         // A refusal (403, 404, a bad filter) does not get better with time: missing, not outstanding; so is a

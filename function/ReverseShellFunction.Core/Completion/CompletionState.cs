@@ -55,6 +55,12 @@ public sealed record OutstandingWork(string Collector, string Reason, DateTimeOf
 {
     /// <summary>When this work can be done: the window's close plus the ingestion delay, or after a backoff.</summary>
     public DateTimeOffset? Due { get; init; }
+
+    /// <summary>
+    /// The part that recorded the notification this work is about, when it is not part 1's: the check against SCC
+    /// of a differing notification that failed transiently is retried against that notification, not part 1's.
+    /// </summary>
+    public int? NotificationPart { get; init; }
 }
 
 /// <summary>The link from part n to part n−1 in part n's manifest and index entry: the hash chain.</summary>

@@ -34,6 +34,12 @@ public sealed partial class ManifestSealer
         _time = time ?? TimeProvider.System;
     }
 
+    /// <summary>The key id parts are signed with; null when none is configured. Named by summary.html, which is written before the seal.</summary>
+    public string? SignerKeyId => _signer?.KeyId;
+
+    /// <summary>Where timestamp tokens are asked for; null when no TSA is configured.</summary>
+    public string? TimestampAuthority => _tsa?.Location;
+
     /// <summary>The manifest's custody section, read before the manifest is written.</summary>
     public async Task<ManifestCustody> PrepareAsync(CancellationToken cancellationToken)
     {

@@ -1,3 +1,5 @@
+using ReverseShellFunction.Findings;
+
 namespace ReverseShellFunction.Intake;
 
 /// <summary>
@@ -13,8 +15,17 @@ public static class DeliveryReader
         ArgumentNullException.ThrowIfNull(raw);
         try
         {
-            var (cloudEvent, data, delivery) = CloudEventReader.Read(raw);
-            var notification = NotificationDecoder.Decode(data.Message, now);
+            var (cloudEvent, data, delivery) = ReadEnvelope(raw);
+            SccNotification notification;
+            try
+            {
+                notification = NotificationDecoder.Decode(data.Message, now);
+            }
+            catch (InvalidOperationException ex) when (IsTextProblem(ex))
+            {
+                throw new InvalidDeliveryException(DeliveryProblem.NotificationNotJson, $"A member name or string of the notification is not valid UTF-8 or UTF-16 text ({ex.Message}).", ex);
+            }
+
             return IntakeResult.Accepted(new DecodedDelivery(cloudEvent, delivery, notification));
         }
         catch (InvalidDeliveryException problem)
@@ -31,4 +42,30 @@ public static class DeliveryReader
             return IntakeResult.Rejected(DeliveryProblem.Unreadable, $"The request could not be read ({ex.GetType().Name}: {ex.Message}).", ex);
         }
     }
+
+    /// <summary>
+    /// The envelope, with the two ways a hostile one gets past the envelope's own rules named as the documented
+    /// problems, so they are quarantined as those rather than as <see cref="DeliveryProblem.Unreadable"/>: a JSON
+    /// member name or string that is not valid text (System.Text.Json throws when it compares or reads one),
+    /// and a message id or subscription the CloudEvents SDK refuses as an attribute (empty, control characters).
+    /// </summary>
+    private static (CloudNative.CloudEvents.CloudEvent CloudEvent, MessagePublishedData Data, DeliveryInfo Delivery) ReadEnvelope(RawDelivery raw)
+    {
+        try
+        {
+            return CloudEventReader.Read(raw);
+        }
+        catch (InvalidOperationException ex) when (IsTextProblem(ex))
+        {
+            throw new InvalidDeliveryException(DeliveryProblem.EnvelopeNotText, $"A member name or string of the envelope is not valid UTF-8 or UTF-16 text ({ex.Message}).", ex);
+        }
+        catch (ArgumentException ex) when (ex.Source == "CloudNative.CloudEvents")
+        {
+            throw new InvalidDeliveryException(DeliveryProblem.NotACloudEvent, $"The message id or subscription cannot be a CloudEvent attribute ({ex.Message}).", ex);
+        }
+    }
+
+    // System.Text.Json throws InvalidOperationException for text it cannot transcode (a lone surrogate escape,
+    // invalid UTF-8) wherever a name or string is compared or read; the reader's own rules decide every other case.
+    private static bool IsTextProblem(InvalidOperationException ex) => ex.Source?.StartsWith("System.Text.Json", StringComparison.Ordinal) == true;
 }

@@ -47,7 +47,8 @@ public static class FindingView
 
     /// <summary>
     /// sourceProperties values stay JSON; a string that is not valid text (found by the fuzz suite: an escaped
-    /// lone surrogate in Container_Image_Uri) becomes its escaped text, so reading it later cannot throw.
+    /// lone surrogate in Container_Image_Uri, invalid UTF-8) becomes its escaped text, invalid bytes as U+FFFD,
+    /// so reading it later cannot throw.
     /// </summary>
     private static JsonElement Readable(JsonElement value)
     {
@@ -63,7 +64,8 @@ public static class FindingView
         }
         catch (InvalidOperationException)
         {
-            return JsonSerializer.SerializeToElement(value.GetRawText().Trim('"'));
+            // From the raw bytes, decoded leniently: GetRawText throws too when the bytes are not UTF-8.
+            return JsonSerializer.SerializeToElement(System.Text.Encoding.UTF8.GetString(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value)).Trim('"'));
         }
     }
 

@@ -134,9 +134,17 @@ public static class MessagePublishedDataReader
             return decoded;
         }
 
-        if (data.TryGetBytesFromBase64(out var bytes))
+        try
         {
-            return bytes;
+            if (data.TryGetBytesFromBase64(out var bytes))
+            {
+                return bytes;
+            }
+        }
+        catch (InvalidOperationException ex)
+        {
+            // An escaped lone surrogate: not text, so not base64 either.
+            throw new InvalidDeliveryException(DeliveryProblem.NotBase64, "message.data is not valid base64 (nor valid text).", ex);
         }
 
         try

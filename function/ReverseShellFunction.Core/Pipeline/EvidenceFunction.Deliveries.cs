@@ -111,8 +111,12 @@ public sealed partial class EvidenceFunction
         var carried = state is { State: Completeness.Pending } ? state.Outstanding : [];
         var link = new PartLink(lastPart, last.Bundle.ObjectName, last.Bundle.Sha256);
         var only = new HashSet<string>(StringComparer.Ordinal) { SccCopy.CollectorName };
+
+        // A settled bundle states no give-up time: its check gets a fresh COMPLETION_GIVE_UP_HOURS from now, so a
+        // transient failure is retried by a later part instead of being given up at once and left unchecked.
+        var giveUpAt = state is { State: Completeness.Pending, GiveUpAt: { } pendingUntil } ? pendingUntil : now + _completion.GiveUpAfter;
         using var built = await BuildAsync(
-            part, context, data.Delivery, only, carried, state?.Missing ?? [], link, state?.GiveUpAt ?? now, new PartHistory(last.Summary, part.Part), cancellationToken);
+            part, context, data.Delivery, only, carried, state?.Missing ?? [], link, giveUpAt, new PartHistory(last.Summary, part.Part), cancellationToken);
         var stored = await StoreAsync(built!, cancellationToken, recordsDelivery: true);
         return stored with { Reason = $"differing notification recorded in part {part.Part} ({string.Join(", ", differences.Select(d => d.Field))} differ from part 1's)" };
     }

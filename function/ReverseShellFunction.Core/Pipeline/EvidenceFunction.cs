@@ -34,6 +34,7 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
     private readonly DeliveryOptions _delivery;
     private readonly StoreReserve _reserve = new();
     private readonly DeliveryClaim _claim;
+    private readonly LogThrottle _noPreviousPart = new(TimeSpan.FromMinutes(1));
 
     public EvidenceFunction(
         CollectionRules rules,
@@ -236,7 +237,18 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
         var previous = await IndexOrRepairAsync(bundle.WithPart(part.Part - 1), cancellationToken);
         if (previous is null)
         {
-            _logger.LogError("Completion of bundle {BundleId} part {Part} found no part {Previous}: nothing to continue", bundle.Value, part.Part, part.Part - 1);
+            // Anyone who can call the endpoint (or a stale task) can repeat this at will: a warning at most once a
+            // minute with a count, and nothing-left (200) so Cloud Tasks does not retry it.
+            if (_noPreviousPart.TryTake(_time.GetUtcNow(), out var unlogged))
+            {
+                _logger.LogWarning(
+                    "Completion of bundle {BundleId} part {Part} found no part {Previous}: nothing to continue, answered nothing-left ({Unlogged} more such completions since the last line)",
+                    bundle.Value,
+                    part.Part,
+                    part.Part - 1,
+                    unlogged);
+            }
+
             return CompletionResult.NothingLeft($"part {part.Part - 1} of bundle {bundle.Value} is not stored: nothing to continue");
         }
 
@@ -266,8 +278,20 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
             return CompletionResult.Later($"part {part.Part} is being collected by another completion", leaseUntil - now);
         }
 
-        var notification = await ReadNotificationAsync(bundle, now, cancellationToken);
         var (work, notYet) = CompletionPlanner.Split(state, now);
+
+        // A check of a differing notification (recorded by a later part) that failed transiently runs alone, against
+        // that notification; the other due work waits one part. Otherwise it would be run against part 1's and the
+        // differing notification would stay unchecked for ever.
+        var notificationPart = 1;
+        if (work.FirstOrDefault(w => w.NotificationPart is > 1) is { NotificationPart: { } recordedIn } recheck)
+        {
+            notificationPart = recordedIn;
+            notYet = [.. notYet, .. work.Where(w => !ReferenceEquals(w, recheck))];
+            work = [recheck];
+        }
+
+        var notification = await ReadNotificationAsync(bundle.WithPart(notificationPart), now, cancellationToken);
         var context = new CollectionContext
         {
             Notification = notification,
@@ -278,7 +302,7 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
         };
         var link = new PartLink(part.Part - 1, previous.Bundle.ObjectName, previous.Bundle.Sha256);
         var giveUpAt = state.GiveUpAt ?? now;
-        using var built = await BuildAsync(part, context, delivery: null, work.Select(w => w.Collector).ToHashSet(StringComparer.Ordinal), notYet, state.Missing, link, giveUpAt, new PartHistory(previous.Summary, 1), cancellationToken);
+        using var built = await BuildAsync(part, context, delivery: null, work.Select(w => w.Collector).ToHashSet(StringComparer.Ordinal), notYet, state.Missing, link, giveUpAt, new PartHistory(previous.Summary, notificationPart), cancellationToken);
         if (built is null)
         {
             // Every due collector failed transiently again and read nothing: no part for nothing, try again later.
@@ -291,11 +315,11 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
     private static Findings.CloudRunTarget? Target(SccNotification notification) =>
         CloudRunTarget.TryParse(notification.Finding.ResourceName) ?? CloudRunTarget.TryParse(notification.Resource?.Name);
 
-    /// <summary>The notification part 1 stored, read back through its index entry's hash.</summary>
+    /// <summary>The notification part <paramref name="bundle"/> stored (part 1, or a part recording a differing delivery), read back through its index entry's hash.</summary>
     private async Task<SccNotification> ReadNotificationAsync(BundleId bundle, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var first = await IndexOrRepairAsync(bundle, cancellationToken)
-            ?? throw new EvidenceStoreException($"Part 1 of bundle {bundle.Value} is not stored: its notification cannot be read.");
+            ?? throw new EvidenceStoreException($"Part {bundle.Part} of bundle {bundle.Value} is not stored: its notification cannot be read.");
         byte[] bytes;
         await using (var stream = await _store.OpenBundleAsync(bundle, cancellationToken))
         {
@@ -305,7 +329,7 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
             }
             catch (InvalidDataException ex)
             {
-                throw new EvidenceStoreException($"Part 1 of bundle {bundle.Value} cannot be completed: {ex.Message}", ex);
+                throw new EvidenceStoreException($"Part {bundle.Part} of bundle {bundle.Value} cannot be completed: {ex.Message}", ex);
             }
         }
 
@@ -315,7 +339,7 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
         }
         catch (InvalidDeliveryException ex)
         {
-            throw new EvidenceStoreException($"The notification stored in part 1 of bundle {bundle.Value} no longer decodes: {ex.Message}", ex);
+            throw new EvidenceStoreException($"The notification stored in part {bundle.Part} of bundle {bundle.Value} no longer decodes: {ex.Message}", ex);
         }
     }
 
@@ -382,7 +406,7 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
         PartHistory history,
         CancellationToken cancellationToken)
     {
-        var completion = CompletionPlanner.Plan(id.Part, reports, carried, missing, createdAt, giveUpAt, _collectors.Options.LogIngestionDelay, _completion);
+        var completion = CompletionPlanner.Plan(id.Part, reports, carried, missing, createdAt, giveUpAt, _collectors.Options.LogIngestionDelay, _completion, history.RecordedIn);
         var scc = await SccCopy.ReadAsync(staging, createdAt, cancellationToken);
         var summary = SummaryBuilder.Build(id, notification, reports, createdAt, scc) with { Completion = completion };
         var digest = await EvidenceDigest.ReadAsync(staging, summary, reports, cancellationToken);
@@ -399,7 +423,7 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
         var entries = staging.Files;
         await staging.WriteAllBytesAsync(EvidenceSummary.FileName, EvidenceJson.Serialize(summary), cancellationToken);
         await staging.WriteAllBytesAsync(SummaryMarkdown.FileName, System.Text.Encoding.UTF8.GetBytes(SummaryMarkdown.Render(summary, entries)), cancellationToken);
-        await staging.WriteAllBytesAsync(SummaryHtml.FileName, System.Text.Encoding.UTF8.GetBytes(SummaryHtml.Render(summary, entries, digest.Timeline)), cancellationToken);
+        await staging.WriteAllBytesAsync(SummaryHtml.FileName, System.Text.Encoding.UTF8.GetBytes(SummaryHtml.Render(summary, entries, digest.Timeline, new PartCustody(id.Part, previous, sealer is not null, sealer?.SignerKeyId, sealer?.TimestampAuthority))), cancellationToken);
         return await BundleWriter.WriteAsync(staging, id, summary, reports, _tool, createdAt, cancellationToken, sealer, previous);
     }
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using ReverseShellFunction.Intake;
 
 namespace ReverseShellFunction.Pipeline;
@@ -13,14 +12,12 @@ public sealed class IntakeProcessor
     private readonly EvidenceFunction _function;
     private readonly QuarantineWriter _quarantine;
     private readonly TimeProvider _time;
-    private readonly ILogger<IntakeProcessor> _logger;
 
-    public IntakeProcessor(EvidenceFunction function, QuarantineWriter quarantine, TimeProvider time, ILogger<IntakeProcessor> logger)
+    public IntakeProcessor(EvidenceFunction function, QuarantineWriter quarantine, TimeProvider time)
     {
         _function = function;
         _quarantine = quarantine;
         _time = time;
-        _logger = logger;
     }
 
     /// <remarks>
@@ -37,11 +34,8 @@ public sealed class IntakeProcessor
             return _function.HandleAsync(decoded.CloudEvent, decoded, cancellationToken);
         }
 
-        if (intake.Error is { } error)
-        {
-            _logger.LogError(error, "The intake met a request shape no rule names; quarantining it (the rules need a case for {Problem})", intake.Message);
-        }
-
-        return _quarantine.WriteAsync(raw, intake.Problem!.Value, intake.Message!, cancellationToken);
+        // One warning per delivery, from the quarantine, with the exception when no rule named the shape (Unreadable):
+        // a sender can repeat any odd envelope at will, and each is kept and acknowledged, so none is an error.
+        return _quarantine.WriteAsync(raw, intake.Problem!.Value, intake.Message!, cancellationToken, intake.Error);
     }
 }

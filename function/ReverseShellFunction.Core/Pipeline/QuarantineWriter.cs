@@ -37,7 +37,8 @@ public sealed class QuarantineWriter
         _logger = logger;
     }
 
-    public async Task<PipelineResult> WriteAsync(RawDelivery raw, DeliveryProblem problem, string message, CancellationToken cancellationToken)
+    /// <param name="error">For <see cref="DeliveryProblem.Unreadable"/>: the exception no rule expected, logged with the warning so a rule can be added.</param>
+    public async Task<PipelineResult> WriteAsync(RawDelivery raw, DeliveryProblem problem, string message, CancellationToken cancellationToken, Exception? error = null)
     {
         ArgumentNullException.ThrowIfNull(raw);
         ArgumentNullException.ThrowIfNull(message);
@@ -73,6 +74,7 @@ public sealed class QuarantineWriter
                 }
 
                 _logger.LogWarning(
+                    error,
                     "Quarantined a delivery that can never become a bundle: {Problem} ({Reason}); kept as {Object} and acknowledged",
                     problem,
                     message,

@@ -107,7 +107,7 @@ internal static class SettingsCatalog
         "cap on bytes per log file (truncated flag); staged in memory on Cloud Run", "log_max_bytes");
 
     public static readonly Setting RedactionHmacKey = new(
-        "REDACTION_HMAC_KEY", "–", "key for HMAC-SHA256 fingerprints of redacted env values; absent → no fingerprints",
+        "REDACTION_HMAC_KEY", "–", "key for HMAC-SHA256 fingerprints of redacted values (env values, secrets in args and headers); absent → no fingerprints",
         "redaction_key_secret_id");
 
     public static readonly Setting SccScope = new(

@@ -83,7 +83,7 @@ public class SummaryMarkdownTest
         summary = summary with { Headline = SummaryBuilder.Headline(summary) };
 
         var md = SummaryMarkdown.Render(summary, []);
-        var html = SummaryHtml.Render(summary, [], EvidenceTimeline.Empty(summary.Finding.EventTime));
+        var html = SummaryHtml.Render(summary, [], EvidenceTimeline.Empty(summary.Finding.EventTime), PartCustody.Unsealed(1));
 
         foreach (var text in new[] { md, html })
         {

@@ -45,7 +45,7 @@ public sealed class CloudRunCollectorTest
 
         // Two literal values in each of three documents.
         Assert.Equal(6, report.Redactions.Count);
-        Assert.Contains(new Redaction("cloud-run/service.json", "$.template.containers[0].env[0].value", (string?)env[0]!["value"]!["hmacSha256"]), report.Redactions);
+        Assert.Contains(new Redaction("cloud-run/service.json", "$.template.containers[0].env[0].value", (string?)env[0]!["value"]!["hmacSha256"]) { Reason = "env-value" }, report.Redactions);
         Assert.Contains(report.Redactions, r => r.File == $"cloud-run/revisions/{FakeGoogleData.LatestRevision}.json" && r.Location == "$.containers[0].env[2].value");
     }
 
@@ -57,7 +57,7 @@ public sealed class CloudRunCollectorTest
         var report = await harness.CollectAsync(Name);
 
         Assert.All(report.Redactions, r => Assert.Null(r.ValueHmacSha256));
-        Assert.Equal("{\"redacted\":true}", JsonNode.Parse(harness.ReadText("cloud-run/service.json"))!["template"]!["containers"]![0]!["env"]![0]!["value"]!.ToJsonString());
+        Assert.Equal("{\"redacted\":true,\"reason\":\"env-value\"}", JsonNode.Parse(harness.ReadText("cloud-run/service.json"))!["template"]!["containers"]![0]!["env"]![0]!["value"]!.ToJsonString());
         Assert.DoesNotContain(FakeGoogleData.PlantedSecret, harness.AllWrittenText(), StringComparison.Ordinal);
     }
 

@@ -96,8 +96,7 @@ public sealed class PendingRecordRobustnessTest : IDisposable
         var processor = new IntakeProcessor(
             Function(store, [new TransientCollector("container-logs")]),
             new QuarantineWriter(store, NullLogger<QuarantineWriter>.Instance),
-            TimeProvider.System,
-            NullLogger<IntakeProcessor>.Instance);
+            TimeProvider.System);
         var result = await processor.ProcessAsync(
             RawDelivery.FromBytes(new Dictionary<string, string> { ["content-type"] = "application/json" }, TestData.Sample("reverse-shell.pubsub-push.json"), DateTimeOffset.UtcNow, DeliverySource.Replay, "seed"),
             CancellationToken.None);

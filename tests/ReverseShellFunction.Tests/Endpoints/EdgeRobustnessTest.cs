@@ -100,6 +100,32 @@ public sealed class EdgeRobustnessTest : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_folder.Path, "quarantine")));
     }
 
+    /// <summary>
+    /// Completions for bundles that do not exist (a stale task, or anyone who can reach the endpoint): each is answered
+    /// 200 nothing-left, so Cloud Tasks does not retry it, and together they cost one warning a minute, not an error each.
+    /// </summary>
+    [Fact]
+    public async Task TwoThousandCompletionsForBundlesThatDoNotExist_Answered200NothingLeft_OneWarningNoError()
+    {
+        await using var host = await HostAsync();
+        var errorsBefore = _logs.Lines.Count(l => l.Level >= LogLevel.Error);
+        var statuses = new System.Collections.Concurrent.ConcurrentBag<(HttpStatusCode Status, string Body)>();
+
+        await Parallel.ForEachAsync(Enumerable.Range(0, 2_000), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, ct) =>
+        {
+            var id = BundleId.For($"organizations/1/sources/2/findings/nothere{i:D6}", new DateTimeOffset(2026, 11, 28, 21, 14, 42, TimeSpan.Zero));
+            using var response = await host.Client.PostAsync(new Uri("completions", UriKind.Relative), Json(Encoding.UTF8.GetBytes($"{{\"bundleId\":\"{id.Value}\",\"part\":{2 + (i % 3)}}}")), ct);
+            statuses.Add((response.StatusCode, await response.Content.ReadAsStringAsync(ct)));
+        });
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s.Status));
+        Assert.All(statuses, s => Assert.Contains("\"outcome\": \"nothing-left\"", s.Body, StringComparison.Ordinal));
+        Assert.Equal(errorsBefore, _logs.Lines.Count(l => l.Level >= LogLevel.Error));
+        var warning = Assert.Single(_logs.Lines, l => l.Message.Contains("found no part", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Empty(Directory.GetFiles(_folder.Path, "*.zip", SearchOption.AllDirectories));
+    }
+
     private Task<FunctionHost> HostAsync() =>
         FunctionHost.StartAsync(
             new Dictionary<string, string>(),

@@ -1,11 +1,15 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using ReverseShellFunction.Audit;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Cli;
 using ReverseShellFunction.Collect;
+using ReverseShellFunction.Completion;
+using ReverseShellFunction.Fakes.GoogleApis;
 using ReverseShellFunction.Hosting;
+using ReverseShellFunction.Pipeline;
 using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Support;
 using PipelineHarness = ReverseShellFunction.Tests.Collect.Support.PipelineHarness;
@@ -46,6 +50,42 @@ public sealed class ForgedAndGenuineTest
         Assert.StartsWith(State, await CliAsync("show", "--wide", "--dir", harness.Store.Root, id.Value), StringComparison.Ordinal);
         Assert.StartsWith(State, await CliAsync("get", "--dir", harness.Store.Root, id.Value, "--out", Path.Combine(temp.Path, "case")), StringComparison.Ordinal);
         Assert.Contains("! not-found, complete", (await CliAsync("list", "--dir", harness.Store.Root)).Split('\n')[1], StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The check of a differing notification meets SCC unavailable: its part is stored with that notification
+    /// unchecked and pending, the check waits as work for that notification, and the next part checks that one
+    /// (not part 1's), so the contradiction is found and the bundle ends complete.
+    /// </summary>
+    [Fact]
+    public async Task DifferingNotification_SccCheckFailsTransiently_TheNextPartChecksThatNotification()
+    {
+        var clock = new FakeTimeProvider(FakeGoogleData.EventTime.AddDays(1));
+        await using var harness = await PipelineHarness.StartAtAsync(clock);
+        var first = await harness.ReplayNotificationAsync(TestData.Sample("reverse-shell.notification.json"), "g1");
+        Assert.Equal("confirmed; complete", first.IndexEntry!.Summary.State);
+        var id = BundleId.Parse(first.BundleId!);
+
+        harness.Fake.Faults.Always(FakeApi.Scc, FakeFault.Unavailable());
+        var second = await harness.ReplayNotificationAsync(Forged(), "f1");
+        harness.Fake.Faults.Clear();
+
+        Assert.Equal((PipelineOutcome.Stored, 2), (second.Outcome, second.IndexEntry!.Part));
+        var pending = second.IndexEntry.Summary;
+        Assert.Equal(Completeness.Pending, pending.Completion!.State);
+        var work = Assert.Single(pending.Completion.Outstanding);
+        Assert.Equal((SccCopy.CollectorName, (int?)2), (work.Collector, work.NotificationPart));
+        Assert.Equal([(1, FindingAuthenticity.Confirmed), (2, FindingAuthenticity.Unchecked)], pending.Notifications!.Select(n => (n.Part, n.Authenticity)));
+
+        clock.Advance(TimeSpan.FromMinutes(5));
+        var third = await harness.Function.CompleteAsync(new CompletionRequest(id.Value, 3), CancellationToken.None);
+
+        Assert.Equal(CompletionOutcome.Done, third.Outcome);
+        var last = third.Stored!.IndexEntry!.Summary;
+        Assert.Equal((3, "contradicted (processes, source properties); complete"), (third.Stored.IndexEntry.Part, last.State));
+        Assert.Equal([(1, FindingAuthenticity.Confirmed), (2, FindingAuthenticity.Contradicted)], last.Notifications!.Select(n => (n.Part, n.Authenticity)));
+        using var check = JsonDocument.Parse((await PipelineHarness.ReadEntriesAsync(harness.Store, id.WithPart(3)))[SccCopy.Path]);
+        Assert.Contains("/usr/bin/curl", check.RootElement.GetProperty("differences").EnumerateArray().Single(d => d.GetProperty("field").GetString() == "processes").GetProperty("notification").GetString(), StringComparison.Ordinal);
     }
 
     /// <summary>The genuine sample with its shell swapped for curl and its remote for 10.0.0.1: what an attacker would send.</summary>

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using ReverseShellFunction.Intake;
 using ReverseShellFunction.Pipeline;
 using ReverseShellFunction.Store;
@@ -63,6 +64,69 @@ public sealed class HostileIntakeTest : IDisposable
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{description}: {response.StatusCode}");
         Assert.Equal("quarantined", result.GetProperty("outcome").GetString());
         Assert.True(File.Exists(Path.Combine(_folder.Path, result.GetProperty("objectName").GetString()!)), description);
+    }
+
+    /// <summary>Push bodies found by running the fuzz suite's mutations through the intake alone: each used to end as Unreadable, logged as an error.</summary>
+    public static TheoryData<string, string, string, string> OddEnvelopes => new()
+    {
+        { "message.data is an escaped lone surrogate", "\"data\":\"DATA\"", "\"data\":\"\\ud800\"", nameof(DeliveryProblem.NotBase64) },
+        { "message.data holds an escaped lone low surrogate", "\"data\":\"DATA\"", "\"data\":\"x\\udc00y\"", nameof(DeliveryProblem.NotBase64) },
+        { "a message member name with a lone surrogate", "\"message\":{", "\"message\":{\"d\\ud800\":1,", nameof(DeliveryProblem.EnvelopeNotText) },
+        { "an envelope member name with lone surrogates", "\"subscription\":", "\"\\udc00xx\":1,\"subscription\":", nameof(DeliveryProblem.EnvelopeNotText) },
+        { "an empty message id", "\"messageId\":\"4711\"", "\"messageId\":\"\"", nameof(DeliveryProblem.NotACloudEvent) },
+        { "a message id with a control character", "\"messageId\":\"4711\"", "\"messageId\":\"\\u001b]0;x\\u0007\"", nameof(DeliveryProblem.NotACloudEvent) },
+        { "a notification member name with a lone surrogate", "\"finding\":", "\"fin\\udc00xx\":{},\"finding\":", nameof(DeliveryProblem.NotificationNotJson) },
+    };
+
+    [Theory]
+    [MemberData(nameof(OddEnvelopes))]
+    public async Task OddEnvelope_QuarantinedUnderItsDocumentedProblem_OneWarningNoError(string description, string target, string replacement, string problem)
+    {
+        byte[] body;
+        if (target == "\"finding\":")
+        {
+            var notification = Encoding.UTF8.GetString(SampleData);
+            Assert.Contains(target, notification, StringComparison.Ordinal);
+            body = Notifications.PushBody(Encoding.UTF8.GetBytes(notification.Replace(target, replacement, StringComparison.Ordinal)), messageId: "4711");
+        }
+        else
+        {
+            var text = Encoding.UTF8.GetString(Notifications.PushBody(SampleData, messageId: "4711"));
+            var data = text.IndexOf("\"data\":\"", StringComparison.Ordinal) + "\"data\":\"".Length;
+            text = text[..data] + "DATA" + text[text.IndexOf('"', data)..];
+            Assert.Contains(target, text, StringComparison.Ordinal);
+            body = Encoding.UTF8.GetBytes(text.Replace(target, replacement, StringComparison.Ordinal).Replace("DATA", Convert.ToBase64String(SampleData), StringComparison.Ordinal));
+        }
+
+        using var logs = new CapturedLogs();
+        using var factory = LoggerFactory.Create(builder => builder.AddProvider(logs));
+        var store = new LocalEvidenceStore(_folder.Path);
+        var function = Pipelines.Build(store, time: new FixedTimeProvider(PipelineHarness.Now)).Function;
+        var processor = new IntakeProcessor(function, new QuarantineWriter(store, factory.CreateLogger<QuarantineWriter>()), new FixedTimeProvider(PipelineHarness.Now));
+
+        var result = await processor.ProcessAsync(RawDeliveries.Push(body), CancellationToken.None);
+
+        Assert.True(result.Outcome == PipelineOutcome.Quarantined, $"{description}: {result.Outcome} {result.Reason}");
+        Assert.True(result.Reason.StartsWith(problem + ":", StringComparison.Ordinal), $"{description}: {result.Reason}");
+        var record = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(_folder.Path, result.ObjectName!))).RootElement;
+        Assert.Equal(problem, record.GetProperty("problem").GetString());
+        Assert.Equal(body, Convert.FromBase64String(record.GetProperty("bodyBase64").GetString()!));
+        var line = Assert.Single(logs.Lines);
+        Assert.Equal(LogLevel.Warning, line.Level);
+    }
+
+    [Fact]
+    public async Task SourcePropertyWithInvalidUtf8_IsStoredNot500()
+    {
+        // Unwrapped, so raw bytes reach the notification: the summary reads Container_Image_Uri leniently.
+        var body = Encoding.UTF8.GetString(Notifications.SampleNotification().Bytes());
+        var start = body.IndexOf("\"Container_Image_Uri\":\"", StringComparison.Ordinal) + "\"Container_Image_Uri\":\"".Length;
+        byte[] notification = [.. Encoding.UTF8.GetBytes(body[..start]), 0xff, 0x41, .. Encoding.UTF8.GetBytes(body[body.IndexOf('"', start)..])];
+
+        var result = await PipelineFor().ProcessAsync(RawDeliveries.Push(notification), CancellationToken.None);
+
+        Assert.Equal(PipelineOutcome.Stored, result.Outcome);
+        Assert.Equal("\ufffdA", result.IndexEntry!.Summary.Container.ImageUri);
     }
 
     [Fact]

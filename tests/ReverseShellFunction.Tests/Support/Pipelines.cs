@@ -35,7 +35,7 @@ internal static class Pipelines
             NullLogger<EvidenceFunction>.Instance,
             notifier,
             delivery: delivery);
-        var processor = new IntakeProcessor(function, new QuarantineWriter(store, NullLogger<QuarantineWriter>.Instance), time, NullLogger<IntakeProcessor>.Instance);
+        var processor = new IntakeProcessor(function, new QuarantineWriter(store, NullLogger<QuarantineWriter>.Instance), time);
         return (processor, function);
     }
 }

@@ -15,14 +15,14 @@ public sealed class AuditLogsCollector : LogEntriesCollector
     public AuditLogsCollector(LoggingApi api, CollectionOptions options, TimeProvider time, ILogger<AuditLogsCollector> logger)
         : base(api, options, time, logger)
     {
-        Redactor = new EnvValueRedactor(options.RedactionKey);
+        Redactor = new SecretRedactor(options.RedactionKey);
     }
 
     public override string Name => CollectorName;
 
     protected override string FilePath => File;
 
-    protected override EnvValueRedactor? Redactor { get; }
+    protected override SecretRedactor? Redactor { get; }
 
     // Until the end of the log window too: a change made right after the event belongs to the story.
     protected override (DateTimeOffset From, DateTimeOffset To) ConfiguredWindow(DateTimeOffset eventTime) =>

@@ -21,7 +21,7 @@ public sealed class ContainerLogsCollector : LogEntriesCollector
 
     protected override string FilePath => File;
 
-    protected override EnvValueRedactor? Redactor => null;
+    protected override SecretRedactor? Redactor => null;
 
     protected override (DateTimeOffset From, DateTimeOffset To) ConfiguredWindow(DateTimeOffset eventTime) =>
         (eventTime - Options.LogWindowBefore, eventTime + Options.LogWindowAfter);

@@ -35,7 +35,7 @@ public abstract class LogEntriesCollector : ICollector
     protected abstract string FilePath { get; }
 
     /// <summary>The redactor applied to each entry, or null to keep entries verbatim.</summary>
-    protected abstract EnvValueRedactor? Redactor { get; }
+    protected abstract SecretRedactor? Redactor { get; }
 
     /// <summary>The window the settings ask for around <paramref name="eventTime"/>.</summary>
     protected abstract (DateTimeOffset From, DateTimeOffset To) ConfiguredWindow(DateTimeOffset eventTime);

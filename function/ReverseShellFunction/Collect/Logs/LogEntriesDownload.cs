@@ -16,10 +16,10 @@ public sealed class LogEntriesDownload
 
     private readonly LoggingApi _api;
     private readonly CollectionOptions _options;
-    private readonly EnvValueRedactor? _redactor;
+    private readonly SecretRedactor? _redactor;
 
     /// <param name="redactor">Applied to every entry when set; audit entries repeat a service's env values.</param>
-    public LogEntriesDownload(LoggingApi api, CollectionOptions options, EnvValueRedactor? redactor)
+    public LogEntriesDownload(LoggingApi api, CollectionOptions options, SecretRedactor? redactor)
     {
         _api = api;
         _options = options;

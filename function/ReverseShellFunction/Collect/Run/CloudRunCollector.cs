@@ -44,7 +44,7 @@ public sealed class CloudRunCollector : ICollector
 
         var children = target.Kind == CloudRunKind.Service ? "revisions" : "executions";
         progress.Query = $"{_api.Describe(target.RelativeName)} and its {children}";
-        var save = new DocumentSaver(evidence, new EnvValueRedactor(_options.RedactionKey), progress);
+        var save = new DocumentSaver(evidence, new SecretRedactor(_options.RedactionKey), progress);
         var problems = new List<string>();
         try
         {
@@ -95,7 +95,7 @@ public sealed class CloudRunCollector : ICollector
     }
 
     /// <summary>Redacts, writes and counts one document.</summary>
-    private sealed class DocumentSaver(IEvidenceWriter evidence, EnvValueRedactor redactor, CollectorProgress progress)
+    private sealed class DocumentSaver(IEvidenceWriter evidence, SecretRedactor redactor, CollectorProgress progress)
     {
         public async Task WriteAsync(JsonNode document, string path)
         {
