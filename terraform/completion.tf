@@ -51,7 +51,9 @@ resource "google_cloud_tasks_queue" "completion" {
   # collection_deadline_seconds each) from holding more than half of the service's request slots. Completions
   # that share reads do not wait for this rate one by one: the first of a group (same resource, due the same
   # minute) runs its siblings, whose identical reads the instance answers from the pages it just read (README,
-  # "Parts"); those answers cost no quota.
+  # "Parts"); those answers cost no quota, and the reads a dispatch sends, its own part's and its siblings'
+  # together, never exceed local.completion_reads_per_dispatch (the function refuses the next one before it is
+  # sent and leaves that window to a later part), so the bound holds for a dispatch that runs siblings too.
   rate_limits {
     max_dispatches_per_second = var.completion_max_dispatches_per_second
     max_concurrent_dispatches = var.completion_max_concurrent_dispatches

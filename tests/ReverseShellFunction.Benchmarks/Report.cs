@@ -28,7 +28,7 @@ internal static class Report
         md.AppendLine();
         md.AppendLine(inv, $"- CPU: {machine.CpuModel}, `nproc` = {machine.Nproc}");
         md.AppendLine(inv, $"- Kernel: {machine.Kernel}; .NET runtime (host) {machine.DotnetRuntime}, SDK {machine.DotnetSdk}");
-        md.AppendLine(inv, $"- Load average (1, 5, 15 min) at start: {machine.LoadAverageAtStart}; at end: {machine.LoadAverageAtEnd}. The machine is shared with one other engineer, so other work may have run during the measurements.");
+        md.AppendLine(inv, $"- Load average (1, 5, 15 min) at start: {machine.LoadAverageAtStart}; at end: {machine.LoadAverageAtEnd}. The machine is shared with other engineers and agents, so other work may have run during the measurements.");
         md.AppendLine("- `free -h`:");
         md.AppendLine();
         md.AppendLine("```");

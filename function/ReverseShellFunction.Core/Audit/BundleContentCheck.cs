@@ -27,14 +27,52 @@ internal static class BundleContentCheck
         using (zip)
         {
             var inventory = await BundleInventory.TakeAsync(zip, log, cancellationToken);
-            await CheckFilesAsync(inventory, log, cancellationToken);
-            CheckManifestAgainstIndex(inventory.Manifest, index, log);
-            await CheckSummaryAsync(inventory, index, log, cancellationToken);
-            await SignatureCheck.RunAsync(inventory, index, trust ?? Custody.CustodyTrust.None, log, cancellationToken);
+
+            // Inflating the files is the long step and runs on one thread; the other checks (JSON, the seal) cost
+            // mostly first-call compilation in a short-lived CLI. So the files are inflated from a second reader of
+            // the same bytes while the rest runs here, each into its own branch, appended in the order the checks
+            // had when they ran one after the other.
+            var files = log.Branch();
+            var positions = inventory.Files.Select(f => zip.Entries.IndexOf(f.Entry)).ToArray();
+            var filesDone = Task.Run(() => CheckFilesAsync(bundle, inventory, positions, files, cancellationToken), cancellationToken);
+            var rest = log.Branch();
+            try
+            {
+                CheckManifestAgainstIndex(inventory.Manifest, index, rest);
+                var summary = rest.Branch();
+                var readable = await CheckSummaryAsync(inventory, index, summary, cancellationToken);
+                await filesDone;
+                AppendSummary(rest, summary, files, readable);
+                await SignatureCheck.RunAsync(inventory, index, trust ?? Custody.CustodyTrust.None, rest, cancellationToken);
+            }
+            finally
+            {
+                // Never leave the other thread inflating from a bundle the caller is about to close.
+                await filesDone.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+
+            log.Append(files);
+            log.Append(rest);
         }
     }
 
-    private static async Task CheckFilesAsync(BundleInventory inventory, VerificationLog log, CancellationToken cancellationToken)
+    /// <summary>
+    /// The summary check's result, unless the file check already reported summary.json unreadable: a second
+    /// message for the same broken entry would only add noise.
+    /// </summary>
+    private static void AppendSummary(VerificationLog rest, VerificationLog summary, VerificationLog files, bool checkedSummary)
+    {
+        if (checkedSummary && files.Problems.Any(p => p.Kind == ProblemKind.FileUnreadable && p.File == EvidenceSummary.FileName))
+        {
+            rest.Check("summary", CheckOutcome.Skipped, "summary.json unreadable");
+            return;
+        }
+
+        rest.Append(summary);
+    }
+
+    /// <param name="positions">Each listed file's place in the zip's central directory, in the order of <see cref="BundleInventory.Files"/>.</param>
+    private static async Task CheckFilesAsync(SpooledBundle bundle, BundleInventory inventory, int[] positions, VerificationLog log, CancellationToken cancellationToken)
     {
         if (inventory.Manifest is null)
         {
@@ -43,11 +81,20 @@ internal static class BundleContentCheck
         }
 
         var before = log.ProblemCount;
-        foreach (var (file, entry) in inventory.Files)
+        using var second = bundle.OpenSecondZip();
+
+        // The same central directory read again from the same bytes: entry i here is entry i of the inventory's zip.
+        var same = second.Entries;
+        for (var i = 0; i < positions.Length; i++)
         {
+            var (file, entry) = inventory.Files[i];
+            var position = positions[i];
             try
             {
-                var digest = await EntryDigest.ComputeAsync(entry, file.Size, null, cancellationToken);
+                var twin = position >= 0 && position < same.Count && same[position].FullName == entry.FullName
+                    ? same[position]
+                    : throw new InvalidDataException($"the zip's central directory read differently the second time (entry {position})");
+                var digest = await EntryDigest.ComputeAsync(twin, file.Size, null, cancellationToken);
                 Compare(file, digest, log);
             }
             catch (Exception ex) when (ex is InvalidDataException or NotSupportedException or IOException)
@@ -108,26 +155,20 @@ internal static class BundleContentCheck
         log.Outcome("index-vs-manifest", before, "bundle id, finding name, event time and collectors' statuses agree");
     }
 
-    private static async Task CheckSummaryAsync(BundleInventory inventory, StoredIndexEntry? index, VerificationLog log, CancellationToken cancellationToken)
+    /// <returns>Whether summary.json was read and checked (false when it is missing or there is no index entry to hold it against).</returns>
+    private static async Task<bool> CheckSummaryAsync(BundleInventory inventory, StoredIndexEntry? index, VerificationLog log, CancellationToken cancellationToken)
     {
         if (!inventory.Entries.TryGetValue(EvidenceSummary.FileName, out var entry))
         {
             log.Problem(ProblemKind.SummaryMissing, "the zip has no summary.json", EvidenceSummary.FileName, "summary.json", "no entry");
             log.Check("summary", CheckOutcome.Failed, "no summary.json");
-            return;
+            return false;
         }
 
         if (index is null || !index.Json.TryGetProperty("summary", out var indexed))
         {
             log.Check("summary", CheckOutcome.Skipped, "no readable index entry");
-            return;
-        }
-
-        if (log.Problems.Any(p => p.Kind == ProblemKind.FileUnreadable && p.File == EvidenceSummary.FileName))
-        {
-            // Already reported by the file check; a second message for the same broken entry would only add noise.
-            log.Check("summary", CheckOutcome.Skipped, "summary.json unreadable");
-            return;
+            return false;
         }
 
         var before = log.ProblemCount;
@@ -157,6 +198,7 @@ internal static class BundleContentCheck
         }
 
         log.Outcome("summary", before, "the index entry's summary equals summary.json");
+        return true;
     }
 
     private static void Agree(VerificationLog log, string field, string indexValue, string manifestValue)

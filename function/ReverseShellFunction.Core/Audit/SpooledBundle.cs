@@ -14,15 +14,18 @@ namespace ReverseShellFunction.Audit;
 public sealed class SpooledBundle : IAsyncDisposable
 {
     private const int BufferSize = 1024 * 1024;
+    private const int SecondReaderBufferSize = 256 * 1024;
 
     private readonly FileStream _file;
+    private readonly Microsoft.Win32.SafeHandles.SafeFileHandle _handle;
     private readonly string? _path;
     private readonly Task<string> _sha256;
     private readonly long _size;
 
-    private SpooledBundle(FileStream file, string? path, long size, Task<string> sha256)
+    private SpooledBundle(FileStream file, Microsoft.Win32.SafeHandles.SafeFileHandle handle, string? path, long size, Task<string> sha256)
     {
         _file = file;
+        _handle = handle;
         _path = path;
         _size = size;
         _sha256 = sha256;
@@ -62,7 +65,7 @@ public sealed class SpooledBundle : IAsyncDisposable
         // The hash reads at explicit offsets (pread) on the same handle, so it never moves the position the zip
         // reader uses, and it reads the very file the zip reader reads, not whatever a path names by then.
         var hash = Task.Run(() => HashInPlaceAsync(handle, length, written, progress, cancellationToken), cancellationToken);
-        return new SpooledBundle(file, null, length, hash);
+        return new SpooledBundle(file, handle, null, length, hash);
     }
 
     /// <param name="progress">Receives the number of bytes copied so far, once per buffer.</param>
@@ -87,7 +90,10 @@ public sealed class SpooledBundle : IAsyncDisposable
 
             await file.FlushAsync(cancellationToken);
             file.Position = 0;
-            return new SpooledBundle(file, path, file.Length, Task.FromResult(Convert.ToHexStringLower(sha.GetHashAndReset())));
+
+            // Taken before anyone reads: see OpenAsync.
+            var handle = file.SafeFileHandle;
+            return new SpooledBundle(file, handle, path, file.Length, Task.FromResult(Convert.ToHexStringLower(sha.GetHashAndReset())));
         }
         catch
         {
@@ -104,6 +110,17 @@ public sealed class SpooledBundle : IAsyncDisposable
         _file.Position = 0;
         return new ZipArchive(_file, ZipArchiveMode.Read, leaveOpen: true);
     }
+
+    /// <summary>
+    /// A second reader of the same zip with a position of its own (positional reads on the same handle), so one
+    /// thread can inflate the large entries while another reads the small ones through <see cref="OpenZip"/>. A
+    /// <see cref="ZipArchive"/> is not safe for two threads; two archives over one file are, as they never share a
+    /// position or a buffer. The caller disposes it before this bundle.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The bytes are not a zip.</exception>
+    public ZipArchive OpenSecondZip() =>
+        // Buffered, so the inflater's small reads of compressed bytes do not each become a system call.
+        new(new BufferedStream(new PositionalReadStream(_handle, _size), SecondReaderBufferSize), ZipArchiveMode.Read, leaveOpen: false);
 
     public async ValueTask DisposeAsync()
     {
@@ -138,5 +155,63 @@ public sealed class SpooledBundle : IAsyncDisposable
         }
 
         return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    /// <summary>A read-only, seekable view of the first <c>length</c> bytes of a file handle, with its own position.</summary>
+    private sealed class PositionalReadStream(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long length) : Stream
+    {
+        private long _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => true;
+
+        public override bool CanWrite => false;
+
+        public override long Length => length;
+
+        public override long Position
+        {
+            get => _position;
+            set => _position = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value));
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            // Never past the length the hash covers: bytes appended later are not the bundle that was hashed.
+            var count = (int)Math.Clamp(length - _position, 0, buffer.Length);
+            var read = count == 0 ? 0 : RandomAccess.Read(handle, buffer[..count], _position);
+            _position += read;
+            return read;
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var count = (int)Math.Clamp(length - _position, 0, buffer.Length);
+            var read = count == 0 ? 0 : await RandomAccess.ReadAsync(handle, buffer[..count], _position, cancellationToken);
+            _position += read;
+            return read;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override long Seek(long offset, SeekOrigin origin) => Position = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => _position + offset,
+            SeekOrigin.End => length + offset,
+            _ => throw new ArgumentOutOfRangeException(nameof(origin)),
+        };
+
+        public override void Flush()
+        {
+        }
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -47,6 +47,9 @@ internal static class CompletionEndpoint
             return Results.Problem(title: "not a completion request", detail: "expected a JSON body {\"bundleId\":\"…\",\"part\":n} of at most 4096 bytes", statusCode: StatusCodes.Status400BadRequest);
         }
 
+        // Every Logging read of this dispatch, its own part's and its siblings', counts against one allowance.
+        var reads = Collect.Logs.ReadAllowance.ForDispatch(settings.Collection.LogMaxEntries);
+        reads.Apply();
         try
         {
             var result = await function.CompleteAsync(request, cancellationToken);
@@ -110,6 +113,7 @@ internal static class CompletionEndpoint
         var tried = 0;
         var stop = false;
         var outOfTime = 0;
+        var noReads = 0;
         using var slots = new SemaphoreSlim(SiblingConcurrency);
         var running = new List<Task>();
         foreach (var task in due)
@@ -119,6 +123,13 @@ internal static class CompletionEndpoint
             {
                 Volatile.Write(ref stop, true);
                 outOfTime = due.Count - tried;
+            }
+
+            if (!Volatile.Read(ref stop) && Collect.Logs.ReadAllowance.Current is { Left: 0 })
+            {
+                // The dispatch's Logging reads are spent: the rest are left to their own tasks.
+                Volatile.Write(ref stop, true);
+                noReads = due.Count - tried;
             }
 
             if (Volatile.Read(ref stop))
@@ -134,13 +145,16 @@ internal static class CompletionEndpoint
 
         await Task.WhenAll(running);
         logger.LogInformation(
-            "Completion of {BundleId} part {Part} also ran {Tried} of {Siblings} sibling part(s) of the same resource due the same minute: {Stored} stored; {OutOfTime} not started for lack of time before the request timeout",
+            "Completion of {BundleId} part {Part} also ran {Tried} of {Siblings} sibling part(s) of the same resource due the same minute: {Stored} stored; {OutOfTime} not started for lack of time before the request timeout, {NoReads} for lack of Logging reads ({ReadsLeft} of {Reads} left)",
             done.BundleId,
             done.Part,
             tried,
             due.Count,
             stored,
-            outOfTime);
+            outOfTime,
+            noReads,
+            Collect.Logs.ReadAllowance.Current?.Left,
+            Collect.Logs.ReadAllowance.Current?.Reads);
 
         async Task RunOneAsync(CompletionTask task)
         {

@@ -184,8 +184,44 @@ public sealed class LogQuotaAndWindowTest(ITestOutputHelper output)
         Assert.Equal((0, 31), (shared.Refused, shared.Complete));
     }
 
+    /// <summary>
+    /// One completion dispatch (its own part and the siblings it runs) may send at most the reads Terraform sizes the
+    /// queue by: a read past the allowance is refused before it is sent and the collector stops as for a quota
+    /// refusal, resumable; reads answered by another request's page cost nothing.
+    /// </summary>
+    [Fact]
+    public async Task ReadAllowance_SharedReadsAreFree_AReadPastItIsNeverSent_AndTheWindowResumesLater()
+    {
+        var clock = new FixedTimeProvider(s_event.AddMinutes(10));
+
+        // The same 31 findings as above need 10 distinct reads when they share: an allowance of 10 is enough.
+        var enough = await BurstAsync(clock, quota: 0, coalesce: true, new ReadAllowance(10));
+        Assert.Equal((10, 31), (enough.Calls, enough.Complete));
+
+        // Without sharing, 10 reads cover one finding's two windows (8 + 2 pages) and no more.
+        var spent = await BurstAsync(clock, quota: 0, coalesce: false, new ReadAllowance(10));
+        Assert.Equal(10, spent.Calls);
+        Assert.InRange(spent.Complete, 0, 1);
+        Assert.All(spent.Reports.Where(r => r.Status != CollectorStatus.Ok), r =>
+        {
+            Assert.True(r.RetryLater);
+            Assert.Contains("this completion's 10 entries:list calls (the bound the completion queue's rate is sized by) are spent", r.Reason, StringComparison.Ordinal);
+        });
+
+        // The allowance of a dispatch is the one Terraform's completion_reads_per_dispatch computes (44 by default).
+        Assert.Equal(44, ReadAllowance.ForDispatch(new CollectionOptions().LogMaxEntries).Reads);
+        Assert.Equal(8, ReadAllowance.ForDispatch(500).Reads);
+    }
+
     private static async Task<(int Calls, int Refused, int Complete)> BurstAsync(TimeProvider clock, int quota, bool coalesce)
     {
+        var (calls, refused, complete, _) = await BurstAsync(clock, quota, coalesce, allowance: null);
+        return (calls, refused, complete);
+    }
+
+    private static async Task<(int Calls, int Refused, int Complete, IReadOnlyList<CollectorReport> Reports)> BurstAsync(TimeProvider clock, int quota, bool coalesce, ReadAllowance? allowance)
+    {
+        allowance?.Apply();
         await using var fake = await FakeGoogleApis.StartAsync(new FakeGoogleApisOptions { Clock = clock, LoggingReadsPerMinute = quota });
         using var http = new HttpClient();
         var client = new ReverseShellFunction.Collect.GoogleApis.GoogleApiClient(
@@ -203,11 +239,11 @@ public sealed class LogQuotaAndWindowTest(ITestOutputHelper output)
             var context = baseContext with { EventTime = Utc(21, 14).AddMilliseconds(500 + (1500 * i)) };
             using var staging = new StagingDirectory(temp.Path);
             var reports = await Task.WhenAll(container.CollectAsync(context, staging, CancellationToken.None), audit.CollectAsync(context, staging, CancellationToken.None));
-            return reports.All(r => r.Status == CollectorStatus.Ok) && reports[0].ItemCount == 150 && reports[1].ItemCount == 4;
+            return (Complete: reports.All(r => r.Status == CollectorStatus.Ok) && reports[0].ItemCount == 150 && reports[1].ItemCount == 4, Reports: reports);
         }));
 
         var reads = fake.Requests.Where(r => r.Api is FakeApi.ContainerLogs or FakeApi.AuditLogs).ToList();
-        return (reads.Count, reads.Count(r => r.StatusCode == 429), findings.Count(complete => complete));
+        return (reads.Count, reads.Count(r => r.StatusCode == 429), findings.Count(f => f.Complete), [.. findings.SelectMany(f => f.Reports)]);
     }
 
     private static DateTimeOffset Utc(int hour, int minute) => new(2026, 11, 28, hour, minute, 0, TimeSpan.Zero);

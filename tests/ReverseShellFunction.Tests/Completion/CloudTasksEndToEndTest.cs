@@ -6,7 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using ReverseShellFunction.Audit;
 using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Collect;
 using ReverseShellFunction.Collect.Auth;
+using ReverseShellFunction.Collect.Logs;
 using ReverseShellFunction.Completion;
 using ReverseShellFunction.Fakes.GoogleApis;
 using ReverseShellFunction.Store;
@@ -121,6 +123,72 @@ public sealed class CloudTasksEndToEndTest
     }
 
     [Fact]
+    public async Task A_completion_and_its_siblings_send_at_most_the_reads_the_queue_is_sized_by_and_the_rest_complete_later()
+    {
+        // Sharing off: every sibling's window is a read of its own, as when their part 1s were cut at different minutes.
+        // LOG_MAX_ENTRIES 500 (more than the fixture's windows hold): 4 calls a window, 8 a dispatch.
+        await using var deployed = await Deployed.StartAsync(new Dictionary<string, string> { ["LOG_MAX_ENTRIES"] = "500" }, services: s => s.AddSingleton(sp => new LogReadCoalescer(sp.GetRequiredService<TimeProvider>()) { Enabled = false }));
+        var (clock, fake, store, host) = (deployed.Clock, deployed.Fake, deployed.Store, deployed.Host);
+        var ids = new List<BundleId>();
+        for (var i = 1; i <= 10; i++)
+        {
+            var json = Notifications.SampleNotification();
+            json.Finding()["name"] = $"organizations/418230051457/sources/9347120561842215403/locations/global/findings/reads{i}";
+            var (status, body) = await PostAsync(host.Client, "", Notifications.PushBody(json.Bytes(), $"msg-reads{i}"));
+            Assert.Equal((HttpStatusCode.OK, "stored"), (status, body.GetProperty("outcome").GetString()));
+            ids.Add(BundleId.Parse(body.GetProperty("bundleId").GetString()!));
+        }
+
+        fake.CloudTasks.Pause(CloudTasksSchedulerTest.Queue);
+        clock.SetUtcNow(s_event.AddMinutes(9));
+        var before = fake.Requests.Count(r => r.Api is FakeApi.ContainerLogs or FakeApi.AuditLogs);
+        var (first, _) = await PostAsync(host.Client, "completions", Encoding.UTF8.GetBytes($"{{\"bundleId\":\"{ids[0].Value}\",\"part\":2}}"));
+        Assert.Equal(HttpStatusCode.OK, first);
+        var reads = fake.Requests.Count(r => r.Api is FakeApi.ContainerLogs or FakeApi.AuditLogs) - before;
+        var allowance = ReadAllowance.ForDispatch(500).Reads;
+        var complete = 0;
+        foreach (var id in ids)
+        {
+            complete += (await LogicalBundle.ReadAsync(store, id, CancellationToken.None))!.State == Completeness.Complete ? 1 : 0;
+        }
+
+        // One dispatch read no more than the allowance, and it did not finish all ten (each part reads a page).
+        Assert.InRange(reads, 1, allowance);
+        Assert.True(complete is >= 1 and <= 9, $"{complete} of 10 complete after one dispatch that read {reads} pages (allowance {allowance})");
+
+        // Their own tasks (and the parts the allowance deferred) finish them all, every entry once.
+        fake.CloudTasks.Resume(CloudTasksSchedulerTest.Queue);
+        // A part the allowance cut short is due again a minute later: the clock moves a minute once nothing is due.
+        for (var minute = 10; minute <= 40 && await CompleteAsync() < ids.Count; minute++)
+        {
+            using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+            {
+                while (fake.CloudTasks.Tasks(CloudTasksSchedulerTest.Queue).Any(t => t.ScheduleTime <= clock.GetUtcNow()))
+                {
+                    await Task.Delay(100, wait.Token);
+                }
+            }
+
+            clock.SetUtcNow(s_event.AddMinutes(minute));
+        }
+
+        Assert.Equal(ids.Count, await CompleteAsync());
+        clock.SetUtcNow(s_event.AddMinutes(60));
+        await fake.CloudTasks.WaitUntilDrainedAsync(TimeSpan.FromSeconds(60));
+
+        async Task<int> CompleteAsync()
+        {
+            var n = 0;
+            foreach (var id in ids)
+            {
+                n += (await LogicalBundle.ReadAsync(store, id, CancellationToken.None))!.State == Completeness.Complete ? 1 : 0;
+            }
+
+            return n;
+        }
+    }
+
+    [Fact]
     public async Task A_completion_starts_no_sibling_it_cannot_finish_before_the_request_timeout_and_their_own_tasks_do_them()
     {
         // 60 s of request: a part may take the 45 s collection deadline plus the time to store, so no sibling fits.
@@ -211,7 +279,7 @@ public sealed class CloudTasksEndToEndTest
 
         public FunctionHost Host { get; }
 
-        public static async Task<Deployed> StartAsync(IReadOnlyDictionary<string, string>? extra = null)
+        public static async Task<Deployed> StartAsync(IReadOnlyDictionary<string, string>? extra = null, Action<IServiceCollection>? services = null)
         {
             var clock = new FakeTimeProvider(s_event.AddMinutes(2));
             var fake = await FakeGoogleApis.StartAsync(new FakeGoogleApisOptions
@@ -235,7 +303,16 @@ public sealed class CloudTasksEndToEndTest
             }
 
             var store = new LocalEvidenceStore(folder.Path);
-            var host = await FunctionHost.StartAsync(variables, store, new FixedTokenSource(fake.AccessToken), services => services.AddSingleton<TimeProvider>(clock), port);
+            var host = await FunctionHost.StartAsync(
+                variables,
+                store,
+                new FixedTokenSource(fake.AccessToken),
+                collection =>
+                {
+                    collection.AddSingleton<TimeProvider>(clock);
+                    services?.Invoke(collection);
+                },
+                port);
             return new Deployed(clock, fake, folder, store, host);
         }
 

@@ -110,6 +110,12 @@ public sealed class LogEntriesDownload
                 retryLater: true) with
             { ResumeFrom = resume };
         }
+        catch (ReadAllowanceSpentException ex)
+        {
+            // The dispatch's reads are spent (its own part and the siblings it ran): not sent, not a fault.
+            var resume = await CutAsync(file, checkpoint, progress);
+            return progress.Failed($"retry later: {ex.Message}; {progress.Items} entries kept, and a later part reads {From(resume)}", retryLater: true) with { ResumeFrom = resume };
+        }
         catch (GoogleApiException ex)
         {
             return progress.Failed(ex);

@@ -46,6 +46,7 @@ public sealed class LogReadCoalescer
         ArgumentNullException.ThrowIfNull(read);
         if (!Enabled)
         {
+            Charge();
             Interlocked.Increment(ref _reads);
             return await read(cancellationToken);
         }
@@ -62,6 +63,13 @@ public sealed class LogReadCoalescer
             Forget(key, recent);
         }
 
+        if (!_inFlight.ContainsKey(key))
+        {
+            // A read of its own: charged to the dispatch before it is sent (a race lost to an identical read that
+            // starts meanwhile only over-charges, which keeps the bound).
+            Charge();
+        }
+
         var mine = new Lazy<Task<ChunkedBytes>>(() => ReadOnceAsync(key, read));
         var current = _inFlight.GetOrAdd(key, mine);
         if (!ReferenceEquals(current, mine))
@@ -70,6 +78,14 @@ public sealed class LogReadCoalescer
         }
 
         return await current.Value.WaitAsync(cancellationToken);
+    }
+
+    private static void Charge()
+    {
+        if (ReadAllowance.Current is { } allowance && !allowance.TryTake())
+        {
+            throw new ReadAllowanceSpentException(allowance.Reads);
+        }
     }
 
     private async Task<ChunkedBytes> ReadOnceAsync(string key, Func<CancellationToken, Task<ChunkedBytes>> read)
