@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using ReverseShellFunction.Bundle;
@@ -34,6 +36,9 @@ public sealed record ClaimRecord
     public required DateTimeOffset ExpiresAt { get; init; }
 
     public string? MessageId { get; init; }
+
+    /// <summary>The process that took the lease (random, per <see cref="DeliveryClaim"/>): it may take it again once released.</summary>
+    public string? Owner { get; init; }
 }
 
 /// <summary>
@@ -52,6 +57,12 @@ public sealed class DeliveryClaim
     public const int MaxGenerations = 32;
 
     private static readonly TimeSpan s_poll = TimeSpan.FromSeconds(1);
+
+    // Leases are never deleted, so one that ends without its part stays until it expires for everyone else; the
+    // process that took it may take it again at once (its own retry, the embedded runner's next pass) once the
+    // attempt holding it has released it here. A lease an attempt of this process still holds is never reused.
+    private readonly string _owner = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+    private readonly ConcurrentDictionary<string, byte> _active = new(StringComparer.Ordinal);
     private readonly IEvidenceStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -75,13 +86,28 @@ public sealed class DeliveryClaim
         for (var generation = 1; generation <= MaxGenerations; generation++)
         {
             var now = _time.GetUtcNow();
-            var record = new ClaimRecord { BundleId = id.Value, Part = id.Part > 1 ? id.Part : null, Generation = generation, ClaimedAt = now, ExpiresAt = leaseUntil, MessageId = delivery?.MessageId };
+            var record = new ClaimRecord { BundleId = id.Value, Part = id.Part > 1 ? id.Part : null, Generation = generation, ClaimedAt = now, ExpiresAt = leaseUntil, MessageId = delivery?.MessageId, Owner = _owner };
+            var key = StoreLayout.ClaimObject(id, generation);
             if (await _store.CreateClaimAsync(id, generation, EvidenceJson.Serialize(record), cancellationToken) == CreateResult.Created)
             {
+                _active.TryAdd(key, 0);
                 return (ClaimOutcome.Owned, generation);
             }
 
-            var expiresAt = ExpiresAt(id, generation, await _store.ReadClaimAsync(id, generation, cancellationToken), now, longestLease);
+            var existing = Read(await _store.ReadClaimAsync(id, generation, cancellationToken));
+            if (existing?.Owner == _owner && _active.TryAdd(key, 0))
+            {
+                // This process's own lease, released by the attempt that ended without the part: take it again.
+                if (await _store.GetBundleAsync(id, cancellationToken) is not null)
+                {
+                    _active.TryRemove(key, out _);
+                    return (ClaimOutcome.Stored, generation);
+                }
+
+                return (ClaimOutcome.Owned, generation);
+            }
+
+            var expiresAt = ExpiresAt(id, generation, existing, now, longestLease);
             while (true)
             {
                 if (await _store.GetBundleAsync(id, cancellationToken) is not null)
@@ -109,18 +135,31 @@ public sealed class DeliveryClaim
         throw new EvidenceStoreException($"Bundle {id.Value} has {MaxGenerations} expired leases and no part {id.Part}: the store does not keep what is written.");
     }
 
-    /// <summary>When the lease ends; a lease that does not read, or claims more than <paramref name="longestLease"/>, ends now.</summary>
-    private DateTimeOffset ExpiresAt(BundleId id, int generation, byte[]? bytes, DateTimeOffset now, TimeSpan longestLease)
+    /// <summary>
+    /// Lets this process take the lease again (<see cref="AcquireAsync"/>) once the attempt that held it ended
+    /// without storing the part; for everyone else it lasts until it expires.
+    /// </summary>
+    public void Release(BundleId id, int generation)
     {
-        ClaimRecord? record = null;
+        ArgumentNullException.ThrowIfNull(id);
+        _active.TryRemove(StoreLayout.ClaimObject(id, generation), out _);
+    }
+
+    private static ClaimRecord? Read(byte[]? bytes)
+    {
         try
         {
-            record = bytes is null ? null : EvidenceJson.Deserialize<ClaimRecord>(bytes);
+            return bytes is null ? null : EvidenceJson.Deserialize<ClaimRecord>(bytes);
         }
         catch (JsonException)
         {
+            return null;
         }
+    }
 
+    /// <summary>When the lease ends; a lease that does not read, or claims more than <paramref name="longestLease"/>, ends now.</summary>
+    private DateTimeOffset ExpiresAt(BundleId id, int generation, ClaimRecord? record, DateTimeOffset now, TimeSpan longestLease)
+    {
         if (record is null || record.ExpiresAt > now + longestLease)
         {
             // Never wait for ever on a lease nobody can read: take over; the bundle itself stays create-only.

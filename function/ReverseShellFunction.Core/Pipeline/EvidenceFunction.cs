@@ -278,6 +278,19 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
             return CompletionResult.Later($"part {part.Part} is being collected by another completion", leaseUntil - now);
         }
 
+        try
+        {
+            return await CollectPartAsync(bundle, part, previous, state, now, cancellationToken);
+        }
+        finally
+        {
+            // Stored or not, this attempt is over: this process may take the lease again for its next attempt.
+            _claim.Release(part, generation);
+        }
+    }
+
+    private async Task<CompletionResult> CollectPartAsync(BundleId bundle, BundleId part, IndexEntry previous, CompletionState state, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var (work, notYet) = CompletionPlanner.Split(state, now);
 
         // A check of a differing notification (recorded by a later part) that failed transiently runs alone, against
