@@ -43,10 +43,7 @@ internal sealed class ReaderSettings
     public string? KmsKeyVersion()
     {
         var version = Get(SettingsCatalog.KmsKeyVersion.Name);
-        return version is null || KmsKeyVersionName.IsValid(version)
-            ? version
-            : throw new UsageException(
-                $"KMS_KEY_VERSION must be a key version's full name, projects/P/locations/L/keyRings/R/cryptoKeys/K/cryptoKeyVersions/N; it is '{Audit.AuditText.Clean(version, 300)}'.");
+        return CustodySettings.KmsKeyVersionProblem(version) is { } problem ? throw new UsageException(problem) : version;
     }
 
     /// <summary>KMS_API_ENDPOINT, read and checked only when public keys are fetched from Cloud KMS.</summary>

@@ -14,13 +14,18 @@ public sealed record CustodySettings
     public Uri? TsaUrl { get; init; }
     public string KmsEndpoint { get; init; } = DefaultKmsEndpoint;
 
+    /// <summary>Why a KMS_KEY_VERSION value cannot be used, or null when it is unset or a key version's full name.</summary>
+    internal static string? KmsKeyVersionProblem(string? version) =>
+        version is null || KmsKeyVersionName.IsValid(version)
+            ? null
+            : $"KMS_KEY_VERSION must be a key version's full name, projects/P/locations/L/keyRings/R/cryptoKeys/K/cryptoKeyVersions/N; it is '{Audit.AuditText.Clean(version, 300)}'.";
+
     internal static CustodySettings From(Func<string, string?> get, Func<string, string> endpoint)
     {
         var version = get(Hosting.SettingsCatalog.KmsKeyVersion.Name);
-        if (version is not null && !KmsKeyVersionName.IsValid(version))
+        if (KmsKeyVersionProblem(version) is { } problem)
         {
-            throw new InvalidOperationException(
-                $"KMS_KEY_VERSION must be a key version's full name, projects/P/locations/L/keyRings/R/cryptoKeys/K/cryptoKeyVersions/N; it is '{Audit.AuditText.Clean(version, 300)}'.");
+            throw new InvalidOperationException(problem);
         }
 
         var file = get(Hosting.SettingsCatalog.SigningKeyFile.Name);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Collect.Logs;
 using ReverseShellFunction.Completion;
 using ReverseShellFunction.Hosting;
 using ReverseShellFunction.Pipeline;
@@ -48,7 +49,7 @@ internal static class CompletionEndpoint
         }
 
         // Every Logging read of this dispatch, its own part's and its siblings', counts against one allowance.
-        var reads = Collect.Logs.ReadAllowance.ForDispatch(settings.Collection.LogMaxEntries);
+        var reads = ReadAllowance.ForDispatch(settings.Collection.LogMaxEntries);
         reads.Apply();
         try
         {
@@ -125,7 +126,7 @@ internal static class CompletionEndpoint
                 outOfTime = due.Count - tried;
             }
 
-            if (!Volatile.Read(ref stop) && Collect.Logs.ReadAllowance.Current is { Left: 0 })
+            if (!Volatile.Read(ref stop) && ReadAllowance.Current is { Left: 0 })
             {
                 // The dispatch's Logging reads are spent: the rest are left to their own tasks.
                 Volatile.Write(ref stop, true);
@@ -153,8 +154,8 @@ internal static class CompletionEndpoint
             stored,
             outOfTime,
             noReads,
-            Collect.Logs.ReadAllowance.Current?.Left,
-            Collect.Logs.ReadAllowance.Current?.Reads);
+            ReadAllowance.Current?.Left,
+            ReadAllowance.Current?.Reads);
 
         async Task RunOneAsync(CompletionTask task)
         {
