@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -25,8 +27,11 @@ public sealed class MetadataOutageTest : IDisposable
     public async Task MetadataServerDownFor5sOfServe_PartStoredInTheOutageIsPendingThenCompleted_LaterDeliveriesCollectEverything()
     {
         await using var apis = await FakeGoogleApis.StartAsync();
-        // Nothing listens on the metadata port until the outage ends: connections are refused, as before a server starts.
-        var metadataPort = FunctionHost.FreePort();
+        // Nothing listens on the metadata port until the outage ends: connections are refused, as before a server
+        // starts. The port is held (bound, not listening) until then, so no other test can take it meanwhile.
+        using var reservation = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        reservation.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var metadataPort = ((IPEndPoint)reservation.LocalEndPoint!).Port;
         var variables = new Dictionary<string, string>(apis.EnvironmentVariables)
         {
             ["EVIDENCE_DIR"] = _evidence.Path,
@@ -61,6 +66,7 @@ public sealed class MetadataOutageTest : IDisposable
             await Task.Delay(wait);
         }
 
+        reservation.Dispose();
         await using var metadata = await FakeGoogleApis.StartAsync(new FakeGoogleApisOptions { Port = metadataPort, AccessToken = apis.AccessToken });
 
         var after = await function.Client.PostAsync("/", Push(Notifications.Variant(7, DateTimeOffset.Parse("2026-11-28T21:16:07.000Z", System.Globalization.CultureInfo.InvariantCulture)).Bytes(), "after-1"));
