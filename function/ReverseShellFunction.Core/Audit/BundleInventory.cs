@@ -75,7 +75,7 @@ public sealed class BundleInventory
         var files = new List<(ManifestFile, ZipArchiveEntry)>();
         // The seal entries are computed from the manifest and cannot be listed in it; SignatureCheck checks them.
         var listed = new HashSet<string>(StringComparer.Ordinal) { Manifest.FileName };
-        listed.UnionWith(Custody.SealFiles.All);
+        listed.UnionWith(SealFiles.All);
         foreach (var file in manifest.Files)
         {
             if (file?.Path is null || file.Sha256 is null || !BundlePaths.IsSafe(file.Path) || file.Path == Manifest.FileName)

@@ -98,14 +98,14 @@ public sealed class BundleVerifier
         {
             if (!readIndex)
             {
-                log.Problem(ProblemKind.NotFound, $"there is no bundle object {StoreLayout.BundleObject(id)}", expected: StoreLayout.BundleObject(id), found: "no object");
+                log.Problem(ProblemKind.NotFound, $"there is no bundle object {BundleLayout.BundleObject(id)}", expected: BundleLayout.BundleObject(id), found: "no object");
             }
             else if (index.Present)
             {
                 log.Problem(
                     ProblemKind.BundleMissing,
-                    $"the bundle object {StoreLayout.BundleObject(id)} is missing; the index entry {StoreLayout.IndexObject(id)} points at it",
-                    expected: StoreLayout.BundleObject(id),
+                    $"the bundle object {BundleLayout.BundleObject(id)} is missing; the index entry {BundleLayout.IndexObject(id)} points at it",
+                    expected: BundleLayout.BundleObject(id),
                     found: "no object");
             }
             else
@@ -113,7 +113,7 @@ public sealed class BundleVerifier
                 log.Problem(ProblemKind.NotFound, "neither a bundle object nor an index entry has this id", expected: "a bundle and its index entry", found: "neither");
             }
 
-            log.Check("bundle-object", CheckOutcome.Failed, StoreLayout.BundleObject(id));
+            log.Check("bundle-object", CheckOutcome.Failed, BundleLayout.BundleObject(id));
             return log.Result(id.ObjectStem, null, null);
         }
 
@@ -178,7 +178,7 @@ public sealed class BundleVerifier
             var problems = log.ProblemCount;
             if (link is not null)
             {
-                log.Problem(ProblemKind.ChainBroken, "part 1 names a previous part", StoreLayout.IndexObject(id), "no previous part", $"part {link.Part}");
+                log.Problem(ProblemKind.ChainBroken, "part 1 names a previous part", BundleLayout.IndexObject(id), "no previous part", $"part {link.Part}");
             }
 
             log.Outcome("chain", problems, "part 1: the start of the chain");
@@ -199,28 +199,28 @@ public sealed class BundleVerifier
 
         if (link is null)
         {
-            log.Problem(ProblemKind.ChainBroken, $"part {id.Part} records no previous part", StoreLayout.IndexObject(id), $"part {id.Part - 1}'s SHA-256", "none");
+            log.Problem(ProblemKind.ChainBroken, $"part {id.Part} records no previous part", BundleLayout.IndexObject(id), $"part {id.Part - 1}'s SHA-256", "none");
         }
         else if (previous is null)
         {
             var stored = await _store.GetBundleAsync(previousId, cancellationToken);
             log.Problem(
                 ProblemKind.PartMissing,
-                $"part {id.Part - 1} ({StoreLayout.BundleObject(previousId)}), which part {id.Part} continues, {(stored is null ? "is missing" : "has no readable index entry")}",
-                StoreLayout.BundleObject(previousId),
+                $"part {id.Part - 1} ({BundleLayout.BundleObject(previousId)}), which part {id.Part} continues, {(stored is null ? "is missing" : "has no readable index entry")}",
+                BundleLayout.BundleObject(previousId),
                 link.Sha256,
                 stored is null ? "no object" : "no index entry");
         }
         else
         {
-            if (link.Part != id.Part - 1 || link.ObjectName != StoreLayout.BundleObject(previousId))
+            if (link.Part != id.Part - 1 || link.ObjectName != BundleLayout.BundleObject(previousId))
             {
-                log.Problem(ProblemKind.ChainBroken, $"part {id.Part} names part {link.Part} at {AuditText.Clean(link.ObjectName)} as its previous part", StoreLayout.IndexObject(id), StoreLayout.BundleObject(previousId), AuditText.Clean(link.ObjectName));
+                log.Problem(ProblemKind.ChainBroken, $"part {id.Part} names part {link.Part} at {AuditText.Clean(link.ObjectName)} as its previous part", BundleLayout.IndexObject(id), BundleLayout.BundleObject(previousId), AuditText.Clean(link.ObjectName));
             }
 
             if (!string.Equals(link.Sha256, previous.Entry.Bundle.Sha256, StringComparison.OrdinalIgnoreCase))
             {
-                log.Problem(ProblemKind.ChainBroken, $"part {id.Part} records part {id.Part - 1}'s SHA-256 as {AuditText.Clean(link.Sha256)}, part {id.Part - 1}'s index entry says {previous.Entry.Bundle.Sha256}", StoreLayout.IndexObject(id), previous.Entry.Bundle.Sha256, AuditText.Clean(link.Sha256));
+                log.Problem(ProblemKind.ChainBroken, $"part {id.Part} records part {id.Part - 1}'s SHA-256 as {AuditText.Clean(link.Sha256)}, part {id.Part - 1}'s index entry says {previous.Entry.Bundle.Sha256}", BundleLayout.IndexObject(id), previous.Entry.Bundle.Sha256, AuditText.Clean(link.Sha256));
             }
         }
 
@@ -244,7 +244,7 @@ public sealed class BundleVerifier
 
     private async Task<(bool Present, StoredIndexEntry? Entry)> ReadIndexAsync(BundleId id, VerificationLog log, CancellationToken cancellationToken)
     {
-        var name = StoreLayout.IndexObject(id);
+        var name = BundleLayout.IndexObject(id);
         var bytes = await _store.ReadIndexEntryAsync(id, cancellationToken);
         if (bytes is null)
         {
@@ -266,7 +266,7 @@ public sealed class BundleVerifier
         }
 
         var before = log.ProblemCount;
-        Expect(log, name, "bundle.objectName", StoreLayout.BundleObject(id), entry.Entry.Bundle.ObjectName);
+        Expect(log, name, "bundle.objectName", BundleLayout.BundleObject(id), entry.Entry.Bundle.ObjectName);
         Expect(log, name, "summary.bundleId", id.Value, entry.Entry.Summary.BundleId);
         Expect(log, name, "part", $"{id.Part}", $"{entry.Part}");
         log.Outcome("index-entry", before, $"{name} names this bundle");

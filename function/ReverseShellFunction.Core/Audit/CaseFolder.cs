@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Completion;
-using ReverseShellFunction.Custody;
 using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Audit;
@@ -22,7 +20,7 @@ public static class CaseFolder
     public const string Schema = "reverse-shell-evidence/case/v1";
 
     /// <summary>The newest part's files copied to the top, when the part has them.</summary>
-    public static IReadOnlyList<string> SummaryFiles { get; } = [StoreLayout.Entries.Summary, StoreLayout.Entries.SummaryMarkdown, StoreLayout.Entries.SummaryHtml];
+    public static IReadOnlyList<string> SummaryFiles { get; } = [BundleLayout.Entries.Summary, BundleLayout.Entries.SummaryMarkdown, BundleLayout.Entries.SummaryHtml];
 
     public static string PartFolder(int part) => $"part-{part.ToString(CultureInfo.InvariantCulture)}";
 
@@ -88,7 +86,7 @@ public static class CaseFolder
             return null;
         }
 
-        var (_, summary) = await ReadJsonAsync<EvidenceSummary>(Path.Combine(root, PartFolder(parts), StoreLayout.Entries.Summary), cancellationToken);
+        var (_, summary) = await ReadJsonAsync<EvidenceSummary>(Path.Combine(root, PartFolder(parts), BundleLayout.Entries.Summary), cancellationToken);
         return summary?.Completion;
     }
 

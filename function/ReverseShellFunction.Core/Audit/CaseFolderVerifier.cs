@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Custody;
-using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Audit;
 
@@ -37,7 +36,7 @@ public static class CaseFolderVerifier
         }
 
         var state = await CaseFolder.StateAsync(root, parts, cancellationToken);
-        results = [.. BundleChecks.Apply(results, state, now, $"{CaseFolder.PartFolder(parts)}/{StoreLayout.Entries.Summary}")];
+        results = [.. BundleChecks.Apply(results, state, now, $"{CaseFolder.PartFolder(parts)}/{BundleLayout.Entries.Summary}")];
         results.Add(await CheckTopAsync(root, parts, others, cancellationToken));
         return results;
     }
@@ -67,9 +66,9 @@ public static class CaseFolderVerifier
         {
             Problem("part 1 names a previous part", "no previous part", $"part {manifest.PreviousPart.Part}");
         }
-        else if (part > 1 && (manifest.PreviousPart is not { } link || link.Part != part - 1 || link.ObjectName != StoreLayout.BundleObject(id.WithPart(part - 1))))
+        else if (part > 1 && (manifest.PreviousPart is not { } link || link.Part != part - 1 || link.ObjectName != BundleLayout.BundleObject(id.WithPart(part - 1))))
         {
-            Problem($"part {part} does not name part {part - 1} ({StoreLayout.BundleObject(id.WithPart(part - 1))}) as its previous part", StoreLayout.BundleObject(id.WithPart(part - 1)), AuditText.Clean(manifest.PreviousPart?.ObjectName ?? "none", 200));
+            Problem($"part {part} does not name part {part - 1} ({BundleLayout.BundleObject(id.WithPart(part - 1))}) as its previous part", BundleLayout.BundleObject(id.WithPart(part - 1)), AuditText.Clean(manifest.PreviousPart?.ObjectName ?? "none", 200));
         }
 
         var detail = part == 1 ? "part 1: the start of the chain" : $"part {part}'s manifest names part {part - 1}'s object and SHA-256 (as in case.json)";

@@ -46,11 +46,11 @@ internal sealed class ExtractionTarget
             }
 
             // The seal entries travel with the files, so the folder verifies offline (verify --extracted).
-            foreach (var name in Custody.SealFiles.All.Where(inventory.Entries.ContainsKey))
+            foreach (var name in SealFiles.All.Where(inventory.Entries.ContainsKey))
             {
                 await using var output = Create(name);
                 written.Add(name);
-                await EntryDigest.ComputeAsync(inventory.Entries[name], Custody.SealFiles.MaxBytes, output, cancellationToken);
+                await EntryDigest.ComputeAsync(inventory.Entries[name], SealFiles.MaxBytes, output, cancellationToken);
             }
         }
         catch

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Completion;
 using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Audit;
@@ -52,7 +51,7 @@ public sealed record LogicalBundle(BundleId Id, IReadOnlyList<StoredIndexEntry> 
             catch (InvalidDataException ex)
             {
                 // Named by object, so the reader knows which part of the chain to look at.
-                throw new InvalidDataException($"index entry {StoreLayout.IndexObject(partId)} is unreadable: {ex.Message}", ex);
+                throw new InvalidDataException($"index entry {BundleLayout.IndexObject(partId)} is unreadable: {ex.Message}", ex);
             }
 
             if (entry is null)

@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
-using ReverseShellFunction.Store;
+using ReverseShellFunction.Bundle;
 
 namespace ReverseShellFunction.Audit;
 

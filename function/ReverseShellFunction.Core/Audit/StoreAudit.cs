@@ -164,7 +164,7 @@ public sealed class StoreAudit
     /// <summary>The checks across a bundle's parts; the give-up check reads the newest part's index entry.</summary>
     private async Task<IReadOnlyList<BundleVerification>> WithBundleChecksAsync(BundleId newest, IReadOnlyList<BundleVerification> parts, CancellationToken cancellationToken)
     {
-        Completion.CompletionState? state = null;
+        CompletionState? state = null;
         try
         {
             state = (await StoredIndexEntry.ReadAsync(_store, newest, cancellationToken))?.Entry.Summary.Completion;
@@ -178,14 +178,14 @@ public sealed class StoreAudit
             // Likewise: the part's verification said the store failed.
         }
 
-        return BundleChecks.Apply(parts, state, _time.GetUtcNow(), StoreLayout.IndexObject(newest));
+        return BundleChecks.Apply(parts, state, _time.GetUtcNow(), BundleLayout.IndexObject(newest));
     }
 
     private static BundleVerification Unexpected(string name)
     {
         var shown = AuditText.Clean(name);
         var log = VerificationLog.ForObject(shown);
-        if (name[(name.LastIndexOf('/') + 1)..].StartsWith(LocalEvidenceStore.TemporaryPrefix, StringComparison.Ordinal))
+        if (name[(name.LastIndexOf('/') + 1)..].StartsWith(BundleLayout.TemporaryPrefix, StringComparison.Ordinal))
         {
             log.Problem(
                 ProblemKind.TemporaryFile,

@@ -20,7 +20,7 @@ public static class StoreListing
         var unexpected = new List<string>();
         await foreach (var name in store.ListIndexObjectNamesAsync(cancellationToken))
         {
-            Classify(name, StoreLayout.IndexPrefix, range, ids, unexpected);
+            Classify(name, BundleLayout.IndexPrefix, range, ids, unexpected);
         }
 
         return ([.. ids.OrderBy(id => id.EventTime).ThenBy(id => id.Value, StringComparer.Ordinal)], unexpected);
@@ -37,7 +37,7 @@ public static class StoreListing
         await foreach (var stored in store.ListBundleObjectsAsync(cancellationToken))
         {
             var ids = new List<BundleId>(1);
-            Classify(stored.Name, StoreLayout.BundlesPrefix, range, ids, unexpected);
+            Classify(stored.Name, BundleLayout.BundlesPrefix, range, ids, unexpected);
             if (ids.Count == 1)
             {
                 bundles[ids[0]] = stored;
@@ -55,7 +55,7 @@ public static class StoreListing
             return;
         }
 
-        if (StoreLayout.IdFromObjectName(name) is not { } id)
+        if (BundleLayout.IdFromObjectName(name) is not { } id)
         {
             unexpected.Add(name);
         }

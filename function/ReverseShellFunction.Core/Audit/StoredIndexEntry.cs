@@ -7,7 +7,7 @@ namespace ReverseShellFunction.Audit;
 /// <summary>An index entry as read from the store: typed, plus its JSON as stored, for output and comparison.</summary>
 public sealed record StoredIndexEntry(BundleId Id, IndexEntry Entry, JsonElement Json)
 {
-    public string ObjectName => StoreLayout.IndexObject(Id);
+    public string ObjectName => BundleLayout.IndexObject(Id);
 
     /// <summary>A part's entry names its part (entries from before parts existed: part 1).</summary>
     public int Part => Entry.Part ?? 1;

@@ -4,7 +4,7 @@ namespace ReverseShellFunction.Bundle;
 public sealed record BuiltBundle(BundleId Id, string FilePath, long Size, string Sha256, Manifest Manifest, EvidenceSummary Summary) : IDisposable
 {
     /// <summary>How the manifest was sealed; null when no sealer ran.</summary>
-    public Custody.SealRecord? Seal { get; init; }
+    public SealRecord? Seal { get; init; }
 
     public void Dispose()
     {

@@ -16,7 +16,7 @@ namespace ReverseShellFunction.Bundle;
 /// <remarks>
 /// A bundle is stored in one or more immutable parts (collection at delivery, then completion). <see cref="Value"/>
 /// is the logical bundle's id, the same for every part; <see cref="Part"/> says which part this id addresses, and
-/// <see cref="ObjectStem"/> is the part's name in the store (see Store/StoreLayout.cs). Two ids are equal only when
+/// <see cref="ObjectStem"/> is the part's name in the store (see Store/BundleLayout.cs). Two ids are equal only when
 /// bundle and part are.
 /// </remarks>
 public sealed partial record BundleId

@@ -1,8 +1,7 @@
 using System.Buffers;
 using System.IO.Compression;
 using System.Security.Cryptography;
-using ReverseShellFunction.Collect;
-using ReverseShellFunction.Store;
+using ReverseShellFunction.Collection;
 
 namespace ReverseShellFunction.Bundle;
 
@@ -34,14 +33,14 @@ public static class BundleWriter
         DateTimeOffset createdAt,
         CancellationToken cancellationToken,
         Custody.ManifestSealer? sealer = null,
-        Completion.PartLink? previous = null)
+        PartLink? previous = null)
     {
         ArgumentNullException.ThrowIfNull(staging);
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(summary);
 
         var files = new List<ManifestFile>();
-        foreach (var path in staging.Files.Where(p => p != Manifest.FileName && !Custody.SealFiles.IsSealFile(p)))
+        foreach (var path in staging.Files.Where(p => p != Manifest.FileName && !SealFiles.IsSealFile(p)))
         {
             files.Add(await DescribeAsync(staging, path, cancellationToken));
         }
@@ -62,7 +61,7 @@ public static class BundleWriter
         var manifestBytes = EvidenceJson.Serialize(manifest);
         await staging.WriteAllBytesAsync(Manifest.FileName, manifestBytes, cancellationToken);
 
-        // Sealed over the exact bytes just written; the seal entries join the zip unlisted (Custody.SealFiles).
+        // Sealed over the exact bytes just written; the seal entries join the zip unlisted (SealFiles).
         var seal = sealer is null ? null : await sealer.SealAsync(staging, manifest, manifestBytes, cancellationToken);
 
         var zipPath = Path.Combine(Path.GetTempPath(), StaleTemporaries.Name(ZipPrefix) + ".zip");

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using ReverseShellFunction.Collect;
+using ReverseShellFunction.Collection;
 
 namespace ReverseShellFunction.Bundle;
 
@@ -12,7 +12,7 @@ namespace ReverseShellFunction.Bundle;
 /// </summary>
 public static class EvidenceDigest
 {
-    public const string RelatedFindingsFile = Store.StoreLayout.Entries.RelatedFindings;
+    public const string RelatedFindingsFile = BundleLayout.Entries.RelatedFindings;
     public const string ContainerLogFile = "logs/container.jsonl";
     public const string AuditLogFile = "logs/audit.jsonl";
 

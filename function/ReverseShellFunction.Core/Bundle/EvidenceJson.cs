@@ -2,11 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using ReverseShellFunction.Completion;
-using ReverseShellFunction.Custody;
-using ReverseShellFunction.Intake;
-using ReverseShellFunction.Pipeline;
-using ReverseShellFunction.Store;
+using ReverseShellFunction.Delivery;
 
 namespace ReverseShellFunction.Bundle;
 
@@ -51,6 +47,6 @@ public static class EvidenceJson
 [JsonSerializable(typeof(PipelineResult))]
 [JsonSerializable(typeof(CompletionRequest))]
 [JsonSerializable(typeof(Completeness))]
-[JsonSerializable(typeof(ReverseShellFunction.Collect.FindingAuthenticity))]
+[JsonSerializable(typeof(ReverseShellFunction.Collection.FindingAuthenticity))]
 [JsonSerializable(typeof(PipelineOutcome))]
 internal sealed partial class EvidenceJsonContext : JsonSerializerContext;

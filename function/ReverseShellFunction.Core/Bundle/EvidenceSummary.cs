@@ -1,4 +1,4 @@
-using ReverseShellFunction.Collect;
+using ReverseShellFunction.Collection;
 
 namespace ReverseShellFunction.Bundle;
 
@@ -8,7 +8,7 @@ namespace ReverseShellFunction.Bundle;
 /// </summary>
 public sealed record EvidenceSummary
 {
-    public const string FileName = Store.StoreLayout.Entries.Summary;
+    public const string FileName = BundleLayout.Entries.Summary;
     public const string CurrentSchema = "reverse-shell-evidence/summary/v1";
 
     public string Schema { get; init; } = CurrentSchema;
@@ -54,7 +54,7 @@ public sealed record EvidenceSummary
     public string? State { get; init; }
 
     /// <summary>Which part this is and what it leaves to a later one. Null in entries written before parts existed: complete.</summary>
-    public Completion.CompletionState? Completion { get; init; }
+    public CompletionState? Completion { get; init; }
 }
 
 public sealed record FindingFacts(

@@ -1,4 +1,6 @@
 using System.Globalization;
+using ReverseShellFunction.Collection;
+using ReverseShellFunction.Delivery;
 
 namespace ReverseShellFunction.Bundle;
 
@@ -19,7 +21,7 @@ public sealed record EvidenceTimeline
     /// The time range the audit-logs collector read in this part (null when it did not run here): the figure's
     /// audit strip is drawn over exactly this range, so its caption and its axis name the same window.
     /// </summary>
-    public Collect.CollectionWindow? AuditWindow { get; init; }
+    public CollectionWindow? AuditWindow { get; init; }
 
     public static EvidenceTimeline Empty(DateTimeOffset eventTime) => new()
     {
@@ -37,10 +39,10 @@ public sealed record TimelinePoint(DateTimeOffset Time, string Group, string Lab
 /// <summary>Container-log entries whose timestamp falls in the minute starting at <see cref="Minute"/>.</summary>
 public sealed record MinuteCount(DateTimeOffset Minute, int Count);
 
-/// <summary>Times read from evidence (strict RFC 3339, <see cref="Intake.Rfc3339"/>) and written into it.</summary>
+/// <summary>Times read from evidence (strict RFC 3339, <see cref="Rfc3339"/>) and written into it.</summary>
 public static class EvidenceTime
 {
-    public static DateTimeOffset? TryParse(string? text) => Intake.Rfc3339.TryParse(text, out var time) ? time : null;
+    public static DateTimeOffset? TryParse(string? text) => Rfc3339.TryParse(text, out var time) ? time : null;
 
     /// <summary>ISO 8601 in UTC with milliseconds, the form every file of the bundle uses.</summary>
     public static string Format(DateTimeOffset time) =>

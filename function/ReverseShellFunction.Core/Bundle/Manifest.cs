@@ -1,4 +1,4 @@
-using ReverseShellFunction.Collect;
+using ReverseShellFunction.Collection;
 
 namespace ReverseShellFunction.Bundle;
 
@@ -8,7 +8,7 @@ namespace ReverseShellFunction.Bundle;
 /// </summary>
 public sealed record Manifest
 {
-    public const string FileName = Store.StoreLayout.Entries.Manifest;
+    public const string FileName = BundleLayout.Entries.Manifest;
     public const string CurrentSchema = "reverse-shell-evidence/manifest/v1";
 
     public string Schema { get; init; } = CurrentSchema;
@@ -21,13 +21,13 @@ public sealed record Manifest
     public required IReadOnlyList<CollectorReport> Collectors { get; init; }
 
     /// <summary>Who seals this part and what protected the store at sealing; null in parts made before sealing existed.</summary>
-    public Custody.ManifestCustody? Custody { get; init; }
+    public ManifestCustody? Custody { get; init; }
 
     /// <summary>Which part of the bundle this is; null (part 1) in parts made before parts existed.</summary>
     public int? Part { get; init; }
 
     /// <summary>Part n−1's object and SHA-256 (the hash chain); null in part 1.</summary>
-    public Completion.PartLink? PreviousPart { get; init; }
+    public PartLink? PreviousPart { get; init; }
 }
 
 /// <summary>One file of a bundle.</summary>

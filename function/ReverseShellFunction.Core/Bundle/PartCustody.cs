@@ -9,8 +9,8 @@ namespace ReverseShellFunction.Bundle;
 /// <param name="Sealed">Custody is on for this part: a manifest.seal.json is written, signed or not.</param>
 /// <param name="SignerKeyId">The key the part is to be signed with; null: stored unsigned.</param>
 /// <param name="TimestampAuthority">Where the RFC 3161 token is to be asked for; null: none is.</param>
-public sealed record PartCustody(int Part, Completion.PartLink? Previous, bool Sealed, string? SignerKeyId, string? TimestampAuthority)
+public sealed record PartCustody(int Part, PartLink? Previous, bool Sealed, string? SignerKeyId, string? TimestampAuthority)
 {
     /// <summary>A part built without a sealer (the start-up warm-up, a test): nothing seals it.</summary>
-    public static PartCustody Unsealed(int part, Completion.PartLink? previous = null) => new(part, previous, false, null, null);
+    public static PartCustody Unsealed(int part, PartLink? previous = null) => new(part, previous, false, null, null);
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
+using ReverseShellFunction.Delivery;
 using ReverseShellFunction.Findings;
-using ReverseShellFunction.Intake;
 
 namespace ReverseShellFunction.Bundle;
 

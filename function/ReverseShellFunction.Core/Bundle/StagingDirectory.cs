@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using ReverseShellFunction.Collect;
+using ReverseShellFunction.Collection;
 
-using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Bundle;
 

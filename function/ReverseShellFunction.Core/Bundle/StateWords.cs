@@ -1,6 +1,5 @@
 using System.Globalization;
-using ReverseShellFunction.Collect;
-using ReverseShellFunction.Completion;
+using ReverseShellFunction.Collection;
 
 namespace ReverseShellFunction.Bundle;
 
@@ -53,11 +52,11 @@ public static class StateWords
         var capped = truncated.Count == 0 ? "" : $", truncated at its cap: {string.Join(", ", truncated)}";
         switch (summary.Completion)
         {
-            case { State: Completion.Completeness.Pending } pending:
+            case { State: Bundle.Completeness.Pending } pending:
                 return $"{Pending} p{pending.NextPart?.ToString(CultureInfo.InvariantCulture) ?? "?"} (due {Time(pending.Due)}{capped})";
-            case { State: Completion.Completeness.Incomplete } incomplete:
+            case { State: Bundle.Completeness.Incomplete } incomplete:
                 return $"{Incomplete} ({Grouped(incomplete.Missing.Select(m => (m.Collector, m.Reason)))}{capped})";
-            case { State: Completion.Completeness.Complete }:
+            case { State: Bundle.Completeness.Complete }:
                 return truncated.Count == 0 ? Complete : $"{Complete} ({capped[2..]})";
         }
 
@@ -120,8 +119,8 @@ public static class StateWords
 
     private static string? CompletenessMeaning(EvidenceSummary summary) => summary.Completion?.State switch
     {
-        Completion.Completeness.Pending => "A later part collects the rest.",
-        Completion.Completeness.Incomplete => "Nothing more will be collected, and the evidence named is missing.",
+        Bundle.Completeness.Pending => "A later part collects the rest.",
+        Bundle.Completeness.Incomplete => "Nothing more will be collected, and the evidence named is missing.",
         _ => null,
     };
 

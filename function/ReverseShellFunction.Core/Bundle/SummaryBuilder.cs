@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using ReverseShellFunction.Collect;
+using ReverseShellFunction.Collection;
 using ReverseShellFunction.Findings;
 
 namespace ReverseShellFunction.Bundle;

@@ -17,7 +17,7 @@ namespace ReverseShellFunction.Bundle;
 /// </summary>
 public static partial class SummaryHtml
 {
-    public const string FileName = Store.StoreLayout.Entries.SummaryHtml;
+    public const string FileName = BundleLayout.Entries.SummaryHtml;
 
     private const string Style = """
         :root { color-scheme: light; }
@@ -255,7 +255,7 @@ public static partial class SummaryHtml
                         ReportSpan.Text("to be signed with "),
                         ReportSpan.Code(custody.SignerKeyId),
                         ReportSpan.Text(" (ECDSA P-256) over the SHA-256 of manifest.json, after this page was written; whether it was is in "),
-                        ReportSpan.Code(Custody.SealFiles.Record),
+                        ReportSpan.Code(SealFiles.Record),
                         ReportSpan.Text(" and the index entry"),
                     ])),
             new("Timestamp", !custody.Sealed || custody.TimestampAuthority is null
@@ -264,7 +264,7 @@ public static partial class SummaryHtml
                     ReportSpan.Text("RFC 3161 token over the same digest, asked of "),
                     ReportSpan.Code(custody.TimestampAuthority),
                     ReportSpan.Text(", in "),
-                    ReportSpan.Code(Custody.SealFiles.Timestamp),
+                    ReportSpan.Code(SealFiles.Timestamp),
                 ])),
             new("This page's SHA-256", new ReportValue([
                 ReportSpan.Text("listed in "),

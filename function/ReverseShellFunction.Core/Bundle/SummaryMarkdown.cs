@@ -11,7 +11,7 @@ namespace ReverseShellFunction.Bundle;
 /// </summary>
 public static class SummaryMarkdown
 {
-    public const string FileName = Store.StoreLayout.Entries.SummaryMarkdown;
+    public const string FileName = BundleLayout.Entries.SummaryMarkdown;
 
     public static string Render(EvidenceSummary summary) => Render(summary, []);
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using ReverseShellFunction.Collect;
+using ReverseShellFunction.Collection;
 
 namespace ReverseShellFunction.Bundle;
 
@@ -111,12 +111,12 @@ public static class SummaryReport
     }
 
     /// <summary>The part's completion in words: pending (what, due when), incomplete (what is missing, why).</summary>
-    public static IEnumerable<string> CompletionLines(Completion.CompletionState? completion)
+    public static IEnumerable<string> CompletionLines(CompletionState? completion)
     {
         static string Time(DateTimeOffset? time) => time is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture) : "unknown";
         switch (completion)
         {
-            case { State: Completion.Completeness.Pending } pending:
+            case { State: Completeness.Pending } pending:
                 yield return $"Completeness: {StateWords.Pending} p{pending.NextPart} (due {Time(pending.Due)}): part {pending.Part} of this bundle does not hold everything yet (gives up at {Time(pending.GiveUpAt)}).";
                 foreach (var work in pending.Outstanding)
                 {
@@ -124,7 +124,7 @@ public static class SummaryReport
                 }
 
                 break;
-            case { State: Completion.Completeness.Incomplete }:
+            case { State: Completeness.Incomplete }:
                 yield return $"Completeness: {StateWords.Incomplete}: nothing more will be collected for this bundle, and some evidence is missing.";
                 break;
         }

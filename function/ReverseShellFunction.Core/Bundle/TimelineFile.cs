@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using ReverseShellFunction.Collect;
+using ReverseShellFunction.Collection;
 using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Bundle;
@@ -15,7 +15,7 @@ namespace ReverseShellFunction.Bundle;
 /// </summary>
 public sealed class TimelineFile : IAsyncDisposable
 {
-    public const string FileName = Store.StoreLayout.Entries.Timeline;
+    public const string FileName = BundleLayout.Entries.Timeline;
     public const string LogDataType = "gcp:log:json";
     public const string FindingDataType = "gcp:scc:finding";
     public const string CollectionDataType = "reverse-shell-evidence:collection";

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using ReverseShellFunction.Collect;
+using ReverseShellFunction.Collection;
 
 namespace ReverseShellFunction.Bundle;
 

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Collect;
 
 namespace ReverseShellFunction.Custody;
 

@@ -1,4 +1,4 @@
-using ReverseShellFunction.Intake;
+using ReverseShellFunction.Delivery;
 
 namespace ReverseShellFunction.Pipeline;
 

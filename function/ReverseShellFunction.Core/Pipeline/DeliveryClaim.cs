@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Intake;
+using ReverseShellFunction.Delivery;
 using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Pipeline;
@@ -21,7 +21,7 @@ public enum ClaimOutcome
     HeldElsewhere,
 }
 
-/// <summary>The lease object's content (<see cref="StoreLayout.ClaimObject"/>).</summary>
+/// <summary>The lease object's content (<see cref="BundleLayout.ClaimObject"/>).</summary>
 public sealed record ClaimRecord
 {
     public required string BundleId { get; init; }
@@ -87,7 +87,7 @@ public sealed class DeliveryClaim
         {
             var now = _time.GetUtcNow();
             var record = new ClaimRecord { BundleId = id.Value, Part = id.Part > 1 ? id.Part : null, Generation = generation, ClaimedAt = now, ExpiresAt = leaseUntil, MessageId = delivery?.MessageId, Owner = _owner };
-            var key = StoreLayout.ClaimObject(id, generation);
+            var key = BundleLayout.ClaimObject(id, generation);
             if (await _store.CreateClaimAsync(id, generation, EvidenceJson.Serialize(record), cancellationToken) == CreateResult.Created)
             {
                 _active.TryAdd(key, 0);
@@ -142,7 +142,7 @@ public sealed class DeliveryClaim
     public void Release(BundleId id, int generation)
     {
         ArgumentNullException.ThrowIfNull(id);
-        _active.TryRemove(StoreLayout.ClaimObject(id, generation), out _);
+        _active.TryRemove(BundleLayout.ClaimObject(id, generation), out _);
     }
 
     private static ClaimRecord? Read(byte[]? bytes)

@@ -1,10 +1,9 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Collect;
-using ReverseShellFunction.Completion;
+using ReverseShellFunction.Collection;
+using ReverseShellFunction.Delivery;
 using ReverseShellFunction.Findings;
-using ReverseShellFunction.Intake;
 using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Pipeline;

@@ -1,10 +1,11 @@
 using CloudNative.CloudEvents;
 using Microsoft.Extensions.Logging;
+using ReverseShellFunction.Audit;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Collect;
-using ReverseShellFunction.Completion;
+using ReverseShellFunction.Collection;
+using ReverseShellFunction.Delivery;
 using ReverseShellFunction.Findings;
-using ReverseShellFunction.Intake;
+using ReverseShellFunction.Parts;
 using ReverseShellFunction.Rules;
 using ReverseShellFunction.Store;
 using ReverseShellFunction.Text;
@@ -338,7 +339,7 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
         {
             try
             {
-                bytes = await StoredBundleReader.ReadEntryAsync(stream, StoreLayout.Entries.Notification, first.Bundle.Sha256, NotificationDecoder.MaxMessageBytes, cancellationToken);
+                bytes = await StoredBundleReader.ReadEntryAsync(stream, BundleLayout.Entries.Notification, first.Bundle.Sha256, NotificationDecoder.MaxMessageBytes, cancellationToken);
             }
             catch (InvalidDataException ex)
             {
@@ -375,8 +376,8 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
         if (delivery is not null)
         {
             // Part 1, and a later part recording a differing delivery: completions read part 1's notification.
-            await staging.WriteAllBytesAsync(StoreLayout.Entries.Notification, notification.RawJson, cancellationToken);
-            await staging.WriteAllBytesAsync(DeliveryInfo.FileName, EvidenceJson.Serialize(delivery), cancellationToken);
+            await staging.WriteAllBytesAsync(BundleLayout.Entries.Notification, notification.RawJson, cancellationToken);
+            await staging.WriteAllBytesAsync(BundleLayout.Entries.Delivery, EvidenceJson.Serialize(delivery), cancellationToken);
         }
 
         var reports = await _collectors.RunAsync(context, staging, cancellationToken, only, budget?.CollectUntil);
@@ -454,7 +455,7 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
         var notification = NotificationDecoder.Parse(notificationJson, now);
         var id = BundleId.For(notification.Finding.Name!, notification.EventTime);
         using var staging = new StagingDirectory();
-        await staging.WriteAllBytesAsync(StoreLayout.Entries.Notification, notification.RawJson, cancellationToken);
+        await staging.WriteAllBytesAsync(BundleLayout.Entries.Notification, notification.RawJson, cancellationToken);
         var reports = _collectors.Names
             .Select(name => new CollectorReport { Name = name, Status = CollectorStatus.Skipped, Reason = "start-up warm-up, not evidence" })
             .ToList();
@@ -504,7 +505,7 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
         var entry = new IndexEntry
         {
             Summary = built.Summary,
-            Bundle = new BundleReference(StoreLayout.BundleObject(built.Id), built.Size, built.Sha256),
+            Bundle = new BundleReference(BundleLayout.BundleObject(built.Id), built.Size, built.Sha256),
             Seal = built.Seal,
             Part = built.Id.Part,
             PreviousPart = built.Manifest.PreviousPart,
@@ -597,7 +598,7 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
     {
         if (await _store.ReadIndexEntryAsync(id, cancellationToken) is { } existing)
         {
-            var objectName = StoreLayout.IndexObject(id);
+            var objectName = BundleLayout.IndexObject(id);
             try
             {
                 return Audit.StoredShape.Read<IndexEntry>(existing, objectName);
@@ -642,8 +643,8 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
         var entry = new IndexEntry
         {
             Summary = read.Summary,
-            Bundle = new BundleReference(StoreLayout.BundleObject(id), read.Size, read.Sha256),
-            Seal = await Custody.StoredSeal.ReadAsync(_store, id, cancellationToken),
+            Bundle = new BundleReference(BundleLayout.BundleObject(id), read.Size, read.Sha256),
+            Seal = await StoredSeal.ReadAsync(_store, id, cancellationToken),
             Part = id.Part,
             PreviousPart = read.Manifest.PreviousPart,
         };
@@ -688,7 +689,7 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
         Outcome = outcome,
         Reason = reason,
         BundleId = id.Value,
-        ObjectName = StoreLayout.IndexObject(id),
+        ObjectName = BundleLayout.IndexObject(id),
         IndexEntry = entry,
     };
 }

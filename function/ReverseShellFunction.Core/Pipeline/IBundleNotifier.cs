@@ -1,3 +1,4 @@
+using ReverseShellFunction.Bundle;
 namespace ReverseShellFunction.Pipeline;
 
 /// <summary>

@@ -1,4 +1,5 @@
-using ReverseShellFunction.Intake;
+using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Delivery;
 
 namespace ReverseShellFunction.Pipeline;
 

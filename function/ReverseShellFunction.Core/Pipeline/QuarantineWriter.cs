@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Intake;
+using ReverseShellFunction.Delivery;
 using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Pipeline;
@@ -64,7 +64,7 @@ public sealed class QuarantineWriter
         // millisecond, body and 64 random bits, and is retried with new bits rather than dropped.
         for (var attempt = 1; ; attempt++)
         {
-            var name = StoreLayout.QuarantineObject(raw.ReceivedAt, raw.BodySha256, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
+            var name = BundleLayout.QuarantineObject(raw.ReceivedAt, raw.BodySha256, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
             var created = await _store.CreateQuarantineAsync(name, json, cancellationToken);
             if (created == CreateResult.Created || attempt == 3)
             {

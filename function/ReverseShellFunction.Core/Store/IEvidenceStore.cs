@@ -41,7 +41,7 @@ public interface IEvidenceReader
 
 /// <summary>
 /// What the pipeline writes. Every write is create-only: an object that exists is never replaced, and the
-/// answer says so. Object names follow <see cref="StoreLayout"/> in every implementation.
+/// answer says so. Object names follow <see cref="BundleLayout"/> in every implementation.
 /// </summary>
 public interface IEvidenceArchive
 {
@@ -55,7 +55,7 @@ public interface IEvidenceArchive
     Task<CreateResult> CreateQuarantineAsync(string objectName, ReadOnlyMemory<byte> json, CancellationToken cancellationToken);
 
     /// <summary>
-    /// A delivery's lease on collecting part 1 (<see cref="StoreLayout.ClaimObject"/>, generation ≥ 1); create-only and
+    /// A delivery's lease on collecting part 1 (<see cref="BundleLayout.ClaimObject"/>, generation ≥ 1); create-only and
     /// never deleted: a later delivery takes over an expired lease by creating the next generation, which only one can.
     /// </summary>
     Task<CreateResult> CreateClaimAsync(BundleId id, int generation, ReadOnlyMemory<byte> json, CancellationToken cancellationToken);
@@ -106,7 +106,7 @@ public sealed record BundleMetadata(string Sha256, string BundleId, string Findi
 }
 
 /// <summary>
-/// The quarantine records a store keeps (<see cref="StoreLayout.QuarantinePrefix"/>), read-only: what <c>quarantine
+/// The quarantine records a store keeps (<see cref="BundleLayout.QuarantinePrefix"/>), read-only: what <c>quarantine
 /// list</c> and <c>quarantine show</c> read. Only the stores the function writes to implement it.
 /// </summary>
 public interface IQuarantineReader

@@ -1,5 +1,5 @@
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Collect;
+using ReverseShellFunction.Collection;
 
 namespace ReverseShellFunction.Cli;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ReverseShellFunction.Hosting;
+using ReverseShellFunction.Infrastructure.GoogleApis.Auth;
 using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Cli;
@@ -145,9 +146,9 @@ public static class CommandRunner
         // person replaying on a laptop needs to read the "not collected" in the result.
         services.AddLogging(logging => logging.AddFunctionConsole(cloudLoggingJson, toStandardError: true)
             .SetMinimumLevel(LogLevel.Warning)
-            .AddFilter(typeof(Collect.Auth.ApplicationDefaultTokenSource).FullName, LogLevel.Information));
+            .AddFilter(typeof(ApplicationDefaultTokenSource).FullName, LogLevel.Information));
         services.AddSingleton(environment.Credentials);
-        services.AddSingleton(Collect.Auth.MissingCredentialsNotice.Information);
+        services.AddSingleton(MissingCredentialsNotice.Information);
         ServiceProvider? provider = null;
         try
         {

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using ReverseShellFunction.Completion;
 using ReverseShellFunction.Hosting;
+using ReverseShellFunction.Parts;
+using ReverseShellFunction.Pipeline;
 
 namespace ReverseShellFunction.Cli;
 

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using ReverseShellFunction.Audit;
-using ReverseShellFunction.Collect.GoogleApis;
 using ReverseShellFunction.Custody;
+using ReverseShellFunction.Infrastructure.GoogleApis;
+using ReverseShellFunction.Infrastructure.Kms;
 
 namespace ReverseShellFunction.Cli;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ReverseShellFunction.Audit;
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Cli;
@@ -75,7 +76,7 @@ public static class GetCommand
                 if (result.Verdicts.Count == 1 && result.Verdicts[0].Problems.Any(p => p.Kind == ProblemKind.NotFound))
                 {
                     // Unknown, not tampered: say so in those words.
-                    await error.WriteLineAsync($"error: not found: bundle {id} is not in {evidence.Location}: no index entry {StoreLayout.IndexObject(id)} and no bundle object {StoreLayout.BundleObject(id)}.");
+                    await error.WriteLineAsync($"error: not found: bundle {id} is not in {evidence.Location}: no index entry {BundleLayout.IndexObject(id)} and no bundle object {BundleLayout.BundleObject(id)}.");
                     return ExitCodes.Problem;
                 }
 

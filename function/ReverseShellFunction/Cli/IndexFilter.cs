@@ -1,3 +1,4 @@
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Cli;

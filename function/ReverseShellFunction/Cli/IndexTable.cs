@@ -1,7 +1,7 @@
 using System.Globalization;
 using ReverseShellFunction.Audit;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Collect;
+using ReverseShellFunction.Collection;
 using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Cli;

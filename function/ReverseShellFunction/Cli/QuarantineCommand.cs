@@ -62,7 +62,7 @@ public static class QuarantineCommand
                 var text = parse.GetValue(json)
                     ? JsonOutput.Line(Summary(name, record)) + "\n"
                     : Fit(
-                        $"{StoreLayout.QuarantineId(name)}\n"
+                        $"{BundleLayout.QuarantineId(name)}\n"
                         + $"  {Time(record.ReceivedAt)}  {record.Problem}  {AuditText.Clean(record.Origin, 200)}  {Size(record)}\n"
                         + $"  {AuditText.Clean(record.Message, 300)}\n",
                         columns);
@@ -91,12 +91,12 @@ public static class QuarantineCommand
         {
             var (reader, location) = Reader(services);
             var text = parse.GetValue(id)!;
-            var name = StoreLayout.QuarantineObjectFor(text)
+            var name = BundleLayout.QuarantineObjectFor(text)
                 ?? throw new UsageException($"'{AuditText.Clean(text, 100)}' is not a quarantine record id: give the id 'quarantine list' prints (yyyyMMddTHHmmssfffZ-HASH-NONCE) or its object name.");
             var bytes = await reader.ReadQuarantineAsync(name, ct);
             if (bytes is null)
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: not found: no quarantine record {StoreLayout.QuarantineId(name)} in {location} (looked for {name})");
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: not found: no quarantine record {BundleLayout.QuarantineId(name)} in {location} (looked for {name})");
                 return ExitCodes.Problem;
             }
 
@@ -149,7 +149,7 @@ public static class QuarantineCommand
     /// <summary>list --json: the record without its body, and where it is.</summary>
     private static object Summary(string name, QuarantineRecord record) => new
     {
-        id = StoreLayout.QuarantineId(name),
+        id = BundleLayout.QuarantineId(name),
         objectName = name,
         record.Schema,
         record.Problem,
@@ -166,7 +166,7 @@ public static class QuarantineCommand
     private static string Describe(string name, QuarantineRecord record)
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"Quarantine record {StoreLayout.QuarantineId(name)}\n");
+        text.Append(CultureInfo.InvariantCulture, $"Quarantine record {BundleLayout.QuarantineId(name)}\n");
         text.Append(CultureInfo.InvariantCulture, $"  Problem:   {record.Problem}: {AuditText.Clean(record.Message, 2000)}\n");
         text.Append(CultureInfo.InvariantCulture, $"  Received:  {Time(record.ReceivedAt)}\n");
         text.Append(CultureInfo.InvariantCulture, $"  Origin:    {AuditText.Clean(record.Origin, 300)}\n");

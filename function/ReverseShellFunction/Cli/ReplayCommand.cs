@@ -2,8 +2,8 @@ using System.Buffers;
 using System.CommandLine;
 using System.Text.Json;
 using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Delivery;
 using ReverseShellFunction.Hosting;
-using ReverseShellFunction.Intake;
 using ReverseShellFunction.Pipeline;
 using ReverseShellFunction.Store;
 
@@ -77,7 +77,7 @@ public static class ReplayCommand
         var outcome = JsonSerializer.Serialize(result.Outcome, s_jsonLines).Trim('"');
         var text = result.IndexEntry is { } entry
             ? $"{file}: {outcome} {entry.Summary.BundleId} ({StateWords.Line(entry.Summary)}): {entry.Summary.Headline ?? SummaryBuilder.Headline(entry.Summary)}"
-                + (entry.Summary.Completion is { State: Completion.Completeness.Pending } ? " (run `complete --wait` or `serve` to collect the rest)" : "")
+                + (entry.Summary.Completion is { State: Completeness.Pending } ? " (run `complete --wait` or `serve` to collect the rest)" : "")
             : $"{file}: {outcome}: {result.Reason}" + (result.ObjectName is null ? "" : $" ({result.ObjectName})");
         return Audit.AuditText.Clean(text, 2000);
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ReverseShellFunction.Audit;
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Cli;

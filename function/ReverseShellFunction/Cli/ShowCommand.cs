@@ -1,5 +1,7 @@
 using System.CommandLine;
 using ReverseShellFunction.Audit;
+using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Collection;
 using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Cli;
@@ -41,7 +43,7 @@ public static class ShowCommand
 
             if (bundle is null)
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: not found: no index entry for bundle {id} in {evidence.Location} (looked for {StoreLayout.IndexObject(id)})");
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: not found: no index entry for bundle {id} in {evidence.Location} (looked for {BundleLayout.IndexObject(id)})");
                 return ExitCodes.Problem;
             }
 
@@ -72,7 +74,7 @@ public static class ShowCommand
     internal static string CompletenessText(LogicalBundle bundle)
     {
         ArgumentNullException.ThrowIfNull(bundle);
-        if (bundle.Parts.Count == 1 && bundle.State == Completion.Completeness.Complete)
+        if (bundle.Parts.Count == 1 && bundle.State == Completeness.Complete)
         {
             return "";
         }
@@ -80,7 +82,7 @@ public static class ShowCommand
         var text = new System.Text.StringBuilder();
         text.AppendLine();
         text.AppendLine($"Completeness: {Audit.AuditText.Clean(Bundle.StateWords.Completeness(bundle.Latest.Entry.Summary), 2000)} ({bundle.Parts.Count} part{(bundle.Parts.Count == 1 ? "" : "s")})");
-        foreach (var line in Bundle.SummaryReport.CompletionLines(bundle.Completion).Skip(bundle.State == Completion.Completeness.Complete ? 0 : 1))
+        foreach (var line in Bundle.SummaryReport.CompletionLines(bundle.Completion).Skip(bundle.State == Completeness.Complete ? 0 : 1))
         {
             text.AppendLine("  " + Audit.AuditText.Clean(line, 2000));
         }
@@ -92,7 +94,7 @@ public static class ShowCommand
     internal static string PartsText(LogicalBundle bundle)
     {
         ArgumentNullException.ThrowIfNull(bundle);
-        if (bundle.Parts.Count == 1 && bundle.State == Completion.Completeness.Complete)
+        if (bundle.Parts.Count == 1 && bundle.State == Completeness.Complete)
         {
             return "";
         }
@@ -104,7 +106,7 @@ public static class ShowCommand
         {
             // The collectors this part ran (its summary states the bundle so far).
             var ran = part.Entry.Summary.Collectors.Where(c => c.Part is null || c.Part == part.Part);
-            var collectors = string.Join(", ", ran.Select(c => $"{c.Name} {(c.Status == Collect.CollectorStatus.Skipped ? Bundle.StateWords.NotCollected : c.Status.ToString().ToLowerInvariant())}"));
+            var collectors = string.Join(", ", ran.Select(c => $"{c.Name} {(c.Status == CollectorStatus.Skipped ? Bundle.StateWords.NotCollected : c.Status.ToString().ToLowerInvariant())}"));
             text.AppendLine($"  Part {part.Part}: {part.Entry.Bundle.ObjectName} ({part.Entry.Bundle.Size} bytes, sha256 {part.Entry.Bundle.Sha256}){(collectors.Length == 0 ? "" : ": " + collectors)}");
         }
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using ReverseShellFunction.Audit;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Collect;
+using ReverseShellFunction.Collection;
 using ReverseShellFunction.Store;
 using ReverseShellFunction.Text;
 
@@ -77,7 +77,7 @@ internal static class SummaryText
             Line(text, "Service account", w.ServiceAccount);
             Line(text, "Ingress", w.Ingress);
             // "none configured" only when the configuration was read; otherwise it was not collected, which is not "none".
-            var runNotOk = s.Collectors.FirstOrDefault(c => c.Name == "cloud-run") is { Status: not Collect.CollectorStatus.Ok } run ? run : null;
+            var runNotOk = s.Collectors.FirstOrDefault(c => c.Name == "cloud-run") is { Status: not CollectorStatus.Ok } run ? run : null;
             Line(text, "VPC egress", w.VpcEgress is null && w.VpcNetwork is null
                 ? runNotOk is null ? "none configured" : $"not collected (cloud-run {runNotOk.Status.ToString().ToLowerInvariant()})"
                 : $"{w.VpcEgress ?? "-"} via {w.VpcNetwork ?? "-"}");

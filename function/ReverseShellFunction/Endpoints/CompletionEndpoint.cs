@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Collect.Logs;
-using ReverseShellFunction.Completion;
+using ReverseShellFunction.Collectors.Logs;
 using ReverseShellFunction.Hosting;
+using ReverseShellFunction.Parts;
 using ReverseShellFunction.Pipeline;
 using ReverseShellFunction.Store;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
-using ReverseShellFunction.Intake;
+using ReverseShellFunction.Delivery;
 
 namespace ReverseShellFunction.Endpoints;
 

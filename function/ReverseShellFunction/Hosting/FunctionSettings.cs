@@ -1,6 +1,8 @@
 using System.Text;
-using ReverseShellFunction.Collect;
-using ReverseShellFunction.Collect.Scc;
+using ReverseShellFunction.Collection;
+using ReverseShellFunction.Collectors.Scc;
+using ReverseShellFunction.Infrastructure.Scc;
+using ReverseShellFunction.Parts;
 using ReverseShellFunction.Rules;
 
 namespace ReverseShellFunction.Hosting;
@@ -38,16 +40,16 @@ public sealed record FunctionSettings
     public required CollectionOptions Collection { get; init; }
 
     /// <summary>COMPLETION_GIVE_UP_HOURS and the backoff of completions.</summary>
-    public Completion.CompletionOptions CompletionTiming { get; init; } = new();
+    public CompletionOptions CompletionTiming { get; init; } = new();
 
     /// <summary>DELIVERY_BUDGET_SECONDS: how long a pushed delivery may take before it is answered.</summary>
     public Pipeline.DeliveryOptions Delivery { get; init; } = new();
 
     /// <summary>Custody (issue 13): KMS_KEY_VERSION, SIGNING_KEY_FILE, TSA_URL, KMS_API_ENDPOINT.</summary>
-    public Custody.CustodySettings Custody { get; init; } = new();
+    public CustodySettings Custody { get; init; } = new();
 
     /// <summary>Completion scheduling: COMPLETION_QUEUE, COMPLETION_URL, COMPLETION_SERVICE_ACCOUNT, CLOUD_TASKS_API_ENDPOINT.</summary>
-    public Completion.CompletionSettings Completion { get; init; } = new();
+    public CompletionSettings Completion { get; init; } = new();
 
     public static FunctionSettings From(Func<string, string?> lookup)
     {
@@ -92,10 +94,10 @@ public sealed record FunctionSettings
                 RedactionKey = Get(SettingsCatalog.RedactionHmacKey.Name) is { } key ? Encoding.UTF8.GetBytes(key) : null,
             },
             Delivery = new Pipeline.DeliveryOptions { Budget = TimeSpan.FromSeconds(Number(SettingsCatalog.DeliveryBudgetSeconds)) },
-            CompletionTiming = new Completion.CompletionOptions { GiveUpAfter = TimeSpan.FromHours(Number(SettingsCatalog.CompletionGiveUpHours)) },
-            Custody = ReverseShellFunction.Custody.CustodySettings.From(Get, name => Endpoint(Get, name, ReverseShellFunction.Custody.CustodySettings.DefaultKmsEndpoint)),
-            Completion = ReverseShellFunction.Completion.CompletionSettings.From(
-                Get, name => Endpoint(Get, name, ReverseShellFunction.Completion.CompletionSettings.DefaultCloudTasksEndpoint))
+            CompletionTiming = new CompletionOptions { GiveUpAfter = TimeSpan.FromHours(Number(SettingsCatalog.CompletionGiveUpHours)) },
+            Custody = CustodySettings.From(Get, name => Endpoint(Get, name, CustodySettings.DefaultKmsEndpoint)),
+            Completion = CompletionSettings.From(
+                Get, name => Endpoint(Get, name, CompletionSettings.DefaultCloudTasksEndpoint))
                 .WithRequestTimeout(TimeSpan.FromSeconds(Number(SettingsCatalog.RequestTimeoutSeconds))),
         };
     }

@@ -1,9 +1,11 @@
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Collect;
-using ReverseShellFunction.Collect.Auth;
+using ReverseShellFunction.Collection;
 using ReverseShellFunction.Hosting;
+using ReverseShellFunction.Infrastructure.GoogleApis.Auth;
+using ReverseShellFunction.Infrastructure.LocalFolder;
+using ReverseShellFunction.Infrastructure.Storage;
 using ReverseShellFunction.Pipeline;
 using ReverseShellFunction.Rules;
 using ReverseShellFunction.Store;

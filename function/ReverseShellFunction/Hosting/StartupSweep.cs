@@ -1,3 +1,5 @@
+using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Infrastructure.LocalFolder;
 using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Hosting;

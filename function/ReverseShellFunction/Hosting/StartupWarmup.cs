@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Google.Cloud.Storage.V1;
-using ReverseShellFunction.Collect.Auth;
+using ReverseShellFunction.Infrastructure.GoogleApis.Auth;
 using ReverseShellFunction.Pipeline;
 
 namespace ReverseShellFunction.Hosting;

@@ -5,9 +5,11 @@ using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Collect.GoogleApis;
-using ReverseShellFunction.Completion;
 using ReverseShellFunction.Fakes.GoogleApis;
+using ReverseShellFunction.Hosting;
+using ReverseShellFunction.Infrastructure.GoogleApis;
+using ReverseShellFunction.Infrastructure.Tasks;
+using ReverseShellFunction.Parts;
 using ReverseShellFunction.Tests.Collect.Support;
 
 namespace ReverseShellFunction.Fakes.Tests.CloudTasks;

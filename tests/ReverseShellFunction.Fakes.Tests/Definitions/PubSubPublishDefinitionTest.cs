@@ -3,9 +3,10 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
-using ReverseShellFunction.Collect.GoogleApis;
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Fakes.Definitions;
-using ReverseShellFunction.Notify;
+using ReverseShellFunction.Infrastructure.GoogleApis;
+using ReverseShellFunction.Infrastructure.PubSub;
 using ReverseShellFunction.Pipeline;
 using ReverseShellFunction.Tests.Collect.Support;
 

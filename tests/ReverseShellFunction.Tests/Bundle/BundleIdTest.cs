@@ -1,5 +1,4 @@
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Tests.Bundle;
 
@@ -15,7 +14,7 @@ public class BundleIdTest
         Assert.StartsWith("20261128T211407482Z-5f1c8e0a-", id.Value, StringComparison.Ordinal);
         Assert.True(BundleId.TryParse(id.Value, out var parsed));
         Assert.Equal(s_time, parsed.EventTime);
-        Assert.Equal("bundles/2026/11/28/" + id.Value + ".zip", StoreLayout.BundleObject(id));
+        Assert.Equal("bundles/2026/11/28/" + id.Value + ".zip", BundleLayout.BundleObject(id));
     }
 
     [Fact]
@@ -49,8 +48,8 @@ public class BundleIdTest
         Assert.True(id.Value.Length <= 80);
         Assert.All(id.Value, c => Assert.True(char.IsAsciiLetterOrDigit(c) || c == '-', $"unsafe char {(int)c}"));
         Assert.True(BundleId.TryParse(id.Value, out _));
-        Assert.True(BundlePaths.IsSafe(StoreLayout.BundleObject(id)));
-        Assert.True(BundlePaths.IsSafe(StoreLayout.IndexObject(id)));
+        Assert.True(BundlePaths.IsSafe(BundleLayout.BundleObject(id)));
+        Assert.True(BundlePaths.IsSafe(BundleLayout.IndexObject(id)));
     }
 
     [Theory]
@@ -71,10 +70,10 @@ public class BundleIdTest
     {
         var id = BundleId.For("organizations/1/sources/2/findings/x", s_time);
 
-        Assert.Equal(id, StoreLayout.IdFromObjectName(StoreLayout.IndexObject(id)));
-        Assert.Equal(id, StoreLayout.IdFromObjectName(StoreLayout.BundleObject(id)));
-        Assert.Null(StoreLayout.IdFromObjectName("index/2020/01/01/" + id.Value + ".json"));
-        Assert.Null(StoreLayout.IdFromObjectName("index/2026/11/28/" + id.Value + ".zip"));
-        Assert.Null(StoreLayout.IdFromObjectName("quarantine/2026/11/28/x.json"));
+        Assert.Equal(id, BundleLayout.IdFromObjectName(BundleLayout.IndexObject(id)));
+        Assert.Equal(id, BundleLayout.IdFromObjectName(BundleLayout.BundleObject(id)));
+        Assert.Null(BundleLayout.IdFromObjectName("index/2020/01/01/" + id.Value + ".json"));
+        Assert.Null(BundleLayout.IdFromObjectName("index/2026/11/28/" + id.Value + ".zip"));
+        Assert.Null(BundleLayout.IdFromObjectName("quarantine/2026/11/28/x.json"));
     }
 }

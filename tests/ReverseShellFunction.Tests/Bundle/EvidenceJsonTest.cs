@@ -1,10 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Completion;
 using ReverseShellFunction.Custody;
-using ReverseShellFunction.Intake;
-using ReverseShellFunction.Pipeline;
+using ReverseShellFunction.Delivery;
 using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Collect.Support;
 
@@ -50,9 +48,9 @@ public sealed class EvidenceJsonTest
             Assert.Equal(stored, JsonSerializer.SerializeToUtf8Bytes(value, reflection));
         }
 
-        SameBytes<EvidenceSummary>(bundle[StoreLayout.Entries.Summary]);
-        SameBytes<Manifest>(bundle[StoreLayout.Entries.Manifest]);
-        SameBytes<DeliveryInfo>(bundle[StoreLayout.Entries.Delivery]);
+        SameBytes<EvidenceSummary>(bundle[BundleLayout.Entries.Summary]);
+        SameBytes<Manifest>(bundle[BundleLayout.Entries.Manifest]);
+        SameBytes<DeliveryInfo>(bundle[BundleLayout.Entries.Delivery]);
         SameBytes<IndexEntry>(index);
     }
 }

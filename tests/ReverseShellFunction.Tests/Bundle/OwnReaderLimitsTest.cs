@@ -2,9 +2,8 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
 using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Delivery;
 using ReverseShellFunction.Fakes.GoogleApis;
-using ReverseShellFunction.Intake;
-using ReverseShellFunction.Pipeline;
 using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Support;
 

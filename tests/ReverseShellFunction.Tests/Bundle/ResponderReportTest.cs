@@ -2,10 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Collect;
+using ReverseShellFunction.Delivery;
 using ReverseShellFunction.Fakes.GoogleApis;
-using ReverseShellFunction.Intake;
-using ReverseShellFunction.Tests.Collect.Support;
 using ReverseShellFunction.Tests.Support;
 using PipelineHarness = ReverseShellFunction.Tests.Collect.Support.PipelineHarness;
 

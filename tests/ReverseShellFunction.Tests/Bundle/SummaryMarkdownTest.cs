@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Collect;
-using ReverseShellFunction.Intake;
+using ReverseShellFunction.Collection;
+using ReverseShellFunction.Delivery;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Bundle;

@@ -3,7 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Collect;
+using ReverseShellFunction.Collection;
 using PipelineHarness = ReverseShellFunction.Tests.Collect.Support.PipelineHarness;
 
 namespace ReverseShellFunction.Tests.Bundle;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Cli;
-using ReverseShellFunction.Intake;
+using ReverseShellFunction.Delivery;
 using ReverseShellFunction.Tests.Support;
 using PipelineHarness = ReverseShellFunction.Tests.Collect.Support.PipelineHarness;
 

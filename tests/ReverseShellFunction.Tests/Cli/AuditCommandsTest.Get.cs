@@ -1,5 +1,5 @@
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Cli;
-using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Cli;
@@ -195,7 +195,7 @@ public abstract partial class AuditCommandsTest
     public async Task Get_ManifestOnly_DamagedIndexEntry_ExtractsWhatMatchesTheManifest_AndSaysSo()
     {
         var id = await SeedAsync();
-        await Store.PutRawAsync(StoreLayout.IndexObject(id), "{\"summary\": null"u8.ToArray(), CancellationToken.None);
+        await Store.PutRawAsync(BundleLayout.IndexObject(id), "{\"summary\": null"u8.ToArray(), CancellationToken.None);
         using var target = new TempFolder();
         var folder = Path.Combine(target.Path, "out");
 
@@ -215,7 +215,7 @@ public abstract partial class AuditCommandsTest
     public async Task Get_ManifestOnly_FileChangedInTheZip_KeepsNothing()
     {
         var id = await SeedAsync();
-        await Store.DeleteAsync(StoreLayout.IndexObject(id), CancellationToken.None);
+        await Store.DeleteAsync(BundleLayout.IndexObject(id), CancellationToken.None);
         await TamperBundleAsync(id, bytes => ZipEditor.Replace(bytes, "summary.md", _ => "# nothing to see\n"u8.ToArray()));
         using var target = new TempFolder();
         var folder = Path.Combine(target.Path, "out");

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Cli;
-using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Cli;
@@ -35,7 +34,7 @@ public abstract partial class AuditCommandsTest
     {
         var hostile = await SeedAsync();
         var good = await SeedAsync(s_second);
-        await Store.TamperAsync(StoreLayout.IndexObject(hostile), bytes => EditJson(bytes, root => Set(root, member, json)), CancellationToken.None);
+        await Store.TamperAsync(BundleLayout.IndexObject(hostile), bytes => EditJson(bytes, root => Set(root, member, json)), CancellationToken.None);
         using var target = new TempFolder();
 
         var list = await RunAsync("list");
@@ -44,7 +43,7 @@ public abstract partial class AuditCommandsTest
         var verify = await RunAsync("verify", "--all", "--json");
 
         Assert.True(list.ExitCode == ExitCodes.Problem, list.ToString());
-        Assert.Contains($"warning: index entry {StoreLayout.IndexObject(hostile)} is unreadable", list.Error, StringComparison.Ordinal);
+        Assert.Contains($"warning: index entry {BundleLayout.IndexObject(hostile)} is unreadable", list.Error, StringComparison.Ordinal);
         Assert.Contains(good.Value[^12..], list.Output, StringComparison.Ordinal); // list prints the short id
         Assert.True(show.ExitCode == ExitCodes.Problem, show.ToString());
         Assert.True(get.ExitCode == ExitCodes.Problem, get.ToString());
@@ -88,7 +87,7 @@ public abstract partial class AuditCommandsTest
     {
         var id = await SeedAsync();
         await Store.TamperAsync(
-            StoreLayout.IndexObject(id),
+            BundleLayout.IndexObject(id),
             bytes => [.. Encoding.UTF8.GetString(bytes).Replace("\"Reverse Shell\"", "\"Reverse \u0001\"", StringComparison.Ordinal).Select(c => c == '\u0001' ? (byte)0xff : (byte)c)],
             CancellationToken.None);
 
@@ -113,7 +112,7 @@ public abstract partial class AuditCommandsTest
             bytes[ZipEditor.CentralDirectoryOffset(bytes) + 10] ^= 0xff;
             return bytes;
         });
-        await Store.DeleteAsync(StoreLayout.IndexObject(unindexed), CancellationToken.None);
+        await Store.DeleteAsync(BundleLayout.IndexObject(unindexed), CancellationToken.None);
 
         var text = await RunAsync("verify", "--all");
         var json = await RunAsync("verify", "--all", "--json");
@@ -132,8 +131,8 @@ public abstract partial class AuditCommandsTest
     {
         var good = await SeedAsync();
         var far = BundleId.Parse("99991231T235959999Z-far-0123456789abcdef");
-        await Store.PutRawAsync(StoreLayout.BundleObject(far), await Store.ReadRawAsync(StoreLayout.BundleObject(good), CancellationToken.None), CancellationToken.None);
-        await Store.PutRawAsync(StoreLayout.IndexObject(far), await Store.ReadRawAsync(StoreLayout.IndexObject(good), CancellationToken.None), CancellationToken.None);
+        await Store.PutRawAsync(BundleLayout.BundleObject(far), await Store.ReadRawAsync(BundleLayout.BundleObject(good), CancellationToken.None), CancellationToken.None);
+        await Store.PutRawAsync(BundleLayout.IndexObject(far), await Store.ReadRawAsync(BundleLayout.IndexObject(good), CancellationToken.None), CancellationToken.None);
 
         var list = await RunAsync("list");
         var since = await RunAsync("list", "--since", "2026-01-01", "--until", "9999-12-31");
@@ -153,7 +152,7 @@ public abstract partial class AuditCommandsTest
     public async Task Get_IndexEntryDisagreesWithManifest_KeepsNothing_AsVerifyFailsIt()
     {
         var id = await SeedAsync();
-        await Store.TamperAsync(StoreLayout.IndexObject(id), bytes => EditJson(bytes, root => root["summary"]!["finding"]!["severity"] = "LOW"), CancellationToken.None);
+        await Store.TamperAsync(BundleLayout.IndexObject(id), bytes => EditJson(bytes, root => root["summary"]!["finding"]!["severity"] = "LOW"), CancellationToken.None);
         using var target = new TempFolder();
 
         var verify = await RunAsync("verify", id.Value);

@@ -1,6 +1,6 @@
 using System.Text.Json;
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Cli;
-using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Cli;
@@ -100,13 +100,13 @@ public abstract partial class AuditCommandsTest
         var result = await RunAsync("list", "--json");
 
         var line = Assert.Single(JsonLines(result.Output));
-        using var stored = JsonDocument.Parse(await Store.ReadRawAsync(StoreLayout.IndexObject(id), CancellationToken.None));
+        using var stored = JsonDocument.Parse(await Store.ReadRawAsync(BundleLayout.IndexObject(id), CancellationToken.None));
         Assert.Equal(id.Value, line.GetProperty("bundleId").GetString());
         Assert.Equal(("incomplete", 1), (line.GetProperty("completeness").GetString(), line.GetProperty("parts").GetInt32()));
         Assert.Equal("audit-logs", line.GetProperty("completion").GetProperty("missing")[0].GetProperty("collector").GetString());
         Assert.True(JsonElement.DeepEquals(stored.RootElement.GetProperty("summary"), line.GetProperty("summary")));
         var part = Assert.Single(line.GetProperty("partObjects").EnumerateArray());
-        Assert.Equal((StoreLayout.BundleObject(id), StoreLayout.IndexObject(id)), (part.GetProperty("bundleObject").GetString(), part.GetProperty("indexObject").GetString()));
+        Assert.Equal((BundleLayout.BundleObject(id), BundleLayout.IndexObject(id)), (part.GetProperty("bundleObject").GetString(), part.GetProperty("indexObject").GetString()));
         Assert.Equal(stored.RootElement.GetProperty("bundle").GetProperty("sha256").GetString(), part.GetProperty("sha256").GetString());
     }
 
@@ -168,7 +168,7 @@ public abstract partial class AuditCommandsTest
         var result = await RunAsync("show", id.Value, "--json");
 
         using var printed = JsonDocument.Parse(result.Output);
-        using var stored = JsonDocument.Parse(await Store.ReadRawAsync(StoreLayout.IndexObject(id), CancellationToken.None));
+        using var stored = JsonDocument.Parse(await Store.ReadRawAsync(BundleLayout.IndexObject(id), CancellationToken.None));
         Assert.True(JsonElement.DeepEquals(stored.RootElement, printed.RootElement));
     }
 

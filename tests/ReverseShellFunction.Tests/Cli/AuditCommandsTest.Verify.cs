@@ -1,6 +1,5 @@
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Cli;
-using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Cli;
@@ -121,7 +120,7 @@ public abstract partial class AuditCommandsTest
     public async Task Verify_EditedIndexEntry_ReportsWhereItsSummaryDiffersFromSummaryJson()
     {
         var id = await SeedAsync();
-        await Store.TamperAsync(StoreLayout.IndexObject(id), json => EditJson(json, root => root["summary"]!["network"]!["remoteIp"] = "203.0.113.9"), CancellationToken.None);
+        await Store.TamperAsync(BundleLayout.IndexObject(id), json => EditJson(json, root => root["summary"]!["network"]!["remoteIp"] = "203.0.113.9"), CancellationToken.None);
 
         var result = await RunAsync("verify", id.Value, "--json");
 
@@ -138,7 +137,7 @@ public abstract partial class AuditCommandsTest
     {
         var kept = await SeedAsync(s_second);
         var orphan = await SeedAsync();
-        await Store.DeleteAsync(StoreLayout.IndexObject(orphan), CancellationToken.None);
+        await Store.DeleteAsync(BundleLayout.IndexObject(orphan), CancellationToken.None);
 
         var result = await RunAsync("verify", "--all", "--json");
 
@@ -146,20 +145,20 @@ public abstract partial class AuditCommandsTest
         var results = JsonLines(result.Output).ToDictionary(r => r.GetProperty("bundleId").GetString()!);
         Assert.True(results[kept.Value].GetProperty("verified").GetBoolean());
         Assert.Equal(["index-entry-missing"], ProblemKinds(results[orphan.Value]));
-        Assert.Contains($"bundle {orphan}: the index entry {StoreLayout.IndexObject(orphan)} is missing", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"bundle {orphan}: the index entry {BundleLayout.IndexObject(orphan)} is missing", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Verify_IndexEntryWithoutBundle_IsFoundByAll()
     {
         var id = await SeedAsync();
-        await Store.DeleteAsync(StoreLayout.BundleObject(id), CancellationToken.None);
+        await Store.DeleteAsync(BundleLayout.BundleObject(id), CancellationToken.None);
 
         var result = await RunAsync("verify", "--all");
 
         Assert.Equal(ExitCodes.Problem, result.ExitCode);
         Assert.Contains(
-            $"bundle {id}: the bundle object {StoreLayout.BundleObject(id)} is missing; the index entry {StoreLayout.IndexObject(id)} points at it",
+            $"bundle {id}: the bundle object {BundleLayout.BundleObject(id)} is missing; the index entry {BundleLayout.IndexObject(id)} points at it",
             result.Output,
             StringComparison.Ordinal);
     }
@@ -193,7 +192,7 @@ public abstract partial class AuditCommandsTest
     public async Task Verify_IndexEntryThatIsNotJson_IsUnreadableAndTheBundleIsStillChecked()
     {
         var id = await SeedAsync();
-        await Store.PutRawAsync(StoreLayout.IndexObject(id), "{ truncated"u8.ToArray(), CancellationToken.None);
+        await Store.PutRawAsync(BundleLayout.IndexObject(id), "{ truncated"u8.ToArray(), CancellationToken.None);
 
         var result = await RunAsync("verify", id.Value, "--json");
 
@@ -220,7 +219,7 @@ public abstract partial class AuditCommandsTest
     {
         var old = await SeedAsync(s_second);
         var recent = await SeedAsync();
-        await Store.DeleteAsync(StoreLayout.IndexObject(old), CancellationToken.None);
+        await Store.DeleteAsync(BundleLayout.IndexObject(old), CancellationToken.None);
 
         var result = await RunAsync("verify", "--since", "2026-11-28", "--json");
 

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Cli;
-using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Cli;
@@ -36,7 +35,7 @@ public abstract partial class AuditCommandsTest
             bytes[bytes.Length / 3] ^= 0x20;
             return bytes;
         });
-        await Store.DeleteAsync(StoreLayout.BundleObject(ids[4]), CancellationToken.None);
+        await Store.DeleteAsync(BundleLayout.BundleObject(ids[4]), CancellationToken.None);
 
         var sequential = await RunAsync("verify", "--all", "--json", "--concurrency", "1");
         var concurrent = await RunAsync("verify", "--all", "--json", "--concurrency", "5");

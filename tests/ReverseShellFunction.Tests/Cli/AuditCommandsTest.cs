@@ -1,7 +1,6 @@
 using System.Text.Json;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Collect;
-using ReverseShellFunction.Store;
+using ReverseShellFunction.Collection;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Cli;
@@ -36,16 +35,16 @@ public abstract partial class AuditCommandsTest : IAsyncLifetime
         EvidenceSeeder.ReplayAsync(Store.Store, sample ?? new SampleEvent(), collectors);
 
     protected Task TamperBundleAsync(BundleId id, Func<byte[], byte[]> change) =>
-        Store.TamperAsync(StoreLayout.BundleObject(id), change, CancellationToken.None);
+        Store.TamperAsync(BundleLayout.BundleObject(id), change, CancellationToken.None);
 
     /// <summary>Tampers with the bundle and rewrites its index entry's hash to match: an attacker who covers the first tracks.</summary>
     protected async Task TamperBundleAndIndexAsync(BundleId id, Func<byte[], byte[]> change)
     {
-        var tampered = change(await Store.ReadRawAsync(StoreLayout.BundleObject(id), CancellationToken.None));
+        var tampered = change(await Store.ReadRawAsync(BundleLayout.BundleObject(id), CancellationToken.None));
         var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(tampered));
-        await Store.PutRawAsync(StoreLayout.BundleObject(id), tampered, CancellationToken.None);
-        await Store.ForgeMetadataSha256Async(StoreLayout.BundleObject(id), sha256, CancellationToken.None);
-        await Store.TamperAsync(StoreLayout.IndexObject(id), json => EditJson(json, root =>
+        await Store.PutRawAsync(BundleLayout.BundleObject(id), tampered, CancellationToken.None);
+        await Store.ForgeMetadataSha256Async(BundleLayout.BundleObject(id), sha256, CancellationToken.None);
+        await Store.TamperAsync(BundleLayout.IndexObject(id), json => EditJson(json, root =>
         {
             root["bundle"]!["sha256"] = sha256;
             root["bundle"]!["size"] = tampered.Length;

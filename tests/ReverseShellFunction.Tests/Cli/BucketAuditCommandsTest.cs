@@ -1,5 +1,5 @@
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Cli;
-using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Store;
 using ReverseShellFunction.Tests.Support;
 
@@ -22,8 +22,8 @@ public sealed class BucketAuditCommandsTest : AuditCommandsTest
     {
         var id = await SeedAsync();
         var until = new DateTimeOffset(2027, 5, 1, 10, 0, 0, TimeSpan.Zero);
-        _bucket!.Server.Objects.Update(FakeBucket.Name, StoreLayout.BundleObject(id), o => o with { RetentionExpirationTime = until });
-        _bucket.Server.Objects.Update(FakeBucket.Name, StoreLayout.IndexObject(id), o => o with { TemporaryHold = true });
+        _bucket!.Server.Objects.Update(FakeBucket.Name, BundleLayout.BundleObject(id), o => o with { RetentionExpirationTime = until });
+        _bucket.Server.Objects.Update(FakeBucket.Name, BundleLayout.IndexObject(id), o => o with { TemporaryHold = true });
 
         var result = await RunAsync("verify", id.Value);
 

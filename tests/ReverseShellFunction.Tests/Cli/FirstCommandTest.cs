@@ -25,7 +25,7 @@ public sealed class FirstCommandTest : IDisposable
         Assert.StartsWith("reverse-shell.pubsub-push.json: stored ", output, StringComparison.Ordinal);
         var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Matches(
-            @"^\d\d:\d\d:\d\d info ReverseShellFunction\.Collect\.Auth\.ApplicationDefaultTokenSource: No Google credentials here \(.+\): "
+            @"^\d\d:\d\d:\d\d info ReverseShellFunction\.Infrastructure\.GoogleApis\.Auth\.ApplicationDefaultTokenSource: No Google credentials here \(.+\): "
             + "scc-finding, related-findings, cloud-run, container-logs, audit-logs are not collected; the notification itself is stored$",
             line);
     }

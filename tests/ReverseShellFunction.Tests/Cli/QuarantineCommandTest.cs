@@ -1,10 +1,11 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Cli;
-using ReverseShellFunction.Intake;
+using ReverseShellFunction.Delivery;
+using ReverseShellFunction.Infrastructure.LocalFolder;
 using ReverseShellFunction.Pipeline;
-using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Cli;
@@ -38,7 +39,7 @@ public sealed class QuarantineCommandTest : IDisposable
         Assert.Matches(@"^\d{8}T\d{9}Z-[0-9a-f]{32}-[0-9a-f]{16}$", lines[0]);
         Assert.Matches(@"^  \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC  NotBase64  replay:corrupt\.json  \d+ bytes$", lines[1]);
         Assert.StartsWith("  ", lines[2], StringComparison.Ordinal);
-        Assert.Equal(StoreLayout.QuarantineId(hostile), lines[3]);
+        Assert.Equal(BundleLayout.QuarantineId(hostile), lines[3]);
         Assert.Matches(@"^  2025-01-02 10:00:00\.123 UTC  NotJson  http  26 bytes$", lines[4]);
         Assert.Equal("  not JSON \\u001b]0;owned\\u0007", lines[5]);
         Assert.Equal($"2 quarantine record(s) in {Path.GetFullPath(Store)}", string.Join(' ', error.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries)));
@@ -62,7 +63,7 @@ public sealed class QuarantineCommandTest : IDisposable
     {
         var name = await WriteHostileRecordAsync();
 
-        var (code, output, error) = await ReplayCommandTest.RunAsync("quarantine", "show", StoreLayout.QuarantineId(name), "--dir", Store, "--wide");
+        var (code, output, error) = await ReplayCommandTest.RunAsync("quarantine", "show", BundleLayout.QuarantineId(name), "--dir", Store, "--wide");
 
         Assert.True(code == ExitCodes.Ok, $"exit {code}: {error}");
         Assert.DoesNotContain('\u001b', output);
@@ -73,14 +74,14 @@ public sealed class QuarantineCommandTest : IDisposable
         Assert.Contains("  /bin/\\u202eexe.hs\n", output, StringComparison.Ordinal);
         Assert.Contains("  second line\n", output, StringComparison.Ordinal);
 
-        var json = await ReplayCommandTest.RunAsync("quarantine", "show", StoreLayout.QuarantineId(name), "--dir", Store, "--json");
+        var json = await ReplayCommandTest.RunAsync("quarantine", "show", BundleLayout.QuarantineId(name), "--dir", Store, "--json");
         using var record = JsonDocument.Parse(json.Output);
         Assert.Equal("/bin/\u202eexe.hs\nsecond line", Encoding.UTF8.GetString(Convert.FromBase64String(record.RootElement.GetProperty("bodyBase64").GetString()!)));
         Assert.DoesNotContain('\u202e', json.Output);
 
         var list = await ReplayCommandTest.RunAsync("quarantine", "list", "--dir", Store, "--json");
         using var line = JsonDocument.Parse(Assert.Single(list.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
-        Assert.Equal(StoreLayout.QuarantineId(name), line.RootElement.GetProperty("id").GetString());
+        Assert.Equal(BundleLayout.QuarantineId(name), line.RootElement.GetProperty("id").GetString());
         Assert.Equal("NotJson", line.RootElement.GetProperty("problem").GetString());
         Assert.False(line.RootElement.TryGetProperty("bodyBase64", out _));
     }
@@ -89,7 +90,7 @@ public sealed class QuarantineCommandTest : IDisposable
     public async Task UnknownId_NotFound1_MalformedId_Usage2_DamagedRecord_Warned1_RestListed()
     {
         var name = await WriteHostileRecordAsync();
-        var id = StoreLayout.QuarantineId(name);
+        var id = BundleLayout.QuarantineId(name);
         var unknown = id[..^1] + (id[^1] == '0' ? '1' : '0');
 
         Assert.Equal(ExitCodes.Problem, (await ReplayCommandTest.RunAsync("quarantine", "show", unknown, "--dir", Store)).Code);

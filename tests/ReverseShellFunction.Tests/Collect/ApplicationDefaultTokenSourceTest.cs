@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
-using ReverseShellFunction.Collect;
-using ReverseShellFunction.Collect.Auth;
-using ReverseShellFunction.Collect.GoogleApis;
-using ReverseShellFunction.Collect.Run;
+using ReverseShellFunction.Collection;
+using ReverseShellFunction.Collectors.Run;
 using ReverseShellFunction.Fakes.GoogleApis;
+using ReverseShellFunction.Infrastructure.GoogleApis;
+using ReverseShellFunction.Infrastructure.GoogleApis.Auth;
+using ReverseShellFunction.Infrastructure.Run;
 using ReverseShellFunction.Tests.Collect.Support;
 using ReverseShellFunction.Tests.Support;
 using Xunit.Abstractions;

@@ -1,5 +1,5 @@
 using System.Buffers;
-using ReverseShellFunction.Collect.GoogleApis;
+using ReverseShellFunction.Infrastructure.GoogleApis;
 
 namespace ReverseShellFunction.Tests.Collect;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using ReverseShellFunction.Collect;
-using ReverseShellFunction.Collect.Run;
+using ReverseShellFunction.Collection;
+using ReverseShellFunction.Collectors.Run;
 using ReverseShellFunction.Fakes.GoogleApis;
 using ReverseShellFunction.Tests.Collect.Support;
 

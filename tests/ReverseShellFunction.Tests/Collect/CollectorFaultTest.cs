@@ -1,7 +1,7 @@
-using ReverseShellFunction.Collect;
-using ReverseShellFunction.Collect.Logs;
-using ReverseShellFunction.Collect.Run;
-using ReverseShellFunction.Collect.Scc;
+using ReverseShellFunction.Collection;
+using ReverseShellFunction.Collectors.Logs;
+using ReverseShellFunction.Collectors.Run;
+using ReverseShellFunction.Collectors.Scc;
 using ReverseShellFunction.Fakes.GoogleApis;
 using ReverseShellFunction.Tests.Collect.Support;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using ReverseShellFunction.Collect;
-using ReverseShellFunction.Collect.Logs;
+using ReverseShellFunction.Collection;
+using ReverseShellFunction.Collectors.Logs;
 using ReverseShellFunction.Fakes.GoogleApis;
 using ReverseShellFunction.Tests.Collect.Support;
 

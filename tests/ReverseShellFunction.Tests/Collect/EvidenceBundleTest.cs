@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Fakes.GoogleApis;
-using ReverseShellFunction.Pipeline;
 using ReverseShellFunction.Tests.Collect.Support;
 
 namespace ReverseShellFunction.Tests.Collect;

@@ -1,6 +1,6 @@
-using ReverseShellFunction.Collect;
-using ReverseShellFunction.Collect.Logs;
-using ReverseShellFunction.Collect.Scc;
+using ReverseShellFunction.Collectors;
+using ReverseShellFunction.Collectors.Logs;
+using ReverseShellFunction.Collectors.Scc;
 using ReverseShellFunction.Fakes.GoogleApis;
 using ReverseShellFunction.Findings;
 

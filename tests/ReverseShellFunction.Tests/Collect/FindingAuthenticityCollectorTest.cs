@@ -1,11 +1,12 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
-using ReverseShellFunction.Collect;
-using ReverseShellFunction.Collect.GoogleApis;
-using ReverseShellFunction.Collect.Scc;
+using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Collection;
+using ReverseShellFunction.Collectors.Scc;
 using ReverseShellFunction.Fakes.GoogleApis;
-using ReverseShellFunction.Intake;
+using ReverseShellFunction.Infrastructure.GoogleApis;
+using ReverseShellFunction.Infrastructure.Scc;
 using ReverseShellFunction.Pipeline;
 using ReverseShellFunction.Tests.Collect.Support;
 using ReverseShellFunction.Tests.Support;

@@ -1,7 +1,7 @@
 using System.Text;
-using ReverseShellFunction.Collect;
+using ReverseShellFunction.Collection;
+using ReverseShellFunction.Delivery;
 using ReverseShellFunction.Findings;
-using ReverseShellFunction.Intake;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Collect;

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using ReverseShellFunction.Collect;
-using ReverseShellFunction.Collect.GoogleApis;
+using ReverseShellFunction.Collectors;
+using ReverseShellFunction.Infrastructure.GoogleApis;
 using ReverseShellFunction.Tests.Collect.Support;
 
 namespace ReverseShellFunction.Tests.Collect;
@@ -206,7 +206,7 @@ public sealed class GoogleApiClientTest : IDisposable
     private static HttpResponseMessage Answer(HttpStatusCode status, string body, string mediaType = "application/json") =>
         new(status) { Content = new StringContent(body, Encoding.UTF8, mediaType) };
 
-    private sealed class FlakyTokenSource(int failures) : ReverseShellFunction.Collect.Auth.IAccessTokenSource
+    private sealed class FlakyTokenSource(int failures) : ReverseShellFunction.Infrastructure.GoogleApis.Auth.IAccessTokenSource
     {
         private int _calls;
 
@@ -216,11 +216,11 @@ public sealed class GoogleApiClientTest : IDisposable
 
         public Task<string> GetAccessTokenAsync(CancellationToken cancellationToken) =>
             Interlocked.Increment(ref _calls) <= failures
-                ? throw new ReverseShellFunction.Collect.Auth.CredentialsUnavailableException("the metadata server gave no access token: Connection refused")
+                ? throw new ReverseShellFunction.Infrastructure.GoogleApis.Auth.CredentialsUnavailableException("the metadata server gave no access token: Connection refused")
                 : Task.FromResult(Token);
     }
 
-    private sealed class ThrowingTokenSource : ReverseShellFunction.Collect.Auth.IAccessTokenSource
+    private sealed class ThrowingTokenSource : ReverseShellFunction.Infrastructure.GoogleApis.Auth.IAccessTokenSource
     {
         public Task<bool> HasCredentialsAsync(CancellationToken cancellationToken) => Task.FromResult(true);
 

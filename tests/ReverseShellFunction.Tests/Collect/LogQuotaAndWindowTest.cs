@@ -1,8 +1,9 @@
 using System.Text.Json;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Collect;
-using ReverseShellFunction.Collect.Logs;
+using ReverseShellFunction.Collection;
+using ReverseShellFunction.Collectors.Logs;
 using ReverseShellFunction.Fakes.GoogleApis;
+using ReverseShellFunction.Infrastructure.Logging;
 using ReverseShellFunction.Tests.Collect.Support;
 using ReverseShellFunction.Tests.Support;
 using Xunit.Abstractions;
@@ -224,8 +225,8 @@ public sealed class LogQuotaAndWindowTest(ITestOutputHelper output)
         allowance?.Apply();
         await using var fake = await FakeGoogleApis.StartAsync(new FakeGoogleApisOptions { Clock = clock, LoggingReadsPerMinute = quota });
         using var http = new HttpClient();
-        var client = new ReverseShellFunction.Collect.GoogleApis.GoogleApiClient(
-            http, new FixedTokenSource(fake.AccessToken), new RecordedDelays().Policy(), clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReverseShellFunction.Collect.GoogleApis.GoogleApiClient>.Instance);
+        var client = new ReverseShellFunction.Infrastructure.GoogleApis.GoogleApiClient(
+            http, new FixedTokenSource(fake.AccessToken), new RecordedDelays().Policy(), clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReverseShellFunction.Infrastructure.GoogleApis.GoogleApiClient>.Instance);
         var api = new LoggingApi(client, fake.BaseUri.ToString().TrimEnd('/'), new LogReadCoalescer(clock) { Enabled = coalesce });
         var options = new CollectionOptions();
         var container = new ContainerLogsCollector(api, options, clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<ContainerLogsCollector>.Instance);

@@ -3,9 +3,9 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using ReverseShellFunction.Collect.Auth;
-using ReverseShellFunction.Collect.GoogleApis;
 using ReverseShellFunction.Fakes.GoogleApis;
+using ReverseShellFunction.Infrastructure.GoogleApis;
+using ReverseShellFunction.Infrastructure.GoogleApis.Auth;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Collect;

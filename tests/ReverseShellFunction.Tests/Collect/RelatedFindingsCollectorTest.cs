@@ -1,8 +1,9 @@
 using System.Text.Json;
-using ReverseShellFunction.Collect;
-using ReverseShellFunction.Collect.Scc;
+using ReverseShellFunction.Collection;
+using ReverseShellFunction.Collectors.Scc;
 using ReverseShellFunction.Fakes.GoogleApis;
 using ReverseShellFunction.Findings;
+using ReverseShellFunction.Infrastructure.Scc;
 using ReverseShellFunction.Tests.Collect.Support;
 
 namespace ReverseShellFunction.Tests.Collect;

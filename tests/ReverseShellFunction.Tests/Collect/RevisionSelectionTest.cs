@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using ReverseShellFunction.Collect.Run;
+using ReverseShellFunction.Collectors.Run;
 
 namespace ReverseShellFunction.Tests.Collect;
 

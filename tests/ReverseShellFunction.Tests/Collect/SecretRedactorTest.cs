@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using ReverseShellFunction.Collect;
+using ReverseShellFunction.Collection;
+using ReverseShellFunction.Collectors;
 
 namespace ReverseShellFunction.Tests.Collect;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Fakes.GoogleApis;
 using ReverseShellFunction.Pipeline;
 using ReverseShellFunction.Tests.Support;

@@ -6,12 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using ReverseShellFunction.Audit;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Collect;
-using ReverseShellFunction.Collect.Auth;
-using ReverseShellFunction.Collect.Logs;
-using ReverseShellFunction.Completion;
+using ReverseShellFunction.Collectors.Logs;
 using ReverseShellFunction.Fakes.GoogleApis;
-using ReverseShellFunction.Store;
+using ReverseShellFunction.Infrastructure.GoogleApis.Auth;
+using ReverseShellFunction.Infrastructure.LocalFolder;
 using ReverseShellFunction.Tests.Collect.Support;
 using ReverseShellFunction.Tests.Support;
 

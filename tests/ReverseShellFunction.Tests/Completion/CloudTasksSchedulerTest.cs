@@ -2,9 +2,11 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Collect.GoogleApis;
-using ReverseShellFunction.Completion;
 using ReverseShellFunction.Fakes.GoogleApis;
+using ReverseShellFunction.Hosting;
+using ReverseShellFunction.Infrastructure.GoogleApis;
+using ReverseShellFunction.Infrastructure.Tasks;
+using ReverseShellFunction.Parts;
 using ReverseShellFunction.Tests.Collect.Support;
 
 namespace ReverseShellFunction.Tests.Completion;

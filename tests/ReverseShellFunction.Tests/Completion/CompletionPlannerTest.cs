@@ -1,5 +1,6 @@
-using ReverseShellFunction.Collect;
-using ReverseShellFunction.Completion;
+using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Collection;
+using ReverseShellFunction.Parts;
 
 namespace ReverseShellFunction.Tests.Completion;
 

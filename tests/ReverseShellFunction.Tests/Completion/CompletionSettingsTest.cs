@@ -1,9 +1,9 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using ReverseShellFunction.Cli;
-using ReverseShellFunction.Completion;
 using ReverseShellFunction.Fakes.GoogleApis;
 using ReverseShellFunction.Hosting;
+using ReverseShellFunction.Parts;
 using ReverseShellFunction.Tests.Collect.Support;
 using ReverseShellFunction.Tests.Support;
 

@@ -1,5 +1,5 @@
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Completion;
+using ReverseShellFunction.Parts;
 
 namespace ReverseShellFunction.Tests.Completion;
 

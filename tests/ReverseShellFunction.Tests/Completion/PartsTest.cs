@@ -5,8 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using ReverseShellFunction.Audit;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Completion;
 using ReverseShellFunction.Fakes.GoogleApis;
+using ReverseShellFunction.Infrastructure.LocalFolder;
 using ReverseShellFunction.Pipeline;
 using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Collect.Support;
@@ -224,7 +224,7 @@ public sealed class PartsTest
         Assert.Equal([ProblemKind.PendingPastGiveUp], late.SelectMany(v => v.Problems).Select(p => p.Kind));
 
         // Part 2's index entry records another SHA-256 for part 1 (rewritten, as an attacker with write access could).
-        var entryPath = Path.Combine(harness.Store.Root, StoreLayout.IndexObject(id.WithPart(2)));
+        var entryPath = Path.Combine(harness.Store.Root, BundleLayout.IndexObject(id.WithPart(2)));
         var text = await File.ReadAllTextAsync(entryPath);
         var part1 = JsonSerializer.Deserialize<IndexEntry>((await harness.Store.ReadIndexEntryAsync(id, CancellationToken.None))!, EvidenceJson.Options)!;
         File.SetAttributes(entryPath, FileAttributes.Normal);
@@ -233,7 +233,7 @@ public sealed class PartsTest
         Assert.Contains(broken.SelectMany(v => v.Problems), p => p.Kind == ProblemKind.ChainBroken);
 
         // Part 1 gone entirely: part 2 names a part that is not there.
-        foreach (var name in new[] { StoreLayout.BundleObject(id), StoreLayout.IndexObject(id) })
+        foreach (var name in new[] { BundleLayout.BundleObject(id), BundleLayout.IndexObject(id) })
         {
             File.Delete(Path.Combine(harness.Store.Root, name));
         }
@@ -280,16 +280,16 @@ public sealed class PartsTest
         services.AddLogging();
         services.AddSingleton(clock);
         services.AddSingleton(store);
-        services.AddSingleton<ReverseShellFunction.Collect.Auth.IAccessTokenSource>(new FixedTokenSource(fake.AccessToken));
+        services.AddSingleton<ReverseShellFunction.Infrastructure.GoogleApis.Auth.IAccessTokenSource>(new FixedTokenSource(fake.AccessToken));
         services.AddEvidencePipeline(ReverseShellFunction.Hosting.FunctionSettings.From(name => variables.GetValueOrDefault(name)));
         return services.BuildServiceProvider();
     }
 
-    private static ReverseShellFunction.Intake.RawDelivery SampleDelivery() => ReverseShellFunction.Intake.RawDelivery.FromBytes(
+    private static ReverseShellFunction.Delivery.RawDelivery SampleDelivery() => ReverseShellFunction.Delivery.RawDelivery.FromBytes(
         new Dictionary<string, string> { ["content-type"] = "application/json" },
         TestData.Sample("reverse-shell.pubsub-push.json"),
         DateTimeOffset.UtcNow,
-        ReverseShellFunction.Intake.DeliverySource.Replay,
+        ReverseShellFunction.Delivery.DeliverySource.Replay,
         "reverse-shell.pubsub-push.json");
 
     /// <summary>The same sample collected once, long after its windows closed: the reference the parts must add up to.</summary>

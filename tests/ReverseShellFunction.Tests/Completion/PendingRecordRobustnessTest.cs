@@ -3,10 +3,11 @@ using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Cli;
-using ReverseShellFunction.Collect;
-using ReverseShellFunction.Completion;
+using ReverseShellFunction.Collection;
+using ReverseShellFunction.Delivery;
 using ReverseShellFunction.Hosting;
-using ReverseShellFunction.Intake;
+using ReverseShellFunction.Infrastructure.LocalFolder;
+using ReverseShellFunction.Parts;
 using ReverseShellFunction.Pipeline;
 using ReverseShellFunction.Rules;
 using ReverseShellFunction.Store;
@@ -77,7 +78,7 @@ public sealed class PendingRecordRobustnessTest : IDisposable
         await runner.RunDueAsync(1, CancellationToken.None);
 
         // Were the settled part read again, its missing index entry would make it open (and attempted) once more.
-        var index = Path.Combine(_folder.Path, StoreLayout.IndexObject(id.WithPart(2)));
+        var index = Path.Combine(_folder.Path, BundleLayout.IndexObject(id.WithPart(2)));
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(Path.GetDirectoryName(index)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -115,7 +116,7 @@ public sealed class PendingRecordRobustnessTest : IDisposable
 
     private async Task OverwriteRecordAsync(BundleId id, string content)
     {
-        var path = Path.Combine(_folder.Path, StoreLayout.PendingObject(id.WithPart(2)));
+        var path = Path.Combine(_folder.Path, BundleLayout.PendingObject(id.WithPart(2)));
         Assert.True(File.Exists(path));
         if (!OperatingSystem.IsWindows())
         {

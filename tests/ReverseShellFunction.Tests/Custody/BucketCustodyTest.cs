@@ -1,7 +1,6 @@
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Fakes.GoogleApis;
 using ReverseShellFunction.Fakes.Storage;
-using ReverseShellFunction.Pipeline;
 using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Tests.Custody;
@@ -47,6 +46,6 @@ public sealed class BucketCustodyTest
         var wrongKey = await CustodyHarness.CliAsync(environment, "verify", "--all", "--bucket", Bucket, "--public-key", other);
         Assert.Equal(1, wrongKey.ExitCode);
         Assert.Contains(FakeKms.DefaultKeyVersion, wrongKey.Output, StringComparison.Ordinal);
-        Assert.Single(storage.Objects.List(Bucket, StoreLayout.IndexPrefix));
+        Assert.Single(storage.Objects.List(Bucket, BundleLayout.IndexPrefix));
     }
 }

@@ -1,7 +1,6 @@
-using ReverseShellFunction.Custody;
 using ReverseShellFunction.Fakes.Storage;
 using ReverseShellFunction.Hosting;
-using ReverseShellFunction.Store;
+using ReverseShellFunction.Infrastructure.Storage;
 
 namespace ReverseShellFunction.Tests.Custody;
 

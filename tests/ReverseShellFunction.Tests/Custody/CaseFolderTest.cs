@@ -1,7 +1,6 @@
 using System.Text.Json;
 using ReverseShellFunction.Audit;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Custody;
 using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Support;
 
@@ -27,7 +26,7 @@ public sealed class CaseFolderTest
         var top = Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal);
         Assert.Equal([.. ((string[])["case.json", "summary.html", "summary.json", "summary.md", "timeline.jsonl", .. Enumerable.Range(1, parts).Select(CaseFolder.PartFolder)]).Order(StringComparer.Ordinal)], top);
         var summary = EvidenceJson.Deserialize<EvidenceSummary>(await File.ReadAllBytesAsync(Path.Combine(folder, "summary.json")));
-        Assert.Equal(ReverseShellFunction.Completion.Completeness.Complete, summary.Completion!.State);
+        Assert.Equal(Completeness.Complete, summary.Completion!.State);
         Assert.Equal(parts, summary.Completion.Part);
         using (var caseJson = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(folder, "case.json"))))
         {
@@ -36,7 +35,7 @@ public sealed class CaseFolderTest
             var listed = caseJson.RootElement.GetProperty("parts").EnumerateArray().ToList();
             Assert.Equal(parts, listed.Count);
             Assert.All(listed, p => Assert.Equal(store.KeyId, p.GetProperty("seal").GetProperty("keyId").GetString()));
-            var index = EvidenceJson.Deserialize<IndexEntry>(await File.ReadAllBytesAsync(Path.Combine(store.Root, StoreLayout.IndexObject(store.Id))));
+            var index = EvidenceJson.Deserialize<IndexEntry>(await File.ReadAllBytesAsync(Path.Combine(store.Root, BundleLayout.IndexObject(store.Id))));
             Assert.Equal(index.Bundle.Sha256, listed[0].GetProperty("bundleSha256").GetString());
         }
 
@@ -87,7 +86,7 @@ public sealed class CaseFolderTest
         await using var store = await SignedParts.CreateAsync(parts: 2);
 
         // Part 2's index entry names another SHA-256 for part 1: the chain check runs after part 1 was extracted.
-        var index = Path.Combine(store.Root, StoreLayout.IndexObject(store.Newest));
+        var index = Path.Combine(store.Root, BundleLayout.IndexObject(store.Newest));
         File.SetAttributes(index, FileAttributes.Normal);
         var entry = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllBytesAsync(index))!;
         entry["previousPart"]!["sha256"] = new string('0', 64);
@@ -129,7 +128,7 @@ public sealed class CaseFolderTest
         await using var store = await SignedParts.CreateAsync(parts: 2);
 
         // The bundle as it stood before part 2: part 1 pending, its give-up time long past (the fake clock's November).
-        foreach (var name in new[] { StoreLayout.BundleObject(store.Newest), StoreLayout.IndexObject(store.Newest) })
+        foreach (var name in new[] { BundleLayout.BundleObject(store.Newest), BundleLayout.IndexObject(store.Newest) })
         {
             File.SetAttributes(Path.Combine(store.Root, name), FileAttributes.Normal);
             File.Delete(Path.Combine(store.Root, name));

@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
-using ReverseShellFunction.Collect.GoogleApis;
 using ReverseShellFunction.Custody;
 using ReverseShellFunction.Fakes.GoogleApis;
+using ReverseShellFunction.Infrastructure.GoogleApis;
+using ReverseShellFunction.Infrastructure.Kms;
 using ReverseShellFunction.Tests.Collect.Support;
 
 namespace ReverseShellFunction.Tests.Custody;

@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using ReverseShellFunction.Custody;
 using ReverseShellFunction.Hosting;
+using ReverseShellFunction.Infrastructure.Signing;
+using ReverseShellFunction.Infrastructure.Timestamp;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Custody;

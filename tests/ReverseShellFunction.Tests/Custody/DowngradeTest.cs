@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Custody;
+using ReverseShellFunction.Infrastructure.Timestamp;
 using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Support;
 
@@ -84,7 +84,7 @@ public sealed class DowngradeTest
     {
         if (downgrade == Downgrade.IndexSealRemoved)
         {
-            var zip = await File.ReadAllBytesAsync(Path.Combine(store.Root, StoreLayout.BundleObject(store.Newest)));
+            var zip = await File.ReadAllBytesAsync(Path.Combine(store.Root, BundleLayout.BundleObject(store.Newest)));
             await store.StoreAsync(zip, null, removeIndexSeal: true);
             return;
         }
@@ -129,7 +129,7 @@ public sealed class DowngradeTest
 
         // The part as it would stand had it been made an hour ago: the forger keeps its times, hides a line, drops
         // the signature it cannot make, and asks the trusted TSA for a fresh token over the rewritten manifest.
-        var zip = await File.ReadAllBytesAsync(Path.Combine(harness.EvidenceDir, StoreLayout.BundleObject(id)));
+        var zip = await File.ReadAllBytesAsync(Path.Combine(harness.EvidenceDir, BundleLayout.BundleObject(id)));
         var original = EvidenceJson.Deserialize<Manifest>(System.Text.Encoding.UTF8.GetBytes(ZipEditor.Read(zip, Manifest.FileName)));
         var manifest = original with
         {

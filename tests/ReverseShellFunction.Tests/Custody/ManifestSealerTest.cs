@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Custody;
 
 namespace ReverseShellFunction.Tests.Custody;

@@ -4,10 +4,9 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Completion;
 using ReverseShellFunction.Custody;
 using ReverseShellFunction.Fakes.GoogleApis;
-using ReverseShellFunction.Store;
+using ReverseShellFunction.Infrastructure.Signing;
 using ReverseShellFunction.Tests.Support;
 using PipelineHarness = ReverseShellFunction.Tests.Collect.Support.PipelineHarness;
 
@@ -80,7 +79,7 @@ internal sealed class SignedParts : IAsyncDisposable
     /// <summary>The newest part's zip with a timeline line hidden and its manifest entry made to match.</summary>
     public async Task<(byte[] Zip, Manifest Manifest, byte[] ManifestBytes)> HideALineAsync(Func<Manifest, Manifest>? change = null)
     {
-        var zip = await File.ReadAllBytesAsync(Path.Combine(Root, StoreLayout.BundleObject(Newest)));
+        var zip = await File.ReadAllBytesAsync(Path.Combine(Root, BundleLayout.BundleObject(Newest)));
         var timeline = ZipEditor.Read(zip, TimelineFile.FileName).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var hidden = System.Text.Encoding.UTF8.GetBytes(string.Join('\n', timeline[..^1]) + "\n");
         var manifest = EvidenceJson.Deserialize<Manifest>(System.Text.Encoding.UTF8.GetBytes(ZipEditor.Read(zip, Manifest.FileName)));
@@ -119,8 +118,8 @@ internal sealed class SignedParts : IAsyncDisposable
 
     public static async Task StoreAsync(string root, BundleId part, byte[] zip, SealRecord? seal, bool removeIndexSeal = false)
     {
-        var bundle = Path.Combine(root, StoreLayout.BundleObject(part));
-        var index = Path.Combine(root, StoreLayout.IndexObject(part));
+        var bundle = Path.Combine(root, BundleLayout.BundleObject(part));
+        var index = Path.Combine(root, BundleLayout.IndexObject(part));
         File.SetAttributes(bundle, FileAttributes.Normal);
         File.SetAttributes(index, FileAttributes.Normal);
         await File.WriteAllBytesAsync(bundle, zip);

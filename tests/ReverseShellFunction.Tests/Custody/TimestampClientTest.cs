@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using ReverseShellFunction.Custody;
 using ReverseShellFunction.Fakes.Tsa;
+using ReverseShellFunction.Infrastructure.Timestamp;
 
 namespace ReverseShellFunction.Tests.Custody;
 

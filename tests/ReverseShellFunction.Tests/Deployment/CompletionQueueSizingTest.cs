@@ -1,4 +1,4 @@
-using ReverseShellFunction.Collect.Logs;
+using ReverseShellFunction.Collectors.Logs;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Deployment;

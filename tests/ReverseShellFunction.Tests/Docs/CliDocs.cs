@@ -2,9 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Cli;
 using ReverseShellFunction.Hosting;
-using ReverseShellFunction.Store;
+using ReverseShellFunction.Infrastructure.LocalFolder;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Docs;
@@ -52,11 +53,11 @@ internal sealed partial class CliDocs : IDisposable
         var quarantined = Path.Combine(_temp.Path, "quarantined");
         var record = await QuarantineAsync(quarantined);
         blocks["quarantine-list"] = await RunAsync(quarantined, "quarantine", "list");
-        blocks["quarantine-show"] = await RunAsync(quarantined, "quarantine", "show", StoreLayout.QuarantineId(record));
+        blocks["quarantine-show"] = await RunAsync(quarantined, "quarantine", "show", BundleLayout.QuarantineId(record));
 
         // The older bundle loses its index entry: what verify says then.
         Assert.True(ReverseShellFunction.Bundle.BundleId.TryParse(older, out var olderId));
-        var entry = Path.Combine(store, StoreLayout.IndexObject(olderId));
+        var entry = Path.Combine(store, BundleLayout.IndexObject(olderId));
         File.SetAttributes(entry, FileAttributes.Normal);
         File.Delete(entry);
         blocks["verify-missing"] = await RunAsync(store, "verify", "--all");
@@ -73,13 +74,13 @@ internal sealed partial class CliDocs : IDisposable
     {
         var scratch = Path.Combine(_temp.Path, "scratch");
         var (processor, _) = Pipelines.Build(new LocalEvidenceStore(scratch));
-        var raw = ReverseShellFunction.Intake.RawDelivery.FromBytes(
+        var raw = ReverseShellFunction.Delivery.RawDelivery.FromBytes(
             new Dictionary<string, string> { ["content-type"] = "application/json", ["user-agent"] = "APIs-Google; (+https://developers.google.com/webmasters/APIs-Google.html)", ["authorization"] = "Bearer …" },
             "{\"message\":{\"data\":\"not base64!\",\"messageId\":\"17284630561234\",\"publishTime\":\"2026-11-28T21:14:09.204Z\"},\"subscription\":\"projects/shop-sec-0193/subscriptions/reverse-shell-evidence\"}"u8.ToArray(),
             new DateTimeOffset(2026, 11, 28, 21, 14, 9, 611, TimeSpan.Zero),
-            ReverseShellFunction.Intake.DeliverySource.Http);
+            ReverseShellFunction.Delivery.DeliverySource.Http);
         var result = await processor.ProcessAsync(raw, CancellationToken.None);
-        var name = StoreLayout.QuarantineObject(raw.ReceivedAt, raw.BodySha256, "5e1d0c2b3a495867");
+        var name = BundleLayout.QuarantineObject(raw.ReceivedAt, raw.BodySha256, "5e1d0c2b3a495867");
         var kept = await File.ReadAllBytesAsync(Path.Combine(scratch, result.ObjectName!.Replace('/', Path.DirectorySeparatorChar)));
         Assert.Equal(ReverseShellFunction.Store.CreateResult.Created, await new LocalEvidenceStore(store).CreateQuarantineAsync(name, kept, CancellationToken.None));
         return name;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using ReverseShellFunction.Audit;
-using ReverseShellFunction.Collect;
-using ReverseShellFunction.Store;
+using ReverseShellFunction.Collection;
+using ReverseShellFunction.Infrastructure.LocalFolder;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Docs;

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Endpoints;
-using ReverseShellFunction.Store;
+using ReverseShellFunction.Infrastructure.LocalFolder;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Endpoints;
@@ -48,7 +48,7 @@ public sealed class EdgeRobustnessTest : IDisposable
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, redelivery.StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, completion.StatusCode);
-        var objectName = StoreLayout.IndexObject(id);
+        var objectName = BundleLayout.IndexObject(id);
         Assert.Contains(objectName, await redelivery.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains(objectName, await completion.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(2, _logs.Lines.Count(l => l.Level == LogLevel.Error && l.Message.StartsWith($"The stored index entry {objectName} is unreadable", StringComparison.Ordinal)));

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using ReverseShellFunction.Infrastructure.LocalFolder;
 using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Support;
 

@@ -19,7 +19,7 @@ public class FunctionSettingsTest
         Assert.False(settings.CloudLoggingJson);
         Assert.Equal("https://securitycenter.googleapis.com", settings.SccEndpoint);
         Assert.Null(settings.SccEndpointOverride); // Google's hosts by the finding's location
-        Assert.Equal(ReverseShellFunction.Collect.SccScope.Project, settings.Collection.SccScope);
+        Assert.Equal(ReverseShellFunction.Collection.SccScope.Project, settings.Collection.SccScope);
         Assert.Equal(TimeSpan.FromSeconds(120), settings.Collection.LogIngestionDelay);
         Assert.False(settings.Collection.LogReadsUseTargetQuota);
         Assert.Equal(8080, settings.Port);
@@ -38,7 +38,7 @@ public class FunctionSettingsTest
 
         var settings = FunctionSettings.From(env.GetValueOrDefault);
 
-        Assert.Equal(ReverseShellFunction.Collect.SccScope.Organization, settings.Collection.SccScope);
+        Assert.Equal(ReverseShellFunction.Collection.SccScope.Organization, settings.Collection.SccScope);
         Assert.True(settings.Collection.LogReadsUseTargetQuota);
         Assert.Equal(TimeSpan.FromSeconds(30), settings.Collection.LogIngestionDelay);
         Assert.Equal("http://127.0.0.1:8091", settings.SccEndpointOverride);

@@ -1,5 +1,5 @@
 using System.Text;
-using ReverseShellFunction.Intake;
+using ReverseShellFunction.Delivery;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Intake;

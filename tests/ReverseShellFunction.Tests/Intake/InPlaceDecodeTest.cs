@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using ReverseShellFunction.Intake;
+using ReverseShellFunction.Delivery;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Intake;

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using ReverseShellFunction.Intake;
+using ReverseShellFunction.Delivery;
 
 namespace ReverseShellFunction.Tests.Intake;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using ReverseShellFunction.Logging;
+using ReverseShellFunction.Hosting;
 
 namespace ReverseShellFunction.Tests.Logging;
 

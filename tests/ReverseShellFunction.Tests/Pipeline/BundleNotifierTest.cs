@@ -1,4 +1,6 @@
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Hosting;
+using ReverseShellFunction.Infrastructure.LocalFolder;
 using ReverseShellFunction.Pipeline;
 using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Support;

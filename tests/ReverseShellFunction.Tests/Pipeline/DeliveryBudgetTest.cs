@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Time.Testing;
-using ReverseShellFunction.Collect;
-using ReverseShellFunction.Completion;
-using ReverseShellFunction.Intake;
+using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Collection;
+using ReverseShellFunction.Delivery;
+using ReverseShellFunction.Infrastructure.LocalFolder;
 using ReverseShellFunction.Pipeline;
-using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Pipeline;

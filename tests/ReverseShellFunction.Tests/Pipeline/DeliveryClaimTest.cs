@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Time.Testing;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Collect;
-using ReverseShellFunction.Intake;
+using ReverseShellFunction.Collection;
+using ReverseShellFunction.Delivery;
+using ReverseShellFunction.Infrastructure.LocalFolder;
 using ReverseShellFunction.Pipeline;
 using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Store;
@@ -120,7 +121,7 @@ public sealed class DeliveryClaimTest : IDisposable
     }
 
     private string[] Claims() =>
-        [.. Files(StoreLayout.ClaimsPrefix).Select(f => Path.GetFileNameWithoutExtension(f)).Select(n => n[(n.LastIndexOf('.') + 1)..]).Order(StringComparer.Ordinal)];
+        [.. Files(BundleLayout.ClaimsPrefix).Select(f => Path.GetFileNameWithoutExtension(f)).Select(n => n[(n.LastIndexOf('.') + 1)..]).Order(StringComparer.Ordinal)];
 
     /// <summary>Collects nothing; holds until released (or at once when open), counting its runs.</summary>
     private sealed class GatedCollector(bool open = false) : ICollector

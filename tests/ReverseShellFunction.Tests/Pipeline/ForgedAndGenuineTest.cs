@@ -5,12 +5,10 @@ using Microsoft.Extensions.Time.Testing;
 using ReverseShellFunction.Audit;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Cli;
-using ReverseShellFunction.Collect;
-using ReverseShellFunction.Completion;
+using ReverseShellFunction.Collection;
 using ReverseShellFunction.Fakes.GoogleApis;
 using ReverseShellFunction.Hosting;
 using ReverseShellFunction.Pipeline;
-using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Support;
 using PipelineHarness = ReverseShellFunction.Tests.Collect.Support.PipelineHarness;
 
@@ -125,8 +123,8 @@ public sealed class ForgedAndGenuineTest
         // The evidence: both notifications verbatim, one per part, and SCC's copy with the genuine process.
         var parts = new[] { await PipelineHarness.ReadEntriesAsync(local, id), await PipelineHarness.ReadEntriesAsync(local, id.WithPart(2)) };
         var (genuinePart, forgedPart) = forgedFirst ? (parts[1], parts[0]) : (parts[0], parts[1]);
-        Assert.Equal(genuine, genuinePart[StoreLayout.Entries.Notification]);
-        Assert.Equal(forged, forgedPart[StoreLayout.Entries.Notification]);
+        Assert.Equal(genuine, genuinePart[BundleLayout.Entries.Notification]);
+        Assert.Equal(forged, forgedPart[BundleLayout.Entries.Notification]);
         using (var check = JsonDocument.Parse(forgedPart[SccCopy.Path]))
         {
             Assert.Equal("contradicted", check.RootElement.GetProperty("authenticity").GetString());

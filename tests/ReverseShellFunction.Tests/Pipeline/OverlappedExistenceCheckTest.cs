@@ -1,6 +1,6 @@
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Collect;
-using ReverseShellFunction.Pipeline;
+using ReverseShellFunction.Collection;
+using ReverseShellFunction.Infrastructure.LocalFolder;
 using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Store;
 using ReverseShellFunction.Tests.Support;
@@ -80,8 +80,8 @@ public sealed class OverlappedExistenceCheckTest : IDisposable
 
         Assert.Equal(PipelineOutcome.Stored, result.Outcome);
         Assert.Equal(2, bucket.Server.Requests.Count(Fakes.Storage.FakeStorageOperation.GetObject));
-        Assert.Single(bucket.Objects(StoreLayout.BundlesPrefix));
-        Assert.Single(bucket.Objects(StoreLayout.IndexPrefix));
+        Assert.Single(bucket.Objects(BundleLayout.BundlesPrefix));
+        Assert.Single(bucket.Objects(BundleLayout.IndexPrefix));
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class OverlappedExistenceCheckTest : IDisposable
             () => PipelineDeliveries.Processor(bucket.Store).ProcessAsync(PipelineDeliveries.SampleDelivery(), default));
 
         // Only the delivery's lease, which expires: a redelivery then takes over.
-        Assert.Equal([StoreLayout.ClaimsPrefix], bucket.Objects("").Select(o => o.Name[..(o.Name.IndexOf('/') + 1)]).Distinct());
+        Assert.Equal([BundleLayout.ClaimsPrefix], bucket.Objects("").Select(o => o.Name[..(o.Name.IndexOf('/') + 1)]).Distinct());
     }
 
     private static PipelineHarness Harness(IEvidenceStore store, ICollector collector) =>

@@ -2,8 +2,9 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
-using ReverseShellFunction.Collect.GoogleApis;
-using ReverseShellFunction.Notify;
+using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Infrastructure.GoogleApis;
+using ReverseShellFunction.Infrastructure.PubSub;
 using ReverseShellFunction.Pipeline;
 using ReverseShellFunction.Tests.Collect.Support;
 

@@ -1,6 +1,6 @@
-using ReverseShellFunction.Collect;
+using ReverseShellFunction.Collection;
 using ReverseShellFunction.Hosting;
-using ReverseShellFunction.Store;
+using ReverseShellFunction.Infrastructure.LocalFolder;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Pipeline;

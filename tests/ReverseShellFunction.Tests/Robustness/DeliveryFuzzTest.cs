@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Infrastructure.LocalFolder;
 using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Support;
 using Xunit.Abstractions;
@@ -92,8 +93,8 @@ public sealed class DeliveryFuzzTest : IDisposable
         Assert.All(stored.Distinct(), id =>
         {
             var bundleId = BundleId.Parse(id);
-            Assert.True(File.Exists(Path.Combine(_folder.Path, StoreLayout.BundleObject(bundleId))), id);
-            Assert.True(File.Exists(Path.Combine(_folder.Path, StoreLayout.IndexObject(bundleId))), id);
+            Assert.True(File.Exists(Path.Combine(_folder.Path, BundleLayout.BundleObject(bundleId))), id);
+            Assert.True(File.Exists(Path.Combine(_folder.Path, BundleLayout.IndexObject(bundleId))), id);
         });
         Assert.True(outcomes.GetValueOrDefault("quarantined") > s_deliveries / 10, "the mutations should reach the quarantine often");
         Assert.True(outcomes.GetValueOrDefault("stored") > s_deliveries / 10, "the mutations should leave many deliveries valid, so the write path runs");

@@ -4,9 +4,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
-using ReverseShellFunction.Intake;
+using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Delivery;
+using ReverseShellFunction.Infrastructure.LocalFolder;
 using ReverseShellFunction.Pipeline;
-using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Robustness;

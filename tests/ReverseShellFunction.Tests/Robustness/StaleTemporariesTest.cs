@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using ReverseShellFunction.Store;
+using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Infrastructure.LocalFolder;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Robustness;
@@ -17,14 +18,14 @@ public sealed class StaleTemporariesTest : IDisposable
         var dead = DeadPid();
         var day = Path.Combine(_folder.Path, "bundles", "2026", "11", "28");
         Directory.CreateDirectory(day);
-        var stale = Path.Combine(day, $"{LocalEvidenceStore.TemporaryPrefix}{dead}-0011");
-        var live = Path.Combine(day, $"{LocalEvidenceStore.TemporaryPrefix}{Environment.ProcessId}-0022");
+        var stale = Path.Combine(day, $"{BundleLayout.TemporaryPrefix}{dead}-0011");
+        var live = Path.Combine(day, $"{BundleLayout.TemporaryPrefix}{Environment.ProcessId}-0022");
         File.WriteAllText(stale, "half a bundle");
         File.WriteAllText(live, "being written");
 
         var removed = new LocalEvidenceStore(_folder.Path).SweepStaleTemporaries();
 
-        Assert.Equal([$"bundles/2026/11/28/{LocalEvidenceStore.TemporaryPrefix}{dead}-0011"], removed);
+        Assert.Equal([$"bundles/2026/11/28/{BundleLayout.TemporaryPrefix}{dead}-0011"], removed);
         Assert.False(File.Exists(stale));
         Assert.True(File.Exists(live));
     }

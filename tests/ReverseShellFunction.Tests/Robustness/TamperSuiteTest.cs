@@ -1,7 +1,6 @@
 using System.Text.Json;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Cli;
-using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Support;
 using Xunit.Abstractions;
 
@@ -57,7 +56,7 @@ public abstract class TamperSuiteTest : IAsyncLifetime
         var kinds = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var (id, index) in ids.Select((id, i) => (id, i)))
         {
-            var name = StoreLayout.BundleObject(id);
+            var name = BundleLayout.BundleObject(id);
             var original = await store.ReadRawAsync(name, CancellationToken.None);
             var random = new Random(1000 + index);
             var centralDirectory = ZipEditor.CentralDirectoryOffset(original);

@@ -1,6 +1,6 @@
 using System.Text;
 using ReverseShellFunction.Fakes.Storage;
-using ReverseShellFunction.Store;
+using ReverseShellFunction.Infrastructure.Storage;
 
 namespace ReverseShellFunction.Tests.Store;
 

@@ -1,3 +1,4 @@
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Tests.Store;
@@ -28,7 +29,7 @@ public abstract class EvidenceStoreContractTest : IAsyncLifetime
         Assert.Equal(CreateResult.Created, result);
         var stored = await Store.GetBundleAsync(id, default);
         Assert.NotNull(stored);
-        Assert.Equal(StoreLayout.BundleObject(id), stored.Name);
+        Assert.Equal(BundleLayout.BundleObject(id), stored.Name);
         Assert.Equal(content.Length, stored.Size);
         Assert.False(string.IsNullOrEmpty(stored.RetentionState));
         Assert.Equal(content, await StoreSamples.ReadAllAsync(await Store.OpenBundleAsync(id, default)));
@@ -74,7 +75,7 @@ public abstract class EvidenceStoreContractTest : IAsyncLifetime
 
         Assert.Equal(CreateResult.Created, first);
         Assert.Equal(CreateResult.AlreadyExists, second);
-        Assert.Equal(StoreLayout.IndexObject(id), (await Store.GetIndexEntryObjectAsync(id, default))?.Name);
+        Assert.Equal(BundleLayout.IndexObject(id), (await Store.GetIndexEntryObjectAsync(id, default))?.Name);
         Assert.Equal(StoreSamples.Json("{\"n\":1}"), await Store.ReadIndexEntryAsync(id, default));
     }
 
@@ -85,13 +86,13 @@ public abstract class EvidenceStoreContractTest : IAsyncLifetime
 
         Assert.Null(await Store.GetBundleAsync(id, default));
         var ex = await Assert.ThrowsAsync<EvidenceNotFoundException>(() => Store.OpenBundleAsync(id, default));
-        Assert.Equal(StoreLayout.BundleObject(id), ex.ObjectName);
+        Assert.Equal(BundleLayout.BundleObject(id), ex.ObjectName);
     }
 
     [Fact]
     public async Task Quarantine_CreateOnceUnderItsPrefix()
     {
-        var name = StoreLayout.QuarantineObject(StoreSamples.EventTime, new string('a', 64), "0011223344556677");
+        var name = BundleLayout.QuarantineObject(StoreSamples.EventTime, new string('a', 64), "0011223344556677");
 
         Assert.Equal(CreateResult.Created, await Store.CreateQuarantineAsync(name, StoreSamples.Json("{}"), default));
         Assert.Equal(CreateResult.AlreadyExists, await Store.CreateQuarantineAsync(name, StoreSamples.Json("{}"), default));
@@ -114,8 +115,8 @@ public abstract class EvidenceStoreContractTest : IAsyncLifetime
         var index = await Store.ListIndexObjectNamesAsync(default).ToListAsync();
         var bundles = await Store.ListBundleObjectsAsync(default).ToListAsync();
 
-        Assert.Equal(expected.Select(StoreLayout.IndexObject), index);
-        Assert.Equal(expected.Select(StoreLayout.BundleObject), bundles.Select(b => b.Name));
+        Assert.Equal(expected.Select(BundleLayout.IndexObject), index);
+        Assert.Equal(expected.Select(BundleLayout.BundleObject), bundles.Select(b => b.Name));
         Assert.All(bundles, b => Assert.Equal(103, b.Size));
     }
 

@@ -2,7 +2,7 @@ using Google.Cloud.Storage.V1;
 using Microsoft.Extensions.Logging.Abstractions;
 using ReverseShellFunction.Fakes.Storage;
 using ReverseShellFunction.Hosting;
-using ReverseShellFunction.Store;
+using ReverseShellFunction.Infrastructure.Storage;
 
 namespace ReverseShellFunction.Tests.Store;
 

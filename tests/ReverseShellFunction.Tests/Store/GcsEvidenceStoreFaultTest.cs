@@ -1,3 +1,4 @@
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Fakes.Storage;
 using ReverseShellFunction.Store;
 
@@ -23,7 +24,7 @@ public sealed class GcsEvidenceStoreFaultTest
         Assert.Equal(CreateResult.Created, await GcsEvidenceStoreTest.CreateBundleAsync(bucket, id));
 
         Assert.Equal(2, bucket.Server.Requests.Count(FakeStorageOperation.UploadStart));
-        Assert.NotNull(bucket.Object(StoreLayout.BundleObject(id)));
+        Assert.NotNull(bucket.Object(BundleLayout.BundleObject(id)));
     }
 
     [Fact]
@@ -37,7 +38,7 @@ public sealed class GcsEvidenceStoreFaultTest
         Assert.Equal(CreateResult.Created, await bucket.Store.CreateBundleAsync(id, new MemoryStream(content), StoreSamples.Metadata(id, content), default));
 
         Assert.Equal(1, bucket.Server.Requests.Count(FakeStorageOperation.UploadStart));
-        Assert.Equal(content, bucket.Object(StoreLayout.BundleObject(id))!.Content.ToArray());
+        Assert.Equal(content, bucket.Object(BundleLayout.BundleObject(id))!.Content.ToArray());
     }
 
     [Fact]
@@ -51,7 +52,7 @@ public sealed class GcsEvidenceStoreFaultTest
         Assert.Equal(CreateResult.Created, await bucket.Store.CreateBundleAsync(id, new MemoryStream(content), StoreSamples.Metadata(id, content), default));
 
         Assert.Contains(bucket.Server.Requests.All, r => r.Operation == FakeStorageOperation.UploadChunk && r.StatusCode == 0);
-        Assert.Equal(content, bucket.Object(StoreLayout.BundleObject(id))!.Content.ToArray());
+        Assert.Equal(content, bucket.Object(BundleLayout.BundleObject(id))!.Content.ToArray());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Tests.Store;
@@ -15,7 +16,7 @@ public sealed class GcsEvidenceStoreTest
 
         await bucket.Store.CreateBundleAsync(id, new MemoryStream(content), metadata, default);
 
-        var stored = bucket.Object(StoreLayout.BundleObject(id));
+        var stored = bucket.Object(BundleLayout.BundleObject(id));
         Assert.NotNull(stored);
         Assert.Equal("application/zip", stored.ContentType);
         Assert.Equal(id.EventTime, stored.CustomTime);
@@ -33,12 +34,12 @@ public sealed class GcsEvidenceStoreTest
     {
         await using var bucket = await FakeBucket.StartAsync();
         var id = StoreSamples.Id();
-        var quarantine = StoreLayout.QuarantineObject(StoreSamples.EventTime, new string('b', 64), "0011223344556677");
+        var quarantine = BundleLayout.QuarantineObject(StoreSamples.EventTime, new string('b', 64), "0011223344556677");
 
         await bucket.Store.CreateIndexEntryAsync(id, StoreSamples.Json("{}"), default);
         await bucket.Store.CreateQuarantineAsync(quarantine, StoreSamples.Json("{}"), default);
 
-        Assert.Equal("application/json", bucket.Object(StoreLayout.IndexObject(id))!.ContentType);
+        Assert.Equal("application/json", bucket.Object(BundleLayout.IndexObject(id))!.ContentType);
         Assert.Equal("application/json", bucket.Object(quarantine)!.ContentType);
         Assert.Equal("gs://evidence-test", bucket.Store.Location);
     }
@@ -51,7 +52,7 @@ public sealed class GcsEvidenceStoreTest
         await CreateBundleAsync(bucket, id);
         Assert.Equal("no retention; no holds", (await bucket.Store.GetBundleAsync(id, default))!.RetentionState);
 
-        bucket.Server.Objects.Update(FakeBucket.Name, StoreLayout.BundleObject(id), o => o with
+        bucket.Server.Objects.Update(FakeBucket.Name, BundleLayout.BundleObject(id), o => o with
         {
             RetentionExpirationTime = new DateTimeOffset(2027, 5, 1, 10, 0, 0, TimeSpan.Zero),
             RetentionMode = "Locked",
@@ -88,7 +89,7 @@ public sealed class GcsEvidenceStoreTest
         await bucket.Store.CreateBundleAsync(id, new MemoryStream(content), StoreSamples.Metadata(id, content), default);
 
         Assert.Equal(6, bucket.Server.Requests.Count(Fakes.Storage.FakeStorageOperation.UploadChunk));
-        Assert.Equal(content, bucket.Object(StoreLayout.BundleObject(id))!.Content.ToArray());
+        Assert.Equal(content, bucket.Object(BundleLayout.BundleObject(id))!.Content.ToArray());
     }
 
     internal static Task<CreateResult> CreateBundleAsync(FakeBucket bucket, ReverseShellFunction.Bundle.BundleId id, int size = 2048)

@@ -1,3 +1,4 @@
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Fakes.Storage;
 using ReverseShellFunction.Store;
 
@@ -30,7 +31,7 @@ public sealed class GcsIntegrityTest
         var ex = await Assert.ThrowsAsync<EvidenceStoreException>(() => GcsEvidenceStoreTest.CreateBundleAsync(bucket, id));
 
         Assert.Contains("doesn't match calculated CRC32C", ex.Message, StringComparison.Ordinal);
-        Assert.Null(bucket.Object(StoreLayout.BundleObject(id)));
+        Assert.Null(bucket.Object(BundleLayout.BundleObject(id)));
     }
 
     [Fact]
@@ -65,7 +66,7 @@ public sealed class GcsIntegrityTest
         await using var bucket = await FakeBucket.StartAsync();
         var id = StoreSamples.Id();
         await GcsEvidenceStoreTest.CreateBundleAsync(bucket, id);
-        bucket.Server.Objects.Update(FakeBucket.Name, StoreLayout.BundleObject(id), o => o with
+        bucket.Server.Objects.Update(FakeBucket.Name, BundleLayout.BundleObject(id), o => o with
         {
             Metadata = new Dictionary<string, string>(o.Metadata) { ["sha256"] = new string('0', 64) },
         });
@@ -74,6 +75,6 @@ public sealed class GcsIntegrityTest
         await using var bytes = await bucket.Store.OpenBundleAsync(id, default);
 
         Assert.Equal(new string('0', 64), stored!.MetadataSha256);
-        Assert.Equal(bucket.Object(StoreLayout.BundleObject(id))!.Content.ToArray(), await StoreSamples.ReadAllAsync(bytes));
+        Assert.Equal(bucket.Object(BundleLayout.BundleObject(id))!.Content.ToArray(), await StoreSamples.ReadAllAsync(bytes));
     }
 }

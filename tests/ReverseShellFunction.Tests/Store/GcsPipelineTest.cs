@@ -1,4 +1,4 @@
-using ReverseShellFunction.Pipeline;
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Tests.Store;
@@ -21,8 +21,8 @@ public sealed class GcsPipelineTest
         Assert.Single(results, r => r.Outcome == PipelineOutcome.Stored);
         Assert.Equal(9, results.Count(r => r.Outcome == PipelineOutcome.AlreadyStored));
         Assert.Single(results.Select(r => r.BundleId).Distinct());
-        Assert.Single(bucket.Objects(StoreLayout.BundlesPrefix));
-        Assert.Single(bucket.Objects(StoreLayout.IndexPrefix));
+        Assert.Single(bucket.Objects(BundleLayout.BundlesPrefix));
+        Assert.Single(bucket.Objects(BundleLayout.IndexPrefix));
         Assert.All(results, r => Assert.Equal(results[0].IndexEntry!.Bundle, r.IndexEntry!.Bundle));
     }
 
@@ -37,8 +37,8 @@ public sealed class GcsPipelineTest
 
         Assert.All(results, r => Assert.Equal(PipelineOutcome.Stored, r.Outcome));
         Assert.Equal(100, results.Select(r => r.BundleId).Distinct().Count());
-        Assert.Equal(100, bucket.Objects(StoreLayout.BundlesPrefix).Count);
-        Assert.Equal(100, bucket.Objects(StoreLayout.IndexPrefix).Count);
+        Assert.Equal(100, bucket.Objects(BundleLayout.BundlesPrefix).Count);
+        Assert.Equal(100, bucket.Objects(BundleLayout.IndexPrefix).Count);
         Assert.Equal(100, await bucket.Store.ListIndexObjectNamesAsync(default).CountAsync());
     }
 
@@ -48,15 +48,15 @@ public sealed class GcsPipelineTest
         await using var bucket = await FakeBucket.StartAsync();
         var crashing = PipelineDeliveries.Processor(new CrashBeforeIndexStore(bucket.Store));
         await Assert.ThrowsAsync<EvidenceStoreException>(() => crashing.ProcessAsync(PipelineDeliveries.SampleDelivery(), default));
-        Assert.Single(bucket.Objects(StoreLayout.BundlesPrefix));
-        Assert.Empty(bucket.Objects(StoreLayout.IndexPrefix));
+        Assert.Single(bucket.Objects(BundleLayout.BundlesPrefix));
+        Assert.Empty(bucket.Objects(BundleLayout.IndexPrefix));
 
         var result = await PipelineDeliveries.Processor(bucket.Store).ProcessAsync(PipelineDeliveries.SampleDelivery(), default);
 
         Assert.Equal(PipelineOutcome.AlreadyStored, result.Outcome);
         Assert.Contains("index entry completed", result.Reason, StringComparison.Ordinal);
-        var bundle = Assert.Single(bucket.Objects(StoreLayout.BundlesPrefix));
-        Assert.Single(bucket.Objects(StoreLayout.IndexPrefix));
+        var bundle = Assert.Single(bucket.Objects(BundleLayout.BundlesPrefix));
+        Assert.Single(bucket.Objects(BundleLayout.IndexPrefix));
         Assert.Equal(bundle.Metadata["sha256"], result.IndexEntry!.Bundle.Sha256);
         Assert.Equal(bundle.Size, result.IndexEntry.Bundle.Size);
     }
@@ -67,7 +67,7 @@ public sealed class GcsPipelineTest
         await using var bucket = await FakeBucket.StartAsync();
         var crashing = PipelineDeliveries.Processor(new CrashBeforeIndexStore(bucket.Store));
         await Assert.ThrowsAsync<EvidenceStoreException>(() => crashing.ProcessAsync(PipelineDeliveries.SampleDelivery(), default));
-        var name = Assert.Single(bucket.Objects(StoreLayout.BundlesPrefix)).Name;
+        var name = Assert.Single(bucket.Objects(BundleLayout.BundlesPrefix)).Name;
         bucket.Server.Objects.Update(FakeBucket.Name, name, o => o with
         {
             Metadata = new Dictionary<string, string>(o.Metadata) { ["sha256"] = new string('0', 64) },
@@ -77,7 +77,7 @@ public sealed class GcsPipelineTest
             () => PipelineDeliveries.Processor(bucket.Store).ProcessAsync(PipelineDeliveries.SampleDelivery(), default));
 
         Assert.Contains("Integrity check failed", ex.Message, StringComparison.Ordinal);
-        Assert.Empty(bucket.Objects(StoreLayout.IndexPrefix));
+        Assert.Empty(bucket.Objects(BundleLayout.IndexPrefix));
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class GcsPipelineTest
         var result = await PipelineDeliveries.Processor(bucket.Store).ProcessAsync(PipelineDeliveries.Push("not json"u8.ToArray()), default);
 
         Assert.Equal(PipelineOutcome.Quarantined, result.Outcome);
-        var quarantined = Assert.Single(bucket.Objects(StoreLayout.QuarantinePrefix));
+        var quarantined = Assert.Single(bucket.Objects(BundleLayout.QuarantinePrefix));
         Assert.Equal(result.ObjectName, quarantined.Name);
         Assert.Equal("application/json", quarantined.ContentType);
     }

@@ -1,3 +1,4 @@
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Fakes.Storage;
 using ReverseShellFunction.Store;
 
@@ -27,7 +28,7 @@ public sealed class GcsUploadPathTest
         Assert.Contains("uploadType=multipart", upload.Target, StringComparison.Ordinal);
         Assert.Contains("ifGenerationMatch=0", upload.Target, StringComparison.Ordinal);
         Assert.Equal(200, upload.StatusCode);
-        var stored = bucket.Object(StoreLayout.BundleObject(id))!;
+        var stored = bucket.Object(BundleLayout.BundleObject(id))!;
         Assert.Equal(content, stored.Content.ToArray());
         Assert.Equal("application/zip", stored.ContentType);
         Assert.Equal(StoreSamples.Metadata(id, content).Sha256, stored.Metadata["sha256"]);
@@ -50,7 +51,7 @@ public sealed class GcsUploadPathTest
         var start = Assert.Single(bucket.Server.Requests.All, r => r.Operation == FakeStorageOperation.UploadStart);
         Assert.Contains("uploadType=resumable", start.Target, StringComparison.Ordinal);
         Assert.Equal(2, bucket.Server.Requests.Count(FakeStorageOperation.UploadChunk));
-        var stored = bucket.Object(StoreLayout.BundleObject(id))!;
+        var stored = bucket.Object(BundleLayout.BundleObject(id))!;
         Assert.Equal(content, stored.Content.ToArray());
         Assert.Equal(id.Value, stored.Metadata["bundleId"]);
         Assert.Equal(StoreSamples.EventTime, stored.CustomTime);
@@ -66,7 +67,7 @@ public sealed class GcsUploadPathTest
 
         var upload = Assert.Single(bucket.Server.Requests.All);
         Assert.Contains("uploadType=multipart", upload.Target, StringComparison.Ordinal);
-        var stored = bucket.Object(StoreLayout.IndexObject(id))!;
+        var stored = bucket.Object(BundleLayout.IndexObject(id))!;
         Assert.Equal("application/json", stored.ContentType);
         Assert.Equal("{\"a\":1}"u8.ToArray(), stored.Content.ToArray());
     }
@@ -86,7 +87,7 @@ public sealed class GcsUploadPathTest
 
         Assert.Equal(CreateResult.AlreadyExists, result);
         Assert.Contains(bucket.Server.Requests.All, r => r.StatusCode == 412);
-        Assert.Equal(first, bucket.Object(StoreLayout.BundleObject(id))!.Content.ToArray());
+        Assert.Equal(first, bucket.Object(BundleLayout.BundleObject(id))!.Content.ToArray());
     }
 
     [Theory]
@@ -104,7 +105,7 @@ public sealed class GcsUploadPathTest
 
         Assert.Contains("doesn't match calculated", ex.Message, StringComparison.Ordinal);
         Assert.Contains(bucket.Server.Requests.All, r => r.StatusCode == 400);
-        Assert.Null(bucket.Object(StoreLayout.BundleObject(id)));
+        Assert.Null(bucket.Object(BundleLayout.BundleObject(id)));
     }
 
     [Fact]
@@ -119,6 +120,6 @@ public sealed class GcsUploadPathTest
 
         Assert.Equal(CreateResult.Created, result);
         Assert.Equal(2, bucket.Server.Requests.Count(FakeStorageOperation.UploadStart));
-        Assert.Equal(content, bucket.Object(StoreLayout.BundleObject(id))!.Content.ToArray());
+        Assert.Equal(content, bucket.Object(BundleLayout.BundleObject(id))!.Content.ToArray());
     }
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using ReverseShellFunction.Fakes.Storage;
-using ReverseShellFunction.Store;
+using ReverseShellFunction.Infrastructure.Storage;
 
 namespace ReverseShellFunction.Tests.Store;
 

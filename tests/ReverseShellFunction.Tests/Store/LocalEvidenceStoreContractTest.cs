@@ -1,3 +1,4 @@
+using ReverseShellFunction.Infrastructure.LocalFolder;
 using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Support;
 

@@ -1,4 +1,5 @@
 using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Infrastructure.LocalFolder;
 using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Support;
 

@@ -2,11 +2,10 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Collect;
+using ReverseShellFunction.Collection;
+using ReverseShellFunction.Delivery;
 using ReverseShellFunction.Hosting;
-using ReverseShellFunction.Intake;
 using ReverseShellFunction.Pipeline;
-using ReverseShellFunction.Rules;
 using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Support;
 

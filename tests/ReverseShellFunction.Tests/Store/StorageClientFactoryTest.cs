@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using ReverseShellFunction.Hosting;
+using ReverseShellFunction.Infrastructure.Storage;
 using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Tests.Store;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using ReverseShellFunction.Fakes.Storage;
+using ReverseShellFunction.Infrastructure.Storage;
 using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Support;
 using Xunit.Abstractions;

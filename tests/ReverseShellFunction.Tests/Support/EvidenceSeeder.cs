@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Collect;
-using ReverseShellFunction.Intake;
-using ReverseShellFunction.Pipeline;
+using ReverseShellFunction.Collection;
+using ReverseShellFunction.Delivery;
 using ReverseShellFunction.Rules;
 using ReverseShellFunction.Store;
 

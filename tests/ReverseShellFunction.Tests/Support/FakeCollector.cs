@@ -1,4 +1,4 @@
-using ReverseShellFunction.Collect;
+using ReverseShellFunction.Collection;
 
 namespace ReverseShellFunction.Tests.Support;
 

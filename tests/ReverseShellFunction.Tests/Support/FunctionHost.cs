@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using ReverseShellFunction.Collect.Auth;
 using ReverseShellFunction.Hosting;
+using ReverseShellFunction.Infrastructure.GoogleApis.Auth;
 using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Tests.Support;

@@ -1,3 +1,4 @@
+using ReverseShellFunction.Infrastructure.LocalFolder;
 using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Tests.Support;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Collect;
+using ReverseShellFunction.Collection;
 using ReverseShellFunction.Pipeline;
 using ReverseShellFunction.Rules;
 using ReverseShellFunction.Store;

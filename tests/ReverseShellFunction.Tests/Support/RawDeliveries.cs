@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using ReverseShellFunction.Intake;
+using ReverseShellFunction.Delivery;
 
 namespace ReverseShellFunction.Tests.Support;
 

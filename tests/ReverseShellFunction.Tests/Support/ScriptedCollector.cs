@@ -1,5 +1,5 @@
 using System.Text;
-using ReverseShellFunction.Collect;
+using ReverseShellFunction.Collection;
 
 namespace ReverseShellFunction.Tests.Support;
 

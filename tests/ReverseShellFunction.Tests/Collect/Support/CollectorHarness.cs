@@ -1,13 +1,16 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Collect;
-using ReverseShellFunction.Collect.GoogleApis;
-using ReverseShellFunction.Collect.Logs;
-using ReverseShellFunction.Collect.Run;
-using ReverseShellFunction.Collect.Scc;
+using ReverseShellFunction.Collection;
+using ReverseShellFunction.Collectors.Logs;
+using ReverseShellFunction.Collectors.Run;
+using ReverseShellFunction.Collectors.Scc;
+using ReverseShellFunction.Delivery;
 using ReverseShellFunction.Fakes.GoogleApis;
 using ReverseShellFunction.Findings;
-using ReverseShellFunction.Intake;
+using ReverseShellFunction.Infrastructure.GoogleApis;
+using ReverseShellFunction.Infrastructure.Logging;
+using ReverseShellFunction.Infrastructure.Run;
+using ReverseShellFunction.Infrastructure.Scc;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Collect.Support;

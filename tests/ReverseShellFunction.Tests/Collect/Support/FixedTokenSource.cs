@@ -1,4 +1,4 @@
-using ReverseShellFunction.Collect.Auth;
+using ReverseShellFunction.Infrastructure.GoogleApis.Auth;
 
 namespace ReverseShellFunction.Tests.Collect.Support;
 

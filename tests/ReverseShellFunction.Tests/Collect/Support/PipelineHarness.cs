@@ -2,13 +2,12 @@ using System.IO.Compression;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Collect.Auth;
-using ReverseShellFunction.Collect.GoogleApis;
+using ReverseShellFunction.Delivery;
 using ReverseShellFunction.Fakes.GoogleApis;
 using ReverseShellFunction.Hosting;
-using ReverseShellFunction.Intake;
+using ReverseShellFunction.Infrastructure.GoogleApis.Auth;
+using ReverseShellFunction.Infrastructure.LocalFolder;
 using ReverseShellFunction.Pipeline;
-using ReverseShellFunction.Store;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Collect.Support;

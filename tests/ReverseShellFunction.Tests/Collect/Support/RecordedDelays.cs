@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using ReverseShellFunction.Collect.GoogleApis;
+using ReverseShellFunction.Infrastructure.GoogleApis;
 
 namespace ReverseShellFunction.Tests.Collect.Support;
 

@@ -1,0 +1,16 @@
+namespace ReverseShellFunction.Delivery;
+
+/// <summary>
+/// Thrown for input that no retry can fix. The edge quarantines the raw request and acknowledges it,
+/// so the platform stops redelivering.
+/// </summary>
+public sealed class InvalidDeliveryException : Exception
+{
+    public InvalidDeliveryException(DeliveryProblem problem, string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Problem = problem;
+    }
+
+    public DeliveryProblem Problem { get; }
+}

@@ -1,0 +1,246 @@
+using Microsoft.Extensions.Logging;
+using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Parts;
+using ReverseShellFunction.Store;
+
+namespace ReverseShellFunction.Pipeline;
+
+/// <summary>
+/// The embedded default's completion engine: reads the pending records in the store, and for each part that has
+/// no index entry yet and is due, runs the completion through the same <see cref="EvidenceFunction.CompleteAsync"/>
+/// the Cloud Tasks endpoint calls. Records survive a restart; the wait after a failed attempt lives in memory
+/// (it doubles from <see cref="CompletionOptions.RetryAfter"/>), so a restart retries at once.
+/// </summary>
+public sealed class CompletionRunner
+{
+    private readonly IEvidenceStore _store;
+    private readonly EvidenceFunction _function;
+    private readonly CompletionOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<CompletionRunner> _logger;
+    private readonly Dictionary<BundleId, (int Failures, DateTimeOffset NextAttempt)> _backoff = [];
+    private readonly HashSet<BundleId> _settled = [];
+    private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    public CompletionRunner(IEvidenceStore store, EvidenceFunction function, CompletionOptions options, TimeProvider time, ILogger<CompletionRunner> logger)
+    {
+        _store = store;
+        _function = function;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Parts whose pending record exists and whose index entry does not: what is still to do, with when.</summary>
+    public async Task<IReadOnlyList<PendingPart>> ListOpenAsync(CancellationToken cancellationToken)
+    {
+        var open = new List<PendingPart>();
+        await foreach (var name in _store.ListPendingObjectNamesAsync(cancellationToken))
+        {
+            var id = BundleLayout.IdFromObjectName(name);
+            if (id is { Part: >= 2 } settled && IsSettled(settled))
+            {
+                // Done for good (its index entry exists, or nothing is left): not read again on every pass.
+                continue;
+            }
+
+            if (id is not { Part: >= 2 } part)
+            {
+                ReportOnce(name, "Ignoring {ObjectName} under pending/: the name names no bundle part");
+                continue;
+            }
+
+            if (await _store.ReadIndexEntryAsync(part, cancellationToken) is not null)
+            {
+                Settle(part);
+                continue;
+            }
+
+            var plan = await PlanAsync(part, cancellationToken);
+            if (!plan.Asks)
+            {
+                continue;
+            }
+
+            var record = await ReadRecordAsync(part, cancellationToken);
+            open.Add(new PendingPart(part, Due(record, plan), record?.GiveUpAt ?? plan.GiveUpAt));
+        }
+
+        return [.. open.OrderBy(p => p.Due).ThenBy(p => p.Id.ObjectStem, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Runs every open part that is due (and not backing off), at most <paramref name="concurrency"/> at once.</summary>
+    /// <returns>What each attempt did, and the open parts that remain with their next moment.</returns>
+    public async Task<CompletionPass> RunDueAsync(int concurrency, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
+        var now = _time.GetUtcNow();
+        var open = await ListOpenAsync(cancellationToken);
+        var due = open.Where(p => p.Due <= now && NextAttempt(p.Id) <= now).ToList();
+        var results = new List<(PendingPart Part, CompletionResult Result)>();
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, async (part, token) =>
+        {
+            var result = await AttemptAsync(part, token);
+            lock (_gate)
+            {
+                results.Add((part, result));
+            }
+        });
+
+        var remaining = await ListOpenAsync(cancellationToken);
+        return new CompletionPass(
+            [.. results.OrderBy(r => r.Part.Id.ObjectStem, StringComparer.Ordinal)],
+            [.. remaining.Select(p => p with { Due = Max(p.Due, NextAttempt(p.Id)) })]);
+    }
+
+    private async Task<CompletionResult> AttemptAsync(PendingPart part, CancellationToken cancellationToken)
+    {
+        CompletionResult result;
+        try
+        {
+            result = await _function.CompleteAsync(new CompletionRequest(part.Id.Value, part.Id.Part), cancellationToken);
+        }
+        catch (EvidenceStoreException ex)
+        {
+            _logger.LogWarning(ex, "Completion of {Part} failed on the store; retried later: {Problem}", part.Id.ObjectStem, ex.Message);
+            result = CompletionResult.Later($"store failure: {ex.Message}", _options.RetryAfter);
+        }
+
+        lock (_gate)
+        {
+            if (result.Outcome == CompletionOutcome.Later)
+            {
+                var failures = _backoff.TryGetValue(part.Id, out var previous) ? previous.Failures + 1 : 1;
+                var wait = TimeSpan.FromTicks(Math.Min(_options.MaxRetryAfter.Ticks, (result.RetryAfter ?? _options.RetryAfter).Ticks * (1L << Math.Min(failures - 1, 16))));
+                _backoff[part.Id] = (failures, _time.GetUtcNow() + wait);
+            }
+            else
+            {
+                _backoff.Remove(part.Id);
+                if (result.Outcome is CompletionOutcome.NothingLeft or CompletionOutcome.Rejected)
+                {
+                    // Nothing will change by asking again (the record points at nothing): the log line says why.
+                    _settled.Add(part.Id);
+                }
+            }
+        }
+
+        _logger.LogInformation("Completion of {Part}: {Outcome}, {Reason}", part.Id.ObjectStem, result.Outcome, result.Reason);
+        return result;
+    }
+
+    /// <summary>
+    /// Whether part n−1 still asks for this part, and its plan (when part n is due, when to give up). A record is
+    /// written only after part n−1's index entry, so a missing entry is a crash between the two, repaired by the
+    /// completion itself: it counts as asking.
+    /// </summary>
+    private async Task<(bool Asks, DateTimeOffset? Due, DateTimeOffset? GiveUpAt)> PlanAsync(BundleId part, CancellationToken cancellationToken)
+    {
+        if (await _store.ReadIndexEntryAsync(part.WithPart(part.Part - 1), cancellationToken) is not { } bytes)
+        {
+            return (true, null, null);
+        }
+
+        try
+        {
+            var previous = Audit.StoredShape.Read<IndexEntry>(bytes, BundleLayout.IndexObject(part.WithPart(part.Part - 1)));
+            return previous.Summary.Completion is { State: Completeness.Pending } state && state.NextPart == part.Part
+                ? (true, state.Due, state.GiveUpAt)
+                : (false, null, null);
+        }
+        catch (InvalidDataException)
+        {
+            // For verify to report; the completion refuses it with its own reason.
+            return (true, null, null);
+        }
+    }
+
+    /// <summary>
+    /// When the part is due: the plan in part n−1's index entry wins over the record, which is only a reminder, so
+    /// a record's far-future (or garbled) time cannot postpone it; without a readable plan the record's time, at
+    /// most <see cref="CompletionOptions.GiveUpAfter"/> from now (a wait longer than the whole give-up window is wrong).
+    /// </summary>
+    private DateTimeOffset Due(PendingRecord? record, (bool Asks, DateTimeOffset? Due, DateTimeOffset? GiveUpAt) plan)
+    {
+        var now = _time.GetUtcNow();
+        var latest = now + _options.GiveUpAfter;
+        var due = plan.Due ?? record?.Due ?? now;
+        return due < latest ? due : latest;
+    }
+
+    private void Settle(BundleId id)
+    {
+        lock (_gate)
+        {
+            _settled.Add(id);
+        }
+    }
+
+    /// <summary>One warning per object for the life of the runner, not one per pass.</summary>
+    private void ReportOnce(string objectName, string message)
+    {
+        lock (_gate)
+        {
+            if (!_reported.Add(objectName))
+            {
+                return;
+            }
+        }
+
+#pragma warning disable CA2254 // Two fixed templates, both with {ObjectName}.
+        _logger.LogWarning(message, Text.DisplayText.Visible(objectName, 200));
+#pragma warning restore CA2254
+    }
+
+    private bool IsSettled(BundleId id)
+    {
+        lock (_gate)
+        {
+            return _settled.Contains(id);
+        }
+    }
+
+    private DateTimeOffset NextAttempt(BundleId id)
+    {
+        lock (_gate)
+        {
+            return _backoff.TryGetValue(id, out var state) ? state.NextAttempt : DateTimeOffset.MinValue;
+        }
+    }
+
+    private async Task<PendingRecord?> ReadRecordAsync(BundleId part, CancellationToken cancellationToken)
+    {
+        if (await _store.ReadPendingAsync(part, cancellationToken) is not { } bytes)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Audit.StoredShape.Read<PendingRecord>(bytes, BundleLayout.PendingObject(part));
+        }
+        catch (InvalidDataException ex)
+        {
+            // The record is only a reminder; the previous part's index entry holds the plan, and says when.
+            lock (_gate)
+            {
+                if (!_reported.Add(BundleLayout.PendingObject(part)))
+                {
+                    return null;
+                }
+            }
+
+            _logger.LogWarning("The pending record {ObjectName} is unreadable ({Problem}); the part runs on the plan in the previous part's index entry", BundleLayout.PendingObject(part), ex.Message);
+            return null;
+        }
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+}
+
+/// <summary>A part still to collect, and when.</summary>
+public sealed record PendingPart(BundleId Id, DateTimeOffset Due, DateTimeOffset? GiveUpAt);
+
+/// <summary>One pass of the runner: the attempts made, and what is still open.</summary>
+public sealed record CompletionPass(IReadOnlyList<(PendingPart Part, CompletionResult Result)> Attempts, IReadOnlyList<PendingPart> Remaining);

@@ -1,0 +1,34 @@
+using ReverseShellFunction.Collection;
+using ReverseShellFunction.Findings;
+using ReverseShellFunction.Infrastructure.Logging;
+
+namespace ReverseShellFunction.Collectors.Logs;
+
+/// <summary>
+/// <c>audit-logs</c>: Admin Activity audit entries about the service or job over <see cref="CollectionOptions.AuditWindow"/>
+/// before the event (who deployed or changed it, and how), to <c>logs/audit.jsonl</c>. Create and replace
+/// calls carry the whole configuration, so literal env values are redacted here as in <c>cloud-run/</c>.
+/// </summary>
+public sealed class AuditLogsCollector : LogEntriesCollector
+{
+    public const string CollectorName = "audit-logs";
+    public const string File = "logs/audit.jsonl";
+
+    public AuditLogsCollector(LoggingApi api, CollectionOptions options, TimeProvider time, ILogger<AuditLogsCollector> logger)
+        : base(api, options, time, logger)
+    {
+        Redactor = new SecretRedactor(options.RedactionKey);
+    }
+
+    public override string Name => CollectorName;
+
+    protected override string FilePath => File;
+
+    protected override SecretRedactor? Redactor { get; }
+
+    // Until the end of the log window too: a change made right after the event belongs to the story.
+    protected override (DateTimeOffset From, DateTimeOffset To) ConfiguredWindow(DateTimeOffset eventTime) =>
+        (eventTime - Options.AuditWindow, eventTime + Options.LogWindowAfter);
+
+    protected override string Filter(CloudRunTarget target, DateTimeOffset windowStart, DateTimeOffset windowEnd) => LogFilters.Audit(target, windowStart, windowEnd);
+}

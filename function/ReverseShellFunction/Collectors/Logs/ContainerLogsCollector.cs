@@ -1,0 +1,32 @@
+using ReverseShellFunction.Collection;
+using ReverseShellFunction.Findings;
+using ReverseShellFunction.Infrastructure.Logging;
+
+namespace ReverseShellFunction.Collectors.Logs;
+
+/// <summary>
+/// <c>container-logs</c>: what the service's revisions (or the job's executions) logged from
+/// <see cref="CollectionOptions.LogWindowBefore"/> before the event to <see cref="CollectionOptions.LogWindowAfter"/>
+/// after it, to <c>logs/container.jsonl</c>. Entries are kept verbatim: they are the workload's own words.
+/// </summary>
+public sealed class ContainerLogsCollector : LogEntriesCollector
+{
+    public const string CollectorName = "container-logs";
+    public const string File = "logs/container.jsonl";
+
+    public ContainerLogsCollector(LoggingApi api, CollectionOptions options, TimeProvider time, ILogger<ContainerLogsCollector> logger)
+        : base(api, options, time, logger)
+    {
+    }
+
+    public override string Name => CollectorName;
+
+    protected override string FilePath => File;
+
+    protected override SecretRedactor? Redactor => null;
+
+    protected override (DateTimeOffset From, DateTimeOffset To) ConfiguredWindow(DateTimeOffset eventTime) =>
+        (eventTime - Options.LogWindowBefore, eventTime + Options.LogWindowAfter);
+
+    protected override string Filter(CloudRunTarget target, DateTimeOffset windowStart, DateTimeOffset windowEnd) => LogFilters.Container(target, windowStart, windowEnd);
+}

@@ -1,0 +1,52 @@
+using ReverseShellFunction.Infrastructure.Kms;
+namespace ReverseShellFunction.Hosting;
+
+/// <summary>
+/// How parts are sealed: a Cloud KMS key version (KMS_KEY_VERSION, full cryptoKeyVersions resource name) or a
+/// local PEM key (SIGNING_KEY_FILE), not both; an optional RFC 3161 TSA (TSA_URL); the KMS API root
+/// (KMS_API_ENDPOINT, for tests and private endpoints).
+/// </summary>
+public sealed record CustodySettings
+{
+    internal const string DefaultKmsEndpoint = "https://cloudkms.googleapis.com";
+
+    public string? KmsKeyVersion { get; init; }
+    public string? SigningKeyFile { get; init; }
+    public Uri? TsaUrl { get; init; }
+    public string KmsEndpoint { get; init; } = DefaultKmsEndpoint;
+
+    /// <summary>Why a KMS_KEY_VERSION value cannot be used, or null when it is unset or a key version's full name.</summary>
+    internal static string? KmsKeyVersionProblem(string? version) =>
+        version is null || KmsKeyVersionName.IsValid(version)
+            ? null
+            : $"KMS_KEY_VERSION must be a key version's full name, projects/P/locations/L/keyRings/R/cryptoKeys/K/cryptoKeyVersions/N; it is '{Audit.AuditText.Clean(version, 300)}'.";
+
+    internal static CustodySettings From(Func<string, string?> get, Func<string, string> endpoint)
+    {
+        var version = get(Hosting.SettingsCatalog.KmsKeyVersion.Name);
+        if (KmsKeyVersionProblem(version) is { } problem)
+        {
+            throw new InvalidOperationException(problem);
+        }
+
+        var file = get(Hosting.SettingsCatalog.SigningKeyFile.Name);
+        if (version is not null && file is not null)
+        {
+            throw new InvalidOperationException("Set KMS_KEY_VERSION or SIGNING_KEY_FILE, not both: a part is sealed by one key.");
+        }
+
+        Uri? tsa = null;
+        if (get(Hosting.SettingsCatalog.TsaUrl.Name) is { } text && (!Uri.TryCreate(text, UriKind.Absolute, out tsa) || (tsa.Scheme != Uri.UriSchemeHttps && tsa.Scheme != Uri.UriSchemeHttp)))
+        {
+            throw new InvalidOperationException($"TSA_URL must be an http(s) URL of an RFC 3161 time-stamping authority; it is '{Audit.AuditText.Clean(text, 300)}'.");
+        }
+
+        return new CustodySettings
+        {
+            KmsKeyVersion = version,
+            SigningKeyFile = file,
+            TsaUrl = tsa,
+            KmsEndpoint = endpoint(Hosting.SettingsCatalog.KmsApiEndpoint.Name),
+        };
+    }
+}

@@ -1,0 +1,169 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using ReverseShellFunction.Infrastructure.GoogleApis.Auth;
+
+namespace ReverseShellFunction.Infrastructure.GoogleApis;
+
+/// <summary>
+/// The one HTTP path to Google's REST APIs: a bearer token on every attempt, a timeout per attempt, retries
+/// with backoff on 429, 5xx, timeouts and transport errors, and failures turned into <see cref="GoogleApiException"/>.
+/// A cancellation of the caller's token (the collection deadline) always surfaces as OperationCanceledException.
+/// </summary>
+public sealed class GoogleApiClient
+{
+    private static readonly JsonDocumentOptions s_documentOptions = new() { MaxDepth = 256 };
+    /// <summary>The system parameter that names the quota project of a call.</summary>
+    public const string UserProjectHeader = "x-goog-user-project";
+
+    private static readonly MediaTypeHeaderValue s_json = new("application/json") { CharSet = "utf-8" };
+
+    private readonly HttpClient _http;
+    private readonly IAccessTokenSource _tokens;
+    private readonly RetryPolicy _retry;
+    private readonly TimeProvider _time;
+    private readonly ILogger<GoogleApiClient> _logger;
+
+    public GoogleApiClient(HttpClient http, IAccessTokenSource tokens, RetryPolicy retry, TimeProvider time, ILogger<GoogleApiClient> logger)
+    {
+        _http = http;
+        _tokens = tokens;
+        _retry = retry;
+        _time = time;
+        _logger = logger;
+    }
+
+    public Task<bool> HasCredentialsAsync(CancellationToken cancellationToken) => _tokens.HasCredentialsAsync(cancellationToken);
+
+    public Task<JsonDocument> GetJsonAsync(Uri uri, CancellationToken cancellationToken) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Get, uri), ReadDocumentAsync, cancellationToken);
+
+    public Task<JsonDocument> PostJsonAsync(Uri uri, byte[] body, CancellationToken cancellationToken) =>
+        SendAsync(
+            () => new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) { Headers = { ContentType = s_json } } },
+            ReadDocumentAsync,
+            cancellationToken);
+
+    /// <summary>
+    /// A JSON POST whose whole answer is returned as bytes, so several callers can each parse their own copy.
+    /// <paramref name="userProject"/>, when set, goes out as <c>x-goog-user-project</c>: the project charged for
+    /// the call's quota instead of the caller's own.
+    /// </summary>
+    internal Task<ChunkedBytes> PostForBytesAsync(Uri uri, byte[] body, string? userProject, CancellationToken cancellationToken) =>
+        SendAsync(
+            () =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) { Headers = { ContentType = s_json } } };
+                if (userProject is not null)
+                {
+                    request.Headers.Add(UserProjectHeader, userProject);
+                }
+
+                return request;
+            },
+            ChunkedBytes.ReadAsync,
+            cancellationToken);
+
+    /// <summary>Sends a fresh request per attempt and reads a successful body with <paramref name="read"/> inside the attempt.</summary>
+    public async Task<T> SendAsync<T>(Func<HttpRequestMessage> createRequest, Func<Stream, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(createRequest);
+        ArgumentNullException.ThrowIfNull(read);
+        for (var attempt = 1; ; attempt++)
+        {
+            var outcome = await AttemptAsync(createRequest, read, attempt, cancellationToken);
+            if (outcome.Error is null)
+            {
+                return outcome.Value!;
+            }
+
+            if (!outcome.Retryable || attempt >= _retry.MaxAttempts)
+            {
+                throw outcome.Error;
+            }
+
+            var delay = _retry.BackoffBefore(attempt + 1, outcome.RetryAfter);
+            _logger.LogWarning(
+                "Google API call {Path} failed on attempt {Attempt} of {MaxAttempts} ({Problem}); retrying in {DelayMs} ms",
+                outcome.Path,
+                attempt,
+                _retry.MaxAttempts,
+                outcome.Error.Describe(),
+                (long)delay.TotalMilliseconds);
+            await _retry.Delay(delay, cancellationToken);
+        }
+    }
+
+    private async Task<AttemptOutcome<T>> AttemptAsync<T>(
+        Func<HttpRequestMessage> createRequest, Func<Stream, CancellationToken, Task<T>> read, int attempt, CancellationToken cancellationToken)
+    {
+        using var request = createRequest();
+        var path = request.RequestUri?.AbsolutePath ?? "";
+        try
+        {
+            // The token request gets the attempt's own time limit: a metadata server that accepts and never answers
+            // must not take the whole collection deadline.
+            using var tokenTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            tokenTimeout.CancelAfter(_retry.AttemptTimeout);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _tokens.GetAccessTokenAsync(tokenTimeout.Token));
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is CredentialsUnavailableException or OperationCanceledException)
+        {
+            // A credential source that gave no token now (a metadata server still starting) is as transient as a
+            // 503: retried here with backoff, and, if it lasts, left to a later part (no HTTP status: transient).
+            var message = ex is OperationCanceledException ? $"no access token within {_retry.AttemptTimeout.TotalSeconds:0.###} s" : ex.Message;
+            return AttemptOutcome<T>.Failed(path, new GoogleApiException(null, "UNAVAILABLE", $"could not get an access token: {message}", attempt, ex), retryable: true);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // No credential source at all: configuration, not ours to repeat.
+            return AttemptOutcome<T>.Failed(path, new GoogleApiException(null, null, $"could not get an access token: {ex.Message}", attempt, ex), retryable: false);
+        }
+
+        using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attemptTimeout.CancelAfter(_retry.AttemptTimeout);
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptTimeout.Token);
+            var code = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode)
+            {
+                await using var body = await response.Content.ReadAsStreamAsync(attemptTimeout.Token);
+                return AttemptOutcome<T>.Succeeded(await read(body, attemptTimeout.Token));
+            }
+
+            var error = new GoogleApiException(code, await GoogleErrorBody.ReadAsync(response, attemptTimeout.Token), attempt);
+            return AttemptOutcome<T>.Failed(path, error, RetryPolicy.IsRetryable(code) && !error.IsQuotaExceeded, RetryAfter(response));
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            var message = $"no complete answer within {_retry.AttemptTimeout.TotalSeconds:0.###} s";
+            return AttemptOutcome<T>.Failed(path, new GoogleApiException(null, "DEADLINE_EXCEEDED", message, attempt, ex), retryable: true);
+        }
+        catch (Exception ex) when ((ex is HttpRequestException or IOException) && !cancellationToken.IsCancellationRequested)
+        {
+            return AttemptOutcome<T>.Failed(path, new GoogleApiException(null, "UNAVAILABLE", $"transport error: {ex.Message}", attempt, ex), retryable: true);
+        }
+        catch (JsonException ex)
+        {
+            return AttemptOutcome<T>.Failed(path, new GoogleApiException(null, null, $"the answer is not valid JSON: {ex.Message}", attempt, ex), retryable: false);
+        }
+    }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - _time.GetUtcNow() is { } wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
+
+    private static async Task<JsonDocument> ReadDocumentAsync(Stream body, CancellationToken cancellationToken) =>
+        await JsonDocument.ParseAsync(body, s_documentOptions, cancellationToken);
+
+    private readonly record struct AttemptOutcome<T>(T? Value, GoogleApiException? Error, bool Retryable, TimeSpan? RetryAfter, string Path)
+    {
+        public static AttemptOutcome<T> Succeeded(T value) => new(value, null, false, null, "");
+
+        public static AttemptOutcome<T> Failed(string path, GoogleApiException error, bool retryable, TimeSpan? retryAfter = null) =>
+            new(default, error, retryable, retryAfter, path);
+    }
+}

@@ -1,0 +1,53 @@
+using ReverseShellFunction.Custody;
+using ReverseShellFunction.Infrastructure.GoogleApis;
+
+namespace ReverseShellFunction.Infrastructure.Kms;
+
+/// <summary>Signs manifest digests with a Cloud KMS key version (KMS_KEY_VERSION); the private key never leaves KMS.</summary>
+internal sealed class CloudKmsSigner : IManifestSigner
+{
+    /// <summary>
+    /// Calls made for one signature when answers fail their integrity checks: Google asks clients to discard such an
+    /// answer and retry "a limited number of times"; a persistent mismatch is not a transfer fault, so it stops here.
+    /// </summary>
+    public const int IntegrityAttempts = 3;
+
+    private readonly CloudKmsApi _api;
+
+    public CloudKmsSigner(CloudKmsApi api, string keyVersion)
+    {
+        _api = api;
+        KeyId = keyVersion;
+    }
+
+    public string KeyId { get; }
+
+    public async Task<ManifestSignature> SignDigestAsync(byte[] sha256, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var (der, name) = await _api.AsymmetricSignAsync(KeyId, sha256, cancellationToken);
+                return new ManifestSignature(der, name);
+            }
+            catch (GoogleApiException ex)
+            {
+                throw new SigningException($"Cloud KMS asymmetricSign on {KeyId} failed: {ex.Describe()}", ex);
+            }
+            catch (UntrustedAnswerException) when (attempt < IntegrityAttempts)
+            {
+                // Signing the same digest again is harmless (nothing changes in KMS), so the call is repeated.
+                continue;
+            }
+            catch (UntrustedAnswerException ex)
+            {
+                throw new SigningException($"Cloud KMS asymmetricSign on {KeyId}: signature not trusted after {IntegrityAttempts} attempts: {ex.Message}", ex);
+            }
+            catch (Exception ex) when (ex is InvalidDataException or FormatException or System.Text.Json.JsonException)
+            {
+                throw new SigningException($"Cloud KMS asymmetricSign on {KeyId} gave no usable signature: {ex.Message}", ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using ReverseShellFunction.Collectors;
+using ReverseShellFunction.Collectors.Logs;
+using ReverseShellFunction.Infrastructure.GoogleApis;
+
+namespace ReverseShellFunction.Infrastructure.Logging;
+
+/// <summary>Cloud Logging v2 <c>entries:list</c> over REST; small so an official client can replace it.</summary>
+public sealed class LoggingApi
+{
+    /// <summary>The API's maximum page size.</summary>
+    public const int MaxPageSize = 1000;
+
+    public const string OrderBy = "timestamp asc";
+
+    private static readonly JsonDocumentOptions s_documentOptions = new() { MaxDepth = 256 };
+
+    private readonly GoogleApiClient _client;
+    private readonly string _root;
+    private readonly LogReadCoalescer _coalescer;
+
+    public LoggingApi(GoogleApiClient client, string root, LogReadCoalescer? coalescer = null)
+    {
+        _client = client;
+        _root = root;
+        _coalescer = coalescer ?? new LogReadCoalescer(TimeProvider.System) { Enabled = false };
+    }
+
+    public GoogleApiClient Client => _client;
+
+    public LogReadCoalescer Coalescer => _coalescer;
+
+    /// <summary>
+    /// One page: <c>{ "entries": [LogEntry], "nextPageToken" }</c>; entries may be empty while a token says "keep going".
+    /// Identical requests in this instance share one read (<see cref="LogReadCoalescer"/>). With
+    /// <paramref name="userProject"/> the read is charged to that project's quota (<c>x-goog-user-project</c>).
+    /// </summary>
+    public async Task<JsonDocument> ListPageAsync(string project, string filter, int pageSize, string? pageToken, string? userProject, CancellationToken cancellationToken)
+    {
+        var body = Body(project, filter, pageSize, pageToken);
+        var uri = ApiUri.Build(_root, ["v2", "entries:list"]);
+        var key = $"{userProject}\n{Convert.ToBase64String(body)}";
+        var page = await _coalescer.GetAsync(key, token => _client.PostForBytesAsync(uri, body, userProject, token), cancellationToken);
+        return JsonDocument.Parse(page.AsSequence(), s_documentOptions);
+    }
+
+    public string Describe(string project, string filter) =>
+        $"POST {_root}/v2/entries:list resourceNames=[projects/{project}] orderBy=\"{OrderBy}\" filter={filter}";
+
+    private static byte[] Body(string project, string filter, int pageSize, string? pageToken)
+    {
+        using var body = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(body, JsonEvidence.Compact))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("resourceNames");
+            writer.WriteStringValue($"projects/{project}");
+            writer.WriteEndArray();
+            writer.WriteString("filter", filter);
+            writer.WriteString("orderBy", OrderBy);
+            writer.WriteNumber("pageSize", pageSize);
+            if (pageToken is not null)
+            {
+                writer.WriteString("pageToken", pageToken);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return body.ToArray();
+    }
+}

@@ -1,0 +1,52 @@
+using System.Text.Json.Nodes;
+using ReverseShellFunction.Infrastructure.GoogleApis;
+
+namespace ReverseShellFunction.Infrastructure.Run;
+
+/// <summary>Cloud Run Admin API v2 reads over REST; small so an official client can replace it.</summary>
+public sealed class CloudRunApi
+{
+    // A service or revision document is a few kilobytes; this only stops a runaway answer.
+    private const int MaxDocumentBytes = 16 * 1024 * 1024;
+
+    private static readonly System.Text.Json.JsonDocumentOptions s_documentOptions = new() { MaxDepth = 256 };
+
+    private readonly GoogleApiClient _client;
+    private readonly string _root;
+
+    public CloudRunApi(GoogleApiClient client, string root)
+    {
+        _client = client;
+        _root = root;
+    }
+
+    public GoogleApiClient Client => _client;
+
+    /// <summary>GET <c>v2/{relativeName}</c>, e.g. <c>projects/P/locations/L/services/S/revisions/R</c>, as a mutable document.</summary>
+    public Task<JsonNode> GetAsync(string relativeName, CancellationToken cancellationToken)
+    {
+        var uri = ApiUri.Build(_root, ["v2", .. ApiUri.Split(relativeName)]);
+        return _client.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, uri), ReadAsync, cancellationToken);
+    }
+
+    public string Describe(string relativeName) => $"GET {_root}/v2/{relativeName}";
+
+    private static async Task<JsonNode> ReadAsync(Stream body, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxDocumentBytes)
+            {
+                throw new System.Text.Json.JsonException($"The document is larger than {MaxDocumentBytes} bytes.");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return JsonNode.Parse(buffer.ToArray(), documentOptions: s_documentOptions)
+            ?? throw new System.Text.Json.JsonException("The answer is JSON null.");
+    }
+}

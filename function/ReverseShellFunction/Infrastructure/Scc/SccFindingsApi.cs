@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text.Json;
+using ReverseShellFunction.Infrastructure.GoogleApis;
+
+namespace ReverseShellFunction.Infrastructure.Scc;
+
+/// <summary>Security Command Center v2 ListFindings over REST; small so an official client can replace it.</summary>
+public sealed class SccFindingsApi
+{
+    /// <summary>The API's maximum page size.</summary>
+    public const int MaxPageSize = 1000;
+
+    private readonly GoogleApiClient _client;
+    private readonly SccEndpoints _endpoints;
+
+    public SccFindingsApi(GoogleApiClient client, SccEndpoints endpoints)
+    {
+        _client = client;
+        _endpoints = endpoints;
+    }
+
+    /// <summary>Every location at <paramref name="root"/> (tests and private endpoints).</summary>
+    public SccFindingsApi(GoogleApiClient client, string root)
+        : this(client, new SccEndpoints(root))
+    {
+    }
+
+    public GoogleApiClient Client => _client;
+
+    /// <summary>
+    /// One page: <c>{ "listFindingsResults": [{finding, resource}], "nextPageToken", "totalSize" }</c>, from the host
+    /// that serves the parent's location. <paramref name="orderBy"/> null leaves the API's order.
+    /// </summary>
+    public Task<JsonDocument> ListPageAsync(SccParent parent, string filter, string? orderBy, int pageSize, string? pageToken, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parent);
+        var uri = ApiUri.Build(
+            _endpoints.RootFor(parent.Location),
+            ["v2", .. ApiUri.Split(parent.Name), "findings"],
+            [
+                new("filter", filter),
+                new("orderBy", orderBy),
+                new("pageSize", pageSize.ToString(CultureInfo.InvariantCulture)),
+                new("pageToken", pageToken),
+            ]);
+        return _client.GetJsonAsync(uri, cancellationToken);
+    }
+
+    public string Describe(SccParent parent)
+    {
+        ArgumentNullException.ThrowIfNull(parent);
+        return $"GET {_endpoints.RootFor(parent.Location)}/v2/{parent.Name}/findings";
+    }
+}
