@@ -50,7 +50,7 @@ public static class BundleChecks
             {
                 results[i] = With(result, new VerificationProblem(
                     ProblemKind.NotSigned,
-                    SealFiles.Signature,
+                    BundleLayout.Entries.Signature,
                     $"a signature by {reference.KeyId ?? "an unnamed key"}, as part {PartOf(first)} has",
                     "none",
                     $"{subject}: the part is unsigned while part {PartOf(first)} of the same bundle is signed by {reference.KeyId ?? "an unnamed key"}: its seal was removed, or it was never sealed"));
@@ -60,7 +60,7 @@ public static class BundleChecks
                 // Both verified with trusted keys would be a rotation the auditor vouched for; otherwise a stranger's key.
                 results[i] = With(result, new VerificationProblem(
                     ProblemKind.SignatureInvalid,
-                    SealFiles.Signature,
+                    BundleLayout.Entries.Signature,
                     reference.KeyId ?? "the bundle's key",
                     seal.KeyId ?? "an unnamed key",
                     $"{subject}: the part is signed by {seal.KeyId ?? "an unnamed key"}, a key the bundle's other parts do not use (part {PartOf(first)} is signed by {reference.KeyId ?? "an unnamed key"}): it was re-signed by someone else"));

@@ -62,9 +62,9 @@ internal static class BundleContentCheck
     /// </summary>
     private static void AppendSummary(VerificationLog rest, VerificationLog summary, VerificationLog files, bool checkedSummary)
     {
-        if (checkedSummary && files.Problems.Any(p => p.Kind == ProblemKind.FileUnreadable && p.File == EvidenceSummary.FileName))
+        if (checkedSummary && files.Problems.Any(p => p.Kind == ProblemKind.FileUnreadable && p.File == BundleLayout.Entries.Summary))
         {
-            rest.Check("summary", CheckOutcome.Skipped, "summary.json unreadable");
+            rest.Check("summary", CheckOutcome.Skipped, $"{BundleLayout.Entries.Summary} unreadable");
             return;
         }
 
@@ -158,10 +158,10 @@ internal static class BundleContentCheck
     /// <returns>Whether summary.json was read and checked (false when it is missing or there is no index entry to hold it against).</returns>
     private static async Task<bool> CheckSummaryAsync(BundleInventory inventory, StoredIndexEntry? index, VerificationLog log, CancellationToken cancellationToken)
     {
-        if (!inventory.Entries.TryGetValue(EvidenceSummary.FileName, out var entry))
+        if (!inventory.Entries.TryGetValue(BundleLayout.Entries.Summary, out var entry))
         {
-            log.Problem(ProblemKind.SummaryMissing, "the zip has no summary.json", EvidenceSummary.FileName, "summary.json", "no entry");
-            log.Check("summary", CheckOutcome.Failed, "no summary.json");
+            log.Problem(ProblemKind.SummaryMissing, $"the zip has no {BundleLayout.Entries.Summary}", BundleLayout.Entries.Summary, BundleLayout.Entries.Summary, "no entry");
+            log.Check("summary", CheckOutcome.Failed, $"no {BundleLayout.Entries.Summary}");
             return false;
         }
 
@@ -181,8 +181,8 @@ internal static class BundleContentCheck
             {
                 log.Problem(
                     ProblemKind.SummaryMismatch,
-                    $"the index entry's summary differs from summary.json at {path}: the index entry has {expected}, summary.json has {found}",
-                    EvidenceSummary.FileName,
+                    $"the index entry's summary differs from {BundleLayout.Entries.Summary} at {path}: the index entry has {expected}, {BundleLayout.Entries.Summary} has {found}",
+                    BundleLayout.Entries.Summary,
                     expected,
                     found);
             }
@@ -190,14 +190,14 @@ internal static class BundleContentCheck
         }
         catch (JsonException ex)
         {
-            log.Problem(ProblemKind.FileUnreadable, $"summary.json is not valid JSON: {AuditText.Clean(ex.Message)}", EvidenceSummary.FileName);
+            log.Problem(ProblemKind.FileUnreadable, $"{BundleLayout.Entries.Summary} is not valid JSON: {AuditText.Clean(ex.Message)}", BundleLayout.Entries.Summary);
         }
         catch (Exception ex) when (ex is InvalidDataException or NotSupportedException or IOException)
         {
-            log.Problem(ProblemKind.FileUnreadable, $"summary.json could not be read from the zip: {AuditText.Clean(ex.Message)}", EvidenceSummary.FileName);
+            log.Problem(ProblemKind.FileUnreadable, $"{BundleLayout.Entries.Summary} could not be read from the zip: {AuditText.Clean(ex.Message)}", BundleLayout.Entries.Summary);
         }
 
-        log.Outcome("summary", before, "the index entry's summary equals summary.json");
+        log.Outcome("summary", before, $"the index entry's summary equals {BundleLayout.Entries.Summary}");
         return true;
     }
 
@@ -207,8 +207,8 @@ internal static class BundleContentCheck
         {
             log.Problem(
                 ProblemKind.ManifestDisagrees,
-                $"the index entry and manifest.json disagree on the {field}: the index entry has '{AuditText.Clean(indexValue)}', the manifest '{AuditText.Clean(manifestValue)}'",
-                Manifest.FileName,
+                $"the index entry and {BundleLayout.Entries.Manifest} disagree on the {field}: the index entry has '{AuditText.Clean(indexValue)}', the manifest '{AuditText.Clean(manifestValue)}'",
+                BundleLayout.Entries.Manifest,
                 AuditText.Clean(indexValue),
                 AuditText.Clean(manifestValue));
         }

@@ -60,25 +60,25 @@ public sealed class BundleInventory
         var manifest = await ReadManifestAsync(entries, log, cancellationToken);
         if (manifest is null)
         {
-            log.Outcome("manifest", before, "manifest.json present and readable");
+            log.Outcome("manifest", before, $"{BundleLayout.Entries.Manifest} present and readable");
             return new BundleInventory(null, [], entries);
         }
 
         if (manifest.Files is null)
         {
             // A hostile manifest ("files": null) is reported, as the folder check reports it, never thrown.
-            log.Problem(ProblemKind.ManifestUnreadable, "manifest.json has no list of files (\"files\" is missing or null)", Manifest.FileName);
+            log.Problem(ProblemKind.ManifestUnreadable, $"{BundleLayout.Entries.Manifest} has no list of files (\"files\" is missing or null)", BundleLayout.Entries.Manifest);
             log.Check("manifest", CheckOutcome.Failed, "no list of files");
             return new BundleInventory(null, [], entries);
         }
 
         var files = new List<(ManifestFile, ZipArchiveEntry)>();
         // The seal entries are computed from the manifest and cannot be listed in it; SignatureCheck checks them.
-        var listed = new HashSet<string>(StringComparer.Ordinal) { Manifest.FileName };
-        listed.UnionWith(SealFiles.All);
+        var listed = new HashSet<string>(StringComparer.Ordinal) { BundleLayout.Entries.Manifest };
+        listed.UnionWith(BundleLayout.Entries.Seals);
         foreach (var file in manifest.Files)
         {
-            if (file?.Path is null || file.Sha256 is null || !BundlePaths.IsSafe(file.Path) || file.Path == Manifest.FileName)
+            if (file?.Path is null || file.Sha256 is null || !BundlePaths.IsSafe(file.Path) || file.Path == BundleLayout.Entries.Manifest)
             {
                 log.Problem(ProblemKind.UnsafePath, $"the manifest lists an unsafe or incomplete entry, path '{AuditText.Clean(file?.Path)}'", file: AuditText.Clean(file?.Path));
             }
@@ -115,7 +115,7 @@ public sealed class BundleInventory
             log.Problem(ProblemKind.FileExtra, $"file {name} is in the zip but not in the manifest", name, expected: "not present", found: $"{entries[name].Length} bytes");
         }
 
-        log.Outcome("manifest", before, $"manifest.json lists exactly the {manifest.Files.Count} other files of the zip");
+        log.Outcome("manifest", before, $"{BundleLayout.Entries.Manifest} lists exactly the {manifest.Files.Count} other files of the zip");
         return new BundleInventory(manifest, files, entries);
     }
 
@@ -144,9 +144,9 @@ public sealed class BundleInventory
 
     private static async Task<Manifest?> ReadManifestAsync(Dictionary<string, ZipArchiveEntry> entries, VerificationLog log, CancellationToken cancellationToken)
     {
-        if (!entries.TryGetValue(Manifest.FileName, out var entry))
+        if (!entries.TryGetValue(BundleLayout.Entries.Manifest, out var entry))
         {
-            log.Problem(ProblemKind.ManifestMissing, "the zip has no manifest.json", Manifest.FileName, expected: "manifest.json", found: "no entry");
+            log.Problem(ProblemKind.ManifestMissing, $"the zip has no {BundleLayout.Entries.Manifest}", BundleLayout.Entries.Manifest, expected: BundleLayout.Entries.Manifest, found: "no entry");
             return null;
         }
 
@@ -155,15 +155,15 @@ public sealed class BundleInventory
             var bytes = await EntryDigest.ReadSmallAsync(entry, MaxJsonBytes, cancellationToken);
             if (bytes is null)
             {
-                log.Problem(ProblemKind.ManifestUnreadable, $"manifest.json is larger than {MaxJsonBytes} bytes", Manifest.FileName);
+                log.Problem(ProblemKind.ManifestUnreadable, $"{BundleLayout.Entries.Manifest} is larger than {MaxJsonBytes} bytes", BundleLayout.Entries.Manifest);
                 return null;
             }
 
-            return StoredShape.Read<Manifest>(bytes, "manifest.json");
+            return StoredShape.Read<Manifest>(bytes, BundleLayout.Entries.Manifest);
         }
         catch (InvalidDataException ex)
         {
-            log.Problem(ProblemKind.ManifestUnreadable, $"manifest.json is not a readable manifest: {AuditText.Clean(ex.Message)}", Manifest.FileName);
+            log.Problem(ProblemKind.ManifestUnreadable, $"{BundleLayout.Entries.Manifest} is not a readable manifest: {AuditText.Clean(ex.Message)}", BundleLayout.Entries.Manifest);
             return null;
         }
     }

@@ -77,7 +77,7 @@ public sealed class CaseExtractor
             }
         }
 
-        await using var timeline = new FileStream(Path.Combine(root, TimelineFile.FileName), FileMode.CreateNew);
+        await using var timeline = new FileStream(Path.Combine(root, BundleLayout.Entries.Timeline), FileMode.CreateNew);
         await CaseFolder.MergeTimelineAsync(root, parts, timeline, cancellationToken);
     }
 

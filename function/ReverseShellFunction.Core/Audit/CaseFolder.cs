@@ -48,14 +48,14 @@ public static class CaseFolder
         var manifests = new List<(byte[]? Bytes, Manifest? Manifest)>();
         for (var part = 1; part <= parts; part++)
         {
-            manifests.Add(await ReadJsonAsync<Manifest>(Path.Combine(root, PartFolder(part), Manifest.FileName), cancellationToken));
+            manifests.Add(await ReadJsonAsync<Manifest>(Path.Combine(root, PartFolder(part), BundleLayout.Entries.Manifest), cancellationToken));
         }
 
         var entries = new List<CasePart>();
         for (var part = 1; part <= parts; part++)
         {
             var (bytes, _) = manifests[part - 1];
-            var (_, seal) = await ReadJsonAsync<SealRecord>(Path.Combine(root, PartFolder(part), SealFiles.Record), cancellationToken);
+            var (_, seal) = await ReadJsonAsync<SealRecord>(Path.Combine(root, PartFolder(part), BundleLayout.Entries.SealRecord), cancellationToken);
             var link = part < parts ? manifests[part].Manifest?.PreviousPart : null;
             entries.Add(new CasePart(
                 part,
@@ -74,7 +74,7 @@ public static class CaseFolder
             parts,
             entries,
             parts == 0 ? null : PartFolder(parts),
-            TimelineFile.FileName);
+            BundleLayout.Entries.Timeline);
         return EvidenceJson.Serialize(file);
     }
 
@@ -101,9 +101,9 @@ public static class CaseFolder
         long order = 0;
         for (var part = 1; part <= parts; part++)
         {
-            for (var chunk = 1; File.Exists(Path.Combine(root, PartFolder(part), TimelineFile.ChunkName(chunk))); chunk++)
+            for (var chunk = 1; File.Exists(Path.Combine(root, PartFolder(part), BundleLayout.Entries.TimelineChunk(chunk))); chunk++)
             {
-                foreach (var line in await File.ReadAllLinesAsync(Path.Combine(root, PartFolder(part), TimelineFile.ChunkName(chunk)), cancellationToken))
+                foreach (var line in await File.ReadAllLinesAsync(Path.Combine(root, PartFolder(part), BundleLayout.Entries.TimelineChunk(chunk)), cancellationToken))
                 {
                     if (line.Length > 0)
                     {

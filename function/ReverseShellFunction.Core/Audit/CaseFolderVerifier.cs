@@ -30,7 +30,7 @@ public static class CaseFolderVerifier
         {
             var partFolder = Path.Combine(root, CaseFolder.PartFolder(part));
             var result = await ExtractedFolderVerifier.VerifyAsync(partFolder, trust, cancellationToken);
-            var (_, manifest) = await CaseFolder.ReadJsonAsync<Manifest>(Path.Combine(partFolder, Manifest.FileName), cancellationToken);
+            var (_, manifest) = await CaseFolder.ReadJsonAsync<Manifest>(Path.Combine(partFolder, BundleLayout.Entries.Manifest), cancellationToken);
             first ??= manifest;
             results.Add(CheckLink(result, manifest, first, part));
         }
@@ -52,7 +52,7 @@ public static class CaseFolderVerifier
         var problems = new List<VerificationProblem>();
         var subject = $"bundle {result.BundleId ?? CaseFolder.PartFolder(part)}";
         void Problem(string text, string expected, string found) =>
-            problems.Add(new VerificationProblem(ProblemKind.ChainBroken, $"{CaseFolder.PartFolder(part)}/{Manifest.FileName}", expected, found, $"{subject}: {text}"));
+            problems.Add(new VerificationProblem(ProblemKind.ChainBroken, $"{CaseFolder.PartFolder(part)}/{BundleLayout.Entries.Manifest}", expected, found, $"{subject}: {text}"));
 
         if (!BundleId.TryParse(manifest.BundleId, out var id) || manifest.BundleId != first?.BundleId)
         {
@@ -111,7 +111,7 @@ public static class CaseFolderVerifier
         await using (var sink = new HashingStream(sha))
         {
             await CaseFolder.MergeTimelineAsync(root, parts, sink, cancellationToken);
-            expected[TimelineFile.FileName] = sha.GetHashAndReset();
+            expected[BundleLayout.Entries.Timeline] = sha.GetHashAndReset();
         }
 
         foreach (var (name, hash) in expected)
@@ -138,7 +138,7 @@ public static class CaseFolderVerifier
 
     private static string Describe(string name, int parts) =>
         name == CaseFolder.FileName ? "the parts' manifests, seals and state"
-        : name == TimelineFile.FileName ? "every part's timeline merged in time order"
+        : name == BundleLayout.Entries.Timeline ? "every part's timeline merged in time order"
         : $"a copy of {CaseFolder.PartFolder(parts)}/{name}";
 
     private static async Task<byte[]> HashAsync(string path, CancellationToken cancellationToken)

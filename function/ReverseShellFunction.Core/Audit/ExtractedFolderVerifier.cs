@@ -16,12 +16,12 @@ public static class ExtractedFolderVerifier
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(trust);
         var root = Path.GetFullPath(folder);
-        var manifestPath = Path.Combine(root, Manifest.FileName);
+        var manifestPath = Path.Combine(root, BundleLayout.Entries.Manifest);
         if (!File.Exists(manifestPath))
         {
             var missing = VerificationLog.ForObject(AuditText.Clean(root));
-            missing.Problem(ProblemKind.ManifestMissing, "the folder has no manifest.json: not a folder that get extracted", Manifest.FileName, "manifest.json", "no file");
-            missing.Check("manifest", CheckOutcome.Failed, "no manifest.json");
+            missing.Problem(ProblemKind.ManifestMissing, $"the folder has no {BundleLayout.Entries.Manifest}: not a folder that get extracted", BundleLayout.Entries.Manifest, BundleLayout.Entries.Manifest, "no file");
+            missing.Check("manifest", CheckOutcome.Failed, $"no {BundleLayout.Entries.Manifest}");
             return missing.Result(null, AuditText.Clean(root), null);
         }
 
@@ -45,13 +45,13 @@ public static class ExtractedFolderVerifier
         var log = stem is not null ? VerificationLog.ForBundle(stem) : VerificationLog.ForObject(AuditText.Clean(root));
         if (manifest is null)
         {
-            log.Problem(ProblemKind.ManifestUnreadable, $"manifest.json is not a readable manifest: {AuditText.Clean(error)}", Manifest.FileName);
+            log.Problem(ProblemKind.ManifestUnreadable, $"{BundleLayout.Entries.Manifest} is not a readable manifest: {AuditText.Clean(error)}", BundleLayout.Entries.Manifest);
             log.Check("manifest", CheckOutcome.Failed, "unreadable");
         }
         else if (manifest.Files is null)
         {
             // Reported as the store's check reports it: a manifest without its list vouches for nothing.
-            log.Problem(ProblemKind.ManifestUnreadable, "manifest.json has no list of files (\"files\" is missing or null)", Manifest.FileName);
+            log.Problem(ProblemKind.ManifestUnreadable, $"{BundleLayout.Entries.Manifest} has no list of files (\"files\" is missing or null)", BundleLayout.Entries.Manifest);
             log.Check("manifest", CheckOutcome.Failed, "no list of files");
             manifest = null;
         }
@@ -61,18 +61,18 @@ public static class ExtractedFolderVerifier
         }
 
         var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (var name in SealFiles.All)
+        foreach (var name in BundleLayout.Entries.Seals)
         {
             var path = Path.Combine(root, name);
             if (File.Exists(path))
             {
-                if (await ReadBoundedAsync(path, SealFiles.MaxBytes, cancellationToken) is { } bytes)
+                if (await ReadBoundedAsync(path, EntryLimits.MaxSealBytes, cancellationToken) is { } bytes)
                 {
                     files[name] = bytes;
                 }
                 else
                 {
-                    log.Problem(ProblemKind.SealUnreadable, $"{name} is larger than {SealFiles.MaxBytes} bytes", name);
+                    log.Problem(ProblemKind.SealUnreadable, $"{name} is larger than {EntryLimits.MaxSealBytes} bytes", name);
                 }
             }
         }
@@ -84,8 +84,8 @@ public static class ExtractedFolderVerifier
     private static async Task CheckFilesAsync(string root, Manifest manifest, VerificationLog log, CancellationToken cancellationToken)
     {
         var before = log.ProblemCount;
-        var listed = new HashSet<string>(StringComparer.Ordinal) { Manifest.FileName };
-        listed.UnionWith(SealFiles.All);
+        var listed = new HashSet<string>(StringComparer.Ordinal) { BundleLayout.Entries.Manifest };
+        listed.UnionWith(BundleLayout.Entries.Seals);
         foreach (var file in manifest.Files)
         {
             if (file?.Path is null || file.Sha256 is null || !BundlePaths.IsSafe(file.Path) || !listed.Add(file.Path))

@@ -39,18 +39,18 @@ internal sealed class ExtractionTarget
             }
 
             // The manifest is not listed in itself; it was read and parsed already, so its size is bounded.
-            await using (var output = Create(Manifest.FileName))
+            await using (var output = Create(BundleLayout.Entries.Manifest))
             {
-                written.Add(Manifest.FileName);
-                await EntryDigest.ComputeAsync(inventory.Entries[Manifest.FileName], BundleInventory.MaxJsonBytes, output, cancellationToken);
+                written.Add(BundleLayout.Entries.Manifest);
+                await EntryDigest.ComputeAsync(inventory.Entries[BundleLayout.Entries.Manifest], BundleInventory.MaxJsonBytes, output, cancellationToken);
             }
 
             // The seal entries travel with the files, so the folder verifies offline (verify --extracted).
-            foreach (var name in SealFiles.All.Where(inventory.Entries.ContainsKey))
+            foreach (var name in BundleLayout.Entries.Seals.Where(inventory.Entries.ContainsKey))
             {
                 await using var output = Create(name);
                 written.Add(name);
-                await EntryDigest.ComputeAsync(inventory.Entries[name], SealFiles.MaxBytes, output, cancellationToken);
+                await EntryDigest.ComputeAsync(inventory.Entries[name], EntryLimits.MaxSealBytes, output, cancellationToken);
             }
         }
         catch

@@ -28,13 +28,13 @@ internal static class SignatureCheck
     public static async Task RunAsync(BundleInventory inventory, StoredIndexEntry? index, CustodyTrust trust, VerificationLog log, CancellationToken cancellationToken)
     {
         byte[]? manifestBytes = null;
-        if (inventory.Manifest is not null && inventory.Entries.TryGetValue(Manifest.FileName, out var manifestEntry))
+        if (inventory.Manifest is not null && inventory.Entries.TryGetValue(BundleLayout.Entries.Manifest, out var manifestEntry))
         {
             manifestBytes = await EntryDigest.ReadSmallAsync(manifestEntry, BundleInventory.MaxJsonBytes, cancellationToken);
         }
 
         var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (var name in SealFiles.All)
+        foreach (var name in BundleLayout.Entries.Seals)
         {
             if (inventory.Entries.TryGetValue(name, out var entry) && await ReadSealEntryAsync(entry, name, log, cancellationToken) is { } bytes)
             {
@@ -49,10 +49,10 @@ internal static class SignatureCheck
     {
         try
         {
-            var bytes = await EntryDigest.ReadSmallAsync(entry, SealFiles.MaxBytes, cancellationToken);
+            var bytes = await EntryDigest.ReadSmallAsync(entry, EntryLimits.MaxSealBytes, cancellationToken);
             if (bytes is null)
             {
-                log.Problem(ProblemKind.SealUnreadable, $"{name} is larger than {SealFiles.MaxBytes} bytes", name);
+                log.Problem(ProblemKind.SealUnreadable, $"{name} is larger than {EntryLimits.MaxSealBytes} bytes", name);
             }
 
             return bytes;
@@ -84,7 +84,7 @@ internal static class SignatureCheck
     private static SealRecord? ReadRecord(SealInput input, string hex, VerificationLog log)
     {
         SealRecord? record = null;
-        if (input.Files.TryGetValue(SealFiles.Record, out var bytes))
+        if (input.Files.TryGetValue(BundleLayout.Entries.SealRecord, out var bytes))
         {
             try
             {
@@ -92,7 +92,7 @@ internal static class SignatureCheck
             }
             catch (JsonException ex)
             {
-                log.Problem(ProblemKind.SealUnreadable, $"{SealFiles.Record} is not a readable seal record: {ex.Message}", SealFiles.Record);
+                log.Problem(ProblemKind.SealUnreadable, $"{BundleLayout.Entries.SealRecord} is not a readable seal record: {ex.Message}", BundleLayout.Entries.SealRecord);
             }
         }
 
@@ -104,8 +104,8 @@ internal static class SignatureCheck
             {
                 log.Problem(
                     ProblemKind.SealMismatch,
-                    $"the index entry's seal and {SealFiles.Record} disagree (index entry: {(input.IndexSeal is null ? "no seal" : "a seal")}, zip: {(record is null ? "no seal record" : "a seal record")})",
-                    SealFiles.Record,
+                    $"the index entry's seal and {BundleLayout.Entries.SealRecord} disagree (index entry: {(input.IndexSeal is null ? "no seal" : "a seal")}, zip: {(record is null ? "no seal record" : "a seal record")})",
+                    BundleLayout.Entries.SealRecord,
                     input.IndexSeal is null ? "no seal" : Describe(input.IndexSeal),
                     record is null ? "no seal record" : Describe(record));
             }
@@ -116,8 +116,8 @@ internal static class SignatureCheck
         {
             log.Problem(
                 ProblemKind.SealMismatch,
-                $"the seal was made for a manifest with sha256 {AuditText.Clean(seal.ManifestSha256, 80)}, manifest.json hashes to {hex}",
-                Manifest.FileName,
+                $"the seal was made for a manifest with sha256 {AuditText.Clean(seal.ManifestSha256, 80)}, {BundleLayout.Entries.Manifest} hashes to {hex}",
+                BundleLayout.Entries.Manifest,
                 AuditText.Clean(seal.ManifestSha256, 80),
                 hex);
         }
@@ -130,12 +130,12 @@ internal static class SignatureCheck
     {
         var keyId = seal?.KeyId is { } id ? AuditText.Clean(id, 300) : null;
         var before = log.ProblemCount;
-        if (!input.Files.TryGetValue(SealFiles.Signature, out var signature))
+        if (!input.Files.TryGetValue(BundleLayout.Entries.Signature, out var signature))
         {
             if (seal?.Signature is not null)
             {
-                log.Problem(ProblemKind.SealMismatch, $"the seal records a signature by {keyId ?? "an unnamed key"} but the part has no {SealFiles.Signature}", SealFiles.Signature, "manifest.sig", "no entry");
-                log.Check("signature", CheckOutcome.Failed, "manifest.sig missing");
+                log.Problem(ProblemKind.SealMismatch, $"the seal records a signature by {keyId ?? "an unnamed key"} but the part has no {BundleLayout.Entries.Signature}", BundleLayout.Entries.Signature, BundleLayout.Entries.Signature, "no entry");
+                log.Check("signature", CheckOutcome.Failed, $"{BundleLayout.Entries.Signature} missing");
                 return null;
             }
 
@@ -146,7 +146,7 @@ internal static class SignatureCheck
             {
                 // With keys, a part without a signature is exactly what removing a seal looks like: never a pass.
                 var why = trust.RequireSignature ? "--require-signature was given" : $"trusted keys were given ({TrustedKeys(trust)}) and every part must verify with one of them";
-                log.Problem(ProblemKind.NotSigned, $"the part is unsigned ({reason}{planned}) and {why}", SealFiles.Signature, "a signature by a trusted key", "none");
+                log.Problem(ProblemKind.NotSigned, $"the part is unsigned ({reason}{planned}) and {why}", BundleLayout.Entries.Signature, "a signature by a trusted key", "none");
                 log.Check("signature", CheckOutcome.Failed, $"UNSIGNED: {reason}");
             }
             else
@@ -159,12 +159,12 @@ internal static class SignatureCheck
 
         if (seal?.Signature is { } recorded && !string.Equals(recorded, Convert.ToBase64String(signature), StringComparison.Ordinal))
         {
-            log.Problem(ProblemKind.SealMismatch, $"{SealFiles.Signature} differs from the signature the seal records", SealFiles.Signature, "the recorded signature", "other bytes");
+            log.Problem(ProblemKind.SealMismatch, $"{BundleLayout.Entries.Signature} differs from the signature the seal records", BundleLayout.Entries.Signature, "the recorded signature", "other bytes");
         }
 
         if (input.Manifest?.Custody?.Signer is { } named && keyId is not null && !string.Equals(AuditText.Clean(named), keyId, StringComparison.Ordinal))
         {
-            log.Problem(ProblemKind.SealMismatch, $"the manifest names signer {AuditText.Clean(named)} but the seal says {keyId}", SealFiles.Record, AuditText.Clean(named), keyId);
+            log.Problem(ProblemKind.SealMismatch, $"the manifest names signer {AuditText.Clean(named)} but the seal says {keyId}", BundleLayout.Entries.SealRecord, AuditText.Clean(named), keyId);
         }
 
         var keys = trust.Keys;
@@ -173,7 +173,7 @@ internal static class SignatureCheck
         {
             if (seal?.KeyId is null)
             {
-                log.Problem(ProblemKind.SignatureInvalid, "manifest.sig is present but no seal names the key that made it, so no key can be fetched", SealFiles.Signature);
+                log.Problem(ProblemKind.SignatureInvalid, $"{BundleLayout.Entries.Signature} is present but no seal names the key that made it, so no key can be fetched", BundleLayout.Entries.Signature);
                 log.Check("signature", CheckOutcome.Failed, "no key named");
                 return null;
             }
@@ -184,7 +184,7 @@ internal static class SignatureCheck
             }
             catch (PublicKeyUnavailableException ex)
             {
-                log.Problem(ProblemKind.SignatureInvalid, $"the signature by {keyId} cannot be checked: {AuditText.Clean(ex.Message, 500)}", SealFiles.Signature, "a trusted public key", keyId);
+                log.Problem(ProblemKind.SignatureInvalid, $"the signature by {keyId} cannot be checked: {AuditText.Clean(ex.Message, 500)}", BundleLayout.Entries.Signature, "a trusted public key", keyId);
                 log.Check("signature", CheckOutcome.Failed, $"no trusted key for {keyId}");
                 return null;
             }
@@ -195,7 +195,7 @@ internal static class SignatureCheck
             var detail = $"signed by {keyId ?? "an unnamed key"}, NOT CHECKED: no public key given (--public-key FILE)";
             if (trust.RequireSignature)
             {
-                log.Problem(ProblemKind.NotSigned, $"the signature by {keyId ?? "an unnamed key"} cannot be checked without a public key, and --require-signature was given", SealFiles.Signature);
+                log.Problem(ProblemKind.NotSigned, $"the signature by {keyId ?? "an unnamed key"} cannot be checked without a public key, and --require-signature was given", BundleLayout.Entries.Signature);
                 log.Check("signature", CheckOutcome.Failed, detail);
             }
             else
@@ -216,8 +216,8 @@ internal static class SignatureCheck
                 : ": signed by another key, or the manifest or the signature was changed";
             log.Problem(
                 ProblemKind.SignatureInvalid,
-                $"manifest.sig does not verify over manifest.json's SHA-256 {hex} with {given}; the seal names key {keyId ?? "(none)"}{other}",
-                SealFiles.Signature,
+                $"{BundleLayout.Entries.Signature} does not verify over {BundleLayout.Entries.Manifest}'s SHA-256 {hex} with {given}; the seal names key {keyId ?? "(none)"}{other}",
+                BundleLayout.Entries.Signature,
                 given,
                 keyId ?? "unknown key");
             log.Check("signature", CheckOutcome.Failed, $"not by a trusted key; the seal names {keyId ?? "no key"}");
@@ -226,7 +226,7 @@ internal static class SignatureCheck
 
         if (keyId is not null && keyId.StartsWith("local:sha256:", StringComparison.Ordinal) && keyId != EcKeys.LocalKeyIdOf(verified.Fingerprint))
         {
-            log.Problem(ProblemKind.SealMismatch, $"the seal names key {keyId} but the signature verifies with {verified.Source} (sha256 {verified.Fingerprint})", SealFiles.Record, keyId, EcKeys.LocalKeyIdOf(verified.Fingerprint));
+            log.Problem(ProblemKind.SealMismatch, $"the seal names key {keyId} but the signature verifies with {verified.Source} (sha256 {verified.Fingerprint})", BundleLayout.Entries.SealRecord, keyId, EcKeys.LocalKeyIdOf(verified.Fingerprint));
         }
 
         log.Seal = new PartSeal(true, keyId, true);
@@ -248,11 +248,11 @@ internal static class SignatureCheck
 
     private static void CheckEnvelope(SealInput input, TrustedKey? key, string hex, VerificationLog log)
     {
-        if (!input.Files.TryGetValue(SealFiles.Envelope, out var bytes))
+        if (!input.Files.TryGetValue(BundleLayout.Entries.Envelope, out var bytes))
         {
-            if (input.Files.ContainsKey(SealFiles.Signature))
+            if (input.Files.ContainsKey(BundleLayout.Entries.Signature))
             {
-                log.Problem(ProblemKind.EnvelopeInvalid, $"the part is signed but has no {SealFiles.Envelope}", SealFiles.Envelope, "a DSSE envelope", "no entry");
+                log.Problem(ProblemKind.EnvelopeInvalid, $"the part is signed but has no {BundleLayout.Entries.Envelope}", BundleLayout.Entries.Envelope, "a DSSE envelope", "no entry");
                 log.Check("envelope", CheckOutcome.Failed, "missing");
             }
 
@@ -265,14 +265,14 @@ internal static class SignatureCheck
             var envelope = JsonSerializer.Deserialize<DsseEnvelope>(bytes) ?? throw new JsonException("null envelope");
             if (envelope.PayloadType != DsseEnvelope.InTotoPayloadType)
             {
-                log.Problem(ProblemKind.EnvelopeInvalid, $"the envelope's payloadType is '{AuditText.Clean(envelope.PayloadType, 100)}', expected {DsseEnvelope.InTotoPayloadType}", SealFiles.Envelope);
+                log.Problem(ProblemKind.EnvelopeInvalid, $"the envelope's payloadType is '{AuditText.Clean(envelope.PayloadType, 100)}', expected {DsseEnvelope.InTotoPayloadType}", BundleLayout.Entries.Envelope);
             }
 
             var payload = Convert.FromBase64String(envelope.Payload ?? "");
             var statement = JsonSerializer.Deserialize<InTotoStatement>(payload) ?? throw new JsonException("null statement");
             if (statement.Type != InTotoStatement.StatementType || statement.PredicateType != InTotoStatement.CustodyPredicateType)
             {
-                log.Problem(ProblemKind.EnvelopeInvalid, $"the statement is not an in-toto Statement v1 with predicate {InTotoStatement.CustodyPredicateType}", SealFiles.Envelope);
+                log.Problem(ProblemKind.EnvelopeInvalid, $"the statement is not an in-toto Statement v1 with predicate {InTotoStatement.CustodyPredicateType}", BundleLayout.Entries.Envelope);
             }
 
             CompareSubjects(statement, input, hex, log);
@@ -281,17 +281,17 @@ internal static class SignatureCheck
                 var pae = SHA256.HashData(DsseEnvelope.PreAuthenticationEncoding(envelope.PayloadType ?? "", payload));
                 if (!(envelope.Signatures ?? []).Any(s => Verifies(key.Key, pae, Base64OrEmpty(s.Sig))))
                 {
-                    log.Problem(ProblemKind.EnvelopeInvalid, $"no signature of the DSSE envelope verifies with {key.Source}", SealFiles.Envelope);
+                    log.Problem(ProblemKind.EnvelopeInvalid, $"no signature of the DSSE envelope verifies with {key.Source}", BundleLayout.Entries.Envelope);
                 }
             }
 
             log.Outcome("envelope", before, key is null
                 ? $"in-toto statement over {statement.Subject.Count} subjects; envelope signature not checked (no verified key)"
-                : $"in-toto statement over {statement.Subject.Count} subjects (manifest.json, its files, the token), DSSE signature verified");
+                : $"in-toto statement over {statement.Subject.Count} subjects ({BundleLayout.Entries.Manifest}, its files, the token), DSSE signature verified");
         }
         catch (Exception ex) when (ex is JsonException or FormatException or NullReferenceException)
         {
-            log.Problem(ProblemKind.EnvelopeInvalid, $"{SealFiles.Envelope} is not a readable DSSE envelope with an in-toto statement: {AuditText.Clean(ex.Message)}", SealFiles.Envelope);
+            log.Problem(ProblemKind.EnvelopeInvalid, $"{BundleLayout.Entries.Envelope} is not a readable DSSE envelope with an in-toto statement: {AuditText.Clean(ex.Message)}", BundleLayout.Entries.Envelope);
             log.Check("envelope", CheckOutcome.Failed, "unreadable");
         }
     }
@@ -311,12 +311,12 @@ internal static class SignatureCheck
     private static void CompareSubjects(InTotoStatement statement, SealInput input, string hex, VerificationLog log)
     {
         var manifest = input.Manifest;
-        var expected = new Dictionary<string, string>(StringComparer.Ordinal) { [Manifest.FileName] = hex };
+        var expected = new Dictionary<string, string>(StringComparer.Ordinal) { [BundleLayout.Entries.Manifest] = hex };
 
         // The token is named in the signed statement, so its unsigned CMS parts cannot change unseen either.
-        if (input.Files.TryGetValue(SealFiles.Timestamp, out var token))
+        if (input.Files.TryGetValue(BundleLayout.Entries.Timestamp, out var token))
         {
-            expected[SealFiles.Timestamp] = Convert.ToHexStringLower(SHA256.HashData(token));
+            expected[BundleLayout.Entries.Timestamp] = Convert.ToHexStringLower(SHA256.HashData(token));
         }
 
         // A hostile manifest may lack paths or hashes; the file checks report that, here it must not crash.
@@ -331,7 +331,7 @@ internal static class SignatureCheck
             var value = subject.Digest?.GetValueOrDefault("sha256") ?? "";
             if (!found.TryAdd(subject.Name ?? "", value.ToLowerInvariant()))
             {
-                log.Problem(ProblemKind.EnvelopeInvalid, $"the statement lists subject {AuditText.Clean(subject.Name)} twice", SealFiles.Envelope);
+                log.Problem(ProblemKind.EnvelopeInvalid, $"the statement lists subject {AuditText.Clean(subject.Name)} twice", BundleLayout.Entries.Envelope);
             }
         }
 
@@ -339,28 +339,28 @@ internal static class SignatureCheck
         {
             if (!found.TryGetValue(name, out var other))
             {
-                log.Problem(ProblemKind.EnvelopeInvalid, $"the statement has no subject {name}", SealFiles.Envelope, sha, "no subject");
+                log.Problem(ProblemKind.EnvelopeInvalid, $"the statement has no subject {name}", BundleLayout.Entries.Envelope, sha, "no subject");
             }
             else if (other != sha)
             {
-                log.Problem(ProblemKind.EnvelopeInvalid, $"the statement gives {name} sha256 {AuditText.Clean(other, 80)}, the part has {sha}", SealFiles.Envelope, sha, AuditText.Clean(other, 80));
+                log.Problem(ProblemKind.EnvelopeInvalid, $"the statement gives {name} sha256 {AuditText.Clean(other, 80)}, the part has {sha}", BundleLayout.Entries.Envelope, sha, AuditText.Clean(other, 80));
             }
         }
 
         foreach (var name in found.Keys.Where(n => !expected.ContainsKey(n)))
         {
-            log.Problem(ProblemKind.EnvelopeInvalid, $"the statement names subject {AuditText.Clean(name)}, which the part does not have", SealFiles.Envelope);
+            log.Problem(ProblemKind.EnvelopeInvalid, $"the statement names subject {AuditText.Clean(name)}, which the part does not have", BundleLayout.Entries.Envelope);
         }
     }
 
     private static void CheckTimestamp(SealInput input, SealRecord? seal, byte[] digest, string hex, CustodyTrust trust, VerificationLog log)
     {
-        if (!input.Files.TryGetValue(SealFiles.Timestamp, out var bytes))
+        if (!input.Files.TryGetValue(BundleLayout.Entries.Timestamp, out var bytes))
         {
             if (seal?.Timestamp == SealRecord.TimestampOk)
             {
-                log.Problem(ProblemKind.TimestampMissing, $"the seal records a timestamp but the part has no {SealFiles.Timestamp}", SealFiles.Timestamp, "a timestamp token", "no entry");
-                log.Check("timestamp", CheckOutcome.Failed, "manifest.tsr missing");
+                log.Problem(ProblemKind.TimestampMissing, $"the seal records a timestamp but the part has no {BundleLayout.Entries.Timestamp}", BundleLayout.Entries.Timestamp, "a timestamp token", "no entry");
+                log.Check("timestamp", CheckOutcome.Failed, $"{BundleLayout.Entries.Timestamp} missing");
             }
             else
             {
@@ -373,7 +373,7 @@ internal static class SignatureCheck
         var before = log.ProblemCount;
         if (!Rfc3161TimestampToken.TryDecode(bytes, out var token, out var consumed) || consumed != bytes.Length)
         {
-            log.Problem(ProblemKind.TimestampInvalid, $"{SealFiles.Timestamp} is not an RFC 3161 timestamp token", SealFiles.Timestamp);
+            log.Problem(ProblemKind.TimestampInvalid, $"{BundleLayout.Entries.Timestamp} is not an RFC 3161 timestamp token", BundleLayout.Entries.Timestamp);
             log.Check("timestamp", CheckOutcome.Failed, "unreadable token");
             return;
         }
@@ -382,19 +382,19 @@ internal static class SignatureCheck
         var time = info.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
         if (info.HashAlgorithmId.Value != Sha256Oid || !info.GetMessageHash().Span.SequenceEqual(digest))
         {
-            log.Problem(ProblemKind.TimestampInvalid, $"the timestamp token covers {Convert.ToHexStringLower(info.GetMessageHash().Span)}, not manifest.json's SHA-256 {hex}", SealFiles.Timestamp, hex, Convert.ToHexStringLower(info.GetMessageHash().Span));
+            log.Problem(ProblemKind.TimestampInvalid, $"the timestamp token covers {Convert.ToHexStringLower(info.GetMessageHash().Span)}, not {BundleLayout.Entries.Manifest}'s SHA-256 {hex}", BundleLayout.Entries.Timestamp, hex, Convert.ToHexStringLower(info.GetMessageHash().Span));
         }
 
         if (seal?.TimestampTime is { } recorded && recorded != info.Timestamp)
         {
-            log.Problem(ProblemKind.SealMismatch, $"the seal records timestamp time {recorded:O}, the token says {time}", SealFiles.Record);
+            log.Problem(ProblemKind.SealMismatch, $"the seal records timestamp time {recorded:O}, the token says {time}", BundleLayout.Entries.SealRecord);
         }
 
         var extra = new X509Certificate2Collection();
         extra.AddRange(trust.TsaCertificates.ToArray());
         if (!token.VerifySignatureForHash(digest, HashAlgorithmName.SHA256, out var signer, extra) || signer is null)
         {
-            log.Problem(ProblemKind.TimestampInvalid, "the timestamp token's signature does not verify (token or manifest changed, or no signer certificate)", SealFiles.Timestamp);
+            log.Problem(ProblemKind.TimestampInvalid, "the timestamp token's signature does not verify (token or manifest changed, or no signer certificate)", BundleLayout.Entries.Timestamp);
             log.Check("timestamp", CheckOutcome.Failed, $"token time {time}, signature invalid");
             return;
         }
@@ -409,16 +409,16 @@ internal static class SignatureCheck
                 log.Check(
                     "timestamp",
                     log.ProblemCount == before ? CheckOutcome.Skipped : CheckOutcome.Failed,
-                    $"token over manifest.json at {time} by {who}; TSA NOT CHECKED: give --tsa-cert FILE");
+                    $"token over {BundleLayout.Entries.Manifest} at {time} by {who}; TSA NOT CHECKED: give --tsa-cert FILE");
                 return;
             }
 
             if (!ChainsToTrusted(signer, token, info.Timestamp, trust.TsaCertificates, out var why))
             {
-                log.Problem(ProblemKind.TimestampInvalid, $"the timestamp signer {who} is not a given TSA certificate and does not chain to one: {why}", SealFiles.Timestamp, "a --tsa-cert", who);
+                log.Problem(ProblemKind.TimestampInvalid, $"the timestamp signer {who} is not a given TSA certificate and does not chain to one: {why}", BundleLayout.Entries.Timestamp, "a --tsa-cert", who);
             }
 
-            log.Outcome("timestamp", before, $"manifest.json existed at {time} (TSA {who})");
+            log.Outcome("timestamp", before, $"{BundleLayout.Entries.Manifest} existed at {time} (TSA {who})");
         }
     }
 
@@ -442,7 +442,7 @@ internal static class SignatureCheck
             log.Problem(
                 ProblemKind.TimestampInvalid,
                 $"the timestamp token's time {Iso(time)} is outside the sealing window the manifest states ({Iso(manifest.CreatedAt)} to {Iso(by)}): a token obtained {(time < from ? "before the manifest was made" : "after the part was sealed, e.g. over a rewritten manifest")}",
-                SealFiles.Timestamp,
+                BundleLayout.Entries.Timestamp,
                 $"{Iso(manifest.CreatedAt)} to {Iso(by)}",
                 Iso(time));
         }

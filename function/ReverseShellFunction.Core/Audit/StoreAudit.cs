@@ -197,7 +197,7 @@ public sealed class StoreAudit
         {
             log.Problem(
                 ProblemKind.UnexpectedObject,
-                "the name names no bundle: expected index/YYYY/MM/DD/{id}.json or bundles/YYYY/MM/DD/{id}.zip with the event day of the id",
+                $"the name names no bundle: expected {BundleLayout.IndexPrefix}YYYY/MM/DD/{{id}}.json or {BundleLayout.BundlesPrefix}YYYY/MM/DD/{{id}}{BundleLayout.BundleExtension} with the event day of the id",
                 expected: "a bundle or index object name",
                 found: shown);
         }

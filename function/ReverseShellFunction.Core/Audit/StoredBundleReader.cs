@@ -15,8 +15,8 @@ public static class StoredBundleReader
         ArgumentNullException.ThrowIfNull(bundle);
         await using var spool = await SpooledBundle.CopyAsync(bundle, null, cancellationToken);
         using var zip = spool.OpenZip();
-        var summary = StoredShape.Read<EvidenceSummary>(await ReadJsonAsync(zip, EvidenceSummary.FileName, cancellationToken), EvidenceSummary.FileName);
-        var manifest = StoredShape.Read<Manifest>(await ReadJsonAsync(zip, Manifest.FileName, cancellationToken), Manifest.FileName);
+        var summary = StoredShape.Read<EvidenceSummary>(await ReadJsonAsync(zip, BundleLayout.Entries.Summary, cancellationToken), BundleLayout.Entries.Summary);
+        var manifest = StoredShape.Read<Manifest>(await ReadJsonAsync(zip, BundleLayout.Entries.Manifest, cancellationToken), BundleLayout.Entries.Manifest);
         return (spool.Size, spool.Sha256, summary, manifest);
     }
 

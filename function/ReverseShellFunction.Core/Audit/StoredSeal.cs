@@ -19,8 +19,8 @@ public static class StoredSeal
         try
         {
             using var zip = bundle.OpenZip();
-            if (zip.GetEntry(SealFiles.Record) is not { } entry
-                || await EntryDigest.ReadSmallAsync(entry, SealFiles.MaxBytes, cancellationToken) is not { } bytes)
+            if (zip.GetEntry(BundleLayout.Entries.SealRecord) is not { } entry
+                || await EntryDigest.ReadSmallAsync(entry, EntryLimits.MaxSealBytes, cancellationToken) is not { } bytes)
             {
                 return null;
             }

@@ -26,8 +26,6 @@ public sealed partial record BundleId
     /// <summary>Parts are numbered from 1; a bundle never needs more than a few (one per completion moment).</summary>
     public const int MaxPart = 999;
 
-    private const string PartSeparator = ".part-";
-
     private BundleId(string value, DateTimeOffset eventTime, int part = 1)
     {
         Value = value;
@@ -42,7 +40,7 @@ public sealed partial record BundleId
     public int Part { get; }
 
     /// <summary>The part's name in the store, without folder or extension: the id for part 1, <c>{id}.part-{n}</c> after.</summary>
-    public string ObjectStem => Part == 1 ? Value : $"{Value}{PartSeparator}{Part.ToString(CultureInfo.InvariantCulture)}";
+    public string ObjectStem => Part == 1 ? Value : $"{Value}{BundleLayout.PartSeparator}{Part.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>Part 1 of this bundle: the logical bundle as a listing groups it.</summary>
     public BundleId Bundle => Part == 1 ? this : new BundleId(Value, EventTime);
@@ -104,13 +102,13 @@ public sealed partial record BundleId
             return false;
         }
 
-        var separator = stem.IndexOf(PartSeparator, StringComparison.Ordinal);
+        var separator = stem.IndexOf(BundleLayout.PartSeparator, StringComparison.Ordinal);
         if (separator < 0)
         {
             return TryParse(stem, out id);
         }
 
-        var number = stem.AsSpan(separator + PartSeparator.Length);
+        var number = stem.AsSpan(separator + BundleLayout.PartSeparator.Length);
         if (number.Length is 0 or > 3 || number[0] == '0' || !int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var part)
             || part < 2 || !TryParse(stem[..separator], out var bundle))
         {

@@ -51,10 +51,59 @@ public static class BundleLayout
         /// <summary>How the notification arrived (push or CloudEvent, ids, times); part 1 only.</summary>
         public const string Delivery = "delivery.json";
 
+        /// <summary>SCC's related findings: the query, each result verbatim, the totals.</summary>
         public const string RelatedFindings = "related-findings.json";
+
+        /// <summary>The workload's own log entries around the event, verbatim.</summary>
+        public const string ContainerLogs = "logs/container.jsonl";
+
+        /// <summary>Cloud Audit Logs about the workload before the event (who deployed or changed it).</summary>
+        public const string AuditLogs = "logs/audit.jsonl";
+
+        /// <summary>What the Cloud Run Admin API said about the workload: the service or job, its revisions or executions.</summary>
+        public const string CloudRunFolder = "cloud-run/";
+
+        public const string CloudRunService = CloudRunFolder + "service.json";
+        public const string CloudRunJob = CloudRunFolder + "job.json";
+
+        /// <summary>One revision or execution of the workload, by its (path-safe) name.</summary>
+        public static string CloudRunChild(string children, string segment) => $"{CloudRunFolder}{children}/{segment}.json";
+
+        /// <summary>SCC's answer about the finding: the query, the verdict, the differences, SCC's finding and resource.</summary>
+        public const string SccFinding = "scc/finding.json";
+
+        /// <summary>DER ECDSA signature over SHA-256(manifest.json): <c>openssl dgst -sha256 -verify</c> checks it.</summary>
+        public const string Signature = "manifest.sig";
+
+        /// <summary>RFC 3161 timestamp token (CMS SignedData) over SHA-256(manifest.json): <c>openssl ts -verify -token_in</c>.</summary>
+        public const string Timestamp = "manifest.tsr";
+
+        /// <summary>DSSE envelope holding an in-toto Statement v1 whose subjects are manifest.json and every file it lists.</summary>
+        public const string Envelope = "manifest.dsse.json";
+
+        /// <summary>What was sealed, by which key, and how the timestamp request went (also in the index entry).</summary>
+        public const string SealRecord = "manifest.seal.json";
+
+        /// <summary>
+        /// The entries that seal a part. They sit beside manifest.json and are deliberately not listed in it: each is
+        /// computed from the manifest's exact bytes, so the manifest cannot name them.
+        /// </summary>
+        public static IReadOnlyList<string> Seals { get; } = [Signature, Timestamp, Envelope, SealRecord];
+
+        public static bool IsSeal(string path) => Seals.Contains(path, StringComparer.Ordinal);
+
+        /// <summary>Timeline chunk <paramref name="number"/>: the first is <see cref="Timeline"/>, then <c>timeline-2.jsonl</c>, ….</summary>
+        public static string TimelineChunk(int number) =>
+            number == 1 ? Timeline : $"timeline-{number.ToString(CultureInfo.InvariantCulture)}.jsonl";
     }
 
-    public static string BundleObject(BundleId id) => $"{BundlesPrefix}{DatePath(id.EventTime)}/{id.ObjectStem}.zip";
+    /// <summary>Between a bundle id and its part number in every object name of part n ≥ 2.</summary>
+    public const string PartSeparator = ".part-";
+
+    /// <summary>How a bundle part's object (and a downloaded copy) ends.</summary>
+    public const string BundleExtension = ".zip";
+
+    public static string BundleObject(BundleId id) => $"{BundlesPrefix}{DatePath(id.EventTime)}/{id.ObjectStem}{BundleExtension}";
 
     public static string IndexObject(BundleId id) => $"{IndexPrefix}{DatePath(id.EventTime)}/{id.ObjectStem}.json";
 
@@ -122,7 +171,7 @@ public static class BundleLayout
     {
         ArgumentNullException.ThrowIfNull(objectName);
         var (prefix, extension) = objectName.StartsWith(IndexPrefix, StringComparison.Ordinal) ? (IndexPrefix, ".json")
-            : objectName.StartsWith(BundlesPrefix, StringComparison.Ordinal) ? (BundlesPrefix, ".zip")
+            : objectName.StartsWith(BundlesPrefix, StringComparison.Ordinal) ? (BundlesPrefix, BundleExtension)
             : objectName.StartsWith(PendingPrefix, StringComparison.Ordinal) ? (PendingPrefix, ".json")
             : (null, null);
         if (prefix is null || !objectName.EndsWith(extension!, StringComparison.Ordinal))

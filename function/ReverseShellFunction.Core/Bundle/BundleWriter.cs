@@ -40,7 +40,7 @@ public static class BundleWriter
         ArgumentNullException.ThrowIfNull(summary);
 
         var files = new List<ManifestFile>();
-        foreach (var path in staging.Files.Where(p => p != Manifest.FileName && !SealFiles.IsSealFile(p)))
+        foreach (var path in staging.Files.Where(p => p != BundleLayout.Entries.Manifest && !BundleLayout.Entries.IsSeal(p)))
         {
             files.Add(await DescribeAsync(staging, path, cancellationToken));
         }
@@ -59,7 +59,7 @@ public static class BundleWriter
             PreviousPart = previous,
         };
         var manifestBytes = EvidenceJson.Serialize(manifest);
-        await staging.WriteAllBytesAsync(Manifest.FileName, manifestBytes, cancellationToken);
+        await staging.WriteAllBytesAsync(BundleLayout.Entries.Manifest, manifestBytes, cancellationToken);
 
         // Sealed over the exact bytes just written; the seal entries join the zip unlisted (SealFiles).
         var seal = sealer is null ? null : await sealer.SealAsync(staging, manifest, manifestBytes, cancellationToken);
@@ -112,7 +112,7 @@ public static class BundleWriter
         using var zip = ZipFile.OpenRead(zipPath);
         return [.. zip.Entries
             .Where(e => EntryLimits.Refuses(e.Length, e.CompressedLength)
-                || ((e.FullName is Manifest.FileName or EvidenceSummary.FileName) && e.Length > EntryLimits.MaxJsonBytes))
+                || ((e.FullName is BundleLayout.Entries.Manifest or BundleLayout.Entries.Summary) && e.Length > EntryLimits.MaxJsonBytes))
             .Select(e => e.FullName)];
     }
 

@@ -24,6 +24,9 @@ public static class EntryLimits
     /// <summary>manifest.json and summary.json are read whole; they are a few KiB, and anything near this is not ours.</summary>
     public const int MaxJsonBytes = 16 * 1024 * 1024;
 
+    /// <summary>Each seal entry (<see cref="BundleLayout.Entries.Seals"/>) is a few KiB; anything larger is not ours.</summary>
+    public const int MaxSealBytes = 1024 * 1024;
+
     /// <summary>True when the reader refuses an entry declaring <paramref name="size"/> bytes from <paramref name="storedSize"/> stored.</summary>
     public static bool Refuses(long size, long storedSize) =>
         size < 0 || size > MaxEntryBytes || (size > RatioFloorBytes && size > Math.Max(storedSize, 1) * MaxCompressionRatio);

@@ -12,9 +12,6 @@ namespace ReverseShellFunction.Bundle;
 /// </summary>
 public static class EvidenceDigest
 {
-    public const string RelatedFindingsFile = BundleLayout.Entries.RelatedFindings;
-    public const string ContainerLogFile = "logs/container.jsonl";
-    public const string AuditLogFile = "logs/audit.jsonl";
 
     // Log entries this close to the event name the revision that was running when the shell started.
     private static readonly TimeSpan s_revisionWindow = TimeSpan.FromMinutes(5);
@@ -36,19 +33,19 @@ public static class EvidenceDigest
         await using (var timeline = new TimelineFile(staging, timelineChunkBytes))
         {
             await AddFindingAsync(timeline, summary, cancellationToken);
-            if (files.Contains(RelatedFindingsFile))
+            if (files.Contains(BundleLayout.Entries.RelatedFindings))
             {
-                await ReadRelatedAsync(staging.PathOf(RelatedFindingsFile), summary, timeline, state, cancellationToken);
+                await ReadRelatedAsync(staging.PathOf(BundleLayout.Entries.RelatedFindings), summary, timeline, state, cancellationToken);
             }
 
-            if (files.Contains(ContainerLogFile))
+            if (files.Contains(BundleLayout.Entries.ContainerLogs))
             {
-                await ReadLinesAsync(staging.PathOf(ContainerLogFile), ContainerLogFile, entry => AddContainerAsync(entry, timeline, state, cancellationToken), state, cancellationToken);
+                await ReadLinesAsync(staging.PathOf(BundleLayout.Entries.ContainerLogs), BundleLayout.Entries.ContainerLogs, entry => AddContainerAsync(entry, timeline, state, cancellationToken), state, cancellationToken);
             }
 
-            if (files.Contains(AuditLogFile))
+            if (files.Contains(BundleLayout.Entries.AuditLogs))
             {
-                await ReadLinesAsync(staging.PathOf(AuditLogFile), AuditLogFile, entry => AddAuditAsync(entry, timeline, state, cancellationToken), state, cancellationToken);
+                await ReadLinesAsync(staging.PathOf(BundleLayout.Entries.AuditLogs), BundleLayout.Entries.AuditLogs, entry => AddAuditAsync(entry, timeline, state, cancellationToken), state, cancellationToken);
             }
 
             await AddCollectionAsync(timeline, summary, reports, state, cancellationToken);
@@ -140,7 +137,7 @@ public static class EvidenceDigest
                         ["severity"] = severity,
                         ["resource_name"] = Str(finding, "resourceName") ?? summary.Resource.FullName,
                         ["triggering_finding"] = "false",
-                        ["bundle_entry"] = RelatedFindingsFile,
+                        ["bundle_entry"] = BundleLayout.Entries.RelatedFindings,
                     }, cancellationToken);
                 }
             }
@@ -302,7 +299,7 @@ public static class EvidenceDigest
     private static CloudRunDocuments ReadCloudRun(StagingDirectory staging, HashSet<string> files)
     {
         var documents = new CloudRunDocuments();
-        foreach (var file in files.Where(f => f.StartsWith("cloud-run/", StringComparison.Ordinal) && f.EndsWith(".json", StringComparison.Ordinal)))
+        foreach (var file in files.Where(f => f.StartsWith(BundleLayout.Entries.CloudRunFolder, StringComparison.Ordinal) && f.EndsWith(".json", StringComparison.Ordinal)))
         {
             try
             {
@@ -319,7 +316,7 @@ public static class EvidenceDigest
                     continue;
                 }
 
-                if (file is "cloud-run/service.json" or "cloud-run/job.json")
+                if (file is BundleLayout.Entries.CloudRunService or BundleLayout.Entries.CloudRunJob)
                 {
                     documents.Parent = document.RootElement.Clone();
                 }

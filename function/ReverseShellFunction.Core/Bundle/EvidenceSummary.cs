@@ -8,7 +8,6 @@ namespace ReverseShellFunction.Bundle;
 /// </summary>
 public sealed record EvidenceSummary
 {
-    public const string FileName = BundleLayout.Entries.Summary;
     public const string CurrentSchema = "reverse-shell-evidence/summary/v1";
 
     public string Schema { get; init; } = CurrentSchema;

@@ -8,7 +8,6 @@ namespace ReverseShellFunction.Bundle;
 /// </summary>
 public sealed record Manifest
 {
-    public const string FileName = BundleLayout.Entries.Manifest;
     public const string CurrentSchema = "reverse-shell-evidence/manifest/v1";
 
     public string Schema { get; init; } = CurrentSchema;

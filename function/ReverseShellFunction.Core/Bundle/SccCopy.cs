@@ -7,9 +7,6 @@ namespace ReverseShellFunction.Bundle;
 /// <summary>SCC's current copy of the finding as the <c>scc-finding</c> collector stored it in a part being built.</summary>
 public static class SccCopy
 {
-    /// <summary>Where the collector writes SCC's answer: the query, the verdict, the differences and SCC's finding and resource.</summary>
-    public const string Path = "scc/finding.json";
-
     /// <summary>The collector that checks a notification against SCC.</summary>
     public const string CollectorName = "scc-finding";
 
@@ -17,12 +14,12 @@ public static class SccCopy
     public static async Task<SccNotification?> ReadAsync(StagingDirectory staging, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(staging);
-        if (!staging.Files.Contains(Path, StringComparer.Ordinal))
+        if (!staging.Files.Contains(BundleLayout.Entries.SccFinding, StringComparer.Ordinal))
         {
             return null;
         }
 
-        var bytes = await File.ReadAllBytesAsync(staging.PathOf(Path), cancellationToken);
+        var bytes = await File.ReadAllBytesAsync(staging.PathOf(BundleLayout.Entries.SccFinding), cancellationToken);
         try
         {
             using var document = JsonDocument.Parse(bytes);

@@ -17,7 +17,6 @@ namespace ReverseShellFunction.Bundle;
 /// </summary>
 public static partial class SummaryHtml
 {
-    public const string FileName = BundleLayout.Entries.SummaryHtml;
 
     private const string Style = """
         :root { color-scheme: light; }
@@ -254,8 +253,8 @@ public static partial class SummaryHtml
                     : new ReportValue([
                         ReportSpan.Text("to be signed with "),
                         ReportSpan.Code(custody.SignerKeyId),
-                        ReportSpan.Text(" (ECDSA P-256) over the SHA-256 of manifest.json, after this page was written; whether it was is in "),
-                        ReportSpan.Code(SealFiles.Record),
+                        ReportSpan.Text($" (ECDSA P-256) over the SHA-256 of {BundleLayout.Entries.Manifest}, after this page was written; whether it was is in "),
+                        ReportSpan.Code(BundleLayout.Entries.SealRecord),
                         ReportSpan.Text(" and the index entry"),
                     ])),
             new("Timestamp", !custody.Sealed || custody.TimestampAuthority is null
@@ -264,11 +263,11 @@ public static partial class SummaryHtml
                     ReportSpan.Text("RFC 3161 token over the same digest, asked of "),
                     ReportSpan.Code(custody.TimestampAuthority),
                     ReportSpan.Text(", in "),
-                    ReportSpan.Code(SealFiles.Timestamp),
+                    ReportSpan.Code(BundleLayout.Entries.Timestamp),
                 ])),
             new("This page's SHA-256", new ReportValue([
                 ReportSpan.Text("listed in "),
-                ReportSpan.Code(Manifest.FileName),
+                ReportSpan.Code(BundleLayout.Entries.Manifest),
                 ReportSpan.Text(" with every other file of the part (a file cannot hold its own hash)"),
             ])),
             new("This part's SHA-256", new ReportValue([
@@ -284,7 +283,7 @@ public static partial class SummaryHtml
                     ReportSpan.Code(previous.ObjectName),
                     ReportSpan.Text(", SHA-256 "),
                     ReportSpan.Code(previous.Sha256),
-                    ReportSpan.Text(" (also in manifest.json: the hash chain)"),
+                    ReportSpan.Text($" (also in {BundleLayout.Entries.Manifest}: the hash chain)"),
                 ])
                 : ReportValue.Of(custody.Part == 1 ? "none: this is part 1" : "not recorded")),
             new("How to verify", new ReportValue([

@@ -11,7 +11,6 @@ namespace ReverseShellFunction.Bundle;
 /// </summary>
 public static class SummaryMarkdown
 {
-    public const string FileName = BundleLayout.Entries.SummaryMarkdown;
 
     public static string Render(EvidenceSummary summary) => Render(summary, []);
 

@@ -265,9 +265,9 @@ public static class SummaryReport
             ReportValue.Of(g.Severities.Count == 0 ? "-" : string.Join(", ", g.Severities)),
         ]).ToList();
         var intro = $"{total} other findings on this resource in {groups.Count} categories; offsets from the event (negative: before)"
-            + (files.Contains(EvidenceDigest.RelatedFindingsFile) ? ", all verbatim in " : ".");
-        var introValue = files.Contains(EvidenceDigest.RelatedFindingsFile)
-            ? new ReportValue([ReportSpan.Text(intro), ReportSpan.Code(EvidenceDigest.RelatedFindingsFile), ReportSpan.Text(".")])
+            + (files.Contains(BundleLayout.Entries.RelatedFindings) ? ", all verbatim in " : ".");
+        var introValue = files.Contains(BundleLayout.Entries.RelatedFindings)
+            ? new ReportValue([ReportSpan.Text(intro), ReportSpan.Code(BundleLayout.Entries.RelatedFindings), ReportSpan.Text(".")])
             : ReportValue.Of(intro);
         return new ReportSection("Related findings", [
             new ReportParagraph(introValue),
@@ -312,30 +312,30 @@ public static class SummaryReport
             items.Add(ReportValue.Of("Check each binary's SHA-256 on VirusTotal (links under Processes)."));
         }
 
-        if (files.Contains(EvidenceDigest.RelatedFindingsFile))
+        if (files.Contains(BundleLayout.Entries.RelatedFindings))
         {
-            items.Add(new ReportValue([ReportSpan.Text("Look at the related findings on the same resource around the same time: "), ReportSpan.Code(EvidenceDigest.RelatedFindingsFile), ReportSpan.Text(".")]));
+            items.Add(new ReportValue([ReportSpan.Text("Look at the related findings on the same resource around the same time: "), ReportSpan.Code(BundleLayout.Entries.RelatedFindings), ReportSpan.Text(".")]));
         }
 
-        var cloudRun = files.Where(f => f.StartsWith("cloud-run/", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        var cloudRun = files.Where(f => f.StartsWith(BundleLayout.Entries.CloudRunFolder, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
         if (cloudRun.Count > 0)
         {
             items.Add(new ReportValue([ReportSpan.Text("Review the configuration it ran with: "), .. Join(cloudRun), ReportSpan.Text(".")]));
         }
 
-        if (files.Contains(EvidenceDigest.ContainerLogFile))
+        if (files.Contains(BundleLayout.Entries.ContainerLogs))
         {
-            items.Add(new ReportValue([ReportSpan.Text("Read what the container printed around the event: "), ReportSpan.Code(EvidenceDigest.ContainerLogFile), ReportSpan.Text(".")]));
+            items.Add(new ReportValue([ReportSpan.Text("Read what the container printed around the event: "), ReportSpan.Code(BundleLayout.Entries.ContainerLogs), ReportSpan.Text(".")]));
         }
 
-        if (files.Contains(EvidenceDigest.AuditLogFile))
+        if (files.Contains(BundleLayout.Entries.AuditLogs))
         {
-            items.Add(new ReportValue([ReportSpan.Text("Check who deployed or changed it: "), ReportSpan.Code(EvidenceDigest.AuditLogFile), ReportSpan.Text(".")]));
+            items.Add(new ReportValue([ReportSpan.Text("Check who deployed or changed it: "), ReportSpan.Code(BundleLayout.Entries.AuditLogs), ReportSpan.Text(".")]));
         }
 
-        if (files.Contains(TimelineFile.FileName))
+        if (files.Contains(BundleLayout.Entries.Timeline))
         {
-            items.Add(new ReportValue([ReportSpan.Text("Load the events into Timesketch: "), ReportSpan.Code(TimelineFile.FileName), ReportSpan.Text(" (Timesketch's JSONL import).")]));
+            items.Add(new ReportValue([ReportSpan.Text("Load the events into Timesketch: "), ReportSpan.Code(BundleLayout.Entries.Timeline), ReportSpan.Text(" (Timesketch's JSONL import).")]));
         }
 
         items.Add(ReportValue.Of("Map the activity to MITRE ATT&CK (T1059, T1105 and the techniques above)."));

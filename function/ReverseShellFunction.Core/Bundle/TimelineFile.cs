@@ -15,7 +15,6 @@ namespace ReverseShellFunction.Bundle;
 /// </summary>
 public sealed class TimelineFile : IAsyncDisposable
 {
-    public const string FileName = BundleLayout.Entries.Timeline;
     public const string LogDataType = "gcp:log:json";
     public const string FindingDataType = "gcp:scc:finding";
     public const string CollectionDataType = "reverse-shell-evidence:collection";
@@ -40,12 +39,10 @@ public sealed class TimelineFile : IAsyncDisposable
         _chunkBytes = chunkBytes;
     }
 
-    /// <summary>The files written, first <see cref="FileName"/>.</summary>
+    /// <summary>The files written, first <see cref="BundleLayout.Entries.Timeline"/>.</summary>
     public IReadOnlyList<string> Files => _files;
 
     public long Lines { get; private set; }
-
-    public static string ChunkName(int number) => number == 1 ? FileName : $"timeline-{number}.jsonl";
 
     /// <summary>Writes one event; <paramref name="attributes"/> with null values are left out.</summary>
     public async Task AddAsync(
@@ -93,7 +90,7 @@ public sealed class TimelineFile : IAsyncDisposable
             await _current.DisposeAsync();
         }
 
-        var name = ChunkName(_files.Count + 1);
+        var name = BundleLayout.Entries.TimelineChunk(_files.Count + 1);
         _current = _evidence.CreateFile(name);
         _files.Add(name);
         _currentBytes = 0;

@@ -101,7 +101,7 @@ public sealed partial class ManifestSealer
             record = await SignAsync(staging, manifest, digest, token, record, cancellationToken);
         }
 
-        await staging.WriteAllBytesAsync(SealFiles.Record, EvidenceJson.Serialize(record), cancellationToken);
+        await staging.WriteAllBytesAsync(BundleLayout.Entries.SealRecord, EvidenceJson.Serialize(record), cancellationToken);
         return record;
     }
 
@@ -111,8 +111,8 @@ public sealed partial class ManifestSealer
         {
             var signature = await _signer!.SignDigestAsync(digest, cancellationToken);
             var envelope = await EnvelopeAsync(manifest, digest, token, cancellationToken);
-            await staging.WriteAllBytesAsync(SealFiles.Signature, signature.Der, cancellationToken);
-            await staging.WriteAllBytesAsync(SealFiles.Envelope, EvidenceJson.Serialize(envelope), cancellationToken);
+            await staging.WriteAllBytesAsync(BundleLayout.Entries.Signature, signature.Der, cancellationToken);
+            await staging.WriteAllBytesAsync(BundleLayout.Entries.Envelope, EvidenceJson.Serialize(envelope), cancellationToken);
             return record with
             {
                 SignatureStatus = SealRecord.SignedStatus,
@@ -131,10 +131,10 @@ public sealed partial class ManifestSealer
 
     private async Task<DsseEnvelope> EnvelopeAsync(Manifest manifest, byte[] digest, byte[]? token, CancellationToken cancellationToken)
     {
-        var subjects = new List<InTotoSubject> { Subject(Manifest.FileName, Convert.ToHexStringLower(digest)) };
+        var subjects = new List<InTotoSubject> { Subject(BundleLayout.Entries.Manifest, Convert.ToHexStringLower(digest)) };
         if (token is not null)
         {
-            subjects.Add(Subject(SealFiles.Timestamp, Convert.ToHexStringLower(SHA256.HashData(token))));
+            subjects.Add(Subject(BundleLayout.Entries.Timestamp, Convert.ToHexStringLower(SHA256.HashData(token))));
         }
 
         subjects.AddRange(manifest.Files.Select(f => Subject(f.Path, f.Sha256)));
@@ -156,7 +156,7 @@ public sealed partial class ManifestSealer
         try
         {
             var token = await _tsa!.StampAsync(digest, cancellationToken);
-            await staging.WriteAllBytesAsync(SealFiles.Timestamp, token.Der, cancellationToken);
+            await staging.WriteAllBytesAsync(BundleLayout.Entries.Timestamp, token.Der, cancellationToken);
             return (record with { Timestamp = SealRecord.TimestampOk, TimestampTime = token.Time, TimestampAuthority = token.Authority }, token.Der);
         }
         catch (TimestampException ex)

@@ -47,7 +47,7 @@ public sealed class CompletionRunner
 
             if (id is not { Part: >= 2 } part)
             {
-                ReportOnce(name, "Ignoring {ObjectName} under pending/: the name names no bundle part");
+                ReportOnce(name, $"Ignoring {{ObjectName}} under {BundleLayout.PendingPrefix}: the name names no bundle part");
                 continue;
             }
 

@@ -435,9 +435,9 @@ public sealed partial class EvidenceFunction : ICloudEventFunction<DecodedDelive
         }
 
         var entries = staging.Files;
-        await staging.WriteAllBytesAsync(EvidenceSummary.FileName, EvidenceJson.Serialize(summary), cancellationToken);
-        await staging.WriteAllBytesAsync(SummaryMarkdown.FileName, System.Text.Encoding.UTF8.GetBytes(SummaryMarkdown.Render(summary, entries)), cancellationToken);
-        await staging.WriteAllBytesAsync(SummaryHtml.FileName, System.Text.Encoding.UTF8.GetBytes(SummaryHtml.Render(summary, entries, digest.Timeline, new PartCustody(id.Part, previous, sealer is not null, sealer?.SignerKeyId, sealer?.TimestampAuthority))), cancellationToken);
+        await staging.WriteAllBytesAsync(BundleLayout.Entries.Summary, EvidenceJson.Serialize(summary), cancellationToken);
+        await staging.WriteAllBytesAsync(BundleLayout.Entries.SummaryMarkdown, System.Text.Encoding.UTF8.GetBytes(SummaryMarkdown.Render(summary, entries)), cancellationToken);
+        await staging.WriteAllBytesAsync(BundleLayout.Entries.SummaryHtml, System.Text.Encoding.UTF8.GetBytes(SummaryHtml.Render(summary, entries, digest.Timeline, new PartCustody(id.Part, previous, sealer is not null, sealer?.SignerKeyId, sealer?.TimestampAuthority))), cancellationToken);
         return await BundleWriter.WriteAsync(staging, id, summary, reports, _tool, createdAt, cancellationToken, sealer, previous);
     }
 

@@ -49,7 +49,7 @@ internal static class BundleLookup
 
     /// <summary>A name ending in .zip: the responder means a bundle zip (any other path stays a usage error).</summary>
     private static string? ZipPath(string? text) =>
-        text is { Length: > 4 and <= 4096 } && text.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) ? text : null;
+        text is { Length: > 4 and <= 4096 } && text.EndsWith(BundleLayout.BundleExtension, StringComparison.OrdinalIgnoreCase) ? text : null;
 
     /// <summary>
     /// The bundle a zip belongs to: its file name as the store names it (<c>ID.zip</c>, <c>ID.part-N.zip</c>),
@@ -62,7 +62,7 @@ internal static class BundleLookup
     {
         var shown = AuditText.Clean(path, 200);
         var name = Path.GetFileName(path);
-        if (name.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) && BundleId.TryParseStem(name[..^4], out var named))
+        if (name.EndsWith(BundleLayout.BundleExtension, StringComparison.OrdinalIgnoreCase) && BundleId.TryParseStem(name[..^BundleLayout.BundleExtension.Length], out var named))
         {
             return named.Bundle;
         }
@@ -75,10 +75,10 @@ internal static class BundleLookup
         try
         {
             using var zip = ZipFile.OpenRead(path);
-            var manifest = zip.GetEntry(Manifest.FileName);
+            var manifest = zip.GetEntry(BundleLayout.Entries.Manifest);
             if (manifest is null || manifest.Length > MaxManifestBytes)
             {
-                throw new UsageException($"{shown} is not a bundle zip: it has no {Manifest.FileName}.");
+                throw new UsageException($"{shown} is not a bundle zip: it has no {BundleLayout.Entries.Manifest}.");
             }
 
             using var content = manifest.Open();
@@ -91,7 +91,7 @@ internal static class BundleLookup
                 return id;
             }
 
-            throw new UsageException($"{shown} is not a bundle zip: its {Manifest.FileName} names no bundle id.");
+            throw new UsageException($"{shown} is not a bundle zip: its {BundleLayout.Entries.Manifest} names no bundle id.");
         }
         catch (Exception ex) when (ex is InvalidDataException or JsonException or IOException or UnauthorizedAccessException)
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Hosting;
 using ReverseShellFunction.Infrastructure.GoogleApis.Auth;
 using ReverseShellFunction.Store;
@@ -117,9 +118,9 @@ public static class CommandRunner
             return null;
         }
 
-        var extracted = File.Exists(Path.Combine(root, Audit.CaseFolder.FileName)) || File.Exists(Path.Combine(root, Bundle.Manifest.FileName))
+        var extracted = File.Exists(Path.Combine(root, Audit.CaseFolder.FileName)) || File.Exists(Path.Combine(root, BundleLayout.Entries.Manifest))
             || Directory.Exists(Path.Combine(root, Audit.CaseFolder.PartFolder(1)));
-        return $"{root} is not an evidence store: it has no index/, bundles/ or quarantine/ folder (nothing was ever stored there, or it is another folder). "
+        return $"{root} is not an evidence store: it has no {BundleLayout.IndexPrefix}, {BundleLayout.BundlesPrefix} or {BundleLayout.QuarantinePrefix} folder (nothing was ever stored there, or it is another folder). "
             + (extracted
                 ? $"It looks like a folder that get extracted: check it with verify --extracted {root}."
                 : "Give the folder the function writes to (--dir PATH), or --bucket NAME.");

@@ -101,7 +101,7 @@ public static class GetCommand
                 seals.Add(verdict);
             }
 
-            await output.WriteLineAsync($"Case folder {directory}: {result.Parts.Count} part(s), case.json, the newest part's summary and one timeline.jsonl merged in time order.".AsMemory(), ct);
+            await output.WriteLineAsync($"Case folder {directory}: {result.Parts.Count} part(s), case.json, the newest part's summary and one {BundleLayout.Entries.Timeline} merged in time order.".AsMemory(), ct);
             await output.WriteLineAsync($"Verified as verify {id.Bundle} does, every part: bytes against the index entry and object metadata, every file against its manifest, the seals, the chain and the checks across parts. Check it again offline with: rsf verify --extracted {directory} --public-key FILE --require-signature".AsMemory(), ct);
             if (seals.Summary() is { } custodyLine)
             {
@@ -129,7 +129,7 @@ public static class GetCommand
 
         await output.WriteLineAsync($"Extracted {result.Files.Count} files of bundle {id} to {directory}.".AsMemory(), ct);
         await output.WriteLineAsync(
-            ($"Checked against its own manifest.json only (--manifest-only): every file's size and SHA-256 match it. The index entry was not used, "
+            ($"Checked against its own {BundleLayout.Entries.Manifest} only (--manifest-only): every file's size and SHA-256 match it. The index entry was not used, "
             + (metadataChecked
                 ? $"but the bundle's SHA-256 {result.Sha256} matches its object metadata."
                 : $"and nothing recorded outside the bundle vouches for its SHA-256 {result.Sha256} (the store keeps no object metadata).")

@@ -23,7 +23,7 @@ public static class QuarantineCommand
     public static Command Create(StoreOptions store)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var command = new Command("quarantine", "List or show the deliveries kept in quarantine/ because they can never become a bundle (read-only)");
+        var command = new Command("quarantine", $"List or show the deliveries kept in {BundleLayout.QuarantinePrefix} because they can never become a bundle (read-only)");
         command.Subcommands.Add(List(store));
         command.Subcommands.Add(Show(store));
         return command;
@@ -80,7 +80,7 @@ public static class QuarantineCommand
 
     private static Command Show(StoreOptions store)
     {
-        var id = new Argument<string>("id") { Description = "The record's id as 'quarantine list' prints it, or its object name (quarantine/…/ID.json)" };
+        var id = new Argument<string>("id") { Description = $"The record's id as 'quarantine list' prints it, or its object name ({BundleLayout.QuarantinePrefix}…/ID.json)" };
         var json = new Option<bool>("--json") { Description = "Print the record as stored (JSON, the kept body in bodyBase64) instead of text" };
         var width = new WidthOptions("Every line in full, however wide");
         var command = new Command("show", "Show one quarantine record: why it was kept, when, from where, its allowed headers and its body as text");

@@ -25,7 +25,7 @@ public sealed class ResponderReportTest
         var result = await harness.ReplaySampleAsync();
 
         var bundle = await harness.ReadBundleAsync(result.BundleId!);
-        var md = Encoding.UTF8.GetString(bundle[SummaryMarkdown.FileName]);
+        var md = Encoding.UTF8.GetString(bundle[BundleLayout.Entries.SummaryMarkdown]);
         var lines = md.Split('\n');
         // The state first (one collector failed for good: incomplete), then the headline.
         Assert.StartsWith("**State: confirmed; incomplete (container-logs: failed for good: 403 PERMISSION\\_DENIED", lines[0], StringComparison.Ordinal);
@@ -46,7 +46,7 @@ public sealed class ResponderReportTest
         var result = await harness.ReplaySampleAsync();
 
         var bundle = await harness.ReadBundleAsync(result.BundleId!);
-        var md = Encoding.UTF8.GetString(bundle[SummaryMarkdown.FileName]);
+        var md = Encoding.UTF8.GetString(bundle[BundleLayout.Entries.SummaryMarkdown]);
         Assert.Equal("**State: confirmed; complete.**", md.Split('\n')[0]);
         Assert.Equal("# " + SummaryMarkdown.Plain(Headline), md.Split('\n')[2]);
         foreach (var expected in new[]
@@ -69,7 +69,7 @@ public sealed class ResponderReportTest
         }
 
         // The same facts in summary.json and so in the index entry.
-        var summary = EvidenceJson.Deserialize<EvidenceSummary>(bundle[EvidenceSummary.FileName]);
+        var summary = EvidenceJson.Deserialize<EvidenceSummary>(bundle[BundleLayout.Entries.Summary]);
         Assert.Equal(Headline, summary.Headline);
         Assert.Equal("checkout-api-00041-kex", summary.Workload!.Revision);
         Assert.Equal(4, summary.RelatedFindings!.Count);
@@ -77,14 +77,14 @@ public sealed class ResponderReportTest
         Assert.Equal(Headline, result.IndexEntry!.Summary.Headline);
 
         // summary.html is in the bundle and in the manifest, self-contained.
-        var html = Encoding.UTF8.GetString(bundle[SummaryHtml.FileName]);
+        var html = Encoding.UTF8.GetString(bundle[BundleLayout.Entries.SummaryHtml]);
         Assert.Contains("<svg", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(" src=", html, StringComparison.Ordinal);
         using var manifest = JsonDocument.Parse(bundle["manifest.json"]);
         var paths = manifest.RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("path").GetString()).ToList();
-        Assert.Contains(SummaryHtml.FileName, paths);
-        Assert.Contains(TimelineFile.FileName, paths);
+        Assert.Contains(BundleLayout.Entries.SummaryHtml, paths);
+        Assert.Contains(BundleLayout.Entries.Timeline, paths);
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class ResponderReportTest
         var result = await harness.ReplaySampleAsync();
 
         var bundle = await harness.ReadBundleAsync(result.BundleId!);
-        var events = TimelineLines(bundle[TimelineFile.FileName]);
+        var events = TimelineLines(bundle[BundleLayout.Entries.Timeline]);
         Assert.Equal(TimelineFile.FindingDataType, events[0].GetProperty("data_type").GetString());
         Assert.Equal("true", events[0].GetProperty("triggering_finding").GetString());
         Assert.Equal(150 + 4, events.Count(e => e.GetProperty("data_type").GetString() == TimelineFile.LogDataType));
@@ -105,7 +105,7 @@ public sealed class ResponderReportTest
         Assert.All(audit, e => Assert.Equal("ci-deploy@shop-prod-4471.iam.gserviceaccount.com", e.GetProperty("principalEmail").GetString()));
         Assert.Contains(events, e => e.GetProperty("data_type").GetString() == TimelineFile.CollectionDataType);
         var secret = Encoding.UTF8.GetBytes(FakeGoogleData.PlantedSecret);
-        Assert.True(bundle[TimelineFile.FileName].AsSpan().IndexOf(secret) < 0);
+        Assert.True(bundle[BundleLayout.Entries.Timeline].AsSpan().IndexOf(secret) < 0);
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class ResponderReportTest
         var notification = NotificationDecoder.Parse(TestData.Sample("reverse-shell.notification.json"), ReverseShellFunction.Tests.Support.PipelineHarness.Now);
         var summary = SummaryBuilder.Build(BundleId.For(notification.Finding.Name!, notification.EventTime), notification, [], DateTimeOffset.UnixEpoch);
         using var staging = new StagingDirectory();
-        await using (var log = staging.CreateFile(EvidenceDigest.ContainerLogFile))
+        await using (var log = staging.CreateFile(BundleLayout.Entries.ContainerLogs))
         await using (var writer = new StreamWriter(log, new UTF8Encoding(false)))
         {
             for (var i = 0; i < 3000; i++)
@@ -129,7 +129,7 @@ public sealed class ResponderReportTest
         var digest = await EvidenceDigest.ReadAsync(staging, summary, [], CancellationToken.None, timelineChunkBytes: 64 * 1024);
 
         Assert.True(digest.TimelineFiles.Count > 3, $"{digest.TimelineFiles.Count} files");
-        Assert.Equal([.. Enumerable.Range(1, digest.TimelineFiles.Count).Select(TimelineFile.ChunkName)], digest.TimelineFiles);
+        Assert.Equal([.. Enumerable.Range(1, digest.TimelineFiles.Count).Select(BundleLayout.Entries.TimelineChunk)], digest.TimelineFiles);
         var total = 0;
         foreach (var file in digest.TimelineFiles)
         {

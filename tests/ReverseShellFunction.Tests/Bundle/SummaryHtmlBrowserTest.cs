@@ -117,7 +117,7 @@ public sealed partial class SummaryHtmlBrowserTest(ITestOutputHelper output)
         SkipUnlessChromium();
         await using var harness = await PipelineHarness.StartAsync();
         var result = await harness.ReplaySampleAsync();
-        var html = (await harness.ReadBundleAsync(result.BundleId!))[SummaryHtml.FileName];
+        var html = (await harness.ReadBundleAsync(result.BundleId!))[BundleLayout.Entries.SummaryHtml];
 
         var seen = await MeasureAsync(html, "sample", view, "CRITICAL");
 

@@ -116,7 +116,7 @@ public sealed partial class TimelineSvgTest
     {
         await using var harness = await PipelineHarness.StartAsync(withCredentials: false);
         var result = await harness.ReplaySampleAsync();
-        var html = Encoding.UTF8.GetString((await harness.ReadBundleAsync(result.BundleId!))[SummaryHtml.FileName]);
+        var html = Encoding.UTF8.GetString((await harness.ReadBundleAsync(result.BundleId!))[BundleLayout.Entries.SummaryHtml]);
 
         var figure = html[html.IndexOf("<figure id=\"timeline-figure\">", StringComparison.Ordinal)..html.IndexOf("</figure>", StringComparison.Ordinal)];
         var lanes = EmptyLanes(figure);

@@ -28,12 +28,12 @@ public sealed partial class TimesketchTimelineTest
         var result = await harness.ReplaySampleAsync();
 
         var bundle = await harness.ReadBundleAsync(result.BundleId!);
-        var raw = Encoding.UTF8.GetString(bundle[EvidenceDigest.AuditLogFile]).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var logLines = Lines(bundle[TimelineFile.FileName]).Where(e => e.GetProperty("data_type").GetString() == "gcp:log:json").ToList();
+        var raw = Encoding.UTF8.GetString(bundle[BundleLayout.Entries.AuditLogs]).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var logLines = Lines(bundle[BundleLayout.Entries.Timeline]).Where(e => e.GetProperty("data_type").GetString() == "gcp:log:json").ToList();
         Assert.NotEmpty(logLines);
         Assert.All(logLines, e => Assert.All(s_oldSpellings, old => Assert.False(e.TryGetProperty(old, out _), $"{old} in {e}")));
 
-        var audit = logLines.Where(e => e.GetProperty("bundle_entry").GetString() == EvidenceDigest.AuditLogFile).ToList();
+        var audit = logLines.Where(e => e.GetProperty("bundle_entry").GetString() == BundleLayout.Entries.AuditLogs).ToList();
         Assert.Equal(4, audit.Count);
         foreach (var line in audit)
         {
@@ -62,7 +62,7 @@ public sealed partial class TimesketchTimelineTest
         var summary = SummaryBuilder.Build(BundleId.For(notification.Finding.Name!, notification.EventTime), notification, [], DateTimeOffset.UnixEpoch);
         using var staging = new StagingDirectory();
         var time = notification.EventTime.AddMinutes(-3).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-        await using (var log = staging.CreateFile(EvidenceDigest.AuditLogFile))
+        await using (var log = staging.CreateFile(BundleLayout.Entries.AuditLogs))
         await using (var writer = new StreamWriter(log, new UTF8Encoding(false)))
         {
             await writer.WriteLineAsync($$$$"""{"insertId":"a1","timestamp":"{{{{time}}}}","protoPayload":{"methodName":"SetIamPolicy","resourceName":"checkout-api","authenticationInfo":{"principalEmail":"123456789012-compute@developer.gserviceaccount.com"}}}""");
@@ -71,8 +71,8 @@ public sealed partial class TimesketchTimelineTest
 
         await EvidenceDigest.ReadAsync(staging, summary, [], CancellationToken.None);
 
-        var audit = Lines(await File.ReadAllBytesAsync(staging.PathOf(TimelineFile.FileName)))
-            .Where(e => e.TryGetProperty("bundle_entry", out var entry) && entry.GetString() == EvidenceDigest.AuditLogFile).ToList();
+        var audit = Lines(await File.ReadAllBytesAsync(staging.PathOf(BundleLayout.Entries.Timeline)))
+            .Where(e => e.TryGetProperty("bundle_entry", out var entry) && entry.GetString() == BundleLayout.Entries.AuditLogs).ToList();
         Assert.Equal(2, audit.Count);
         Assert.False(audit[0].TryGetProperty("resourceName", out _));
         Assert.Contains("on checkout-api", audit[0].GetProperty("message").GetString(), StringComparison.Ordinal);

@@ -70,7 +70,7 @@ public abstract partial class AuditCommandsTest
     public async Task ManifestWithNullOrWrongMember_IsReported_NotACrash(string member, string? json)
     {
         var id = await SeedAsync();
-        await TamperBundleAndIndexAsync(id, zip => ZipEditor.Replace(zip, Manifest.FileName, bytes => EditJson(bytes, root => Set(root, member, json))));
+        await TamperBundleAndIndexAsync(id, zip => ZipEditor.Replace(zip, BundleLayout.Entries.Manifest, bytes => EditJson(bytes, root => Set(root, member, json))));
         using var target = new TempFolder();
 
         var verify = await RunAsync("verify", id.Value, "--json");
@@ -173,7 +173,7 @@ public abstract partial class AuditCommandsTest
         await TamperBundleAndIndexAsync(id, zip =>
         {
             var withBomb = ZipEditor.Add(zip, "logs/bomb.jsonl", zeros);
-            return ZipEditor.Replace(withBomb, Manifest.FileName, bytes => EditJson(bytes, root => root["files"]!.AsArray().Add(new JsonObject
+            return ZipEditor.Replace(withBomb, BundleLayout.Entries.Manifest, bytes => EditJson(bytes, root => root["files"]!.AsArray().Add(new JsonObject
             {
                 ["path"] = "logs/bomb.jsonl",
                 ["size"] = zeros.Length,

@@ -86,7 +86,7 @@ public abstract partial class AuditCommandsTest
     {
         var id = await SeedAsync();
         const string Forged = "0000000000000000000000000000000000000000000000000000000000000000";
-        await TamperBundleAndIndexAsync(id, zip => ZipEditor.Replace(zip, Manifest.FileName, json => EditJson(json, root =>
+        await TamperBundleAndIndexAsync(id, zip => ZipEditor.Replace(zip, BundleLayout.Entries.Manifest, json => EditJson(json, root =>
             root["files"]!.AsArray().Single(f => (string?)f!["path"] == "notification.json")!["sha256"] = Forged)));
 
         var result = await RunAsync("verify", id.Value, "--json");
@@ -103,7 +103,7 @@ public abstract partial class AuditCommandsTest
     public async Task Verify_ManifestWithEditedFindingName_ReportsDisagreementWithIndexEntry()
     {
         var id = await SeedAsync();
-        await TamperBundleAndIndexAsync(id, zip => ZipEditor.Replace(zip, Manifest.FileName, json => EditJson(json, root =>
+        await TamperBundleAndIndexAsync(id, zip => ZipEditor.Replace(zip, BundleLayout.Entries.Manifest, json => EditJson(json, root =>
             root["findingName"] = "organizations/1/sources/2/findings/somebody-else")));
 
         var result = await RunAsync("verify", id.Value);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collection;
 using ReverseShellFunction.Collectors.Logs;
 using ReverseShellFunction.Fakes.GoogleApis;
@@ -19,7 +20,7 @@ public sealed class AuditLogsCollectorTest
 
         Assert.Equal(CollectorStatus.Ok, report.Status);
         Assert.Equal(4, report.ItemCount);
-        var entries = harness.ReadLines(AuditLogsCollector.File).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var entries = harness.ReadLines(BundleLayout.Entries.AuditLogs).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(
             ["namespaces/shop-prod-4471/services/checkout-api", "projects/shop-prod-4471/locations/europe-west1/services/checkout-api"],
             entries.Select(e => e.GetProperty("protoPayload").GetProperty("resourceName").GetString()).Distinct().Order(StringComparer.Ordinal));
@@ -53,7 +54,7 @@ public sealed class AuditLogsCollectorTest
         Assert.Equal(4, report.Redactions.Count);
         Assert.Equal("line 1: $.protoPayload.request.service.spec.template.spec.containers[0].env[0].value", report.Redactions[0].Location);
         Assert.Equal("line 2: $.protoPayload.request.service.template.containers[0].env[0].value", report.Redactions[1].Location);
-        Assert.All(report.Redactions, r => Assert.Equal(AuditLogsCollector.File, r.File));
+        Assert.All(report.Redactions, r => Assert.Equal(BundleLayout.Entries.AuditLogs, r.File));
         Assert.Single(report.Redactions.Select(r => r.ValueHmacSha256).Distinct());
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collection;
 using ReverseShellFunction.Collectors.Logs;
 using ReverseShellFunction.Fakes.GoogleApis;
@@ -19,7 +20,7 @@ public sealed class ContainerLogsCollectorTest
 
         Assert.True(CollectorStatus.Ok == report.Status, report.Reason);
         Assert.Equal(150, report.ItemCount);
-        var lines = harness.ReadLines(ContainerLogsCollector.File);
+        var lines = harness.ReadLines(BundleLayout.Entries.ContainerLogs);
         Assert.Equal(150, lines.Length);
         var entries = lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.All(entries, e => Assert.Equal(FakeGoogleData.Service, e.GetProperty("resource").GetProperty("labels").GetProperty("service_name").GetString()));
@@ -59,7 +60,7 @@ public sealed class ContainerLogsCollectorTest
 
         Assert.Contains($"resource.labels.revision_name=\"{FakeGoogleData.CanaryRevision}\"", report.Query, StringComparison.Ordinal);
         Assert.Equal(38, report.ItemCount);
-        Assert.All(harness.ReadLines(ContainerLogsCollector.File), l => Assert.Contains(FakeGoogleData.CanaryRevision, l, StringComparison.Ordinal));
+        Assert.All(harness.ReadLines(BundleLayout.Entries.ContainerLogs), l => Assert.Contains(FakeGoogleData.CanaryRevision, l, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -77,7 +78,7 @@ public sealed class ContainerLogsCollectorTest
             report.Query,
             StringComparison.Ordinal);
         Assert.Equal(0, report.ItemCount);
-        Assert.True(harness.Exists(ContainerLogsCollector.File));
+        Assert.True(harness.Exists(BundleLayout.Entries.ContainerLogs));
     }
 
     [Fact]
@@ -90,9 +91,9 @@ public sealed class ContainerLogsCollectorTest
         Assert.Equal(CollectorStatus.Ok, report.Status);
         Assert.True(report.Truncated);
         Assert.Equal(50, report.ItemCount);
-        Assert.Equal(50, harness.ReadLines(ContainerLogsCollector.File).Length);
+        Assert.Equal(50, harness.ReadLines(BundleLayout.Entries.ContainerLogs).Length);
         Assert.Contains("LOG_MAX_ENTRIES", report.Reason, StringComparison.Ordinal);
-        Assert.EndsWith($"entries up to {JsonDocument.Parse(harness.ReadLines(ContainerLogsCollector.File)[^1]).RootElement.GetProperty("timestamp").GetString()} kept", report.Reason, StringComparison.Ordinal);
+        Assert.EndsWith($"entries up to {JsonDocument.Parse(harness.ReadLines(BundleLayout.Entries.ContainerLogs)[^1]).RootElement.GetProperty("timestamp").GetString()} kept", report.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -126,7 +127,7 @@ public sealed class ContainerLogsCollectorTest
         Assert.True(report.Truncated);
         Assert.Equal(4, harness.Fake.CountRequests(FakeApi.ContainerLogs));
         Assert.StartsWith("capped at 4 entries:list calls", report.Reason, StringComparison.Ordinal);
-        Assert.Equal(report.ItemCount, harness.ReadLines(ContainerLogsCollector.File).Length);
+        Assert.Equal(report.ItemCount, harness.ReadLines(BundleLayout.Entries.ContainerLogs).Length);
     }
 
     [Fact]
@@ -137,9 +138,9 @@ public sealed class ContainerLogsCollectorTest
         var report = await harness.CollectAsync(Name);
 
         Assert.True(report.Truncated);
-        var size = new FileInfo(harness.Staging.PathOf(ContainerLogsCollector.File)).Length;
+        var size = new FileInfo(harness.Staging.PathOf(BundleLayout.Entries.ContainerLogs)).Length;
         Assert.InRange(size, 3000, 4096);
-        Assert.Equal(report.ItemCount, harness.ReadLines(ContainerLogsCollector.File).Length);
+        Assert.Equal(report.ItemCount, harness.ReadLines(BundleLayout.Entries.ContainerLogs).Length);
     }
 
     [Fact]

@@ -26,8 +26,8 @@ public sealed class FindingAuthenticityCollectorTest
         var report = await harness.CollectAsync(Name);
 
         Assert.Equal((CollectorStatus.Ok, FindingAuthenticity.Confirmed, 1L), (report.Status, report.Authenticity, report.ItemCount));
-        Assert.Equal([FindingAuthenticityCollector.Path], report.Files);
-        using var file = JsonDocument.Parse(harness.ReadText(FindingAuthenticityCollector.Path));
+        Assert.Equal([BundleLayout.Entries.SccFinding], report.Files);
+        using var file = JsonDocument.Parse(harness.ReadText(BundleLayout.Entries.SccFinding));
         Assert.Equal("confirmed", file.RootElement.GetProperty("authenticity").GetString());
         Assert.Equal(FakeGoogleData.FindingName, file.RootElement.GetProperty("finding").GetProperty("name").GetString());
         Assert.Equal(FakeGoogleData.ServiceFullName, file.RootElement.GetProperty("resource").GetProperty("name").GetString());
@@ -49,7 +49,7 @@ public sealed class FindingAuthenticityCollectorTest
 
         Assert.Equal((CollectorStatus.Ok, FindingAuthenticity.NotFound), (report.Status, report.Authenticity));
         Assert.Contains("may be forged", report.Reason, StringComparison.Ordinal);
-        using var file = JsonDocument.Parse(harness.ReadText(FindingAuthenticityCollector.Path));
+        using var file = JsonDocument.Parse(harness.ReadText(BundleLayout.Entries.SccFinding));
         Assert.Equal("not-found", file.RootElement.GetProperty("authenticity").GetString());
         Assert.False(file.RootElement.TryGetProperty("finding", out _));
     }
@@ -77,7 +77,7 @@ public sealed class FindingAuthenticityCollectorTest
         Assert.Equal((CollectorStatus.Ok, FindingAuthenticity.Contradicted), (report.Status, report.Authenticity));
         Assert.Equal(["category", "processes"], report.Contradicted);
         Assert.Contains("contradicted: SCC's copy differs from the notification in category, processes", report.Reason, StringComparison.Ordinal);
-        using var file = JsonDocument.Parse(harness.ReadText(FindingAuthenticityCollector.Path));
+        using var file = JsonDocument.Parse(harness.ReadText(BundleLayout.Entries.SccFinding));
         Assert.Equal("contradicted", file.RootElement.GetProperty("authenticity").GetString());
         var differences = file.RootElement.GetProperty("differences").EnumerateArray().ToList();
         Assert.Equal(("category", "Malicious URL Observed", "Reverse Shell"), (differences[0].GetProperty("field").GetString(), differences[0].GetProperty("notification").GetString(), differences[0].GetProperty("scc").GetString()));
@@ -94,7 +94,7 @@ public sealed class FindingAuthenticityCollectorTest
 
         Assert.Equal((CollectorStatus.Failed, FindingAuthenticity.Unchecked), (report.Status, report.Authenticity));
         Assert.Equal("403 PERMISSION_DENIED: Permission 'securitycenter.findings.list' denied", report.Reason);
-        Assert.False(harness.Exists(FindingAuthenticityCollector.Path));
+        Assert.False(harness.Exists(BundleLayout.Entries.SccFinding));
     }
 
     [Fact]
@@ -154,7 +154,7 @@ public sealed class FindingAuthenticityCollectorTest
         var bundle = await harness.ReadBundleAsync(result.BundleId!);
         using var summary = JsonDocument.Parse(bundle["summary.json"]);
         Assert.Equal("not-found", summary.RootElement.GetProperty("authenticity").GetString());
-        using var check = JsonDocument.Parse(bundle[FindingAuthenticityCollector.Path]);
+        using var check = JsonDocument.Parse(bundle[BundleLayout.Entries.SccFinding]);
         Assert.Equal("not-found", check.RootElement.GetProperty("authenticity").GetString());
         var index = Directory.EnumerateFiles(Path.Combine(harness.Store.Root, "index"), "*.json", SearchOption.AllDirectories).Single();
         using var entry = JsonDocument.Parse(File.ReadAllBytes(index));

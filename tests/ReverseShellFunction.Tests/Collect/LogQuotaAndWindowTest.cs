@@ -36,7 +36,7 @@ public sealed class LogQuotaAndWindowTest(ITestOutputHelper output)
         Assert.Equal((Utc(20, 44), Utc(21, 14)), (window.From, window.To));
         Assert.Equal((s_event.AddMinutes(-30), s_event.AddMinutes(5)), (window.ConfiguredFrom, window.ConfiguredTo));
         Assert.True(window.IsOpen);
-        var times = harness.ReadLines(ContainerLogsCollector.File).Select(Timestamp).ToList();
+        var times = harness.ReadLines(BundleLayout.Entries.ContainerLogs).Select(Timestamp).ToList();
         Assert.NotEmpty(times);
         // Half-open, [From, To): the next part starts at To and reads no entry twice.
         Assert.All(times, t => Assert.True(t < window.To, $"{t:O} is not before the covered end"));
@@ -69,7 +69,7 @@ public sealed class LogQuotaAndWindowTest(ITestOutputHelper output)
 
         var report = await harness.CollectAsync(ContainerLogsCollector.CollectorName);
 
-        var times = harness.ReadLines(ContainerLogsCollector.File).Select(Timestamp).ToList();
+        var times = harness.ReadLines(BundleLayout.Entries.ContainerLogs).Select(Timestamp).ToList();
         Assert.Equal(Utc(21, 15), report.Window!.To);
         Assert.All(times, t => Assert.True(t <= s_event.AddMinutes(-1), $"{t:O} was returned before it was ingested"));
         var visible = harness.Fake.Data.ContainerEntries.Count(e =>
@@ -99,7 +99,7 @@ public sealed class LogQuotaAndWindowTest(ITestOutputHelper output)
 
         // Of the 40 entries read before the refusal, the whole minutes are kept and the next part reads on from the
         // first minute not kept: no entry is stored twice, none is skipped.
-        var kept = harness.ReadLines(ContainerLogsCollector.File);
+        var kept = harness.ReadLines(BundleLayout.Entries.ContainerLogs);
         Assert.Equal(report.ItemCount, kept.Length);
         Assert.InRange(report.ItemCount!.Value, 1, 39);
         var resume = Assert.IsType<DateTimeOffset>(report.ResumeFrom);

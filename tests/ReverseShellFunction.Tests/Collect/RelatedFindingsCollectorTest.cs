@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collection;
 using ReverseShellFunction.Collectors.Scc;
 using ReverseShellFunction.Fakes.GoogleApis;
@@ -22,9 +23,9 @@ public sealed class RelatedFindingsCollectorTest
         Assert.Equal(CollectorStatus.Ok, report.Status);
         Assert.Equal(25, report.ItemCount);
         Assert.False(report.Truncated);
-        Assert.Equal([RelatedFindingsFile.Path], report.Files);
+        Assert.Equal([BundleLayout.Entries.RelatedFindings], report.Files);
         Assert.Equal(3, harness.Fake.CountRequests(FakeApi.Scc));
-        using var file = JsonDocument.Parse(harness.ReadText(RelatedFindingsFile.Path));
+        using var file = JsonDocument.Parse(harness.ReadText(BundleLayout.Entries.RelatedFindings));
         var results = file.RootElement.GetProperty("results").EnumerateArray().ToList();
         Assert.Equal(25, results.Count);
         Assert.Equal(FakeGoogleData.FindingName, Assert.Single(results, r => r.GetProperty("isTriggeringFinding").GetBoolean()).GetProperty("finding").GetProperty("name").GetString());
@@ -65,7 +66,7 @@ public sealed class RelatedFindingsCollectorTest
         Assert.Equal(12, report.ItemCount);
         Assert.Contains("RELATED_MAX_FINDINGS", report.Reason, StringComparison.Ordinal);
         Assert.Equal("12", System.Web.HttpUtility.ParseQueryString(harness.Fake.Requests.First(r => r.Api == FakeApi.Scc).Query)["pageSize"]);
-        using var file = JsonDocument.Parse(harness.ReadText(RelatedFindingsFile.Path));
+        using var file = JsonDocument.Parse(harness.ReadText(BundleLayout.Entries.RelatedFindings));
         Assert.Equal(12, file.RootElement.GetProperty("results").GetArrayLength());
         Assert.True(file.RootElement.GetProperty("truncated").GetBoolean());
     }
@@ -97,7 +98,7 @@ public sealed class RelatedFindingsCollectorTest
         Assert.Equal(CollectorStatus.Partial, report.Status);
         Assert.Equal(10, report.ItemCount);
         Assert.Contains("Permission 'securitycenter.findings.list' denied", report.Reason, StringComparison.Ordinal);
-        using var file = JsonDocument.Parse(harness.ReadText(RelatedFindingsFile.Path));
+        using var file = JsonDocument.Parse(harness.ReadText(BundleLayout.Entries.RelatedFindings));
         Assert.False(file.RootElement.GetProperty("complete").GetBoolean());
         Assert.Equal(10, file.RootElement.GetProperty("results").GetArrayLength());
     }

@@ -69,7 +69,7 @@ public sealed class PartsTest
         // Part n's manifest records part n-1's SHA-256, and the whole chain verifies.
         for (var n = 2; n <= 3; n++)
         {
-            var manifest = JsonSerializer.Deserialize<Manifest>(parts[n - 1][Manifest.FileName], EvidenceJson.Options)!;
+            var manifest = JsonSerializer.Deserialize<Manifest>(parts[n - 1][BundleLayout.Entries.Manifest], EvidenceJson.Options)!;
             var previous = JsonSerializer.Deserialize<IndexEntry>((await harness.Store.ReadIndexEntryAsync(id.WithPart(n - 1), CancellationToken.None))!, EvidenceJson.Options)!;
             Assert.Equal((n, n - 1, previous.Bundle.Sha256), (manifest.Part, manifest.PreviousPart!.Part, manifest.PreviousPart.Sha256));
         }

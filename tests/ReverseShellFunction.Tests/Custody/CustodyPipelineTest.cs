@@ -83,7 +83,7 @@ public sealed class CustodyPipelineTest
         Assert.Contains("NOT CHECKED: 1 part(s) carry a seal (signature and timestamp)", noKey.Error, StringComparison.Ordinal);
         var get = await CustodyHarness.CliAsync(new Dictionary<string, string>(), "get", result.BundleId!, "--dir", harness.EvidenceDir, "--out", folder, "--public-key", publicKey, "--tsa-cert", harness.Tsa.CaCertificatePath, "--require-signature");
         Assert.True(get.ExitCode == 0, get.ToString());
-        foreach (var name in SealFiles.All)
+        foreach (var name in BundleLayout.Entries.Seals)
         {
             Assert.True(File.Exists(Path.Combine(folder, "part-1", name)), $"get left out {name}");
         }
@@ -124,7 +124,7 @@ public sealed class CustodyPipelineTest
             // Every byte of the manifest, the signature and the token; 64 positions spread over each other file,
             // whose bytes reach the seal only through their SHA-256 in the manifest (and the signed statement).
             // The default lane (TestLane) takes every 7th byte and 8 positions: the same fixed sample every run.
-            var step = SealFiles.IsSealFile(name) || name == "manifest.json" ? TestLane.Count(1, 7) : Math.Max(1, original.Length / TestLane.Count(64, 8));
+            var step = BundleLayout.Entries.IsSeal(name) || name == "manifest.json" ? TestLane.Count(1, 7) : Math.Max(1, original.Length / TestLane.Count(64, 8));
             for (var i = 0; i < original.Length; i += step)
             {
                 var changed = (byte[])original.Clone();
@@ -254,7 +254,7 @@ public sealed class CustodyPipelineTest
         Assert.StartsWith("failed (", seal.SignatureStatus, StringComparison.Ordinal);
         Assert.Contains("signature not trusted", seal.SignatureStatus, StringComparison.Ordinal);
         Assert.Null(seal.Signature);
-        Assert.False(File.Exists(Path.Combine(harness.Unzip(result), SealFiles.Signature)));
+        Assert.False(File.Exists(Path.Combine(harness.Unzip(result), BundleLayout.Entries.Signature)));
         Assert.Equal(CloudKmsSigner.IntegrityAttempts, harness.Fake.CountRequests(FakeApi.Kms));
     }
 

@@ -96,7 +96,7 @@ public sealed class DowngradeTest
         switch (downgrade)
         {
             case Downgrade.SealStripped:
-                foreach (var name in SealFiles.All)
+                foreach (var name in BundleLayout.Entries.Seals)
                 {
                     rewritten = ZipEditor.Edit(rewritten, archive => archive.GetEntry(name)?.Delete());
                 }
@@ -130,7 +130,7 @@ public sealed class DowngradeTest
         // The part as it would stand had it been made an hour ago: the forger keeps its times, hides a line, drops
         // the signature it cannot make, and asks the trusted TSA for a fresh token over the rewritten manifest.
         var zip = await File.ReadAllBytesAsync(Path.Combine(harness.EvidenceDir, BundleLayout.BundleObject(id)));
-        var original = EvidenceJson.Deserialize<Manifest>(System.Text.Encoding.UTF8.GetBytes(ZipEditor.Read(zip, Manifest.FileName)));
+        var original = EvidenceJson.Deserialize<Manifest>(System.Text.Encoding.UTF8.GetBytes(ZipEditor.Read(zip, BundleLayout.Entries.Manifest)));
         var manifest = original with
         {
             CreatedAt = original.CreatedAt.AddHours(-1),
@@ -138,7 +138,7 @@ public sealed class DowngradeTest
             Files = [.. original.Files.Where(f => f.Path != "summary.md")],
         };
         var manifestBytes = EvidenceJson.Serialize(manifest);
-        zip = ZipEditor.Edit(ZipEditor.Replace(zip, Manifest.FileName, _ => manifestBytes), archive => archive.GetEntry("summary.md")?.Delete());
+        zip = ZipEditor.Edit(ZipEditor.Replace(zip, BundleLayout.Entries.Manifest, _ => manifestBytes), archive => archive.GetEntry("summary.md")?.Delete());
         using var http = new HttpClient();
         var (forged, seal) = await SignedParts.SealAsync(zip, manifest, manifestBytes, signer: null, new Rfc3161TimestampClient(http, harness.Tsa.Url));
         Assert.Equal("ok", seal.Timestamp);
@@ -165,7 +165,7 @@ public sealed class DowngradeTest
         await using var harness = await CustodyHarness.StartAsync();
         var result = await harness.ReplayAsync(harness.KmsEnvironment());
         var zip = await File.ReadAllBytesAsync(Path.Combine(harness.EvidenceDir, result.IndexEntry!.Bundle.ObjectName));
-        var manifest = EvidenceJson.Deserialize<Manifest>(System.Text.Encoding.UTF8.GetBytes(ZipEditor.Read(zip, Manifest.FileName)));
+        var manifest = EvidenceJson.Deserialize<Manifest>(System.Text.Encoding.UTF8.GetBytes(ZipEditor.Read(zip, BundleLayout.Entries.Manifest)));
         var token = await TokenTimeAsync(zip);
         Assert.InRange(token, manifest.CreatedAt - ManifestCustody.ClockSkew, manifest.Custody!.SealBy!.Value);
 
@@ -173,7 +173,7 @@ public sealed class DowngradeTest
         var later = manifest with { CreatedAt = token.AddHours(1), Custody = manifest.Custody with { SealBy = token.AddHours(2) } };
         var bytes = EvidenceJson.Serialize(later);
         using var http = new HttpClient();
-        var (forged, seal) = await SignedParts.SealAsync(ZipEditor.Replace(zip, Manifest.FileName, _ => bytes), later, bytes, signer: null, new Rfc3161TimestampClient(http, harness.Tsa.Url));
+        var (forged, seal) = await SignedParts.SealAsync(ZipEditor.Replace(zip, BundleLayout.Entries.Manifest, _ => bytes), later, bytes, signer: null, new Rfc3161TimestampClient(http, harness.Tsa.Url));
         await SignedParts.StoreAsync(harness.EvidenceDir, BundleId.Parse(result.BundleId!), forged, seal);
         var verify = await SignedParts.CliAsync("verify", result.BundleId!, "--dir", harness.EvidenceDir, "--hashes-only");
         Assert.Equal(1, verify.ExitCode);
@@ -183,7 +183,7 @@ public sealed class DowngradeTest
     private static async Task<DateTimeOffset> TokenTimeAsync(byte[] zip)
     {
         using var archive = new System.IO.Compression.ZipArchive(new MemoryStream(zip));
-        await using var stream = archive.GetEntry(SealFiles.Timestamp)!.Open();
+        await using var stream = archive.GetEntry(BundleLayout.Entries.Timestamp)!.Open();
         using var copy = new MemoryStream();
         await stream.CopyToAsync(copy);
         Assert.True(System.Security.Cryptography.Pkcs.Rfc3161TimestampToken.TryDecode(copy.ToArray(), out var token, out _));

@@ -80,24 +80,24 @@ internal sealed class SignedParts : IAsyncDisposable
     public async Task<(byte[] Zip, Manifest Manifest, byte[] ManifestBytes)> HideALineAsync(Func<Manifest, Manifest>? change = null)
     {
         var zip = await File.ReadAllBytesAsync(Path.Combine(Root, BundleLayout.BundleObject(Newest)));
-        var timeline = ZipEditor.Read(zip, TimelineFile.FileName).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var timeline = ZipEditor.Read(zip, BundleLayout.Entries.Timeline).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var hidden = System.Text.Encoding.UTF8.GetBytes(string.Join('\n', timeline[..^1]) + "\n");
-        var manifest = EvidenceJson.Deserialize<Manifest>(System.Text.Encoding.UTF8.GetBytes(ZipEditor.Read(zip, Manifest.FileName)));
+        var manifest = EvidenceJson.Deserialize<Manifest>(System.Text.Encoding.UTF8.GetBytes(ZipEditor.Read(zip, BundleLayout.Entries.Manifest)));
         manifest = manifest with
         {
-            Files = [.. manifest.Files.Select(f => f.Path == TimelineFile.FileName ? f with { Size = hidden.Length, Sha256 = Convert.ToHexStringLower(SHA256.HashData(hidden)) } : f)],
+            Files = [.. manifest.Files.Select(f => f.Path == BundleLayout.Entries.Timeline ? f with { Size = hidden.Length, Sha256 = Convert.ToHexStringLower(SHA256.HashData(hidden)) } : f)],
         };
         manifest = change?.Invoke(manifest) ?? manifest;
         var manifestBytes = EvidenceJson.Serialize(manifest);
-        zip = ZipEditor.Replace(zip, TimelineFile.FileName, _ => hidden);
-        zip = ZipEditor.Replace(zip, Manifest.FileName, _ => manifestBytes);
+        zip = ZipEditor.Replace(zip, BundleLayout.Entries.Timeline, _ => hidden);
+        zip = ZipEditor.Replace(zip, BundleLayout.Entries.Manifest, _ => manifestBytes);
         return (zip, manifest, manifestBytes);
     }
 
     /// <summary>Seals the rewritten manifest as the forger can: with another key, and/or a fresh token, or not at all.</summary>
     public static async Task<(byte[] Zip, SealRecord Seal)> SealAsync(byte[] zip, Manifest manifest, byte[] manifestBytes, IManifestSigner? signer, ITimestampAuthority? tsa)
     {
-        foreach (var name in SealFiles.All)
+        foreach (var name in BundleLayout.Entries.Seals)
         {
             zip = ZipEditor.Edit(zip, archive => archive.GetEntry(name)?.Delete());
         }
@@ -105,7 +105,7 @@ internal sealed class SignedParts : IAsyncDisposable
         using var staging = new StagingDirectory();
         var sealer = new ManifestSealer(signer, tsa, new LocalStorageProtection(staging.Root), NullLogger<ManifestSealer>.Instance);
         var seal = await sealer.SealAsync(staging, manifest, manifestBytes, CancellationToken.None);
-        foreach (var name in staging.Files.Where(SealFiles.IsSealFile))
+        foreach (var name in staging.Files.Where(BundleLayout.Entries.IsSeal))
         {
             zip = ZipEditor.Add(zip, name, await File.ReadAllBytesAsync(staging.PathOf(name)));
         }

@@ -158,9 +158,9 @@ public sealed class EvidenceFunctionTest : IDisposable
         var result = await new PipelineHarness(_store, collectors).PushAsync(TestData.Sample("reverse-shell.notification.json"));
 
         var entries = ZipContents.Read(File.ReadAllBytes(Path.Combine(_folder.Path, result.IndexEntry!.Bundle.ObjectName)));
-        var manifest = EvidenceJson.Deserialize<Manifest>(entries[Manifest.FileName]);
+        var manifest = EvidenceJson.Deserialize<Manifest>(entries[BundleLayout.Entries.Manifest]);
 
-        Assert.Equal(entries.Keys.Where(k => k != Manifest.FileName).Order(StringComparer.Ordinal), manifest.Files.Select(f => f.Path));
+        Assert.Equal(entries.Keys.Where(k => k != BundleLayout.Entries.Manifest).Order(StringComparer.Ordinal), manifest.Files.Select(f => f.Path));
         Assert.All(manifest.Files, f =>
         {
             Assert.Equal(entries[f.Path].LongLength, f.Size);
@@ -172,7 +172,7 @@ public sealed class EvidenceFunctionTest : IDisposable
         Assert.Contains("boom", manifest.Collectors[0].Reason, StringComparison.Ordinal);
         Assert.Equal(CollectorStatus.Skipped, manifest.Collectors[1].Status);
         Assert.Equal(result.BundleId, manifest.BundleId);
-        Assert.Equal(EvidenceJson.Serialize(result.IndexEntry.Summary), entries[EvidenceSummary.FileName]);
+        Assert.Equal(EvidenceJson.Serialize(result.IndexEntry.Summary), entries[BundleLayout.Entries.Summary]);
     }
 
     [Fact]

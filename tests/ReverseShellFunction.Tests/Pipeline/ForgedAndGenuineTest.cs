@@ -43,8 +43,8 @@ public sealed class ForgedAndGenuineTest
         Assert.Contains("(not-found; complete)", ReplayCommand.HumanLine("unknown.json", result), StringComparison.Ordinal);
         var id = BundleId.Parse(result.BundleId!);
         var part = await PipelineHarness.ReadEntriesAsync(harness.Store, id);
-        Assert.StartsWith($"**{State}", Encoding.UTF8.GetString(part[SummaryMarkdown.FileName]), StringComparison.Ordinal);
-        Assert.Contains($"<main>\n<p id=\"state\" class=\"state attention\">{State}", WebUtility.HtmlDecode(Encoding.UTF8.GetString(part[SummaryHtml.FileName])), StringComparison.Ordinal);
+        Assert.StartsWith($"**{State}", Encoding.UTF8.GetString(part[BundleLayout.Entries.SummaryMarkdown]), StringComparison.Ordinal);
+        Assert.Contains($"<main>\n<p id=\"state\" class=\"state attention\">{State}", WebUtility.HtmlDecode(Encoding.UTF8.GetString(part[BundleLayout.Entries.SummaryHtml])), StringComparison.Ordinal);
         Assert.StartsWith(State, await CliAsync("show", "--wide", "--dir", harness.Store.Root, id.Value), StringComparison.Ordinal);
         Assert.StartsWith(State, await CliAsync("get", "--dir", harness.Store.Root, id.Value, "--out", Path.Combine(temp.Path, "case")), StringComparison.Ordinal);
         Assert.Contains("! not-found, complete", (await CliAsync("list", "--dir", harness.Store.Root)).Split('\n')[1], StringComparison.Ordinal);
@@ -82,7 +82,7 @@ public sealed class ForgedAndGenuineTest
         var last = third.Stored!.IndexEntry!.Summary;
         Assert.Equal((3, "contradicted (processes, source properties); complete"), (third.Stored.IndexEntry.Part, last.State));
         Assert.Equal([(1, FindingAuthenticity.Confirmed), (2, FindingAuthenticity.Contradicted)], last.Notifications!.Select(n => (n.Part, n.Authenticity)));
-        using var check = JsonDocument.Parse((await PipelineHarness.ReadEntriesAsync(harness.Store, id.WithPart(3)))[SccCopy.Path]);
+        using var check = JsonDocument.Parse((await PipelineHarness.ReadEntriesAsync(harness.Store, id.WithPart(3)))[BundleLayout.Entries.SccFinding]);
         Assert.Contains("/usr/bin/curl", check.RootElement.GetProperty("differences").EnumerateArray().Single(d => d.GetProperty("field").GetString() == "processes").GetProperty("notification").GetString(), StringComparison.Ordinal);
     }
 
@@ -125,7 +125,7 @@ public sealed class ForgedAndGenuineTest
         var (genuinePart, forgedPart) = forgedFirst ? (parts[1], parts[0]) : (parts[0], parts[1]);
         Assert.Equal(genuine, genuinePart[BundleLayout.Entries.Notification]);
         Assert.Equal(forged, forgedPart[BundleLayout.Entries.Notification]);
-        using (var check = JsonDocument.Parse(forgedPart[SccCopy.Path]))
+        using (var check = JsonDocument.Parse(forgedPart[BundleLayout.Entries.SccFinding]))
         {
             Assert.Equal("contradicted", check.RootElement.GetProperty("authenticity").GetString());
             var differences = check.RootElement.GetProperty("differences").EnumerateArray().ToDictionary(d => d.GetProperty("field").GetString()!, d => d);
@@ -146,9 +146,9 @@ public sealed class ForgedAndGenuineTest
         Assert.EndsWith("/bin/bash → 198.51.100.23:4444", latest.Headline, StringComparison.Ordinal);
 
         // First in summary.md and summary.html of the last part.
-        var markdown = Encoding.UTF8.GetString(parts[1][SummaryMarkdown.FileName]);
+        var markdown = Encoding.UTF8.GetString(parts[1][BundleLayout.Entries.SummaryMarkdown]);
         Assert.StartsWith("**State: contradicted (processes, source properties); complete. SCC's current copy", markdown, StringComparison.Ordinal);
-        var html = Encoding.UTF8.GetString(parts[1][SummaryHtml.FileName]);
+        var html = Encoding.UTF8.GetString(parts[1][BundleLayout.Entries.SummaryHtml]);
         var body = html[html.IndexOf("<main>", StringComparison.Ordinal)..];
         Assert.StartsWith("<main>\n<p id=\"state\" class=\"state attention\">State: contradicted (processes, source properties); complete.", body, StringComparison.Ordinal);
         Assert.Contains("<title>[State: contradicted", html, StringComparison.Ordinal);

@@ -69,15 +69,15 @@ public sealed class StateWordsWalkTest
         foreach (var part in bundle.Parts)
         {
             var entries = await PipelineHarness.ReadEntriesAsync(harness.Store, part.Id);
-            var stored = EvidenceJson.Deserialize<EvidenceSummary>(entries[EvidenceSummary.FileName]);
+            var stored = EvidenceJson.Deserialize<EvidenceSummary>(entries[BundleLayout.Entries.Summary]);
             Assert.NotNull(stored.Authenticity);
             Assert.Equal(StateWords.Line(stored), stored.State);
         }
 
         var newest = await PipelineHarness.ReadEntriesAsync(harness.Store, bundle.Latest.Id);
-        Assert.Equal(line, EvidenceJson.Deserialize<EvidenceSummary>(newest[EvidenceSummary.FileName]).State);
-        Assert.Equal($"**{SummaryMarkdown.Plain(firstLine)}**", Encoding.UTF8.GetString(newest[SummaryMarkdown.FileName]).Split('\n')[0]);
-        var html = Encoding.UTF8.GetString(newest[SummaryHtml.FileName]);
+        Assert.Equal(line, EvidenceJson.Deserialize<EvidenceSummary>(newest[BundleLayout.Entries.Summary]).State);
+        Assert.Equal($"**{SummaryMarkdown.Plain(firstLine)}**", Encoding.UTF8.GetString(newest[BundleLayout.Entries.SummaryMarkdown]).Split('\n')[0]);
+        var html = Encoding.UTF8.GetString(newest[BundleLayout.Entries.SummaryHtml]);
         Assert.Contains($"<main>\n<p id=\"state\" class=\"state attention\">{firstLine}</p>\n<h1", WebUtility.HtmlDecode(html), StringComparison.Ordinal);
 
         // The message sent to people, replay's line, and the commands a responder runs.

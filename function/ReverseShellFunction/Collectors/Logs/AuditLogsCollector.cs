@@ -1,3 +1,4 @@
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collection;
 using ReverseShellFunction.Findings;
 using ReverseShellFunction.Infrastructure.Logging;
@@ -12,7 +13,6 @@ namespace ReverseShellFunction.Collectors.Logs;
 public sealed class AuditLogsCollector : LogEntriesCollector
 {
     public const string CollectorName = "audit-logs";
-    public const string File = "logs/audit.jsonl";
 
     public AuditLogsCollector(LoggingApi api, CollectionOptions options, TimeProvider time, ILogger<AuditLogsCollector> logger)
         : base(api, options, time, logger)
@@ -22,7 +22,7 @@ public sealed class AuditLogsCollector : LogEntriesCollector
 
     public override string Name => CollectorName;
 
-    protected override string FilePath => File;
+    protected override string FilePath => BundleLayout.Entries.AuditLogs;
 
     protected override SecretRedactor? Redactor { get; }
 

@@ -1,3 +1,4 @@
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collection;
 using ReverseShellFunction.Findings;
 using ReverseShellFunction.Infrastructure.Logging;
@@ -12,7 +13,6 @@ namespace ReverseShellFunction.Collectors.Logs;
 public sealed class ContainerLogsCollector : LogEntriesCollector
 {
     public const string CollectorName = "container-logs";
-    public const string File = "logs/container.jsonl";
 
     public ContainerLogsCollector(LoggingApi api, CollectionOptions options, TimeProvider time, ILogger<ContainerLogsCollector> logger)
         : base(api, options, time, logger)
@@ -21,7 +21,7 @@ public sealed class ContainerLogsCollector : LogEntriesCollector
 
     public override string Name => CollectorName;
 
-    protected override string FilePath => File;
+    protected override string FilePath => BundleLayout.Entries.ContainerLogs;
 
     protected override SecretRedactor? Redactor => null;
 

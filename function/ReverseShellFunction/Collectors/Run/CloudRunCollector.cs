@@ -51,14 +51,14 @@ public sealed class CloudRunCollector : ICollector
         try
         {
             var parent = await _api.GetAsync(target.RelativeName, cancellationToken);
-            await save.WriteAsync(parent, target.Kind == CloudRunKind.Service ? "cloud-run/service.json" : "cloud-run/job.json");
+            await save.WriteAsync(parent, target.Kind == CloudRunKind.Service ? BundleLayout.Entries.CloudRunService : BundleLayout.Entries.CloudRunJob);
             foreach (var child in Children(target, parent))
             {
                 // One missing revision or execution does not spoil the others.
                 try
                 {
                     var document = await _api.GetAsync($"{target.RelativeName}/{children}/{child}", cancellationToken);
-                    await save.WriteAsync(document, $"cloud-run/{children}/{BundlePaths.Segment(child)}.json");
+                    await save.WriteAsync(document, BundleLayout.Entries.CloudRunChild(children, BundlePaths.Segment(child)));
                 }
                 catch (Exception ex) when (ex is GoogleApiException or ArgumentException)
                 {

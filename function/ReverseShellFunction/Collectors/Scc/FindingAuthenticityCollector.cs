@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collection;
 using ReverseShellFunction.Delivery;
 using ReverseShellFunction.Infrastructure.GoogleApis;
@@ -15,8 +16,7 @@ namespace ReverseShellFunction.Collectors.Scc;
 /// </summary>
 public sealed class FindingAuthenticityCollector : ICollector
 {
-    public const string CollectorName = Bundle.SccCopy.CollectorName;
-    public const string Path = Bundle.SccCopy.Path;
+    public const string CollectorName = SccCopy.CollectorName;
 
     // Finding names are unique; a few results are room for a v1 and a v2 form of the same finding.
     private const int PageSize = 10;
@@ -126,8 +126,8 @@ public sealed class FindingAuthenticityCollector : ICollector
 
     private async Task WriteAsync(IEvidenceWriter evidence, CollectorProgress progress, SccParent parent, string filter, JsonElement? match, IReadOnlyList<FieldDifference> differences)
     {
-        await using var stream = evidence.CreateFile(Path);
-        progress.AddFile(Path);
+        await using var stream = evidence.CreateFile(BundleLayout.Entries.SccFinding);
+        progress.AddFile(BundleLayout.Entries.SccFinding);
         await using var writer = new Utf8JsonWriter(stream, s_json);
         writer.WriteStartObject();
         writer.WriteStartObject("query");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collection;
 using ReverseShellFunction.Findings;
 using ReverseShellFunction.Infrastructure.GoogleApis;
@@ -144,8 +145,8 @@ public sealed class RelatedFindingsCollector : ICollector
 
     private static RelatedFindingsFile Open(IEvidenceWriter evidence, CollectorProgress progress, SccParent parent, string filter)
     {
-        var stream = evidence.CreateFile(RelatedFindingsFile.Path);
-        progress.AddFile(RelatedFindingsFile.Path);
+        var stream = evidence.CreateFile(BundleLayout.Entries.RelatedFindings);
+        progress.AddFile(BundleLayout.Entries.RelatedFindings);
         return new RelatedFindingsFile(stream, parent.Name, filter, OrderBy);
     }
 

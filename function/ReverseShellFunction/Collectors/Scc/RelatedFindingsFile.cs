@@ -1,6 +1,5 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using ReverseShellFunction.Bundle;
 
 namespace ReverseShellFunction.Collectors.Scc;
 
@@ -11,8 +10,6 @@ namespace ReverseShellFunction.Collectors.Scc;
 /// </summary>
 public sealed class RelatedFindingsFile : IAsyncDisposable
 {
-    public const string Path = BundleLayout.Entries.RelatedFindings;
-
     private static readonly JsonWriterOptions s_options = new()
     {
         Indented = true,
