@@ -61,7 +61,7 @@ public static class BundleWriter
         var manifestBytes = EvidenceJson.Serialize(manifest);
         await staging.WriteAllBytesAsync(BundleLayout.Entries.Manifest, manifestBytes, cancellationToken);
 
-        // Sealed over the exact bytes just written; the seal entries join the zip unlisted (SealFiles).
+        // Sealed over the exact bytes just written; the seal entries join the zip unlisted (BundleLayout.Entries.Seals).
         var seal = sealer is null ? null : await sealer.SealAsync(staging, manifest, manifestBytes, cancellationToken);
 
         var zipPath = Path.Combine(Path.GetTempPath(), StaleTemporaries.Name(ZipPrefix) + ".zip");
