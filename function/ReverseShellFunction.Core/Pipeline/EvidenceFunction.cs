@@ -6,6 +6,7 @@ using ReverseShellFunction.Collection;
 using ReverseShellFunction.Delivery;
 using ReverseShellFunction.Findings;
 using ReverseShellFunction.Parts;
+using ReverseShellFunction.Report;
 using ReverseShellFunction.Rules;
 using ReverseShellFunction.Store;
 using ReverseShellFunction.Text;
