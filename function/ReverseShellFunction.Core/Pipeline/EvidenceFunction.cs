@@ -4,7 +4,6 @@ using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collection;
 using ReverseShellFunction.Delivery;
 using ReverseShellFunction.Parts;
-using ReverseShellFunction.Report;
 using ReverseShellFunction.Rules;
 using ReverseShellFunction.Store;
 

@@ -5,6 +5,7 @@ using ReverseShellFunction.Collection;
 using ReverseShellFunction.Delivery;
 using ReverseShellFunction.Findings;
 using ReverseShellFunction.Parts;
+using ReverseShellFunction.Report;
 
 namespace ReverseShellFunction.Pipeline;
 
