@@ -125,9 +125,10 @@ public sealed class BundleVerifier
         }
 
         log.Check("bundle-object", CheckOutcome.Passed, $"{stored.Name}, {stored.Size} bytes");
-        await using (var content = await _store.OpenBundleAsync(id, cancellationToken))
-        await using (var bundle = await SpooledBundle.OpenAsync(content, download is null ? null : new Progress(download, stored.Size), cancellationToken))
+        await using (var part = await StoredPart.OpenAsync(_store, id, download is null ? null : new Progress(download, stored.Size), cancellationToken))
         {
+            var bundle = part.Spool;
+
             // The object's hash runs on another thread while the zip is inflated here; the zip's checks go to a
             // branch so the report lists the byte checks first, as when they ran one after the other.
             var inside = log.Branch();
@@ -265,9 +266,9 @@ public sealed class BundleVerifier
         {
             entry = StoredIndexEntry.Parse(id, bytes);
         }
-        catch (InvalidDataException ex)
+        catch (UnreadableObjectException ex)
         {
-            log.Problem(ProblemKind.IndexEntryUnreadable, $"the index entry {name} is unreadable: {DisplayText.Visible(ex.Message)}", file: name);
+            log.Problem(ProblemKind.IndexEntryUnreadable, $"the index entry {name} is unreadable: {DisplayText.Visible(ex.Problem)}", file: name);
             log.Check("index-entry", CheckOutcome.Failed, name);
             return (true, null);
         }

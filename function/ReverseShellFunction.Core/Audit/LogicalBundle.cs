@@ -30,36 +30,16 @@ public sealed record LogicalBundle(BundleId Id, IReadOnlyList<StoredIndexEntry> 
     }
 
     /// <summary>
-    /// Reads the parts' index entries from part 1 up, stopping at the first part with none (one read past the
-    /// newest part). Null when part 1 has no
-    /// index entry.
+    /// Reads the parts' index entries along <see cref="PartWalk"/>. Null when part 1 has no index entry.
     /// </summary>
-    /// <exception cref="InvalidDataException">An index entry is not one; the message names its object.</exception>
+    /// <exception cref="UnreadableObjectException">An index entry is not one; the message names its object.</exception>
     public static async Task<LogicalBundle?> ReadAsync(IEvidenceReader store, BundleId id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(id);
         var parts = new List<StoredIndexEntry>();
-        for (var part = 1; part <= BundleId.MaxPart; part++)
+        await foreach (var (_, entry) in PartWalk.ReadAsync(id, (partId, ct) => StoredIndexEntry.ReadAsync(store, partId, ct), cancellationToken))
         {
-            var partId = id.Bundle.WithPart(part);
-            StoredIndexEntry? entry;
-            try
-            {
-                entry = await StoredIndexEntry.ReadAsync(store, partId, cancellationToken);
-            }
-            catch (InvalidDataException ex)
-            {
-                // Named by object, so the reader knows which part of the chain to look at.
-                throw new InvalidDataException($"index entry {BundleLayout.IndexObject(partId)} is unreadable: {ex.Message}", ex);
-            }
-
-            if (entry is null)
-            {
-                break;
-            }
-
-            // Every part: a differing notification for the same event adds one even after a complete part.
             parts.Add(entry);
         }
 

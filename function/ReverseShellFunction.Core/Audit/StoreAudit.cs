@@ -119,15 +119,15 @@ public sealed class StoreAudit
     {
         ArgumentNullException.ThrowIfNull(id);
         var results = new List<BundleVerification>();
-        var first = id.Bundle;
-        results.Add(await _verifier.VerifyAsync(first, null, Callback(first), download, cancellationToken));
-        for (var part = 2; part <= BundleId.MaxPart && await _verifier.HasPartAsync(first.WithPart(part), cancellationToken); part++)
+
+        // Part 1 is verified even when it is missing: its verdict says so.
+        await foreach (var (_, verdict) in PartWalk.ReadAsync<BundleVerification>(id, async (partId, ct) =>
+            partId.Part == 1 || await _verifier.HasPartAsync(partId, ct) ? await _verifier.VerifyAsync(partId, null, Callback(partId), download, ct) : null, cancellationToken))
         {
-            var partId = first.WithPart(part);
-            results.Add(await _verifier.VerifyAsync(partId, null, Callback(partId), download, cancellationToken));
+            results.Add(verdict);
         }
 
-        return await WithBundleChecksAsync(first.WithPart(results.Count), results, cancellationToken);
+        return await WithBundleChecksAsync(id.Bundle.WithPart(results.Count), results, cancellationToken);
 
         Func<SpooledBundle, VerificationLog, Task>? Callback(BundleId partId) =>
             whenVerified is null ? null : (bundle, log) => whenVerified(partId, bundle, log);

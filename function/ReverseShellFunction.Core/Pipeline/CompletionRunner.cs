@@ -137,19 +137,18 @@ public sealed class CompletionRunner
     /// </summary>
     private async Task<(bool Asks, DateTimeOffset? Due, DateTimeOffset? GiveUpAt)> PlanAsync(BundleId part, CancellationToken cancellationToken)
     {
-        if (await _store.ReadIndexEntryAsync(part.WithPart(part.Part - 1), cancellationToken) is not { } bytes)
-        {
-            return (true, null, null);
-        }
-
         try
         {
-            var previous = Audit.StoredShape.Read<IndexEntry>(bytes, BundleLayout.IndexObject(part.WithPart(part.Part - 1)));
+            if (await Audit.StoredIndexEntry.ReadAsync(_store, part.WithPart(part.Part - 1), cancellationToken) is not { Entry: var previous })
+            {
+                return (true, null, null);
+            }
+
             return previous.Summary.Completion is { State: Completeness.Pending } state && state.NextPart == part.Part
                 ? (true, state.Due, state.GiveUpAt)
                 : (false, null, null);
         }
-        catch (InvalidDataException)
+        catch (Audit.UnreadableObjectException)
         {
             // For verify to report; the completion refuses it with its own reason.
             return (true, null, null);

@@ -63,15 +63,8 @@ internal sealed class PartStore(IEvidenceStore store, StoredParts stored, ICompl
         IndexEntry? last = null;
         var lastId = bundle;
         var repaired = new List<int>();
-        for (var part = 1; part <= BundleId.MaxPart; part++)
+        await foreach (var (id, entry) in PartWalk.ReadAsync(bundle, (id, ct) => stored.IndexOrRepairAsync(id, ct, repaired), cancellationToken))
         {
-            var id = bundle.WithPart(part);
-            if (await stored.IndexOrRepairAsync(id, cancellationToken, repaired) is not { } entry)
-            {
-                break;
-            }
-
-            // Every part: a later delivery may have added one after a complete part.
             (last, lastId) = (entry, id);
         }
 

@@ -26,20 +26,19 @@ internal sealed class StoredParts(IEvidenceStore store, PartAnnouncer announcer,
     /// <param name="repaired">Where the part's number is added when its entry was written now.</param>
     public async Task<IndexEntry?> IndexOrRepairAsync(BundleId id, CancellationToken cancellationToken, ICollection<int>? repaired = null)
     {
-        if (await store.ReadIndexEntryAsync(id, cancellationToken) is { } existing)
+        try
         {
-            var objectName = BundleLayout.IndexObject(id);
-            try
+            if (await StoredIndexEntry.ReadAsync(store, id, cancellationToken) is { } existing)
             {
-                return Audit.StoredShape.Read<IndexEntry>(existing, objectName);
+                return existing.Entry;
             }
-            catch (InvalidDataException ex)
-            {
-                // Stored evidence that does not read (invalid JSON, "summary": null) is for a person to look at, not a
-                // bug: 503, so the delivery or task is retried and, if it stays so, dead-letters; never a 500.
-                logger.LogError("The stored index entry {ObjectName} is unreadable: {Problem}", objectName, ex.Message);
-                throw new EvidenceStoreException($"The stored index entry {objectName} is unreadable: {ex.Message}", ex);
-            }
+        }
+        catch (UnreadableObjectException ex)
+        {
+            // Stored evidence that does not read (invalid JSON, "summary": null) is for a person to look at, not a
+            // bug: 503, so the delivery or task is retried and, if it stays so, dead-letters; never a 500.
+            logger.LogError("The stored index entry {ObjectName} is unreadable: {Problem}", ex.ObjectName, ex.Problem);
+            throw new EvidenceStoreException($"The stored index entry {ex.ObjectName} is unreadable: {ex.Problem}", ex);
         }
 
         if (await store.GetBundleAsync(id, cancellationToken) is not { } stored)
@@ -47,30 +46,36 @@ internal sealed class StoredParts(IEvidenceStore store, PartAnnouncer announcer,
             return null;
         }
 
-        // A crash between part and index left the part alone: rebuild the entry from the stored bytes.
-        (long Size, string Sha256, EvidenceSummary Summary, Manifest Manifest) read;
-        await using (var bundle = await store.OpenBundleAsync(id, cancellationToken))
+        // A crash between part and index left the part alone: rebuild the entry from the stored bytes, read once.
+        IndexEntry entry;
+        await using (var part = await StoredPart.OpenAsync(store, id, null, cancellationToken))
         {
+            string sha256;
+            EvidenceSummary summary;
+            Manifest manifest;
             try
             {
-                read = await StoredBundleReader.ReadPartAsync(bundle, cancellationToken);
+                sha256 = await part.Sha256Async();
+                summary = await part.ReadSummaryAsync(cancellationToken);
+                manifest = await part.ReadManifestAsync(cancellationToken);
             }
             catch (InvalidDataException ex)
             {
                 // Damaged stored evidence is for a person to look at: 5xx, so the delivery dead-letters.
                 throw new EvidenceStoreException($"Part {id.Part} of bundle {id.Value} is stored but unreadable, so no index entry is written for it: {ex.Message}", ex);
             }
+
+            // Never index bytes that differ from what was recorded when the part was written: answer 5xx so the
+            // delivery ends in the dead-letter topic and a person looks, rather than vouching for altered evidence.
+            if (stored.MetadataSha256 is { } recorded && !string.Equals(recorded, sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                logger.LogError("Part {Part} of bundle {BundleId} reads as sha256 {Actual} but {Recorded} was recorded when it was stored; not indexing it", id.Part, id.Value, sha256, recorded);
+                throw new EvidenceStoreException($"Integrity check failed for part {id.Part} of bundle {id.Value}: sha256 {sha256} read, {recorded} recorded when it was stored.");
+            }
+
+            entry = IndexEntryFor(id, part.Size, sha256, summary, await part.ReadSealAsync(cancellationToken), manifest.PreviousPart);
         }
 
-        // Never index bytes that differ from what was recorded when the part was written: answer 5xx so the
-        // delivery ends in the dead-letter topic and a person looks, rather than vouching for altered evidence.
-        if (stored.MetadataSha256 is { } recorded && !string.Equals(recorded, read.Sha256, StringComparison.OrdinalIgnoreCase))
-        {
-            logger.LogError("Part {Part} of bundle {BundleId} reads as sha256 {Actual} but {Recorded} was recorded when it was stored; not indexing it", id.Part, id.Value, read.Sha256, recorded);
-            throw new EvidenceStoreException($"Integrity check failed for part {id.Part} of bundle {id.Value}: sha256 {read.Sha256} read, {recorded} recorded when it was stored.");
-        }
-
-        var entry = IndexEntryFor(id, read.Size, read.Sha256, read.Summary, await StoredSeal.ReadAsync(store, id, cancellationToken), read.Manifest.PreviousPart);
         await store.CreateIndexEntryAsync(id, EvidenceJson.Serialize(entry), cancellationToken);
         logger.LogWarning("Part {Part} of bundle {BundleId} had no index entry; wrote it from the stored part", id.Part, id.Value);
         repaired?.Add(id.Part);
@@ -86,11 +91,11 @@ internal sealed class StoredParts(IEvidenceStore store, PartAnnouncer announcer,
         var first = await IndexOrRepairAsync(bundle, cancellationToken)
             ?? throw new EvidenceStoreException($"Part {bundle.Part} of bundle {bundle.Value} is not stored: its notification cannot be read.");
         byte[] bytes;
-        await using (var stream = await store.OpenBundleAsync(bundle, cancellationToken))
+        await using (var part = await StoredPart.OpenAsync(store, bundle, null, cancellationToken))
         {
             try
             {
-                bytes = await StoredBundleReader.ReadEntryAsync(stream, BundleLayout.Entries.Notification, first.Bundle.Sha256, NotificationDecoder.MaxMessageBytes, cancellationToken);
+                bytes = await part.ReadEntryAsync(BundleLayout.Entries.Notification, first.Bundle.Sha256, NotificationDecoder.MaxMessageBytes, cancellationToken);
             }
             catch (InvalidDataException ex)
             {

@@ -62,6 +62,24 @@ public sealed class GcsPipelineTest
     }
 
     [Fact]
+    public async Task CrashBetweenBundleAndIndex_RepairDownloadsThePartOnce()
+    {
+        await using var bucket = await FakeBucket.StartAsync();
+        var crashing = PipelineDeliveries.Processor(new CrashBeforeIndexStore(bucket.Store));
+        await Assert.ThrowsAsync<EvidenceStoreException>(() => crashing.ProcessAsync(PipelineDeliveries.SampleDelivery(), default));
+        var before = bucket.Server.Requests.All.Count;
+
+        var result = await PipelineDeliveries.Processor(bucket.Store).ProcessAsync(PipelineDeliveries.SampleDelivery(), default);
+
+        // Size, SHA-256, summary, manifest and seal all come from one download of the part.
+        Assert.Contains("index entry completed", result.Reason, StringComparison.Ordinal);
+        var partDownloads = bucket.Server.Requests.All.Skip(before)
+            .Count(r => r.Operation == Fakes.Storage.FakeStorageOperation.Download && Uri.UnescapeDataString(r.Target).Contains("/" + BundleLayout.BundlesPrefix, StringComparison.Ordinal));
+        Assert.Equal(1, partDownloads);
+        Assert.Equal(Assert.Single(bucket.Objects(BundleLayout.BundlesPrefix)).Metadata["sha256"], result.IndexEntry!.Bundle.Sha256);
+    }
+
+    [Fact]
     public async Task CrashThenTamperedBundle_RedeliveryRefusesToIndexIt()
     {
         await using var bucket = await FakeBucket.StartAsync();

@@ -1,0 +1,22 @@
+namespace ReverseShellFunction.Audit;
+
+/// <summary>
+/// A stored object that does not read as its type (invalid JSON, a required member missing, <c>"summary": null</c>):
+/// stored evidence for a person to look at, never a bug. It names the object, so whoever reports it says which one.
+/// An <see cref="InvalidDataException"/>, as every other unreadable stored byte is.
+/// </summary>
+public sealed class UnreadableObjectException : InvalidDataException
+{
+    /// <param name="what">What the object is, as a reader says it ("index entry").</param>
+    public UnreadableObjectException(string what, string objectName, string problem, Exception? innerException = null)
+        : base($"{what} {objectName} is unreadable: {problem}", innerException)
+    {
+        ObjectName = objectName;
+        Problem = problem;
+    }
+
+    public string ObjectName { get; }
+
+    /// <summary>What is wrong with it, without its name.</summary>
+    public string Problem { get; }
+}
