@@ -200,7 +200,7 @@ public sealed class BundleVerifier
         {
             previous = await StoredIndexEntry.ReadAsync(_store, previousId, cancellationToken);
         }
-        catch (InvalidDataException)
+        catch (UnreadableObjectException)
         {
             // Its own verification reports it; the link cannot be checked against it.
         }

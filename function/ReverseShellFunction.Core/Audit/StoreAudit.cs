@@ -173,7 +173,7 @@ public sealed class StoreAudit
                 ? last.Completion
                 : (await StoredIndexEntry.ReadAsync(_store, newest, cancellationToken))?.Entry.Summary.Completion;
         }
-        catch (InvalidDataException)
+        catch (UnreadableObjectException)
         {
             // Its own verification reports it; there is no state to check.
         }

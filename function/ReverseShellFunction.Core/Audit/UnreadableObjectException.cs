@@ -3,9 +3,8 @@ namespace ReverseShellFunction.Audit;
 /// <summary>
 /// A stored object that does not read as its type (invalid JSON, a required member missing, <c>"summary": null</c>):
 /// stored evidence for a person to look at, never a bug. It names the object, so whoever reports it says which one.
-/// An <see cref="InvalidDataException"/>, as every other unreadable stored byte is.
 /// </summary>
-public sealed class UnreadableObjectException : InvalidDataException
+public sealed class UnreadableObjectException : Exception
 {
     /// <param name="what">What the object is, as a reader says it ("index entry").</param>
     public UnreadableObjectException(string what, string objectName, string problem, Exception? innerException = null)

@@ -64,7 +64,7 @@ public static class GetCommand
                     await output.WriteLineAsync(DisplayText.Visible(Bundle.StateWords.FirstLine(logical.Latest.Entry.Summary), 2000).AsMemory(), ct);
                 }
             }
-            catch (InvalidDataException)
+            catch (UnreadableObjectException)
             {
                 // A damaged index entry: the checks below report it by name.
             }

@@ -44,7 +44,7 @@ public static class ListCommand
                 {
                     bundle = await LogicalBundle.ReadAsync(evidence, id, ct);
                 }
-                catch (InvalidDataException ex)
+                catch (UnreadableObjectException ex)
                 {
                     await parse.InvocationConfiguration.Error.WriteLineAsync($"warning: {DisplayText.Visible(ex.Message)}; bundle {id.Value} is not listed");
                     exitCode = ExitCodes.Problem;

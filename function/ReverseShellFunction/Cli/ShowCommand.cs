@@ -36,7 +36,7 @@ public static class ShowCommand
             {
                 bundle = await LogicalBundle.ReadAsync(evidence, id, ct);
             }
-            catch (InvalidDataException ex)
+            catch (UnreadableObjectException ex)
             {
                 await parse.InvocationConfiguration.Error.WriteLineAsync($"error: {ex.Message}");
                 return ExitCodes.Problem;

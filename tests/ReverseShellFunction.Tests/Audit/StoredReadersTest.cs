@@ -10,7 +10,7 @@ public sealed class StoredReadersTest
 
     [Theory]
     [InlineData("{\"summary\": ", "not readable JSON")]
-    [InlineData("{\"summary\": null, \"bundle\": {\"objectName\": \"b\", \"size\": 1, \"sha256\": \"00\"}}", "summary")]
+    [InlineData("{\"schema\": \"reverse-shell-evidence/index/v1\", \"summary\": null, \"bundle\": {\"objectName\": \"b\", \"size\": 1, \"sha256\": \"00\"}}", "summary")]
     [InlineData("{\"bundle\": {\"objectName\": \"b\", \"size\": 1, \"sha256\": \"00\"}}", "summary")]
     public void UnreadableIndexEntry_IsATypedError_NamingTheObject(string stored, string problem)
     {
