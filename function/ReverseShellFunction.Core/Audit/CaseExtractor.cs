@@ -1,4 +1,5 @@
 using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Report;
 
 namespace ReverseShellFunction.Audit;
 

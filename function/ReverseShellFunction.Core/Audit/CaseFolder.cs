@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Report;
 using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Audit;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Custody;
+using ReverseShellFunction.Report;
 
 namespace ReverseShellFunction.Audit;
 

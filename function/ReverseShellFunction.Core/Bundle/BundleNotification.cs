@@ -68,7 +68,7 @@ public sealed record BundleNotification
             IndexUri = Uri(storeLocation, BundleLayout.IndexObject(id)),
             Sha256 = entry.Bundle.Sha256,
             Size = entry.Bundle.Size,
-            Headline = DisplayText.Visible(s.Headline ?? SummaryBuilder.Headline(s), 1000),
+            Headline = DisplayText.Visible(SummaryHeadline.Shown(s), 1000),
             Severity = Show(s.Finding.Severity),
             Category = Show(s.Finding.Category),
             Project = Show(s.Resource.Project),

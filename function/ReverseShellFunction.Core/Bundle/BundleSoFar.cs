@@ -64,7 +64,7 @@ public static class BundleSoFar
                 ? [.. checks.Where(c => c.Authenticity == FindingAuthenticity.Contradicted).SelectMany(c => c.Contradicted ?? []).Distinct(StringComparer.Ordinal)]
                 : null,
         };
-        merged = merged with { Headline = SummaryBuilder.Headline(merged) };
+        merged = merged with { Headline = SummaryHeadline.Of(merged) };
         return merged with { State = StateWords.Line(merged) };
     }
 

@@ -76,7 +76,7 @@ public static class ReplayCommand
     {
         var outcome = JsonSerializer.Serialize(result.Outcome, s_jsonLines).Trim('"');
         var text = result.IndexEntry is { } entry
-            ? $"{file}: {outcome} {entry.Summary.BundleId} ({StateWords.Line(entry.Summary)}): {entry.Summary.Headline ?? SummaryBuilder.Headline(entry.Summary)}"
+            ? $"{file}: {outcome} {entry.Summary.BundleId} ({StateWords.Line(entry.Summary)}): {SummaryHeadline.Shown(entry.Summary)}"
                 + (entry.Summary.Completion is { State: Completeness.Pending } ? " (run `complete --wait` or `serve` to collect the rest)" : "")
             : $"{file}: {outcome}: {result.Reason}" + (result.ObjectName is null ? "" : $" ({result.ObjectName})");
         return Audit.AuditText.Clean(text, 2000);

@@ -82,7 +82,7 @@ public static class ShowCommand
         var text = new System.Text.StringBuilder();
         text.AppendLine();
         text.AppendLine($"Completeness: {Audit.AuditText.Clean(Bundle.StateWords.Completeness(bundle.Latest.Entry.Summary), 2000)} ({bundle.Parts.Count} part{(bundle.Parts.Count == 1 ? "" : "s")})");
-        foreach (var line in Bundle.SummaryReport.CompletionLines(bundle.Completion).Skip(bundle.State == Completeness.Complete ? 0 : 1))
+        foreach (var line in Report.SummaryReport.CompletionLines(bundle.Completion).Skip(bundle.State == Completeness.Complete ? 0 : 1))
         {
             text.AppendLine("  " + Audit.AuditText.Clean(line, 2000));
         }

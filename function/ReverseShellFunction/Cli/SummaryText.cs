@@ -3,6 +3,7 @@ using System.Text;
 using ReverseShellFunction.Audit;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collection;
+using ReverseShellFunction.Report;
 using ReverseShellFunction.Store;
 using ReverseShellFunction.Text;
 
@@ -29,7 +30,7 @@ internal static class SummaryText
 
         // The state first, in the words every view uses; then the headline; then what is not ok.
         text.AppendLine(Clean(StateWords.FirstLine(s)));
-        text.AppendLine(Clean(s.Headline ?? SummaryBuilder.Headline(s)));
+        text.AppendLine(Clean(SummaryHeadline.Shown(s)));
         var wrong = new StringBuilder();
         if (s.Notifications is { Count: > 1 } checks)
         {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Delivery;
 using ReverseShellFunction.Fakes.GoogleApis;
+using ReverseShellFunction.Report;
 using ReverseShellFunction.Tests.Support;
 using PipelineHarness = ReverseShellFunction.Tests.Collect.Support.PipelineHarness;
 

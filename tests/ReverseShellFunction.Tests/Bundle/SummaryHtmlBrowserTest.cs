@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Report;
 using ReverseShellFunction.Tests.Support;
 using Xunit.Abstractions;
 using PipelineHarness = ReverseShellFunction.Tests.Collect.Support.PipelineHarness;
@@ -183,7 +184,7 @@ public sealed class SummaryHtmlBrowserTest(SummaryHtmlBrowserTest.BrowserFixture
         {
             Processes = [summary.Processes[0] with { BinaryPath = longPath, Args = ["sh", "-c", new string('x', 900)], BinarySha256 = new string('f', 300) }],
         };
-        summary = summary with { Headline = SummaryBuilder.Headline(summary) };
+        summary = summary with { Headline = SummaryHeadline.Of(summary) };
         var html = Encoding.UTF8.GetBytes(SummaryHtml.Render(summary, [], EvidenceTimeline.Empty(summary.Finding.EventTime), PartCustody.Unsealed(1)));
 
         var seen = await MeasureAsync(html, "hostile-long-text", view, "CRITICAL");

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collection;
 using ReverseShellFunction.Delivery;
+using ReverseShellFunction.Report;
 using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Bundle;
@@ -80,7 +81,7 @@ public class SummaryMarkdownTest
             Processes = [summary.Processes[0] with { BinaryPath = hostile, Args = ["sh", "-c", "echo \u2066hidden\u2069"] }],
             Workload = new WorkloadFacts("rev-\u202e1", "finding", [], null, null, "sa\u200d@x", null, null, null, null, 0),
         };
-        summary = summary with { Headline = SummaryBuilder.Headline(summary) };
+        summary = summary with { Headline = SummaryHeadline.Of(summary) };
 
         var md = SummaryMarkdown.Render(summary, []);
         var html = SummaryHtml.Render(summary, [], EvidenceTimeline.Empty(summary.Finding.EventTime), PartCustody.Unsealed(1));

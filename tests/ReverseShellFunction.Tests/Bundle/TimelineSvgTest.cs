@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collection;
+using ReverseShellFunction.Report;
 using PipelineHarness = ReverseShellFunction.Tests.Collect.Support.PipelineHarness;
 
 namespace ReverseShellFunction.Tests.Bundle;

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Cli;
 using ReverseShellFunction.Delivery;
+using ReverseShellFunction.Report;
 using ReverseShellFunction.Tests.Support;
 using PipelineHarness = ReverseShellFunction.Tests.Collect.Support.PipelineHarness;
 

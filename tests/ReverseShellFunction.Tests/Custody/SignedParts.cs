@@ -7,6 +7,7 @@ using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Custody;
 using ReverseShellFunction.Fakes.GoogleApis;
 using ReverseShellFunction.Infrastructure.Signing;
+using ReverseShellFunction.Report;
 using ReverseShellFunction.Tests.Support;
 using PipelineHarness = ReverseShellFunction.Tests.Collect.Support.PipelineHarness;
 

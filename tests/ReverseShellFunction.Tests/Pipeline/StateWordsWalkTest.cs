@@ -8,6 +8,7 @@ using ReverseShellFunction.Collection;
 using ReverseShellFunction.Fakes.GoogleApis;
 using ReverseShellFunction.Hosting;
 using ReverseShellFunction.Pipeline;
+using ReverseShellFunction.Report;
 using ReverseShellFunction.Tests.Support;
 using PipelineHarness = ReverseShellFunction.Tests.Collect.Support.PipelineHarness;
 

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Text;
 
-namespace ReverseShellFunction.Bundle;
+namespace ReverseShellFunction.Report;
 
 /// <summary>
 /// Renders <c>summary.md</c>, the one-page report a responder reads first. Finding text is attacker-influenced

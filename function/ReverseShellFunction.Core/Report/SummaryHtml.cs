@@ -2,9 +2,10 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Text;
 
-namespace ReverseShellFunction.Bundle;
+namespace ReverseShellFunction.Report;
 
 /// <summary>
 /// Renders <c>summary.html</c>: the same report as summary.md (<see cref="SummaryReport"/>) as one self-contained

@@ -1,10 +1,11 @@
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collection;
 using ReverseShellFunction.Text;
 
-namespace ReverseShellFunction.Bundle;
+namespace ReverseShellFunction.Report;
 
 /// <summary>
 /// <c>timeline.jsonl</c>: one JSON object per line in the shape Timesketch imports (<c>message</c>,

@@ -1,7 +1,8 @@
 using System.Globalization;
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Findings;
 
-namespace ReverseShellFunction.Bundle;
+namespace ReverseShellFunction.Report;
 
 /// <summary>
 /// Maps SCC's MITRE ATT&amp;CK enum names to ATT&amp;CK ids and links. Names the table does not know are still

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collection;
 
-namespace ReverseShellFunction.Bundle;
+namespace ReverseShellFunction.Report;
 
 /// <summary>
 /// Reads what the collectors staged (related findings, Cloud Run documents, container and audit logs) once, in

@@ -1,7 +1,8 @@
 using System.Globalization;
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collection;
 
-namespace ReverseShellFunction.Bundle;
+namespace ReverseShellFunction.Report;
 
 /// <summary>
 /// The content of the responder's report, once, as a small document model; <see cref="SummaryMarkdown"/> and
@@ -32,7 +33,7 @@ public static class SummaryReport
         return new ReportDocument(
             StateWords.FirstLine(summary),
             StateWords.IsClean(summary),
-            summary.Headline ?? SummaryBuilder.Headline(summary),
+            SummaryHeadline.Shown(summary),
             [ReportSpan.Text("Bundle "), ReportSpan.Code(summary.BundleId), ReportSpan.Text($", created {summary.CreatedAt.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC.")],
             sections);
     }

@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collection;
 using ReverseShellFunction.Findings;
 
-namespace ReverseShellFunction.Bundle;
+namespace ReverseShellFunction.Report;
 
 /// <summary>Pulls the responder's facts out of a notification. Every field is optional in the input.</summary>
 public static class SummaryBuilder
@@ -58,7 +59,7 @@ public static class SummaryBuilder
             Contradicted = collectors.FirstOrDefault(c => c.Authenticity is not null)?.Contradicted,
             CreatedAt = createdAt,
         };
-        return summary with { Headline = Headline(summary) };
+        return summary with { Headline = SummaryHeadline.Of(summary) };
     }
 
     /// <summary>Adds what the staged evidence says: the workload as it ran and related findings by category.</summary>
@@ -67,32 +68,7 @@ public static class SummaryBuilder
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(digest);
         var enriched = summary with { Workload = digest.Workload, RelatedFindings = digest.RelatedFindings };
-        return enriched with { Headline = Headline(enriched) };
-    }
-
-    /// <summary>
-    /// What happened, where and how bad, in one line: severity, category, service or job, project, location,
-    /// revision, event time, binary → remote IP:port. Raw text: renderers escape it.
-    /// </summary>
-    public static string Headline(EvidenceSummary summary)
-    {
-        ArgumentNullException.ThrowIfNull(summary);
-        var r = summary.Resource;
-        var workload = r.Service is not null ? $"service {r.Service}" : r.Job is not null ? $"job {r.Job}" : r.FullName ?? "an unknown resource";
-        var revision = summary.Workload?.Revision ?? r.Revision;
-        var where = string.Join(", ", new[]
-        {
-            r.Project is null ? null : $"project {r.Project}",
-            r.Location,
-            revision is null ? null : $"revision {revision}",
-        }.OfType<string>());
-        var process = summary.Processes.FirstOrDefault(p => p.BinaryPath is not null) ?? (summary.Processes.Count > 0 ? summary.Processes[0] : null);
-        var binary = process?.BinaryPath ?? process?.Name ?? "unknown binary";
-        var remote = summary.Network.Remote ?? "unknown remote";
-        var eventTime = summary.Finding.EventTime.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
-        return $"{summary.Finding.Severity ?? "UNKNOWN SEVERITY"} {summary.Finding.Category ?? "finding"} on {workload}"
-            + (where.Length == 0 ? "" : $" ({where})")
-            + $" at {eventTime}: {binary} → {remote}";
+        return enriched with { Headline = SummaryHeadline.Of(enriched) };
     }
 
     private static List<ProcessFacts> Processes(SccFinding finding)

@@ -1,8 +1,9 @@
 using System.Globalization;
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collection;
 using ReverseShellFunction.Delivery;
 
-namespace ReverseShellFunction.Bundle;
+namespace ReverseShellFunction.Report;
 
 /// <summary>
 /// What the summary's timeline figure draws: the event, related findings by category, container-log entries per

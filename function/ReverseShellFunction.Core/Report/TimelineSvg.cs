@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
+using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collection;
 
-namespace ReverseShellFunction.Bundle;
+namespace ReverseShellFunction.Report;
 
 /// <summary>
 /// The timeline figure of summary.html as inline SVG: around the event, one lane per related-finding category,
