@@ -6,6 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Custody;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Audit;
 
@@ -116,9 +117,9 @@ internal static class SignatureCheck
         {
             log.Problem(
                 ProblemKind.SealMismatch,
-                $"the seal was made for a manifest with sha256 {AuditText.Clean(seal.ManifestSha256, 80)}, manifest.json hashes to {hex}",
+                $"the seal was made for a manifest with sha256 {DisplayText.Visible(seal.ManifestSha256, 80)}, manifest.json hashes to {hex}",
                 Manifest.FileName,
-                AuditText.Clean(seal.ManifestSha256, 80),
+                DisplayText.Visible(seal.ManifestSha256, 80),
                 hex);
         }
 
@@ -128,7 +129,7 @@ internal static class SignatureCheck
     /// <summary>The key manifest.sig verified with, or null.</summary>
     private static async Task<TrustedKey?> CheckSignatureAsync(SealInput input, SealRecord? seal, byte[] digest, string hex, CustodyTrust trust, VerificationLog log, CancellationToken cancellationToken)
     {
-        var keyId = seal?.KeyId is { } id ? AuditText.Clean(id, 300) : null;
+        var keyId = seal?.KeyId is { } id ? DisplayText.Visible(id) : null;
         var before = log.ProblemCount;
         if (!input.Files.TryGetValue(SealFiles.Signature, out var signature))
         {
@@ -139,8 +140,8 @@ internal static class SignatureCheck
                 return null;
             }
 
-            var reason = seal is null ? "no seal at all (sealed before signing existed, or the seal entries were removed)" : AuditText.Clean(seal.SignatureStatus, 300);
-            var planned = input.Manifest?.Custody?.Signer is { } signer ? $"; the manifest names signer {AuditText.Clean(signer)}" : "";
+            var reason = seal is null ? "no seal at all (sealed before signing existed, or the seal entries were removed)" : DisplayText.Visible(seal.SignatureStatus);
+            var planned = input.Manifest?.Custody?.Signer is { } signer ? $"; the manifest names signer {DisplayText.Visible(signer)}" : "";
             log.Seal = new PartSeal(false, keyId, false);
             if (trust.RequireSignature || trust.HasKeys)
             {
@@ -162,9 +163,9 @@ internal static class SignatureCheck
             log.Problem(ProblemKind.SealMismatch, $"{SealFiles.Signature} differs from the signature the seal records", SealFiles.Signature, "the recorded signature", "other bytes");
         }
 
-        if (input.Manifest?.Custody?.Signer is { } named && keyId is not null && !string.Equals(AuditText.Clean(named), keyId, StringComparison.Ordinal))
+        if (input.Manifest?.Custody?.Signer is { } named && keyId is not null && !string.Equals(DisplayText.Visible(named), keyId, StringComparison.Ordinal))
         {
-            log.Problem(ProblemKind.SealMismatch, $"the manifest names signer {AuditText.Clean(named)} but the seal says {keyId}", SealFiles.Record, AuditText.Clean(named), keyId);
+            log.Problem(ProblemKind.SealMismatch, $"the manifest names signer {DisplayText.Visible(named)} but the seal says {keyId}", SealFiles.Record, DisplayText.Visible(named), keyId);
         }
 
         var keys = trust.Keys;
@@ -184,7 +185,7 @@ internal static class SignatureCheck
             }
             catch (PublicKeyUnavailableException ex)
             {
-                log.Problem(ProblemKind.SignatureInvalid, $"the signature by {keyId} cannot be checked: {AuditText.Clean(ex.Message, 500)}", SealFiles.Signature, "a trusted public key", keyId);
+                log.Problem(ProblemKind.SignatureInvalid, $"the signature by {keyId} cannot be checked: {DisplayText.Visible(ex.Message, 500)}", SealFiles.Signature, "a trusted public key", keyId);
                 log.Check("signature", CheckOutcome.Failed, $"no trusted key for {keyId}");
                 return null;
             }
@@ -265,7 +266,7 @@ internal static class SignatureCheck
             var envelope = JsonSerializer.Deserialize<DsseEnvelope>(bytes) ?? throw new JsonException("null envelope");
             if (envelope.PayloadType != DsseEnvelope.InTotoPayloadType)
             {
-                log.Problem(ProblemKind.EnvelopeInvalid, $"the envelope's payloadType is '{AuditText.Clean(envelope.PayloadType, 100)}', expected {DsseEnvelope.InTotoPayloadType}", SealFiles.Envelope);
+                log.Problem(ProblemKind.EnvelopeInvalid, $"the envelope's payloadType is '{DisplayText.Visible(envelope.PayloadType, 100)}', expected {DsseEnvelope.InTotoPayloadType}", SealFiles.Envelope);
             }
 
             var payload = Convert.FromBase64String(envelope.Payload ?? "");
@@ -291,7 +292,7 @@ internal static class SignatureCheck
         }
         catch (Exception ex) when (ex is JsonException or FormatException or NullReferenceException)
         {
-            log.Problem(ProblemKind.EnvelopeInvalid, $"{SealFiles.Envelope} is not a readable DSSE envelope with an in-toto statement: {AuditText.Clean(ex.Message)}", SealFiles.Envelope);
+            log.Problem(ProblemKind.EnvelopeInvalid, $"{SealFiles.Envelope} is not a readable DSSE envelope with an in-toto statement: {DisplayText.Visible(ex.Message)}", SealFiles.Envelope);
             log.Check("envelope", CheckOutcome.Failed, "unreadable");
         }
     }
@@ -331,7 +332,7 @@ internal static class SignatureCheck
             var value = subject.Digest?.GetValueOrDefault("sha256") ?? "";
             if (!found.TryAdd(subject.Name ?? "", value.ToLowerInvariant()))
             {
-                log.Problem(ProblemKind.EnvelopeInvalid, $"the statement lists subject {AuditText.Clean(subject.Name)} twice", SealFiles.Envelope);
+                log.Problem(ProblemKind.EnvelopeInvalid, $"the statement lists subject {DisplayText.Visible(subject.Name)} twice", SealFiles.Envelope);
             }
         }
 
@@ -343,13 +344,13 @@ internal static class SignatureCheck
             }
             else if (other != sha)
             {
-                log.Problem(ProblemKind.EnvelopeInvalid, $"the statement gives {name} sha256 {AuditText.Clean(other, 80)}, the part has {sha}", SealFiles.Envelope, sha, AuditText.Clean(other, 80));
+                log.Problem(ProblemKind.EnvelopeInvalid, $"the statement gives {name} sha256 {DisplayText.Visible(other, 80)}, the part has {sha}", SealFiles.Envelope, sha, DisplayText.Visible(other, 80));
             }
         }
 
         foreach (var name in found.Keys.Where(n => !expected.ContainsKey(n)))
         {
-            log.Problem(ProblemKind.EnvelopeInvalid, $"the statement names subject {AuditText.Clean(name)}, which the part does not have", SealFiles.Envelope);
+            log.Problem(ProblemKind.EnvelopeInvalid, $"the statement names subject {DisplayText.Visible(name)}, which the part does not have", SealFiles.Envelope);
         }
     }
 
@@ -364,7 +365,7 @@ internal static class SignatureCheck
             }
             else
             {
-                log.Check("timestamp", CheckOutcome.Skipped, $"no timestamp: {AuditText.Clean(seal?.Timestamp ?? "no seal")}");
+                log.Check("timestamp", CheckOutcome.Skipped, $"no timestamp: {DisplayText.Visible(seal?.Timestamp ?? "no seal")}");
             }
 
             return;
@@ -401,7 +402,7 @@ internal static class SignatureCheck
 
         using (signer)
         {
-            var who = AuditText.Clean(signer.Subject, 200);
+            var who = DisplayText.Visible(signer.Subject, 200);
             CheckTimeWindow(input.Manifest, info.Timestamp, log);
             if (trust.TsaCertificates.Count == 0)
             {
@@ -478,5 +479,5 @@ internal static class SignatureCheck
     }
 
     private static string Describe(SealRecord seal) =>
-        $"{AuditText.Clean(seal.SignatureStatus, 100)} by {AuditText.Clean(seal.KeyId ?? "-", 200)}, timestamp {AuditText.Clean(seal.Timestamp, 100)}";
+        $"{DisplayText.Visible(seal.SignatureStatus, 100)} by {DisplayText.Visible(seal.KeyId ?? "-", 200)}, timestamp {DisplayText.Visible(seal.Timestamp, 100)}";
 }
