@@ -1,0 +1,120 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Custody;
+
+namespace ReverseShellFunction.Audit;
+
+/// <summary>
+/// The <c>envelope</c> check: the DSSE envelope and its in-toto statement against the part (manifest.json, its
+/// files and the timestamp token as subjects), and the envelope's signature with the key manifest.sig verified with.
+/// </summary>
+internal static class EnvelopeCheck
+{
+    public static void Run(SignatureCheck.SealInput input, TrustedKey? key, string hex, VerificationLog log)
+    {
+        if (!input.Files.TryGetValue(SealFiles.Envelope, out var bytes))
+        {
+            if (input.Files.ContainsKey(SealFiles.Signature))
+            {
+                log.Problem(ProblemKind.EnvelopeInvalid, $"the part is signed but has no {SealFiles.Envelope}", SealFiles.Envelope, "a DSSE envelope", "no entry");
+                log.Check("envelope", CheckOutcome.Failed, "missing");
+            }
+
+            return;
+        }
+
+        var before = log.ProblemCount;
+        try
+        {
+            var envelope = JsonSerializer.Deserialize<DsseEnvelope>(bytes) ?? throw new JsonException("null envelope");
+            if (envelope.PayloadType != DsseEnvelope.InTotoPayloadType)
+            {
+                log.Problem(ProblemKind.EnvelopeInvalid, $"the envelope's payloadType is '{AuditText.Clean(envelope.PayloadType, 100)}', expected {DsseEnvelope.InTotoPayloadType}", SealFiles.Envelope);
+            }
+
+            var payload = Convert.FromBase64String(envelope.Payload ?? "");
+            var statement = JsonSerializer.Deserialize<InTotoStatement>(payload) ?? throw new JsonException("null statement");
+            if (statement.Type != InTotoStatement.StatementType || statement.PredicateType != InTotoStatement.CustodyPredicateType)
+            {
+                log.Problem(ProblemKind.EnvelopeInvalid, $"the statement is not an in-toto Statement v1 with predicate {InTotoStatement.CustodyPredicateType}", SealFiles.Envelope);
+            }
+
+            CompareSubjects(statement, input, hex, log);
+            if (key is not null)
+            {
+                var pae = SHA256.HashData(DsseEnvelope.PreAuthenticationEncoding(envelope.PayloadType ?? "", payload));
+                if (!(envelope.Signatures ?? []).Any(s => ManifestSignatureCheck.Verifies(key.Key, pae, Base64OrEmpty(s.Sig))))
+                {
+                    log.Problem(ProblemKind.EnvelopeInvalid, $"no signature of the DSSE envelope verifies with {key.Source}", SealFiles.Envelope);
+                }
+            }
+
+            log.Outcome("envelope", before, key is null
+                ? $"in-toto statement over {statement.Subject.Count} subjects; envelope signature not checked (no verified key)"
+                : $"in-toto statement over {statement.Subject.Count} subjects (manifest.json, its files, the token), DSSE signature verified");
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or NullReferenceException)
+        {
+            log.Problem(ProblemKind.EnvelopeInvalid, $"{SealFiles.Envelope} is not a readable DSSE envelope with an in-toto statement: {AuditText.Clean(ex.Message)}", SealFiles.Envelope);
+            log.Check("envelope", CheckOutcome.Failed, "unreadable");
+        }
+    }
+
+    private static byte[] Base64OrEmpty(string? text)
+    {
+        try
+        {
+            return Convert.FromBase64String(text ?? "");
+        }
+        catch (FormatException)
+        {
+            return [];
+        }
+    }
+
+    private static void CompareSubjects(InTotoStatement statement, SignatureCheck.SealInput input, string hex, VerificationLog log)
+    {
+        var manifest = input.Manifest;
+        var expected = new Dictionary<string, string>(StringComparer.Ordinal) { [Manifest.FileName] = hex };
+
+        // The token is named in the signed statement, so its unsigned CMS parts cannot change unseen either.
+        if (input.Files.TryGetValue(SealFiles.Timestamp, out var token))
+        {
+            expected[SealFiles.Timestamp] = Convert.ToHexStringLower(SHA256.HashData(token));
+        }
+
+        // A hostile manifest may lack paths or hashes; the file checks report that, here it must not crash.
+        foreach (var file in (manifest?.Files ?? []).Where(f => f?.Path is not null))
+        {
+            expected.TryAdd(file.Path, file.Sha256?.ToLowerInvariant() ?? "");
+        }
+
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var subject in statement.Subject ?? [])
+        {
+            var value = subject.Digest?.GetValueOrDefault("sha256") ?? "";
+            if (!found.TryAdd(subject.Name ?? "", value.ToLowerInvariant()))
+            {
+                log.Problem(ProblemKind.EnvelopeInvalid, $"the statement lists subject {AuditText.Clean(subject.Name)} twice", SealFiles.Envelope);
+            }
+        }
+
+        foreach (var (name, sha) in expected)
+        {
+            if (!found.TryGetValue(name, out var other))
+            {
+                log.Problem(ProblemKind.EnvelopeInvalid, $"the statement has no subject {name}", SealFiles.Envelope, sha, "no subject");
+            }
+            else if (other != sha)
+            {
+                log.Problem(ProblemKind.EnvelopeInvalid, $"the statement gives {name} sha256 {AuditText.Clean(other, 80)}, the part has {sha}", SealFiles.Envelope, sha, AuditText.Clean(other, 80));
+            }
+        }
+
+        foreach (var name in found.Keys.Where(n => !expected.ContainsKey(n)))
+        {
+            log.Problem(ProblemKind.EnvelopeInvalid, $"the statement names subject {AuditText.Clean(name)}, which the part does not have", SealFiles.Envelope);
+        }
+    }
+}
