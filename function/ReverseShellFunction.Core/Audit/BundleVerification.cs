@@ -1,3 +1,5 @@
+using ReverseShellFunction.Bundle;
+
 namespace ReverseShellFunction.Audit;
 
 /// <summary>
@@ -28,6 +30,14 @@ public sealed record BundleVerification
     /// <summary>The part's seal as read (who signed it, whether a trusted key verified it); null when it has no readable manifest.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public PartSeal? Seal { get; init; }
+
+    /// <summary>Whether this verification read the part's index entry (then <see cref="Completion"/> is what it holds).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    internal bool IndexRead { get; init; }
+
+    /// <summary>The completion state the part's index entry records; null when it has none or could not be read.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    internal CompletionState? Completion { get; init; }
 }
 
 /// <summary>

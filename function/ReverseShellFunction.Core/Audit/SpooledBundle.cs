@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using ReverseShellFunction.Bundle;
@@ -77,15 +78,22 @@ public sealed class SpooledBundle : IAsyncDisposable
         try
         {
             using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var buffer = new byte[BufferSize];
-            long total = 0;
-            int read;
-            while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+            var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+            try
             {
-                sha.AppendData(buffer, 0, read);
-                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                total += read;
-                progress?.Report(total);
+                long total = 0;
+                int read;
+                while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    sha.AppendData(buffer, 0, read);
+                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    total += read;
+                    progress?.Report(total);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
             }
 
             await file.FlushAsync(cancellationToken);
@@ -120,7 +128,7 @@ public sealed class SpooledBundle : IAsyncDisposable
     /// <exception cref="InvalidDataException">The bytes are not a zip.</exception>
     public ZipArchive OpenSecondZip() =>
         // Buffered, so the inflater's small reads of compressed bytes do not each become a system call.
-        new(new BufferedStream(new PositionalReadStream(_handle, _size), SecondReaderBufferSize), ZipArchiveMode.Read, leaveOpen: false);
+        new(new BufferedStream(new PositionalReadStream(_handle, _size), (int)Math.Clamp(_size, 4096, SecondReaderBufferSize)), ZipArchiveMode.Read, leaveOpen: false);
 
     public async ValueTask DisposeAsync()
     {
@@ -136,14 +144,21 @@ public sealed class SpooledBundle : IAsyncDisposable
     private static async Task<string> HashInPlaceAsync(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long length, DateTime written, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[BufferSize];
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(length, 1, BufferSize));
         long total = 0;
-        int read;
-        while (total < length && (read = await RandomAccess.ReadAsync(handle, buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - total)), total, cancellationToken)) > 0)
+        try
         {
-            sha.AppendData(buffer, 0, read);
-            total += read;
-            progress?.Report(total);
+            int read;
+            while (total < length && (read = await RandomAccess.ReadAsync(handle, buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - total)), total, cancellationToken)) > 0)
+            {
+                sha.AppendData(buffer, 0, read);
+                total += read;
+                progress?.Report(total);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
 
         // Two readers of one file see the same bytes only if nobody writes it meanwhile (the folder store's files

@@ -167,7 +167,10 @@ public sealed class StoreAudit
         CompletionState? state = null;
         try
         {
-            state = (await StoredIndexEntry.ReadAsync(_store, newest, cancellationToken))?.Entry.Summary.Completion;
+            // The newest part's verification read its index entry already (unless it failed before that).
+            state = parts is [.., { IndexRead: true } last] && last.BundleId == newest.ObjectStem
+                ? last.Completion
+                : (await StoredIndexEntry.ReadAsync(_store, newest, cancellationToken))?.Entry.Summary.Completion;
         }
         catch (InvalidDataException)
         {

@@ -172,3 +172,16 @@ public sealed class DeliveryClaim
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b, TimeSpan c) => a < b ? (a < c ? a : c) : (b < c ? b : c);
 }
+
+/// <summary>How long a lease on collecting a part is taken for, from the collectors' deadline and the delivery budget.</summary>
+internal sealed class LeaseTerms(Collection.CollectionOptions collection, DeliveryOptions delivery)
+{
+    /// <summary>A lease that claims to last longer than this is not believed (a clock far ahead).</summary>
+    public TimeSpan Longest => (collection.Deadline > delivery.Budget ? collection.Deadline : delivery.Budget) * 2;
+
+    /// <summary>What a lease lasts beyond the moment its holder is due to answer.</summary>
+    public TimeSpan Margin => delivery.Budget / 2;
+
+    /// <summary>The end of a lease taken at <paramref name="now"/> by a collection with no answer time of its own (a completion, a replayed file).</summary>
+    public DateTimeOffset Until(DateTimeOffset now) => now + collection.Deadline + Margin;
+}

@@ -1,3 +1,4 @@
+using ReverseShellFunction.Collectors.Logs;
 using ReverseShellFunction.Hosting;
 using ReverseShellFunction.Infrastructure.GoogleApis;
 using ReverseShellFunction.Infrastructure.Tasks;
@@ -21,6 +22,15 @@ public static class CompletionServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(settings);
         services.AddSingleton<CompletionWakeup>();
         services.AddSingleton<CompletionRunner>();
+        services.AddSingleton<IDispatchReads>(new DispatchReads(settings.Collection));
+        services.AddSingleton(provider => new CompletionDispatch(
+            provider.GetRequiredService<EvidenceFunction>(),
+            settings.Collection,
+            settings.Completion.RequestTimeout,
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<CompletionDispatch>>(),
+            provider.GetService<CompletionSiblings>(),
+            provider.GetRequiredService<IDispatchReads>()));
         if (settings.Completion.Queue is not null)
         {
             // Siblings: the first due completion of a group runs the others with it (CompletionSiblings). The

@@ -2,10 +2,12 @@ using System.Reflection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collection;
+using ReverseShellFunction.Custody;
 using ReverseShellFunction.Hosting;
 using ReverseShellFunction.Infrastructure.GoogleApis.Auth;
 using ReverseShellFunction.Infrastructure.LocalFolder;
 using ReverseShellFunction.Infrastructure.Storage;
+using ReverseShellFunction.Parts;
 using ReverseShellFunction.Pipeline;
 using ReverseShellFunction.Rules;
 using ReverseShellFunction.Store;
@@ -28,7 +30,15 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(ToolVersion());
         services.AddSingleton<CollectionRules>();
         services.AddSingleton<CollectionRunner>();
-        services.AddSingleton<EvidenceFunction>();
+        services.AddSingleton(provider => new EvidenceFunction(
+            provider.GetRequiredService<CollectionRules>(),
+            provider.GetRequiredService<CollectionRunner>(),
+            provider.GetRequiredService<IEvidenceStore>(),
+            new PartWriting(provider.GetRequiredService<ToolInfo>(), provider.GetService<ManifestSealer>()),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<EvidenceFunction>>(),
+            new PartFollowUps(provider.GetService<ICompletionScheduler>(), provider.GetService<IBundleNotifier>(), provider.GetService<IFindingMarker>()),
+            new PipelineTiming { Completion = provider.GetRequiredService<CompletionOptions>(), Delivery = provider.GetRequiredService<DeliveryOptions>() }));
         services.AddSingleton<QuarantineWriter>();
         services.AddSingleton<IntakeProcessor>();
         services.AddEvidenceStore(settings);

@@ -109,10 +109,10 @@ public sealed class PendingRecordRobustnessTest : IDisposable
         new CollectionRules(new RulesOptions()),
         new CollectionRunner(collectors, new CollectionOptions(), TimeProvider.System, NullLogger<CollectionRunner>.Instance),
         store,
+        new PartWriting(new ToolInfo("ReverseShellFunction", "test")),
         TimeProvider.System,
-        new ToolInfo("ReverseShellFunction", "test"),
         NullLogger<EvidenceFunction>.Instance,
-        completion: new CompletionOptions { RetryAfter = s_retryAfter });
+        timing: new PipelineTiming { Completion = new CompletionOptions { RetryAfter = s_retryAfter } });
 
     private async Task OverwriteRecordAsync(BundleId id, string content)
     {

@@ -30,11 +30,11 @@ internal static class Pipelines
             new CollectionRules(rules ?? new RulesOptions()),
             runner,
             store,
+            new PartWriting(new ToolInfo("ReverseShellFunction", toolVersion)),
             time,
-            new ToolInfo("ReverseShellFunction", toolVersion),
             NullLogger<EvidenceFunction>.Instance,
-            notifier,
-            delivery: delivery);
+            new PartFollowUps(Notifier: notifier),
+            new PipelineTiming { Delivery = delivery ?? new DeliveryOptions() });
         var processor = new IntakeProcessor(function, new QuarantineWriter(store, NullLogger<QuarantineWriter>.Instance), time);
         return (processor, function);
     }

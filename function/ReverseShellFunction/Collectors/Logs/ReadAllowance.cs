@@ -1,3 +1,6 @@
+using ReverseShellFunction.Collection;
+using ReverseShellFunction.Parts;
+
 namespace ReverseShellFunction.Collectors.Logs;
 
 /// <summary>
@@ -8,7 +11,7 @@ namespace ReverseShellFunction.Collectors.Logs;
 /// is refused before it is sent (<see cref="ReadAllowanceSpentException"/>), so the queue's plan-time check against
 /// the Logging quota is a true bound, siblings included.
 /// </summary>
-public sealed class ReadAllowance
+public sealed class ReadAllowance : IReadAllowance
 {
     private static readonly AsyncLocal<ReadAllowance?> s_current = new();
     private int _left;
@@ -50,6 +53,17 @@ public sealed class ReadAllowance
                 return true;
             }
         }
+    }
+}
+
+/// <summary>Each completion dispatch's <see cref="ReadAllowance"/>, for the LOG_MAX_ENTRIES in force.</summary>
+public sealed class DispatchReads(CollectionOptions collection) : IDispatchReads
+{
+    public IReadAllowance Start()
+    {
+        var allowance = ReadAllowance.ForDispatch(collection.LogMaxEntries);
+        allowance.Apply();
+        return allowance;
     }
 }
 
