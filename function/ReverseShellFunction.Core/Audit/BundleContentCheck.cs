@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Audit;
 
@@ -19,7 +20,7 @@ internal static class BundleContentCheck
         }
         catch (InvalidDataException ex)
         {
-            log.Problem(ProblemKind.NotAZip, $"the bundle is not a readable zip: {AuditText.Clean(ex.Message)}", expected: "a zip", found: "unreadable bytes");
+            log.Problem(ProblemKind.NotAZip, $"the bundle is not a readable zip: {DisplayText.Visible(ex.Message)}", expected: "a zip", found: "unreadable bytes");
             log.Check("zip-entries", CheckOutcome.Failed, "not a zip");
             return;
         }
@@ -100,7 +101,7 @@ internal static class BundleContentCheck
             catch (Exception ex) when (ex is InvalidDataException or NotSupportedException or IOException)
             {
                 // NotSupportedException: a flipped byte can name a compression method that does not exist.
-                log.Problem(ProblemKind.FileUnreadable, $"file {file.Path} could not be read from the zip: {AuditText.Clean(ex.Message)}", file.Path, $"sha256 {file.Sha256}", "unreadable");
+                log.Problem(ProblemKind.FileUnreadable, $"file {file.Path} could not be read from the zip: {DisplayText.Visible(ex.Message)}", file.Path, $"sha256 {file.Sha256}", "unreadable");
             }
         }
 
@@ -190,11 +191,11 @@ internal static class BundleContentCheck
         }
         catch (JsonException ex)
         {
-            log.Problem(ProblemKind.FileUnreadable, $"summary.json is not valid JSON: {AuditText.Clean(ex.Message)}", EvidenceSummary.FileName);
+            log.Problem(ProblemKind.FileUnreadable, $"summary.json is not valid JSON: {DisplayText.Visible(ex.Message)}", EvidenceSummary.FileName);
         }
         catch (Exception ex) when (ex is InvalidDataException or NotSupportedException or IOException)
         {
-            log.Problem(ProblemKind.FileUnreadable, $"summary.json could not be read from the zip: {AuditText.Clean(ex.Message)}", EvidenceSummary.FileName);
+            log.Problem(ProblemKind.FileUnreadable, $"summary.json could not be read from the zip: {DisplayText.Visible(ex.Message)}", EvidenceSummary.FileName);
         }
 
         log.Outcome("summary", before, "the index entry's summary equals summary.json");
@@ -207,10 +208,10 @@ internal static class BundleContentCheck
         {
             log.Problem(
                 ProblemKind.ManifestDisagrees,
-                $"the index entry and manifest.json disagree on the {field}: the index entry has '{AuditText.Clean(indexValue)}', the manifest '{AuditText.Clean(manifestValue)}'",
+                $"the index entry and manifest.json disagree on the {field}: the index entry has '{DisplayText.Visible(indexValue)}', the manifest '{DisplayText.Visible(manifestValue)}'",
                 Manifest.FileName,
-                AuditText.Clean(indexValue),
-                AuditText.Clean(manifestValue));
+                DisplayText.Visible(indexValue),
+                DisplayText.Visible(manifestValue));
         }
     }
 

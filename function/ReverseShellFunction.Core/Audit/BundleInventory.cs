@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
 using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Audit;
 
@@ -49,7 +50,7 @@ public sealed class BundleInventory
         }
         catch (InvalidDataException ex)
         {
-            log.Problem(ProblemKind.NotAZip, $"the zip's central directory is unreadable: {AuditText.Clean(ex.Message)}", expected: "a zip", found: "a damaged central directory");
+            log.Problem(ProblemKind.NotAZip, $"the zip's central directory is unreadable: {DisplayText.Visible(ex.Message)}", expected: "a zip", found: "a damaged central directory");
             log.Check("zip-entries", CheckOutcome.Failed, "unreadable central directory");
             return new BundleInventory(null, [], new Dictionary<string, ZipArchiveEntry>());
         }
@@ -80,7 +81,7 @@ public sealed class BundleInventory
         {
             if (file?.Path is null || file.Sha256 is null || !BundlePaths.IsSafe(file.Path) || file.Path == Manifest.FileName)
             {
-                log.Problem(ProblemKind.UnsafePath, $"the manifest lists an unsafe or incomplete entry, path '{AuditText.Clean(file?.Path)}'", file: AuditText.Clean(file?.Path));
+                log.Problem(ProblemKind.UnsafePath, $"the manifest lists an unsafe or incomplete entry, path '{DisplayText.Visible(file?.Path)}'", file: DisplayText.Visible(file?.Path));
             }
             else if (!listed.Add(file.Path))
             {
@@ -124,7 +125,7 @@ public sealed class BundleInventory
         var entries = new Dictionary<string, ZipArchiveEntry>(StringComparer.Ordinal);
         foreach (var entry in zip.Entries)
         {
-            var name = AuditText.Clean(entry.FullName);
+            var name = DisplayText.Visible(entry.FullName);
             if (!BundlePaths.IsSafe(entry.FullName))
             {
                 log.Problem(ProblemKind.UnsafePath, $"entry '{name}' has an unsafe path (absolute, '..', a folder, or characters outside A-Z a-z 0-9 . _ -)", file: name);
@@ -163,7 +164,7 @@ public sealed class BundleInventory
         }
         catch (InvalidDataException ex)
         {
-            log.Problem(ProblemKind.ManifestUnreadable, $"manifest.json is not a readable manifest: {AuditText.Clean(ex.Message)}", Manifest.FileName);
+            log.Problem(ProblemKind.ManifestUnreadable, $"manifest.json is not a readable manifest: {DisplayText.Visible(ex.Message)}", Manifest.FileName);
             return null;
         }
     }

@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Store;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Audit;
 
@@ -69,7 +70,7 @@ public sealed class BundleVerifier
         }
         catch (EvidenceStoreException ex)
         {
-            log.Problem(ProblemKind.StoreReadFailed, $"could not be read from the store: {AuditText.Clean(ex.Message)}");
+            log.Problem(ProblemKind.StoreReadFailed, $"could not be read from the store: {DisplayText.Visible(ex.Message)}");
             log.Check("store-read", CheckOutcome.Failed, "store failure");
             return log.Result(id.ObjectStem, null, null);
         }
@@ -77,7 +78,7 @@ public sealed class BundleVerifier
         {
             // A shape no check above names (a byte flip can give any exception from the zip reader): still a
             // problem of this bundle, never the end of the audit.
-            log.Problem(ProblemKind.Unreadable, $"could not be checked to the end: {ex.GetType().Name}: {AuditText.Clean(ex.Message)}");
+            log.Problem(ProblemKind.Unreadable, $"could not be checked to the end: {ex.GetType().Name}: {DisplayText.Visible(ex.Message)}");
             log.Check("readable", CheckOutcome.Failed, ex.GetType().Name);
             return log.Result(id.ObjectStem, null, null);
         }
@@ -205,7 +206,7 @@ public sealed class BundleVerifier
         }
         catch (InvalidDataException ex)
         {
-            log.Problem(ProblemKind.IndexEntryUnreadable, $"the index entry {name} is unreadable: {AuditText.Clean(ex.Message)}", file: name);
+            log.Problem(ProblemKind.IndexEntryUnreadable, $"the index entry {name} is unreadable: {DisplayText.Visible(ex.Message)}", file: name);
             log.Check("index-entry", CheckOutcome.Failed, name);
             return (true, null);
         }
@@ -224,10 +225,10 @@ public sealed class BundleVerifier
         {
             log.Problem(
                 ProblemKind.IndexEntryWrong,
-                $"the index entry {objectName} has {field} '{AuditText.Clean(found)}', expected '{expected}'",
+                $"the index entry {objectName} has {field} '{DisplayText.Visible(found)}', expected '{expected}'",
                 objectName,
                 expected,
-                AuditText.Clean(found));
+                DisplayText.Visible(found));
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Custody;
 using ReverseShellFunction.Report;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Audit;
 
@@ -57,7 +58,7 @@ public static class CaseFolderVerifier
 
         if (!BundleId.TryParse(manifest.BundleId, out var id) || manifest.BundleId != first?.BundleId)
         {
-            Problem($"{CaseFolder.PartFolder(part)} holds bundle {AuditText.Clean(manifest.BundleId, 100)}, part 1 is bundle {AuditText.Clean(first?.BundleId, 100)}", first?.BundleId ?? "?", AuditText.Clean(manifest.BundleId, 100));
+            Problem($"{CaseFolder.PartFolder(part)} holds bundle {DisplayText.Visible(manifest.BundleId, 100)}, part 1 is bundle {DisplayText.Visible(first?.BundleId, 100)}", first?.BundleId ?? "?", DisplayText.Visible(manifest.BundleId, 100));
         }
         else if ((manifest.Part ?? 1) != part)
         {
@@ -69,7 +70,7 @@ public static class CaseFolderVerifier
         }
         else if (part > 1 && (manifest.PreviousPart is not { } link || link.Part != part - 1 || link.ObjectName != BundleLayout.BundleObject(id.WithPart(part - 1))))
         {
-            Problem($"part {part} does not name part {part - 1} ({BundleLayout.BundleObject(id.WithPart(part - 1))}) as its previous part", BundleLayout.BundleObject(id.WithPart(part - 1)), AuditText.Clean(manifest.PreviousPart?.ObjectName ?? "none", 200));
+            Problem($"part {part} does not name part {part - 1} ({BundleLayout.BundleObject(id.WithPart(part - 1))}) as its previous part", BundleLayout.BundleObject(id.WithPart(part - 1)), DisplayText.Visible(manifest.PreviousPart?.ObjectName ?? "none", 200));
         }
 
         var detail = part == 1 ? "part 1: the start of the chain" : $"part {part}'s manifest names part {part - 1}'s object and SHA-256 (as in case.json)";
@@ -83,7 +84,7 @@ public static class CaseFolderVerifier
     /// <summary>The case's own files: exactly case.json, the newest part's summary files and the merged timeline, each as derived again.</summary>
     private static async Task<BundleVerification> CheckTopAsync(string root, int parts, IReadOnlyList<string> others, CancellationToken cancellationToken)
     {
-        var log = VerificationLog.ForObject($"case {AuditText.Clean(root)}");
+        var log = VerificationLog.ForObject($"case {DisplayText.Visible(root)}");
         var before = log.ProblemCount;
         if (parts == 0)
         {
@@ -92,7 +93,7 @@ public static class CaseFolderVerifier
 
         foreach (var other in others)
         {
-            log.Problem(ProblemKind.FileExtra, $"folder {AuditText.Clean(other)}/ is in the case but is no part of it (parts are {CaseFolder.PartFolder(1)}/ to {CaseFolder.PartFolder(Math.Max(parts, 1))}/)", AuditText.Clean(other));
+            log.Problem(ProblemKind.FileExtra, $"folder {DisplayText.Visible(other)}/ is in the case but is no part of it (parts are {CaseFolder.PartFolder(1)}/ to {CaseFolder.PartFolder(Math.Max(parts, 1))}/)", DisplayText.Visible(other));
         }
 
         var expected = new Dictionary<string, byte[]>(StringComparer.Ordinal)
@@ -130,11 +131,11 @@ public static class CaseFolderVerifier
 
         foreach (var file in Directory.EnumerateFiles(root).Select(Path.GetFileName).OfType<string>().Where(n => !expected.ContainsKey(n)).Order(StringComparer.Ordinal))
         {
-            log.Problem(ProblemKind.FileExtra, $"file {AuditText.Clean(file)} is in the case but no part gives it", AuditText.Clean(file));
+            log.Problem(ProblemKind.FileExtra, $"file {DisplayText.Visible(file)} is in the case but no part gives it", DisplayText.Visible(file));
         }
 
         log.Outcome("case-files", before, $"{expected.Count} top-level files, each exactly what the {parts} part(s) give");
-        return log.Result(null, $"case {AuditText.Clean(root)}", "n/a (extracted folder)");
+        return log.Result(null, $"case {DisplayText.Visible(root)}", "n/a (extracted folder)");
     }
 
     private static string Describe(string name, int parts) =>

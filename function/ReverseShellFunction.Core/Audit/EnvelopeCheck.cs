@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Custody;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Audit;
 
@@ -30,7 +31,7 @@ internal static class EnvelopeCheck
             var envelope = JsonSerializer.Deserialize<DsseEnvelope>(bytes) ?? throw new JsonException("null envelope");
             if (envelope.PayloadType != DsseEnvelope.InTotoPayloadType)
             {
-                log.Problem(ProblemKind.EnvelopeInvalid, $"the envelope's payloadType is '{AuditText.Clean(envelope.PayloadType, 100)}', expected {DsseEnvelope.InTotoPayloadType}", SealFiles.Envelope);
+                log.Problem(ProblemKind.EnvelopeInvalid, $"the envelope's payloadType is '{DisplayText.Visible(envelope.PayloadType, 100)}', expected {DsseEnvelope.InTotoPayloadType}", SealFiles.Envelope);
             }
 
             var payload = Convert.FromBase64String(envelope.Payload ?? "");
@@ -56,7 +57,7 @@ internal static class EnvelopeCheck
         }
         catch (Exception ex) when (ex is JsonException or FormatException or NullReferenceException)
         {
-            log.Problem(ProblemKind.EnvelopeInvalid, $"{SealFiles.Envelope} is not a readable DSSE envelope with an in-toto statement: {AuditText.Clean(ex.Message)}", SealFiles.Envelope);
+            log.Problem(ProblemKind.EnvelopeInvalid, $"{SealFiles.Envelope} is not a readable DSSE envelope with an in-toto statement: {DisplayText.Visible(ex.Message)}", SealFiles.Envelope);
             log.Check("envelope", CheckOutcome.Failed, "unreadable");
         }
     }
@@ -96,7 +97,7 @@ internal static class EnvelopeCheck
             var value = subject.Digest?.GetValueOrDefault("sha256") ?? "";
             if (!found.TryAdd(subject.Name ?? "", value.ToLowerInvariant()))
             {
-                log.Problem(ProblemKind.EnvelopeInvalid, $"the statement lists subject {AuditText.Clean(subject.Name)} twice", SealFiles.Envelope);
+                log.Problem(ProblemKind.EnvelopeInvalid, $"the statement lists subject {DisplayText.Visible(subject.Name)} twice", SealFiles.Envelope);
             }
         }
 
@@ -108,13 +109,13 @@ internal static class EnvelopeCheck
             }
             else if (other != sha)
             {
-                log.Problem(ProblemKind.EnvelopeInvalid, $"the statement gives {name} sha256 {AuditText.Clean(other, 80)}, the part has {sha}", SealFiles.Envelope, sha, AuditText.Clean(other, 80));
+                log.Problem(ProblemKind.EnvelopeInvalid, $"the statement gives {name} sha256 {DisplayText.Visible(other, 80)}, the part has {sha}", SealFiles.Envelope, sha, DisplayText.Visible(other, 80));
             }
         }
 
         foreach (var name in found.Keys.Where(n => !expected.ContainsKey(n)))
         {
-            log.Problem(ProblemKind.EnvelopeInvalid, $"the statement names subject {AuditText.Clean(name)}, which the part does not have", SealFiles.Envelope);
+            log.Problem(ProblemKind.EnvelopeInvalid, $"the statement names subject {DisplayText.Visible(name)}, which the part does not have", SealFiles.Envelope);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Custody;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Audit;
 
@@ -19,10 +20,10 @@ public static class ExtractedFolderVerifier
         var manifestPath = Path.Combine(root, Manifest.FileName);
         if (!File.Exists(manifestPath))
         {
-            var missing = VerificationLog.ForObject(AuditText.Clean(root));
+            var missing = VerificationLog.ForObject(DisplayText.Visible(root));
             missing.Problem(ProblemKind.ManifestMissing, "the folder has no manifest.json: not a folder that get extracted", Manifest.FileName, "manifest.json", "no file");
             missing.Check("manifest", CheckOutcome.Failed, "no manifest.json");
-            return missing.Result(null, AuditText.Clean(root), null);
+            return missing.Result(null, DisplayText.Visible(root), null);
         }
 
         var manifestBytes = await ReadBoundedAsync(manifestPath, BundleInventory.MaxJsonBytes, cancellationToken);
@@ -42,10 +43,10 @@ public static class ExtractedFolderVerifier
         var stem = manifest is not null && BundleId.TryParse(manifest.BundleId, out var parsed) && manifest.Part is null or (>= 1 and <= BundleId.MaxPart)
             ? parsed.WithPart(manifest.Part ?? 1).ObjectStem
             : null;
-        var log = stem is not null ? VerificationLog.ForBundle(stem) : VerificationLog.ForObject(AuditText.Clean(root));
+        var log = stem is not null ? VerificationLog.ForBundle(stem) : VerificationLog.ForObject(DisplayText.Visible(root));
         if (manifest is null)
         {
-            log.Problem(ProblemKind.ManifestUnreadable, $"manifest.json is not a readable manifest: {AuditText.Clean(error)}", Manifest.FileName);
+            log.Problem(ProblemKind.ManifestUnreadable, $"manifest.json is not a readable manifest: {DisplayText.Visible(error)}", Manifest.FileName);
             log.Check("manifest", CheckOutcome.Failed, "unreadable");
         }
         else if (manifest.Files is null)
@@ -78,7 +79,7 @@ public static class ExtractedFolderVerifier
         }
 
         await SignatureCheck.RunAsync(new SignatureCheck.SealInput(manifest is null ? null : manifestBytes, manifest, files, HasIndex: false, IndexSeal: null), trust, log, cancellationToken);
-        return log.Result(stem ?? (manifest?.BundleId is { } id ? AuditText.Clean(id, 100) : null), AuditText.Clean(root), "n/a (extracted folder)");
+        return log.Result(stem ?? (manifest?.BundleId is { } id ? DisplayText.Visible(id, 100) : null), DisplayText.Visible(root), "n/a (extracted folder)");
     }
 
     private static async Task CheckFilesAsync(string root, Manifest manifest, VerificationLog log, CancellationToken cancellationToken)
@@ -90,7 +91,7 @@ public static class ExtractedFolderVerifier
         {
             if (file?.Path is null || file.Sha256 is null || !BundlePaths.IsSafe(file.Path) || !listed.Add(file.Path))
             {
-                log.Problem(ProblemKind.UnsafePath, $"the manifest lists an unsafe, empty or repeated path '{AuditText.Clean(file?.Path)}'", AuditText.Clean(file?.Path));
+                log.Problem(ProblemKind.UnsafePath, $"the manifest lists an unsafe, empty or repeated path '{DisplayText.Visible(file?.Path)}'", DisplayText.Visible(file?.Path));
                 continue;
             }
 
@@ -110,7 +111,7 @@ public static class ExtractedFolderVerifier
             var relative = Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/');
             if (!listed.Contains(relative))
             {
-                log.Problem(ProblemKind.FileExtra, $"file {AuditText.Clean(relative)} is in the folder but not in the manifest", AuditText.Clean(relative));
+                log.Problem(ProblemKind.FileExtra, $"file {DisplayText.Visible(relative)} is in the folder but not in the manifest", DisplayText.Visible(relative));
             }
         }
 

@@ -1,4 +1,5 @@
 using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Audit;
 
@@ -74,7 +75,7 @@ internal sealed class ExtractionTarget
         var path = Path.GetFullPath(Path.Combine(_root, bundlePath.Replace('/', Path.DirectorySeparatorChar)));
         if (!BundlePaths.IsSafe(bundlePath) || !path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
-            throw new InvalidDataException($"'{AuditText.Clean(bundlePath)}' would be written outside {_root}.");
+            throw new InvalidDataException($"'{DisplayText.Visible(bundlePath)}' would be written outside {_root}.");
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);

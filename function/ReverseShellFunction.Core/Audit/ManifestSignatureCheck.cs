@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Custody;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Audit;
 
@@ -14,7 +15,7 @@ internal static class ManifestSignatureCheck
     /// <summary>The key manifest.sig verified with, or null.</summary>
     public static async Task<TrustedKey?> RunAsync(SignatureCheck.SealInput input, SealRecord? seal, byte[] digest, string hex, CustodyTrust trust, VerificationLog log, CancellationToken cancellationToken)
     {
-        var keyId = seal?.KeyId is { } id ? AuditText.Clean(id, 300) : null;
+        var keyId = seal?.KeyId is { } id ? DisplayText.Visible(id) : null;
         var before = log.ProblemCount;
         if (!input.Files.TryGetValue(SealFiles.Signature, out var signature))
         {
@@ -25,8 +26,8 @@ internal static class ManifestSignatureCheck
                 return null;
             }
 
-            var reason = seal is null ? "no seal at all (sealed before signing existed, or the seal entries were removed)" : AuditText.Clean(seal.SignatureStatus, 300);
-            var planned = input.Manifest?.Custody?.Signer is { } signer ? $"; the manifest names signer {AuditText.Clean(signer)}" : "";
+            var reason = seal is null ? "no seal at all (sealed before signing existed, or the seal entries were removed)" : DisplayText.Visible(seal.SignatureStatus);
+            var planned = input.Manifest?.Custody?.Signer is { } signer ? $"; the manifest names signer {DisplayText.Visible(signer)}" : "";
             log.Seal = new PartSeal(false, keyId, false);
             if (trust.RequireSignature || trust.HasKeys)
             {
@@ -48,9 +49,9 @@ internal static class ManifestSignatureCheck
             log.Problem(ProblemKind.SealMismatch, $"{SealFiles.Signature} differs from the signature the seal records", SealFiles.Signature, "the recorded signature", "other bytes");
         }
 
-        if (input.Manifest?.Custody?.Signer is { } named && keyId is not null && !string.Equals(AuditText.Clean(named), keyId, StringComparison.Ordinal))
+        if (input.Manifest?.Custody?.Signer is { } named && keyId is not null && !string.Equals(DisplayText.Visible(named), keyId, StringComparison.Ordinal))
         {
-            log.Problem(ProblemKind.SealMismatch, $"the manifest names signer {AuditText.Clean(named)} but the seal says {keyId}", SealFiles.Record, AuditText.Clean(named), keyId);
+            log.Problem(ProblemKind.SealMismatch, $"the manifest names signer {DisplayText.Visible(named)} but the seal says {keyId}", SealFiles.Record, DisplayText.Visible(named), keyId);
         }
 
         var keys = trust.Keys;
@@ -70,7 +71,7 @@ internal static class ManifestSignatureCheck
             }
             catch (PublicKeyUnavailableException ex)
             {
-                log.Problem(ProblemKind.SignatureInvalid, $"the signature by {keyId} cannot be checked: {AuditText.Clean(ex.Message, 500)}", SealFiles.Signature, "a trusted public key", keyId);
+                log.Problem(ProblemKind.SignatureInvalid, $"the signature by {keyId} cannot be checked: {DisplayText.Visible(ex.Message, 500)}", SealFiles.Signature, "a trusted public key", keyId);
                 log.Check("signature", CheckOutcome.Failed, $"no trusted key for {keyId}");
                 return null;
             }

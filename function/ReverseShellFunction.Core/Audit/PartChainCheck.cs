@@ -1,5 +1,6 @@
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Store;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Audit;
 
@@ -55,12 +56,12 @@ internal static class PartChainCheck
         {
             if (link.Part != id.Part - 1 || link.ObjectName != BundleLayout.BundleObject(previousId))
             {
-                log.Problem(ProblemKind.ChainBroken, $"part {id.Part} names part {link.Part} at {AuditText.Clean(link.ObjectName)} as its previous part", BundleLayout.IndexObject(id), BundleLayout.BundleObject(previousId), AuditText.Clean(link.ObjectName));
+                log.Problem(ProblemKind.ChainBroken, $"part {id.Part} names part {link.Part} at {DisplayText.Visible(link.ObjectName)} as its previous part", BundleLayout.IndexObject(id), BundleLayout.BundleObject(previousId), DisplayText.Visible(link.ObjectName));
             }
 
             if (!string.Equals(link.Sha256, previous.Entry.Bundle.Sha256, StringComparison.OrdinalIgnoreCase))
             {
-                log.Problem(ProblemKind.ChainBroken, $"part {id.Part} records part {id.Part - 1}'s SHA-256 as {AuditText.Clean(link.Sha256)}, part {id.Part - 1}'s index entry says {previous.Entry.Bundle.Sha256}", BundleLayout.IndexObject(id), previous.Entry.Bundle.Sha256, AuditText.Clean(link.Sha256));
+                log.Problem(ProblemKind.ChainBroken, $"part {id.Part} records part {id.Part - 1}'s SHA-256 as {DisplayText.Visible(link.Sha256)}, part {id.Part - 1}'s index entry says {previous.Entry.Bundle.Sha256}", BundleLayout.IndexObject(id), previous.Entry.Bundle.Sha256, DisplayText.Visible(link.Sha256));
             }
         }
 

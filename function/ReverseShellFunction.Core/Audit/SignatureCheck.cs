@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Custody;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Audit;
 
@@ -108,9 +109,9 @@ internal static class SignatureCheck
         {
             log.Problem(
                 ProblemKind.SealMismatch,
-                $"the seal was made for a manifest with sha256 {AuditText.Clean(seal.ManifestSha256, 80)}, manifest.json hashes to {hex}",
+                $"the seal was made for a manifest with sha256 {DisplayText.Visible(seal.ManifestSha256, 80)}, manifest.json hashes to {hex}",
                 Manifest.FileName,
-                AuditText.Clean(seal.ManifestSha256, 80),
+                DisplayText.Visible(seal.ManifestSha256, 80),
                 hex);
         }
 
@@ -118,5 +119,5 @@ internal static class SignatureCheck
     }
 
     private static string Describe(SealRecord seal) =>
-        $"{AuditText.Clean(seal.SignatureStatus, 100)} by {AuditText.Clean(seal.KeyId ?? "-", 200)}, timestamp {AuditText.Clean(seal.Timestamp, 100)}";
+        $"{DisplayText.Visible(seal.SignatureStatus, 100)} by {DisplayText.Visible(seal.KeyId ?? "-", 200)}, timestamp {DisplayText.Visible(seal.Timestamp, 100)}";
 }

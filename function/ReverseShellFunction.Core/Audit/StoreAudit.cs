@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Store;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Audit;
 
@@ -186,7 +187,7 @@ public sealed class StoreAudit
 
     private static BundleVerification Unexpected(string name)
     {
-        var shown = AuditText.Clean(name);
+        var shown = DisplayText.Visible(name);
         var log = VerificationLog.ForObject(shown);
         if (name[(name.LastIndexOf('/') + 1)..].StartsWith(BundleLayout.TemporaryPrefix, StringComparison.Ordinal))
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Store;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Audit;
 
@@ -25,7 +26,7 @@ public sealed record StoredIndexEntry(BundleId Id, IndexEntry Entry, JsonElement
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"Not a readable index entry: {AuditText.Clean(ex.Message)}", ex);
+            throw new InvalidDataException($"Not a readable index entry: {DisplayText.Visible(ex.Message)}", ex);
         }
     }
 

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using System.Text.Json;
 using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Audit;
 
@@ -36,7 +37,7 @@ public static class StoredShape
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException or ArgumentException)
         {
             // InvalidOperationException: a string that is not valid UTF-8, or an escaped lone surrogate.
-            throw new InvalidDataException($"{what} is not readable JSON of the expected shape: {AuditText.Clean(ex.Message, 300)}", ex);
+            throw new InvalidDataException($"{what} is not readable JSON of the expected shape: {DisplayText.Visible(ex.Message)}", ex);
         }
 
         if (value is null)

@@ -4,6 +4,7 @@ using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Custody;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Audit;
 
@@ -27,7 +28,7 @@ internal static class TimestampCheck
             }
             else
             {
-                log.Check("timestamp", CheckOutcome.Skipped, $"no timestamp: {AuditText.Clean(seal?.Timestamp ?? "no seal")}");
+                log.Check("timestamp", CheckOutcome.Skipped, $"no timestamp: {DisplayText.Visible(seal?.Timestamp ?? "no seal")}");
             }
 
             return;
@@ -64,7 +65,7 @@ internal static class TimestampCheck
 
         using (signer)
         {
-            var who = AuditText.Clean(signer.Subject, 200);
+            var who = DisplayText.Visible(signer.Subject, 200);
             CheckTimeWindow(input.Manifest, info.Timestamp, log);
             if (trust.TsaCertificates.Count == 0)
             {

@@ -22,8 +22,4 @@ public sealed record CollectionContext
     /// or its window start when that read failed). Absent collectors read their configured window.
     /// </summary>
     public IReadOnlyDictionary<string, DateTimeOffset> ResumeFrom { get; init; } = new Dictionary<string, DateTimeOffset>();
-
-    /// <summary>The start of a windowed collector's read: its resume point when it has one, else the configured start.</summary>
-    public DateTimeOffset StartOf(string collector, DateTimeOffset configuredFrom) =>
-        ResumeFrom.TryGetValue(collector, out var resume) && resume > configuredFrom ? resume : configuredFrom;
 }

@@ -18,7 +18,7 @@ public sealed record CollectorReport
     public long? DurationMs { get; init; }
 
     /// <summary>The time range the collector actually covered, and the configured one; null for a point-in-time read.</summary>
-    public CollectionWindow? Window { get; init; }
+    public Window? Window { get; init; }
 
     /// <summary>Set by the collector that checks the finding against SCC; null on every other collector.</summary>
     public FindingAuthenticity? Authenticity { get; init; }

@@ -111,7 +111,7 @@ public static class CompletionPlanner
         // A window still open is worth reading again only once it has closed and Logging has caught up; a
         // transient failure of a closed window is retried after the backoff.
         DateTimeOffset due = report.Window is { IsOpen: true } window
-            ? Ceiling(window.ConfiguredTo) + ingestionDelay
+            ? window.ClosedAfter(ingestionDelay)
             : now + (report.RetryAfter ?? options.RetryAfter);
         if (due < now)
         {
@@ -128,12 +128,5 @@ public static class CompletionPlanner
             ? report.ResumeFrom ?? (report.Window is { } read && read.From > read.ConfiguredFrom ? read.From : null)
             : report.ResumeFrom;
         return new OutstandingWork(report.Name, reason, resumeFrom) { Due = due };
-    }
-
-    private static DateTimeOffset Ceiling(DateTimeOffset time)
-    {
-        var ticks = time.UtcTicks;
-        var rest = ticks % TimeSpan.TicksPerMinute;
-        return new DateTimeOffset(rest == 0 ? ticks : ticks - rest + TimeSpan.TicksPerMinute, TimeSpan.Zero);
     }
 }

@@ -21,7 +21,7 @@ public sealed record EvidenceTimeline
     /// The time range the audit-logs collector read in this part (null when it did not run here): the figure's
     /// audit strip is drawn over exactly this range, so its caption and its axis name the same window.
     /// </summary>
-    public CollectionWindow? AuditWindow { get; init; }
+    public Window? AuditWindow { get; init; }
 
     public static EvidenceTimeline Empty(DateTimeOffset eventTime) => new()
     {

@@ -9,12 +9,13 @@ namespace ReverseShellFunction.Text;
 /// characters (Cc), format and bidi characters (Cf, such as U+202E RIGHT-TO-LEFT OVERRIDE), line and
 /// paragraph separators (Zl, Zp) and unpaired surrogates are shown as <c>\uXXXX</c>, so
 /// <c>/bin/\u202eexe.hs</c> can never look like <c>/bin/sh.exe</c> and ESC cannot drive a terminal.
-/// One home for the rule: every renderer calls this.
+/// One home for the rule: every renderer and every message calls this. Messages (errors, audit problems, console
+/// lines) keep the default length; a renderer that shows more passes its own.
 /// </summary>
 public static class DisplayText
 {
     /// <summary>Shows <paramref name="text"/> with every unsafe character escaped, cut to <paramref name="maxLength"/> characters of input.</summary>
-    public static string Visible(string? text, int maxLength = 2000)
+    public static string Visible(string? text, int maxLength = 300)
     {
         if (string.IsNullOrEmpty(text))
         {

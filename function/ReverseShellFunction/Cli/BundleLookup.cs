@@ -3,6 +3,7 @@ using System.Text.Json;
 using ReverseShellFunction.Audit;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Store;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Cli;
 
@@ -35,7 +36,7 @@ internal static class BundleLookup
         }
 
         var match = Matcher(text) ?? throw new UsageException(
-            $"'{AuditText.Clean(text, 100)}' is not {Accepted}: a bundle id is yyyyMMddTHHmmssfffZ-<finding id>-<16 hex digits>; list prints the last 12 of those hex digits as ID.");
+            $"'{DisplayText.Visible(text, 100)}' is not {Accepted}: a bundle id is yyyyMMddTHHmmssfffZ-<finding id>-<16 hex digits>; list prints the last 12 of those hex digits as ID.");
         var (ids, _) = await StoreListing.ListIndexAsync(store, EventTimeRange.All, cancellationToken);
         // Parts of one bundle share its id: one match per bundle.
         var found = ids.Where(match).Select(id => id.Bundle).Distinct().ToList();
@@ -60,7 +61,7 @@ internal static class BundleLookup
 
     private static BundleId FromZip(string path)
     {
-        var shown = AuditText.Clean(path, 200);
+        var shown = DisplayText.Visible(path, 200);
         var name = Path.GetFileName(path);
         if (name.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) && BundleId.TryParseStem(name[..^4], out var named))
         {
@@ -95,7 +96,7 @@ internal static class BundleLookup
         }
         catch (Exception ex) when (ex is InvalidDataException or JsonException or IOException or UnauthorizedAccessException)
         {
-            throw new UsageException($"{shown} is not a readable bundle zip: {AuditText.Clean(ex.Message, 200)}");
+            throw new UsageException($"{shown} is not a readable bundle zip: {DisplayText.Visible(ex.Message, 200)}");
         }
     }
 

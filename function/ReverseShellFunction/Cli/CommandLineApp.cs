@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using ReverseShellFunction.Hosting;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Cli;
 
@@ -38,7 +39,7 @@ public static class CommandLineApp
             {
                 // Only "serve", or nothing at all, serves: "rsf --dir X" is a forgotten command, not a server.
                 await parse.InvocationConfiguration.Error.WriteLineAsync(
-                    $"error: {string.Join(" ", parse.Tokens.Select(t => Audit.AuditText.Clean(t.Value, 60)))}: options need a command, e.g. '{name} list --dir X'; the commands are {string.Join(", ", root.Subcommands.Select(c => c.Name))} (see --help). Only 'serve', or no arguments at all, starts the server.");
+                    $"error: {string.Join(" ", parse.Tokens.Select(t => DisplayText.Visible(t.Value, 60)))}: options need a command, e.g. '{name} list --dir X'; the commands are {string.Join(", ", root.Subcommands.Select(c => c.Name))} (see --help). Only 'serve', or no arguments at all, starts the server.");
                 return ExitCodes.Usage;
             }
 
@@ -160,13 +161,13 @@ public static class CommandLineApp
         var options = command.Options.Concat(root.Options.Where(o => o.Recursive))
             .SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal)).Distinct().ToList();
         return Suggestions.Nearest(typed, options) is { } option
-            ? $"'{Audit.AuditText.Clean(typed, 60)}' is not an option of {command.Name}; did you mean '{option}'? (see {command.Name} --help)"
+            ? $"'{DisplayText.Visible(typed, 60)}' is not an option of {command.Name}; did you mean '{option}'? (see {command.Name} --help)"
             : null;
     }
 
     private static string UsageMessage(RootCommand root, ParseResult parse)
     {
-        var message = Audit.AuditText.Clean(parse.Errors[0].Message, 200);
+        var message = DisplayText.Visible(parse.Errors[0].Message, 200);
         var commands = root.Subcommands.Select(c => c.Name).ToList();
         var unknown = parse.UnmatchedTokens.Count > 0 ? parse.UnmatchedTokens[0] : parse.Tokens.FirstOrDefault(t => t.Type == TokenType.Argument)?.Value;
         if (unknown is not null && unknown.StartsWith('-') && OptionTypo(root, parse, unknown) is { } typo)
@@ -178,8 +179,8 @@ public static class CommandLineApp
         {
             var nearest = Suggestions.Nearest(unknown, commands);
             return nearest is null
-                ? $"'{Audit.AuditText.Clean(unknown, 60)}' is not a command; the commands are {string.Join(", ", commands)} (see --help)."
-                : $"'{Audit.AuditText.Clean(unknown, 60)}' is not a command; did you mean '{nearest}'? (see --help)";
+                ? $"'{DisplayText.Visible(unknown, 60)}' is not a command; the commands are {string.Join(", ", commands)} (see --help)."
+                : $"'{DisplayText.Visible(unknown, 60)}' is not a command; did you mean '{nearest}'? (see --help)";
         }
 
         return $"{message} (see {parse.CommandResult.Command.Name} --help)";

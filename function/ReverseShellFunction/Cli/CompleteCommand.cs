@@ -3,6 +3,7 @@ using System.Globalization;
 using ReverseShellFunction.Hosting;
 using ReverseShellFunction.Parts;
 using ReverseShellFunction.Pipeline;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Cli;
 
@@ -43,7 +44,7 @@ internal static class CompleteCommand
                     retried |= result.Outcome == CompletionOutcome.Later;
                     var state = result.Stored?.IndexEntry?.Summary.Completion?.State.ToString().ToLowerInvariant();
                     var line = $"{part.Id.ObjectStem}: {result.OutcomeName}{(state is null ? "" : $" ({state})")}: {result.Reason}";
-                    await output.WriteLineAsync(Audit.AuditText.Clean(line, 2000).AsMemory(), ct);
+                    await output.WriteLineAsync(DisplayText.Visible(line, 2000).AsMemory(), ct);
                 }
 
                 if (pass.Remaining.Count == 0)

@@ -3,6 +3,7 @@ using ReverseShellFunction.Audit;
 using ReverseShellFunction.Custody;
 using ReverseShellFunction.Infrastructure.GoogleApis;
 using ReverseShellFunction.Infrastructure.Kms;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Cli;
 
@@ -82,7 +83,7 @@ internal sealed class CustodyOptions
         {
             if (!KmsKeyVersionName.IsValid(trusted) && !KmsKeyVersionName.IsValidKey(trusted))
             {
-                throw new UsageException($"--kms-key must be projects/P/locations/L/keyRings/R/cryptoKeys/K (or one of its versions); it is '{AuditText.Clean(trusted)}'.");
+                throw new UsageException($"--kms-key must be projects/P/locations/L/keyRings/R/cryptoKeys/K (or one of its versions); it is '{DisplayText.Visible(trusted)}'.");
             }
 
             var api = new CloudKmsApi(services.GetRequiredService<GoogleApiClient>(), services.GetRequiredService<ReaderSettings>().KmsEndpoint());

@@ -2,6 +2,7 @@ using System.CommandLine;
 using ReverseShellFunction.Audit;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Store;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Cli;
 
@@ -36,7 +37,7 @@ public static class GetCommand
             var text = parse.GetValue(bundleId);
             if (await BundleLookup.ResolveAsync(evidence, text, error, ct) is not { } id)
             {
-                await error.WriteLineAsync($"error: not found: no bundle for '{AuditText.Clean(text, 100)}' in {evidence.Location}.");
+                await error.WriteLineAsync($"error: not found: no bundle for '{DisplayText.Visible(text, 100)}' in {evidence.Location}.");
                 return ExitCodes.Problem;
             }
 
@@ -60,7 +61,7 @@ public static class GetCommand
             {
                 if (await LogicalBundle.ReadAsync(evidence, id, ct) is { } logical)
                 {
-                    await output.WriteLineAsync(AuditText.Clean(Bundle.StateWords.FirstLine(logical.Latest.Entry.Summary), 2000).AsMemory(), ct);
+                    await output.WriteLineAsync(DisplayText.Visible(Bundle.StateWords.FirstLine(logical.Latest.Entry.Summary), 2000).AsMemory(), ct);
                 }
             }
             catch (InvalidDataException)

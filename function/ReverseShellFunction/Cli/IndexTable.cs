@@ -3,6 +3,7 @@ using ReverseShellFunction.Audit;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collection;
 using ReverseShellFunction.Store;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Cli;
 
@@ -188,7 +189,7 @@ internal sealed class IndexTable
         await output.WriteLineAsync(line.AsMemory(), cancellationToken);
     }
 
-    private static string Show(string text) => AuditText.Clean(text, 2000);
+    private static string Show(string text) => DisplayText.Visible(text, 2000);
 
     private sealed record Column(string Header, Func<LogicalBundle, string> Value, int Min = 0, int Cap = int.MaxValue, int Drop = 0, int Shrink = 0);
 }

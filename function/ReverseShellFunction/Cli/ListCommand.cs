@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ReverseShellFunction.Audit;
 using ReverseShellFunction.Store;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Cli;
 
@@ -45,7 +46,7 @@ public static class ListCommand
                 }
                 catch (InvalidDataException ex)
                 {
-                    await parse.InvocationConfiguration.Error.WriteLineAsync($"warning: {Audit.AuditText.Clean(ex.Message)}; bundle {id.Value} is not listed");
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"warning: {DisplayText.Visible(ex.Message)}; bundle {id.Value} is not listed");
                     exitCode = ExitCodes.Problem;
                     continue;
                 }

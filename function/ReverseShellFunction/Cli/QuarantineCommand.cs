@@ -6,6 +6,7 @@ using ReverseShellFunction.Audit;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Pipeline;
 using ReverseShellFunction.Store;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Cli;
 
@@ -53,7 +54,7 @@ public static class QuarantineCommand
                 var (record, problem) = await ReadAsync(reader, name, ct);
                 if (record is null)
                 {
-                    await parse.InvocationConfiguration.Error.WriteLineAsync($"warning: {AuditText.Clean(name, 200)}: {problem}; not listed");
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"warning: {DisplayText.Visible(name, 200)}: {problem}; not listed");
                     exitCode = ExitCodes.Problem;
                     continue;
                 }
@@ -63,8 +64,8 @@ public static class QuarantineCommand
                     ? JsonOutput.Line(Summary(name, record)) + "\n"
                     : Fit(
                         $"{BundleLayout.QuarantineId(name)}\n"
-                        + $"  {Time(record.ReceivedAt)}  {record.Problem}  {AuditText.Clean(record.Origin, 200)}  {Size(record)}\n"
-                        + $"  {AuditText.Clean(record.Message, 300)}\n",
+                        + $"  {Time(record.ReceivedAt)}  {record.Problem}  {DisplayText.Visible(record.Origin, 200)}  {Size(record)}\n"
+                        + $"  {DisplayText.Visible(record.Message)}\n",
                         columns);
                 await output.WriteAsync(text.AsMemory(), ct);
             }
@@ -92,7 +93,7 @@ public static class QuarantineCommand
             var (reader, location) = Reader(services);
             var text = parse.GetValue(id)!;
             var name = BundleLayout.QuarantineObjectFor(text)
-                ?? throw new UsageException($"'{AuditText.Clean(text, 100)}' is not a quarantine record id: give the id 'quarantine list' prints (yyyyMMddTHHmmssfffZ-HASH-NONCE) or its object name.");
+                ?? throw new UsageException($"'{DisplayText.Visible(text, 100)}' is not a quarantine record id: give the id 'quarantine list' prints (yyyyMMddTHHmmssfffZ-HASH-NONCE) or its object name.");
             var bytes = await reader.ReadQuarantineAsync(name, ct);
             if (bytes is null)
             {
@@ -142,7 +143,7 @@ public static class QuarantineCommand
         }
         catch (JsonException ex)
         {
-            return (null, $"not a readable quarantine record ({AuditText.Clean(ex.Message, 200)})");
+            return (null, $"not a readable quarantine record ({DisplayText.Visible(ex.Message, 200)})");
         }
     }
 
@@ -167,20 +168,20 @@ public static class QuarantineCommand
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"Quarantine record {BundleLayout.QuarantineId(name)}\n");
-        text.Append(CultureInfo.InvariantCulture, $"  Problem:   {record.Problem}: {AuditText.Clean(record.Message, 2000)}\n");
+        text.Append(CultureInfo.InvariantCulture, $"  Problem:   {record.Problem}: {DisplayText.Visible(record.Message, 2000)}\n");
         text.Append(CultureInfo.InvariantCulture, $"  Received:  {Time(record.ReceivedAt)}\n");
-        text.Append(CultureInfo.InvariantCulture, $"  Origin:    {AuditText.Clean(record.Origin, 300)}\n");
+        text.Append(CultureInfo.InvariantCulture, $"  Origin:    {DisplayText.Visible(record.Origin)}\n");
         text.Append(CultureInfo.InvariantCulture, $"  Body:      {Size(record)}, sha256 {record.BodySha256}\n");
         text.Append(CultureInfo.InvariantCulture, $"  Object:    {name}\n");
         // A record is the function's own, but the store may have been written to by others: nothing in it is assumed.
         foreach (var (header, value) in (record.Headers ?? new Dictionary<string, string>()).OrderBy(h => h.Key, StringComparer.Ordinal))
         {
-            text.Append(CultureInfo.InvariantCulture, $"  Header:    {AuditText.Clean(header, 100)}: {AuditText.Clean(value, 500)}\n");
+            text.Append(CultureInfo.InvariantCulture, $"  Header:    {DisplayText.Visible(header, 100)}: {DisplayText.Visible(value, 500)}\n");
         }
 
         if (record.DroppedHeaders is { Count: > 0 })
         {
-            text.Append(CultureInfo.InvariantCulture, $"  Not kept:  {string.Join(", ", record.DroppedHeaders.Select(h => AuditText.Clean(h, 100)))} (names only; values are never stored)\n");
+            text.Append(CultureInfo.InvariantCulture, $"  Not kept:  {string.Join(", ", record.DroppedHeaders.Select(h => DisplayText.Visible(h, 100)))} (names only; values are never stored)\n");
         }
 
         text.Append("\nBody as text (control, format and bidi characters as \\uXXXX; --json has the kept bytes):\n");
@@ -193,7 +194,7 @@ public static class QuarantineCommand
         var lines = Encoding.UTF8.GetString(body).Split('\n');
         foreach (var line in lines.Take(BodyLines))
         {
-            text.Append("  ").Append(AuditText.Clean(line.TrimEnd('\r'), BodyLineLength)).Append('\n');
+            text.Append("  ").Append(DisplayText.Visible(line.TrimEnd('\r'), BodyLineLength)).Append('\n');
         }
 
         if (lines.Length > BodyLines)

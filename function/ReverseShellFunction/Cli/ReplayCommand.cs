@@ -6,6 +6,7 @@ using ReverseShellFunction.Delivery;
 using ReverseShellFunction.Hosting;
 using ReverseShellFunction.Pipeline;
 using ReverseShellFunction.Store;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Cli;
 
@@ -42,7 +43,7 @@ public static class ReplayCommand
                 var deliveries = FindingsList(file, raw, time) ?? [(file.Name, raw)];
                 if (deliveries.Count == 0)
                 {
-                    await output.WriteLineAsync($"{Audit.AuditText.Clean(file.Name, 200)}: an empty list of findings; nothing to replay".AsMemory(), ct);
+                    await output.WriteLineAsync($"{DisplayText.Visible(file.Name, 200)}: an empty list of findings; nothing to replay".AsMemory(), ct);
                 }
 
                 foreach (var (name, delivery) in deliveries)
@@ -79,7 +80,7 @@ public static class ReplayCommand
             ? $"{file}: {outcome} {entry.Summary.BundleId} ({StateWords.Line(entry.Summary)}): {SummaryHeadline.Shown(entry.Summary)}"
                 + (entry.Summary.Completion is { State: Completeness.Pending } ? " (run `complete --wait` or `serve` to collect the rest)" : "")
             : $"{file}: {outcome}: {result.Reason}" + (result.ObjectName is null ? "" : $" ({result.ObjectName})");
-        return Audit.AuditText.Clean(text, 2000);
+        return DisplayText.Visible(text, 2000);
     }
 
     private static async Task<RawDelivery> ReadAsync(FileInfo file, TimeProvider time, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using System.Text;
 using ReverseShellFunction.Audit;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Store;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Cli;
 
@@ -28,5 +29,5 @@ internal static class SealText
     }
 
     private static void Line(StringBuilder text, string label, string? value) =>
-        text.AppendLine(CultureInfo.InvariantCulture, $"  {label + ":",-18} {(string.IsNullOrEmpty(value) ? "-" : AuditText.Clean(value, 2000))}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  {label + ":",-18} {(string.IsNullOrEmpty(value) ? "-" : DisplayText.Visible(value, 2000))}");
 }

@@ -3,6 +3,7 @@ using ReverseShellFunction.Audit;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collection;
 using ReverseShellFunction.Store;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Cli;
 
@@ -26,7 +27,7 @@ public static class ShowCommand
             var text = parse.GetValue(bundleId);
             if (await BundleLookup.ResolveAsync(evidence, text, parse.InvocationConfiguration.Error, ct) is not { } id)
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: not found: no bundle for '{Audit.AuditText.Clean(text, 100)}' in {evidence.Location}");
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: not found: no bundle for '{DisplayText.Visible(text, 100)}' in {evidence.Location}");
                 return ExitCodes.Problem;
             }
 
@@ -81,10 +82,10 @@ public static class ShowCommand
 
         var text = new System.Text.StringBuilder();
         text.AppendLine();
-        text.AppendLine($"Completeness: {Audit.AuditText.Clean(Bundle.StateWords.Completeness(bundle.Latest.Entry.Summary), 2000)} ({bundle.Parts.Count} part{(bundle.Parts.Count == 1 ? "" : "s")})");
+        text.AppendLine($"Completeness: {DisplayText.Visible(Bundle.StateWords.Completeness(bundle.Latest.Entry.Summary), 2000)} ({bundle.Parts.Count} part{(bundle.Parts.Count == 1 ? "" : "s")})");
         foreach (var line in Report.SummaryReport.CompletionLines(bundle.Completion).Skip(bundle.State == Completeness.Complete ? 0 : 1))
         {
-            text.AppendLine("  " + Audit.AuditText.Clean(line, 2000));
+            text.AppendLine("  " + DisplayText.Visible(line, 2000));
         }
 
         return text.ToString();

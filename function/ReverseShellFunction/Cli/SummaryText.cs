@@ -152,7 +152,7 @@ internal static class SummaryText
     private static void Line(StringBuilder text, string label, string? value) =>
         text.AppendLine(CultureInfo.InvariantCulture, $"  {Clean(label) + ":",-18} {(string.IsNullOrEmpty(value) ? "-" : Clean(value))}");
 
-    private static string Clean(string? value) => AuditText.Clean(value, 2000);
+    private static string Clean(string? value) => DisplayText.Visible(value, 2000);
 
     private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture);
 }

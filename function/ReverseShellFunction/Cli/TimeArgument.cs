@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Cli;
 
@@ -41,7 +42,7 @@ internal static partial class TimeArgument
         }
 
         throw new UsageException(
-            $"{option} '{Audit.AuditText.Clean(text, 60)}' is not a time: give RFC 3339 (2026-11-28T21:14:07Z), a date (2026-11-28) or a duration back from now (30m, 24h, 7d, 2w).");
+            $"{option} '{DisplayText.Visible(text, 60)}' is not a time: give RFC 3339 (2026-11-28T21:14:07Z), a date (2026-11-28) or a duration back from now (30m, 24h, 7d, 2w).");
     }
 
     // Up to a few thousand years of seconds: enough, and short of overflowing TimeSpan.

@@ -1,4 +1,5 @@
 using ReverseShellFunction.Audit;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Cli;
 
@@ -40,7 +41,7 @@ internal static class VerificationText
 
         if (result.Retention is not null)
         {
-            parts.Add($"retention: {AuditText.Clean(result.Retention, 200)}");
+            parts.Add($"retention: {DisplayText.Visible(result.Retention, 200)}");
         }
 
         return string.Join("; ", parts);

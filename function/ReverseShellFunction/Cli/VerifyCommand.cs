@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ReverseShellFunction.Audit;
 using ReverseShellFunction.Store;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Cli;
 
@@ -69,7 +70,7 @@ public static class VerifyCommand
                 }
                 else
                 {
-                    await parse.InvocationConfiguration.Error.WriteLineAsync($"error: not found: no bundle for '{AuditText.Clean(text, 100)}' in {evidence.Location}");
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"error: not found: no bundle for '{DisplayText.Visible(text, 100)}' in {evidence.Location}");
                     unknown++;
                 }
             }

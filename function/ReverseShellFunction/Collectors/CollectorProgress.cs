@@ -25,7 +25,7 @@ public sealed class CollectorProgress
     public string? Note { get; set; }
 
     /// <summary>The time range covered, recorded in the report whatever the status.</summary>
-    public CollectionWindow? Window { get; set; }
+    public Window? Window { get; set; }
 
     public FindingAuthenticity? Authenticity { get; set; }
 

@@ -75,7 +75,7 @@ public sealed partial record CompletionSettings
         if (!name.Success)
         {
             throw new InvalidOperationException(
-                $"COMPLETION_QUEUE must be a queue name such as projects/my-project/locations/europe-west1/queues/completions; it is '{DisplayText.Visible(queue, 300)}'.");
+                $"COMPLETION_QUEUE must be a queue name such as projects/my-project/locations/europe-west1/queues/completions; it is '{DisplayText.Visible(queue)}'.");
         }
 
         return new CompletionSettings
@@ -102,7 +102,7 @@ public sealed partial record CompletionSettings
             || uri.Fragment.Length > 0)
         {
             throw new InvalidOperationException(
-                $"COMPLETION_URL must be an https URL without user info or fragment (http only on a loopback address), such as https://SERVICE-PROJECT_NUMBER.REGION.run.app/completions; it is '{DisplayText.Visible(text, 300)}'.");
+                $"COMPLETION_URL must be an https URL without user info or fragment (http only on a loopback address), such as https://SERVICE-PROJECT_NUMBER.REGION.run.app/completions; it is '{DisplayText.Visible(text)}'.");
         }
 
         return uri;
@@ -120,14 +120,14 @@ public sealed partial record CompletionSettings
         if (!account.Success)
         {
             throw new InvalidOperationException(
-                $"COMPLETION_SERVICE_ACCOUNT must be a service account e-mail such as invoker@my-project.iam.gserviceaccount.com; it is '{DisplayText.Visible(text, 300)}'.");
+                $"COMPLETION_SERVICE_ACCOUNT must be a service account e-mail such as invoker@my-project.iam.gserviceaccount.com; it is '{DisplayText.Visible(text)}'.");
         }
 
         // Cloud Tasks mints OIDC tokens only for service accounts of the queue's project; every task would be refused.
         if (account.Groups["project"].Success && account.Groups["project"].Value != queueProject)
         {
             throw new InvalidOperationException(
-                $"COMPLETION_SERVICE_ACCOUNT must be a service account of the queue's project {queueProject}; it is '{DisplayText.Visible(text, 300)}'.");
+                $"COMPLETION_SERVICE_ACCOUNT must be a service account of the queue's project {queueProject}; it is '{DisplayText.Visible(text)}'.");
         }
 
         return text;

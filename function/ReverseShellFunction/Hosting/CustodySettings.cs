@@ -1,4 +1,5 @@
 using ReverseShellFunction.Infrastructure.Kms;
+using ReverseShellFunction.Text;
 namespace ReverseShellFunction.Hosting;
 
 /// <summary>
@@ -19,7 +20,7 @@ public sealed record CustodySettings
     internal static string? KmsKeyVersionProblem(string? version) =>
         version is null || KmsKeyVersionName.IsValid(version)
             ? null
-            : $"KMS_KEY_VERSION must be a key version's full name, projects/P/locations/L/keyRings/R/cryptoKeys/K/cryptoKeyVersions/N; it is '{Audit.AuditText.Clean(version, 300)}'.";
+            : $"KMS_KEY_VERSION must be a key version's full name, projects/P/locations/L/keyRings/R/cryptoKeys/K/cryptoKeyVersions/N; it is '{DisplayText.Visible(version)}'.";
 
     internal static CustodySettings From(Func<string, string?> get, Func<string, string> endpoint)
     {
@@ -38,7 +39,7 @@ public sealed record CustodySettings
         Uri? tsa = null;
         if (get(Hosting.SettingsCatalog.TsaUrl.Name) is { } text && (!Uri.TryCreate(text, UriKind.Absolute, out tsa) || (tsa.Scheme != Uri.UriSchemeHttps && tsa.Scheme != Uri.UriSchemeHttp)))
         {
-            throw new InvalidOperationException($"TSA_URL must be an http(s) URL of an RFC 3161 time-stamping authority; it is '{Audit.AuditText.Clean(text, 300)}'.");
+            throw new InvalidOperationException($"TSA_URL must be an http(s) URL of an RFC 3161 time-stamping authority; it is '{DisplayText.Visible(text)}'.");
         }
 
         return new CustodySettings

@@ -64,7 +64,7 @@ public sealed partial class TimelineSvgTest
     [Fact]
     public void AuditStrip_SpansTheWindowItsCaptionNames_AndFourEntriesInThreeHoursShowTheirCount()
     {
-        var window = new CollectionWindow(s_event.AddDays(-7), s_event.AddMinutes(10), s_event.AddDays(-7), s_event.AddMinutes(10));
+        var window = new Window(s_event.AddDays(-7), s_event.AddMinutes(10), s_event.AddDays(-7), s_event.AddMinutes(10));
         var deploys = Enumerable.Range(0, 4)
             .Select(i => new TimelinePoint(s_event.AddDays(-2).AddHours(i), "audit", $"UpdateService by ci-deploy #{i}"))
             .ToList();

@@ -48,7 +48,7 @@ public sealed class RelatedFindingsCollectorTest
         Assert.Equal("event_time", query["orderBy"]); // ascending is the documented default; only " desc" is a suffix
         var eventMs = FakeGoogleData.EventTime.ToUnixTimeMilliseconds();
         Assert.Equal(
-            $"resource.name = \"{FakeGoogleData.ServiceFullName}\" AND event_time >= {eventMs - 3_600_000} AND event_time <= {eventMs + 3_600_000}",
+            $"resource.name = \"{FakeGoogleData.ServiceFullName}\" AND event_time >= {eventMs - 3_600_000} AND event_time < {eventMs + 3_600_000}",
             query["filter"]);
         Assert.Contains(query["filter"]!, report.Query, StringComparison.Ordinal);
     }

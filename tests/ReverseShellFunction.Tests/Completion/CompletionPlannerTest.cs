@@ -16,7 +16,7 @@ public sealed class CompletionPlannerTest
         // Part 1 read the window up to 21:14; part 2 read on from there and hit the quota. Part 3 must not read the
         // first half again: part 1 holds it, and the bundle would hold those entries twice.
         var resumedAt = new DateTimeOffset(2026, 11, 28, 21, 14, 0, TimeSpan.Zero);
-        var failed = Failed(new CollectionWindow(resumedAt, s_event.AddMinutes(6), s_event.AddMinutes(-30), s_event.AddMinutes(5)));
+        var failed = Failed(new Window(resumedAt, s_event.AddMinutes(6), s_event.AddMinutes(-30), s_event.AddMinutes(5)));
 
         var state = Plan(failed);
 
@@ -28,12 +28,12 @@ public sealed class CompletionPlannerTest
     public void AFirstReadThatFailsTransiently_IsReadAgainWhole()
     {
         var configuredFrom = s_event.AddMinutes(-30);
-        var failed = Failed(new CollectionWindow(new DateTimeOffset(2026, 11, 28, 20, 44, 0, TimeSpan.Zero), s_event.AddMinutes(6), configuredFrom, s_event.AddMinutes(5)));
+        var failed = Failed(new Window(new DateTimeOffset(2026, 11, 28, 20, 44, 0, TimeSpan.Zero), s_event.AddMinutes(6), configuredFrom, s_event.AddMinutes(5)));
 
         Assert.Null(Assert.Single(Plan(failed).Outstanding).ResumeFrom);
     }
 
-    private static CollectorReport Failed(CollectionWindow window) => new()
+    private static CollectorReport Failed(Window window) => new()
     {
         Name = "container-logs",
         Status = CollectorStatus.Failed,

@@ -44,18 +44,6 @@ public abstract class LogEntriesCollector : ICollector
 
     protected abstract string Filter(CloudRunTarget target, DateTimeOffset windowStart, DateTimeOffset windowEnd);
 
-    /// <summary>
-    /// The window to read: the configured one widened to whole minutes, ending no later than now minus
-    /// <see cref="CollectionOptions.LogIngestionDelay"/> (rounded down to a minute).
-    /// </summary>
-    public static CollectionWindow CoveredWindow(DateTimeOffset from, DateTimeOffset to, DateTimeOffset now, TimeSpan ingestionDelay)
-    {
-        var start = Floor(from);
-        var end = Ceiling(to);
-        var readable = Floor(now - ingestionDelay);
-        return new CollectionWindow(start, readable < end ? readable : end, from, to);
-    }
-
     public async Task<CollectorReport> CollectAsync(CollectionContext context, IEvidenceWriter evidence, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -71,7 +59,7 @@ public abstract class LogEntriesCollector : ICollector
         }
 
         var (from, to) = ConfiguredWindow(context.EventTime);
-        var window = CoveredWindow(context.StartOf(Name, from), to, _time.GetUtcNow(), Options.LogIngestionDelay) with { ConfiguredFrom = from };
+        var window = Window.Covered(context, Name, from, to, _time.GetUtcNow() - Options.LogIngestionDelay, wholeMinutes: true);
         progress.Window = window;
         var open = $"window still open: entries after {FilterText.Rfc3339(window.To)} (now minus the {Options.LogIngestionDelay.TotalSeconds:0} s "
             + "LOG_INGESTION_DELAY_SECONDS, by the minute) are collected by a later part once the window has closed";
@@ -101,10 +89,4 @@ public abstract class LogEntriesCollector : ICollector
             report.Redactions.Count);
         return report;
     }
-
-    private static DateTimeOffset Floor(DateTimeOffset time) =>
-        new(time.UtcTicks - (time.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
-
-    private static DateTimeOffset Ceiling(DateTimeOffset time) =>
-        time.UtcTicks % TimeSpan.TicksPerMinute == 0 ? time.ToUniversalTime() : Floor(time).AddMinutes(1);
 }

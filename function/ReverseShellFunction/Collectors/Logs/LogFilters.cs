@@ -47,6 +47,6 @@ public static class LogFilters
         return $"{log} AND protoPayload.serviceName=\"run.googleapis.com\" AND ({resource}) AND {Window(from, to)}";
     }
 
-    // Half-open, so the windows of consecutive parts meet without overlapping: an entry is read by exactly one part.
+    // Half-open, as every window (Collection.Window): an entry is read by exactly one part.
     private static string Window(DateTimeOffset from, DateTimeOffset to) => $"timestamp>={Timestamp(from)} AND timestamp<{Timestamp(to)}";
 }

@@ -34,7 +34,7 @@ public sealed class RelatedFindingsCollector : ICollector
     public string Name => CollectorName;
 
     public static string Filter(string resourceName, DateTimeOffset from, DateTimeOffset to) =>
-        $"resource.name = {FilterText.Quote(resourceName)} AND event_time >= {FilterText.EpochMilliseconds(from)} AND event_time <= {FilterText.EpochMilliseconds(to)}";
+        $"resource.name = {FilterText.Quote(resourceName)} AND event_time >= {FilterText.EpochMilliseconds(from)} AND event_time < {FilterText.EpochMilliseconds(to)}";
 
     public async Task<CollectorReport> CollectAsync(CollectionContext context, IEvidenceWriter evidence, CancellationToken cancellationToken)
     {
@@ -55,12 +55,11 @@ public sealed class RelatedFindingsCollector : ICollector
             return progress.Skipped("no credentials");
         }
 
-        // Findings raised after now do not exist yet: the window is covered up to now and stays open beyond.
-        var (configuredFrom, to) = (context.EventTime - _options.RelatedWindow, context.EventTime + _options.RelatedWindow);
-        var from = context.StartOf(Name, configuredFrom);
-        var now = _time.GetUtcNow();
-        progress.Window = new CollectionWindow(from, to < now ? to : now, configuredFrom, to);
-        var filter = Filter(resourceName, from, to);
+        // Findings raised after now do not exist yet: the window is covered up to now and stays open beyond. The
+        // query still asks up to the configured end, so a finding stamped a little ahead of this clock is kept.
+        var window = Window.Covered(context, Name, context.EventTime - _options.RelatedWindow, context.EventTime + _options.RelatedWindow, _time.GetUtcNow());
+        progress.Window = window;
+        var filter = Filter(resourceName, window.From, window.ConfiguredTo);
         progress.Query = $"{_api.Describe(parent)}?filter={filter}&orderBy={OrderBy}";
         // The file is created with the first page, so a call that fails at once leaves no empty file behind.
         RelatedFindingsFile? file = null;

@@ -6,6 +6,7 @@ using ReverseShellFunction.Collection;
 using ReverseShellFunction.Collectors.Scc;
 using ReverseShellFunction.Infrastructure.GoogleApis;
 using ReverseShellFunction.Pipeline;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Infrastructure.Scc;
 
@@ -44,7 +45,7 @@ internal sealed partial class SccFindingMarker : IFindingMarker
         // The name comes from the notification: only the documented shape becomes a request path.
         if (!MarksName().IsMatch(name))
         {
-            throw new ArgumentException($"'{Audit.AuditText.Clean(name, 200)}' is not a finding's securityMarks name.", nameof(mark));
+            throw new ArgumentException($"'{DisplayText.Visible(name, 200)}' is not a finding's securityMarks name.", nameof(mark));
         }
 
         var marks = new JsonObject();
