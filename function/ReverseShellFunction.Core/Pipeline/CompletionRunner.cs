@@ -112,7 +112,7 @@ public sealed class CompletionRunner
             if (result.Outcome == CompletionOutcome.Later)
             {
                 var failures = _backoff.TryGetValue(part.Id, out var previous) ? previous.Failures + 1 : 1;
-                var wait = TimeSpan.FromTicks(Math.Min(_options.MaxRetryAfter.Ticks, (result.RetryAfter ?? _options.RetryAfter).Ticks * (1L << Math.Min(failures - 1, 16))));
+                var wait = Backoff.Exponential(result.RetryAfter ?? _options.RetryAfter, 2, _options.MaxRetryAfter, failures);
                 _backoff[part.Id] = (failures, _time.GetUtcNow() + wait);
             }
             else

@@ -1,3 +1,5 @@
+using ReverseShellFunction.Parts;
+
 namespace ReverseShellFunction.Infrastructure.GoogleApis;
 
 /// <summary>
@@ -29,15 +31,12 @@ public sealed class RetryPolicy
     public static bool IsRetryable(int statusCode) => statusCode == 429 || statusCode >= 500;
 
     /// <summary>
-    /// The wait before attempt <paramref name="nextAttempt"/> (2 for the first retry). Exponential with "equal
-    /// jitter": half the step is fixed and half random, so concurrent callers spread out but never retry at once.
-    /// A Retry-After from the server wins when it asks for longer.
+    /// The wait before attempt <paramref name="nextAttempt"/> (2 for the first retry): <see cref="Backoff"/>, with
+    /// equal jitter. A Retry-After from the server wins when it asks for longer.
     /// </summary>
     public TimeSpan BackoffBefore(int nextAttempt, TimeSpan? retryAfter)
     {
-        var step = InitialBackoff.TotalMilliseconds * Math.Pow(Multiplier, Math.Max(0, nextAttempt - 2));
-        var capped = Math.Min(step, MaxBackoff.TotalMilliseconds);
-        var jittered = TimeSpan.FromMilliseconds((capped / 2) + (capped / 2 * Random()));
+        var jittered = Backoff.EqualJitter(Backoff.Exponential(InitialBackoff, Multiplier, MaxBackoff, nextAttempt - 1), Random());
         if (retryAfter is { } asked && asked > jittered)
         {
             return asked < MaxRetryAfter ? asked : MaxRetryAfter;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ReverseShellFunction.Parts;
 using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Infrastructure.Storage;
@@ -53,7 +54,8 @@ internal sealed class GcsRetryPolicy
                     throw new EvidenceStoreException($"Cloud Storage {operation} of {where} failed{tries}: {GcsFailures.Describe(ex)}", ex);
                 }
 
-                var delay = Backoff(number);
+                var timing = _options.RetryTiming;
+                var delay = Backoff.EqualJitter(Backoff.Exponential(timing.InitialBackoff, timing.BackoffMultiplier, timing.MaxBackoff, number), Random.Shared.NextDouble());
                 _logger.LogWarning(
                     "Cloud Storage {Operation} of {ObjectName} failed ({Failure}) on attempt {Attempt}; retrying in {DelayMs} ms",
                     operation,
@@ -71,16 +73,5 @@ internal sealed class GcsRetryPolicy
                 }
             }
         }
-    }
-
-    /// <summary>
-    /// initial × multiplier^(attempt−1), capped, then "equal jitter" (a random point in its upper half) so that
-    /// deliveries failing together do not all come back at the same instant.
-    /// </summary>
-    private TimeSpan Backoff(int attempt)
-    {
-        var timing = _options.RetryTiming;
-        var full = Math.Min(timing.InitialBackoff.TotalMilliseconds * Math.Pow(timing.BackoffMultiplier, attempt - 1), timing.MaxBackoff.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(full / 2 + (Random.Shared.NextDouble() * full / 2));
     }
 }
