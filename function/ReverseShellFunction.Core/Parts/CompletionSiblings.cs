@@ -71,23 +71,14 @@ public sealed class CompletionSiblings
 }
 
 /// <summary>A scheduler that also tells <see cref="CompletionSiblings"/> what it scheduled.</summary>
-public sealed class SiblingRecordingScheduler : ICompletionScheduler
+public sealed class SiblingRecordingScheduler(ICompletionScheduler inner, CompletionSiblings siblings) : ICompletionScheduler
 {
-    private readonly ICompletionScheduler _inner;
-    private readonly CompletionSiblings _siblings;
-
-    public SiblingRecordingScheduler(ICompletionScheduler inner, CompletionSiblings siblings)
-    {
-        _inner = inner;
-        _siblings = siblings;
-    }
-
-    public string Kind => _inner.Kind;
+    public string Kind => inner.Kind;
 
     public async Task<ScheduleResult> ScheduleAsync(CompletionTask task, CancellationToken cancellationToken)
     {
-        var result = await _inner.ScheduleAsync(task, cancellationToken);
-        _siblings.Remember(task);
+        var result = await inner.ScheduleAsync(task, cancellationToken);
+        siblings.Remember(task);
         return result;
     }
 }

@@ -51,7 +51,7 @@ public sealed record ClaimRecord
 /// this holds under a locked retention policy. Completions take the same lease on the part they collect (Cloud
 /// Tasks delivers at least once, and a sibling batch may run a part while its own task fires); they never wait.
 /// </summary>
-public sealed class DeliveryClaim
+public sealed class DeliveryClaim(IEvidenceStore store, TimeProvider time, ILogger logger)
 {
     /// <summary>Beyond this many expired leases something is wrong with the store: fail the delivery (503).</summary>
     public const int MaxGenerations = 32;
@@ -63,16 +63,6 @@ public sealed class DeliveryClaim
     // attempt holding it has released it here. A lease an attempt of this process still holds is never reused.
     private readonly string _owner = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
     private readonly ConcurrentDictionary<string, byte> _active = new(StringComparer.Ordinal);
-    private readonly IEvidenceStore _store;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-
-    public DeliveryClaim(IEvidenceStore store, TimeProvider time, ILogger logger)
-    {
-        _store = store;
-        _time = time;
-        _logger = logger;
-    }
 
     /// <param name="leaseUntil">When this delivery's lease ends if it wins: its answer time and a margin.</param>
     /// <param name="waitUntil">How long to wait for another delivery's part 1 before answering "not yet".</param>
@@ -82,23 +72,23 @@ public sealed class DeliveryClaim
     {
         ArgumentNullException.ThrowIfNull(id);
         // Polls are counted as well as timed: a clock that does not move (a test's) still ends the wait.
-        var polls = (int)Math.Ceiling(Math.Max(0, (waitUntil - _time.GetUtcNow()).TotalSeconds) / s_poll.TotalSeconds) + 1;
+        var polls = (int)Math.Ceiling(Math.Max(0, (waitUntil - time.GetUtcNow()).TotalSeconds) / s_poll.TotalSeconds) + 1;
         for (var generation = 1; generation <= MaxGenerations; generation++)
         {
-            var now = _time.GetUtcNow();
+            var now = time.GetUtcNow();
             var record = new ClaimRecord { BundleId = id.Value, Part = id.Part > 1 ? id.Part : null, Generation = generation, ClaimedAt = now, ExpiresAt = leaseUntil, MessageId = delivery?.MessageId, Owner = _owner };
             var key = BundleLayout.ClaimObject(id, generation);
-            if (await _store.CreateClaimAsync(id, generation, EvidenceJson.Serialize(record), cancellationToken) == CreateResult.Created)
+            if (await store.CreateClaimAsync(id, generation, EvidenceJson.Serialize(record), cancellationToken) == CreateResult.Created)
             {
                 _active.TryAdd(key, 0);
                 return (ClaimOutcome.Owned, generation);
             }
 
-            var existing = Read(await _store.ReadClaimAsync(id, generation, cancellationToken));
+            var existing = Read(await store.ReadClaimAsync(id, generation, cancellationToken));
             if (existing?.Owner == _owner && _active.TryAdd(key, 0))
             {
                 // This process's own lease, released by the attempt that ended without the part: take it again.
-                if (await _store.GetBundleAsync(id, cancellationToken) is not null)
+                if (await store.GetBundleAsync(id, cancellationToken) is not null)
                 {
                     _active.TryRemove(key, out _);
                     return (ClaimOutcome.Stored, generation);
@@ -110,15 +100,15 @@ public sealed class DeliveryClaim
             var expiresAt = ExpiresAt(id, generation, existing, now, longestLease);
             while (true)
             {
-                if (await _store.GetBundleAsync(id, cancellationToken) is not null)
+                if (await store.GetBundleAsync(id, cancellationToken) is not null)
                 {
                     return (ClaimOutcome.Stored, generation);
                 }
 
-                now = _time.GetUtcNow();
+                now = time.GetUtcNow();
                 if (now >= expiresAt)
                 {
-                    _logger.LogWarning("The lease of generation {Generation} on bundle {BundleId} part {Part} expired at {ExpiresAt} without the part stored: taking over", generation, id.Value, id.Part, expiresAt);
+                    logger.LogWarning("The lease of generation {Generation} on bundle {BundleId} part {Part} expired at {ExpiresAt} without the part stored: taking over", generation, id.Value, id.Part, expiresAt);
                     break;
                 }
 
@@ -128,7 +118,7 @@ public sealed class DeliveryClaim
                 }
 
                 var wait = Min(s_poll, expiresAt - now, waitUntil - now);
-                await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, _time, cancellationToken);
+                await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, cancellationToken);
             }
         }
 
@@ -163,7 +153,7 @@ public sealed class DeliveryClaim
         if (record is null || record.ExpiresAt > now + longestLease)
         {
             // Never wait for ever on a lease nobody can read: take over; the bundle itself stays create-only.
-            _logger.LogWarning("The lease of generation {Generation} on bundle {BundleId} does not read as a lease; treating it as expired", generation, id.Value);
+            logger.LogWarning("The lease of generation {Generation} on bundle {BundleId} does not read as a lease; treating it as expired", generation, id.Value);
             return now;
         }
 

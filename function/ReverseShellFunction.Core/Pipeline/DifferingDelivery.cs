@@ -24,34 +24,35 @@ internal sealed class DifferingDelivery(StoredParts stored, PartStore parts, Par
         // Concurrent differing deliveries (or a completion) may take the same part number: each tries the next one.
         for (var attempt = 1; ; attempt++)
         {
-            try
+            var (result, taken) = await TryRecordOrResumeAsync(id, data, cancellationToken);
+            if (result is not null)
             {
-                return await TryRecordOrResumeAsync(id, data, cancellationToken);
+                return result;
             }
-            catch (PartTakenException taken) when (attempt < MaxRecordAttempts)
-            {
-                logger.LogInformation("Part {Part} of bundle {BundleId} was stored meanwhile; recording the differing notification in the next one", taken.Part.Part, id.Value);
-            }
-            catch (PartTakenException taken)
+
+            if (attempt == MaxRecordAttempts)
             {
                 // Not recorded and not lost: 503, so the delivery comes back.
-                throw new EvidenceStoreException($"Part {taken.Part.Part} of bundle {id.Value} was stored meanwhile {MaxRecordAttempts} times; the differing notification is recorded when it is delivered again.", taken);
+                throw new EvidenceStoreException($"Part {taken} of bundle {id.Value} was stored meanwhile {MaxRecordAttempts} times; the differing notification is recorded when it is delivered again.");
             }
+
+            logger.LogInformation("Part {Part} of bundle {BundleId} was stored meanwhile; recording the differing notification in the next one", taken, id.Value);
         }
     }
 
-    private async Task<PipelineResult> TryRecordOrResumeAsync(BundleId id, DecodedDelivery data, CancellationToken cancellationToken)
+    /// <returns>No result when the part meant to record the delivery was taken by another writer: its number.</returns>
+    private async Task<(PipelineResult? Result, int Taken)> TryRecordOrResumeAsync(BundleId id, DecodedDelivery data, CancellationToken cancellationToken)
     {
         var resumed = await parts.ResumeAsync(id, "bundle already stored (redelivery)", cancellationToken);
         if (resumed.IndexEntry is not { } last)
         {
-            return resumed;
+            return (resumed, 0);
         }
 
         var sha = PartAssembler.Sha256(data.Notification);
         if (last.Summary.Notifications?.Any(n => n.Sha256 == sha) == true)
         {
-            return resumed;
+            return (resumed, 0);
         }
 
         var now = time.GetUtcNow();
@@ -60,13 +61,13 @@ internal sealed class DifferingDelivery(StoredParts stored, PartStore parts, Par
         var lastPart = last.Part ?? 1;
         if (PartAssembler.Sha256(first) == sha || differences.Count == 0)
         {
-            return resumed;
+            return (resumed, 0);
         }
 
         if (lastPart >= BundleId.MaxPart)
         {
             logger.LogError("Bundle {BundleId} has {Parts} parts: a differing notification for it is not recorded", id.Value, lastPart);
-            return resumed;
+            return (resumed, 0);
         }
 
         var fields = string.Join(", ", differences.Select(d => d.Field));
@@ -88,7 +89,7 @@ internal sealed class DifferingDelivery(StoredParts stored, PartStore parts, Par
             Previous = new PartLink(lastPart, last.Bundle.ObjectName, last.Bundle.Sha256),
         };
         using var built = await assembler.BuildAsync(work, cancellationToken);
-        var recorded = await parts.StoreAsync(built!, cancellationToken, recordsDelivery: true);
-        return recorded with { Reason = $"differing notification recorded in part {part.Part} ({fields} differ from part 1's)" };
+        var recorded = await parts.TryStoreAsync(built!, cancellationToken);
+        return (recorded is null ? null : recorded with { Reason = $"differing notification recorded in part {part.Part} ({fields} differ from part 1's)" }, part.Part);
     }
 }

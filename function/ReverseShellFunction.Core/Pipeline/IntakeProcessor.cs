@@ -8,19 +8,8 @@ namespace ReverseShellFunction.Pipeline;
 /// then handle it or quarantine what can never become a bundle. Intake problems never leave as exceptions; store
 /// failures do, as <see cref="Store.EvidenceStoreException"/>, so the edge can answer 503.
 /// </summary>
-public sealed class IntakeProcessor
+public sealed class IntakeProcessor(EvidenceFunction function, QuarantineWriter quarantine, TimeProvider time)
 {
-    private readonly EvidenceFunction _function;
-    private readonly QuarantineWriter _quarantine;
-    private readonly TimeProvider _time;
-
-    public IntakeProcessor(EvidenceFunction function, QuarantineWriter quarantine, TimeProvider time)
-    {
-        _function = function;
-        _quarantine = quarantine;
-        _time = time;
-    }
-
     /// <remarks>
     /// Not async itself: an async method keeps its parameters for its whole run, and the raw body (up to 14 MiB)
     /// is needed only to decode it or to quarantine it. A decoded delivery is handled without it, so its memory is
@@ -29,14 +18,14 @@ public sealed class IntakeProcessor
     public Task<PipelineResult> ProcessAsync(RawDelivery raw, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(raw);
-        var intake = DeliveryReader.Read(raw, _time.GetUtcNow());
+        var intake = DeliveryReader.Read(raw, time.GetUtcNow());
         if (intake.Decoded is { } decoded)
         {
-            return _function.HandleAsync(decoded.CloudEvent, decoded, cancellationToken);
+            return function.HandleAsync(decoded.CloudEvent, decoded, cancellationToken);
         }
 
         // One warning per delivery, from the quarantine, with the exception when no rule named the shape (Unreadable):
         // a sender can repeat any odd envelope at will, and each is kept and acknowledged, so none is an error.
-        return _quarantine.WriteAsync(raw, intake.Problem!.Value, intake.Message!, cancellationToken, intake.Error);
+        return quarantine.WriteAsync(raw, intake.Problem!.Value, intake.Message!, cancellationToken, intake.Error);
     }
 }

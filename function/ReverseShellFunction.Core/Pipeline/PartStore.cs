@@ -15,8 +15,21 @@ public sealed record PartFollowUps(ICompletionScheduler? Scheduler = null, IBund
 /// </summary>
 internal sealed class PartStore(IEvidenceStore store, StoredParts stored, ICompletionScheduler scheduler, PartAnnouncer announcer, TimeProvider time, ILogger logger)
 {
-    /// <param name="recordsDelivery">The part records a differing delivery: if its number was taken meanwhile, <see cref="PartTakenException"/>.</param>
-    public async Task<PipelineResult> StoreAsync(BuiltBundle built, CancellationToken cancellationToken, bool recordsDelivery = false)
+    /// <summary>Stores the part; when another writer stored this part first, ours is discarded and the bundle resumed.</summary>
+    public async Task<PipelineResult> StoreAsync(BuiltBundle built, CancellationToken cancellationToken)
+    {
+        if (await TryStoreAsync(built, cancellationToken) is { } stored)
+        {
+            return stored;
+        }
+
+        // Another delivery of the same event stored first; ours is discarded, never written over it.
+        logger.LogInformation("Part {Part} of bundle {BundleId} was stored by a concurrent delivery; discarding this copy", built.Id.Part, built.Id.Value);
+        return await ResumeAsync(built.Id.Bundle, "bundle stored by a concurrent delivery", cancellationToken);
+    }
+
+    /// <returns>Null when another writer took the part's number first: nothing of it is stored.</returns>
+    public async Task<PipelineResult?> TryStoreAsync(BuiltBundle built, CancellationToken cancellationToken)
     {
         var metadata = new BundleMetadata(built.Sha256, built.Id.Value, built.Summary.Finding.Name, built.Summary.Finding.EventTime, built.Size) { Part = built.Id.Part };
         CreateResult created;
@@ -26,17 +39,9 @@ internal sealed class PartStore(IEvidenceStore store, StoredParts stored, ICompl
             created = await store.CreateBundleAsync(built.Id, content, metadata, cancellationToken);
         }
 
-        if (created == CreateResult.AlreadyExists && recordsDelivery)
-        {
-            // Another part took this number first: the delivery is not recorded yet, so it is built again as the next part.
-            throw new PartTakenException(built.Id);
-        }
-
         if (created == CreateResult.AlreadyExists)
         {
-            // Another delivery of the same event stored first; ours is discarded, never written over it.
-            logger.LogInformation("Part {Part} of bundle {BundleId} was stored by a concurrent delivery; discarding this copy", built.Id.Part, built.Id.Value);
-            return await ResumeAsync(built.Id.Bundle, "bundle stored by a concurrent delivery", cancellationToken);
+            return null;
         }
 
         var entry = StoredParts.IndexEntryFor(built.Id, built.Size, built.Sha256, built.Summary, built.Seal, built.Manifest.PreviousPart);
@@ -125,10 +130,4 @@ internal sealed class PartStore(IEvidenceStore store, StoredParts stored, ICompl
         ObjectName = BundleLayout.IndexObject(id),
         IndexEntry = entry,
     };
-}
-
-/// <summary>The part number a differing delivery meant to use was taken by another writer.</summary>
-internal sealed class PartTakenException(BundleId part) : Exception($"Part {part.Part} of bundle {part.Value} is already stored.")
-{
-    public BundleId Part { get; } = part;
 }

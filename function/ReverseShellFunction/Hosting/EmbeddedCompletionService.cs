@@ -30,25 +30,12 @@ internal sealed class CompletionWakeup : IDisposable
 /// due (at most <see cref="s_maxSleep"/>, so records written by another process are seen too). Records survive a
 /// restart, so a completion due while the service was down runs when it starts.
 /// </summary>
-internal sealed class EmbeddedCompletionService : BackgroundService
+internal sealed class EmbeddedCompletionService(CompletionRunner runner, CompletionWakeup wakeup, TimeProvider time, ILogger<EmbeddedCompletionService> logger) : BackgroundService
 {
     /// <summary>Parallel completions; each makes a few log reads, and the Logging quota is per project.</summary>
     public const int Concurrency = 4;
 
     private static readonly TimeSpan s_maxSleep = TimeSpan.FromSeconds(30);
-
-    private readonly CompletionRunner _runner;
-    private readonly CompletionWakeup _wakeup;
-    private readonly TimeProvider _time;
-    private readonly ILogger<EmbeddedCompletionService> _logger;
-
-    public EmbeddedCompletionService(CompletionRunner runner, CompletionWakeup wakeup, TimeProvider time, ILogger<EmbeddedCompletionService> logger)
-    {
-        _runner = runner;
-        _wakeup = wakeup;
-        _time = time;
-        _logger = logger;
-    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -57,10 +44,10 @@ internal sealed class EmbeddedCompletionService : BackgroundService
             var sleep = s_maxSleep;
             try
             {
-                var pass = await _runner.RunDueAsync(Concurrency, stoppingToken);
+                var pass = await runner.RunDueAsync(Concurrency, stoppingToken);
                 if (pass.Remaining.Count > 0)
                 {
-                    var next = pass.Remaining.Min(p => p.Due) - _time.GetUtcNow();
+                    var next = pass.Remaining.Min(p => p.Due) - time.GetUtcNow();
                     sleep = next < TimeSpan.Zero ? TimeSpan.Zero : next < s_maxSleep ? next : s_maxSleep;
                 }
             }
@@ -71,13 +58,13 @@ internal sealed class EmbeddedCompletionService : BackgroundService
             catch (Exception ex)
             {
                 // The store may be down; the records stay, and the next pass tries again.
-                _logger.LogError(ex, "The completion runner's pass failed; retrying in {Seconds} s", s_maxSleep.TotalSeconds);
+                logger.LogError(ex, "The completion runner's pass failed; retrying in {Seconds} s", s_maxSleep.TotalSeconds);
             }
 
             try
             {
                 // A small pause even when something is due at once, so a failing store is not spun on.
-                await _wakeup.WaitAsync(sleep < TimeSpan.FromMilliseconds(200) ? TimeSpan.FromMilliseconds(200) : sleep, stoppingToken);
+                await wakeup.WaitAsync(sleep < TimeSpan.FromMilliseconds(200) ? TimeSpan.FromMilliseconds(200) : sleep, stoppingToken);
             }
             catch (OperationCanceledException)
             {

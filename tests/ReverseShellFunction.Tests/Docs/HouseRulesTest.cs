@@ -90,6 +90,26 @@ public sealed partial class HouseRulesTest(ITestOutputHelper output)
         Assert.True(cycles.Count == 0, "folder-level import cycles in Core: " + string.Join("; ", cycles.Select(c => string.Join(" <-> ", c))));
     }
 
+    [Fact]
+    public void ArchitectureDoc_ListsExactlyTheFoldersThereAre()
+    {
+        var doc = File.ReadAllText(RepositoryFiles.Path("docs", "architecture.md"));
+        foreach (var (heading, project) in new[] { ("## Core", Core), ("## App", App) })
+        {
+            var start = doc.IndexOf(heading + "\n", StringComparison.Ordinal);
+            Assert.True(start >= 0, $"docs/architecture.md has no {heading} section");
+            var end = doc.IndexOf("\n## ", start + heading.Length, StringComparison.Ordinal);
+            var section = end < 0 ? doc[start..] : doc[start..end];
+            var listed = TableFolder().Matches(section).Select(m => m.Groups[1].Value.TrimEnd('/')).ToHashSet(StringComparer.Ordinal);
+            var actual = Sources(project).Select(s => Path.GetDirectoryName(s.Relative)!.Replace('\\', '/'))
+                .Where(folder => folder.Length > 0).ToHashSet(StringComparer.Ordinal);
+
+            Assert.True(
+                listed.SetEquals(actual),
+                $"{heading}: listed but absent: {string.Join(", ", listed.Except(actual))}; present but not listed: {string.Join(", ", actual.Except(listed))}");
+        }
+    }
+
     /// <summary>Folder → the folders its files import (a using directive or a fully qualified name; comments included, since a cref is an import too).</summary>
     private static Dictionary<string, HashSet<string>> FolderGraph(string project)
     {
@@ -202,6 +222,9 @@ public sealed partial class HouseRulesTest(ITestOutputHelper output)
 
     [GeneratedRegex(@"\bReverseShellFunction\.(\w+)")]
     private static partial Regex NamespaceMention();
+
+    [GeneratedRegex(@"(?m)^\| `([\w/]+/)` \|")]
+    private static partial Regex TableFolder();
 
     [GeneratedRegex(@"(?m)//.*$")]
     private static partial Regex Comment();
