@@ -1,9 +1,7 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -27,8 +25,9 @@ namespace ReverseShellFunction.Tests.Bundle;
 /// the figure's sideways-scrolling box, no word and no hash has its letters on two lines, labels stand above values
 /// on the phone, the figure keeps its full size there. Screenshots and the PDF are kept under TestResults/browser.
 /// Skipped where Chromium is missing, unless REQUIRE_CHROMIUM=1 (set by .ci/run, which installs it): then a failure.
+/// One browser and one replay of the sample serve the whole class (<see cref="BrowserFixture"/>); each view gets its own tab.
 /// </summary>
-public sealed partial class SummaryHtmlBrowserTest(ITestOutputHelper output)
+public sealed class SummaryHtmlBrowserTest(SummaryHtmlBrowserTest.BrowserFixture fixture, ITestOutputHelper output) : IClassFixture<SummaryHtmlBrowserTest.BrowserFixture>
 {
     private const string Chromium = "/usr/bin/chromium";
 
@@ -116,9 +115,7 @@ public sealed partial class SummaryHtmlBrowserTest(ITestOutputHelper output)
     public async Task SampleSummaryHtml_InChromium_FitsTheViewport_BreaksNoWordOrHash(string view)
     {
         SkipUnlessChromium();
-        await using var harness = await PipelineHarness.StartAsync();
-        var result = await harness.ReplaySampleAsync();
-        var html = (await harness.ReadBundleAsync(result.BundleId!))[SummaryHtml.FileName];
+        var (result, html) = await fixture.SampleAsync();
 
         var seen = await MeasureAsync(html, "sample", view, "CRITICAL");
 
@@ -180,8 +177,7 @@ public sealed partial class SummaryHtmlBrowserTest(ITestOutputHelper output)
     public async Task HostileLongUnbrokenText_WrapsInsideThePage(string view)
     {
         SkipUnlessChromium();
-        await using var harness = await PipelineHarness.StartAsync();
-        var result = await harness.ReplaySampleAsync();
+        var (result, _) = await fixture.SampleAsync();
         var summary = result.IndexEntry!.Summary;
         var longPath = "/tmp/" + new string('A', 600) + "\u202e";
         summary = summary with
@@ -239,10 +235,16 @@ public sealed partial class SummaryHtmlBrowserTest(ITestOutputHelper output)
         var root = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         var page = print ? "/printed.html" : "/summary.html";
 
-        var dom = await RunChromiumAsync("--dump-dom", "--virtual-time-budget=10000", $"--window-size={width + 100},3000", $"{root}/measure.html?w={width}&src={page}&severity={severity}");
-        var match = ResultPattern().Match(dom);
-        Assert.True(match.Success, $"no measurement in the DOM Chromium printed: {dom[..Math.Min(dom.Length, 2000)]}");
-        var json = WebUtility.HtmlDecode(match.Groups[1].Value);
+        var browser = await fixture.BrowserAsync();
+        string json;
+        await using (var measuring = await browser.OpenTabAsync(width + 100, 3000))
+        {
+            await measuring.NavigateAsync($"{root}/measure.html?w={width}&src={page}&severity={severity}");
+            const string Result = "document.getElementById('result').textContent";
+            await measuring.WaitForAsync($"{Result} !== 'pending'", "true");
+            json = await measuring.EvaluateAsync(Result);
+        }
+
         Assert.NotEqual("pending", json);
         using var document = JsonDocument.Parse(json);
         var seen = document.RootElement.Clone();
@@ -251,7 +253,12 @@ public sealed partial class SummaryHtmlBrowserTest(ITestOutputHelper output)
         var shot = Path.Combine(ArtifactFolder(), $"summary-{name}-{view}.png");
         File.Delete(shot);
         var height = Math.Clamp(seen.GetProperty("height").GetInt32(), 800, 16000);
-        await RunChromiumAsync($"--screenshot={shot}", $"--window-size={width},{height}", "--hide-scrollbars", $"{root}{page}");
+        await using (var shown = await browser.OpenTabAsync(width, height))
+        {
+            await shown.NavigateAsync($"{root}{page}");
+            await File.WriteAllBytesAsync(shot, await shown.ScreenshotAsync());
+        }
+
         var png = await File.ReadAllBytesAsync(shot);
         Assert.True(png.Length > 20_000, $"screenshot {shot} is only {png.Length} bytes");
         Assert.Equal(width, BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16, 4))); // IHDR width
@@ -260,50 +267,18 @@ public sealed partial class SummaryHtmlBrowserTest(ITestOutputHelper output)
         {
             var pdf = Path.Combine(ArtifactFolder(), $"summary-{name}.pdf");
             File.Delete(pdf);
-            await RunChromiumAsync($"--print-to-pdf={pdf}", "--no-pdf-header-footer", $"{root}/summary.html");
+            await using (var printing = await browser.OpenTabAsync(width, height))
+            {
+                await printing.NavigateAsync($"{root}/summary.html");
+                await File.WriteAllBytesAsync(pdf, await printing.PrintToPdfAsync());
+            }
+
             var bytes = await File.ReadAllBytesAsync(pdf);
             Assert.True(bytes.Length > 20_000 && bytes.AsSpan(0, 5).SequenceEqual("%PDF-"u8), $"{pdf} is not a printed page ({bytes.Length} bytes)");
             output.WriteLine($"printed: {pdf}");
         }
 
         return seen;
-    }
-
-    private static async Task<string> RunChromiumAsync(params string[] arguments)
-    {
-        using var profile = new TempFolder();
-        var start = new ProcessStartInfo(Chromium)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-
-        // The machine's network is closed: without the background-networking flags Chromium keeps dialling out.
-        foreach (var flag in new[]
-        {
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", $"--user-data-dir={profile.Path}",
-        }.Concat(arguments))
-        {
-            start.ArgumentList.Add(flag);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("chromium did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"chromium did not finish in 90 s: {await stderr}");
-        }
-
-        Assert.True(process.ExitCode == 0, $"chromium exited {process.ExitCode}: {await stderr}");
-        return await stdout;
     }
 
     /// <summary>TestResults/browser at the repository root, kept after the run.</summary>
@@ -320,6 +295,34 @@ public sealed partial class SummaryHtmlBrowserTest(ITestOutputHelper output)
         return folder;
     }
 
-    [GeneratedRegex("<pre id=\"result\">(.*?)</pre>", RegexOptions.Singleline)]
-    private static partial Regex ResultPattern();
+    /// <summary>
+    /// The browser, started at first use (not where Chromium is missing: those tests skip), and the sample's bundle,
+    /// replayed once through the pipeline: the tests only read it.
+    /// </summary>
+    public sealed class BrowserFixture : IAsyncLifetime
+    {
+        private readonly Lazy<Task<HeadlessChromium>> _browser = new(() => HeadlessChromium.StartAsync(Chromium));
+        private readonly Lazy<Task<(PipelineResult Result, byte[] Html)>> _sample = new(ReplaySampleAsync);
+
+        internal Task<HeadlessChromium> BrowserAsync() => _browser.Value;
+
+        public Task<(PipelineResult Result, byte[] Html)> SampleAsync() => _sample.Value;
+
+        public Task InitializeAsync() => Task.CompletedTask;
+
+        public async Task DisposeAsync()
+        {
+            if (_browser.IsValueCreated)
+            {
+                await (await _browser.Value).DisposeAsync();
+            }
+        }
+
+        private static async Task<(PipelineResult Result, byte[] Html)> ReplaySampleAsync()
+        {
+            await using var harness = await PipelineHarness.StartAsync();
+            var result = await harness.ReplaySampleAsync();
+            return (result, (await harness.ReadBundleAsync(result.BundleId!))[SummaryHtml.FileName]);
+        }
+    }
 }

@@ -123,8 +123,8 @@ public sealed class CustodyPipelineTest
 
             // Every byte of the manifest, the signature and the token; 64 positions spread over each other file,
             // whose bytes reach the seal only through their SHA-256 in the manifest (and the signed statement).
-            // The default lane (TestLane) takes every 7th byte and 8 positions: the same fixed sample every run.
-            var step = SealFiles.IsSealFile(name) || name == "manifest.json" ? TestLane.Count(1, 7) : Math.Max(1, original.Length / TestLane.Count(64, 8));
+            // The default lane (TestLane) takes every 19th byte and 4 positions: the same fixed sample every run.
+            var step = SealFiles.IsSealFile(name) || name == "manifest.json" ? TestLane.Count(1, 19) : Math.Max(1, original.Length / TestLane.Count(64, 4));
             for (var i = 0; i < original.Length; i += step)
             {
                 var changed = (byte[])original.Clone();
@@ -139,7 +139,7 @@ public sealed class CustodyPipelineTest
         }
 
         Assert.True((await ExtractedFolderVerifier.VerifyAsync(folder, trust, CancellationToken.None)).Verified);
-        Assert.True(changes > TestLane.Count(1500, 200), $"only {changes} changes tried");
+        Assert.True(changes > TestLane.Count(1500, 500), $"only {changes} changes tried");
     }
 
     [Fact]

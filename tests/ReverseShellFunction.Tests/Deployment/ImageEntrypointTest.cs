@@ -82,7 +82,8 @@ public sealed partial class ImageEntrypointTest : IDisposable
         // docker run IMAGE: ENTRYPOINT + CMD.
         using (var server = Start(image.Arguments([]), environment))
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"), Timeout = TimeSpan.FromSeconds(5) };
+            // The first delivery of a cold process JITs the whole pipeline: on a loaded machine that alone can take seconds.
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"), Timeout = s_commandTimeout };
             await WaitForReadyAsync(http, server);
 
             // The deployment check of terraform/README.md: the smoke-test notification, as Pub/Sub pushes it.

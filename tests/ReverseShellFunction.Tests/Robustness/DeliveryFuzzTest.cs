@@ -12,13 +12,13 @@ namespace ReverseShellFunction.Tests.Robustness;
 
 /// <summary>
 /// 10,000 seeded mutated deliveries through the real HTTP endpoint on Kestrel, 8 at a time, in the full lane
-/// (<see cref="TestLane"/>); the default lane sends the first 2,000 of the same seeded sequence. The contract: no
+/// (<see cref="TestLane"/>); the default lane sends the first 500 of the same seeded sequence. The contract: no
 /// answer is 5xx except the 503s of injected store failures (one per injected failure, exactly); every
 /// quarantined delivery has its record; every stored one its bundle and index entry; the server is still up.
 /// </summary>
 public sealed class DeliveryFuzzTest : IDisposable
 {
-    private static readonly int s_deliveries = TestLane.Count(10_000, 2_000);
+    private static readonly int s_deliveries = TestLane.Count(10_000, 500);
     private const int Seed = 20261201;
 
     private readonly TempFolder _folder = new();

@@ -109,22 +109,22 @@ public abstract class TamperSuiteTest : IAsyncLifetime
 
 /// <summary>
 /// The full counts on the folder store in the full lane: 3 bundles × (500 uniform + 200 central-directory) flips;
-/// the default lane: 3 × (40 + 20) from the same seeds, the same flips every run.
+/// the default lane: 3 × (12 + 6) from the same seeds, the same flips every run.
 /// </summary>
 public sealed class LocalTamperSuiteTest(ITestOutputHelper output) : TamperSuiteTest(output)
 {
-    protected override (int Uniform, int CentralDirectory) Flips => (TestLane.Count(500, 40), TestLane.Count(200, 20));
+    protected override (int Uniform, int CentralDirectory) Flips => (TestLane.Count(500, 12), TestLane.Count(200, 6));
 
     protected override Task<StoreUnderTest> CreateStoreAsync() => Task.FromResult<StoreUnderTest>(new LocalStoreUnderTest());
 }
 
 /// <summary>
 /// The same scenario on the Cloud Storage fake through the real client, with fewer flips (each costs HTTP round
-/// trips): 3 × (20 + 10) in the full lane, 3 × (10 + 5) from the same seeds in the default lane.
+/// trips): 3 × (20 + 10) in the full lane, 3 × (4 + 2) from the same seeds in the default lane.
 /// </summary>
 public sealed class BucketTamperSuiteTest(ITestOutputHelper output) : TamperSuiteTest(output)
 {
-    protected override (int Uniform, int CentralDirectory) Flips => (TestLane.Count(20, 10), TestLane.Count(10, 5));
+    protected override (int Uniform, int CentralDirectory) Flips => (TestLane.Count(20, 4), TestLane.Count(10, 2));
 
     protected override async Task<StoreUnderTest> CreateStoreAsync() => await BucketStoreUnderTest.StartAsync();
 }
