@@ -144,7 +144,7 @@ public sealed class BundleVerifier
             }
 
             await bundle.Sha256Async();
-            CheckBytes(bundle, stored, index.Entry, log);
+            ObjectBytesCheck.Run(bundle, stored, index.Entry, _store.Guarantees.KeepsHashMetadata, log);
             log.Append(inside);
             failure?.Throw();
             if (whenVerified is not null && log.ProblemCount == 0)
@@ -162,7 +162,7 @@ public sealed class BundleVerifier
 
         if (index.Entry is { } checkedEntry)
         {
-            await CheckChainAsync(id, checkedEntry, log, cancellationToken);
+            await PartChainCheck.RunAsync(_store, id, checkedEntry, log, cancellationToken);
         }
 
         // Both objects are evidence: report the retention and holds of the index entry too.
@@ -172,67 +172,6 @@ public sealed class BundleVerifier
             : $"bundle: {stored.RetentionState}; index entry: {indexObject.RetentionState}";
         log.Check("retention", CheckOutcome.Passed, retention);
         return Done(log.Result(id.ObjectStem, null, retention));
-    }
-
-    /// <summary>
-    /// Part n's link against part n−1's index entry, whose SHA-256 part n−1's own verification checks against its
-    /// bytes: together the parts form a hash chain back to part 1.
-    /// </summary>
-    private async Task CheckChainAsync(BundleId id, StoredIndexEntry entry, VerificationLog log, CancellationToken cancellationToken)
-    {
-        var link = entry.Entry.PreviousPart;
-        if (id.Part == 1)
-        {
-            var problems = log.ProblemCount;
-            if (link is not null)
-            {
-                log.Problem(ProblemKind.ChainBroken, "part 1 names a previous part", BundleLayout.IndexObject(id), "no previous part", $"part {link.Part}");
-            }
-
-            log.Outcome("chain", problems, "part 1: the start of the chain");
-            return;
-        }
-
-        var before = log.ProblemCount;
-        var previousId = id.WithPart(id.Part - 1);
-        StoredIndexEntry? previous = null;
-        try
-        {
-            previous = await StoredIndexEntry.ReadAsync(_store, previousId, cancellationToken);
-        }
-        catch (UnreadableObjectException)
-        {
-            // Its own verification reports it; the link cannot be checked against it.
-        }
-
-        if (link is null)
-        {
-            log.Problem(ProblemKind.ChainBroken, $"part {id.Part} records no previous part", BundleLayout.IndexObject(id), $"part {id.Part - 1}'s SHA-256", "none");
-        }
-        else if (previous is null)
-        {
-            var stored = await _store.GetBundleAsync(previousId, cancellationToken);
-            log.Problem(
-                ProblemKind.PartMissing,
-                $"part {id.Part - 1} ({BundleLayout.BundleObject(previousId)}), which part {id.Part} continues, {(stored is null ? "is missing" : "has no readable index entry")}",
-                BundleLayout.BundleObject(previousId),
-                link.Sha256,
-                stored is null ? "no object" : "no index entry");
-        }
-        else
-        {
-            if (link.Part != id.Part - 1 || link.ObjectName != BundleLayout.BundleObject(previousId))
-            {
-                log.Problem(ProblemKind.ChainBroken, $"part {id.Part} names part {link.Part} at {DisplayText.Visible(link.ObjectName)} as its previous part", BundleLayout.IndexObject(id), BundleLayout.BundleObject(previousId), DisplayText.Visible(link.ObjectName));
-            }
-
-            if (!string.Equals(link.Sha256, previous.Entry.Bundle.Sha256, StringComparison.OrdinalIgnoreCase))
-            {
-                log.Problem(ProblemKind.ChainBroken, $"part {id.Part} records part {id.Part - 1}'s SHA-256 as {DisplayText.Visible(link.Sha256)}, part {id.Part - 1}'s index entry says {previous.Entry.Bundle.Sha256}", BundleLayout.IndexObject(id), previous.Entry.Bundle.Sha256, DisplayText.Visible(link.Sha256));
-            }
-        }
-
-        log.Outcome("chain", before, $"part {id.Part} records part {id.Part - 1}'s SHA-256");
     }
 
     private static (bool Present, StoredIndexEntry? Entry) NotRead(VerificationLog log)
@@ -279,57 +218,6 @@ public sealed class BundleVerifier
         Expect(log, name, "part", $"{id.Part}", $"{entry.Part}");
         log.Outcome("index-entry", before, $"{name} names this bundle");
         return (true, entry);
-    }
-
-    private void CheckBytes(SpooledBundle bundle, StoredObject stored, StoredIndexEntry? index, VerificationLog log)
-    {
-        if (index is null)
-        {
-            log.Check("sha256-index", CheckOutcome.Skipped, "no readable index entry");
-        }
-        else
-        {
-            var before = log.ProblemCount;
-            var expected = index.Entry.Bundle;
-            if (!string.Equals(expected.Sha256, bundle.Sha256, StringComparison.OrdinalIgnoreCase))
-            {
-                log.Problem(ProblemKind.BundleHashMismatch, $"the bundle's bytes hash to {bundle.Sha256}, the index entry says {expected.Sha256}", expected: expected.Sha256, found: bundle.Sha256);
-            }
-
-            if (expected.Size != bundle.Size)
-            {
-                log.Problem(ProblemKind.BundleSizeMismatch, $"the bundle has {bundle.Size} bytes, the index entry says {expected.Size}", expected: $"{expected.Size}", found: $"{bundle.Size}");
-            }
-
-            log.Outcome("sha256-index", before, $"sha256 {bundle.Sha256}, {bundle.Size} bytes");
-        }
-
-        if (stored.Size != bundle.Size)
-        {
-            log.Problem(ProblemKind.BundleSizeMismatch, $"the store lists the bundle object with {stored.Size} bytes, {bundle.Size} were read", expected: $"{stored.Size}", found: $"{bundle.Size}");
-        }
-
-        if (stored.MetadataSha256 is null)
-        {
-            if (_store.Guarantees.KeepsHashMetadata)
-            {
-                log.Problem(ProblemKind.MetadataHashMissing, $"the bundle object {stored.Name} carries no sha256 metadata", expected: bundle.Sha256, found: "none");
-                log.Check("sha256-metadata", CheckOutcome.Failed, "no sha256 metadata");
-            }
-            else
-            {
-                log.Check("sha256-metadata", CheckOutcome.NotApplicable, "the store keeps no object metadata");
-            }
-        }
-        else if (!string.Equals(stored.MetadataSha256, bundle.Sha256, StringComparison.OrdinalIgnoreCase))
-        {
-            log.Problem(ProblemKind.MetadataHashMismatch, $"the bundle's bytes hash to {bundle.Sha256}, its object metadata says {stored.MetadataSha256}", expected: stored.MetadataSha256, found: bundle.Sha256);
-            log.Check("sha256-metadata", CheckOutcome.Failed, stored.MetadataSha256);
-        }
-        else
-        {
-            log.Check("sha256-metadata", CheckOutcome.Passed, stored.MetadataSha256);
-        }
     }
 
     private static void Expect(VerificationLog log, string objectName, string field, string expected, string found)

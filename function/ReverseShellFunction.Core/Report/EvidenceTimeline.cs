@@ -1,5 +1,4 @@
 using System.Globalization;
-using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collection;
 using ReverseShellFunction.Delivery;
 

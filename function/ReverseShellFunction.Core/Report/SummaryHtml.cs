@@ -1,9 +1,5 @@
-using System.Globalization;
-using System.Net;
 using System.Text;
-using System.Text.RegularExpressions;
 using ReverseShellFunction.Bundle;
-using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Report;
 
@@ -16,9 +12,8 @@ namespace ReverseShellFunction.Report;
 /// full size), at 1280 px and printed: hashes never break inside (on a line of their own they scroll on a phone),
 /// identifiers break only after their separators, and a custody box says what is known of the part's seal.
 /// </summary>
-public static partial class SummaryHtml
+public static class SummaryHtml
 {
-
     private const string Style = """
         :root { color-scheme: light; }
         * { box-sizing: border-box; }
@@ -80,11 +75,11 @@ public static partial class SummaryHtml
         html.Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n");
         html.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         html.Append("<meta name=\"referrer\" content=\"no-referrer\">\n");
-        html.Append("<title>").Append(Encode(report.Clean ? report.Headline : $"[{report.State}] {report.Headline}")).Append("</title>\n");
+        html.Append("<title>").Append(HtmlText.Encode(report.Clean ? report.Headline : $"[{report.State}] {report.Headline}")).Append("</title>\n");
         html.Append("<style>\n").Append(Style).Append("\n</style>\n</head>\n<body>\n<main>\n");
         // The state first, before the headline: a contradicted, forged or unfinished bundle must not read as a clean one.
-        html.Append("<p id=\"state\" class=\"").Append(report.Clean ? "state" : "state attention").Append("\">").Append(Encode(report.State)).Append("</p>\n");
-        html.Append("<h1 id=\"headline\">").Append(Encode(report.Headline)).Append("</h1>\n");
+        html.Append("<p id=\"state\" class=\"").Append(report.Clean ? "state" : "state attention").Append("\">").Append(HtmlText.Encode(report.State)).Append("</p>\n");
+        html.Append("<h1 id=\"headline\">").Append(HtmlText.Encode(report.Headline)).Append("</h1>\n");
         html.Append("<p class=\"subtitle\">").Append(Spans(report.Subtitle)).Append("</p>\n");
         foreach (var section in report.Sections)
         {
@@ -98,7 +93,7 @@ public static partial class SummaryHtml
             }
         }
 
-        Section(html, CustodyBox(summary, custody), "custody");
+        Section(html, CustodyBox.Of(summary, custody), "custody");
         html.Append("</main>\n</body>\n</html>\n");
         return html.ToString();
     }
@@ -108,7 +103,7 @@ public static partial class SummaryHtml
         html.Append("<section");
         if (section.Id is not null)
         {
-            html.Append(" id=\"").Append(Encode(section.Id)).Append('"');
+            html.Append(" id=\"").Append(HtmlText.Encode(section.Id)).Append('"');
         }
 
         if ((section.Alert ? "alert" : cssClass) is { } css)
@@ -116,7 +111,7 @@ public static partial class SummaryHtml
             html.Append(" class=\"").Append(css).Append('"');
         }
 
-        html.Append(">\n<h2>").Append(Encode(section.Heading)).Append("</h2>\n");
+        html.Append(">\n<h2>").Append(HtmlText.Encode(section.Heading)).Append("</h2>\n");
         foreach (var block in section.Blocks)
         {
             switch (block)
@@ -125,7 +120,7 @@ public static partial class SummaryHtml
                     html.Append("<dl>\n");
                     foreach (var row in facts.Rows)
                     {
-                        html.Append("<dt>").Append(Encode(row.Label)).Append("</dt><dd>").Append(Spans(row.Value.Spans)).Append("</dd>\n");
+                        html.Append("<dt>").Append(HtmlText.Encode(row.Label)).Append("</dt><dd>").Append(Spans(row.Value.Spans)).Append("</dd>\n");
                     }
 
                     html.Append("</dl>\n");
@@ -134,7 +129,7 @@ public static partial class SummaryHtml
                     html.Append("<table>\n<thead><tr>");
                     foreach (var column in table.Columns)
                     {
-                        html.Append("<th>").Append(Encode(column)).Append("</th>");
+                        html.Append("<th>").Append(HtmlText.Encode(column)).Append("</th>");
                     }
 
                     html.Append("</tr></thead>\n<tbody>\n");
@@ -144,7 +139,7 @@ public static partial class SummaryHtml
                         // Each cell carries its column's name: on a phone a row is a card and the name stands above the value.
                         foreach (var (cell, column) in row.Zip(table.Columns))
                         {
-                            html.Append("<td data-label=\"").Append(Encode(column)).Append("\">").Append(Spans(cell.Spans)).Append("</td>");
+                            html.Append("<td data-label=\"").Append(HtmlText.Encode(column)).Append("\">").Append(Spans(cell.Spans)).Append("</td>");
                         }
 
                         html.Append("</tr>\n");
@@ -188,119 +183,13 @@ public static partial class SummaryHtml
 
             html.Append(span.Kind switch
             {
-                ReportSpanKind.Code => $"<code>{Inline(span.Content, code: true)}</code>",
-                ReportSpanKind.Strong => $"<strong>{Inline(span.Content, code: false)}</strong>",
-                ReportSpanKind.Link when SummaryMarkdown.IsOwnUrl(span.Url) => $"<a href=\"{Encode(span.Url)}\" rel=\"noreferrer noopener\">{Inline(span.Content, code: false)}</a>",
-                _ => Inline(span.Content, code: false),
+                ReportSpanKind.Code => $"<code>{HtmlText.Inline(span.Content, code: true)}</code>",
+                ReportSpanKind.Strong => $"<strong>{HtmlText.Inline(span.Content, code: false)}</strong>",
+                ReportSpanKind.Link when SummaryMarkdown.IsOwnUrl(span.Url) => $"<a href=\"{HtmlText.Encode(span.Url)}\" rel=\"noreferrer noopener\">{HtmlText.Inline(span.Content, code: false)}</a>",
+                _ => HtmlText.Inline(span.Content, code: false),
             });
         }
 
         return html.Length == 0 ? "-" : html.ToString();
     }
-
-    /// <summary>
-    /// Text made visible and encoded as <see cref="Encode"/> does, with each hash (16 or more hex digits) kept whole in
-    /// a <c>hash</c> span, and in code (paths, image names, ids) a break allowed after each separator, so a narrow
-    /// screen breaks <c>checkout-api-00041-kex</c> after a hyphen and never inside a digest.
-    /// </summary>
-    private static string Inline(string text, bool code)
-    {
-        var visible = DisplayText.Visible(text, 2000);
-        var html = new StringBuilder(visible.Length + 32);
-        var at = 0;
-        foreach (Match hash in HashPattern().Matches(visible))
-        {
-            Separated(html, visible.AsSpan(at, hash.Index - at), code);
-            html.Append("<span class=\"hash\">").Append(WebUtility.HtmlEncode(hash.Value)).Append("</span>");
-            at = hash.Index + hash.Length;
-        }
-
-        Separated(html, visible.AsSpan(at), code);
-        return html.ToString();
-    }
-
-    private static void Separated(StringBuilder html, ReadOnlySpan<char> text, bool code)
-    {
-        var start = 0;
-        for (var i = 0; code && i < text.Length; i++)
-        {
-            if (text[i] is '/' or '-' or '.' or ':' or '@' or '_' or ',' or '=' or '&' or '?' && i + 1 < text.Length)
-            {
-                html.Append(WebUtility.HtmlEncode(text[start..(i + 1)].ToString())).Append("<wbr>");
-                start = i + 1;
-            }
-        }
-
-        html.Append(WebUtility.HtmlEncode(text[start..].ToString()));
-    }
-
-    [GeneratedRegex("(?<![0-9A-Za-z])[0-9A-Fa-f]{16,}(?![0-9A-Za-z])", RegexOptions.CultureInvariant)]
-    private static partial Regex HashPattern();
-
-    /// <summary>
-    /// The custody box: what is known of the part's seal when this page is written, and where the rest is. The
-    /// part's own SHA-256 cannot be in a file inside it (the hash covers the file); the index entry, the object's
-    /// metadata, the next part's link and verify's output carry it.
-    /// </summary>
-    private static ReportSection CustodyBox(EvidenceSummary summary, PartCustody custody)
-    {
-        var rows = new List<ReportRow>
-        {
-            new("Part", new ReportValue([ReportSpan.Text($"{custody.Part.ToString(CultureInfo.InvariantCulture)} of bundle "), ReportSpan.Code(summary.BundleId)])),
-            new("Signature", !custody.Sealed
-                ? ReportValue.Of("none: this part is not sealed (custody is off)")
-                : custody.SignerKeyId is null
-                    ? ReportValue.Of("unsigned: no KMS_KEY_VERSION or SIGNING_KEY_FILE configured")
-                    : new ReportValue([
-                        ReportSpan.Text("to be signed with "),
-                        ReportSpan.Code(custody.SignerKeyId),
-                        ReportSpan.Text($" (ECDSA P-256) over the SHA-256 of {BundleLayout.Entries.Manifest}, after this page was written; whether it was is in "),
-                        ReportSpan.Code(BundleLayout.Entries.SealRecord),
-                        ReportSpan.Text(" and the index entry"),
-                    ])),
-            new("Timestamp", !custody.Sealed || custody.TimestampAuthority is null
-                ? ReportValue.Of("not requested (no TSA_URL configured)")
-                : new ReportValue([
-                    ReportSpan.Text("RFC 3161 token over the same digest, asked of "),
-                    ReportSpan.Code(custody.TimestampAuthority),
-                    ReportSpan.Text(", in "),
-                    ReportSpan.Code(BundleLayout.Entries.Timestamp),
-                ])),
-            new("This page's SHA-256", new ReportValue([
-                ReportSpan.Text("listed in "),
-                ReportSpan.Code(BundleLayout.Entries.Manifest),
-                ReportSpan.Text(" with every other file of the part (a file cannot hold its own hash)"),
-            ])),
-            new("This part's SHA-256", new ReportValue([
-                ReportSpan.Text("not in this page: the part's zip holds the page, so its hash is computed after it. It is in the index entry ("),
-                ReportSpan.Code("bundle.sha256"),
-                ReportSpan.Text("), the stored object's metadata, the next part's link and what "),
-                ReportSpan.Code("rsf verify"),
-                ReportSpan.Text(" prints"),
-            ])),
-            new("Previous part", custody.Previous is { } previous
-                ? new ReportValue([
-                    ReportSpan.Text($"part {previous.Part.ToString(CultureInfo.InvariantCulture)}, "),
-                    ReportSpan.Code(previous.ObjectName),
-                    ReportSpan.Text(", SHA-256 "),
-                    ReportSpan.Code(previous.Sha256),
-                    ReportSpan.Text($" (also in {BundleLayout.Entries.Manifest}: the hash chain)"),
-                ])
-                : ReportValue.Of(custody.Part == 1 ? "none: this is part 1" : "not recorded")),
-            new("How to verify", new ReportValue([
-                ReportSpan.Code($"rsf verify {summary.BundleId} --public-key KEY.pem"),
-                ReportSpan.Text(" (or "),
-                ReportSpan.Code("--kms-key NAME"),
-                ReportSpan.Text(") checks every part's hashes against the index and the object metadata, and each seal; "),
-                ReportSpan.Code($"rsf get {summary.BundleId}"),
-                ReportSpan.Text(" downloads the parts into a case folder, checking each file against its manifest."),
-            ])),
-        };
-        return new ReportSection("Custody of this part", [new ReportFacts(rows)], "custody");
-    }
-
-    /// <summary>Hostile text made visible (no control, format or bidi character survives), then HTML-encoded.</summary>
-    internal static string Encode(string? text) => WebUtility.HtmlEncode(DisplayText.Visible(text, 2000));
-
-    internal static string Number(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
 }

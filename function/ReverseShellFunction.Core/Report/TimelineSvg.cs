@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collection;
+using static ReverseShellFunction.Report.SvgDraw;
 
 namespace ReverseShellFunction.Report;
 
@@ -16,19 +17,8 @@ namespace ReverseShellFunction.Report;
 /// </summary>
 public static class TimelineSvg
 {
-    private const double Width = 1000;
-    private const double PlotLeft = 210;
-    private const double PlotRight = 985;
-    private const double LaneHeight = 22;
     private const double BarsHeight = 56;
     private const int MaxCategoryLanes = 8;
-
-    // Marks whose centres are closer than this (a diamond's width) are one mark with a count: overlapping marks hid how many there were.
-    private const double MarkSpacing = 12;
-
-    // Room for "×12" right of a mark: a mark there would hide the count.
-    private const double CountWidth = 20;
-    private const int MaxTitleLabels = 12;
     private static readonly TimeSpan s_maxHalfWindow = TimeSpan.FromHours(3);
 
     /// <param name="collectors">The bundle's collectors so far (the summary's), to say why a lane is empty.</param>
@@ -106,16 +96,13 @@ public static class TimelineSvg
         var height = axisY + 30;
         double X(DateTimeOffset time) => PlotLeft + ((PlotRight - PlotLeft) * Math.Clamp((time - start) / (end - start), 0, 1));
 
-        svg.Append(CultureInfo.InvariantCulture, $"<figure id=\"timeline-figure\">\n<div class=\"figure-scroll\">\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {N(Width)} {N(height)}\" role=\"img\" aria-labelledby=\"timeline-title\" font-family=\"system-ui, DejaVu Sans, sans-serif\" font-size=\"12\">\n");
-        svg.Append("<title id=\"timeline-title\">Timeline around the event</title>\n");
-        svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"0\" y=\"0\" width=\"{N(Width)}\" height=\"{N(height)}\" fill=\"#ffffff\"/>\n");
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{N(PlotLeft)}\" y=\"16\" fill=\"#57606a\">{Enc($"{Clock(start)} – {Clock(end)} UTC, {Duration(end - start)}")}</text>\n");
+        Open(svg, "timeline", "Timeline around the event", height, $"{Clock(start)} – {Clock(end)} UTC, {Duration(end - start)}");
 
         // Lanes: related findings by category.
         if (laneCount == 0)
         {
             Label(svg, relatedTop, "Related findings");
-            svg.Append(CultureInfo.InvariantCulture, $"<text class=\"empty-lane\" x=\"{N(PlotLeft + 4)}\" y=\"{N(relatedTop + 15)}\" fill=\"#57606a\">{Enc(absences.Why("related-findings", "none in this window"))}</text>\n");
+            Empty(svg, relatedTop + 15, absences.Why("related-findings", "none in this window"));
         }
 
         var lane = 0;
@@ -144,7 +131,7 @@ public static class TimelineSvg
         svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{N(PlotLeft)}\" y1=\"{N(barsTop + BarsHeight)}\" x2=\"{N(PlotRight)}\" y2=\"{N(barsTop + BarsHeight)}\" stroke=\"#d0d7de\"/>\n");
         if (minutes.Count == 0)
         {
-            svg.Append(CultureInfo.InvariantCulture, $"<text class=\"empty-lane\" x=\"{N(PlotLeft + 4)}\" y=\"{N(barsTop + (BarsHeight / 2))}\" fill=\"#57606a\">{Enc(absences.Why("container-logs", "no container log entry in this window"))}</text>\n");
+            Empty(svg, barsTop + (BarsHeight / 2), absences.Why("container-logs", "no container log entry in this window"));
         }
         else
         {
@@ -167,7 +154,7 @@ public static class TimelineSvg
         Label(svg, auditTop, absences.ReadHere("audit-logs") || audits.Count > 0 ? $"Audit entries ({audits.Count})" : "Audit entries");
         if (audits.Count == 0)
         {
-            svg.Append(CultureInfo.InvariantCulture, $"<text class=\"empty-lane\" x=\"{N(PlotLeft + 4)}\" y=\"{N(auditTop + 15)}\" fill=\"#57606a\">{Enc(absences.Why("audit-logs", "none in this window"))}</text>\n");
+            Empty(svg, auditTop + 15, absences.Why("audit-logs", "none in this window"));
         }
 
         Diamonds(svg, audits, auditTop + (LaneHeight / 2), X);
@@ -209,10 +196,7 @@ public static class TimelineSvg
         const double height = axisY + 30;
         double X(DateTimeOffset time) => PlotLeft + ((PlotRight - PlotLeft) * Math.Clamp((time - start) / (end - start), 0, 1));
 
-        svg.Append(CultureInfo.InvariantCulture, $"<figure id=\"history-figure\">\n<div class=\"figure-scroll\">\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {N(Width)} {N(height)}\" role=\"img\" aria-labelledby=\"history-title\" font-family=\"system-ui, DejaVu Sans, sans-serif\" font-size=\"12\">\n");
-        svg.Append("<title id=\"history-title\">Deploys and changes over the audit window</title>\n");
-        svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"0\" y=\"0\" width=\"{N(Width)}\" height=\"{N(height)}\" fill=\"#ffffff\"/>\n");
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{N(PlotLeft)}\" y=\"16\" fill=\"#57606a\">{Enc($"{Day(start)} – {Day(end)} UTC, {Duration(end - start)}")}</text>\n");
+        Open(svg, "history", "Deploys and changes over the audit window", height, $"{Day(start)} – {Day(end)} UTC, {Duration(end - start)}");
         Label(svg, laneY, $"Audit entries ({t.AuditEvents.Count})");
         svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{N(PlotLeft)}\" y=\"{N(laneY + 2)}\" width=\"{N(PlotRight - PlotLeft)}\" height=\"{N(LaneHeight - 4)}\" fill=\"#f6f8fa\"/>\n");
         if (window is not null)
@@ -223,7 +207,7 @@ public static class TimelineSvg
 
         if (t.AuditEvents.Count == 0)
         {
-            svg.Append(CultureInfo.InvariantCulture, $"<text class=\"empty-lane\" x=\"{N(PlotLeft + 4)}\" y=\"{N(laneY + 15)}\" fill=\"#57606a\">{Enc(absences.Why("audit-logs", "no deploy or change in the audit window"))}</text>\n");
+            Empty(svg, laneY + 15, absences.Why("audit-logs", "no deploy or change in the audit window"));
         }
 
         Diamonds(svg, t.AuditEvents, laneY + (LaneHeight / 2), X);
@@ -240,127 +224,4 @@ public static class TimelineSvg
             : $"Admin-activity audit entries over the audit window read, {EvidenceTime.Format(window.From)} to {EvidenceTime.Format(window.To)} (shaded): the event in red, the collection in blue when it was later; ×N: N entries too close to draw apart.";
         svg.Append("</svg>\n</div>\n<figcaption>").Append(Enc(caption)).Append("</figcaption>\n</figure>\n");
     }
-
-    private static void Diamonds(StringBuilder svg, IEnumerable<TimelinePoint> audits, double y, Func<DateTimeOffset, double> x)
-    {
-        svg.Append("<g class=\"audit\">\n");
-        foreach (var (cx, points) in Clusters(audits, x))
-        {
-            svg.Append(CultureInfo.InvariantCulture, $"<g class=\"mark\" data-count=\"{points.Count}\"><path class=\"audit-event\" d=\"M{N(cx)} {N(y - 7)} L{N(cx + 6)} {N(y)} L{N(cx)} {N(y + 7)} L{N(cx - 6)} {N(y)} Z\" fill=\"#8250df\" stroke=\"#1b1f24\" stroke-width=\"0.5\"><title>{Title(points, "audit entries")}</title></path>");
-            Count(svg, cx + 8, y, points.Count);
-            svg.Append("</g>\n");
-        }
-
-        svg.Append("</g>\n");
-    }
-
-    /// <summary>
-    /// Points in time order, one group while each next point would overlap the group's mark (closer than
-    /// <see cref="MarkSpacing"/> to the last one) or its count beside it; each group drawn at its middle.
-    /// </summary>
-    private static List<(double X, List<TimelinePoint> Points)> Clusters(IEnumerable<TimelinePoint> points, Func<DateTimeOffset, double> x)
-    {
-        var groups = new List<(double First, double Last, List<TimelinePoint> Points)>();
-        foreach (var point in points.OrderBy(p => p.Time))
-        {
-            var px = x(point.Time);
-            if (groups.Count > 0 && (px - groups[^1].Last <= MarkSpacing
-                || (groups[^1].Points.Count > 1 && px - ((groups[^1].First + groups[^1].Last) / 2) <= MarkSpacing + CountWidth)))
-            {
-                groups[^1].Points.Add(point);
-                groups[^1] = groups[^1] with { Last = px };
-            }
-            else
-            {
-                groups.Add((px, px, [point]));
-            }
-        }
-
-        return [.. groups.Select(g => ((g.First + g.Last) / 2, g.Points))];
-    }
-
-    /// <summary>"×4" beside a mark that stands for four: one drawn mark must not read as one event.</summary>
-    private static void Count(StringBuilder svg, double x, double y, int count)
-    {
-        if (count > 1)
-        {
-            svg.Append(CultureInfo.InvariantCulture, $"<text class=\"mark-count\" x=\"{N(x)}\" y=\"{N(y + 4)}\" fill=\"#1b1f24\" font-size=\"11\" font-weight=\"600\">×{count}</text>");
-        }
-    }
-
-    /// <summary>The hover title, encoded: one line per point, each label made visible and escaped on its own.</summary>
-    private static string Title(List<TimelinePoint> points, string what)
-    {
-        if (points.Count == 1)
-        {
-            return Enc($"{points[0].Label} at {EvidenceTime.Format(points[0].Time)}");
-        }
-
-        var lines = points.Take(MaxTitleLabels).Select(p => $"{EvidenceTime.Format(p.Time)} {p.Label}")
-            .Prepend($"{points.Count} {what} from {EvidenceTime.Format(points[0].Time)} to {EvidenceTime.Format(points[^1].Time)}:");
-        if (points.Count > MaxTitleLabels)
-        {
-            lines = lines.Append($"… and {points.Count - MaxTitleLabels} more");
-        }
-
-        // A line break in a title is a character reference here: DisplayText would show a raw one as \u000a.
-        return string.Join("&#10;", lines.Select(Enc));
-    }
-
-    private static void Marker(StringBuilder svg, double x, double top, double bottom, string color, string label, string cssClass, string title, bool dashed)
-    {
-        svg.Append(CultureInfo.InvariantCulture, $"<g class=\"{cssClass}\"><line x1=\"{N(x)}\" y1=\"{N(top)}\" x2=\"{N(x)}\" y2=\"{N(bottom)}\" stroke=\"{color}\" stroke-width=\"2\"{(dashed ? " stroke-dasharray=\"5 3\"" : "")}><title>{Enc(title)}</title></line>");
-        var anchor = x > PlotRight - 80 ? "end" : "start";
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{N(anchor == "end" ? x - 4 : x + 4)}\" y=\"{N(top + 8)}\" fill=\"{color}\" text-anchor=\"{anchor}\" font-size=\"11\">{Enc(label)}</text></g>\n");
-    }
-
-    private static void Axis(StringBuilder svg, double y, DateTimeOffset start, DateTimeOffset end, Func<DateTimeOffset, double> x)
-    {
-        svg.Append(CultureInfo.InvariantCulture, $"<g class=\"axis\"><line x1=\"{N(PlotLeft)}\" y1=\"{N(y)}\" x2=\"{N(PlotRight)}\" y2=\"{N(y)}\" stroke=\"#57606a\"/>\n");
-        var step = TickStep(end - start);
-        var first = new DateTimeOffset(start.UtcTicks - (start.UtcTicks % step.Ticks) + step.Ticks, TimeSpan.Zero);
-        var longForm = end - start > TimeSpan.FromHours(20);
-        for (var tick = first; tick <= end; tick += step)
-        {
-            var tx = x(tick);
-            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{N(tx)}\" y1=\"{N(y)}\" x2=\"{N(tx)}\" y2=\"{N(y + 5)}\" stroke=\"#57606a\"/><text x=\"{N(tx)}\" y=\"{N(y + 18)}\" text-anchor=\"middle\" fill=\"#424a53\" font-size=\"11\">{Enc(longForm ? Day(tick) : Clock(tick))}</text>\n");
-        }
-
-        svg.Append("</g>\n");
-    }
-
-    private static TimeSpan TickStep(TimeSpan span)
-    {
-        foreach (var minutes in new[] { 1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080 })
-        {
-            if (span.TotalMinutes / minutes <= 9)
-            {
-                return TimeSpan.FromMinutes(minutes);
-            }
-        }
-
-        return TimeSpan.FromDays(Math.Ceiling(span.TotalDays / 9));
-    }
-
-    private static void Label(StringBuilder svg, double laneTop, string text) =>
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{N(PlotLeft - 8)}\" y=\"{N(laneTop + 15)}\" text-anchor=\"end\" fill=\"#1b1f24\">{Enc(text)}</text>\n");
-
-    private static string Palette(int index) =>
-        new[] { "#d1242f", "#bf8700", "#1a7f37", "#0969da", "#8250df", "#bc4c00", "#1b7c83", "#cf222e", "#6e7781" }[index % 9];
-
-    private static string Short(string text, int max) =>
-        text.Length <= max ? text : string.Concat(text.AsSpan(0, (max / 2) - 1), "…", text.AsSpan(text.Length - (max / 2) + 1));
-
-    private static string Clock(DateTimeOffset time) => time.ToUniversalTime().ToString("HH:mm", CultureInfo.InvariantCulture);
-
-    private static string Day(DateTimeOffset time) => time.ToUniversalTime().ToString("MM-dd HH:mm", CultureInfo.InvariantCulture);
-
-    private static string Duration(TimeSpan span) =>
-        span.TotalDays >= 2 ? string.Create(CultureInfo.InvariantCulture, $"{span.TotalDays:0.#} days")
-        : span.TotalHours >= 2 ? string.Create(CultureInfo.InvariantCulture, $"{span.TotalHours:0.#} hours")
-        : string.Create(CultureInfo.InvariantCulture, $"{span.TotalMinutes:0} minutes");
-
-    private static string Enc(string text) => SummaryHtml.Encode(text);
-
-    private static string N(double value) => SummaryHtml.Number(value);
 }

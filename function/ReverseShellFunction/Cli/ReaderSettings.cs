@@ -33,8 +33,8 @@ internal sealed class ReaderSettings
     public static ReaderSettings From(Func<string, string?> lookup, string? dir, string? bucket)
     {
         ArgumentNullException.ThrowIfNull(lookup);
-        var environment = new ReaderSettings(lookup, FunctionSettings.DefaultEvidenceDir, null);
-        var evidenceDir = environment.Get(SettingsCatalog.EvidenceDir.Name) ?? FunctionSettings.DefaultEvidenceDir;
+        var environment = new ReaderSettings(lookup, SettingsCatalog.EvidenceDir.DefaultValue!, null);
+        var evidenceDir = environment.Get(SettingsCatalog.EvidenceDir.Name) ?? SettingsCatalog.EvidenceDir.DefaultValue!;
         return dir is not null ? new ReaderSettings(lookup, dir, null)
             : new ReaderSettings(lookup, evidenceDir, bucket ?? environment.Get(SettingsCatalog.EvidenceBucket.Name));
     }
@@ -51,7 +51,7 @@ internal sealed class ReaderSettings
     {
         try
         {
-            return FunctionSettings.Endpoint(Get, SettingsCatalog.KmsApiEndpoint.Name, CustodySettings.DefaultKmsEndpoint);
+            return FunctionSettings.Endpoint(Get, SettingsCatalog.KmsApiEndpoint);
         }
         catch (InvalidOperationException ex)
         {

@@ -11,8 +11,6 @@ namespace ReverseShellFunction.Hosting;
 /// </summary>
 public sealed partial record CompletionSettings
 {
-    public const string DefaultCloudTasksEndpoint = "https://cloudtasks.googleapis.com";
-
     /// <summary><c>projects/P/locations/L/queues/Q</c>; null: no Cloud Tasks.</summary>
     public string? Queue { get; init; }
 
@@ -22,7 +20,7 @@ public sealed partial record CompletionSettings
     /// <summary>The service account whose OIDC token Cloud Tasks attaches to each dispatch.</summary>
     public string? ServiceAccount { get; init; }
 
-    public string CloudTasksEndpoint { get; init; } = DefaultCloudTasksEndpoint;
+    public required string CloudTasksEndpoint { get; init; }
 
     /// <summary>Cloud Tasks' bounds of an HTTP task's <c>dispatchDeadline</c>.</summary>
     public static readonly TimeSpan MinDispatchDeadline = TimeSpan.FromSeconds(15);
@@ -57,12 +55,12 @@ public sealed partial record CompletionSettings
     /// </summary>
     public string? Audience => Url?.GetLeftPart(UriPartial.Authority);
 
-    internal static CompletionSettings From(Func<string, string?> get, Func<string, string> endpoint)
+    internal static CompletionSettings From(Func<string, string?> get, Func<Setting, string> endpoint)
     {
         var queue = get(Hosting.SettingsCatalog.CompletionQueue.Name);
         var url = get(Hosting.SettingsCatalog.CompletionUrl.Name);
         var account = get(Hosting.SettingsCatalog.CompletionServiceAccount.Name);
-        var root = endpoint(Hosting.SettingsCatalog.CloudTasksApiEndpoint.Name);
+        var root = endpoint(Hosting.SettingsCatalog.CloudTasksApiEndpoint);
         if (queue is null)
         {
             // A URL or account without a queue means someone expects Cloud Tasks and would silently get pending records.

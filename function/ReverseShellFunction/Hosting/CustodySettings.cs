@@ -9,12 +9,10 @@ namespace ReverseShellFunction.Hosting;
 /// </summary>
 public sealed record CustodySettings
 {
-    internal const string DefaultKmsEndpoint = "https://cloudkms.googleapis.com";
-
     public string? KmsKeyVersion { get; init; }
     public string? SigningKeyFile { get; init; }
     public Uri? TsaUrl { get; init; }
-    public string KmsEndpoint { get; init; } = DefaultKmsEndpoint;
+    public required string KmsEndpoint { get; init; }
 
     /// <summary>Why a KMS_KEY_VERSION value cannot be used, or null when it is unset or a key version's full name.</summary>
     internal static string? KmsKeyVersionProblem(string? version) =>
@@ -22,7 +20,7 @@ public sealed record CustodySettings
             ? null
             : $"KMS_KEY_VERSION must be a key version's full name, projects/P/locations/L/keyRings/R/cryptoKeys/K/cryptoKeyVersions/N; it is '{DisplayText.Visible(version)}'.";
 
-    internal static CustodySettings From(Func<string, string?> get, Func<string, string> endpoint)
+    internal static CustodySettings From(Func<string, string?> get, Func<Setting, string> endpoint)
     {
         var version = get(Hosting.SettingsCatalog.KmsKeyVersion.Name);
         if (KmsKeyVersionProblem(version) is { } problem)
@@ -47,7 +45,7 @@ public sealed record CustodySettings
             KmsKeyVersion = version,
             SigningKeyFile = file,
             TsaUrl = tsa,
-            KmsEndpoint = endpoint(Hosting.SettingsCatalog.KmsApiEndpoint.Name),
+            KmsEndpoint = endpoint(Hosting.SettingsCatalog.KmsApiEndpoint),
         };
     }
 }

@@ -14,25 +14,22 @@ namespace ReverseShellFunction.Hosting;
 /// </summary>
 public sealed record FunctionSettings
 {
-    /// <summary>EVIDENCE_DIR when unset: the folder the function and the commands use.</summary>
-    internal const string DefaultEvidenceDir = "./evidence";
-
     /// <summary>The port <c>serve</c> listens on (all interfaces) unless ASP.NET Core is given its own URLs.</summary>
-    public int Port { get; init; } = (int)SettingsCatalog.Port.Default;
-    public string EvidenceDir { get; init; } = DefaultEvidenceDir;
+    public required int Port { get; init; }
+    public required string EvidenceDir { get; init; }
     public string? EvidenceBucket { get; init; }
     public string? StorageEmulatorHost { get; init; }
     /// <summary>SCC_API_ENDPOINT when set: the one SCC root for every location. Null: Google's hosts by location.</summary>
     public string? SccEndpointOverride { get; init; }
 
     public string SccEndpoint => SccEndpointOverride ?? SccEndpoints.Global;
-    public string RunEndpoint { get; init; } = "https://run.googleapis.com";
-    public string LoggingEndpoint { get; init; } = "https://logging.googleapis.com";
+    public required string RunEndpoint { get; init; }
+    public required string LoggingEndpoint { get; init; }
     public bool CloudLoggingJson { get; init; }
     public string? GoogleCloudProject { get; init; }
     /// <summary>NOTIFY_TOPIC: <c>projects/P/topics/T</c> to publish one message per stored bundle to; none when unset.</summary>
     public string? NotifyTopic { get; init; }
-    public string PubSubEndpoint { get; init; } = "https://pubsub.googleapis.com";
+    public required string PubSubEndpoint { get; init; }
 
     /// <summary>MARK_FINDINGS: write the bundle's id, URI and SHA-256 as security marks on the finding.</summary>
     public bool MarkFindings { get; init; }
@@ -40,16 +37,16 @@ public sealed record FunctionSettings
     public required CollectionOptions Collection { get; init; }
 
     /// <summary>COMPLETION_GIVE_UP_HOURS and the backoff of completions.</summary>
-    public CompletionOptions CompletionTiming { get; init; } = new();
+    public required CompletionOptions CompletionTiming { get; init; }
 
     /// <summary>DELIVERY_BUDGET_SECONDS: how long a pushed delivery may take before it is answered.</summary>
-    public Pipeline.DeliveryOptions Delivery { get; init; } = new();
+    public required Pipeline.DeliveryOptions Delivery { get; init; }
 
     /// <summary>Custody (issue 13): KMS_KEY_VERSION, SIGNING_KEY_FILE, TSA_URL, KMS_API_ENDPOINT.</summary>
-    public CustodySettings Custody { get; init; } = new();
+    public required CustodySettings Custody { get; init; }
 
     /// <summary>Completion scheduling: COMPLETION_QUEUE, COMPLETION_URL, COMPLETION_SERVICE_ACCOUNT, CLOUD_TASKS_API_ENDPOINT.</summary>
-    public CompletionSettings Completion { get; init; } = new();
+    public required CompletionSettings Completion { get; init; }
 
     public static FunctionSettings From(Func<string, string?> lookup)
     {
@@ -59,16 +56,16 @@ public sealed record FunctionSettings
         return new FunctionSettings
         {
             Port = (int)Number(SettingsCatalog.Port),
-            EvidenceDir = Get(SettingsCatalog.EvidenceDir.Name) ?? DefaultEvidenceDir,
+            EvidenceDir = Get(SettingsCatalog.EvidenceDir.Name) ?? SettingsCatalog.EvidenceDir.DefaultValue!,
             EvidenceBucket = Get(SettingsCatalog.EvidenceBucket.Name),
             StorageEmulatorHost = Get(SettingsCatalog.StorageEmulatorHost.Name),
             SccEndpointOverride = Get(SettingsCatalog.SccApiEndpoint.Name) is null ? null : Endpoint(Get, SettingsCatalog.SccApiEndpoint.Name, SccEndpoints.Global),
-            RunEndpoint = Endpoint(Get, SettingsCatalog.RunApiEndpoint.Name, "https://run.googleapis.com"),
-            LoggingEndpoint = Endpoint(Get, SettingsCatalog.LoggingApiEndpoint.Name, "https://logging.googleapis.com"),
+            RunEndpoint = Endpoint(Get, SettingsCatalog.RunApiEndpoint),
+            LoggingEndpoint = Endpoint(Get, SettingsCatalog.LoggingApiEndpoint),
             CloudLoggingJson = Get(SettingsCatalog.KService.Name) is not null,
             GoogleCloudProject = Get(SettingsCatalog.GoogleCloudProject.Name),
             NotifyTopic = Topic(Get(SettingsCatalog.NotifyTopic.Name)),
-            PubSubEndpoint = Endpoint(Get, SettingsCatalog.PubSubApiEndpoint.Name, "https://pubsub.googleapis.com"),
+            PubSubEndpoint = Endpoint(Get, SettingsCatalog.PubSubApiEndpoint),
             MarkFindings = Bool(Get, SettingsCatalog.MarkFindings.Name, false),
             Rules = new RulesOptions
             {
@@ -95,9 +92,8 @@ public sealed record FunctionSettings
             },
             Delivery = new Pipeline.DeliveryOptions { Budget = TimeSpan.FromSeconds(Number(SettingsCatalog.DeliveryBudgetSeconds)) },
             CompletionTiming = new CompletionOptions { GiveUpAfter = TimeSpan.FromHours(Number(SettingsCatalog.CompletionGiveUpHours)) },
-            Custody = CustodySettings.From(Get, name => Endpoint(Get, name, CustodySettings.DefaultKmsEndpoint)),
-            Completion = CompletionSettings.From(
-                Get, name => Endpoint(Get, name, CompletionSettings.DefaultCloudTasksEndpoint))
+            Custody = CustodySettings.From(Get, setting => Endpoint(Get, setting)),
+            Completion = CompletionSettings.From(Get, setting => Endpoint(Get, setting))
                 .WithRequestTimeout(TimeSpan.FromSeconds(Number(SettingsCatalog.RequestTimeoutSeconds))),
         };
     }
@@ -123,6 +119,9 @@ public sealed record FunctionSettings
         text is null || System.Text.RegularExpressions.Regex.IsMatch(text, @"^projects/[a-z][-a-z0-9]{4,28}[a-z0-9]/topics/[A-Za-z][-A-Za-z0-9._~%+]{2,254}\z")
             ? text
             : throw new InvalidOperationException($"NOTIFY_TOPIC must be a topic name such as projects/my-project/topics/evidence-stored; it is '{text}'.");
+
+    /// <summary>An http(s) API root from <paramref name="setting"/>, else its catalog default.</summary>
+    internal static string Endpoint(Func<string, string?> get, Setting setting) => Endpoint(get, setting.Name, setting.DefaultValue!);
 
     /// <summary>An http(s) API root from <paramref name="name"/>, else <paramref name="fallback"/>; anything else: one message naming the variable.</summary>
     internal static string Endpoint(Func<string, string?> get, string name, string fallback)

@@ -9,6 +9,9 @@ internal record Setting(string Name, string DefaultText, string Meaning, string?
 {
     /// <summary>The limits column of the README table.</summary>
     public virtual string LimitsText => "–";
+
+    /// <summary>The default as the program uses it: the README's default without its backticks; null when there is none to write.</summary>
+    public string? DefaultValue => DefaultText is ['`', .., '`'] ? DefaultText[1..^1] : null;
 }
 
 /// <summary>A whole-number setting with inclusive limits; the app refuses to start outside them.</summary>

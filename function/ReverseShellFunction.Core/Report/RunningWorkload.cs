@@ -1,0 +1,119 @@
+using System.Text.Json;
+using ReverseShellFunction.Bundle;
+
+namespace ReverseShellFunction.Report;
+
+/// <summary>
+/// The workload as it ran, for the summary's first table: the revision that ran the shell (from the finding, the
+/// container logs near the event, or the service's latest ready revision, saying which), and its configuration
+/// from the staged Cloud Run documents. A damaged document is still in the bundle; the summary just says less.
+/// </summary>
+internal static class RunningWorkload
+{
+    public static CloudRunDocuments ReadCloudRun(StagingDirectory staging, HashSet<string> files)
+    {
+        var documents = new CloudRunDocuments();
+        foreach (var file in files.Where(f => f.StartsWith(BundleLayout.Entries.CloudRunFolder, StringComparison.Ordinal) && f.EndsWith(".json", StringComparison.Ordinal)))
+        {
+            try
+            {
+                var info = new FileInfo(staging.PathOf(file));
+                if (info.Length > EvidenceDigest.MaxLineBytes)
+                {
+                    continue;
+                }
+
+                var document = JsonDocument.Parse(File.ReadAllBytes(info.FullName));
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    document.Dispose();
+                    continue;
+                }
+
+                if (file is BundleLayout.Entries.CloudRunService or BundleLayout.Entries.CloudRunJob)
+                {
+                    documents.Parent = document.RootElement.Clone();
+                }
+                else if (EvidenceDigest.Str(document.RootElement, "name") is { } name)
+                {
+                    documents.Children[name[(name.LastIndexOf('/') + 1)..]] = document.RootElement.Clone();
+                }
+
+                document.Dispose();
+            }
+            catch (JsonException)
+            {
+                // A damaged document is still in the bundle; the summary just says less.
+            }
+        }
+
+        return documents;
+    }
+
+    public static WorkloadFacts Of(EvidenceSummary summary, CloudRunDocuments cloudRun, DigestState state)
+    {
+        var (revision, source) = ChooseRevision(summary, cloudRun, state);
+        var parent = cloudRun.Parent;
+        JsonElement? child = revision is not null && cloudRun.Children.TryGetValue(revision, out var c) ? c : null;
+
+        // A service's revision holds its own configuration; a job's lives in job.template.template.
+        var config = child ?? (parent is { } p ? EvidenceDigest.Obj(p, "template") is { } t ? EvidenceDigest.Obj(t, "template") ?? t : null : null);
+        var container = config is { } cfg && cfg.TryGetProperty("containers", out var containers) && containers.ValueKind == JsonValueKind.Array && containers.GetArrayLength() > 0
+            ? containers[0]
+            : (JsonElement?)null;
+        var status = child is { } ch && ch.TryGetProperty("containerStatuses", out var statuses) && statuses.ValueKind == JsonValueKind.Array && statuses.GetArrayLength() > 0
+            ? statuses[0]
+            : (JsonElement?)null;
+        var vpc = config is { } v ? EvidenceDigest.Obj(v, "vpcAccess") : null;
+        var network = vpc is { } n && n.TryGetProperty("networkInterfaces", out var interfaces) && interfaces.ValueKind == JsonValueKind.Array && interfaces.GetArrayLength() > 0
+            ? EvidenceDigest.Str(interfaces[0], "network") ?? EvidenceDigest.Str(interfaces[0], "subnetwork")
+            : null;
+
+        var lastChange = state.LastChange;
+        if (lastChange is null && parent is { } svc && EvidenceDigest.Str(svc, "lastModifier") is { } modifier)
+        {
+            lastChange = new WorkloadChange(EvidenceTime.TryParse(EvidenceDigest.Str(svc, "updateTime")), modifier, null, "lastModifier of the Cloud Run resource");
+        }
+
+        return new WorkloadFacts(
+            revision,
+            source,
+            [.. state.Revisions.Keys.Where(r => r != revision).Order(StringComparer.Ordinal).Take(10)],
+            (container is { } ct ? EvidenceDigest.Str(ct, "image") : null) ?? summary.Container.ImageUri,
+            (status is { } st ? EvidenceDigest.Str(st, "imageDigest") : null) ?? summary.Container.ImageId,
+            config is { } sa ? EvidenceDigest.Str(sa, "serviceAccount") : null,
+            parent is { } ing ? EvidenceDigest.Str(ing, "ingress") : null,
+            network ?? (vpc is { } vc ? EvidenceDigest.Str(vc, "connector") : null),
+            vpc is { } eg ? EvidenceDigest.Str(eg, "egress") : null,
+            lastChange,
+            state.AuditCount);
+    }
+
+    private static (string? Revision, string? Source) ChooseRevision(EvidenceSummary summary, CloudRunDocuments cloudRun, DigestState state)
+    {
+        if (!string.IsNullOrEmpty(summary.Resource.Revision))
+        {
+            return (summary.Resource.Revision, "finding");
+        }
+
+        var near = state.Revisions.Where(r => r.Value.NearEvent > 0).OrderByDescending(r => r.Value.NearEvent).ThenBy(r => r.Key, StringComparer.Ordinal).FirstOrDefault();
+        if (near.Key is not null)
+        {
+            var total = state.Revisions.Values.Sum(r => r.NearEvent);
+            return (near.Key, $"container logs within {DigestState.RevisionWindow.TotalMinutes:0} minutes of the event ({near.Value.NearEvent} of {total} entries)");
+        }
+
+        if (cloudRun.Parent is { } parent && EvidenceDigest.Str(parent, "latestReadyRevision") is { } latest)
+        {
+            return (latest[(latest.LastIndexOf('/') + 1)..], "latest ready revision of the service (the finding and the logs name none)");
+        }
+
+        return (null, null);
+    }
+
+    internal sealed class CloudRunDocuments
+    {
+        public JsonElement? Parent { get; set; }
+        public Dictionary<string, JsonElement> Children { get; } = new(StringComparer.Ordinal);
+    }
+}
