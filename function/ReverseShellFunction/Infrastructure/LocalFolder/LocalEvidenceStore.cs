@@ -61,59 +61,24 @@ public sealed class LocalEvidenceStore : IEvidenceStore, IQuarantineReader
         return await CreateAsync(BundleLayout.ClaimObject(id, generation), content, cancellationToken);
     }
 
-    public async Task<byte[]?> ReadClaimAsync(BundleId id, int generation, CancellationToken cancellationToken)
-    {
-        var path = PathOf(BundleLayout.ClaimObject(id, generation));
-        return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
-    }
+    public Task<byte[]?> ReadClaimAsync(BundleId id, int generation, CancellationToken cancellationToken) =>
+        ReadIfPresentAsync(BundleLayout.ClaimObject(id, generation), cancellationToken);
 
-    public async Task<byte[]?> ReadPendingAsync(BundleId id, CancellationToken cancellationToken)
-    {
-        var path = PathOf(BundleLayout.PendingObject(id));
-        return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
-    }
+    public Task<byte[]?> ReadPendingAsync(BundleId id, CancellationToken cancellationToken) =>
+        ReadIfPresentAsync(BundleLayout.PendingObject(id), cancellationToken);
 
-    public async IAsyncEnumerable<string> ListPendingObjectNamesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        foreach (var name in ListNames(BundleLayout.PendingPrefix))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return name;
-        }
+    public IAsyncEnumerable<string> ListPendingObjectNamesAsync(CancellationToken cancellationToken) =>
+        NamesAsync(BundleLayout.PendingPrefix, cancellationToken);
 
-        await Task.CompletedTask;
-    }
+    public IAsyncEnumerable<string> ListQuarantineObjectNamesAsync(CancellationToken cancellationToken) =>
+        NamesAsync(BundleLayout.QuarantinePrefix, cancellationToken);
 
-    public async IAsyncEnumerable<string> ListQuarantineObjectNamesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        foreach (var name in ListNames(BundleLayout.QuarantinePrefix))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return name;
-        }
-
-        await Task.CompletedTask;
-    }
-
-    public async Task<byte[]?> ReadQuarantineAsync(string objectName, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(objectName);
-        if (!objectName.StartsWith(BundleLayout.QuarantinePrefix, StringComparison.Ordinal) || !BundlePaths.IsSafe(objectName))
-        {
-            throw new ArgumentException($"'{DisplayText.Visible(objectName, 100)}' is not a quarantine object name.", nameof(objectName));
-        }
-
-        var path = PathOf(objectName);
-        return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
-    }
+    public Task<byte[]?> ReadQuarantineAsync(string objectName, CancellationToken cancellationToken) =>
+        ReadIfPresentAsync(QuarantineName(objectName), cancellationToken);
 
     public async Task<CreateResult> CreateQuarantineAsync(string objectName, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
     {
-        if (!objectName.StartsWith(BundleLayout.QuarantinePrefix, StringComparison.Ordinal) || !BundlePaths.IsSafe(objectName))
-        {
-            throw new ArgumentException($"'{DisplayText.Visible(objectName, 100)}' is not a quarantine object name.", nameof(objectName));
-        }
-
+        QuarantineName(objectName);
         await using var content = new MemoryStream(json.ToArray(), writable: false);
         return await CreateAsync(objectName, content, cancellationToken);
     }
@@ -131,22 +96,11 @@ public sealed class LocalEvidenceStore : IEvidenceStore, IQuarantineReader
         }
     }
 
-    public async Task<byte[]?> ReadIndexEntryAsync(BundleId id, CancellationToken cancellationToken)
-    {
-        var path = PathOf(BundleLayout.IndexObject(id));
-        return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
-    }
+    public Task<byte[]?> ReadIndexEntryAsync(BundleId id, CancellationToken cancellationToken) =>
+        ReadIfPresentAsync(BundleLayout.IndexObject(id), cancellationToken);
 
-    public async IAsyncEnumerable<string> ListIndexObjectNamesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        foreach (var name in ListNames(BundleLayout.IndexPrefix))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return name;
-        }
-
-        await Task.CompletedTask;
-    }
+    public IAsyncEnumerable<string> ListIndexObjectNamesAsync(CancellationToken cancellationToken) =>
+        NamesAsync(BundleLayout.IndexPrefix, cancellationToken);
 
     public async IAsyncEnumerable<StoredObject> ListBundleObjectsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -249,4 +203,33 @@ public sealed class LocalEvidenceStore : IEvidenceStore, IQuarantineReader
         !OperatingSystem.IsWindows() && (info.UnixFileMode & (UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) == 0;
 
     private string PathOf(string objectName) => Path.Combine(Root, objectName.Replace('/', Path.DirectorySeparatorChar));
+
+    /// <summary>The name, when it is a safe object name under quarantine/; anything else is the caller's mistake.</summary>
+    private static string QuarantineName(string objectName)
+    {
+        ArgumentNullException.ThrowIfNull(objectName);
+        if (!objectName.StartsWith(BundleLayout.QuarantinePrefix, StringComparison.Ordinal) || !BundlePaths.IsSafe(objectName))
+        {
+            throw new ArgumentException($"'{DisplayText.Visible(objectName, 100)}' is not a quarantine object name.", nameof(objectName));
+        }
+
+        return objectName;
+    }
+
+    private async Task<byte[]?> ReadIfPresentAsync(string objectName, CancellationToken cancellationToken)
+    {
+        var path = PathOf(objectName);
+        return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
+    }
+
+    private async IAsyncEnumerable<string> NamesAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var name in ListNames(prefix))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return name;
+        }
+
+        await Task.CompletedTask;
+    }
 }
