@@ -75,16 +75,8 @@ public sealed record EntryDigest(long Size, string Sha256, bool LongerThanLimit)
         }
     }
 
-    private static Task ConsumeAsync(IncrementalHash sha, byte[] buffer, int count, Stream? copyTo, CancellationToken cancellationToken) => Task.Run(
-        async () =>
-        {
-            sha.AppendData(buffer, 0, count);
-            if (copyTo is not null)
-            {
-                await copyTo.WriteAsync(buffer.AsMemory(0, count), cancellationToken);
-            }
-        },
-        cancellationToken);
+    private static Task ConsumeAsync(IncrementalHash sha, byte[] buffer, int count, Stream? copyTo, CancellationToken cancellationToken) =>
+        Task.Run(() => ConsumeInlineAsync(sha, buffer, count, copyTo, cancellationToken), cancellationToken);
 
     /// <summary>Reads a small entry (manifest, summary) whole; null when it is longer than <paramref name="maxBytes"/>.</summary>
     public static async Task<byte[]?> ReadSmallAsync(ZipArchiveEntry entry, int maxBytes, CancellationToken cancellationToken)

@@ -59,7 +59,7 @@ public sealed partial class HouseRulesTest(ITestOutputHelper output)
         var found = new List<string>();
         foreach (var (relative, text) in Sources(Core))
         {
-            var code = WithoutComments(text);
+            var code = BundleNamesTest.WithoutComments(text);
             foreach (var banned in new[] { "HttpClient", "System.Net.Http", "LibraryImport", "DllImport", "AllowUnsafeBlocks" })
             {
                 if (code.Contains(banned, StringComparison.Ordinal))
@@ -215,8 +215,6 @@ public sealed partial class HouseRulesTest(ITestOutputHelper output)
         }
     }
 
-    private static string WithoutComments(string text) => Comment().Replace(text, "");
-
     [GeneratedRegex(@"^namespace\s+([\w.]+)\s*;", RegexOptions.Multiline)]
     private static partial Regex NamespaceLine();
 
@@ -225,9 +223,6 @@ public sealed partial class HouseRulesTest(ITestOutputHelper output)
 
     [GeneratedRegex(@"(?m)^\| `([\w/]+/)` \|")]
     private static partial Regex TableFolder();
-
-    [GeneratedRegex(@"(?m)//.*$")]
-    private static partial Regex Comment();
 
     [GeneratedRegex(@"(class|record)\s+\w+[^{;]*:\s*[^{;]*\bIEvidence(Store|Archive|Reader)\b")]
     private static partial Regex StoreImplementation();
