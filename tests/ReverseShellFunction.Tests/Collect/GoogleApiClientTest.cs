@@ -172,7 +172,7 @@ public sealed class GoogleApiClientTest : IDisposable
     public async Task CallerCancellation_DuringABackoff_IsACancellation()
     {
         using var cancel = new CancellationTokenSource();
-        var policy = new RetryPolicy { Delay = (_, _) => { cancel.Cancel(); return Task.FromCanceled(cancel.Token); } };
+        var policy = new RecordedDelays(cancel.Cancel).Policy();
         var client = new GoogleApiClient(new HttpClient(_handler), new FixedTokenSource(Token), policy, TimeProvider.System, _logger);
         _handler.Then(() => Answer(HttpStatusCode.ServiceUnavailable, "{}"));
 
@@ -186,12 +186,12 @@ public sealed class GoogleApiClientTest : IDisposable
     [InlineData(5, 1.0, 4000)]
     [InlineData(9, 1.0, 8000)]
     public void Backoff_IsExponentialWithEqualJitter_Capped(int attempt, double random, int expectedMs) =>
-        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), new RetryPolicy { Random = () => random }.BackoffBefore(attempt, retryAfter: null));
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), new RetryPolicy { Randomizer = () => random }.BackoffBefore(attempt, retryAfter: null));
 
     [Fact]
     public void Backoff_RetryAfterWinsWhenLonger_UpToItsCap()
     {
-        var policy = new RetryPolicy { Random = () => 0 };
+        var policy = new RetryPolicy { Randomizer = () => 0 };
 
         Assert.Equal(TimeSpan.FromSeconds(2), policy.BackoffBefore(2, TimeSpan.FromSeconds(2)));
         Assert.Equal(TimeSpan.FromMilliseconds(250), policy.BackoffBefore(2, TimeSpan.FromMilliseconds(10)));

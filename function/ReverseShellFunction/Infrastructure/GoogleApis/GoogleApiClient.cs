@@ -1,12 +1,14 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Polly;
 using ReverseShellFunction.Infrastructure.GoogleApis.Auth;
 
 namespace ReverseShellFunction.Infrastructure.GoogleApis;
 
 /// <summary>
 /// The one HTTP path to Google's REST APIs: a bearer token on every attempt, a timeout per attempt, retries
-/// with backoff on 429, 5xx, timeouts and transport errors, and failures turned into <see cref="GoogleApiException"/>.
+/// with backoff on 429, 5xx, timeouts and transport errors (a Polly pipeline on <see cref="RetryPolicy"/>'s
+/// numbers), and failures turned into <see cref="GoogleApiException"/>.
 /// A cancellation of the caller's token (the collection deadline) always surfaces as OperationCanceledException.
 /// </summary>
 public sealed class GoogleApiClient
@@ -22,6 +24,7 @@ public sealed class GoogleApiClient
     private readonly RetryPolicy _retry;
     private readonly TimeProvider _time;
     private readonly ILogger<GoogleApiClient> _logger;
+    private readonly ResiliencePipeline _pipeline;
 
     public GoogleApiClient(HttpClient http, IAccessTokenSource tokens, RetryPolicy retry, TimeProvider time, ILogger<GoogleApiClient> logger)
     {
@@ -30,6 +33,7 @@ public sealed class GoogleApiClient
         _retry = retry;
         _time = time;
         _logger = logger;
+        _pipeline = Pipeline(retry);
     }
 
     public Task<bool> HasCredentialsAsync(CancellationToken cancellationToken) => _tokens.HasCredentialsAsync(cancellationToken);
@@ -68,84 +72,73 @@ public sealed class GoogleApiClient
     {
         ArgumentNullException.ThrowIfNull(createRequest);
         ArgumentNullException.ThrowIfNull(read);
-        for (var attempt = 1; ; attempt++)
-        {
-            var outcome = await AttemptAsync(createRequest, read, attempt, cancellationToken);
-            if (outcome.Error is null)
-            {
-                return outcome.Value!;
-            }
-
-            if (!outcome.Retryable || attempt >= _retry.MaxAttempts)
-            {
-                throw outcome.Error;
-            }
-
-            var delay = _retry.BackoffBefore(attempt + 1, outcome.RetryAfter);
-            _logger.LogWarning(
-                "Google API call {Path} failed on attempt {Attempt} of {MaxAttempts} ({Problem}); retrying in {DelayMs} ms",
-                outcome.Path,
-                attempt,
-                _retry.MaxAttempts,
-                outcome.Error.Describe(),
-                (long)delay.TotalMilliseconds);
-            await _retry.Delay(delay, cancellationToken);
-        }
+        var attempt = 0;
+        return await _pipeline.ExecuteAsync(
+            async attemptToken => await AttemptAsync(createRequest, read, ++attempt, cancellationToken, attemptToken), cancellationToken);
     }
 
-    private async Task<AttemptOutcome<T>> AttemptAsync<T>(
-        Func<HttpRequestMessage> createRequest, Func<Stream, CancellationToken, Task<T>> read, int attempt, CancellationToken cancellationToken)
+    private ResiliencePipeline Pipeline(RetryPolicy retry) => retry.Retries(
+            failure => failure is GoogleApiException { Retryable: true },
+            (failure, attempt, delay) => _logger.LogWarning(
+                "Google API call {Path} failed on attempt {Attempt} of {MaxAttempts} ({Problem}); retrying in {DelayMs} ms",
+                ((GoogleApiException)failure).Path,
+                attempt,
+                retry.MaxAttempts,
+                ((GoogleApiException)failure).Describe(),
+                (long)delay.TotalMilliseconds),
+            failure => ((GoogleApiException)failure).RetryAfter)
+        .AddTimeout(retry.AttemptTimeout)
+        .Build();
+
+    /// <summary>One attempt under its own time limit (<paramref name="attemptToken"/>); every failure is a <see cref="GoogleApiException"/> that says whether to retry.</summary>
+    private async ValueTask<T> AttemptAsync<T>(
+        Func<HttpRequestMessage> createRequest, Func<Stream, CancellationToken, Task<T>> read, int attempt, CancellationToken cancellationToken, CancellationToken attemptToken)
     {
         using var request = createRequest();
         var path = request.RequestUri?.AbsolutePath ?? "";
         try
         {
-            // The token request gets the attempt's own time limit: a metadata server that accepts and never answers
-            // must not take the whole collection deadline.
-            using var tokenTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            tokenTimeout.CancelAfter(_retry.AttemptTimeout);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _tokens.GetAccessTokenAsync(tokenTimeout.Token));
+            // The token request counts against the attempt's time limit: a metadata server that accepts and never
+            // answers must not take the whole collection deadline.
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _tokens.GetAccessTokenAsync(attemptToken));
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is CredentialsUnavailableException or OperationCanceledException)
         {
             // A credential source that gave no token now (a metadata server still starting) is as transient as a
             // 503: retried here with backoff, and, if it lasts, left to a later part (no HTTP status: transient).
             var message = ex is OperationCanceledException ? $"no access token within {_retry.AttemptTimeout.TotalSeconds:0.###} s" : ex.Message;
-            return AttemptOutcome<T>.Failed(path, new GoogleApiException(null, "UNAVAILABLE", $"could not get an access token: {message}", attempt, ex), retryable: true);
+            throw new GoogleApiException(null, "UNAVAILABLE", $"could not get an access token: {message}", attempt, ex) { Path = path, Retryable = true };
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             // No credential source at all: configuration, not ours to repeat.
-            return AttemptOutcome<T>.Failed(path, new GoogleApiException(null, null, $"could not get an access token: {ex.Message}", attempt, ex), retryable: false);
+            throw new GoogleApiException(null, null, $"could not get an access token: {ex.Message}", attempt, ex) { Path = path };
         }
 
-        using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        attemptTimeout.CancelAfter(_retry.AttemptTimeout);
         try
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptTimeout.Token);
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptToken);
             var code = (int)response.StatusCode;
             if (response.IsSuccessStatusCode)
             {
-                await using var body = await response.Content.ReadAsStreamAsync(attemptTimeout.Token);
-                return AttemptOutcome<T>.Succeeded(await read(body, attemptTimeout.Token));
+                await using var body = await response.Content.ReadAsStreamAsync(attemptToken);
+                return await read(body, attemptToken);
             }
 
-            var error = new GoogleApiException(code, await GoogleErrorBody.ReadAsync(response, attemptTimeout.Token), attempt);
-            return AttemptOutcome<T>.Failed(path, error, RetryPolicy.IsRetryable(code) && !error.IsQuotaExceeded, RetryAfter(response));
+            throw new GoogleApiException(code, await GoogleErrorBody.ReadAsync(response, attemptToken), attempt) { Path = path, RetryAfter = RetryAfter(response) };
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             var message = $"no complete answer within {_retry.AttemptTimeout.TotalSeconds:0.###} s";
-            return AttemptOutcome<T>.Failed(path, new GoogleApiException(null, "DEADLINE_EXCEEDED", message, attempt, ex), retryable: true);
+            throw new GoogleApiException(null, "DEADLINE_EXCEEDED", message, attempt, ex) { Path = path, Retryable = true };
         }
         catch (Exception ex) when ((ex is HttpRequestException or IOException) && !cancellationToken.IsCancellationRequested)
         {
-            return AttemptOutcome<T>.Failed(path, new GoogleApiException(null, "UNAVAILABLE", $"transport error: {ex.Message}", attempt, ex), retryable: true);
+            throw new GoogleApiException(null, "UNAVAILABLE", $"transport error: {ex.Message}", attempt, ex) { Path = path, Retryable = true };
         }
         catch (JsonException ex)
         {
-            return AttemptOutcome<T>.Failed(path, new GoogleApiException(null, null, $"the answer is not valid JSON: {ex.Message}", attempt, ex), retryable: false);
+            throw new GoogleApiException(null, null, $"the answer is not valid JSON: {ex.Message}", attempt, ex) { Path = path };
         }
     }
 
@@ -158,12 +151,4 @@ public sealed class GoogleApiClient
 
     private static async Task<JsonDocument> ReadDocumentAsync(Stream body, CancellationToken cancellationToken) =>
         await JsonDocument.ParseAsync(body, s_documentOptions, cancellationToken);
-
-    private readonly record struct AttemptOutcome<T>(T? Value, GoogleApiException? Error, bool Retryable, TimeSpan? RetryAfter, string Path)
-    {
-        public static AttemptOutcome<T> Succeeded(T value) => new(value, null, false, null, "");
-
-        public static AttemptOutcome<T> Failed(string path, GoogleApiException error, bool retryable, TimeSpan? retryAfter = null) =>
-            new(default, error, retryable, retryAfter, path);
-    }
 }

@@ -36,6 +36,7 @@ public sealed class GoogleApiException : Exception
         Reason = error.Reason;
         QuotaLimit = error.QuotaLimit;
         QuotaLimitValue = error.QuotaLimitValue;
+        Retryable = RetryPolicy.IsRetryable(httpStatus) && !IsQuotaExceeded;
     }
 
     /// <summary>The HTTP status code; null when no answer came (timeout, connection error).</summary>
@@ -45,6 +46,18 @@ public sealed class GoogleApiException : Exception
     public string? Status { get; }
 
     public int Attempts { get; }
+
+    /// <summary>The path of the call, for the retry log line.</summary>
+    internal string? Path { get; init; }
+
+    /// <summary>
+    /// Whether another attempt may help: a timeout, a transport error, a token not there yet, or an answer of 429
+    /// or 5xx except a used-up quota (left to the completion, which waits for the quota to refill).
+    /// </summary>
+    internal bool Retryable { get; init; }
+
+    /// <summary>How long the server asked to wait (Retry-After), if it did.</summary>
+    internal TimeSpan? RetryAfter { get; init; }
 
     /// <summary>The <c>google.rpc.ErrorInfo</c> reason, such as <c>RATE_LIMIT_EXCEEDED</c>.</summary>
     public string? Reason { get; }

@@ -1,24 +1,25 @@
 using Microsoft.Extensions.Logging;
-using ReverseShellFunction.Parts;
+using Polly;
+using ReverseShellFunction.Infrastructure.GoogleApis;
 using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Infrastructure.Storage;
 
 /// <summary>
-/// Runs one store call under the overall timeout, retrying what is worth retrying with exponential backoff, and
-/// turns the final failure into an <see cref="EvidenceStoreException"/> (the edge answers 503, so the delivery
-/// comes back). Retrying is safe only because every write is create-only: a repeated create finds the object.
+/// Runs one store call under the overall timeout, retrying what is worth retrying with exponential backoff (the
+/// REST client's Polly retry, on the store's timing), and turns the final failure into an
+/// <see cref="EvidenceStoreException"/> (the edge answers 503, so the delivery comes back). Retrying is safe only
+/// because every write is create-only: a repeated create finds the object.
 /// </summary>
-internal sealed class GcsRetryPolicy
+internal sealed class GcsRetryPolicy(GcsStoreOptions options, ILogger logger)
 {
-    private readonly GcsStoreOptions _options;
-    private readonly ILogger _logger;
-
-    public GcsRetryPolicy(GcsStoreOptions options, ILogger logger)
+    private readonly RetryPolicy _retry = new()
     {
-        _options = options;
-        _logger = logger;
-    }
+        MaxAttempts = options.MaxAttempts,
+        InitialBackoff = options.RetryTiming.InitialBackoff,
+        MaxBackoff = options.RetryTiming.MaxBackoff,
+        Multiplier = options.RetryTiming.BackoffMultiplier,
+    };
 
     /// <param name="retryStatuses">
     /// False where the client already retries 408/429/5xx itself (calls with RetryOptions); connection failures
@@ -32,46 +33,48 @@ internal sealed class GcsRetryPolicy
         CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_options.OperationTimeout);
-        for (var number = 1; ; number++)
-        {
-            try
+        deadline.CancelAfter(options.OperationTimeout);
+        var number = 0;
+        Exception? waitingAfter = null;
+        var pipeline = _retry.Retries(
+            failure => failure is not EvidenceStoreException
+                && (GcsFailures.IsTransport(failure, deadline.Token) || (retryStatuses && GcsFailures.IsRetriableStatus(failure))),
+            (failure, failed, delay) =>
             {
-                return await attempt(deadline.Token);
-            }
-            catch (Exception ex) when (ex is not EvidenceStoreException && !cancellationToken.IsCancellationRequested)
-            {
-                var where = $"gs://{_options.Bucket}/{objectName}";
-                if (deadline.IsCancellationRequested)
-                {
-                    throw new EvidenceStoreException($"Cloud Storage {operation} of {where} did not finish within {_options.OperationTimeout.TotalSeconds:0.#} s ({number} attempts).", ex);
-                }
-
-                var retriable = GcsFailures.IsTransport(ex, deadline.Token) || (retryStatuses && GcsFailures.IsRetriableStatus(ex));
-                if (!retriable || number >= _options.MaxAttempts)
-                {
-                    var tries = number == 1 ? "" : $" after {number} attempts";
-                    throw new EvidenceStoreException($"Cloud Storage {operation} of {where} failed{tries}: {GcsFailures.Describe(ex)}", ex);
-                }
-
-                var timing = _options.RetryTiming;
-                var delay = Backoff.EqualJitter(Backoff.Exponential(timing.InitialBackoff, timing.BackoffMultiplier, timing.MaxBackoff, number), Random.Shared.NextDouble());
-                _logger.LogWarning(
+                waitingAfter = failure;
+                logger.LogWarning(
                     "Cloud Storage {Operation} of {ObjectName} failed ({Failure}) on attempt {Attempt}; retrying in {DelayMs} ms",
                     operation,
                     objectName,
-                    GcsFailures.Describe(ex),
-                    number,
+                    GcsFailures.Describe(failure),
+                    failed,
                     (long)delay.TotalMilliseconds);
-                try
+            }).Build();
+        try
+        {
+            return await pipeline.ExecuteAsync(
+                async token =>
                 {
-                    await Task.Delay(delay, deadline.Token);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    throw new EvidenceStoreException($"Cloud Storage {operation} of {where} did not finish within {_options.OperationTimeout.TotalSeconds:0.#} s ({number} attempts): {GcsFailures.Describe(ex)}", ex);
-                }
+                    number++;
+                    waitingAfter = null;
+                    return await attempt(token);
+                },
+                deadline.Token);
+        }
+        catch (Exception ex) when (ex is not EvidenceStoreException && !cancellationToken.IsCancellationRequested)
+        {
+            var where = $"gs://{options.Bucket}/{objectName}";
+            if (deadline.IsCancellationRequested)
+            {
+                // When the deadline ended a wait, the failure that caused the wait says why.
+                var late = $"Cloud Storage {operation} of {where} did not finish within {options.OperationTimeout.TotalSeconds:0.#} s ({number} attempts)";
+                throw waitingAfter is null
+                    ? new EvidenceStoreException($"{late}.", ex)
+                    : new EvidenceStoreException($"{late}: {GcsFailures.Describe(waitingAfter)}", waitingAfter);
             }
+
+            var tries = number == 1 ? "" : $" after {number} attempts";
+            throw new EvidenceStoreException($"Cloud Storage {operation} of {where} failed{tries}: {GcsFailures.Describe(ex)}", ex);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using System.Security.Cryptography;
 
 namespace ReverseShellFunction.Infrastructure.Storage;
@@ -12,7 +13,7 @@ internal sealed class HashingReadStream : Stream
 {
     private readonly Stream _source;
     private readonly long _origin;
-    private readonly Crc32C _crc32c = new();
+    private readonly Crc32 _crc32c = Crc32C.Create();
     private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
     private long _hashed;
     private long _read;
@@ -40,7 +41,7 @@ internal sealed class HashingReadStream : Stream
 
     /// <summary>What was read, once the client is done; <see cref="UploadHashes.Complete"/> is false after a gap.</summary>
     public UploadHashes Finish() =>
-        new(_hashed, _crc32c.ToBase64(), Convert.ToBase64String(_md5.GetHashAndReset()), !_skipped);
+        new(_hashed, Crc32C.ToBase64(_crc32c), Convert.ToBase64String(_md5.GetHashAndReset()), !_skipped);
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
