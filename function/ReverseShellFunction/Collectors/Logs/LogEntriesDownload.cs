@@ -12,22 +12,11 @@ namespace ReverseShellFunction.Collectors.Logs;
 /// entry and byte caps. Only one page is ever in memory. Whatever was written before a failure or the
 /// deadline stays, and the report says why it stopped.
 /// </summary>
-public sealed class LogEntriesDownload
+/// <param name="redactor">Applied to every entry when set; audit entries repeat a service's env values.</param>
+public sealed class LogEntriesDownload(LoggingApi api, CollectionOptions options, SecretRedactor? redactor)
 {
     private static readonly byte[] s_newline = "\n"u8.ToArray();
     private static readonly JsonElement s_noEntries = JsonElement.Parse("[]");
-
-    private readonly LoggingApi _api;
-    private readonly CollectionOptions _options;
-    private readonly SecretRedactor? _redactor;
-
-    /// <param name="redactor">Applied to every entry when set; audit entries repeat a service's env values.</param>
-    public LogEntriesDownload(LoggingApi api, CollectionOptions options, SecretRedactor? redactor)
-    {
-        _api = api;
-        _options = options;
-        _redactor = redactor;
-    }
 
     /// <param name="userProject">Sent as <c>x-goog-user-project</c> when set: the project whose read quota is used.</param>
     public async Task<CollectorReport> RunAsync(
@@ -35,7 +24,7 @@ public sealed class LogEntriesDownload
     {
         ArgumentNullException.ThrowIfNull(evidence);
         ArgumentNullException.ThrowIfNull(progress);
-        progress.Query = _api.Describe(project, filter);
+        progress.Query = api.Describe(project, filter);
         Stream? file = null;
         long bytes = 0;
         string? lastTimestamp = null;
@@ -45,14 +34,14 @@ public sealed class LogEntriesDownload
         {
             // One page size for every page: Logging asks for the same parameters on each call of a listing, so the
             // last page is not shrunk to the cap; entries beyond it are dropped below and the file says truncated.
-            var pageSize = (int)Math.Min(LoggingApi.MaxPageSize, _options.LogMaxEntries);
-            var maxCalls = MaxCalls(_options.LogMaxEntries);
+            var pageSize = (int)Math.Min(LoggingApi.MaxPageSize, options.LogMaxEntries);
+            var maxCalls = MaxCalls(options.LogMaxEntries);
             var calls = 0;
             string? pageToken = null;
             do
             {
                 calls++;
-                using var page = await _api.ListPageAsync(project, filter, pageSize, pageToken, userProject, cancellationToken);
+                using var page = await api.ListPageAsync(project, filter, pageSize, pageToken, userProject, cancellationToken);
                 if (file is null)
                 {
                     file = evidence.CreateFile(path);
@@ -62,7 +51,7 @@ public sealed class LogEntriesDownload
                 foreach (var entry in Entries(page.RootElement))
                 {
                     var (line, redactions) = Serialize(entry, path, progress.Items + 1);
-                    if (progress.Items >= _options.LogMaxEntries || bytes + line.Length + 1 > _options.LogMaxBytes)
+                    if (progress.Items >= options.LogMaxEntries || bytes + line.Length + 1 > options.LogMaxBytes)
                     {
                         progress.Truncated = true;
                         break;
@@ -85,7 +74,7 @@ public sealed class LogEntriesDownload
 
                 pageToken = page.RootElement.TryGetProperty("nextPageToken", out var next) && next.ValueKind == JsonValueKind.String
                     && next.GetString() is { Length: > 0 } token ? token : null;
-                progress.Truncated |= pageToken is not null && progress.Items >= _options.LogMaxEntries;
+                progress.Truncated |= pageToken is not null && progress.Items >= options.LogMaxEntries;
                 if (pageToken is not null && !progress.Truncated && calls >= maxCalls)
                 {
                     progress.Truncated = true;
@@ -98,7 +87,7 @@ public sealed class LogEntriesDownload
 
             // Entries come oldest first: say how far the kept ones reach, since the event may lie beyond.
             progress.Note = progress.Truncated
-                ? $"capped at {_options.LogMaxEntries} entries or {_options.LogMaxBytes} bytes (LOG_MAX_ENTRIES, LOG_MAX_BYTES); entries up to {lastTimestamp ?? "the window start"} kept"
+                ? $"capped at {options.LogMaxEntries} entries or {options.LogMaxBytes} bytes (LOG_MAX_ENTRIES, LOG_MAX_BYTES); entries up to {lastTimestamp ?? "the window start"} kept"
                 : null;
             return progress.Ok();
         }
@@ -194,14 +183,14 @@ public sealed class LogEntriesDownload
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, JsonEvidence.Compact))
         {
-            if (_redactor is null)
+            if (redactor is null)
             {
                 entry.WriteTo(writer);
             }
             else
             {
                 var node = JsonNode.Parse(entry.GetRawText());
-                redactions = _redactor.Redact(node, path, $"line {lineNumber}: $");
+                redactions = redactor.Redact(node, path, $"line {lineNumber}: $");
                 if (node is null)
                 {
                     writer.WriteNullValue();

@@ -12,20 +12,10 @@ namespace ReverseShellFunction.Collectors.Run;
 /// can run code (the named one, else latest ready and every one serving traffic); for a job, the job and its
 /// latest (or named) execution. Literal environment variable values are redacted before anything is written.
 /// </summary>
-public sealed class CloudRunCollector : ICollector
+public sealed class CloudRunCollector(
+    CloudRunApi api, CollectionOptions options, ILogger<CloudRunCollector> logger) : ICollector
 {
     public const string CollectorName = "cloud-run";
-
-    private readonly CloudRunApi _api;
-    private readonly CollectionOptions _options;
-    private readonly ILogger<CloudRunCollector> _logger;
-
-    public CloudRunCollector(CloudRunApi api, CollectionOptions options, ILogger<CloudRunCollector> logger)
-    {
-        _api = api;
-        _options = options;
-        _logger = logger;
-    }
 
     public string Name => CollectorName;
 
@@ -39,32 +29,32 @@ public sealed class CloudRunCollector : ICollector
             return progress.Skipped("the finding's resource is not a Cloud Run service or job");
         }
 
-        if (!await _api.Client.HasCredentialsAsync(cancellationToken))
+        if (!await api.Client.HasCredentialsAsync(cancellationToken))
         {
             return progress.Skipped("no credentials");
         }
 
         var children = target.Kind == CloudRunKind.Service ? "revisions" : "executions";
-        progress.Query = $"{_api.Describe(target.RelativeName)} and its {children}";
-        var save = new DocumentSaver(evidence, new SecretRedactor(_options.RedactionKey), progress);
+        progress.Query = $"{api.Describe(target.RelativeName)} and its {children}";
+        var save = new DocumentSaver(evidence, new SecretRedactor(options.RedactionKey), progress);
         var problems = new List<string>();
         try
         {
-            var parent = await _api.GetAsync(target.RelativeName, cancellationToken);
+            var parent = await api.GetAsync(target.RelativeName, cancellationToken);
             await save.WriteAsync(parent, target.Kind == CloudRunKind.Service ? BundleLayout.Entries.CloudRunService : BundleLayout.Entries.CloudRunJob);
             foreach (var child in Children(target, parent))
             {
                 // One missing revision or execution does not spoil the others.
                 try
                 {
-                    var document = await _api.GetAsync($"{target.RelativeName}/{children}/{child}", cancellationToken);
+                    var document = await api.GetAsync($"{target.RelativeName}/{children}/{child}", cancellationToken);
                     await save.WriteAsync(document, BundleLayout.Entries.CloudRunChild(children, BundlePaths.Segment(child)));
                 }
                 catch (Exception ex) when (ex is GoogleApiException or ArgumentException)
                 {
                     // ArgumentException: a name from the API that cannot be a path segment or a bundle file.
-                    var problem = ex is GoogleApiException api ? api.Describe() : ex.Message;
-                    _logger.LogWarning("Reading {Child} of {Resource} failed: {Problem}", child, target.RelativeName, problem);
+                    var problem = ex is GoogleApiException failure ? failure.Describe() : ex.Message;
+                    logger.LogWarning("Reading {Child} of {Resource} failed: {Problem}", child, target.RelativeName, problem);
                     problems.Add($"{child}: {problem}");
                 }
             }
@@ -73,7 +63,7 @@ public sealed class CloudRunCollector : ICollector
         {
             // The API's answer is the whole story (a deleted service is a 404 here): one line, no stack trace of
             // our own code, which Cloud Logging would also report as an error.
-            _logger.LogWarning("Reading {Resource} failed: {Problem}", target.RelativeName, ex.Describe());
+            logger.LogWarning("Reading {Resource} failed: {Problem}", target.RelativeName, ex.Describe());
             return progress.Failed(ex);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -81,7 +71,7 @@ public sealed class CloudRunCollector : ICollector
             return progress.DeadlineReached();
         }
 
-        _logger.LogInformation("Cloud Run: {Count} documents of {Resource}", progress.Items, target.RelativeName);
+        logger.LogInformation("Cloud Run: {Count} documents of {Resource}", progress.Items, target.RelativeName);
         return problems.Count == 0 ? progress.Ok() : progress.Partial(string.Join("; ", problems));
     }
 

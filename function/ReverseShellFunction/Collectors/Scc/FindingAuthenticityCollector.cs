@@ -14,7 +14,8 @@ namespace ReverseShellFunction.Collectors.Scc;
 /// to the topic can make the function collect; a forged notification is still stored, marked <c>not-found</c>, and
 /// one that copies a real finding's name is compared field by field with SCC's copy and marked <c>contradicted</c>.
 /// </summary>
-public sealed class FindingAuthenticityCollector : ICollector
+public sealed class FindingAuthenticityCollector(
+    SccFindingsApi api, CollectionOptions options, TimeProvider time, ILogger<FindingAuthenticityCollector> logger) : ICollector
 {
     public const string CollectorName = SccCopy.CollectorName;
 
@@ -22,19 +23,6 @@ public sealed class FindingAuthenticityCollector : ICollector
     private const int PageSize = 10;
 
     private static readonly JsonWriterOptions s_json = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    private readonly SccFindingsApi _api;
-    private readonly CollectionOptions _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger<FindingAuthenticityCollector> _logger;
-
-    public FindingAuthenticityCollector(SccFindingsApi api, CollectionOptions options, TimeProvider time, ILogger<FindingAuthenticityCollector> logger)
-    {
-        _api = api;
-        _options = options;
-        _time = time;
-        _logger = logger;
-    }
 
     public string Name => CollectorName;
 
@@ -47,22 +35,22 @@ public sealed class FindingAuthenticityCollector : ICollector
         ArgumentNullException.ThrowIfNull(evidence);
         var progress = new CollectorProgress(Name) { Authenticity = FindingAuthenticity.Unchecked };
         var finding = context.Finding;
-        if (finding.Name is not { } name || SccParent.For(finding, context.Notification.Resource, _options.SccScope) is not { } parent)
+        if (finding.Name is not { } name || SccParent.For(finding, context.Notification.Resource, options.SccScope) is not { } parent)
         {
             return progress.Skipped("the finding names no parent to look it up under (SCC_SCOPE) in a valid location");
         }
 
-        if (!await _api.Client.HasCredentialsAsync(cancellationToken))
+        if (!await api.Client.HasCredentialsAsync(cancellationToken))
         {
             return progress.Skipped("no credentials");
         }
 
         var filter = Filter(name);
-        progress.Query = $"{_api.Describe(parent)}?filter={filter}";
+        progress.Query = $"{api.Describe(parent)}?filter={filter}";
         JsonElement? match = null;
         try
         {
-            using var page = await _api.ListPageAsync(parent, filter, orderBy: null, PageSize, pageToken: null, cancellationToken);
+            using var page = await api.ListPageAsync(parent, filter, orderBy: null, PageSize, pageToken: null, cancellationToken);
             var results = page.RootElement.TryGetProperty("listFindingsResults", out var list) && list.ValueKind == JsonValueKind.Array ? list : default;
             if (results.ValueKind == JsonValueKind.Array)
             {
@@ -74,7 +62,7 @@ public sealed class FindingAuthenticityCollector : ICollector
         catch (GoogleApiException ex)
         {
             // The API's own words say what failed; a stack trace would add nothing but lines.
-            _logger.LogWarning("Checking finding {FindingName} against SCC failed: {Problem}", name, ex.Describe());
+            logger.LogWarning("Checking finding {FindingName} against SCC failed: {Problem}", name, ex.Describe());
             return progress.Failed(ex);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -86,7 +74,7 @@ public sealed class FindingAuthenticityCollector : ICollector
         {
             progress.Authenticity = FindingAuthenticity.NotFound;
             await WriteAsync(evidence, progress, parent, filter, null, []);
-            _logger.LogWarning("SCC holds no finding named {FindingName} under {Parent}: the notification may be forged", name, parent.Name);
+            logger.LogWarning("SCC holds no finding named {FindingName} under {Parent}: the notification may be forged", name, parent.Name);
             progress.Note = $"not-found: SCC answered and holds no finding of this name under {parent.Name}; the notification may be forged";
             return progress.Ok();
         }
@@ -97,7 +85,7 @@ public sealed class FindingAuthenticityCollector : ICollector
         await WriteAsync(evidence, progress, parent, filter, match, differences);
         if (differences.Count > 0)
         {
-            _logger.LogWarning(
+            logger.LogWarning(
                 "SCC's copy of finding {FindingName} differs from the notification in {Fields}: the notification may be forged or altered",
                 name,
                 string.Join(", ", progress.Contradicted));
@@ -116,7 +104,7 @@ public sealed class FindingAuthenticityCollector : ICollector
     {
         try
         {
-            return FindingComparison.Compare(notification, NotificationDecoder.Parse(JsonSerializer.SerializeToUtf8Bytes(match), _time.GetUtcNow()));
+            return FindingComparison.Compare(notification, NotificationDecoder.Parse(JsonSerializer.SerializeToUtf8Bytes(match), time.GetUtcNow()));
         }
         catch (InvalidDeliveryException ex)
         {
@@ -135,7 +123,7 @@ public sealed class FindingAuthenticityCollector : ICollector
         writer.WriteString("filter", filter);
         writer.WriteEndObject();
         writer.WriteString("authenticity", JsonSerializer.Serialize(progress.Authenticity, Bundle.EvidenceJson.Options).Trim('"'));
-        writer.WriteString("checkedAt", FilterText.Rfc3339(_time.GetUtcNow()));
+        writer.WriteString("checkedAt", FilterText.Rfc3339(time.GetUtcNow()));
         if (differences.Count > 0)
         {
             // Each field where the notification and SCC's copy differ, both sides: the disagreement is evidence.

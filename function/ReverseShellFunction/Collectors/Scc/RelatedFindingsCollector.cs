@@ -11,26 +11,14 @@ namespace ReverseShellFunction.Collectors.Scc;
 /// <c>related-findings</c>: every finding on the same resource within <see cref="CollectionOptions.RelatedWindow"/>
 /// before and after the event, from all sources, as the finding's own response guidance suggests.
 /// </summary>
-public sealed class RelatedFindingsCollector : ICollector
+public sealed class RelatedFindingsCollector(
+    SccFindingsApi api, CollectionOptions options, TimeProvider time, ILogger<RelatedFindingsCollector> logger) : ICollector
 {
     public const string CollectorName = "related-findings";
 
     // Chronological, like the logs; a cap then keeps the earliest findings of the window. The API documents
     // ascending as the default and only a " desc" suffix, so ascending is the bare field name.
     private const string OrderBy = "event_time";
-
-    private readonly SccFindingsApi _api;
-    private readonly CollectionOptions _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger<RelatedFindingsCollector> _logger;
-
-    public RelatedFindingsCollector(SccFindingsApi api, CollectionOptions options, TimeProvider time, ILogger<RelatedFindingsCollector> logger)
-    {
-        _api = api;
-        _options = options;
-        _time = time;
-        _logger = logger;
-    }
 
     public string Name => CollectorName;
 
@@ -42,26 +30,26 @@ public sealed class RelatedFindingsCollector : ICollector
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(evidence);
         var progress = new CollectorProgress(Name);
-        var parent = SccParent.For(context.Finding, context.Notification.Resource, _options.SccScope);
+        var parent = SccParent.For(context.Finding, context.Notification.Resource, options.SccScope);
         var resourceName = context.Finding.ResourceName ?? context.Notification.Resource?.Name;
         if (parent is null || resourceName is null)
         {
             return progress.Skipped(parent is null
-                ? $"the finding names no {ScopeWord(_options.SccScope)} to list findings under (SCC_SCOPE {ScopeWord(_options.SccScope)}) in a valid location"
+                ? $"the finding names no {ScopeWord(options.SccScope)} to list findings under (SCC_SCOPE {ScopeWord(options.SccScope)}) in a valid location"
                 : "the finding has no resource name to search for");
         }
 
-        if (!await _api.Client.HasCredentialsAsync(cancellationToken))
+        if (!await api.Client.HasCredentialsAsync(cancellationToken))
         {
             return progress.Skipped("no credentials");
         }
 
         // Findings raised after now do not exist yet: the window is covered up to now and stays open beyond. The
         // query still asks up to the configured end, so a finding stamped a little ahead of this clock is kept.
-        var window = Window.Covered(context, Name, context.EventTime - _options.RelatedWindow, context.EventTime + _options.RelatedWindow, _time.GetUtcNow());
+        var window = Window.Covered(context, Name, context.EventTime - options.RelatedWindow, context.EventTime + options.RelatedWindow, time.GetUtcNow());
         progress.Window = window;
         var filter = Filter(resourceName, window.From, window.ConfiguredTo);
-        progress.Query = $"{_api.Describe(parent)}?filter={filter}&orderBy={OrderBy}";
+        progress.Query = $"{api.Describe(parent)}?filter={filter}&orderBy={OrderBy}";
         // The file is created with the first page, so a call that fails at once leaves no empty file behind.
         RelatedFindingsFile? file = null;
         try
@@ -73,7 +61,7 @@ public sealed class RelatedFindingsCollector : ICollector
                 await file.CompleteAsync(progress.Items, totalSize, progress.Truncated, incomplete);
             }
 
-            _logger.LogInformation(
+            logger.LogInformation(
                 "Related findings: {Count} under {Parent} for {ResourceName}, status {Status}", progress.Items, parent.Name, resourceName, report.Status);
             return report;
         }
@@ -96,17 +84,17 @@ public sealed class RelatedFindingsCollector : ICollector
         {
             // The same page size on every page, as a continued listing must repeat its parameters; findings past
             // the cap on the last page are dropped below and the file says truncated.
-            var pageSize = (int)Math.Min(SccFindingsApi.MaxPageSize, _options.RelatedMaxFindings);
+            var pageSize = (int)Math.Min(SccFindingsApi.MaxPageSize, options.RelatedMaxFindings);
             string? pageToken = null;
             do
             {
-                using var page = await _api.ListPageAsync(parent, filter, OrderBy, pageSize, pageToken, cancellationToken);
+                using var page = await api.ListPageAsync(parent, filter, OrderBy, pageSize, pageToken, cancellationToken);
                 var root = page.RootElement;
                 var output = file();
                 totalSize = root.TryGetProperty("totalSize", out var total) && total.TryGetInt64(out var size) ? size : totalSize;
                 foreach (var result in Results(root))
                 {
-                    if (progress.Items >= _options.RelatedMaxFindings)
+                    if (progress.Items >= options.RelatedMaxFindings)
                     {
                         progress.Truncated = true;
                         break;
@@ -117,11 +105,11 @@ public sealed class RelatedFindingsCollector : ICollector
                 }
 
                 pageToken = Text(root, "nextPageToken") is { Length: > 0 } token ? token : null;
-                progress.Truncated |= pageToken is not null && progress.Items >= _options.RelatedMaxFindings;
+                progress.Truncated |= pageToken is not null && progress.Items >= options.RelatedMaxFindings;
             }
             while (pageToken is not null && !progress.Truncated);
 
-            progress.Note = progress.Truncated ? $"capped at {_options.RelatedMaxFindings} findings (RELATED_MAX_FINDINGS)" : null;
+            progress.Note = progress.Truncated ? $"capped at {options.RelatedMaxFindings} findings (RELATED_MAX_FINDINGS)" : null;
             if (progress.Window is { IsOpen: true } window && !progress.Truncated)
             {
                 var open = $"window still open: findings raised after {FilterText.Rfc3339(window.To)} are collected by a later part once the window has closed";
@@ -133,7 +121,7 @@ public sealed class RelatedFindingsCollector : ICollector
         catch (GoogleApiException ex)
         {
             // The API's own words say what failed; a stack trace would add nothing but lines.
-            _logger.LogWarning("Listing related findings under {Parent} failed: {Problem}", parent.Name, ex.Describe());
+            logger.LogWarning("Listing related findings under {Parent} failed: {Problem}", parent.Name, ex.Describe());
             return (progress.Failed(ex), ex.Describe(), totalSize);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

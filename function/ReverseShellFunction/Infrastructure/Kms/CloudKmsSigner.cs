@@ -4,7 +4,7 @@ using ReverseShellFunction.Infrastructure.GoogleApis;
 namespace ReverseShellFunction.Infrastructure.Kms;
 
 /// <summary>Signs manifest digests with a Cloud KMS key version (KMS_KEY_VERSION); the private key never leaves KMS.</summary>
-internal sealed class CloudKmsSigner : IManifestSigner
+internal sealed class CloudKmsSigner(CloudKmsApi api, string keyVersion) : IManifestSigner
 {
     /// <summary>
     /// Calls made for one signature when answers fail their integrity checks: Google asks clients to discard such an
@@ -12,15 +12,7 @@ internal sealed class CloudKmsSigner : IManifestSigner
     /// </summary>
     public const int IntegrityAttempts = 3;
 
-    private readonly CloudKmsApi _api;
-
-    public CloudKmsSigner(CloudKmsApi api, string keyVersion)
-    {
-        _api = api;
-        KeyId = keyVersion;
-    }
-
-    public string KeyId { get; }
+    public string KeyId { get; } = keyVersion;
 
     public async Task<ManifestSignature> SignDigestAsync(byte[] sha256, CancellationToken cancellationToken)
     {
@@ -28,7 +20,7 @@ internal sealed class CloudKmsSigner : IManifestSigner
         {
             try
             {
-                var (der, name) = await _api.AsymmetricSignAsync(KeyId, sha256, cancellationToken);
+                var (der, name) = await api.AsymmetricSignAsync(KeyId, sha256, cancellationToken);
                 return new ManifestSignature(der, name);
             }
             catch (GoogleApiException ex)

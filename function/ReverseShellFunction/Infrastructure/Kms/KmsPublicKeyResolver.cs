@@ -10,17 +10,10 @@ namespace ReverseShellFunction.Infrastructure.Kms;
 /// names, but only for versions of the one crypto key the auditor trusts (KMS_KEY_VERSION or --kms-key). A seal
 /// naming any other key is refused, so whoever can write the bucket cannot bring a key of their own.
 /// </summary>
-internal sealed class KmsPublicKeyResolver : IPublicKeyResolver
+internal sealed class KmsPublicKeyResolver(CloudKmsApi api, string trustedKeyOrVersion) : IPublicKeyResolver
 {
-    private readonly CloudKmsApi _api;
-    private readonly string _cryptoKey;
+    private readonly string _cryptoKey = KmsKeyVersionName.CryptoKeyOf(trustedKeyOrVersion);
     private readonly ConcurrentDictionary<string, Task<TrustedKey>> _cache = new(StringComparer.Ordinal);
-
-    public KmsPublicKeyResolver(CloudKmsApi api, string trustedKeyOrVersion)
-    {
-        _api = api;
-        _cryptoKey = KmsKeyVersionName.CryptoKeyOf(trustedKeyOrVersion);
-    }
 
     public string TrustedKey => _cryptoKey;
 
@@ -39,7 +32,7 @@ internal sealed class KmsPublicKeyResolver : IPublicKeyResolver
     {
         try
         {
-            var pem = await _api.GetPublicKeyPemAsync(keyVersion, cancellationToken);
+            var pem = await api.GetPublicKeyPemAsync(keyVersion, cancellationToken);
             var key = EcKeys.ImportPublicPem(pem, $"the public key of {keyVersion}");
             return new TrustedKey(key, EcKeys.Fingerprint(key), $"Cloud KMS getPublicKey of {keyVersion}");
         }

@@ -6,7 +6,7 @@ using ReverseShellFunction.Infrastructure.GoogleApis;
 namespace ReverseShellFunction.Infrastructure.Logging;
 
 /// <summary>Cloud Logging v2 <c>entries:list</c> over REST; small so an official client can replace it.</summary>
-public sealed class LoggingApi
+public sealed class LoggingApi(GoogleApiClient client, string root, LogReadCoalescer? coalescer = null)
 {
     /// <summary>The API's maximum page size.</summary>
     public const int MaxPageSize = 1000;
@@ -15,18 +15,9 @@ public sealed class LoggingApi
 
     private static readonly JsonDocumentOptions s_documentOptions = new() { MaxDepth = 256 };
 
-    private readonly GoogleApiClient _client;
-    private readonly string _root;
-    private readonly LogReadCoalescer _coalescer;
+    private readonly LogReadCoalescer _coalescer = coalescer ?? new LogReadCoalescer(TimeProvider.System) { Enabled = false };
 
-    public LoggingApi(GoogleApiClient client, string root, LogReadCoalescer? coalescer = null)
-    {
-        _client = client;
-        _root = root;
-        _coalescer = coalescer ?? new LogReadCoalescer(TimeProvider.System) { Enabled = false };
-    }
-
-    public GoogleApiClient Client => _client;
+    public GoogleApiClient Client => client;
 
     public LogReadCoalescer Coalescer => _coalescer;
 
@@ -38,14 +29,14 @@ public sealed class LoggingApi
     public async Task<JsonDocument> ListPageAsync(string project, string filter, int pageSize, string? pageToken, string? userProject, CancellationToken cancellationToken)
     {
         var body = Body(project, filter, pageSize, pageToken);
-        var uri = ApiUri.Build(_root, ["v2", "entries:list"]);
+        var uri = ApiUri.Build(root, ["v2", "entries:list"]);
         var key = $"{userProject}\n{Convert.ToBase64String(body)}";
-        var page = await _coalescer.GetAsync(key, token => _client.PostForBytesAsync(uri, body, userProject, token), cancellationToken);
+        var page = await _coalescer.GetAsync(key, token => client.PostForBytesAsync(uri, body, userProject, token), cancellationToken);
         return JsonDocument.Parse(page.AsSequence(), s_documentOptions);
     }
 
     public string Describe(string project, string filter) =>
-        $"POST {_root}/v2/entries:list resourceNames=[projects/{project}] orderBy=\"{OrderBy}\" filter={filter}";
+        $"POST {root}/v2/entries:list resourceNames=[projects/{project}] orderBy=\"{OrderBy}\" filter={filter}";
 
     private static byte[] Body(string project, string filter, int pageSize, string? pageToken)
     {

@@ -4,32 +4,23 @@ using ReverseShellFunction.Infrastructure.GoogleApis;
 namespace ReverseShellFunction.Infrastructure.Run;
 
 /// <summary>Cloud Run Admin API v2 reads over REST; small so an official client can replace it.</summary>
-public sealed class CloudRunApi
+public sealed class CloudRunApi(GoogleApiClient client, string root)
 {
     // A service or revision document is a few kilobytes; this only stops a runaway answer.
     private const int MaxDocumentBytes = 16 * 1024 * 1024;
 
     private static readonly System.Text.Json.JsonDocumentOptions s_documentOptions = new() { MaxDepth = 256 };
 
-    private readonly GoogleApiClient _client;
-    private readonly string _root;
-
-    public CloudRunApi(GoogleApiClient client, string root)
-    {
-        _client = client;
-        _root = root;
-    }
-
-    public GoogleApiClient Client => _client;
+    public GoogleApiClient Client => client;
 
     /// <summary>GET <c>v2/{relativeName}</c>, e.g. <c>projects/P/locations/L/services/S/revisions/R</c>, as a mutable document.</summary>
     public Task<JsonNode> GetAsync(string relativeName, CancellationToken cancellationToken)
     {
-        var uri = ApiUri.Build(_root, ["v2", .. ApiUri.Split(relativeName)]);
-        return _client.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, uri), ReadAsync, cancellationToken);
+        var uri = ApiUri.Build(root, ["v2", .. ApiUri.Split(relativeName)]);
+        return client.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, uri), ReadAsync, cancellationToken);
     }
 
-    public string Describe(string relativeName) => $"GET {_root}/v2/{relativeName}";
+    public string Describe(string relativeName) => $"GET {root}/v2/{relativeName}";
 
     private static async Task<JsonNode> ReadAsync(Stream body, CancellationToken cancellationToken)
     {

@@ -15,32 +15,20 @@ namespace ReverseShellFunction.Infrastructure.Scc;
 /// SecurityMarks body. The mask names exactly the three marks this function owns, so marks that people or other
 /// tools set on the finding are left as they are (an empty mask or "marks" would replace them all).
 /// </summary>
-internal sealed partial class SccFindingMarker : IFindingMarker
+/// <param name="endpoints">Marks on a finding under data residency go to its location's regional host, as the reads do.</param>
+/// <param name="scope">Project scope writes through the finding's <c>projects/…</c> name: the grant covers only that form.</param>
+internal sealed partial class SccFindingMarker(
+    GoogleApiClient client, SccEndpoints endpoints, SccScope scope, ILogger<SccFindingMarker> logger) : IFindingMarker
 {
     private static readonly TimeSpan s_budget = TimeSpan.FromSeconds(15);
     private static readonly MediaTypeHeaderValue s_json = new("application/json") { CharSet = "utf-8" };
-
-    private readonly GoogleApiClient _client;
-    private readonly SccEndpoints _endpoints;
-    private readonly SccScope _scope;
-    private readonly ILogger<SccFindingMarker> _logger;
-
-    /// <param name="endpoints">Marks on a finding under data residency go to its location's regional host, as the reads do.</param>
-    /// <param name="scope">Project scope writes through the finding's <c>projects/…</c> name: the grant covers only that form.</param>
-    public SccFindingMarker(GoogleApiClient client, SccEndpoints endpoints, SccScope scope, ILogger<SccFindingMarker> logger)
-    {
-        _client = client;
-        _endpoints = endpoints;
-        _scope = scope;
-        _logger = logger;
-    }
 
     public async Task MarkAsync(FindingMark mark, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mark);
 
         // With a project-scope grant, the organizations/… form of the same marks answers 403: use the project's.
-        var name = _scope == SccScope.Project && mark.ProjectSecurityMarksName is { } projectForm ? projectForm : mark.SecurityMarksName;
+        var name = scope == SccScope.Project && mark.ProjectSecurityMarksName is { } projectForm ? projectForm : mark.SecurityMarksName;
 
         // The name comes from the notification: only the documented shape becomes a request path.
         if (!MarksName().IsMatch(name))
@@ -56,14 +44,14 @@ internal sealed partial class SccFindingMarker : IFindingMarker
 
         var body = JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["name"] = name, ["marks"] = marks });
         var location = SccParent.LocationOf(name) ?? SccParent.GlobalLocation;
-        var uri = ApiUri.Build(_endpoints.RootFor(location), ["v2", .. ApiUri.Split(name)], [new("updateMask", string.Join(",", mark.Marks.Keys.Select(k => "marks." + k)))]);
+        var uri = ApiUri.Build(endpoints.RootFor(location), ["v2", .. ApiUri.Split(name)], [new("updateMask", string.Join(",", mark.Marks.Keys.Select(k => "marks." + k)))]);
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(s_budget);
-        using var answer = await _client.SendAsync(
+        using var answer = await client.SendAsync(
             () => new HttpRequestMessage(HttpMethod.Patch, uri) { Content = new ByteArrayContent(body) { Headers = { ContentType = s_json } } },
             async (stream, ct) => await JsonDocument.ParseAsync(stream, default, ct),
             budget.Token);
-        _logger.LogInformation("Wrote the security marks of bundle {BundleId} on finding {FindingName}", mark.BundleId, mark.FindingName);
+        logger.LogInformation("Wrote the security marks of bundle {BundleId} on finding {FindingName}", mark.BundleId, mark.FindingName);
     }
 
     [GeneratedRegex(@"^(organizations|folders|projects)/[A-Za-z0-9_-]+/sources/[A-Za-z0-9_-]+(/locations/[A-Za-z0-9_-]+)?/findings/[A-Za-z0-9_-]+/securityMarks\z")]

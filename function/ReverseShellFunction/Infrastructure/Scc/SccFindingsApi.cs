@@ -5,19 +5,10 @@ using ReverseShellFunction.Infrastructure.GoogleApis;
 namespace ReverseShellFunction.Infrastructure.Scc;
 
 /// <summary>Security Command Center v2 ListFindings over REST; small so an official client can replace it.</summary>
-public sealed class SccFindingsApi
+public sealed class SccFindingsApi(GoogleApiClient client, SccEndpoints endpoints)
 {
     /// <summary>The API's maximum page size.</summary>
     public const int MaxPageSize = 1000;
-
-    private readonly GoogleApiClient _client;
-    private readonly SccEndpoints _endpoints;
-
-    public SccFindingsApi(GoogleApiClient client, SccEndpoints endpoints)
-    {
-        _client = client;
-        _endpoints = endpoints;
-    }
 
     /// <summary>Every location at <paramref name="root"/> (tests and private endpoints).</summary>
     public SccFindingsApi(GoogleApiClient client, string root)
@@ -25,7 +16,7 @@ public sealed class SccFindingsApi
     {
     }
 
-    public GoogleApiClient Client => _client;
+    public GoogleApiClient Client => client;
 
     /// <summary>
     /// One page: <c>{ "listFindingsResults": [{finding, resource}], "nextPageToken", "totalSize" }</c>, from the host
@@ -35,7 +26,7 @@ public sealed class SccFindingsApi
     {
         ArgumentNullException.ThrowIfNull(parent);
         var uri = ApiUri.Build(
-            _endpoints.RootFor(parent.Location),
+            endpoints.RootFor(parent.Location),
             ["v2", .. ApiUri.Split(parent.Name), "findings"],
             [
                 new("filter", filter),
@@ -43,12 +34,12 @@ public sealed class SccFindingsApi
                 new("pageSize", pageSize.ToString(CultureInfo.InvariantCulture)),
                 new("pageToken", pageToken),
             ]);
-        return _client.GetJsonAsync(uri, cancellationToken);
+        return client.GetJsonAsync(uri, cancellationToken);
     }
 
     public string Describe(SccParent parent)
     {
         ArgumentNullException.ThrowIfNull(parent);
-        return $"GET {_endpoints.RootFor(parent.Location)}/v2/{parent.Name}/findings";
+        return $"GET {endpoints.RootFor(parent.Location)}/v2/{parent.Name}/findings";
     }
 }

@@ -14,25 +14,15 @@ namespace ReverseShellFunction.Infrastructure.Storage;
 /// pipeline refuses to index a mismatch; verify reports it), so an auditor can still inspect a tampered bundle.
 /// 5.0.0 has no retry options for downloads, so a failed download is started again here.
 /// </summary>
-internal sealed class GcsDownloader
+internal sealed class GcsDownloader(StorageClient client, GcsStoreOptions options, GcsRetryPolicy retry)
 {
     // Unbuffered: the client writes whole reads of DownloadChunkSize, a FileStream buffer would only add a copy.
     private const int SpoolBufferSize = 0;
-    private readonly StorageClient _client;
-    private readonly GcsStoreOptions _options;
-    private readonly GcsRetryPolicy _retry;
-
-    public GcsDownloader(StorageClient client, GcsStoreOptions options, GcsRetryPolicy retry)
-    {
-        _client = client;
-        _options = options;
-        _retry = retry;
-    }
 
     /// <summary>The object's bytes at the generation described, positioned at the start.</summary>
     public async Task<Stream> OpenAsync(StorageObject item, CancellationToken cancellationToken)
     {
-        var directory = _options.SpoolDirectory ?? Path.GetTempPath();
+        var directory = options.SpoolDirectory ?? Path.GetTempPath();
         var spool = new FileStream(
             Path.Combine(directory, StaleTemporaries.Name("rsf-gcs-") + ".spool"),
             FileMode.CreateNew,
@@ -42,14 +32,14 @@ internal sealed class GcsDownloader
             FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         try
         {
-            await _retry.RunAsync(
+            await retry.RunAsync(
                 "download",
                 item.Name,
                 retryStatuses: true,
                 async token =>
                 {
                     spool.SetLength(0);
-                    await DownloadAsync(item.Name, spool, new DownloadObjectOptions { Generation = item.Generation, ChunkSize = _options.DownloadChunkSize }, token);
+                    await DownloadAsync(item.Name, spool, new DownloadObjectOptions { Generation = item.Generation, ChunkSize = options.DownloadChunkSize }, token);
                     await spool.FlushAsync(token);
                     return true;
                 },
@@ -68,7 +58,7 @@ internal sealed class GcsDownloader
     /// <summary>A small object's bytes (an index entry), or null when there is no such object.</summary>
     public async Task<byte[]?> ReadAllAsync(string name, CancellationToken cancellationToken)
     {
-        return await _retry.RunAsync<byte[]?>(
+        return await retry.RunAsync<byte[]?>(
             "download",
             name,
             retryStatuses: true,
@@ -77,7 +67,7 @@ internal sealed class GcsDownloader
                 using var buffer = new MemoryStream();
                 try
                 {
-                    await DownloadAsync(name, buffer, new DownloadObjectOptions { ChunkSize = _options.DownloadChunkSize }, token);
+                    await DownloadAsync(name, buffer, new DownloadObjectOptions { ChunkSize = options.DownloadChunkSize }, token);
                 }
                 catch (EvidenceNotFoundException)
                 {
@@ -89,11 +79,11 @@ internal sealed class GcsDownloader
             cancellationToken);
     }
 
-    private async Task DownloadAsync(string name, Stream destination, DownloadObjectOptions options, CancellationToken cancellationToken)
+    private async Task DownloadAsync(string name, Stream destination, DownloadObjectOptions download, CancellationToken cancellationToken)
     {
         try
         {
-            await _client.DownloadObjectAsync(_options.Bucket, name, destination, options, cancellationToken);
+            await client.DownloadObjectAsync(options.Bucket, name, destination, download, cancellationToken);
         }
         catch (GoogleApiException ex) when (ex.HttpStatusCode == HttpStatusCode.NotFound)
         {

@@ -82,43 +82,17 @@ public sealed class GcsEvidenceStore : IEvidenceStore, IQuarantineReader
     public Task<byte[]?> ReadPendingAsync(BundleId id, CancellationToken cancellationToken) =>
         _downloader.ReadAllAsync(BundleLayout.PendingObject(id), cancellationToken);
 
-    public async IAsyncEnumerable<string> ListPendingObjectNamesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var item in ListAsync(BundleLayout.PendingPrefix, cancellationToken))
-        {
-            yield return item.Name;
-        }
-    }
+    public IAsyncEnumerable<string> ListPendingObjectNamesAsync(CancellationToken cancellationToken) =>
+        ListNamesAsync(BundleLayout.PendingPrefix, cancellationToken);
 
-    public async IAsyncEnumerable<string> ListQuarantineObjectNamesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var item in ListAsync(BundleLayout.QuarantinePrefix, cancellationToken))
-        {
-            yield return item.Name;
-        }
-    }
+    public IAsyncEnumerable<string> ListQuarantineObjectNamesAsync(CancellationToken cancellationToken) =>
+        ListNamesAsync(BundleLayout.QuarantinePrefix, cancellationToken);
 
-    public Task<byte[]?> ReadQuarantineAsync(string objectName, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(objectName);
-        if (!objectName.StartsWith(BundleLayout.QuarantinePrefix, StringComparison.Ordinal) || !BundlePaths.IsSafe(objectName))
-        {
-            throw new ArgumentException($"'{DisplayText.Visible(objectName, 100)}' is not a quarantine object name.", nameof(objectName));
-        }
+    public Task<byte[]?> ReadQuarantineAsync(string objectName, CancellationToken cancellationToken) =>
+        _downloader.ReadAllAsync(QuarantineName(objectName), cancellationToken);
 
-        return _downloader.ReadAllAsync(objectName, cancellationToken);
-    }
-
-    public Task<CreateResult> CreateQuarantineAsync(string objectName, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(objectName);
-        if (!objectName.StartsWith(BundleLayout.QuarantinePrefix, StringComparison.Ordinal) || !BundlePaths.IsSafe(objectName))
-        {
-            throw new ArgumentException($"'{DisplayText.Visible(objectName, 100)}' is not a quarantine object name.", nameof(objectName));
-        }
-
-        return CreateJsonAsync(objectName, json, cancellationToken);
-    }
+    public Task<CreateResult> CreateQuarantineAsync(string objectName, ReadOnlyMemory<byte> json, CancellationToken cancellationToken) =>
+        CreateJsonAsync(QuarantineName(objectName), json, cancellationToken);
 
     public async Task<Stream> OpenBundleAsync(BundleId id, CancellationToken cancellationToken)
     {
@@ -130,19 +104,34 @@ public sealed class GcsEvidenceStore : IEvidenceStore, IQuarantineReader
     public Task<byte[]?> ReadIndexEntryAsync(BundleId id, CancellationToken cancellationToken) =>
         _downloader.ReadAllAsync(BundleLayout.IndexObject(id), cancellationToken);
 
-    public async IAsyncEnumerable<string> ListIndexObjectNamesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var item in ListAsync(BundleLayout.IndexPrefix, cancellationToken))
-        {
-            yield return item.Name;
-        }
-    }
+    public IAsyncEnumerable<string> ListIndexObjectNamesAsync(CancellationToken cancellationToken) =>
+        ListNamesAsync(BundleLayout.IndexPrefix, cancellationToken);
 
     public async IAsyncEnumerable<StoredObject> ListBundleObjectsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var item in ListAsync(BundleLayout.BundlesPrefix, cancellationToken))
         {
             yield return GcsObjects.Describe(item);
+        }
+    }
+
+    /// <summary>The name itself, once it is known to lie under the quarantine prefix and to be a safe object name.</summary>
+    private static string QuarantineName(string objectName)
+    {
+        ArgumentNullException.ThrowIfNull(objectName);
+        if (!objectName.StartsWith(BundleLayout.QuarantinePrefix, StringComparison.Ordinal) || !BundlePaths.IsSafe(objectName))
+        {
+            throw new ArgumentException($"'{DisplayText.Visible(objectName, 100)}' is not a quarantine object name.", nameof(objectName));
+        }
+
+        return objectName;
+    }
+
+    private async IAsyncEnumerable<string> ListNamesAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var item in ListAsync(prefix, cancellationToken))
+        {
+            yield return item.Name;
         }
     }
 

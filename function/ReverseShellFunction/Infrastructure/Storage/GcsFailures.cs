@@ -17,9 +17,6 @@ internal static class GcsFailures
         HttpStatusCode.GatewayTimeout,
     ];
 
-    public static bool IsStatus(Exception exception, HttpStatusCode status) =>
-        exception is GoogleApiException api && api.HttpStatusCode == status;
-
     public static bool IsRetriableStatus(Exception exception) =>
         exception is GoogleApiException api && s_retriableStatuses.Contains(api.HttpStatusCode);
 

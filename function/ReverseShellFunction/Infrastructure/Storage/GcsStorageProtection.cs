@@ -8,33 +8,24 @@ namespace ReverseShellFunction.Infrastructure.Storage;
 /// roles/storage.legacyBucketReader on that bucket only): retention policy, default event-based hold, object
 /// retention and default KMS key. A failure is recorded in the manifest, never fatal.
 /// </summary>
-internal sealed class GcsStorageProtection : IStorageProtectionReader
+internal sealed class GcsStorageProtection(StorageClient client, string bucket) : IStorageProtectionReader
 {
-    private readonly StorageClient _client;
-    private readonly string _bucket;
-
-    public GcsStorageProtection(StorageClient client, string bucket)
-    {
-        _client = client;
-        _bucket = bucket;
-    }
-
     public async Task<StorageProtection> ReadAsync(CancellationToken cancellationToken)
     {
-        var store = $"gs://{_bucket}";
+        var store = $"gs://{bucket}";
         try
         {
-            var bucket = await _client.GetBucketAsync(_bucket, new GetBucketOptions(), cancellationToken);
+            var found = await client.GetBucketAsync(bucket, new GetBucketOptions(), cancellationToken);
             return new StorageProtection
             {
                 Store = store,
-                RetentionPeriodSeconds = bucket.RetentionPolicy?.RetentionPeriod,
-                RetentionLocked = bucket.RetentionPolicy is null ? null : bucket.RetentionPolicy.IsLocked ?? false,
-                RetentionEffectiveTime = bucket.RetentionPolicy?.EffectiveTimeDateTimeOffset,
-                DefaultEventBasedHold = bucket.DefaultEventBasedHold ?? false,
-                ObjectRetentionMode = bucket.ObjectRetention?.Mode,
-                DefaultKmsKeyName = bucket.Encryption?.DefaultKmsKeyName,
-                Note = bucket.RetentionPolicy is null ? "no bucket retention policy: objects can be deleted by anyone with storage.objects.delete" : null,
+                RetentionPeriodSeconds = found.RetentionPolicy?.RetentionPeriod,
+                RetentionLocked = found.RetentionPolicy is null ? null : found.RetentionPolicy.IsLocked ?? false,
+                RetentionEffectiveTime = found.RetentionPolicy?.EffectiveTimeDateTimeOffset,
+                DefaultEventBasedHold = found.DefaultEventBasedHold ?? false,
+                ObjectRetentionMode = found.ObjectRetention?.Mode,
+                DefaultKmsKeyName = found.Encryption?.DefaultKmsKeyName,
+                Note = found.RetentionPolicy is null ? "no bucket retention policy: objects can be deleted by anyone with storage.objects.delete" : null,
             };
         }
         catch (Exception ex) when (ex is Google.GoogleApiException or HttpRequestException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)

@@ -14,27 +14,16 @@ namespace ReverseShellFunction.Infrastructure.Storage;
 /// bytes. Either way the store hashes the bytes itself and checks the md5Hash and crc32c the service reports for
 /// the new object.
 /// </summary>
-internal sealed class GcsUploader
+internal sealed class GcsUploader(StorageClient client, GcsStoreOptions options, GcsRetryPolicy retry)
 {
-    private readonly StorageClient _client;
-    private readonly GcsStoreOptions _options;
-    private readonly GcsRetryPolicy _retry;
-    private readonly GcsMultipartUpload _multipart;
-
-    public GcsUploader(StorageClient client, GcsStoreOptions options, GcsRetryPolicy retry)
-    {
-        _client = client;
-        _options = options;
-        _retry = retry;
-        _multipart = new GcsMultipartUpload(client);
-    }
+    private readonly GcsMultipartUpload _multipart = new(client);
 
     public Task<CreateResult> CreateAsync(StorageObject destination, Stream content, CancellationToken cancellationToken)
     {
         // 5.0.0 retries a failed chunk inside the session, but neither the session start nor a session that
         // failed for good: those are retried here, from the start of the source, which therefore must seek.
         var start = content.CanSeek ? content.Position : -1;
-        return _retry.RunAsync(
+        return retry.RunAsync(
             "upload",
             destination.Name,
             retryStatuses: content.CanSeek,
@@ -53,7 +42,7 @@ internal sealed class GcsUploader
     private async Task<CreateResult> AttemptAsync(StorageObject destination, Stream content, CancellationToken cancellationToken)
     {
         // One chunk or less: one request instead of a session start and a PUT, and no chunk held in memory.
-        if (content.CanSeek && content.Length - content.Position <= _options.ChunkSize)
+        if (content.CanSeek && content.Length - content.Position <= options.ChunkSize)
         {
             if (await _multipart.CreateAsync(destination, content, cancellationToken) is not { } done)
             {
@@ -64,7 +53,7 @@ internal sealed class GcsUploader
             return CreateResult.Created;
         }
 
-        var options = new UploadObjectOptions
+        var upload = new UploadObjectOptions
         {
             IfGenerationMatch = 0,
             ChunkSize = ChunkSizeFor(content),
@@ -74,7 +63,7 @@ internal sealed class GcsUploader
         StorageObject created;
         try
         {
-            created = await _client.UploadObjectAsync(destination, hashing, options, cancellationToken);
+            created = await client.UploadObjectAsync(destination, hashing, upload, cancellationToken);
         }
         catch (GoogleApiException ex) when (ex.HttpStatusCode == HttpStatusCode.PreconditionFailed)
         {
@@ -94,12 +83,12 @@ internal sealed class GcsUploader
         const int Quantum = 256 * 1024;
         if (!content.CanSeek)
         {
-            return _options.ChunkSize;
+            return options.ChunkSize;
         }
 
         var remaining = Math.Max(1, content.Length - content.Position);
         var needed = (remaining + Quantum - 1) / Quantum * Quantum;
-        return (int)Math.Min(_options.ChunkSize, needed);
+        return (int)Math.Min(options.ChunkSize, needed);
     }
 
     /// <summary>
@@ -133,7 +122,7 @@ internal sealed class GcsUploader
         if (problems.Count > 0)
         {
             throw new EvidenceStoreException(
-                $"Integrity check failed for gs://{_options.Bucket}/{name} (generation {created.Generation}): {string.Join("; ", problems)}.");
+                $"Integrity check failed for gs://{options.Bucket}/{name} (generation {created.Generation}): {string.Join("; ", problems)}.");
         }
     }
 }
