@@ -105,7 +105,7 @@ public static class CloudEventReader
         }
         else
         {
-            using var document = Parse(raw.Body);
+            using var document = MessagePublishedDataReader.Parse(raw.Body);
             if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("finding", out _)
                 && !document.RootElement.TryGetProperty("message", out _))
             {
@@ -139,18 +139,6 @@ public static class CloudEventReader
         },
         Subscription = raw.Header("x-goog-pubsub-subscription-name"),
     };
-
-    private static JsonDocument Parse(ReadOnlyMemory<byte> body)
-    {
-        try
-        {
-            return JsonDocument.Parse(body, MessagePublishedDataReader.s_documentOptions);
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidDeliveryException(DeliveryProblem.NotJson, "The body is not JSON.", ex);
-        }
-    }
 
     private static DeliveryInfo WithCloudEvent(CloudEvent cloudEvent, MessagePublishedData data, RawDelivery raw, DeliveryMode mode)
     {

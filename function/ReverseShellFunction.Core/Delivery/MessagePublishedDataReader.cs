@@ -23,19 +23,20 @@ public static class MessagePublishedDataReader
             return lean;
         }
 
-        JsonDocument document;
+        using var document = Parse(json);
+        return Read(document.RootElement);
+    }
+
+    /// <summary>The whole body as a document; a body that is not JSON is <see cref="DeliveryProblem.NotJson"/>.</summary>
+    internal static JsonDocument Parse(ReadOnlyMemory<byte> body)
+    {
         try
         {
-            document = JsonDocument.Parse(json, s_documentOptions);
+            return JsonDocument.Parse(body, s_documentOptions);
         }
         catch (JsonException ex)
         {
             throw new InvalidDeliveryException(DeliveryProblem.NotJson, "The body is not JSON.", ex);
-        }
-
-        using (document)
-        {
-            return Read(document.RootElement);
         }
     }
 

@@ -147,13 +147,14 @@ public static class EvidenceDigest
 
             using (entry)
             {
-                if (entry.RootElement.ValueKind != JsonValueKind.Object)
+                // Str reads only an object's member: anything but an object with an RFC 3339 timestamp is unreadable here.
+                if (EvidenceTime.TryParse(Str(entry.RootElement, "timestamp")) is not { } time)
                 {
                     state.UnreadableLines++;
                     continue;
                 }
 
-                await add(new LogLine(entry.RootElement, entryName, number));
+                await add(new LogLine(entry.RootElement, entryName, number, time));
             }
         }
     }
@@ -164,7 +165,7 @@ public static class EvidenceDigest
     internal static JsonElement? Obj(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object ? value : null;
 
-    internal readonly record struct LogLine(JsonElement Entry, string File, int Number);
+    internal readonly record struct LogLine(JsonElement Entry, string File, int Number, DateTimeOffset Time);
 }
 
 /// <summary>What <see cref="EvidenceDigest.ReadAsync"/> derived from the staged evidence.</summary>
