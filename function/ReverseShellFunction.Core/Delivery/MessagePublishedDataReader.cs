@@ -71,9 +71,8 @@ public static class MessagePublishedDataReader
         return Read(document.RootElement, data);
     }
 
-    public static MessagePublishedData Read(JsonElement root) => Read(root, decodedData: null);
-
-    private static MessagePublishedData Read(JsonElement root, ReadOnlyMemory<byte>? decodedData)
+    /// <param name="decodedData">The data when it was decoded from the body apart; null: read from <paramref name="root"/>.</param>
+    public static MessagePublishedData Read(JsonElement root, ReadOnlyMemory<byte>? decodedData = null)
     {
         if (root.ValueKind != JsonValueKind.Object
             || !root.TryGetProperty("message", out var message)

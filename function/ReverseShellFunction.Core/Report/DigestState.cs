@@ -24,8 +24,6 @@ internal sealed class DigestState(DateTimeOffset eventTime)
     public WorkloadChange? LastChange { get; set; }
     public int AuditCount { get; set; }
     public long UnreadableLines { get; set; }
-    public IReadOnlyList<string> TimelineFiles { get; set; } = [];
-    public long TimelineLines { get; set; }
 
     public void AddRelated(string category, string? severity, DateTimeOffset? time)
     {

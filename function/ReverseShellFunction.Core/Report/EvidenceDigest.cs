@@ -26,28 +26,24 @@ public static class EvidenceDigest
         ArgumentNullException.ThrowIfNull(reports);
         var state = new DigestState(summary.Finding.EventTime);
         var files = staging.Files.ToHashSet(StringComparer.Ordinal);
-        await using (var timeline = new TimelineFile(staging, timelineChunkBytes))
+        await using var timeline = new TimelineFile(staging, timelineChunkBytes);
+        await TimelineEvents.AddFindingAsync(timeline, summary, cancellationToken);
+        if (files.Contains(BundleLayout.Entries.RelatedFindings))
         {
-            await TimelineEvents.AddFindingAsync(timeline, summary, cancellationToken);
-            if (files.Contains(BundleLayout.Entries.RelatedFindings))
-            {
-                await ReadRelatedAsync(staging.PathOf(BundleLayout.Entries.RelatedFindings), summary, timeline, state, cancellationToken);
-            }
-
-            if (files.Contains(BundleLayout.Entries.ContainerLogs))
-            {
-                await ReadLinesAsync(staging.PathOf(BundleLayout.Entries.ContainerLogs), BundleLayout.Entries.ContainerLogs, entry => TimelineEvents.AddContainerAsync(entry, timeline, state, cancellationToken), state, cancellationToken);
-            }
-
-            if (files.Contains(BundleLayout.Entries.AuditLogs))
-            {
-                await ReadLinesAsync(staging.PathOf(BundleLayout.Entries.AuditLogs), BundleLayout.Entries.AuditLogs, entry => TimelineEvents.AddAuditAsync(entry, timeline, state, cancellationToken), state, cancellationToken);
-            }
-
-            await TimelineEvents.AddCollectionAsync(timeline, summary, reports, state, cancellationToken);
-            state.TimelineFiles = [.. timeline.Files];
-            state.TimelineLines = timeline.Lines;
+            await ReadRelatedAsync(staging.PathOf(BundleLayout.Entries.RelatedFindings), summary, timeline, state, cancellationToken);
         }
+
+        if (files.Contains(BundleLayout.Entries.ContainerLogs))
+        {
+            await ReadLinesAsync(staging.PathOf(BundleLayout.Entries.ContainerLogs), BundleLayout.Entries.ContainerLogs, entry => TimelineEvents.AddContainerAsync(entry, timeline, state, cancellationToken), state, cancellationToken);
+        }
+
+        if (files.Contains(BundleLayout.Entries.AuditLogs))
+        {
+            await ReadLinesAsync(staging.PathOf(BundleLayout.Entries.AuditLogs), BundleLayout.Entries.AuditLogs, entry => TimelineEvents.AddAuditAsync(entry, timeline, state, cancellationToken), state, cancellationToken);
+        }
+
+        await TimelineEvents.AddCollectionAsync(timeline, summary, reports, state, cancellationToken);
 
         var cloudRun = RunningWorkload.ReadCloudRun(staging, files);
         return new DigestResult
@@ -63,8 +59,8 @@ public static class EvidenceDigest
                 CollectionMoments = state.CollectionPoints,
                 AuditWindow = reports.FirstOrDefault(r => r.Name == "audit-logs" && r.Status is CollectorStatus.Ok or CollectorStatus.Partial)?.Window,
             },
-            TimelineFiles = state.TimelineFiles,
-            TimelineLines = state.TimelineLines,
+            TimelineFiles = [.. timeline.Files],
+            TimelineLines = timeline.Lines,
             UnreadableLines = state.UnreadableLines,
         };
     }
