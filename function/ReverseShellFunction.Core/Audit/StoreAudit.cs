@@ -25,8 +25,6 @@ public sealed class StoreAudit
         _verifier = new BundleVerifier(store, trust);
     }
 
-    public BundleVerifier Verifier => _verifier;
-
     /// <summary>
     /// Parts verified at once by default. A part costs about six sequential store requests (index entry,
     /// object metadata, download, previous part's index entry, index entry object, give-up check) and little
@@ -38,14 +36,10 @@ public sealed class StoreAudit
     /// <summary>The most parts <see cref="VerifyAllAsync(EventTimeRange, int, CancellationToken)"/> verifies at once.</summary>
     public const int MaxConcurrency = 256;
 
-    /// <summary>One result per bundle id found under either prefix, oldest first, after one per unexpected object.</summary>
-    public IAsyncEnumerable<BundleVerification> VerifyAllAsync(EventTimeRange range, CancellationToken cancellationToken) =>
-        VerifyAllAsync(range, DefaultConcurrency, cancellationToken);
-
     /// <summary>
-    /// As <see cref="VerifyAllAsync(EventTimeRange, CancellationToken)"/>, with up to <paramref name="concurrency"/>
-    /// parts verified at once. Results come in the same order whatever the concurrency: each is yielded in its
-    /// turn, once every one before it was.
+    /// One result per bundle id found under either prefix, oldest first, after one per unexpected object, with up
+    /// to <paramref name="concurrency"/> parts verified at once. Results come in the same order whatever the
+    /// concurrency: each is yielded in its turn, once every one before it was.
     /// </summary>
     public async IAsyncEnumerable<BundleVerification> VerifyAllAsync(EventTimeRange range, int concurrency, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
