@@ -63,8 +63,10 @@ internal sealed class CustodyOptions
     }
 
     /// <summary>The trust to verify with, and one line saying where the public keys come from.</summary>
-    public (CustodyTrust Trust, string KeySource) Build(ParseResult parse, IServiceProvider services, bool onBucket)
+    /// <param name="offline">Folders are verified, not the store: KMS_KEY_VERSION's key is not trusted by default.</param>
+    public (CustodyTrust Trust, string KeySource) Build(ParseResult parse, IServiceProvider services, bool offline)
     {
+        var onBucket = !offline && services.GetRequiredService<ReaderSettings>().EvidenceBucket is not null;
         var files = parse.GetValue(PublicKeys) ?? [];
         var certificates = parse.GetValue(TsaCertificates) ?? [];
         var require = parse.GetValue(RequireSignature);

@@ -30,7 +30,7 @@ public static class GetCommand
         command.Options.Add(outDir);
         command.Options.Add(manifestOnly);
         custody.AddTo(command);
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunReadOnlyAsync(parse, store, async (services, output, ct) =>
+        command.SetAction((parse, cancellationToken) => store.RunAsync(parse, readOnly: true, async (services, output, ct) =>
         {
             var evidence = services.GetRequiredService<IEvidenceStore>();
             var error = parse.InvocationConfiguration.Error;
@@ -52,8 +52,7 @@ public static class GetCommand
                 return await ManifestOnlyAsync(evidence, id, directory, output, error, ct);
             }
 
-            var onBucket = services.GetRequiredService<ReaderSettings>().EvidenceBucket is not null;
-            var (trust, keySource) = custody.Build(parse, services, onBucket);
+            var (trust, keySource) = custody.Build(parse, services, offline: false);
             using var trustScope = trust;
             // The bundle's state first, from its newest part's index entry (the final word), in the words every view
             // uses; everything after verifies it.

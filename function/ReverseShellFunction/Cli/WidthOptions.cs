@@ -13,8 +13,6 @@ internal sealed class WidthOptions
 {
     public const int Default = 100;
     public const int Minimum = 40;
-    private const string BothGiven = "Give --width N or --wide, not both: --wide prints every column however wide, --width fits N columns.";
-    private static readonly string s_tooNarrow = $"--width must be at least {Minimum}.";
 
     public WidthOptions(string wideMeaning)
     {
@@ -38,11 +36,11 @@ internal sealed class WidthOptions
         {
             if (result.GetValue(Wide) && result.GetValue(Width) is not null)
             {
-                result.AddError(BothGiven);
+                result.AddError("Give --width N or --wide, not both: --wide prints every column however wide, --width fits N columns.");
             }
             else if (result.GetValue(Width) is < Minimum)
             {
-                result.AddError(s_tooNarrow);
+                result.AddError($"--width must be at least {Minimum}.");
             }
         });
     }
@@ -52,19 +50,8 @@ internal sealed class WidthOptions
     {
         ArgumentNullException.ThrowIfNull(parse);
         ArgumentNullException.ThrowIfNull(environment);
-        var wide = parse.GetValue(Wide);
-        var width = parse.GetValue(Width);
-        if (wide && width is not null)
-        {
-            throw new UsageException(BothGiven);
-        }
-
-        if (width is < Minimum)
-        {
-            throw new UsageException(s_tooNarrow);
-        }
-
-        return wide ? null : width ?? Detected(environment);
+        // The command's validator has refused both at once and a width under the minimum.
+        return parse.GetValue(Wide) ? null : parse.GetValue(Width) ?? Detected(environment);
     }
 
     private static int Detected(HostEnvironment environment)
