@@ -12,14 +12,10 @@ namespace ReverseShellFunction.Cli;
 /// </summary>
 public static class CommandLineApp
 {
-    public static RootCommand Create() => Create(HostEnvironment.Process);
-
     /// <summary>Testable: the tests give the commands their own environment.</summary>
-    internal static RootCommand Create(HostEnvironment environment, string? name = null) => Create(new StoreOptions(environment), name);
-
-    internal static RootCommand Create(StoreOptions store, string? name = null)
+    internal static RootCommand Create(HostEnvironment environment, string? name = null)
     {
-        ArgumentNullException.ThrowIfNull(store);
+        var store = new StoreOptions(environment);
         name ??= InvokedName(Environment.ProcessPath);
         var root = new RootCommand(
             $"{name}: collects evidence for SCC Reverse Shell findings on Cloud Run, and lists, shows, downloads and verifies the stored bundles.");
@@ -95,7 +91,7 @@ public static class CommandLineApp
     }
 
     public static Task<int> InvokeAsync(string[] args, CancellationToken cancellationToken = default) =>
-        InvokeAsync(Create(), args, null, cancellationToken);
+        InvokeAsync(Create(HostEnvironment.Process), args, null, cancellationToken);
 
     /// <summary>
     /// Parses and runs. A command line that does not parse is a usage error (2), reported in one line with the

@@ -34,8 +34,10 @@ internal sealed class CustodyOptions
         Description = "Check hashes, files and the chain only, and say so: seals that no key or TSA certificate checks do not make the exit code 4",
     };
 
-    public void AddTo(Command command)
+    /// <summary>Adds the options to <paramref name="command"/>.</summary>
+    public CustodyOptions(Command command)
     {
+        ArgumentNullException.ThrowIfNull(command);
         command.Options.Add(PublicKeys);
         command.Options.Add(TsaCertificates);
         command.Options.Add(KmsKey);

@@ -26,10 +26,9 @@ public static class GetCommand
         {
             Description = "For a bundle whose index entry is damaged or missing: check part 1 against its own manifest (and object metadata) only, and say so",
         };
-        var custody = new CustodyOptions();
         command.Options.Add(outDir);
         command.Options.Add(manifestOnly);
-        custody.AddTo(command);
+        var custody = new CustodyOptions(command);
         command.SetAction((parse, cancellationToken) => store.RunAsync(parse, readOnly: true, async (services, output, ct) =>
         {
             var evidence = services.GetRequiredService<IEvidenceStore>();

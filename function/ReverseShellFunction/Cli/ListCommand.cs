@@ -14,19 +14,17 @@ public static class ListCommand
     public static Command Create(StoreOptions store)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var range = new TimeRangeOptions();
         var project = new Option<string?>("--project") { Description = "Only this project (id or number)" };
         var service = new Option<string?>("--service") { Description = "Only this Cloud Run service (or job)" };
         var category = new Option<string?>("--category") { Description = "Only this finding category, e.g. \"Reverse Shell\"" };
         var json = new Option<bool>("--json") { Description = "Print one JSON line per bundle (completeness, parts, part 1's summary) instead of a table" };
-        var width = new WidthOptions("Every column in full (category, revision, binary, collectors, the whole bundle id), however wide");
         var command = new Command("list", "List stored bundles, newest first, from the index");
-        range.AddTo(command);
+        var range = new TimeRangeOptions(command);
         command.Options.Add(project);
         command.Options.Add(service);
         command.Options.Add(category);
         command.Options.Add(json);
-        width.AddTo(command);
+        var width = new WidthOptions(command, "Every column in full (category, revision, binary, collectors, the whole bundle id), however wide");
         command.SetAction((parse, cancellationToken) => store.RunAsync(parse, readOnly: true, async (services, output, ct) =>
         {
             var evidence = services.GetRequiredService<IEvidenceStore>();

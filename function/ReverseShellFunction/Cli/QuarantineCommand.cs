@@ -33,10 +33,9 @@ public static class QuarantineCommand
     private static Command List(StoreOptions store)
     {
         var json = new Option<bool>("--json") { Description = "Print one JSON line per record (everything but the body) instead of text" };
-        var width = new WidthOptions("Each record's lines in full, however wide");
         var command = new Command("list", "List quarantine records, newest first: id, when, the problem, where from, size and why");
         command.Options.Add(json);
-        width.AddTo(command);
+        var width = new WidthOptions(command, "Each record's lines in full, however wide");
         command.SetAction((parse, cancellationToken) => store.RunAsync(parse, readOnly: true, async (services, output, ct) =>
         {
             var (reader, location) = Reader(services);
@@ -84,11 +83,10 @@ public static class QuarantineCommand
     {
         var id = new Argument<string>("id") { Description = $"The record's id as 'quarantine list' prints it, or its object name ({BundleLayout.QuarantinePrefix}…/ID.json)" };
         var json = new Option<bool>("--json") { Description = "Print the record as stored (JSON, the kept body in bodyBase64) instead of text" };
-        var width = new WidthOptions("Every line in full, however wide");
         var command = new Command("show", "Show one quarantine record: why it was kept, when, from where, its allowed headers and its body as text");
         command.Arguments.Add(id);
         command.Options.Add(json);
-        width.AddTo(command);
+        var width = new WidthOptions(command, "Every line in full, however wide");
         command.SetAction((parse, cancellationToken) => store.RunAsync(parse, readOnly: true, async (services, output, ct) =>
         {
             var (reader, location) = Reader(services);

@@ -16,14 +16,10 @@ namespace ReverseShellFunction.Cli;
 /// </summary>
 public sealed class StoreOptions
 {
-    public StoreOptions()
-        : this(HostEnvironment.Process)
-    {
-    }
-
-    /// <summary>Testable: the tests pass their own environment instead of the process's.</summary>
+    /// <summary>The tests pass their own environment instead of the process's.</summary>
     internal StoreOptions(HostEnvironment environment)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         Environment = environment;
     }
 

@@ -19,8 +19,10 @@ internal sealed partial class TimeRangeOptions
         Description = "Only events at or before this time: RFC 3339, a date (the whole day), or a duration back from now",
     };
 
-    public void AddTo(Command command)
+    /// <summary>Adds the options to <paramref name="command"/>.</summary>
+    public TimeRangeOptions(Command command)
     {
+        ArgumentNullException.ThrowIfNull(command);
         command.Options.Add(Since);
         command.Options.Add(Until);
     }

@@ -20,9 +20,7 @@ public static class VerifyCommand
         ArgumentNullException.ThrowIfNull(store);
         var bundleIds = new Argument<string[]>("id") { Description = $"Bundles to verify, each {BundleLookup.Accepted}", Arity = ArgumentArity.ZeroOrMore };
         var all = new Option<bool>("--all") { Description = "Verify every bundle and index entry in the store, cross-checking both" };
-        var range = new TimeRangeOptions();
         var json = new Option<bool>("--json") { Description = "Print one JSON object per bundle (checks and problems) instead of text" };
-        var custody = new CustodyOptions();
         var extracted = new Option<string[]>("--extracted") { Description = "Verify folders that get extracted, offline, instead of the store" };
         var concurrency = new Option<int?>("--concurrency")
         {
@@ -31,9 +29,9 @@ public static class VerifyCommand
         var command = new Command("verify", "Verify bundles against their index entries, manifests and object metadata");
         command.Arguments.Add(bundleIds);
         command.Options.Add(all);
-        range.AddTo(command);
+        var range = new TimeRangeOptions(command);
         command.Options.Add(json);
-        custody.AddTo(command);
+        var custody = new CustodyOptions(command);
         command.Options.Add(extracted);
         command.Options.Add(concurrency);
         command.SetAction((parse, cancellationToken) => store.RunAsync(parse, readOnly: true, async (services, output, ct) =>

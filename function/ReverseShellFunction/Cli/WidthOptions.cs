@@ -14,22 +14,15 @@ internal sealed class WidthOptions
     public const int Default = 100;
     public const int Minimum = 40;
 
-    public WidthOptions(string wideMeaning)
+    /// <summary>Adds <c>--wide</c> and <c>--width</c> to <paramref name="command"/>, with the check that refuses both at once.</summary>
+    public WidthOptions(Command command, string wideMeaning)
     {
+        ArgumentNullException.ThrowIfNull(command);
         Wide = new Option<bool>("--wide") { Description = wideMeaning };
         Width = new Option<int?>("--width")
         {
             Description = $"Fit to this many columns (at least {Minimum}); default: the terminal's width, else $COLUMNS, else {Default}",
         };
-    }
-
-    public Option<bool> Wide { get; }
-
-    public Option<int?> Width { get; }
-
-    public void AddTo(Command command)
-    {
-        ArgumentNullException.ThrowIfNull(command);
         command.Options.Add(Wide);
         command.Options.Add(Width);
         command.Validators.Add(result =>
@@ -44,6 +37,10 @@ internal sealed class WidthOptions
             }
         });
     }
+
+    public Option<bool> Wide { get; }
+
+    public Option<int?> Width { get; }
 
     /// <summary>The width to fit, or null for <c>--wide</c> (no limit).</summary>
     public int? Resolve(ParseResult parse, HostEnvironment environment)
