@@ -57,12 +57,7 @@ public sealed class StoreOptions
             await using var provider = readOnly ? ComposeReader(Reader(parse)) : Compose(Settings(parse));
             return await action(provider, output, cancellationToken);
         }
-        catch (UsageException ex)
-        {
-            await error.WriteLineAsync($"error: {ex.Message}");
-            return ExitCodes.Usage;
-        }
-        catch (EvidenceStoreConfigurationException ex)
+        catch (Exception ex) when (ex is UsageException or EvidenceStoreConfigurationException)
         {
             await error.WriteLineAsync($"error: {ex.Message}");
             return ExitCodes.Usage;
