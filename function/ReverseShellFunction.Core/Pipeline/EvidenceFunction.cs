@@ -12,8 +12,8 @@ namespace ReverseShellFunction.Pipeline;
 /// <summary>How long the pipeline's steps may take: a delivery's budget, and how long later parts may wait.</summary>
 public sealed record PipelineTiming
 {
-    public CompletionOptions Completion { get; init; } = new();
-    public DeliveryOptions Delivery { get; init; } = new();
+    public required CompletionOptions Completion { get; init; }
+    public required DeliveryOptions Delivery { get; init; }
 }
 
 /// <summary>
@@ -41,11 +41,11 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         PartWriting writing,
         TimeProvider time,
         ILogger<EvidenceFunction> logger,
-        PartFollowUps? followUps = null,
-        PipelineTiming? timing = null)
+        PipelineTiming timing,
+        PartFollowUps? followUps = null)
     {
+        ArgumentNullException.ThrowIfNull(timing);
         followUps ??= new PartFollowUps();
-        timing ??= new PipelineTiming();
 
         // Without Cloud Tasks, the embedded default: pending records in the store itself.
         _scheduler = followUps.Scheduler ?? new PendingRecordScheduler(store, time);

@@ -51,7 +51,7 @@ internal sealed class ReaderSettings
     {
         try
         {
-            return FunctionSettings.Endpoint(Get, SettingsCatalog.KmsApiEndpoint);
+            return SettingsCatalog.KmsApiEndpoint.Endpoint(Get);
         }
         catch (InvalidOperationException ex)
         {

@@ -24,7 +24,6 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(settings.Rules);
         services.AddSingleton(settings.Collection);
         services.AddSingleton(settings.CompletionTiming);
-        services.AddSingleton(settings.Delivery);
         // A clock registered before (tests, benchmarks) is kept.
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(ToolVersion());
@@ -37,11 +36,11 @@ public static class ServiceCollectionExtensions
             new PartWriting(provider.GetRequiredService<ToolInfo>(), provider.GetService<ManifestSealer>()),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<EvidenceFunction>>(),
-            new PartFollowUps(provider.GetService<ICompletionScheduler>(), provider.GetService<IBundleNotifier>(), provider.GetService<IFindingMarker>()),
-            new PipelineTiming { Completion = provider.GetRequiredService<CompletionOptions>(), Delivery = provider.GetRequiredService<DeliveryOptions>() }));
+            new PipelineTiming { Completion = settings.CompletionTiming, Delivery = settings.Delivery },
+            new PartFollowUps(provider.GetService<ICompletionScheduler>(), provider.GetService<IBundleNotifier>(), provider.GetService<IFindingMarker>())));
         services.AddSingleton<QuarantineWriter>();
         services.AddSingleton<IntakeProcessor>();
-        services.AddEvidenceStore(settings);
+        services.AddEvidenceStore(settings.EvidenceDir, settings.EvidenceBucket, settings.StorageEmulatorHost);
         services.AddCollectors(settings);
         services.AddCustody(settings);
         services.AddNotifications(settings);
@@ -50,17 +49,11 @@ public static class ServiceCollectionExtensions
     }
 
     /// <summary>
-    /// The folder store unless EVIDENCE_BUCKET names a bucket; then the bucket store, through one StorageClient
-    /// for the app's lifetime (it owns the connection pool and the credentials), aimed at STORAGE_EMULATOR_HOST
-    /// when that is set. A store registered before (tests) is kept.
+    /// The folder store (EVIDENCE_DIR) unless EVIDENCE_BUCKET names a bucket; then the bucket store, through one
+    /// StorageClient for the app's lifetime (it owns the connection pool and the credentials), aimed at
+    /// STORAGE_EMULATOR_HOST when that is set. A store registered before (tests) is kept. The read-only commands
+    /// compose this alone.
     /// </summary>
-    public static IServiceCollection AddEvidenceStore(this IServiceCollection services, FunctionSettings settings)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        return services.AddEvidenceStore(settings.EvidenceDir, settings.EvidenceBucket, settings.StorageEmulatorHost);
-    }
-
-    /// <summary>The store alone, from EVIDENCE_DIR, EVIDENCE_BUCKET and STORAGE_EMULATOR_HOST: what the read-only commands compose.</summary>
     public static IServiceCollection AddEvidenceStore(this IServiceCollection services, string evidenceDir, string? evidenceBucket, string? storageEmulatorHost)
     {
         if (evidenceBucket is not { } bucket)
