@@ -48,7 +48,7 @@ public static class BundleChecks
             var subject = $"bundle {result.BundleId}";
             if (!seal.HasSignature && !result.Problems.Any(p => p.Kind == ProblemKind.NotSigned))
             {
-                results[i] = With(result, new VerificationProblem(
+                results[i] = Signer(result, new VerificationProblem(
                     ProblemKind.NotSigned,
                     BundleLayout.Entries.Signature,
                     $"a signature by {reference.KeyId ?? "an unnamed key"}, as part {PartOf(first)} has",
@@ -58,7 +58,7 @@ public static class BundleChecks
             else if (seal.HasSignature && !seal.Trusted && seal.Signer != reference.Signer)
             {
                 // Both verified with trusted keys would be a rotation the auditor vouched for; otherwise a stranger's key.
-                results[i] = With(result, new VerificationProblem(
+                results[i] = Signer(result, new VerificationProblem(
                     ProblemKind.SignatureInvalid,
                     BundleLayout.Entries.Signature,
                     reference.KeyId ?? "the bundle's key",
@@ -71,24 +71,23 @@ public static class BundleChecks
     private static string PartOf(BundleVerification result) =>
         result.BundleId is { } id && Bundle.BundleId.TryParse(id, out var parsed) ? parsed.Part.ToString(CultureInfo.InvariantCulture) : "?";
 
-    private static BundleVerification With(BundleVerification result, VerificationProblem problem) => result with
+    private static BundleVerification Signer(BundleVerification result, VerificationProblem problem) =>
+        With(result, problem, new VerificationCheck("signer", CheckOutcome.Failed, problem.Found ?? ""));
+
+    /// <summary>The part's verdict with one more problem, and the failed check that found it.</summary>
+    internal static BundleVerification With(BundleVerification result, VerificationProblem problem, VerificationCheck check) => result with
     {
         Problems = [.. result.Problems, problem],
-        Checks = [.. result.Checks, new VerificationCheck("signer", CheckOutcome.Failed, problem.Found ?? "")],
+        Checks = [.. result.Checks, check],
     };
 
-    private static BundleVerification PendingPastGiveUp(BundleVerification result, CompletionState pending, DateTimeOffset giveUpAt, string? file)
-    {
-        var problem = new VerificationProblem(
+    private static BundleVerification PendingPastGiveUp(BundleVerification result, CompletionState pending, DateTimeOffset giveUpAt, string? file) => With(
+        result,
+        new VerificationProblem(
             ProblemKind.PendingPastGiveUp,
             file,
             $"part {pending.NextPart} by {giveUpAt:yyyy-MM-dd'T'HH:mm:ss'Z'}",
             "no later part",
-            $"bundle {result.BundleId}: still pending (part {pending.NextPart} was due {pending.Due:yyyy-MM-dd'T'HH:mm:ss'Z'}) after its give-up time {giveUpAt:yyyy-MM-dd'T'HH:mm:ss'Z'}: later parts are missing, or no completion ran (is serve, complete or the Cloud Tasks queue running?)");
-        return result with
-        {
-            Problems = [.. result.Problems, problem],
-            Checks = [.. result.Checks, new VerificationCheck("completion", CheckOutcome.Failed, "pending past its give-up time")],
-        };
-    }
+            $"bundle {result.BundleId}: still pending (part {pending.NextPart} was due {pending.Due:yyyy-MM-dd'T'HH:mm:ss'Z'}) after its give-up time {giveUpAt:yyyy-MM-dd'T'HH:mm:ss'Z'}: later parts are missing, or no completion ran (is serve, complete or the Cloud Tasks queue running?)"),
+        new VerificationCheck("completion", CheckOutcome.Failed, "pending past its give-up time"));
 }

@@ -175,8 +175,8 @@ internal static class BundleContentCheck
         var before = log.ProblemCount;
         try
         {
-            var bytes = await EntryDigest.ReadSmallAsync(entry, BundleInventory.MaxJsonBytes, cancellationToken)
-                ?? throw new InvalidDataException($"larger than {BundleInventory.MaxJsonBytes} bytes");
+            var bytes = await EntryDigest.ReadSmallAsync(entry, EntryLimits.MaxJsonBytes, cancellationToken)
+                ?? throw new InvalidDataException($"larger than {EntryLimits.MaxJsonBytes} bytes");
             using var document = JsonDocument.Parse(bytes);
             if (JsonDifference.Find(indexed, document.RootElement) is var (path, expected, found))
             {

@@ -1,15 +1,15 @@
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Store;
+using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Audit;
 
 /// <summary>
-/// Downloads a bundle and extracts it into an empty folder, after the very checks <c>verify</c> runs (bytes
-/// against the index entry and object metadata, every file against the manifest, index entry against manifest
-/// and summary.json): <see cref="BundleVerifier"/> hands over the spooled bundle only when all of them passed.
-/// Each file is hashed again as it is written. On any mismatch, or any failure, everything extracted is deleted,
-/// so the folder only ever holds a bundle that verified. Nothing is written outside the folder, and nothing is
-/// inflated before the free space for all of it is there.
+/// Extracts a verified part into a folder: <c>get</c> for each part of a case (<see cref="CaseExtractor"/>), and
+/// <c>get --manifest-only</c> for a bundle whose index entry cannot vouch for it. <see cref="BundleVerifier"/>
+/// hands over the spooled bundle only when all of its checks passed. Each file is hashed again as it is written.
+/// On any mismatch, or any failure, everything extracted is deleted, so the folder only ever holds a bundle that
+/// verified. Nothing is written outside the folder, and nothing is inflated before the free space for all of it is there.
 /// </summary>
 public sealed class BundleExtractor
 {
@@ -24,10 +24,6 @@ public sealed class BundleExtractor
         _verifier = new BundleVerifier(store);
     }
 
-    /// <exception cref="IOException"><paramref name="directory"/> exists and is not an empty folder.</exception>
-    public Task<ExtractionResult> ExtractAsync(BundleId id, string directory, IProgress<TransferProgress>? progress, CancellationToken cancellationToken) =>
-        ExtractAsync(id, directory, progress, manifestOnly: false, cancellationToken);
-
     /// <summary>
     /// <c>get --manifest-only</c>: extracts a bundle whose index entry is damaged or missing, so cannot vouch for
     /// it. The same verifier runs without reading the index entry: the bundle's SHA-256 against its object metadata
@@ -38,32 +34,26 @@ public sealed class BundleExtractor
     public async Task<(ExtractionResult Result, bool MetadataChecked)> ExtractManifestOnlyAsync(
         BundleId id, string directory, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
-        var checks = new List<VerificationCheck>();
-        var result = await ExtractAsync(id, directory, progress, manifestOnly: true, cancellationToken, checks);
-        return (result, checks.Any(c => c.Name == "sha256-metadata" && c.Outcome == CheckOutcome.Passed));
-    }
-
-    private async Task<ExtractionResult> ExtractAsync(
-        BundleId id, string directory, IProgress<TransferProgress>? progress, bool manifestOnly, CancellationToken cancellationToken, List<VerificationCheck>? checks = null)
-    {
         ArgumentNullException.ThrowIfNull(id);
         var root = Path.GetFullPath(directory);
         EnsureEmptyOrAbsent(root);
         IReadOnlyList<string> files = [];
         string? sha256 = null;
-        async Task ExtractVerified(SpooledBundle bundle, VerificationLog log)
-        {
-            files = await ExtractSpoolAsync(id, bundle, root, log, progress, cancellationToken);
-            sha256 = log.ProblemCount == 0 ? bundle.Sha256 : null;
-        }
-
-        var verification = manifestOnly
-            ? await _verifier.VerifyWithoutIndexAsync(id, ExtractVerified, progress, cancellationToken)
-            : await _verifier.VerifyAsync(id, listedBundle: null, ExtractVerified, progress, cancellationToken);
-        checks?.AddRange(verification.Checks);
-        return verification.Verified && sha256 is not null
+        var verification = await _verifier.VerifyAsync(
+            id,
+            listedBundle: null,
+            async (bundle, log) =>
+            {
+                files = await ExtractSpoolAsync(id, bundle, root, log, progress, cancellationToken);
+                sha256 = log.ProblemCount == 0 ? bundle.Sha256 : null;
+            },
+            progress,
+            cancellationToken,
+            readIndex: false);
+        var result = verification.Verified && sha256 is not null
             ? new ExtractionResult(root, files, [], sha256)
             : new ExtractionResult(root, [], verification.Problems.Count > 0 ? verification.Problems : [Incomplete(id)], null);
+        return (result, verification.Checks.Any(c => c.Name == "sha256-metadata" && c.Outcome == CheckOutcome.Passed));
     }
 
     /// <summary>
@@ -75,14 +65,105 @@ public sealed class BundleExtractor
     {
         using var zip = bundle.OpenZip();
         var inventory = await BundleInventory.TakeAsync(zip, VerificationLog.ForBundle(id.Value), cancellationToken);
-        var needed = inventory.Files.Sum(f => f.File.Size) + BundleInventory.MaxJsonBytes;
+        var needed = inventory.Files.Sum(f => f.File.Size) + EntryLimits.MaxJsonBytes;
         if (FreeBytes(root) is { } free && free < needed + FreeSpaceMargin)
         {
             log.Problem(ProblemKind.EntryTooLarge, $"extracting needs {needed} bytes and {FreeSpaceMargin} to spare, but {Path.GetDirectoryName(root) ?? root} has {free} free; nothing was extracted");
             return [];
         }
 
-        return await new ExtractionTarget(root).WriteAllAsync(inventory, log, progress, cancellationToken);
+        return await WriteAllAsync(root, inventory, log, progress, cancellationToken);
+    }
+
+    /// <summary>Writes a checked inventory's files under one folder, hashing each as it is written; cleans up when anything mismatches or fails.</summary>
+    private static async Task<IReadOnlyList<string>> WriteAllAsync(string root, BundleInventory inventory, VerificationLog log, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    {
+        var createdRoot = !Directory.Exists(root);
+        var written = new List<string>();
+        var total = inventory.Files.Sum(f => f.File.Size);
+        long done = 0;
+        try
+        {
+            Directory.CreateDirectory(root);
+            foreach (var (file, entry) in inventory.Files)
+            {
+                await using (var output = Create(root, file.Path))
+                {
+                    written.Add(file.Path);
+                    var digest = await EntryDigest.ComputeAsync(entry, file.Size, output, cancellationToken);
+                    BundleContentCheck.Compare(file, digest, log);
+                }
+
+                done += file.Size;
+                progress?.Report(new TransferProgress("extracting", done, total));
+            }
+
+            // The manifest is not listed in itself; it was read and parsed already, so its size is bounded.
+            await using (var output = Create(root, BundleLayout.Entries.Manifest))
+            {
+                written.Add(BundleLayout.Entries.Manifest);
+                await EntryDigest.ComputeAsync(inventory.Entries[BundleLayout.Entries.Manifest], EntryLimits.MaxJsonBytes, output, cancellationToken);
+            }
+
+            // The seal entries travel with the files, so the folder verifies offline (verify --extracted).
+            foreach (var name in BundleLayout.Entries.Seals.Where(inventory.Entries.ContainsKey))
+            {
+                await using var output = Create(root, name);
+                written.Add(name);
+                await EntryDigest.ComputeAsync(inventory.Entries[name], EntryLimits.MaxSealBytes, output, cancellationToken);
+            }
+        }
+        catch
+        {
+            Clean(root, createdRoot);
+            throw;
+        }
+
+        if (log.ProblemCount > 0)
+        {
+            Clean(root, createdRoot);
+            return [];
+        }
+
+        return written;
+    }
+
+    private static FileStream Create(string root, string bundlePath)
+    {
+        // BundlePaths.IsSafe already held; this is the last line of defence against leaving the folder.
+        var path = Path.GetFullPath(Path.Combine(root, bundlePath.Replace('/', Path.DirectorySeparatorChar)));
+        if (!BundlePaths.IsSafe(bundlePath) || !path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"'{DisplayText.Visible(bundlePath)}' would be written outside {root}.");
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true);
+    }
+
+    /// <summary>The folder was absent (<paramref name="created"/>) or empty before, so everything in it now is ours to delete.</summary>
+    internal static void Clean(string root, bool created)
+    {
+        if (!Directory.Exists(root))
+        {
+            return;
+        }
+
+        if (created)
+        {
+            Directory.Delete(root, recursive: true);
+            return;
+        }
+
+        foreach (var folder in Directory.EnumerateDirectories(root))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        foreach (var file in Directory.EnumerateFiles(root))
+        {
+            File.Delete(file);
+        }
     }
 
     private static VerificationProblem Incomplete(BundleId id) =>

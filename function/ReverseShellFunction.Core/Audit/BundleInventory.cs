@@ -12,19 +12,20 @@ namespace ReverseShellFunction.Audit;
 /// </summary>
 public sealed class BundleInventory
 {
-    /// <summary>manifest.json and summary.json are a few KiB; anything near this is not ours.</summary>
-    internal const int MaxJsonBytes = EntryLimits.MaxJsonBytes;
-
     // Unix file type bits in the upper half of the external attributes; 0xA000 is a symbolic link.
     private const int UnixTypeMask = 0xF000;
     private const int UnixSymlink = 0xA000;
 
-    private BundleInventory(Manifest? manifest, IReadOnlyList<(ManifestFile File, ZipArchiveEntry Entry)> files, IReadOnlyDictionary<string, ZipArchiveEntry> entries)
+    private BundleInventory(byte[]? manifestBytes, Manifest? manifest, IReadOnlyList<(ManifestFile File, ZipArchiveEntry Entry)> files, IReadOnlyDictionary<string, ZipArchiveEntry> entries)
     {
+        ManifestBytes = manifestBytes;
         Manifest = manifest;
         Files = files;
         Entries = entries;
     }
+
+    /// <summary>manifest.json's exact bytes (what the seal covers), when it read as a manifest.</summary>
+    public byte[]? ManifestBytes { get; }
 
     public Manifest? Manifest { get; }
 
@@ -33,11 +34,6 @@ public sealed class BundleInventory
 
     /// <summary>Entries with safe, unique names, by name; manifest.json included.</summary>
     public IReadOnlyDictionary<string, ZipArchiveEntry> Entries { get; }
-
-    // The limits live in EntryLimits, shared with BundleWriter, which holds every part it stores to them.
-    internal const long MaxEntryBytes = EntryLimits.MaxEntryBytes;
-
-    internal const long MaxCompressionRatio = EntryLimits.MaxCompressionRatio;
 
     internal static async Task<BundleInventory> TakeAsync(ZipArchive zip, VerificationLog log, CancellationToken cancellationToken)
     {
@@ -52,25 +48,17 @@ public sealed class BundleInventory
         {
             log.Problem(ProblemKind.NotAZip, $"the zip's central directory is unreadable: {DisplayText.Visible(ex.Message)}", expected: "a zip", found: "a damaged central directory");
             log.Check("zip-entries", CheckOutcome.Failed, "unreadable central directory");
-            return new BundleInventory(null, [], new Dictionary<string, ZipArchiveEntry>());
+            return new BundleInventory(null, null, [], new Dictionary<string, ZipArchiveEntry>());
         }
 
         log.Outcome("zip-entries", before, $"{entries.Count} entries, each a plain file with a safe relative path");
 
         before = log.ProblemCount;
-        var manifest = await ReadManifestAsync(entries, log, cancellationToken);
+        var (bytes, manifest) = await ReadManifestAsync(entries, log, cancellationToken);
         if (manifest is null)
         {
             log.Outcome("manifest", before, $"{BundleLayout.Entries.Manifest} present and readable");
-            return new BundleInventory(null, [], entries);
-        }
-
-        if (manifest.Files is null)
-        {
-            // A hostile manifest ("files": null) is reported, as the folder check reports it, never thrown.
-            log.Problem(ProblemKind.ManifestUnreadable, $"{BundleLayout.Entries.Manifest} has no list of files (\"files\" is missing or null)", BundleLayout.Entries.Manifest);
-            log.Check("manifest", CheckOutcome.Failed, "no list of files");
-            return new BundleInventory(null, [], entries);
+            return new BundleInventory(null, null, [], entries);
         }
 
         var files = new List<(ManifestFile, ZipArchiveEntry)>();
@@ -100,9 +88,9 @@ public sealed class BundleInventory
             {
                 log.Problem(
                     ProblemKind.EntryTooLarge,
-                    $"file {file.Path} declares {file.Size} bytes from {entry.CompressedLength} stored: beyond {MaxEntryBytes} bytes or {MaxCompressionRatio} times its stored size, so it is not inflated",
+                    $"file {file.Path} declares {file.Size} bytes from {entry.CompressedLength} stored: beyond {EntryLimits.MaxEntryBytes} bytes or {EntryLimits.MaxCompressionRatio} times its stored size, so it is not inflated",
                     file.Path,
-                    expected: $"at most {MaxCompressionRatio}x its {entry.CompressedLength} stored bytes",
+                    expected: $"at most {EntryLimits.MaxCompressionRatio}x its {entry.CompressedLength} stored bytes",
                     found: $"{file.Size} bytes");
             }
             else
@@ -117,7 +105,7 @@ public sealed class BundleInventory
         }
 
         log.Outcome("manifest", before, $"{BundleLayout.Entries.Manifest} lists exactly the {manifest.Files.Count} other files of the zip");
-        return new BundleInventory(manifest, files, entries);
+        return new BundleInventory(bytes, manifest, files, entries);
     }
 
     private static Dictionary<string, ZipArchiveEntry> SafeEntries(ZipArchive zip, VerificationLog log)
@@ -143,29 +131,29 @@ public sealed class BundleInventory
         return entries;
     }
 
-    private static async Task<Manifest?> ReadManifestAsync(Dictionary<string, ZipArchiveEntry> entries, VerificationLog log, CancellationToken cancellationToken)
+    private static async Task<(byte[]? Bytes, Manifest? Manifest)> ReadManifestAsync(Dictionary<string, ZipArchiveEntry> entries, VerificationLog log, CancellationToken cancellationToken)
     {
         if (!entries.TryGetValue(BundleLayout.Entries.Manifest, out var entry))
         {
             log.Problem(ProblemKind.ManifestMissing, $"the zip has no {BundleLayout.Entries.Manifest}", BundleLayout.Entries.Manifest, expected: BundleLayout.Entries.Manifest, found: "no entry");
-            return null;
+            return (null, null);
         }
 
         try
         {
-            var bytes = await EntryDigest.ReadSmallAsync(entry, MaxJsonBytes, cancellationToken);
+            var bytes = await EntryDigest.ReadSmallAsync(entry, EntryLimits.MaxJsonBytes, cancellationToken);
             if (bytes is null)
             {
-                log.Problem(ProblemKind.ManifestUnreadable, $"{BundleLayout.Entries.Manifest} is larger than {MaxJsonBytes} bytes", BundleLayout.Entries.Manifest);
-                return null;
+                log.Problem(ProblemKind.ManifestUnreadable, $"{BundleLayout.Entries.Manifest} is larger than {EntryLimits.MaxJsonBytes} bytes", BundleLayout.Entries.Manifest);
+                return (null, null);
             }
 
-            return StoredShape.Read<Manifest>(bytes, BundleLayout.Entries.Manifest);
+            return (bytes, StoredShape.Read<Manifest>(bytes, BundleLayout.Entries.Manifest));
         }
         catch (InvalidDataException ex)
         {
             log.Problem(ProblemKind.ManifestUnreadable, $"{BundleLayout.Entries.Manifest} is not a readable manifest: {DisplayText.Visible(ex.Message)}", BundleLayout.Entries.Manifest);
-            return null;
+            return (null, null);
         }
     }
 }

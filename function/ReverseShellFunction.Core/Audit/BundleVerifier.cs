@@ -32,12 +32,8 @@ public sealed class BundleVerifier
     public Task<BundleVerification> VerifyAsync(BundleId id, CancellationToken cancellationToken) =>
         VerifyAsync(id, listedBundle: null, whenVerified: null, download: null, cancellationToken);
 
-    /// <summary>The checks <c>get --manifest-only</c> still can make: everything but the index entry, which is not read.</summary>
-    internal Task<BundleVerification> VerifyWithoutIndexAsync(
-        BundleId id, Func<SpooledBundle, VerificationLog, Task> whenVerified, IProgress<TransferProgress>? download, CancellationToken cancellationToken) =>
-        VerifyAsync(id, null, whenVerified, download, cancellationToken, readIndex: false);
-
     /// <param name="listedBundle">The bundle object as a listing already described it, which saves a lookup.</param>
+    /// <param name="readIndex">False for the checks <c>get --manifest-only</c> still can make: everything but the index entry, which is not read.</param>
     /// <param name="whenVerified">
     /// Runs on the spooled bundle only when every check passed, before the spool is deleted: <c>get</c> extracts
     /// there, so it keeps exactly what <c>verify</c> vouches for and nothing else.

@@ -56,7 +56,7 @@ public sealed class CaseExtractor
         {
             if (!kept)
             {
-                Remove(root, created);
+                BundleExtractor.Clean(root, created);
             }
         }
     }
@@ -80,30 +80,6 @@ public sealed class CaseExtractor
 
         await using var timeline = new FileStream(Path.Combine(root, BundleLayout.Entries.Timeline), FileMode.CreateNew);
         await CaseFolder.MergeTimelineAsync(root, parts, timeline, cancellationToken);
-    }
-
-    private static void Remove(string root, bool created)
-    {
-        if (!Directory.Exists(root))
-        {
-            return;
-        }
-
-        if (created)
-        {
-            Directory.Delete(root, recursive: true);
-            return;
-        }
-
-        foreach (var folder in Directory.EnumerateDirectories(root))
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-
-        foreach (var file in Directory.EnumerateFiles(root))
-        {
-            File.Delete(file);
-        }
     }
 }
 

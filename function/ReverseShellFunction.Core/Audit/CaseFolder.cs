@@ -143,7 +143,7 @@ public static class CaseFolder
     internal static async Task<(byte[]? Bytes, T? Value)> ReadJsonAsync<T>(string path, CancellationToken cancellationToken)
         where T : class
     {
-        if (!File.Exists(path) || new FileInfo(path).Length > BundleInventory.MaxJsonBytes)
+        if (!File.Exists(path) || new FileInfo(path).Length > EntryLimits.MaxJsonBytes)
         {
             return (null, null);
         }

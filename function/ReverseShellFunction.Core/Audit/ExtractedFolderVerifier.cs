@@ -26,13 +26,13 @@ public static class ExtractedFolderVerifier
             return missing.Result(null, DisplayText.Visible(root), null);
         }
 
-        var manifestBytes = await ReadBoundedAsync(manifestPath, BundleInventory.MaxJsonBytes, cancellationToken);
+        var manifestBytes = await ReadBoundedAsync(manifestPath, EntryLimits.MaxJsonBytes, cancellationToken);
         Manifest? manifest = null;
         string? error = null;
         try
         {
             manifest = manifestBytes is null ? null : EvidenceJson.Deserialize<Manifest>(manifestBytes);
-            error = manifestBytes is null ? $"larger than {BundleInventory.MaxJsonBytes} bytes" : null;
+            error = manifestBytes is null ? $"larger than {EntryLimits.MaxJsonBytes} bytes" : null;
         }
         catch (JsonException ex)
         {

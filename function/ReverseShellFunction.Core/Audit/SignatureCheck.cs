@@ -20,12 +20,6 @@ internal static class SignatureCheck
     /// <summary>From a zip's inventory; <paramref name="index"/> null means no readable index entry.</summary>
     public static async Task RunAsync(BundleInventory inventory, StoredIndexEntry? index, CustodyTrust trust, VerificationLog log, CancellationToken cancellationToken)
     {
-        byte[]? manifestBytes = null;
-        if (inventory.Manifest is not null && inventory.Entries.TryGetValue(BundleLayout.Entries.Manifest, out var manifestEntry))
-        {
-            manifestBytes = await EntryDigest.ReadSmallAsync(manifestEntry, BundleInventory.MaxJsonBytes, cancellationToken);
-        }
-
         var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var name in BundleLayout.Entries.Seals)
         {
@@ -35,7 +29,7 @@ internal static class SignatureCheck
             }
         }
 
-        await RunAsync(new SealInput(manifestBytes, inventory.Manifest, files, index is not null, index?.Entry.Seal), trust, log, cancellationToken);
+        await RunAsync(new SealInput(inventory.ManifestBytes, inventory.Manifest, files, index is not null, index?.Entry.Seal), trust, log, cancellationToken);
     }
 
     private static async Task<byte[]?> ReadSealEntryAsync(ZipArchiveEntry entry, string name, VerificationLog log, CancellationToken cancellationToken)

@@ -25,8 +25,6 @@ public sealed class StoreAudit
         _verifier = new BundleVerifier(store, trust);
     }
 
-    public BundleVerifier Verifier => _verifier;
-
     /// <summary>
     /// Parts verified at once by default. A part costs about six sequential store requests (index entry,
     /// object metadata, download, previous part's index entry, index entry object, give-up check) and little

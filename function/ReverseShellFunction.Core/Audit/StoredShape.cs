@@ -1,7 +1,6 @@
 using System.Collections;
-using System.Collections.Concurrent;
-using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Text;
 
@@ -9,21 +8,22 @@ namespace ReverseShellFunction.Audit;
 
 /// <summary>
 /// Reads a JSON object that a store holds (an index entry, a manifest) into its record type, and refuses what
-/// the type's contract forbids: the serializer fills a non-nullable member with null when the JSON says
-/// <c>null</c> (<c>"files": null</c>, <c>"files": [null]</c>, <c>"summary": null</c>). Such an object is
-/// reported as unreadable, with the path of the first null, instead of crashing whoever reads it later. The
-/// check follows the types' own nullability annotations, so a member added later is covered without a change here.
+/// the type's contract forbids: by default the serializer fills a non-nullable member with null when the JSON says
+/// <c>null</c> (<c>"files": null</c>, <c>"files": [null]</c>, <c>"summary": null</c>) or leaves it out. Such an
+/// object is reported as unreadable, with the path of the first null, instead of crashing whoever reads it later.
+/// The check follows the types' own nullability annotations (the serializer's metadata of them), so a member added
+/// later is covered without a change here.
 /// </summary>
 public static class StoredShape
 {
-    private const int MaxDepth = 16;
-
-    // NullabilityInfoContext is not thread-safe (its caches are plain dictionaries; concurrent use threw
-    // IndexOutOfRangeException from Dictionary.TryInsert), and audits, the embedded runner and completions read
-    // stored objects concurrently: one context, used under a lock, its answers kept per property.
-    private static readonly NullabilityInfoContext s_nullability = new();
-    private static readonly Lock s_nullabilityLock = new();
-    private static readonly ConcurrentDictionary<PropertyInfo, NullabilityInfo> s_nullabilityOf = new();
+    // Reading only: EvidenceJson.Options also writes. The serializer refuses a null written for a non-nullable
+    // member; what it does not check (a member left out of a positional record, a null inside a list) is refused
+    // after each object is read.
+    private static readonly JsonSerializerOptions s_reading = new(EvidenceJson.Options)
+    {
+        RespectNullableAnnotations = true,
+        TypeInfoResolver = EvidenceJson.Options.TypeInfoResolver!.WithAddedModifier(RefuseNullsAfterReading),
+    };
 
     /// <exception cref="InvalidDataException">Not JSON, not valid text, the wrong shape, or a null where the type allows none.</exception>
     public static T Read<T>(ReadOnlySpan<byte> json, string what)
@@ -32,7 +32,12 @@ public static class StoredShape
         T? value;
         try
         {
-            value = JsonSerializer.Deserialize<T>(json, EvidenceJson.Options);
+            value = JsonSerializer.Deserialize<T>(json, s_reading);
+        }
+        catch (JsonException ex) when (ex.InnerException is NullMemberException member)
+        {
+            var at = ex.Path is null or "$" ? member.Name : $"{ex.Path.TrimStart('$', '.')}.{member.Name}";
+            throw new InvalidDataException($"{what} has null at '{at}', which must have a value.", ex);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException or ArgumentException)
         {
@@ -40,102 +45,59 @@ public static class StoredShape
             throw new InvalidDataException($"{what} is not readable JSON of the expected shape: {DisplayText.Visible(ex.Message)}", ex);
         }
 
-        if (value is null)
-        {
-            throw new InvalidDataException($"{what} is null.");
-        }
-
-        if (FirstNull(value, "", 0) is { } path)
-        {
-            throw new InvalidDataException($"{what} has null at '{path}', which must have a value.");
-        }
-
-        return value;
+        return value ?? throw new InvalidDataException($"{what} is null.");
     }
 
-    private static NullabilityInfo Nullability(PropertyInfo property) =>
-        s_nullabilityOf.GetOrAdd(property, static p =>
-        {
-            lock (s_nullabilityLock)
-            {
-                return s_nullability.Create(p);
-            }
-        });
-
-    /// <summary>The path of the first null where the declared type has no null, or null when there is none.</summary>
-    internal static string? FirstNull(object value, string path, int depth)
+    /// <summary>
+    /// Once an object is read: a non-nullable member still null was left out of the JSON, and a list holds no nulls
+    /// (every list in a stored shape is of values; the serializer cannot see an element's annotation).
+    /// </summary>
+    private static void RefuseNullsAfterReading(JsonTypeInfo type)
     {
-        if (depth > MaxDepth)
+        if (type.Kind != JsonTypeInfoKind.Object)
         {
-            return null;
+            return;
         }
 
-        foreach (var property in value.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        var members = type.Properties
+            .Where(p => p.Get is not null && !p.PropertyType.IsValueType && (!p.IsGetNullable || IsList(p.PropertyType)))
+            .ToArray();
+        if (members.Length == 0)
         {
-            if (property.GetIndexParameters().Length > 0 || property.GetMethod is null)
-            {
-                continue;
-            }
+            return;
+        }
 
-            var member = path.Length == 0 ? JsonName(property.Name) : $"{path}.{JsonName(property.Name)}";
-            var nullability = Nullability(property);
-            var child = property.GetValue(value);
-            if (child is null)
+        type.OnDeserialized = value =>
+        {
+            foreach (var member in members)
             {
-                if (nullability.ReadState == NullabilityState.NotNull && !property.PropertyType.IsValueType)
+                var child = member.Get!(value);
+                if (child is null && !member.IsGetNullable)
                 {
-                    return member;
+                    throw new JsonException(null, new NullMemberException(member.Name));
                 }
 
-                continue;
-            }
-
-            if (FirstNullWithin(child, nullability, member, depth) is { } found)
-            {
-                return found;
-            }
-        }
-
-        return null;
-    }
-
-    private static string? FirstNullWithin(object child, NullabilityInfo nullability, string member, int depth)
-    {
-        if (child is string || child.GetType().IsPrimitive || child is DateTimeOffset || child is JsonElement || child.GetType().IsEnum)
-        {
-            return null;
-        }
-
-        if (child is IEnumerable items)
-        {
-            var element = nullability.GenericTypeArguments.Length == 1 ? nullability.GenericTypeArguments[0]
-                : nullability.ElementType;
-            var index = 0;
-            foreach (var item in items)
-            {
-                if (item is null)
+                if (child is IEnumerable items and not string)
                 {
-                    if (element?.ReadState == NullabilityState.NotNull)
+                    var index = 0;
+                    foreach (var item in items)
                     {
-                        return $"{member}[{index}]";
+                        if (item is null)
+                        {
+                            throw new JsonException(null, new NullMemberException($"{member.Name}[{index}]"));
+                        }
+
+                        index++;
                     }
                 }
-                else if (element is not null && FirstNullWithin(item, element, $"{member}[{index}]", depth + 1) is { } found)
-                {
-                    return found;
-                }
-
-                index++;
             }
-
-            return null;
-        }
-
-        // Only this program's own records are walked; anything else is a value.
-        return child.GetType().Namespace?.StartsWith("ReverseShellFunction", StringComparison.Ordinal) == true
-            ? FirstNull(child, member, depth + 1)
-            : null;
+        };
     }
 
-    private static string JsonName(string name) => JsonNamingPolicy.CamelCase.ConvertName(name);
+    private static bool IsList(Type type) => type != typeof(string) && typeof(IEnumerable).IsAssignableFrom(type);
+
+    private sealed class NullMemberException(string name) : Exception(name)
+    {
+        public string Name { get; } = name;
+    }
 }
