@@ -11,7 +11,7 @@ namespace ReverseShellFunction.Audit;
 /// </summary>
 internal static class BundleContentCheck
 {
-    public static async Task RunAsync(SpooledBundle bundle, StoredIndexEntry? index, VerificationLog log, CancellationToken cancellationToken, Custody.CustodyTrust? trust = null)
+    public static async Task RunAsync(SpooledBundle bundle, StoredIndexEntry? index, Custody.CustodyTrust trust, VerificationLog log, CancellationToken cancellationToken)
     {
         System.IO.Compression.ZipArchive zip;
         try
@@ -44,7 +44,7 @@ internal static class BundleContentCheck
                 var readable = await CheckSummaryAsync(inventory, index, summary, cancellationToken);
                 await filesDone;
                 AppendSummary(rest, summary, files, readable);
-                await SignatureCheck.RunAsync(inventory, index, trust ?? Custody.CustodyTrust.None, rest, cancellationToken);
+                await SignatureCheck.RunAsync(inventory, index, trust, rest, cancellationToken);
             }
             finally
             {

@@ -29,9 +29,6 @@ public sealed class BundleVerifier
     public async Task<bool> HasPartAsync(BundleId id, CancellationToken cancellationToken) =>
         await _store.GetIndexEntryObjectAsync(id, cancellationToken) is not null || await _store.GetBundleAsync(id, cancellationToken) is not null;
 
-    public Task<BundleVerification> VerifyAsync(BundleId id, CancellationToken cancellationToken) =>
-        VerifyAsync(id, listedBundle: null, whenVerified: null, download: null, cancellationToken);
-
     /// <param name="listedBundle">The bundle object as a listing already described it, which saves a lookup.</param>
     /// <param name="readIndex">False for the checks <c>get --manifest-only</c> still can make: everything but the index entry, which is not read.</param>
     /// <param name="whenVerified">
@@ -121,7 +118,9 @@ public sealed class BundleVerifier
         }
 
         log.Check("bundle-object", CheckOutcome.Passed, $"{stored.Name}, {stored.Size} bytes");
-        await using (var part = await StoredPart.OpenAsync(_store, id, download is null ? null : new Progress(download, stored.Size), cancellationToken))
+        // Bytes copied from the store, against the size the store gives for the object.
+        Action<long>? copied = download is null ? null : value => download.Report(new TransferProgress("downloading", value, Math.Max(stored.Size, value)));
+        await using (var part = await StoredPart.OpenAsync(_store, id, copied, cancellationToken))
         {
             var bundle = part.Spool;
 
@@ -131,7 +130,7 @@ public sealed class BundleVerifier
             ExceptionDispatchInfo? failure = null;
             try
             {
-                await BundleContentCheck.RunAsync(bundle, index.Entry, inside, cancellationToken, _trust);
+                await BundleContentCheck.RunAsync(bundle, index.Entry, _trust, inside, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -174,12 +173,6 @@ public sealed class BundleVerifier
     {
         log.Check("index-entry", CheckOutcome.Skipped, "not read (--manifest-only): nothing is compared with it");
         return (false, null);
-    }
-
-    /// <summary>Bytes copied from the store, against the size the store gives for the object.</summary>
-    private sealed class Progress(IProgress<TransferProgress> inner, long total) : IProgress<long>
-    {
-        public void Report(long value) => inner.Report(new TransferProgress("downloading", value, Math.Max(total, value)));
     }
 
     /// <summary>Carries the callback's own failure past the safety net, which is for what the store holds.</summary>

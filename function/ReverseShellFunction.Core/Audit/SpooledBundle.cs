@@ -49,7 +49,7 @@ public sealed class SpooledBundle : IAsyncDisposable
     /// caller keeps owning <paramref name="source"/> and disposes it after this.
     /// </summary>
     /// <param name="progress">Receives the number of bytes copied or hashed so far, once per buffer.</param>
-    public static async Task<SpooledBundle> OpenAsync(Stream source, IProgress<long>? progress, CancellationToken cancellationToken)
+    public static async Task<SpooledBundle> OpenAsync(Stream source, Action<long>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (source is not FileStream { CanSeek: true, CanRead: true } file)
@@ -70,7 +70,7 @@ public sealed class SpooledBundle : IAsyncDisposable
     }
 
     /// <param name="progress">Receives the number of bytes copied so far, once per buffer.</param>
-    public static async Task<SpooledBundle> CopyAsync(Stream source, IProgress<long>? progress, CancellationToken cancellationToken)
+    public static async Task<SpooledBundle> CopyAsync(Stream source, Action<long>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
         var path = Path.Combine(Path.GetTempPath(), StaleTemporaries.Name("rsf-spool-") + ".zip");
@@ -88,7 +88,7 @@ public sealed class SpooledBundle : IAsyncDisposable
                     sha.AppendData(buffer, 0, read);
                     await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                     total += read;
-                    progress?.Report(total);
+                    progress?.Invoke(total);
                 }
             }
             finally
@@ -141,7 +141,7 @@ public sealed class SpooledBundle : IAsyncDisposable
         }
     }
 
-    private static async Task<string> HashInPlaceAsync(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long length, DateTime written, IProgress<long>? progress, CancellationToken cancellationToken)
+    private static async Task<string> HashInPlaceAsync(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long length, DateTime written, Action<long>? progress, CancellationToken cancellationToken)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(length, 1, BufferSize));
@@ -153,7 +153,7 @@ public sealed class SpooledBundle : IAsyncDisposable
             {
                 sha.AppendData(buffer, 0, read);
                 total += read;
-                progress?.Report(total);
+                progress?.Invoke(total);
             }
         }
         finally

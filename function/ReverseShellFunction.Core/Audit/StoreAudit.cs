@@ -36,14 +36,10 @@ public sealed class StoreAudit
     /// <summary>The most parts <see cref="VerifyAllAsync(EventTimeRange, int, CancellationToken)"/> verifies at once.</summary>
     public const int MaxConcurrency = 256;
 
-    /// <summary>One result per bundle id found under either prefix, oldest first, after one per unexpected object.</summary>
-    public IAsyncEnumerable<BundleVerification> VerifyAllAsync(EventTimeRange range, CancellationToken cancellationToken) =>
-        VerifyAllAsync(range, DefaultConcurrency, cancellationToken);
-
     /// <summary>
-    /// As <see cref="VerifyAllAsync(EventTimeRange, CancellationToken)"/>, with up to <paramref name="concurrency"/>
-    /// parts verified at once. Results come in the same order whatever the concurrency: each is yielded in its
-    /// turn, once every one before it was.
+    /// One result per bundle id found under either prefix, oldest first, after one per unexpected object, with up
+    /// to <paramref name="concurrency"/> parts verified at once. Results come in the same order whatever the
+    /// concurrency: each is yielded in its turn, once every one before it was.
     /// </summary>
     public async IAsyncEnumerable<BundleVerification> VerifyAllAsync(EventTimeRange range, int concurrency, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -31,7 +31,7 @@ public sealed class StoredPart : IAsyncDisposable
 
     /// <param name="progress">Receives the number of bytes copied or hashed so far.</param>
     /// <exception cref="EvidenceNotFoundException">The store holds no such part.</exception>
-    public static async Task<StoredPart> OpenAsync(IEvidenceReader store, BundleId id, IProgress<long>? progress, CancellationToken cancellationToken)
+    public static async Task<StoredPart> OpenAsync(IEvidenceReader store, BundleId id, Action<long>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(id);

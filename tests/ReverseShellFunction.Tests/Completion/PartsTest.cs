@@ -74,7 +74,7 @@ public sealed class PartsTest
             Assert.Equal((n, n - 1, previous.Bundle.Sha256), (manifest.Part, manifest.PreviousPart!.Part, manifest.PreviousPart.Sha256));
         }
 
-        var audit = await ListAsync(new StoreAudit(harness.Store, time: clock).VerifyAllAsync(EventTimeRange.All, CancellationToken.None));
+        var audit = await ListAsync(new StoreAudit(harness.Store, time: clock).VerifyAllAsync(EventTimeRange.All, StoreAudit.DefaultConcurrency, CancellationToken.None));
         Assert.Equal(3, audit.Count);
         Assert.All(audit, v => Assert.True(v.Verified, string.Join("; ", v.Problems.Select(p => p.Message))));
     }
@@ -220,7 +220,7 @@ public sealed class PartsTest
 
         // Still pending (related findings) at part 2; a day later nothing has completed it.
         clock.SetUtcNow(s_event.AddHours(25));
-        var late = await ListAsync(new StoreAudit(harness.Store, time: clock).VerifyAllAsync(EventTimeRange.All, CancellationToken.None));
+        var late = await ListAsync(new StoreAudit(harness.Store, time: clock).VerifyAllAsync(EventTimeRange.All, StoreAudit.DefaultConcurrency, CancellationToken.None));
         Assert.Equal([ProblemKind.PendingPastGiveUp], late.SelectMany(v => v.Problems).Select(p => p.Kind));
 
         // Part 2's index entry records another SHA-256 for part 1 (rewritten, as an attacker with write access could).
@@ -229,7 +229,7 @@ public sealed class PartsTest
         var part1 = JsonSerializer.Deserialize<IndexEntry>((await harness.Store.ReadIndexEntryAsync(id, CancellationToken.None))!, EvidenceJson.Options)!;
         File.SetAttributes(entryPath, FileAttributes.Normal);
         await File.WriteAllTextAsync(entryPath, text.Replace(part1.Bundle.Sha256, new string('0', 64), StringComparison.Ordinal));
-        var broken = await ListAsync(new StoreAudit(harness.Store, time: clock).VerifyAllAsync(EventTimeRange.All, CancellationToken.None));
+        var broken = await ListAsync(new StoreAudit(harness.Store, time: clock).VerifyAllAsync(EventTimeRange.All, StoreAudit.DefaultConcurrency, CancellationToken.None));
         Assert.Contains(broken.SelectMany(v => v.Problems), p => p.Kind == ProblemKind.ChainBroken);
 
         // Part 1 gone entirely: part 2 names a part that is not there.
@@ -238,7 +238,7 @@ public sealed class PartsTest
             File.Delete(Path.Combine(harness.Store.Root, name));
         }
 
-        var holed = await ListAsync(new StoreAudit(harness.Store, time: clock).VerifyAllAsync(EventTimeRange.All, CancellationToken.None));
+        var holed = await ListAsync(new StoreAudit(harness.Store, time: clock).VerifyAllAsync(EventTimeRange.All, StoreAudit.DefaultConcurrency, CancellationToken.None));
         Assert.Contains(holed.SelectMany(v => v.Problems), p => p.Kind == ProblemKind.PartMissing);
     }
 

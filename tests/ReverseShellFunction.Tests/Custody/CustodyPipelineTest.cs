@@ -286,7 +286,7 @@ public sealed class CustodyKmsPublicKeyTest
         using var trust = new CustodyTrust([], [], resolver, requireSignature: true);
         var verifier = new BundleVerifier(new LocalEvidenceStore(harness.EvidenceDir), trust);
 
-        var verdict = await verifier.VerifyAsync(BundleId.Parse(result.BundleId!), CancellationToken.None);
+        var verdict = await verifier.VerifyAsync(BundleId.Parse(result.BundleId!), listedBundle: null, whenVerified: null, download: null, CancellationToken.None);
         Assert.True(verdict.Verified, string.Join("\n", verdict.Problems.Select(p => p.Message)));
         Assert.Contains($"verified with Cloud KMS getPublicKey of {FakeKms.DefaultKeyVersion}", verdict.Checks.Single(c => c.Name == "signature").Detail, StringComparison.Ordinal);
         var fetch = Assert.Single(harness.Fake.Requests, r => r.Api == FakeApi.Kms && r.Method == "GET");
