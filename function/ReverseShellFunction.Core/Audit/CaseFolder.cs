@@ -143,12 +143,11 @@ public static class CaseFolder
     internal static async Task<(byte[]? Bytes, T? Value)> ReadJsonAsync<T>(string path, CancellationToken cancellationToken)
         where T : class
     {
-        if (!File.Exists(path) || new FileInfo(path).Length > EntryLimits.MaxJsonBytes)
+        if (!File.Exists(path) || await ExtractedFolderVerifier.ReadBoundedAsync(path, EntryLimits.MaxJsonBytes, cancellationToken) is not { } bytes)
         {
             return (null, null);
         }
 
-        var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
         try
         {
             return (bytes, EvidenceJson.Deserialize<T>(bytes));

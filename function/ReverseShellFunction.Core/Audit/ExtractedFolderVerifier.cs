@@ -61,23 +61,9 @@ public static class ExtractedFolderVerifier
             await CheckFilesAsync(root, manifest, log, cancellationToken);
         }
 
-        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (var name in BundleLayout.Entries.Seals)
-        {
-            var path = Path.Combine(root, name);
-            if (File.Exists(path))
-            {
-                if (await ReadBoundedAsync(path, EntryLimits.MaxSealBytes, cancellationToken) is { } bytes)
-                {
-                    files[name] = bytes;
-                }
-                else
-                {
-                    log.Problem(ProblemKind.SealUnreadable, $"{name} is larger than {EntryLimits.MaxSealBytes} bytes", name);
-                }
-            }
-        }
-
+        var files = await SignatureCheck.ReadSealsAsync(
+            name => File.Exists(Path.Combine(root, name)) ? ReadBoundedAsync(Path.Combine(root, name), EntryLimits.MaxSealBytes, cancellationToken) : null,
+            log);
         await SignatureCheck.RunAsync(new SignatureCheck.SealInput(manifest is null ? null : manifestBytes, manifest, files, HasIndex: false, IndexSeal: null), trust, log, cancellationToken);
         return log.Result(stem ?? (manifest?.BundleId is { } id ? DisplayText.Visible(id, 100) : null), DisplayText.Visible(root), "n/a (extracted folder)");
     }
@@ -118,7 +104,8 @@ public static class ExtractedFolderVerifier
         log.Outcome("files", before, $"{manifest.Files.Count} files, each with the size and SHA-256 its manifest entry gives");
     }
 
-    private static async Task<byte[]?> ReadBoundedAsync(string path, int maxBytes, CancellationToken cancellationToken)
+    /// <summary>A small file whole; null when it is larger than <paramref name="maxBytes"/>.</summary>
+    internal static async Task<byte[]?> ReadBoundedAsync(string path, int maxBytes, CancellationToken cancellationToken)
     {
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 16 * 1024, useAsync: true);
         if (stream.Length > maxBytes)

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
 using ReverseShellFunction.Bundle;
@@ -20,35 +19,43 @@ internal static class SignatureCheck
     /// <summary>From a zip's inventory; <paramref name="index"/> null means no readable index entry.</summary>
     public static async Task RunAsync(BundleInventory inventory, StoredIndexEntry? index, CustodyTrust trust, VerificationLog log, CancellationToken cancellationToken)
     {
-        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (var name in BundleLayout.Entries.Seals)
-        {
-            if (inventory.Entries.TryGetValue(name, out var entry) && await ReadSealEntryAsync(entry, name, log, cancellationToken) is { } bytes)
-            {
-                files[name] = bytes;
-            }
-        }
-
+        var files = await ReadSealsAsync(
+            name => inventory.Entries.TryGetValue(name, out var entry) ? EntryDigest.ReadSmallAsync(entry, EntryLimits.MaxSealBytes, cancellationToken) : null,
+            log);
         await RunAsync(new SealInput(inventory.ManifestBytes, inventory.Manifest, files, index is not null, index?.Entry.Seal), trust, log, cancellationToken);
     }
 
-    private static async Task<byte[]?> ReadSealEntryAsync(ZipArchiveEntry entry, string name, VerificationLog log, CancellationToken cancellationToken)
+    /// <summary>The part's seal entries, each read whole, from a zip or a folder; one too large or unreadable is a problem, not a seal.</summary>
+    /// <param name="read">One entry's bytes, null when larger than <see cref="EntryLimits.MaxSealBytes"/>; no task when the part has no such entry.</param>
+    internal static async Task<Dictionary<string, byte[]>> ReadSealsAsync(Func<string, Task<byte[]?>?> read, VerificationLog log)
     {
-        try
+        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var name in BundleLayout.Entries.Seals)
         {
-            var bytes = await EntryDigest.ReadSmallAsync(entry, EntryLimits.MaxSealBytes, cancellationToken);
-            if (bytes is null)
+            try
             {
-                log.Problem(ProblemKind.SealUnreadable, $"{name} is larger than {EntryLimits.MaxSealBytes} bytes", name);
-            }
+                if (read(name) is not { } reading)
+                {
+                    continue;
+                }
 
-            return bytes;
+                if (await reading is { } bytes)
+                {
+                    files[name] = bytes;
+                }
+                else
+                {
+                    log.Problem(ProblemKind.SealUnreadable, $"{name} is larger than {EntryLimits.MaxSealBytes} bytes", name);
+                }
+            }
+            catch (InvalidDataException ex)
+            {
+                // Only a zip's entry throws this (a damaged entry); a folder's file reads or fails with IOException.
+                log.Problem(ProblemKind.SealUnreadable, $"{name} could not be read from the zip: {ex.Message}", name);
+            }
         }
-        catch (InvalidDataException ex)
-        {
-            log.Problem(ProblemKind.SealUnreadable, $"{name} could not be read from the zip: {ex.Message}", name);
-            return null;
-        }
+
+        return files;
     }
 
     public static async Task RunAsync(SealInput input, CustodyTrust trust, VerificationLog log, CancellationToken cancellationToken)
