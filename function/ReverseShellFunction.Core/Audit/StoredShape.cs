@@ -16,12 +16,13 @@ namespace ReverseShellFunction.Audit;
 /// </summary>
 public static class StoredShape
 {
-    // Reading only: EvidenceJson.Options also writes. The serializer refuses a null written for a non-nullable
-    // member; what it does not check (a member left out of a positional record, a null inside a list) is refused
-    // after each object is read.
+    // Reading only: EvidenceJson.Options also writes. A null where the type allows none (written as null, left out
+    // of a positional record, or inside a list) is refused after each object is read, from the serializer's own
+    // nullability metadata. RespectNullableAnnotations is left off on purpose: it refuses the same explicit nulls,
+    // but with a message addressed to the type's developer ("Consider updating its nullability annotation"), which
+    // an auditor would read in verify's output.
     private static readonly JsonSerializerOptions s_reading = new(EvidenceJson.Options)
     {
-        RespectNullableAnnotations = true,
         TypeInfoResolver = EvidenceJson.Options.TypeInfoResolver!.WithAddedModifier(RefuseNullsAfterReading),
     };
 

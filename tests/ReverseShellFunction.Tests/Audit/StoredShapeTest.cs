@@ -35,6 +35,24 @@ public sealed class StoredShapeTest
         Assert.Contains("p3", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{\"files\": null, \"summary\": {\"name\": \"x\"}}", "files")]
+    [InlineData("{\"files\": [\"a\", null], \"summary\": {\"name\": \"x\"}}", "files[1]")]
+    [InlineData("{\"files\": [], \"summary\": {\"name\": null}}", "summary.name")]
+    [InlineData("{\"files\": []}", "summary")]
+    public void ANullWhereTheTypeAllowsNone_IsRefusedInTheAuditorsWords_NamingItsPath(string json, string path)
+    {
+        // Written as null, inside a list, nested, or left out: one message an auditor reads in verify's output,
+        // never the serializer's hint to the type's developer.
+        var ex = Assert.Throws<InvalidDataException>(() => StoredShape.Read<Stored>(System.Text.Encoding.UTF8.GetBytes(json), "manifest.json"));
+
+        Assert.Equal($"manifest.json has null at '{path}', which must have a value.", ex.Message);
+    }
+
+    private sealed record Stored(IReadOnlyList<string> Files, StoredSummary Summary);
+
+    private sealed record StoredSummary(string Name);
+
     private sealed class Shape0
     {
         public string P0 { get; init; } = "v";
