@@ -42,7 +42,8 @@ public static class BundleWriter
         var files = new List<ManifestFile>();
         foreach (var path in staging.Files.Where(p => p != BundleLayout.Entries.Manifest && !BundleLayout.Entries.IsSeal(p)))
         {
-            files.Add(await DescribeAsync(staging, path, cancellationToken));
+            var (size, sha256) = await HashFileAsync(staging.PathOf(path), cancellationToken);
+            files.Add(new ManifestFile(path, size, sha256));
         }
 
         var manifest = new Manifest
@@ -136,12 +137,6 @@ public static class BundleWriter
     {
         var utc = eventTime.ToUniversalTime();
         return utc < s_minZipTime ? s_minZipTime : utc > s_maxZipTime ? s_maxZipTime : utc;
-    }
-
-    private static async Task<ManifestFile> DescribeAsync(StagingDirectory staging, string path, CancellationToken cancellationToken)
-    {
-        var (size, sha256) = await HashFileAsync(staging.PathOf(path), cancellationToken);
-        return new ManifestFile(path, size, sha256);
     }
 
     /// <summary>

@@ -26,12 +26,7 @@ public sealed record DsseEnvelope(
         var type = Encoding.UTF8.GetBytes(payloadType);
         var head = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"DSSEv1 {type.Length} "));
         var middle = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $" {body.Length} "));
-        var result = new byte[head.Length + type.Length + middle.Length + body.Length];
-        head.CopyTo(result, 0);
-        type.CopyTo(result, head.Length);
-        middle.CopyTo(result, head.Length + type.Length);
-        body.CopyTo(result.AsSpan(head.Length + type.Length + middle.Length));
-        return result;
+        return [.. head, .. type, .. middle, .. body];
     }
 }
 

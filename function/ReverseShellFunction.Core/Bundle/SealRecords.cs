@@ -68,9 +68,6 @@ public sealed record SealRecord
     /// <summary>Whether manifest.dsse.json was written.</summary>
     public bool Envelope { get; init; }
 
-    [System.Text.Json.Serialization.JsonIgnore]
-    public bool IsSigned => Signature is not null;
-
     public const string SignedStatus = "signed";
     public const string TimestampOk = "ok";
 }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using ReverseShellFunction.Collection;
 
-
 namespace ReverseShellFunction.Bundle;
 
 /// <summary>
@@ -22,7 +21,6 @@ public sealed class StagingDirectory : IEvidenceWriter, IDisposable
     public const string Prefix = "rsf-staging-";
 
     public string Root { get; }
-
 
     /// <summary>Every file written so far, in ordinal order: the bundle's entry order.</summary>
     public IReadOnlyList<string> Files => [.. _files.Keys.Order(StringComparer.Ordinal)];

@@ -26,13 +26,9 @@ public static class StateWords
     public static string Authenticity(EvidenceSummary summary)
     {
         ArgumentNullException.ThrowIfNull(summary);
-        return summary.Authenticity switch
-        {
-            FindingAuthenticity.Confirmed => Confirmed,
-            FindingAuthenticity.Contradicted => $"{Contradicted} ({string.Join(", ", summary.Contradicted ?? [])})",
-            FindingAuthenticity.NotFound => NotFound,
-            _ => Unchecked,
-        };
+        return summary.Authenticity == FindingAuthenticity.Contradicted
+            ? $"{Contradicted} ({string.Join(", ", summary.Contradicted ?? [])})"
+            : AuthenticityWord(summary.Authenticity);
     }
 
     /// <summary>The authenticity word alone, as in JSON.</summary>

@@ -7,27 +7,12 @@ namespace ReverseShellFunction.Collection;
 /// Runs every collector concurrently under one deadline. A collector that throws or overruns is recorded as
 /// failed or partial; it never stops the others or the bundle.
 /// </summary>
-public sealed class CollectionRunner
+public sealed class CollectionRunner(IEnumerable<ICollector> collectors, CollectionOptions options, TimeProvider time, ILogger<CollectionRunner> logger)
 {
-    private readonly IReadOnlyList<ICollector> _collectors;
-    private readonly CollectionOptions _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger<CollectionRunner> _logger;
-
-    public CollectionRunner(
-        IEnumerable<ICollector> collectors,
-        CollectionOptions options,
-        TimeProvider time,
-        ILogger<CollectionRunner> logger)
-    {
-        _collectors = [.. collectors];
-        _options = options;
-        _time = time;
-        _logger = logger;
-    }
+    private readonly IReadOnlyList<ICollector> _collectors = [.. collectors];
 
     /// <summary>The windows, caps and deadlines the collectors run with.</summary>
-    public CollectionOptions Options => _options;
+    public CollectionOptions Options => options;
 
     /// <summary>The collectors' names, in the manifest's order.</summary>
     public IReadOnlyList<string> Names => [.. _collectors.Select(c => c.Name).Order(StringComparer.Ordinal)];
@@ -41,11 +26,11 @@ public sealed class CollectionRunner
         CollectionContext context, IEvidenceWriter evidence, CancellationToken cancellationToken, IReadOnlySet<string>? only = null, DateTimeOffset? stopAt = null)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var limit = new Limit($"collection deadline of {_options.Deadline.TotalSeconds:0.###}s", null);
-        var after = _options.Deadline;
-        if (stopAt is { } stop && stop - _time.GetUtcNow() < after)
+        var limit = new Limit($"collection deadline of {options.Deadline.TotalSeconds:0.###}s", null);
+        var after = options.Deadline;
+        if (stopAt is { } stop && stop - time.GetUtcNow() < after)
         {
-            var left = stop - _time.GetUtcNow();
+            var left = stop - time.GetUtcNow();
             after = left > TimeSpan.Zero ? left : TimeSpan.Zero;
             limit = new Limit("delivery budget (DELIVERY_BUDGET_SECONDS)", TimeSpan.Zero);
         }
@@ -68,10 +53,10 @@ public sealed class CollectionRunner
         CancellationToken deadlineToken,
         CancellationToken requestToken)
     {
-        var startedAt = _time.GetUtcNow();
+        var startedAt = time.GetUtcNow();
         var clock = Stopwatch.StartNew();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(deadlineToken);
-        timeout.CancelAfter(_options.CollectorTimeout);
+        timeout.CancelAfter(options.CollectorTimeout);
         try
         {
             // Yield first so a collector that blocks synchronously cannot hold up the others.
@@ -89,30 +74,22 @@ public sealed class CollectionRunner
         {
             var limit = deadlineToken.IsCancellationRequested
                 ? collectionLimit.Name
-                : $"collector timeout of {_options.CollectorTimeout.TotalSeconds:0.###}s";
-            _logger.LogWarning("Collector {Collector} stopped at the {Limit}", collector.Name, limit);
-            return new CollectorReport
+                : $"collector timeout of {options.CollectorTimeout.TotalSeconds:0.###}s";
+            logger.LogWarning("Collector {Collector} stopped at the {Limit}", collector.Name, limit);
+            return Ended(CollectorStatus.Partial, $"{limit} reached; files written so far are kept, and a later part runs it again") with
             {
-                Name = collector.Name,
-                Status = CollectorStatus.Partial,
-                Reason = $"{limit} reached; files written so far are kept, and a later part runs it again",
                 RetryLater = true,
                 RetryAfter = deadlineToken.IsCancellationRequested ? collectionLimit.RetryAfter : null,
-                StartedAt = startedAt,
-                DurationMs = clock.ElapsedMilliseconds,
             };
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            _logger.LogError(ex, "Collector {Collector} failed", collector.Name);
-            return new CollectorReport
-            {
-                Name = collector.Name,
-                Status = CollectorStatus.Failed,
-                Reason = $"{ex.GetType().Name}: {ex.Message}",
-                StartedAt = startedAt,
-                DurationMs = clock.ElapsedMilliseconds,
-            };
+            logger.LogError(ex, "Collector {Collector} failed", collector.Name);
+            return Ended(CollectorStatus.Failed, $"{ex.GetType().Name}: {ex.Message}");
         }
+
+        // The report for a collector that ended in an exception instead of a report of its own.
+        CollectorReport Ended(CollectorStatus status, string reason) =>
+            new() { Name = collector.Name, Status = status, Reason = reason, StartedAt = startedAt, DurationMs = clock.ElapsedMilliseconds };
     }
 }

@@ -87,37 +87,21 @@ public static class CloudEventReader
 
     private static (CloudEvent, MessagePublishedData, DeliveryInfo) ReadPush(RawDelivery raw)
     {
-        MessagePublishedData data;
-        DeliveryMode mode;
-        var replay = raw.Source == DeliverySource.Replay;
-
         // The usual shapes without a document of the whole body (see PushEnvelope); anything else as below.
         var envelope = PushEnvelope.Scan(raw.Body.Span);
-        if (envelope is { Unwrapped: true })
+        var unwrapped = envelope is { Unwrapped: true };
+        var data = unwrapped ? Unwrapped(raw) : envelope is null ? null : MessagePublishedDataReader.TryReadLean(raw, envelope);
+        if (data is null)
         {
-            data = Unwrapped(raw);
-            mode = replay ? DeliveryMode.ReplayNotification : DeliveryMode.PubSubPushUnwrapped;
+            using var document = MessagePublishedDataReader.Parse(raw.Body);
+            unwrapped = document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("finding", out _)
+                && !document.RootElement.TryGetProperty("message", out _);
+            data = unwrapped ? Unwrapped(raw) : MessagePublishedDataReader.Read(document.RootElement);
         }
-        else if (envelope is not null && MessagePublishedDataReader.TryReadLean(raw, envelope) is { } lean)
-        {
-            data = lean;
-            mode = replay ? DeliveryMode.ReplayPushBody : DeliveryMode.PubSubPush;
-        }
-        else
-        {
-            using var document = Parse(raw.Body);
-            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("finding", out _)
-                && !document.RootElement.TryGetProperty("message", out _))
-            {
-                data = Unwrapped(raw);
-                mode = replay ? DeliveryMode.ReplayNotification : DeliveryMode.PubSubPushUnwrapped;
-            }
-            else
-            {
-                data = MessagePublishedDataReader.Read(document.RootElement);
-                mode = replay ? DeliveryMode.ReplayPushBody : DeliveryMode.PubSubPush;
-            }
-        }
+
+        var mode = raw.Source == DeliverySource.Replay
+            ? unwrapped ? DeliveryMode.ReplayNotification : DeliveryMode.ReplayPushBody
+            : unwrapped ? DeliveryMode.PubSubPushUnwrapped : DeliveryMode.PubSubPush;
 
         var cloudEvent = new CloudEvent(CloudEventsSpecVersion.V1_0)
         {
@@ -139,18 +123,6 @@ public static class CloudEventReader
         },
         Subscription = raw.Header("x-goog-pubsub-subscription-name"),
     };
-
-    private static JsonDocument Parse(ReadOnlyMemory<byte> body)
-    {
-        try
-        {
-            return JsonDocument.Parse(body, MessagePublishedDataReader.s_documentOptions);
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidDeliveryException(DeliveryProblem.NotJson, "The body is not JSON.", ex);
-        }
-    }
 
     private static DeliveryInfo WithCloudEvent(CloudEvent cloudEvent, MessagePublishedData data, RawDelivery raw, DeliveryMode mode)
     {

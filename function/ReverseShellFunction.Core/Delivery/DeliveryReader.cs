@@ -15,7 +15,7 @@ public static class DeliveryReader
         ArgumentNullException.ThrowIfNull(raw);
         try
         {
-            var (cloudEvent, data, delivery) = ReadEnvelope(raw);
+            var (_, data, delivery) = ReadEnvelope(raw);
             SccNotification notification;
             try
             {
@@ -26,7 +26,7 @@ public static class DeliveryReader
                 throw new InvalidDeliveryException(DeliveryProblem.NotificationNotJson, $"A member name or string of the notification is not valid UTF-8 or UTF-16 text ({ex.Message}).", ex);
             }
 
-            return IntakeResult.Accepted(new DecodedDelivery(cloudEvent, delivery, notification));
+            return IntakeResult.Accepted(new DecodedDelivery(delivery, notification));
         }
         catch (InvalidDeliveryException problem)
         {

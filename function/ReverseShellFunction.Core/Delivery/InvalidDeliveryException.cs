@@ -4,13 +4,8 @@ namespace ReverseShellFunction.Delivery;
 /// Thrown for input that no retry can fix. The edge quarantines the raw request and acknowledges it,
 /// so the platform stops redelivering.
 /// </summary>
-public sealed class InvalidDeliveryException : Exception
+public sealed class InvalidDeliveryException(DeliveryProblem problem, string message, Exception? innerException = null)
+    : Exception(message, innerException)
 {
-    public InvalidDeliveryException(DeliveryProblem problem, string message, Exception? innerException = null)
-        : base(message, innerException)
-    {
-        Problem = problem;
-    }
-
-    public DeliveryProblem Problem { get; }
+    public DeliveryProblem Problem { get; } = problem;
 }

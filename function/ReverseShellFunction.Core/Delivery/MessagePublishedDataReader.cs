@@ -23,19 +23,20 @@ public static class MessagePublishedDataReader
             return lean;
         }
 
-        JsonDocument document;
+        using var document = Parse(json);
+        return Read(document.RootElement);
+    }
+
+    /// <summary>The whole body as a document; a body that is not JSON is <see cref="DeliveryProblem.NotJson"/>.</summary>
+    internal static JsonDocument Parse(ReadOnlyMemory<byte> body)
+    {
         try
         {
-            document = JsonDocument.Parse(json, s_documentOptions);
+            return JsonDocument.Parse(body, s_documentOptions);
         }
         catch (JsonException ex)
         {
             throw new InvalidDeliveryException(DeliveryProblem.NotJson, "The body is not JSON.", ex);
-        }
-
-        using (document)
-        {
-            return Read(document.RootElement);
         }
     }
 
@@ -70,9 +71,8 @@ public static class MessagePublishedDataReader
         return Read(document.RootElement, data);
     }
 
-    public static MessagePublishedData Read(JsonElement root) => Read(root, decodedData: null);
-
-    private static MessagePublishedData Read(JsonElement root, ReadOnlyMemory<byte>? decodedData)
+    /// <param name="decodedData">The data when it was decoded from the body apart; null: read from <paramref name="root"/>.</param>
+    public static MessagePublishedData Read(JsonElement root, ReadOnlyMemory<byte>? decodedData = null)
     {
         if (root.ValueKind != JsonValueKind.Object
             || !root.TryGetProperty("message", out var message)

@@ -34,11 +34,7 @@ public sealed record SccFinding
 }
 
 /// <summary><c>securityMarks</c>: its resource name and the user-managed key/value marks.</summary>
-public sealed record SccSecurityMarks
-{
-    public string? Name { get; init; }
-    public Dictionary<string, string>? Marks { get; init; }
-}
+public sealed record SccSecurityMarks(string? Name, Dictionary<string, string>? Marks);
 
 /// <summary>One process of the finding (<c>processes[]</c>); int64 fields arrive as JSON strings.</summary>
 public sealed record SccProcess
@@ -54,46 +50,16 @@ public sealed record SccProcess
 }
 
 /// <summary>A file reference: path and the SHA-256 of its first <see cref="HashedSize"/> bytes.</summary>
-public sealed record SccFile
-{
-    public string? Path { get; init; }
-    public long? Size { get; init; }
-    public string? Sha256 { get; init; }
-    public long? HashedSize { get; init; }
-    public bool? PartiallyHashed { get; init; }
-}
+public sealed record SccFile(string? Path, long? Size, string? Sha256, long? HashedSize, bool? PartiallyHashed);
 
 /// <summary>The container the process ran in: image URI as configured and the digest if reported.</summary>
-public sealed record SccContainer
-{
-    public string? Name { get; init; }
-    public string? Uri { get; init; }
-    public string? ImageId { get; init; }
-}
+public sealed record SccContainer(string? Name, string? Uri, string? ImageId);
 
 /// <summary>A network connection of the finding.</summary>
-public sealed record SccConnection
-{
-    public string? DestinationIp { get; init; }
-    public int? DestinationPort { get; init; }
-    public string? SourceIp { get; init; }
-    public int? SourcePort { get; init; }
-    public string? Protocol { get; init; }
-}
+public sealed record SccConnection(string? DestinationIp, int? DestinationPort, string? SourceIp, int? SourcePort, string? Protocol);
 
 /// <summary>Indicators of compromise attached to the finding.</summary>
-public sealed record SccIndicator
-{
-    public List<string>? IpAddresses { get; init; }
-    public List<string>? Domains { get; init; }
-}
+public sealed record SccIndicator(List<string>? IpAddresses, List<string>? Domains);
 
 /// <summary>MITRE ATT&amp;CK enum names as SCC reports them.</summary>
-public sealed record SccMitreAttack
-{
-    public string? PrimaryTactic { get; init; }
-    public List<string>? PrimaryTechniques { get; init; }
-    public List<string>? AdditionalTactics { get; init; }
-    public List<string>? AdditionalTechniques { get; init; }
-    public string? Version { get; init; }
-}
+public sealed record SccMitreAttack(string? PrimaryTactic, List<string>? PrimaryTechniques, List<string>? AdditionalTactics, List<string>? AdditionalTechniques, string? Version);

@@ -37,19 +37,5 @@ public enum ScheduleResult
 }
 
 /// <summary>A scheduler that failed after its own retries; the caller answers 503 so the delivery comes back.</summary>
-public sealed class CompletionSchedulingException : Exception
-{
-    public CompletionSchedulingException()
-    {
-    }
-
-    public CompletionSchedulingException(string message)
-        : base(message)
-    {
-    }
-
-    public CompletionSchedulingException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}
+public sealed class CompletionSchedulingException(string message, Exception innerException)
+    : Exception(message, innerException);

@@ -7,20 +7,11 @@ namespace ReverseShellFunction.Parts;
 /// The scheduler of the embedded default: a pending record in the evidence store. A record that exists already
 /// means the part was scheduled before (a redelivery, or a retry after a crash).
 /// </summary>
-public sealed class PendingRecordScheduler : ICompletionScheduler
+/// <param name="scheduled">Told of every new record, so a runner in the same process can wake up for it.</param>
+public sealed class PendingRecordScheduler(IEvidenceArchive store, TimeProvider time, Action<CompletionTask>? scheduled = null) : ICompletionScheduler
 {
-    private readonly IEvidenceArchive _store;
-    private readonly TimeProvider _time;
-    private readonly Action<CompletionTask>? _scheduled;
-
-    /// <param name="scheduled">Told of every new record, so a runner in the same process can wake up for it.</param>
-    public PendingRecordScheduler(IEvidenceArchive store, TimeProvider time, Action<CompletionTask>? scheduled = null)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        _store = store;
-        _time = time ?? TimeProvider.System;
-        _scheduled = scheduled;
-    }
+    private readonly IEvidenceArchive _store = store ?? throw new ArgumentNullException(nameof(store));
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     public string Kind => "pending-records";
 
@@ -50,7 +41,7 @@ public sealed class PendingRecordScheduler : ICompletionScheduler
             return ScheduleResult.AlreadyScheduled;
         }
 
-        _scheduled?.Invoke(task);
+        scheduled?.Invoke(task);
         return ScheduleResult.Scheduled;
     }
 }

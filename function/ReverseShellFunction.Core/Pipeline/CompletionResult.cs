@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ReverseShellFunction.Bundle;
 
 namespace ReverseShellFunction.Pipeline;
@@ -30,13 +31,7 @@ public sealed record CompletionResult
     public TimeSpan? RetryAfter { get; init; }
 
     /// <summary>The outcome as the endpoint and <c>complete</c> print it: <c>done</c>, <c>nothing-left</c>, <c>later</c>, <c>rejected</c>.</summary>
-    public string OutcomeName => Outcome switch
-    {
-        CompletionOutcome.Done => "done",
-        CompletionOutcome.NothingLeft => "nothing-left",
-        CompletionOutcome.Later => "later",
-        _ => "rejected",
-    };
+    public string OutcomeName => JsonNamingPolicy.KebabCaseLower.ConvertName(Outcome.ToString());
 
     public static CompletionResult Done(PipelineResult stored) => new() { Outcome = CompletionOutcome.Done, Reason = stored?.Reason ?? "", Stored = stored };
 

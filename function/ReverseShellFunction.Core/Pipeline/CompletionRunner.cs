@@ -11,32 +11,18 @@ namespace ReverseShellFunction.Pipeline;
 /// the Cloud Tasks endpoint calls. Records survive a restart; the wait after a failed attempt lives in memory
 /// (it doubles from <see cref="CompletionOptions.RetryAfter"/>), so a restart retries at once.
 /// </summary>
-public sealed class CompletionRunner
+public sealed class CompletionRunner(IEvidenceStore store, EvidenceFunction function, CompletionOptions options, TimeProvider time, ILogger<CompletionRunner> logger)
 {
-    private readonly IEvidenceStore _store;
-    private readonly EvidenceFunction _function;
-    private readonly CompletionOptions _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger<CompletionRunner> _logger;
     private readonly Dictionary<BundleId, (int Failures, DateTimeOffset NextAttempt)> _backoff = [];
     private readonly HashSet<BundleId> _settled = [];
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
-    public CompletionRunner(IEvidenceStore store, EvidenceFunction function, CompletionOptions options, TimeProvider time, ILogger<CompletionRunner> logger)
-    {
-        _store = store;
-        _function = function;
-        _options = options;
-        _time = time;
-        _logger = logger;
-    }
-
     /// <summary>Parts whose pending record exists and whose index entry does not: what is still to do, with when.</summary>
     public async Task<IReadOnlyList<PendingPart>> ListOpenAsync(CancellationToken cancellationToken)
     {
         var open = new List<PendingPart>();
-        await foreach (var name in _store.ListPendingObjectNamesAsync(cancellationToken))
+        await foreach (var name in store.ListPendingObjectNamesAsync(cancellationToken))
         {
             var id = BundleLayout.IdFromObjectName(name);
             if (id is { Part: >= 2 } settled && IsSettled(settled))
@@ -47,11 +33,15 @@ public sealed class CompletionRunner
 
             if (id is not { Part: >= 2 } part)
             {
-                ReportOnce(name, $"Ignoring {{ObjectName}} under {BundleLayout.PendingPrefix}: the name names no bundle part");
+                if (FirstReport(name))
+                {
+                    logger.LogWarning($"Ignoring {{ObjectName}} under {BundleLayout.PendingPrefix}: the name names no bundle part", Text.DisplayText.Visible(name, 200));
+                }
+
                 continue;
             }
 
-            if (await _store.ReadIndexEntryAsync(part, cancellationToken) is not null)
+            if (await store.ReadIndexEntryAsync(part, cancellationToken) is not null)
             {
                 Settle(part);
                 continue;
@@ -75,7 +65,7 @@ public sealed class CompletionRunner
     public async Task<CompletionPass> RunDueAsync(int concurrency, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
-        var now = _time.GetUtcNow();
+        var now = time.GetUtcNow();
         var open = await ListOpenAsync(cancellationToken);
         var due = open.Where(p => p.Due <= now && NextAttempt(p.Id) <= now).ToList();
         var results = new List<(PendingPart Part, CompletionResult Result)>();
@@ -99,12 +89,12 @@ public sealed class CompletionRunner
         CompletionResult result;
         try
         {
-            result = await _function.CompleteAsync(new CompletionRequest(part.Id.Value, part.Id.Part), cancellationToken);
+            result = await function.CompleteAsync(new CompletionRequest(part.Id.Value, part.Id.Part), cancellationToken);
         }
         catch (EvidenceStoreException ex)
         {
-            _logger.LogWarning(ex, "Completion of {Part} failed on the store; retried later: {Problem}", part.Id.ObjectStem, ex.Message);
-            result = CompletionResult.Later($"store failure: {ex.Message}", _options.RetryAfter);
+            logger.LogWarning(ex, "Completion of {Part} failed on the store; retried later: {Problem}", part.Id.ObjectStem, ex.Message);
+            result = CompletionResult.Later($"store failure: {ex.Message}", options.RetryAfter);
         }
 
         lock (_gate)
@@ -112,8 +102,8 @@ public sealed class CompletionRunner
             if (result.Outcome == CompletionOutcome.Later)
             {
                 var failures = _backoff.TryGetValue(part.Id, out var previous) ? previous.Failures + 1 : 1;
-                var wait = Backoff.Exponential(result.RetryAfter ?? _options.RetryAfter, 2, _options.MaxRetryAfter, failures);
-                _backoff[part.Id] = (failures, _time.GetUtcNow() + wait);
+                var wait = Backoff.Exponential(result.RetryAfter ?? options.RetryAfter, 2, options.MaxRetryAfter, failures);
+                _backoff[part.Id] = (failures, time.GetUtcNow() + wait);
             }
             else
             {
@@ -126,7 +116,7 @@ public sealed class CompletionRunner
             }
         }
 
-        _logger.LogInformation("Completion of {Part}: {Outcome}, {Reason}", part.Id.ObjectStem, result.Outcome, result.Reason);
+        logger.LogInformation("Completion of {Part}: {Outcome}, {Reason}", part.Id.ObjectStem, result.Outcome, result.Reason);
         return result;
     }
 
@@ -139,7 +129,7 @@ public sealed class CompletionRunner
     {
         try
         {
-            if (await Audit.StoredIndexEntry.ReadAsync(_store, part.WithPart(part.Part - 1), cancellationToken) is not { Entry: var previous })
+            if (await Audit.StoredIndexEntry.ReadAsync(store, part.WithPart(part.Part - 1), cancellationToken) is not { Entry: var previous })
             {
                 return (true, null, null);
             }
@@ -162,8 +152,8 @@ public sealed class CompletionRunner
     /// </summary>
     private DateTimeOffset Due(PendingRecord? record, (bool Asks, DateTimeOffset? Due, DateTimeOffset? GiveUpAt) plan)
     {
-        var now = _time.GetUtcNow();
-        var latest = now + _options.GiveUpAfter;
+        var now = time.GetUtcNow();
+        var latest = now + options.GiveUpAfter;
         var due = plan.Due ?? record?.Due ?? now;
         return due < latest ? due : latest;
     }
@@ -176,20 +166,13 @@ public sealed class CompletionRunner
         }
     }
 
-    /// <summary>One warning per object for the life of the runner, not one per pass.</summary>
-    private void ReportOnce(string objectName, string message)
+    /// <summary>True the first time only: one warning per object for the life of the runner, not one per pass.</summary>
+    private bool FirstReport(string objectName)
     {
         lock (_gate)
         {
-            if (!_reported.Add(objectName))
-            {
-                return;
-            }
+            return _reported.Add(objectName);
         }
-
-#pragma warning disable CA2254 // Two fixed templates, both with {ObjectName}.
-        _logger.LogWarning(message, Text.DisplayText.Visible(objectName, 200));
-#pragma warning restore CA2254
     }
 
     private bool IsSettled(BundleId id)
@@ -210,7 +193,7 @@ public sealed class CompletionRunner
 
     private async Task<PendingRecord?> ReadRecordAsync(BundleId part, CancellationToken cancellationToken)
     {
-        if (await _store.ReadPendingAsync(part, cancellationToken) is not { } bytes)
+        if (await store.ReadPendingAsync(part, cancellationToken) is not { } bytes)
         {
             return null;
         }
@@ -222,15 +205,11 @@ public sealed class CompletionRunner
         catch (InvalidDataException ex)
         {
             // The record is only a reminder; the previous part's index entry holds the plan, and says when.
-            lock (_gate)
+            if (FirstReport(BundleLayout.PendingObject(part)))
             {
-                if (!_reported.Add(BundleLayout.PendingObject(part)))
-                {
-                    return null;
-                }
+                logger.LogWarning("The pending record {ObjectName} is unreadable ({Problem}); the part runs on the plan in the previous part's index entry", BundleLayout.PendingObject(part), ex.Message);
             }
 
-            _logger.LogWarning("The pending record {ObjectName} is unreadable ({Problem}); the part runs on the plan in the previous part's index entry", BundleLayout.PendingObject(part), ex.Message);
             return null;
         }
     }

@@ -21,16 +21,13 @@ public sealed class DeliveryBudget
 {
     private long _collectedAt;
 
+    /// <param name="startedAt">When the delivery's ack deadline started counting, as far as it can be known.</param>
     private DeliveryBudget(DateTimeOffset startedAt, TimeSpan spentBefore, TimeSpan budget, TimeSpan reserve)
     {
-        StartedAt = startedAt;
         SpentBeforeReceipt = spentBefore;
         AnswerBy = startedAt + budget;
         CollectUntil = AnswerBy - reserve;
     }
-
-    /// <summary>When the delivery's ack deadline started counting, as far as it can be known.</summary>
-    public DateTimeOffset StartedAt { get; }
 
     /// <summary>The part of the budget spent before the request reached the function (a cold start, a queue).</summary>
     public TimeSpan SpentBeforeReceipt { get; }

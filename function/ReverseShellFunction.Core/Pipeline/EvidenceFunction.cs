@@ -1,4 +1,3 @@
-using CloudNative.CloudEvents;
 using Microsoft.Extensions.Logging;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collection;
@@ -27,12 +26,11 @@ public sealed record PipelineTiming
 /// <see cref="PartStore"/> (store, resume, schedule), <see cref="StoredParts"/> (read back, crash repair) and
 /// <see cref="PartAnnouncer"/>; this class puts them together, and all of them log under its name.
 /// </summary>
-public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, PipelineResult>
+public sealed class EvidenceFunction
 {
     private readonly DeliveryHandler _deliveries;
     private readonly PartCompleter _completer;
     private readonly PartAssembler _assembler;
-    private readonly ICompletionScheduler _scheduler;
 
     public EvidenceFunction(
         CollectionRules rules,
@@ -48,12 +46,12 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         followUps ??= new PartFollowUps();
 
         // Without Cloud Tasks, the embedded default: pending records in the store itself.
-        _scheduler = followUps.Scheduler ?? new PendingRecordScheduler(store, time);
+        var scheduler = followUps.Scheduler ?? new PendingRecordScheduler(store, time);
         var claim = new DeliveryClaim(store, time, logger);
         var leases = new LeaseTerms(collectors.Options, timing.Delivery);
         var announcer = new PartAnnouncer(store, followUps.Notifier ?? NoBundleNotifier.Instance, followUps.Marker, logger);
         var stored = new StoredParts(store, announcer, logger);
-        var parts = new PartStore(store, stored, _scheduler, announcer, time, logger);
+        var parts = new PartStore(store, stored, scheduler, announcer, time, logger);
         _assembler = new PartAssembler(collectors, writing, timing.Completion, time, logger);
         var differing = new DifferingDelivery(stored, parts, _assembler, timing.Completion, time, logger);
         var partOne = new PartOneCollection(store, _assembler, parts, differing, timing.Delivery, timing.Completion, time, logger);
@@ -61,15 +59,9 @@ public sealed class EvidenceFunction : ICloudEventFunction<DecodedDelivery, Pipe
         _completer = new PartCompleter(store, stored, parts, _assembler, claim, leases, timing.Completion, time, logger);
     }
 
-    /// <summary>Where completions are scheduled: <c>cloud-tasks</c> or <c>pending-records</c>.</summary>
-    public string SchedulerKind => _scheduler.Kind;
-
     /// <summary>Handles a delivery the intake decoded (<see cref="DeliveryReader"/>); intake problems never reach here.</summary>
-    public Task<PipelineResult> HandleAsync(CloudEvent cloudEvent, DecodedDelivery data, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(cloudEvent);
-        return _deliveries.HandleAsync(data, cancellationToken);
-    }
+    public Task<PipelineResult> HandleAsync(DecodedDelivery data, CancellationToken cancellationToken) =>
+        _deliveries.HandleAsync(data, cancellationToken);
 
     /// <summary>Collects part <see cref="CompletionRequest.Part"/> of a bundle: stored, nothing left, or try again later.</summary>
     public Task<CompletionResult> CompleteAsync(CompletionRequest request, CancellationToken cancellationToken) =>

@@ -21,7 +21,7 @@ public sealed class IntakeProcessor(EvidenceFunction function, QuarantineWriter 
         var intake = DeliveryReader.Read(raw, time.GetUtcNow());
         if (intake.Decoded is { } decoded)
         {
-            return function.HandleAsync(decoded.CloudEvent, decoded, cancellationToken);
+            return function.HandleAsync(decoded, cancellationToken);
         }
 
         // One warning per delivery, from the quarantine, with the exception when no rule named the shape (Unreadable):

@@ -1,20 +1,16 @@
 namespace ReverseShellFunction.Pipeline;
 
 /// <summary>
-/// At most one log line per <see cref="Interval"/> for something anyone who can call the endpoint can repeat at
+/// At most one log line per interval for something anyone who can call the endpoint can repeat at
 /// will (a completion for a bundle that does not exist): the first occurrence is logged, the next ones within the
 /// interval are counted, and the next line says how many there were. A flood then costs a line a minute, not a
 /// line a request, and still shows up.
 /// </summary>
-public sealed class LogThrottle
+public sealed class LogThrottle(TimeSpan interval)
 {
     private readonly object _gate = new();
     private DateTimeOffset? _lastLine;
     private long _suppressed;
-
-    public LogThrottle(TimeSpan interval) => Interval = interval;
-
-    public TimeSpan Interval { get; }
 
     /// <summary>Whether to log now; if so, <paramref name="suppressed"/> is how many occurrences went unlogged since the last line.</summary>
     public bool TryTake(DateTimeOffset now, out long suppressed)
@@ -22,7 +18,7 @@ public sealed class LogThrottle
         lock (_gate)
         {
             // A clock that went back counts as time passed, so a stepped clock never silences the log for good.
-            if (_lastLine is { } last && now >= last && now - last < Interval)
+            if (_lastLine is { } last && now >= last && now - last < interval)
             {
                 _suppressed++;
                 suppressed = 0;

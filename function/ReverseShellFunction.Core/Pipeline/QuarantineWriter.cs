@@ -13,7 +13,7 @@ namespace ReverseShellFunction.Pipeline;
 /// The body is kept up to <see cref="MaxBodyBytes"/>; its true length and the SHA-256 of all of it always.
 /// Each delivery gets its own record, even when two carry the same body in the same millisecond.
 /// </summary>
-public sealed class QuarantineWriter
+public sealed class QuarantineWriter(IEvidenceStore store, ILogger<QuarantineWriter> logger)
 {
     public const int MaxBodyBytes = 2 * 1024 * 1024;
 
@@ -27,15 +27,6 @@ public sealed class QuarantineWriter
     };
 
     private const int MaxRecordedHeaderNames = 64;
-
-    private readonly IEvidenceStore _store;
-    private readonly ILogger<QuarantineWriter> _logger;
-
-    public QuarantineWriter(IEvidenceStore store, ILogger<QuarantineWriter> logger)
-    {
-        _store = store;
-        _logger = logger;
-    }
 
     /// <param name="error">For <see cref="DeliveryProblem.Unreadable"/>: the exception no rule expected, logged with the warning so a rule can be added.</param>
     public async Task<PipelineResult> WriteAsync(RawDelivery raw, DeliveryProblem problem, string message, CancellationToken cancellationToken, Exception? error = null)
@@ -65,7 +56,7 @@ public sealed class QuarantineWriter
         for (var attempt = 1; ; attempt++)
         {
             var name = BundleLayout.QuarantineObject(raw.ReceivedAt, raw.BodySha256, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
-            var created = await _store.CreateQuarantineAsync(name, json, cancellationToken);
+            var created = await store.CreateQuarantineAsync(name, json, cancellationToken);
             if (created == CreateResult.Created || attempt == 3)
             {
                 if (created != CreateResult.Created)
@@ -73,7 +64,7 @@ public sealed class QuarantineWriter
                     throw new EvidenceStoreException($"Could not find a free quarantine object name after {attempt} attempts (last: {name}).");
                 }
 
-                _logger.LogWarning(
+                logger.LogWarning(
                     error,
                     "Quarantined a delivery that can never become a bundle: {Problem} ({Reason}); kept as {Object} and acknowledged",
                     problem,

@@ -14,7 +14,9 @@ internal sealed class DigestState(DateTimeOffset eventTime)
 
     public DateTimeOffset EventTime { get; } = eventTime;
     public Dictionary<string, RelatedGroup> Related { get; } = new(StringComparer.Ordinal);
-    public Dictionary<string, RevisionCount> Revisions { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Each revision in the container logs, with how many of its entries lie within <see cref="RevisionWindow"/> of the event.</summary>
+    public Dictionary<string, int> Revisions { get; } = new(StringComparer.Ordinal);
     public SortedDictionary<DateTimeOffset, int> PerMinute { get; } = [];
     public List<TimelinePoint> RelatedPoints { get; } = [];
     public List<TimelinePoint> AuditPoints { get; } = [];
@@ -22,8 +24,6 @@ internal sealed class DigestState(DateTimeOffset eventTime)
     public WorkloadChange? LastChange { get; set; }
     public int AuditCount { get; set; }
     public long UnreadableLines { get; set; }
-    public IReadOnlyList<string> TimelineFiles { get; set; } = [];
-    public long TimelineLines { get; set; }
 
     public void AddRelated(string category, string? severity, DateTimeOffset? time)
     {
@@ -53,21 +53,12 @@ internal sealed class DigestState(DateTimeOffset eventTime)
 
     public void CountRevision(string revision, DateTimeOffset time)
     {
-        if (!Revisions.TryGetValue(revision, out var count))
+        if (Revisions.Count >= 100 && !Revisions.ContainsKey(revision))
         {
-            if (Revisions.Count >= 100)
-            {
-                return;
-            }
-
-            count = Revisions[revision] = new RevisionCount();
+            return;
         }
 
-        count.All++;
-        if ((time - EventTime).Duration() <= RevisionWindow)
-        {
-            count.NearEvent++;
-        }
+        Revisions[revision] = Revisions.GetValueOrDefault(revision) + ((time - EventTime).Duration() <= RevisionWindow ? 1 : 0);
     }
 
     public static void AddPoint(List<TimelinePoint> points, TimelinePoint point)
@@ -95,11 +86,5 @@ internal sealed class DigestState(DateTimeOffset eventTime)
         public DateTimeOffset? First { get; set; }
         public DateTimeOffset? Last { get; set; }
         public HashSet<string> Severities { get; } = new(StringComparer.Ordinal);
-    }
-
-    internal sealed class RevisionCount
-    {
-        public int All { get; set; }
-        public int NearEvent { get; set; }
     }
 }

@@ -26,28 +26,24 @@ public static class EvidenceDigest
         ArgumentNullException.ThrowIfNull(reports);
         var state = new DigestState(summary.Finding.EventTime);
         var files = staging.Files.ToHashSet(StringComparer.Ordinal);
-        await using (var timeline = new TimelineFile(staging, timelineChunkBytes))
+        await using var timeline = new TimelineFile(staging, timelineChunkBytes);
+        await TimelineEvents.AddFindingAsync(timeline, summary, cancellationToken);
+        if (files.Contains(BundleLayout.Entries.RelatedFindings))
         {
-            await TimelineEvents.AddFindingAsync(timeline, summary, cancellationToken);
-            if (files.Contains(BundleLayout.Entries.RelatedFindings))
-            {
-                await ReadRelatedAsync(staging.PathOf(BundleLayout.Entries.RelatedFindings), summary, timeline, state, cancellationToken);
-            }
-
-            if (files.Contains(BundleLayout.Entries.ContainerLogs))
-            {
-                await ReadLinesAsync(staging.PathOf(BundleLayout.Entries.ContainerLogs), BundleLayout.Entries.ContainerLogs, entry => TimelineEvents.AddContainerAsync(entry, timeline, state, cancellationToken), state, cancellationToken);
-            }
-
-            if (files.Contains(BundleLayout.Entries.AuditLogs))
-            {
-                await ReadLinesAsync(staging.PathOf(BundleLayout.Entries.AuditLogs), BundleLayout.Entries.AuditLogs, entry => TimelineEvents.AddAuditAsync(entry, timeline, state, cancellationToken), state, cancellationToken);
-            }
-
-            await TimelineEvents.AddCollectionAsync(timeline, summary, reports, state, cancellationToken);
-            state.TimelineFiles = [.. timeline.Files];
-            state.TimelineLines = timeline.Lines;
+            await ReadRelatedAsync(staging.PathOf(BundleLayout.Entries.RelatedFindings), summary, timeline, state, cancellationToken);
         }
+
+        if (files.Contains(BundleLayout.Entries.ContainerLogs))
+        {
+            await ReadLinesAsync(staging.PathOf(BundleLayout.Entries.ContainerLogs), BundleLayout.Entries.ContainerLogs, entry => TimelineEvents.AddContainerAsync(entry, timeline, state, cancellationToken), state, cancellationToken);
+        }
+
+        if (files.Contains(BundleLayout.Entries.AuditLogs))
+        {
+            await ReadLinesAsync(staging.PathOf(BundleLayout.Entries.AuditLogs), BundleLayout.Entries.AuditLogs, entry => TimelineEvents.AddAuditAsync(entry, timeline, state, cancellationToken), state, cancellationToken);
+        }
+
+        await TimelineEvents.AddCollectionAsync(timeline, summary, reports, state, cancellationToken);
 
         var cloudRun = RunningWorkload.ReadCloudRun(staging, files);
         return new DigestResult
@@ -63,8 +59,8 @@ public static class EvidenceDigest
                 CollectionMoments = state.CollectionPoints,
                 AuditWindow = reports.FirstOrDefault(r => r.Name == "audit-logs" && r.Status is CollectorStatus.Ok or CollectorStatus.Partial)?.Window,
             },
-            TimelineFiles = state.TimelineFiles,
-            TimelineLines = state.TimelineLines,
+            TimelineFiles = [.. timeline.Files],
+            TimelineLines = timeline.Lines,
             UnreadableLines = state.UnreadableLines,
         };
     }
@@ -147,13 +143,14 @@ public static class EvidenceDigest
 
             using (entry)
             {
-                if (entry.RootElement.ValueKind != JsonValueKind.Object)
+                // Str reads only an object's member: anything but an object with an RFC 3339 timestamp is unreadable here.
+                if (EvidenceTime.TryParse(Str(entry.RootElement, "timestamp")) is not { } time)
                 {
                     state.UnreadableLines++;
                     continue;
                 }
 
-                await add(new LogLine(entry.RootElement, entryName, number));
+                await add(new LogLine(entry.RootElement, entryName, number, time));
             }
         }
     }
@@ -164,7 +161,7 @@ public static class EvidenceDigest
     internal static JsonElement? Obj(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object ? value : null;
 
-    internal readonly record struct LogLine(JsonElement Entry, string File, int Number);
+    internal readonly record struct LogLine(JsonElement Entry, string File, int Number, DateTimeOffset Time);
 }
 
 /// <summary>What <see cref="EvidenceDigest.ReadAsync"/> derived from the staged evidence.</summary>

@@ -12,25 +12,16 @@ namespace ReverseShellFunction.Report;
 public sealed record EvidenceTimeline
 {
     public required DateTimeOffset EventTime { get; init; }
-    public required IReadOnlyList<TimelinePoint> RelatedFindings { get; init; }
-    public required IReadOnlyList<MinuteCount> ContainerEntriesPerMinute { get; init; }
-    public required IReadOnlyList<TimelinePoint> AuditEvents { get; init; }
-    public required IReadOnlyList<TimelinePoint> CollectionMoments { get; init; }
+    public IReadOnlyList<TimelinePoint> RelatedFindings { get; init; } = [];
+    public IReadOnlyList<MinuteCount> ContainerEntriesPerMinute { get; init; } = [];
+    public IReadOnlyList<TimelinePoint> AuditEvents { get; init; } = [];
+    public IReadOnlyList<TimelinePoint> CollectionMoments { get; init; } = [];
 
     /// <summary>
     /// The time range the audit-logs collector read in this part (null when it did not run here): the figure's
     /// audit strip is drawn over exactly this range, so its caption and its axis name the same window.
     /// </summary>
     public Window? AuditWindow { get; init; }
-
-    public static EvidenceTimeline Empty(DateTimeOffset eventTime) => new()
-    {
-        EventTime = eventTime,
-        RelatedFindings = [],
-        ContainerEntriesPerMinute = [],
-        AuditEvents = [],
-        CollectionMoments = [],
-    };
 }
 
 /// <summary>One dot on the figure: a time, the group it belongs to (a category, a method) and a label.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -11,8 +10,6 @@ internal static partial class HtmlText
 {
     /// <summary>Hostile text made visible (no control, format or bidi character survives), then HTML-encoded.</summary>
     public static string Encode(string? text) => WebUtility.HtmlEncode(DisplayText.Visible(text, 2000));
-
-    public static string Number(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Text made visible and encoded as <see cref="Encode"/> does, with each hash (16 or more hex digits) kept whole in

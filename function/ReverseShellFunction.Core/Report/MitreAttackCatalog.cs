@@ -56,49 +56,36 @@ public static class MitreAttackCatalog
     {
         var references = new List<AttackReference>();
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        void AddTactic(string? name, string source)
+        void Add(string kind, string? name, string source)
         {
-            if (!string.IsNullOrWhiteSpace(name) && seen.Add("tactic:" + name))
+            if (!string.IsNullOrWhiteSpace(name) && seen.Add($"{kind}:{name}"))
             {
-                references.Add(Tactic(name, source));
+                references.Add(Reference(kind, name, source));
             }
         }
 
-        void AddTechnique(string? name, string source)
-        {
-            if (!string.IsNullOrWhiteSpace(name) && seen.Add("technique:" + name))
-            {
-                references.Add(Technique(name, source));
-            }
-        }
-
-        AddTactic(attack?.PrimaryTactic, "finding");
-        attack?.AdditionalTactics?.ForEach(t => AddTactic(t, "finding"));
-        attack?.PrimaryTechniques?.ForEach(t => AddTechnique(t, "finding"));
-        attack?.AdditionalTechniques?.ForEach(t => AddTechnique(t, "finding"));
+        Add("tactic", attack?.PrimaryTactic, "finding");
+        attack?.AdditionalTactics?.ForEach(t => Add("tactic", t, "finding"));
+        attack?.PrimaryTechniques?.ForEach(t => Add("technique", t, "finding"));
+        attack?.AdditionalTechniques?.ForEach(t => Add("technique", t, "finding"));
         foreach (var technique in GuidanceTechniques)
         {
-            AddTechnique(technique, "guidance");
+            Add("technique", technique, "guidance");
         }
 
         return references;
     }
 
-    private static AttackReference Tactic(string name, string source) =>
-        s_tactics.TryGetValue(name, out var known)
-            ? new AttackReference("tactic", known.Id, known.Name, $"https://attack.mitre.org/tactics/{known.Id}/", source)
-            : new AttackReference("tactic", null, Humanize(name), null, source);
-
-    private static AttackReference Technique(string name, string source)
+    /// <param name="kind"><c>tactic</c> or <c>technique</c>: the table the name is looked up in, and the ATT&amp;CK page it links to.</param>
+    private static AttackReference Reference(string kind, string name, string source)
     {
-        if (!s_techniques.TryGetValue(name, out var known))
+        if (!(kind == "tactic" ? s_tactics : s_techniques).TryGetValue(name, out var known))
         {
-            return new AttackReference("technique", null, Humanize(name), null, source);
+            return new AttackReference(kind, null, Humanize(name), null, source);
         }
 
-        // Sub-techniques live under their parent: T1059.004 -> /techniques/T1059/004/.
-        var path = known.Id.Replace('.', '/');
-        return new AttackReference("technique", known.Id, known.Name, $"https://attack.mitre.org/techniques/{path}/", source);
+        // Sub-techniques live under their parent: T1059.004 -> /techniques/T1059/004/ (tactic ids have no dot).
+        return new AttackReference(kind, known.Id, known.Name, $"https://attack.mitre.org/{kind}s/{known.Id.Replace('.', '/')}/", source);
     }
 
     private static string Humanize(string enumName) =>

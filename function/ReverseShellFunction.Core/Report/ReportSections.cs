@@ -170,15 +170,20 @@ internal static class ReportSections
         {
             ReportValue.Of("Read the headline and the finding: binary, arguments, remote and local IP:port, image."),
         };
+        void IfPresent(string entry, string before, string after = ".")
+        {
+            if (files.Contains(entry))
+            {
+                items.Add(new ReportValue([ReportSpan.Text(before), ReportSpan.Code(entry), ReportSpan.Text(after)]));
+            }
+        }
+
         if (summary.Processes.Any(p => p.VirusTotalUrl is not null))
         {
             items.Add(ReportValue.Of("Check each binary's SHA-256 on VirusTotal (links under Processes)."));
         }
 
-        if (files.Contains(BundleLayout.Entries.RelatedFindings))
-        {
-            items.Add(new ReportValue([ReportSpan.Text("Look at the related findings on the same resource around the same time: "), ReportSpan.Code(BundleLayout.Entries.RelatedFindings), ReportSpan.Text(".")]));
-        }
+        IfPresent(BundleLayout.Entries.RelatedFindings, "Look at the related findings on the same resource around the same time: ");
 
         var cloudRun = files.Where(f => f.StartsWith(BundleLayout.Entries.CloudRunFolder, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
         if (cloudRun.Count > 0)
@@ -186,20 +191,9 @@ internal static class ReportSections
             items.Add(new ReportValue([ReportSpan.Text("Review the configuration it ran with: "), .. ReportValue.Codes(cloudRun).Spans, ReportSpan.Text(".")]));
         }
 
-        if (files.Contains(BundleLayout.Entries.ContainerLogs))
-        {
-            items.Add(new ReportValue([ReportSpan.Text("Read what the container printed around the event: "), ReportSpan.Code(BundleLayout.Entries.ContainerLogs), ReportSpan.Text(".")]));
-        }
-
-        if (files.Contains(BundleLayout.Entries.AuditLogs))
-        {
-            items.Add(new ReportValue([ReportSpan.Text("Check who deployed or changed it: "), ReportSpan.Code(BundleLayout.Entries.AuditLogs), ReportSpan.Text(".")]));
-        }
-
-        if (files.Contains(BundleLayout.Entries.Timeline))
-        {
-            items.Add(new ReportValue([ReportSpan.Text("Load the events into Timesketch: "), ReportSpan.Code(BundleLayout.Entries.Timeline), ReportSpan.Text(" (Timesketch's JSONL import).")]));
-        }
+        IfPresent(BundleLayout.Entries.ContainerLogs, "Read what the container printed around the event: ");
+        IfPresent(BundleLayout.Entries.AuditLogs, "Check who deployed or changed it: ");
+        IfPresent(BundleLayout.Entries.Timeline, "Load the events into Timesketch: ", " (Timesketch's JSONL import).");
 
         items.Add(ReportValue.Of("Map the activity to MITRE ATT&CK (T1059, T1105 and the techniques above)."));
         items.Add(ReportValue.Of("Contain: consider deleting the affected revision, service or job and rotating what its service account could reach; keep this bundle."));

@@ -23,10 +23,9 @@ internal static class RunningWorkload
                     continue;
                 }
 
-                var document = JsonDocument.Parse(File.ReadAllBytes(info.FullName));
+                using var document = JsonDocument.Parse(File.ReadAllBytes(info.FullName));
                 if (document.RootElement.ValueKind != JsonValueKind.Object)
                 {
-                    document.Dispose();
                     continue;
                 }
 
@@ -38,8 +37,6 @@ internal static class RunningWorkload
                 {
                     documents.Children[name[(name.LastIndexOf('/') + 1)..]] = document.RootElement.Clone();
                 }
-
-                document.Dispose();
             }
             catch (JsonException)
             {
@@ -58,16 +55,10 @@ internal static class RunningWorkload
 
         // A service's revision holds its own configuration; a job's lives in job.template.template.
         var config = child ?? (parent is { } p ? EvidenceDigest.Obj(p, "template") is { } t ? EvidenceDigest.Obj(t, "template") ?? t : null : null);
-        var container = config is { } cfg && cfg.TryGetProperty("containers", out var containers) && containers.ValueKind == JsonValueKind.Array && containers.GetArrayLength() > 0
-            ? containers[0]
-            : (JsonElement?)null;
-        var status = child is { } ch && ch.TryGetProperty("containerStatuses", out var statuses) && statuses.ValueKind == JsonValueKind.Array && statuses.GetArrayLength() > 0
-            ? statuses[0]
-            : (JsonElement?)null;
+        var container = First(config, "containers");
+        var status = First(child, "containerStatuses");
         var vpc = config is { } v ? EvidenceDigest.Obj(v, "vpcAccess") : null;
-        var network = vpc is { } n && n.TryGetProperty("networkInterfaces", out var interfaces) && interfaces.ValueKind == JsonValueKind.Array && interfaces.GetArrayLength() > 0
-            ? EvidenceDigest.Str(interfaces[0], "network") ?? EvidenceDigest.Str(interfaces[0], "subnetwork")
-            : null;
+        var network = First(vpc, "networkInterfaces") is { } nic ? EvidenceDigest.Str(nic, "network") ?? EvidenceDigest.Str(nic, "subnetwork") : null;
 
         var lastChange = state.LastChange;
         if (lastChange is null && parent is { } svc && EvidenceDigest.Str(svc, "lastModifier") is { } modifier)
@@ -89,6 +80,10 @@ internal static class RunningWorkload
             state.AuditCount);
     }
 
+    /// <summary>The first element of an array member; null when there is none.</summary>
+    private static JsonElement? First(JsonElement? parent, string name) =>
+        parent is { } p && p.TryGetProperty(name, out var array) && array.ValueKind == JsonValueKind.Array && array.GetArrayLength() > 0 ? array[0] : null;
+
     private static (string? Revision, string? Source) ChooseRevision(EvidenceSummary summary, CloudRunDocuments cloudRun, DigestState state)
     {
         if (!string.IsNullOrEmpty(summary.Resource.Revision))
@@ -96,11 +91,11 @@ internal static class RunningWorkload
             return (summary.Resource.Revision, "finding");
         }
 
-        var near = state.Revisions.Where(r => r.Value.NearEvent > 0).OrderByDescending(r => r.Value.NearEvent).ThenBy(r => r.Key, StringComparer.Ordinal).FirstOrDefault();
+        var near = state.Revisions.Where(r => r.Value > 0).OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal).FirstOrDefault();
         if (near.Key is not null)
         {
-            var total = state.Revisions.Values.Sum(r => r.NearEvent);
-            return (near.Key, $"container logs within {DigestState.RevisionWindow.TotalMinutes:0} minutes of the event ({near.Value.NearEvent} of {total} entries)");
+            var total = state.Revisions.Values.Sum();
+            return (near.Key, $"container logs within {DigestState.RevisionWindow.TotalMinutes:0} minutes of the event ({near.Value} of {total} entries)");
         }
 
         if (cloudRun.Parent is { } parent && EvidenceDigest.Str(parent, "latestReadyRevision") is { } latest)

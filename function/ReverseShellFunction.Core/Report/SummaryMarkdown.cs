@@ -12,17 +12,11 @@ namespace ReverseShellFunction.Report;
 /// </summary>
 public static class SummaryMarkdown
 {
-
-    public static string Render(EvidenceSummary summary) => Render(summary, []);
-
     /// <param name="summary">The facts.</param>
     /// <param name="entries">The bundle's entries, so the checklist names only files that exist.</param>
-    public static string Render(EvidenceSummary summary, IReadOnlyCollection<string> entries) =>
-        Render(SummaryReport.Build(summary, entries));
-
-    public static string Render(ReportDocument report)
+    public static string Render(EvidenceSummary summary, IReadOnlyCollection<string> entries)
     {
-        ArgumentNullException.ThrowIfNull(report);
+        var report = SummaryReport.Build(summary, entries);
         var md = new StringBuilder();
         // The state first, before the headline: a contradicted, forged or unfinished bundle must not read as a clean one.
         md.AppendLine(CultureInfo.InvariantCulture, $"**{Plain(report.State)}**");

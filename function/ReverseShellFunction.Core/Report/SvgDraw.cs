@@ -156,5 +156,5 @@ internal static class SvgDraw
 
     public static string Enc(string text) => HtmlText.Encode(text);
 
-    public static string N(double value) => HtmlText.Number(value);
+    public static string N(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
 }

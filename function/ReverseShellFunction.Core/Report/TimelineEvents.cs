@@ -41,18 +41,11 @@ internal static class TimelineEvents
 
     public static async Task AddContainerAsync(EvidenceDigest.LogLine line, TimelineFile timeline, DigestState state, CancellationToken cancellationToken)
     {
-        var e = line.Entry;
-        if (EvidenceTime.TryParse(EvidenceDigest.Str(e, "timestamp")) is not { } time)
-        {
-            state.UnreadableLines++;
-            return;
-        }
-
+        var (e, time) = (line.Entry, line.Time);
         var minute = new DateTimeOffset(time.Year, time.Month, time.Day, time.Hour, time.Minute, 0, TimeSpan.Zero);
         state.PerMinute[minute] = state.PerMinute.GetValueOrDefault(minute) + 1;
-        var labels = e.TryGetProperty("resource", out var resource) && resource.ValueKind == JsonValueKind.Object
-            && resource.TryGetProperty("labels", out var l) && l.ValueKind == JsonValueKind.Object ? l : default;
-        var revision = labels.ValueKind == JsonValueKind.Object ? EvidenceDigest.Str(labels, "revision_name") : null;
+        var labels = Labels(e);
+        var revision = EvidenceDigest.Str(labels, "revision_name");
         if (!string.IsNullOrEmpty(revision))
         {
             state.CountRevision(revision, time);
@@ -68,20 +61,12 @@ internal static class TimelineEvents
 
     public static async Task AddAuditAsync(EvidenceDigest.LogLine line, TimelineFile timeline, DigestState state, CancellationToken cancellationToken)
     {
-        var e = line.Entry;
-        if (EvidenceTime.TryParse(EvidenceDigest.Str(e, "timestamp")) is not { } time)
-        {
-            state.UnreadableLines++;
-            return;
-        }
-
-        var payload = e.TryGetProperty("protoPayload", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
-        var method = payload.ValueKind == JsonValueKind.Object ? EvidenceDigest.Str(payload, "methodName") : null;
-        var resourceName = payload.ValueKind == JsonValueKind.Object ? EvidenceDigest.Str(payload, "resourceName") : null;
-        var principal = payload.ValueKind == JsonValueKind.Object
-            && payload.TryGetProperty("authenticationInfo", out var auth) && auth.ValueKind == JsonValueKind.Object
-            ? EvidenceDigest.Str(auth, "principalEmail")
-            : null;
+        var (e, time) = (line.Entry, line.Time);
+        // Str and Obj answer null for anything but an object, so a missing protoPayload leaves every field null.
+        var payload = EvidenceDigest.Obj(e, "protoPayload") ?? default;
+        var method = EvidenceDigest.Str(payload, "methodName");
+        var resourceName = EvidenceDigest.Str(payload, "resourceName");
+        var principal = EvidenceDigest.Obj(payload, "authenticationInfo") is { } auth ? EvidenceDigest.Str(auth, "principalEmail") : null;
         state.AuditCount++;
         if (state.LastChange is null || time >= state.LastChange.Time)
         {
@@ -89,9 +74,7 @@ internal static class TimelineEvents
         }
 
         DigestState.AddPoint(state.AuditPoints, new TimelinePoint(time, ShortMethod(method), $"{ShortMethod(method)} by {principal ?? "unknown principal"}"));
-        var labels = e.TryGetProperty("resource", out var resource) && resource.ValueKind == JsonValueKind.Object
-            && resource.TryGetProperty("labels", out var l) && l.ValueKind == JsonValueKind.Object ? l : default;
-        var attributes = LogAttributes(e, line, labels);
+        var attributes = LogAttributes(e, line, Labels(e));
         // The protoPayload's own spelling: Timesketch's GCP analyzers (timesketch/lib/analyzers/gcp_logging.py,
         // gcp_servicekey.py) and dftimewolf's GCP log processor read and write exactly these names; snake_case would
         // leave the analyzer's tags and per-user views empty.
@@ -101,9 +84,13 @@ internal static class TimelineEvents
         // gcp_logging splits resourceName at its last two '/' and fails the whole analysis on a name without one;
         // such a name stays in the message and the raw entry (bundle_entry, bundle_line).
         attributes["resourceName"] = resourceName is not null && resourceName.Contains('/', StringComparison.Ordinal) ? resourceName : null;
-        attributes["serviceName"] = payload.ValueKind == JsonValueKind.Object ? EvidenceDigest.Str(payload, "serviceName") : null;
+        attributes["serviceName"] = EvidenceDigest.Str(payload, "serviceName");
         await timeline.AddAsync(time, "Log Entry Time", TimelineFile.LogDataType, $"{principal ?? "unknown principal"} called {method ?? "unknown method"} on {resourceName ?? "unknown resource"}", attributes, cancellationToken);
     }
+
+    /// <summary>The entry's <c>resource.labels</c> object; an undefined element when it has none.</summary>
+    private static JsonElement Labels(JsonElement e) =>
+        EvidenceDigest.Obj(e, "resource") is { } resource ? EvidenceDigest.Obj(resource, "labels") ?? default : default;
 
     private static Dictionary<string, string?> LogAttributes(JsonElement e, EvidenceDigest.LogLine line, JsonElement labels)
     {
@@ -112,7 +99,7 @@ internal static class TimelineEvents
             ["log_name"] = EvidenceDigest.Str(e, "logName"),
             ["insert_id"] = EvidenceDigest.Str(e, "insertId"),
             ["severity"] = EvidenceDigest.Str(e, "severity"),
-            ["resource_type"] = e.TryGetProperty("resource", out var r) && r.ValueKind == JsonValueKind.Object ? EvidenceDigest.Str(r, "type") : null,
+            ["resource_type"] = EvidenceDigest.Obj(e, "resource") is { } r ? EvidenceDigest.Str(r, "type") : null,
             ["bundle_entry"] = line.File,
             ["bundle_line"] = line.Number.ToString(CultureInfo.InvariantCulture),
         };

@@ -3,15 +3,9 @@ using ReverseShellFunction.Findings;
 namespace ReverseShellFunction.Rules;
 
 /// <summary>Collect when the category is configured, the state is ACTIVE and the finding is not muted.</summary>
-public sealed class CollectionRules
+public sealed class CollectionRules(RulesOptions options)
 {
-    private readonly RulesOptions _options;
-
-    public CollectionRules(RulesOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        _options = options;
-    }
+    private readonly RulesOptions _options = options ?? throw new ArgumentNullException(nameof(options));
 
     public RuleDecision Decide(SccFinding finding)
     {

@@ -1,22 +1,12 @@
 namespace ReverseShellFunction.Store;
 
 /// <summary>The store failed; the edge answers 5xx so the platform redelivers.</summary>
-public class EvidenceStoreException : Exception
-{
-    public EvidenceStoreException(string message, Exception? innerException = null)
-        : base(message, innerException)
-    {
-    }
-}
+public class EvidenceStoreException(string message, Exception? innerException = null)
+    : Exception(message, innerException);
 
 /// <summary>The object asked for does not exist.</summary>
-public sealed class EvidenceNotFoundException : EvidenceStoreException
+public sealed class EvidenceNotFoundException(string objectName)
+    : EvidenceStoreException($"No object '{objectName}' in the store.")
 {
-    public EvidenceNotFoundException(string objectName)
-        : base($"No object '{objectName}' in the store.")
-    {
-        ObjectName = objectName;
-    }
-
-    public string ObjectName { get; }
+    public string ObjectName { get; } = objectName;
 }

@@ -24,75 +24,42 @@ public static class DisplayText
 
         ArgumentOutOfRangeException.ThrowIfNegative(maxLength);
         var length = Math.Min(text.Length, maxLength);
-        if (length == text.Length && IsSafe(text))
-        {
-            return text;
-        }
 
-        var builder = new StringBuilder(length + 16);
-        for (var i = 0; i < length; i++)
+        // Made at the first character to escape: text with nothing to escape comes back as it is, uncopied.
+        StringBuilder? escaped = null;
+        var i = 0;
+        for (; i < length; i++)
         {
             var c = text[i];
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            var pair = char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]);
+
+            // Supplementary format characters (tags, U+E0001…) hide text as well.
+            if (pair ? CharUnicodeInfo.GetUnicodeCategory(char.ConvertToUtf32(c, text[i + 1])) == UnicodeCategory.Format : IsUnsafe(c))
             {
-                var category = CharUnicodeInfo.GetUnicodeCategory(char.ConvertToUtf32(c, text[i + 1]));
-                if (category == UnicodeCategory.Format)
+                escaped ??= new StringBuilder(length + 16).Append(text, 0, i);
+                if (pair)
                 {
-                    // Supplementary format characters (tags, U+E0001…) hide text as well.
-                    builder.Append(CultureInfo.InvariantCulture, $"\\u{c:x4}\\u{text[i + 1]:x4}");
+                    escaped.Append(CultureInfo.InvariantCulture, $"\\u{c:x4}\\u{text[i + 1]:x4}");
                 }
                 else
                 {
-                    builder.Append(c).Append(text[i + 1]);
+                    escaped.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
                 }
-
-                i++;
-                continue;
-            }
-
-            if (IsUnsafe(c))
-            {
-                builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
             }
             else
             {
-                builder.Append(c);
+                escaped?.Append(text, i, pair ? 2 : 1);
             }
+
+            i += pair ? 1 : 0;
         }
 
-        if (length < text.Length)
+        if (length == text.Length)
         {
-            builder.Append('…');
+            return escaped?.ToString() ?? text;
         }
 
-        return builder.ToString();
-    }
-
-    /// <summary>True when <paramref name="text"/> has nothing <see cref="Visible"/> would escape.</summary>
-    public static bool IsSafe(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                if (CharUnicodeInfo.GetUnicodeCategory(char.ConvertToUtf32(c, text[i + 1])) == UnicodeCategory.Format)
-                {
-                    return false;
-                }
-
-                i++;
-                continue;
-            }
-
-            if (IsUnsafe(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return (escaped ?? new StringBuilder(i + 1).Append(text, 0, i)).Append('…').ToString();
     }
 
     private static bool IsUnsafe(char c) =>

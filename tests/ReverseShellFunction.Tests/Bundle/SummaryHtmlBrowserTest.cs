@@ -185,7 +185,7 @@ public sealed class SummaryHtmlBrowserTest(SummaryHtmlBrowserTest.BrowserFixture
             Processes = [summary.Processes[0] with { BinaryPath = longPath, Args = ["sh", "-c", new string('x', 900)], BinarySha256 = new string('f', 300) }],
         };
         summary = summary with { Headline = SummaryHeadline.Of(summary) };
-        var html = Encoding.UTF8.GetBytes(SummaryHtml.Render(summary, [], EvidenceTimeline.Empty(summary.Finding.EventTime), PartCustody.Unsealed(1)));
+        var html = Encoding.UTF8.GetBytes(SummaryHtml.Render(summary, [], new EvidenceTimeline { EventTime = summary.Finding.EventTime }, PartCustody.Unsealed(1)));
 
         var seen = await MeasureAsync(html, "hostile-long-text", view, "CRITICAL");
 

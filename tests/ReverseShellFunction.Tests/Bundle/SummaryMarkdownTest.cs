@@ -18,7 +18,7 @@ public class SummaryMarkdownTest
             [],
             DateTimeOffset.UnixEpoch);
 
-        var md = SummaryMarkdown.Render(summary);
+        var md = SummaryMarkdown.Render(summary, []);
 
         foreach (var expected in new[]
         {
@@ -84,7 +84,7 @@ public class SummaryMarkdownTest
         summary = summary with { Headline = SummaryHeadline.Of(summary) };
 
         var md = SummaryMarkdown.Render(summary, []);
-        var html = SummaryHtml.Render(summary, [], EvidenceTimeline.Empty(summary.Finding.EventTime), PartCustody.Unsealed(1));
+        var html = SummaryHtml.Render(summary, [], new EvidenceTimeline { EventTime = summary.Finding.EventTime }, PartCustody.Unsealed(1));
 
         foreach (var text in new[] { md, html })
         {

@@ -27,7 +27,7 @@ public sealed partial class TimelineSvgTest
     {
         var collectors = s_lanes.Select(name => new CollectorOutcome(name, CollectorStatus.Skipped, "no credentials", null, false) { Part = 1 }).ToList();
 
-        var svg = TimelineSvg.Render(EvidenceTimeline.Empty(s_event), collectors, part: 1);
+        var svg = TimelineSvg.Render(new EvidenceTimeline { EventTime = s_event }, collectors, part: 1);
 
         Assert.Equal(
             ["not collected (related-findings: no credentials)", "not collected (container-logs: no credentials)", "not collected (audit-logs: no credentials)"],
@@ -44,7 +44,7 @@ public sealed partial class TimelineSvgTest
             new("container-logs", CollectorStatus.Failed, "403 PERMISSION_DENIED", null, false) { Part = 1 },
         };
 
-        var svg = TimelineSvg.Render(EvidenceTimeline.Empty(s_event), collectors, part: 1);
+        var svg = TimelineSvg.Render(new EvidenceTimeline { EventTime = s_event }, collectors, part: 1);
 
         Assert.Equal(
             ["none in this window", "not collected (container-logs failed: 403 PERMISSION_DENIED)", "not collected (audit-logs did not run)"],
@@ -56,7 +56,7 @@ public sealed partial class TimelineSvgTest
     {
         var collectors = s_lanes.Select(name => new CollectorOutcome(name, CollectorStatus.Ok, null, 3, false) { Part = 1 }).ToList();
 
-        var svg = TimelineSvg.Render(EvidenceTimeline.Empty(s_event), collectors, part: 2);
+        var svg = TimelineSvg.Render(new EvidenceTimeline { EventTime = s_event }, collectors, part: 2);
 
         Assert.All(EmptyLanes(svg), lane => Assert.Equal("read in part 1: that part's figure draws it", lane));
     }
@@ -68,7 +68,7 @@ public sealed partial class TimelineSvgTest
         var deploys = Enumerable.Range(0, 4)
             .Select(i => new TimelinePoint(s_event.AddDays(-2).AddHours(i), "audit", $"UpdateService by ci-deploy #{i}"))
             .ToList();
-        var timeline = EvidenceTimeline.Empty(s_event) with { AuditEvents = deploys, AuditWindow = window };
+        var timeline = new EvidenceTimeline { EventTime = s_event } with { AuditEvents = deploys, AuditWindow = window };
         var collectors = s_lanes.Select(name => new CollectorOutcome(name, CollectorStatus.Ok, null, 1, false) { Part = 1 }).ToList();
 
         var html = TimelineSvg.Render(timeline, collectors, part: 1);
@@ -102,7 +102,7 @@ public sealed partial class TimelineSvgTest
         var points = s_secondsApart.Select(s => new TimelinePoint(s_event.AddMinutes(-20).AddSeconds(s), "Malicious URL Observed", $"finding {s}"))
             .Append(new TimelinePoint(s_event.AddMinutes(-5), "Malicious URL Observed", "finding later"))
             .ToList();
-        var timeline = EvidenceTimeline.Empty(s_event) with { RelatedFindings = points };
+        var timeline = new EvidenceTimeline { EventTime = s_event } with { RelatedFindings = points };
         var collectors = s_lanes.Select(name => new CollectorOutcome(name, CollectorStatus.Ok, null, 1, false) { Part = 1 }).ToList();
 
         var svg = TimelineSvg.Render(timeline, collectors, part: 1);
