@@ -99,12 +99,7 @@ public static partial class NotificationDecoder
         return time;
     }
 
-    private sealed record NotificationShape
-    {
-        public string? NotificationConfigName { get; init; }
-        public SccFinding? Finding { get; init; }
-        public SccResource? Resource { get; init; }
-    }
+    private sealed record NotificationShape(string? NotificationConfigName, SccFinding? Finding, SccResource? Resource);
 
     [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
     [JsonSerializable(typeof(NotificationShape))]

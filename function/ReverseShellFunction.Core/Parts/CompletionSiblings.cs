@@ -57,7 +57,7 @@ public sealed class CompletionSiblings
                 break;
             }
 
-            if (group == own.Group && due <= now && _scheduled.TryRemove(request, out _) && BundleIdOf(request) is { } id)
+            if (group == own.Group && due <= now && _scheduled.TryRemove(request, out _) && Bundle.BundleId.TryParse(request.BundleId, out var id))
             {
                 taken.Add(new CompletionTask(id, request.Part, due) { Group = group });
             }
@@ -65,9 +65,6 @@ public sealed class CompletionSiblings
 
         return taken;
     }
-
-    private static Bundle.BundleId? BundleIdOf(CompletionRequest request) =>
-        Bundle.BundleId.TryParse(request.BundleId, out var id) ? id : null;
 }
 
 /// <summary>A scheduler that also tells <see cref="CompletionSiblings"/> what it scheduled.</summary>

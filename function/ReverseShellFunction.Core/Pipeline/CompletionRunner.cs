@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Parts;
@@ -13,10 +14,11 @@ namespace ReverseShellFunction.Pipeline;
 /// </summary>
 public sealed class CompletionRunner(IEvidenceStore store, EvidenceFunction function, CompletionOptions options, TimeProvider time, ILogger<CompletionRunner> logger)
 {
-    private readonly Dictionary<BundleId, (int Failures, DateTimeOffset NextAttempt)> _backoff = [];
-    private readonly HashSet<BundleId> _settled = [];
-    private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
-    private readonly Lock _gate = new();
+    private readonly ConcurrentDictionary<BundleId, (int Failures, DateTimeOffset NextAttempt)> _backoff = new();
+    private readonly ConcurrentDictionary<BundleId, byte> _settled = new();
+
+    // One warning per object for the life of the runner, not one per pass.
+    private readonly ConcurrentDictionary<string, byte> _reported = new(StringComparer.Ordinal);
 
     /// <summary>Parts whose pending record exists and whose index entry does not: what is still to do, with when.</summary>
     public async Task<IReadOnlyList<PendingPart>> ListOpenAsync(CancellationToken cancellationToken)
@@ -25,7 +27,7 @@ public sealed class CompletionRunner(IEvidenceStore store, EvidenceFunction func
         await foreach (var name in store.ListPendingObjectNamesAsync(cancellationToken))
         {
             var id = BundleLayout.IdFromObjectName(name);
-            if (id is { Part: >= 2 } settled && IsSettled(settled))
+            if (id is { Part: >= 2 } settled && _settled.ContainsKey(settled))
             {
                 // Done for good (its index entry exists, or nothing is left): not read again on every pass.
                 continue;
@@ -33,7 +35,7 @@ public sealed class CompletionRunner(IEvidenceStore store, EvidenceFunction func
 
             if (id is not { Part: >= 2 } part)
             {
-                if (FirstReport(name))
+                if (_reported.TryAdd(name, 0))
                 {
                     logger.LogWarning($"Ignoring {{ObjectName}} under {BundleLayout.PendingPrefix}: the name names no bundle part", Text.DisplayText.Visible(name, 200));
                 }
@@ -43,7 +45,7 @@ public sealed class CompletionRunner(IEvidenceStore store, EvidenceFunction func
 
             if (await store.ReadIndexEntryAsync(part, cancellationToken) is not null)
             {
-                Settle(part);
+                _settled.TryAdd(part, 0);
                 continue;
             }
 
@@ -68,15 +70,9 @@ public sealed class CompletionRunner(IEvidenceStore store, EvidenceFunction func
         var now = time.GetUtcNow();
         var open = await ListOpenAsync(cancellationToken);
         var due = open.Where(p => p.Due <= now && NextAttempt(p.Id) <= now).ToList();
-        var results = new List<(PendingPart Part, CompletionResult Result)>();
+        var results = new ConcurrentBag<(PendingPart Part, CompletionResult Result)>();
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, async (part, token) =>
-        {
-            var result = await AttemptAsync(part, token);
-            lock (_gate)
-            {
-                results.Add((part, result));
-            }
-        });
+            results.Add((part, await AttemptAsync(part, token))));
 
         var remaining = await ListOpenAsync(cancellationToken);
         return new CompletionPass(
@@ -97,27 +93,25 @@ public sealed class CompletionRunner(IEvidenceStore store, EvidenceFunction func
             result = CompletionResult.Later($"store failure: {ex.Message}", options.RetryAfter);
         }
 
-        lock (_gate)
+        if (result.Outcome == CompletionOutcome.Later)
         {
-            if (result.Outcome == CompletionOutcome.Later)
+            _backoff.AddOrUpdate(part.Id, _ => Failed(1), (_, previous) => Failed(previous.Failures + 1));
+        }
+        else
+        {
+            _backoff.TryRemove(part.Id, out _);
+            if (result.Outcome is CompletionOutcome.NothingLeft or CompletionOutcome.Rejected)
             {
-                var failures = _backoff.TryGetValue(part.Id, out var previous) ? previous.Failures + 1 : 1;
-                var wait = Backoff.Exponential(result.RetryAfter ?? options.RetryAfter, 2, options.MaxRetryAfter, failures);
-                _backoff[part.Id] = (failures, time.GetUtcNow() + wait);
-            }
-            else
-            {
-                _backoff.Remove(part.Id);
-                if (result.Outcome is CompletionOutcome.NothingLeft or CompletionOutcome.Rejected)
-                {
-                    // Nothing will change by asking again (the record points at nothing): the log line says why.
-                    _settled.Add(part.Id);
-                }
+                // Nothing will change by asking again (the record points at nothing): the log line says why.
+                _settled.TryAdd(part.Id, 0);
             }
         }
 
         logger.LogInformation("Completion of {Part}: {Outcome}, {Reason}", part.Id.ObjectStem, result.Outcome, result.Reason);
         return result;
+
+        (int, DateTimeOffset) Failed(int failures) =>
+            (failures, time.GetUtcNow() + Backoff.Exponential(result.RetryAfter ?? options.RetryAfter, 2, options.MaxRetryAfter, failures));
     }
 
     /// <summary>
@@ -158,38 +152,7 @@ public sealed class CompletionRunner(IEvidenceStore store, EvidenceFunction func
         return due < latest ? due : latest;
     }
 
-    private void Settle(BundleId id)
-    {
-        lock (_gate)
-        {
-            _settled.Add(id);
-        }
-    }
-
-    /// <summary>True the first time only: one warning per object for the life of the runner, not one per pass.</summary>
-    private bool FirstReport(string objectName)
-    {
-        lock (_gate)
-        {
-            return _reported.Add(objectName);
-        }
-    }
-
-    private bool IsSettled(BundleId id)
-    {
-        lock (_gate)
-        {
-            return _settled.Contains(id);
-        }
-    }
-
-    private DateTimeOffset NextAttempt(BundleId id)
-    {
-        lock (_gate)
-        {
-            return _backoff.TryGetValue(id, out var state) ? state.NextAttempt : DateTimeOffset.MinValue;
-        }
-    }
+    private DateTimeOffset NextAttempt(BundleId id) => _backoff.TryGetValue(id, out var state) ? state.NextAttempt : DateTimeOffset.MinValue;
 
     private async Task<PendingRecord?> ReadRecordAsync(BundleId part, CancellationToken cancellationToken)
     {
@@ -205,7 +168,7 @@ public sealed class CompletionRunner(IEvidenceStore store, EvidenceFunction func
         catch (InvalidDataException ex)
         {
             // The record is only a reminder; the previous part's index entry holds the plan, and says when.
-            if (FirstReport(BundleLayout.PendingObject(part)))
+            if (_reported.TryAdd(BundleLayout.PendingObject(part), 0))
             {
                 logger.LogWarning("The pending record {ObjectName} is unreadable ({Problem}); the part runs on the plan in the previous part's index entry", BundleLayout.PendingObject(part), ex.Message);
             }

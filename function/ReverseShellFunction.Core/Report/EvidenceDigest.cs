@@ -89,12 +89,7 @@ public static class EvidenceDigest
 
             foreach (var result in results.EnumerateArray())
             {
-                if (result.ValueKind != JsonValueKind.Object || !result.TryGetProperty("finding", out var finding) || finding.ValueKind != JsonValueKind.Object)
-                {
-                    continue;
-                }
-
-                if (result.TryGetProperty("isTriggeringFinding", out var triggering) && triggering.ValueKind == JsonValueKind.True)
+                if (Obj(result, "finding") is not { } finding || (result.TryGetProperty("isTriggeringFinding", out var triggering) && triggering.ValueKind == JsonValueKind.True))
                 {
                     continue;
                 }

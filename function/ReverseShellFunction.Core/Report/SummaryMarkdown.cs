@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Text;
 
@@ -10,7 +11,7 @@ namespace ReverseShellFunction.Report;
 /// (arguments, paths), so every value goes through <see cref="Code"/> or <see cref="Plain"/>. The content
 /// comes from <see cref="SummaryReport"/>, shared with summary.html.
 /// </summary>
-public static class SummaryMarkdown
+public static partial class SummaryMarkdown
 {
     /// <param name="summary">The facts.</param>
     /// <param name="entries">The bundle's entries, so the checklist names only files that exist.</param>
@@ -116,15 +117,7 @@ public static class SummaryMarkdown
         }
 
         var clean = Clean(text);
-        var longestRun = 0;
-        var run = 0;
-        foreach (var c in clean)
-        {
-            run = c == '`' ? run + 1 : 0;
-            longestRun = Math.Max(longestRun, run);
-        }
-
-        var fence = new string('`', longestRun + 1);
+        var fence = new string('`', BacktickRuns().Matches(clean).Select(m => m.Length).DefaultIfEmpty(0).Max() + 1);
         return $"{fence} {clean} {fence}";
     }
 
@@ -136,21 +129,16 @@ public static class SummaryMarkdown
             return "-";
         }
 
-        var builder = new StringBuilder();
-        foreach (var c in Clean(text))
-        {
-            // '(' and ')' need no escape once '[' and ']' have one, nor '+' and '-': no line of the report starts with
-            // a value. '#' stays (a heading drops a trailing " #"); '&' keeps an entity from being read as a character.
-            if ("\\`*_{}[]<>#!|~&".Contains(c, StringComparison.Ordinal))
-            {
-                builder.Append('\\');
-            }
-
-            builder.Append(c);
-        }
-
-        return builder.ToString();
+        // '(' and ')' need no escape once '[' and ']' have one, nor '+' and '-': no line of the report starts with
+        // a value. '#' stays (a heading drops a trailing " #"); '&' keeps an entity from being read as a character.
+        return MarkdownControl().Replace(Clean(text), @"\$0");
     }
+
+    [GeneratedRegex(@"[\\`*_{}\[\]<>#!|~&]", RegexOptions.CultureInvariant)]
+    private static partial Regex MarkdownControl();
+
+    [GeneratedRegex("`+", RegexOptions.CultureInvariant)]
+    private static partial Regex BacktickRuns();
 
     // Control, format and bidi characters shown as \uXXXX (one rule for every renderer), then escaped for Markdown once.
     private static string Clean(string text) => DisplayText.Visible(text, 2000);
