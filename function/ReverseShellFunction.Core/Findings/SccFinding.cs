@@ -37,17 +37,8 @@ public sealed record SccFinding
 public sealed record SccSecurityMarks(string? Name, Dictionary<string, string>? Marks);
 
 /// <summary>One process of the finding (<c>processes[]</c>); int64 fields arrive as JSON strings.</summary>
-public sealed record SccProcess
-{
-    public string? Name { get; init; }
-    public SccFile? Binary { get; init; }
-    public SccFile? Script { get; init; }
-    public List<string>? Args { get; init; }
-    public bool? ArgumentsTruncated { get; init; }
-    public long? Pid { get; init; }
-    public long? ParentPid { get; init; }
-    public long? UserId { get; init; }
-}
+public sealed record SccProcess(
+    string? Name, SccFile? Binary, SccFile? Script, List<string>? Args, bool? ArgumentsTruncated, long? Pid, long? ParentPid, long? UserId);
 
 /// <summary>A file reference: path and the SHA-256 of its first <see cref="HashedSize"/> bytes.</summary>
 public sealed record SccFile(string? Path, long? Size, string? Sha256, long? HashedSize, bool? PartiallyHashed);

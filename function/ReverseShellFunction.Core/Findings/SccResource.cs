@@ -26,11 +26,5 @@ public sealed record SccResource
 }
 
 /// <summary>v2 <c>gcpMetadata</c> block of a resource.</summary>
-public sealed record SccGcpMetadata
-{
-    public string? Project { get; init; }
-    public string? ProjectDisplayName { get; init; }
-    public string? Parent { get; init; }
-    public string? ParentDisplayName { get; init; }
-    public string? Organization { get; init; }
-}
+public sealed record SccGcpMetadata(
+    string? Project = null, string? ProjectDisplayName = null, string? Parent = null, string? ParentDisplayName = null, string? Organization = null);

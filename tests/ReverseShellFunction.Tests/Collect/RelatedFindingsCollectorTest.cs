@@ -125,7 +125,7 @@ public sealed class RelatedFindingsCollectorTest
     public void Parent_OrganizationScope_FallsBackToTheResourcesOrganization()
     {
         var finding = new SccFinding { Name = "folders/7/sources/2/locations/global/findings/f" };
-        var resource = new SccResource { GcpMetadata = new SccGcpMetadata { Organization = "organizations/55" } };
+        var resource = new SccResource { GcpMetadata = new SccGcpMetadata(Organization: "organizations/55") };
 
         Assert.Equal("organizations/55/sources/-/locations/global", SccParent.For(finding, resource, SccScope.Organization)?.Name);
     }
