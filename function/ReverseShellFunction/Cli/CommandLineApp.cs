@@ -12,14 +12,10 @@ namespace ReverseShellFunction.Cli;
 /// </summary>
 public static class CommandLineApp
 {
-    public static RootCommand Create() => Create(HostEnvironment.Process);
-
     /// <summary>Testable: the tests give the commands their own environment.</summary>
-    internal static RootCommand Create(HostEnvironment environment, string? name = null) => Create(new StoreOptions(environment), name);
-
-    internal static RootCommand Create(StoreOptions store, string? name = null)
+    internal static RootCommand Create(HostEnvironment environment, string? name = null)
     {
-        ArgumentNullException.ThrowIfNull(store);
+        var store = new StoreOptions(environment);
         name ??= InvokedName(Environment.ProcessPath);
         var root = new RootCommand(
             $"{name}: collects evidence for SCC Reverse Shell findings on Cloud Run, and lists, shows, downloads and verifies the stored bundles.");
@@ -61,46 +57,41 @@ public static class CommandLineApp
     /// <summary>Help's usage lines say the name as invoked: System.CommandLine takes the entry assembly's, which a .NET tool's shim hides.</summary>
     private static void NameInHelp(RootCommand root, string name)
     {
-        if (name != RootCommand.ExecutableName && root.Options.OfType<HelpOption>().FirstOrDefault() is { Action: { } original } help)
+        if (name != RootCommand.ExecutableName && root.Options.OfType<HelpOption>().FirstOrDefault() is { Action: System.CommandLine.Invocation.SynchronousCommandLineAction original } help)
         {
-            help.Action = new NamedHelpAction(root, original, name);
+            help.Action = new NamedHelpAction(original, name);
         }
     }
 
     /// <summary>
-    /// The library's own help, written into a buffer (the same command line parsed again, the original action
-    /// answering the inner call), with the executable's name in the usage lines replaced by the invoked name.
+    /// The library's own help, written into a buffer, with the executable's name in the usage lines replaced by the
+    /// invoked name.
     /// </summary>
-    private sealed class NamedHelpAction(RootCommand root, System.CommandLine.Invocation.CommandLineAction original, string name)
+    private sealed class NamedHelpAction(System.CommandLine.Invocation.SynchronousCommandLineAction original, string name)
         : System.CommandLine.Invocation.SynchronousCommandLineAction
     {
-        private static readonly AsyncLocal<bool> s_inner = new();
-
         public override int Invoke(ParseResult parseResult)
         {
-            if (s_inner.Value)
-            {
-                return original is System.CommandLine.Invocation.SynchronousCommandLineAction synchronous ? synchronous.Invoke(parseResult) : ExitCodes.InternalError;
-            }
-
+            var configuration = parseResult.InvocationConfiguration;
+            var output = configuration.Output;
             var text = new StringWriter();
-            s_inner.Value = true;
+            configuration.Output = text;
             try
             {
-                root.Parse([.. parseResult.Tokens.Select(t => t.Value)]).Invoke(new InvocationConfiguration { Output = text, Error = text });
+                original.Invoke(parseResult);
             }
             finally
             {
-                s_inner.Value = false;
+                configuration.Output = output;
             }
 
-            parseResult.InvocationConfiguration.Output.Write(text.ToString().Replace("  " + RootCommand.ExecutableName + " ", "  " + name + " ", StringComparison.Ordinal));
+            output.Write(text.ToString().Replace("  " + RootCommand.ExecutableName + " ", "  " + name + " ", StringComparison.Ordinal));
             return ExitCodes.Ok;
         }
     }
 
     public static Task<int> InvokeAsync(string[] args, CancellationToken cancellationToken = default) =>
-        InvokeAsync(Create(), args, null, cancellationToken);
+        InvokeAsync(Create(HostEnvironment.Process), args, null, cancellationToken);
 
     /// <summary>
     /// Parses and runs. A command line that does not parse is a usage error (2), reported in one line with the
@@ -142,17 +133,13 @@ public static class CommandLineApp
         }
     }
 
-    private static InvocationConfiguration WithoutDefaultHandler(InvocationConfiguration? configuration)
+    private static InvocationConfiguration WithoutDefaultHandler(InvocationConfiguration? configuration) => new()
     {
-        var copy = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = configuration?.ProcessTerminationTimeout };
-        if (configuration is not null)
-        {
-            copy.Output = configuration.Output;
-            copy.Error = configuration.Error;
-        }
-
-        return copy;
-    }
+        EnableDefaultExceptionHandler = false,
+        ProcessTerminationTimeout = configuration?.ProcessTerminationTimeout,
+        Output = configuration?.Output ?? Console.Out,
+        Error = configuration?.Error ?? Console.Error,
+    };
 
     /// <summary>An option typo: the nearest option of the command (or one every command takes), if one is near.</summary>
     private static string? OptionTypo(RootCommand root, ParseResult parse, string typed)
@@ -160,7 +147,7 @@ public static class CommandLineApp
         var command = parse.CommandResult.Command;
         var options = command.Options.Concat(root.Options.Where(o => o.Recursive))
             .SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal)).Distinct().ToList();
-        return Suggestions.Nearest(typed, options) is { } option
+        return Nearest(typed, options) is { } option
             ? $"'{DisplayText.Visible(typed, 60)}' is not an option of {command.Name}; did you mean '{option}'? (see {command.Name} --help)"
             : null;
     }
@@ -177,12 +164,61 @@ public static class CommandLineApp
 
         if (parse.CommandResult.Command == root && unknown is not null && !unknown.StartsWith('-'))
         {
-            var nearest = Suggestions.Nearest(unknown, commands);
+            var nearest = Nearest(unknown, commands);
             return nearest is null
                 ? $"'{DisplayText.Visible(unknown, 60)}' is not a command; the commands are {string.Join(", ", commands)} (see --help)."
                 : $"'{DisplayText.Visible(unknown, 60)}' is not a command; did you mean '{nearest}'? (see --help)";
         }
 
         return $"{message} (see {parse.CommandResult.Command.Name} --help)";
+    }
+
+    /// <summary>"Did you mean": the candidate within a small edit distance of what was typed.</summary>
+    private static string? Nearest(string typed, IEnumerable<string> candidates)
+    {
+        ArgumentNullException.ThrowIfNull(typed);
+        ArgumentNullException.ThrowIfNull(candidates);
+        var lower = typed.ToLowerInvariant();
+        return candidates
+            .Select(candidate => (candidate, distance: Distance(lower, candidate)))
+            .Where(c => c.distance <= Math.Max(1, c.candidate.Length / 3))
+            .OrderBy(c => c.distance)
+            .Select(c => c.candidate)
+            .FirstOrDefault();
+    }
+
+    /// <summary>Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps ("verfiy").</summary>
+    internal static int Distance(string a, string b)
+    {
+        if (a.Length > 64 || b.Length > 64)
+        {
+            return int.MaxValue;
+        }
+
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+
+        for (var j = 0; j <= b.Length; j++)
+        {
+            d[0, j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
+            }
+        }
+
+        return d[a.Length, b.Length];
     }
 }

@@ -24,7 +24,7 @@ internal static class CompleteCommand
         var command = new Command("complete", "Collect the later parts of pending bundles that are due (embedded default: the store's pending records)");
         command.Options.Add(wait);
         command.Options.Add(concurrency);
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse, store, async (services, output, ct) =>
+        command.SetAction((parse, cancellationToken) => store.RunAsync(parse, readOnly: false, async (services, output, ct) =>
         {
             var parallel = parse.GetValue(concurrency);
             if (parallel is < 1 or > 64)

@@ -34,8 +34,10 @@ internal sealed class CustodyOptions
         Description = "Check hashes, files and the chain only, and say so: seals that no key or TSA certificate checks do not make the exit code 4",
     };
 
-    public void AddTo(Command command)
+    /// <summary>Adds the options to <paramref name="command"/>.</summary>
+    public CustodyOptions(Command command)
     {
+        ArgumentNullException.ThrowIfNull(command);
         command.Options.Add(PublicKeys);
         command.Options.Add(TsaCertificates);
         command.Options.Add(KmsKey);
@@ -63,8 +65,10 @@ internal sealed class CustodyOptions
     }
 
     /// <summary>The trust to verify with, and one line saying where the public keys come from.</summary>
-    public (CustodyTrust Trust, string KeySource) Build(ParseResult parse, IServiceProvider services, bool onBucket)
+    /// <param name="offline">Folders are verified, not the store: KMS_KEY_VERSION's key is not trusted by default.</param>
+    public (CustodyTrust Trust, string KeySource) Build(ParseResult parse, IServiceProvider services, bool offline)
     {
+        var onBucket = !offline && services.GetRequiredService<ReaderSettings>().EvidenceBucket is not null;
         var files = parse.GetValue(PublicKeys) ?? [];
         var certificates = parse.GetValue(TsaCertificates) ?? [];
         var require = parse.GetValue(RequireSignature);

@@ -26,11 +26,10 @@ public static class GetCommand
         {
             Description = "For a bundle whose index entry is damaged or missing: check part 1 against its own manifest (and object metadata) only, and say so",
         };
-        var custody = new CustodyOptions();
         command.Options.Add(outDir);
         command.Options.Add(manifestOnly);
-        custody.AddTo(command);
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunReadOnlyAsync(parse, store, async (services, output, ct) =>
+        var custody = new CustodyOptions(command);
+        command.SetAction((parse, cancellationToken) => store.RunAsync(parse, readOnly: true, async (services, output, ct) =>
         {
             var evidence = services.GetRequiredService<IEvidenceStore>();
             var error = parse.InvocationConfiguration.Error;
@@ -52,8 +51,7 @@ public static class GetCommand
                 return await ManifestOnlyAsync(evidence, id, directory, output, error, ct);
             }
 
-            var onBucket = services.GetRequiredService<ReaderSettings>().EvidenceBucket is not null;
-            var (trust, keySource) = custody.Build(parse, services, onBucket);
+            var (trust, keySource) = custody.Build(parse, services, offline: false);
             using var trustScope = trust;
             // The bundle's state first, from its newest part's index entry (the final word), in the words every view
             // uses; everything after verifies it.

@@ -38,16 +38,6 @@ internal sealed class IndexTable
 
     public void Add(LogicalBundle bundle) => _entries.Add(bundle);
 
-    /// <summary>
-    /// The STATE column: the newest part's state (the bundle's final word) in <see cref="StateWords"/>' words,
-    /// "confirmed, complete"; marked with "!" when it is anything else ("! not-found, complete", "! confirmed, pending p2").
-    /// </summary>
-    public static string Evidence(LogicalBundle bundle)
-    {
-        ArgumentNullException.ThrowIfNull(bundle);
-        return StateWords.Cell(bundle.Latest.Entry.Summary);
-    }
-
     /// <summary>Hex digits of the short id: the end of the bundle id's hash (48 bits), which every command taking an id accepts.</summary>
     public const int ShortIdLength = 12;
 
@@ -74,7 +64,9 @@ internal sealed class IndexTable
         new("SEVERITY", E(e => e.Summary.Finding.Severity ?? "-"), Min: 8, Cap: 8, Drop: 3, Shrink: 0),
         new("SERVICE", E(e => Workload(e.Summary)), Min: 8, Cap: 30, Drop: 0, Shrink: 1),
         new("REMOTE", E(e => e.Summary.Network.Remote ?? "-"), Min: 15, Cap: 47, Drop: 2, Shrink: 3),
-        new("STATE", b => Evidence(b), Min: 14, Cap: 26, Drop: 0, Shrink: 0),
+        // The newest part's state (the bundle's final word) in StateWords' words, "confirmed, complete"; marked with
+        // "!" when it is anything else ("! not-found, complete", "! confirmed, pending p2").
+        new("STATE", State, Min: 14, Cap: 26, Drop: 0, Shrink: 0),
         new("PROJECT", E(e => e.Summary.Resource.Project ?? e.Summary.Resource.ProjectNumber ?? "-"), Min: 10, Cap: 20, Drop: 4, Shrink: 2),
         new("ID", E(e => ShortId(e.Summary.BundleId)), Min: ShortIdLength, Cap: ShortIdLength, Drop: 0, Shrink: 0),
     ];
@@ -89,13 +81,15 @@ internal sealed class IndexTable
         new("REVISION", E(e => e.Summary.Workload?.Revision ?? e.Summary.Resource.Revision ?? "-")),
         new("REMOTE", E(e => e.Summary.Network.Remote ?? "-")),
         new("BINARY", E(e => e.Summary.Processes.Count > 0 ? e.Summary.Processes[0].BinaryPath ?? e.Summary.Processes[0].Name ?? "-" : "-")),
-        new("STATE", b => Evidence(b)),
-        new("COLLECTORS", b => CollectorCounts.Compact(b.Latest.Entry.Summary.Collectors)),
+        new("STATE", State),
+        new("COLLECTORS", b => SummaryText.CollectorCounts(b.Latest.Entry.Summary.Collectors)),
         new("BUNDLE ID", E(e => e.Summary.BundleId)),
     ];
 
     /// <summary>A column of the finding's facts: from part 1, which holds the notification.</summary>
     private static Func<LogicalBundle, string> E(Func<IndexEntry, string> value) => b => value(b.First.Entry);
+
+    private static string State(LogicalBundle bundle) => StateWords.Cell(bundle.Latest.Entry.Summary);
 
     private static string Workload(EvidenceSummary s) => s.Resource.Service ?? (s.Resource.Job is { } job ? $"job/{job}" : "-");
 

@@ -14,24 +14,21 @@ public static class ListCommand
     public static Command Create(StoreOptions store)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var range = new TimeRangeOptions();
         var project = new Option<string?>("--project") { Description = "Only this project (id or number)" };
         var service = new Option<string?>("--service") { Description = "Only this Cloud Run service (or job)" };
         var category = new Option<string?>("--category") { Description = "Only this finding category, e.g. \"Reverse Shell\"" };
         var json = new Option<bool>("--json") { Description = "Print one JSON line per bundle (completeness, parts, part 1's summary) instead of a table" };
-        var width = new WidthOptions("Every column in full (category, revision, binary, collectors, the whole bundle id), however wide");
         var command = new Command("list", "List stored bundles, newest first, from the index");
-        range.AddTo(command);
+        var range = new TimeRangeOptions(command);
         command.Options.Add(project);
         command.Options.Add(service);
         command.Options.Add(category);
         command.Options.Add(json);
-        width.AddTo(command);
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunReadOnlyAsync(parse, store, async (services, output, ct) =>
+        var width = new WidthOptions(command, "Every column in full (category, revision, binary, collectors, the whole bundle id), however wide");
+        command.SetAction((parse, cancellationToken) => store.RunAsync(parse, readOnly: true, async (services, output, ct) =>
         {
             var evidence = services.GetRequiredService<IEvidenceStore>();
             var window = range.Range(parse, services.GetRequiredService<TimeProvider>().GetUtcNow());
-            var filter = new IndexFilter(parse.GetValue(project), parse.GetValue(service), parse.GetValue(category));
             var asJson = parse.GetValue(json);
             var columns = width.Resolve(parse, store.Environment);
             var table = new IndexTable(columns);
@@ -51,7 +48,7 @@ public static class ListCommand
                     continue;
                 }
 
-                if (bundle is null || !filter.Matches(bundle.First.Entry))
+                if (bundle is null || !Matches(bundle.First.Entry.Summary, parse.GetValue(project), parse.GetValue(service), parse.GetValue(category)))
                 {
                     continue;
                 }
@@ -72,13 +69,24 @@ public static class ListCommand
                 var footer = table.Count == 0
                     ? $"No bundles in {evidence.Location} (in the range and filters given)."
                     : $"{table.Count} bundle(s) in {evidence.Location}; show, get and verify take its ID (or the bundle id, finding id or name)";
-                await parse.InvocationConfiguration.Error.WriteAsync(columns is { } fit ? TextWrap.Wrap(footer, fit) : footer + "\n");
+                await parse.InvocationConfiguration.Error.WriteAsync(TextWrap.Fit(footer + "\n", columns));
             }
 
             return exitCode;
         }, cancellationToken));
         return command;
     }
+
+    /// <summary>The filters on what an index entry says; each compares whole values, ignoring case.</summary>
+    private static bool Matches(Bundle.EvidenceSummary summary, string? project, string? service, string? category) =>
+        Is(project, summary.Resource.Project, summary.Resource.ProjectNumber)
+        && Is(service, summary.Resource.Service, summary.Resource.Job)
+        && Is(category, summary.Finding.Category, null);
+
+    private static bool Is(string? wanted, string? value, string? alternative) =>
+        wanted is null
+        || string.Equals(wanted, value, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(wanted, alternative, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// One logical bundle: id, where it stands, how many parts, what is due or missing, and part 1's summary (the

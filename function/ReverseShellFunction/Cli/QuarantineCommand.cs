@@ -33,11 +33,10 @@ public static class QuarantineCommand
     private static Command List(StoreOptions store)
     {
         var json = new Option<bool>("--json") { Description = "Print one JSON line per record (everything but the body) instead of text" };
-        var width = new WidthOptions("Each record's lines in full, however wide");
         var command = new Command("list", "List quarantine records, newest first: id, when, the problem, where from, size and why");
         command.Options.Add(json);
-        width.AddTo(command);
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunReadOnlyAsync(parse, store, async (services, output, ct) =>
+        var width = new WidthOptions(command, "Each record's lines in full, however wide");
+        command.SetAction((parse, cancellationToken) => store.RunAsync(parse, readOnly: true, async (services, output, ct) =>
         {
             var (reader, location) = Reader(services);
             var columns = width.Resolve(parse, store.Environment);
@@ -51,7 +50,8 @@ public static class QuarantineCommand
             var listed = 0;
             foreach (var name in names.AsEnumerable().Reverse())
             {
-                var (record, problem) = await ReadAsync(reader, name, ct);
+                var bytes = await reader.ReadQuarantineAsync(name, ct);
+                var (record, problem) = bytes is null ? (null, "gone while listing") : Parse(bytes);
                 if (record is null)
                 {
                     await parse.InvocationConfiguration.Error.WriteLineAsync($"warning: {DisplayText.Visible(name, 200)}: {problem}; not listed");
@@ -62,9 +62,9 @@ public static class QuarantineCommand
                 listed++;
                 var text = parse.GetValue(json)
                     ? JsonOutput.Line(Summary(name, record)) + "\n"
-                    : Fit(
+                    : TextWrap.Fit(
                         $"{BundleLayout.QuarantineId(name)}\n"
-                        + $"  {Time(record.ReceivedAt)}  {record.Problem}  {DisplayText.Visible(record.Origin, 200)}  {Size(record)}\n"
+                        + $"  {SummaryText.Time(record.ReceivedAt)}  {record.Problem}  {DisplayText.Visible(record.Origin, 200)}  {Size(record)}\n"
                         + $"  {DisplayText.Visible(record.Message)}\n",
                         columns);
                 await output.WriteAsync(text.AsMemory(), ct);
@@ -73,7 +73,7 @@ public static class QuarantineCommand
             var footer = listed == 0 && exitCode == ExitCodes.Ok
                 ? $"No quarantine records in {location}."
                 : $"{listed} quarantine record(s) in {location}";
-            await parse.InvocationConfiguration.Error.WriteAsync(Fit(footer + "\n", columns));
+            await parse.InvocationConfiguration.Error.WriteAsync(TextWrap.Fit(footer + "\n", columns));
             return exitCode;
         }, cancellationToken));
         return command;
@@ -83,12 +83,11 @@ public static class QuarantineCommand
     {
         var id = new Argument<string>("id") { Description = $"The record's id as 'quarantine list' prints it, or its object name ({BundleLayout.QuarantinePrefix}…/ID.json)" };
         var json = new Option<bool>("--json") { Description = "Print the record as stored (JSON, the kept body in bodyBase64) instead of text" };
-        var width = new WidthOptions("Every line in full, however wide");
         var command = new Command("show", "Show one quarantine record: why it was kept, when, from where, its allowed headers and its body as text");
         command.Arguments.Add(id);
         command.Options.Add(json);
-        width.AddTo(command);
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunReadOnlyAsync(parse, store, async (services, output, ct) =>
+        var width = new WidthOptions(command, "Every line in full, however wide");
+        command.SetAction((parse, cancellationToken) => store.RunAsync(parse, readOnly: true, async (services, output, ct) =>
         {
             var (reader, location) = Reader(services);
             var text = parse.GetValue(id)!;
@@ -115,7 +114,7 @@ public static class QuarantineCommand
                 return ExitCodes.Problem;
             }
 
-            await output.WriteAsync(Fit(Describe(name, record), width.Resolve(parse, store.Environment)).AsMemory(), ct);
+            await output.WriteAsync(TextWrap.Fit(Describe(name, record), width.Resolve(parse, store.Environment)).AsMemory(), ct);
             return ExitCodes.Ok;
         }, cancellationToken));
         return command;
@@ -127,12 +126,6 @@ public static class QuarantineCommand
         return evidence is IQuarantineReader reader
             ? (reader, evidence.Location)
             : throw new UsageException($"The store at {evidence.Location} cannot list quarantine records.");
-    }
-
-    private static async Task<(QuarantineRecord? Record, string? Problem)> ReadAsync(IQuarantineReader reader, string name, CancellationToken cancellationToken)
-    {
-        var bytes = await reader.ReadQuarantineAsync(name, cancellationToken);
-        return bytes is null ? (null, "gone while listing") : Parse(bytes);
     }
 
     private static (QuarantineRecord? Record, string? Problem) Parse(byte[] bytes)
@@ -169,7 +162,7 @@ public static class QuarantineCommand
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"Quarantine record {BundleLayout.QuarantineId(name)}\n");
         text.Append(CultureInfo.InvariantCulture, $"  Problem:   {record.Problem}: {DisplayText.Visible(record.Message, 2000)}\n");
-        text.Append(CultureInfo.InvariantCulture, $"  Received:  {Time(record.ReceivedAt)}\n");
+        text.Append(CultureInfo.InvariantCulture, $"  Received:  {SummaryText.Time(record.ReceivedAt)}\n");
         text.Append(CultureInfo.InvariantCulture, $"  Origin:    {DisplayText.Visible(record.Origin)}\n");
         text.Append(CultureInfo.InvariantCulture, $"  Body:      {Size(record)}, sha256 {record.BodySha256}\n");
         text.Append(CultureInfo.InvariantCulture, $"  Object:    {name}\n");
@@ -221,8 +214,4 @@ public static class QuarantineCommand
             return null;
         }
     }
-
-    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture);
-
-    private static string Fit(string text, int? columns) => columns is { } width ? TextWrap.Wrap(text, width) : text;
 }

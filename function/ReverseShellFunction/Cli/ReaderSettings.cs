@@ -33,10 +33,9 @@ internal sealed class ReaderSettings
     public static ReaderSettings From(Func<string, string?> lookup, string? dir, string? bucket)
     {
         ArgumentNullException.ThrowIfNull(lookup);
-        var environment = new ReaderSettings(lookup, SettingsCatalog.EvidenceDir.DefaultValue!, null);
-        var evidenceDir = environment.Get(SettingsCatalog.EvidenceDir.Name) ?? SettingsCatalog.EvidenceDir.DefaultValue!;
-        return dir is not null ? new ReaderSettings(lookup, dir, null)
-            : new ReaderSettings(lookup, evidenceDir, bucket ?? environment.Get(SettingsCatalog.EvidenceBucket.Name));
+        var environment = new ReaderSettings(lookup, dir ?? SettingsCatalog.EvidenceDir.DefaultValue!, null);
+        return dir is not null ? environment
+            : new ReaderSettings(lookup, environment.Get(SettingsCatalog.EvidenceDir.Name) ?? environment.EvidenceDir, bucket ?? environment.Get(SettingsCatalog.EvidenceBucket.Name));
     }
 
     /// <summary>KMS_KEY_VERSION, read and checked only when a command is to trust its key.</summary>

@@ -20,9 +20,6 @@ namespace ReverseShellFunction.Cli;
 /// </summary>
 public static class ReplayCommand
 {
-    // One JSON document per line, so the output pipes into jq or a log shipper.
-    private static readonly JsonSerializerOptions s_jsonLines = new(EvidenceJson.Options) { WriteIndented = false };
-
     public static Command Create(StoreOptions store)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -31,7 +28,7 @@ public static class ReplayCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON line per file, with the whole index entry" };
         command.Arguments.Add(files);
         command.Options.Add(json);
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse, store, async (services, output, ct) =>
+        command.SetAction((parse, cancellationToken) => store.RunAsync(parse, readOnly: false, async (services, output, ct) =>
         {
             StartupSweep.Run(services);
             var processor = services.GetRequiredService<IntakeProcessor>();
@@ -75,7 +72,7 @@ public static class ReplayCommand
     /// </summary>
     internal static string HumanLine(string file, PipelineResult result)
     {
-        var outcome = JsonSerializer.Serialize(result.Outcome, s_jsonLines).Trim('"');
+        var outcome = JsonOutput.Line(result.Outcome).Trim('"');
         var text = result.IndexEntry is { } entry
             ? $"{file}: {outcome} {entry.Summary.BundleId} ({StateWords.Line(entry.Summary)}): {SummaryHeadline.Shown(entry.Summary)}"
                 + (entry.Summary.Completion is { State: Completeness.Pending } ? " (run `complete --wait` or `serve` to collect the rest)" : "")

@@ -10,24 +10,53 @@ using ReverseShellFunction.Text;
 namespace ReverseShellFunction.Cli;
 
 /// <summary>
-/// <c>show</c>'s readable output: <see cref="Head"/> (the headline and what is missing) first, then <see cref="Body"/>,
-/// labelled lines for a terminal, which <see cref="ShowCommand"/> puts after the bundle's completeness.
+/// <c>show</c>'s readable output: <see cref="Head"/> (the headline and what is missing) first, the bundle's
+/// completeness, then <see cref="Body"/>, the parts and the seal, labelled lines for a terminal.
 /// Values come from the finding, so each is shown through DisplayText.Visible (no escape sequence reaches the
 /// terminal), and process arguments are quoted as a POSIX shell needs them, so their boundaries survive.
 /// </summary>
 internal static class SummaryText
 {
-    /// <param name="entry">Part 1's index entry: where the bundle is stored.</param>
-    /// <param name="latest">The newest part's summary: the bundle's final word (state, facts, every collector so far).</param>
-    public static string Render(IndexEntry entry, EvidenceSummary? latest = null) => Head(entry, latest) + Body(entry, latest);
+    private static readonly (CollectorStatus Status, string Name)[] s_collectorOrder =
+    [
+        (CollectorStatus.Ok, "ok"),
+        (CollectorStatus.Partial, "partial"),
+        (CollectorStatus.Failed, "failed"),
+        (CollectorStatus.Skipped, StateWords.NotCollected),
+    ];
+
+    /// <summary>
+    /// What a responder reads first comes first: the headline and what is wrong, then where the bundle stands
+    /// (pending, incomplete), then the long sections, the parts and the seal.
+    /// </summary>
+    public static string Render(LogicalBundle bundle)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        var entry = bundle.First.Entry;
+        // The newest part's summary: the bundle's final word (state, facts, every collector so far).
+        var latest = bundle.Latest.Entry.Summary;
+        // A lone complete part has no completeness and no parts to tell.
+        var lone = bundle.Parts.Count == 1 && bundle.State == Completeness.Complete;
+        var text = new StringBuilder();
+        Head(text, latest);
+        if (!lone)
+        {
+            CompletenessText(text, bundle);
+        }
+
+        Body(text, entry, latest);
+        if (!lone)
+        {
+            PartsText(text, bundle);
+        }
+
+        SealText(text, entry);
+        return text.ToString();
+    }
 
     /// <summary>The headline, then what is wrong: the part's evidence and each collector that is not ok.</summary>
-    public static string Head(IndexEntry entry, EvidenceSummary? latest = null)
+    private static void Head(StringBuilder text, EvidenceSummary s)
     {
-        ArgumentNullException.ThrowIfNull(entry);
-        var s = latest ?? entry.Summary;
-        var text = new StringBuilder();
-
         // The state first, in the words every view uses; then the headline; then what is not ok.
         text.AppendLine(Clean(StateWords.FirstLine(s)));
         text.AppendLine(Clean(SummaryHeadline.Shown(s)));
@@ -50,16 +79,12 @@ internal static class SummaryText
         {
             text.AppendLine().Append(wrong);
         }
-
-        return text.ToString();
     }
 
     /// <summary>The long sections: where the bundle is stored, the workload, the finding, processes, related findings, ATT&amp;CK, collectors.</summary>
-    public static string Body(IndexEntry entry, EvidenceSummary? latest = null)
+    /// <param name="entry">Part 1's index entry: where the bundle is stored.</param>
+    private static void Body(StringBuilder text, IndexEntry entry, EvidenceSummary s)
     {
-        ArgumentNullException.ThrowIfNull(entry);
-        var s = latest ?? entry.Summary;
-        var text = new StringBuilder();
         text.AppendLine();
         Line(text, "Bundle", s.BundleId);
         Line(text, "Stored as", $"{entry.Bundle.ObjectName} ({entry.Bundle.Size} bytes, sha256 {entry.Bundle.Sha256})");
@@ -119,7 +144,7 @@ internal static class SummaryText
             Line(text, a.Kind, $"{a.Id} {a.Name} (from the {a.Source})".Trim());
         }
 
-        text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Collectors ({CollectorCounts.Compact(s.Collectors)})");
+        text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Collectors ({CollectorCounts(s.Collectors)})");
         // Which part each outcome came from, once the bundle has more than one.
         var inParts = s.Collectors.Select(c => c.Part).Distinct().Count() > 1;
         foreach (var c in s.Collectors)
@@ -128,8 +153,56 @@ internal static class SummaryText
             var part = c.Part is { } p && inParts ? $" (part {p})" : "";
             Line(text, c.Name, $"{items}{StateWords.Collector(c)}{part}");
         }
+    }
 
-        return text.ToString();
+    /// <summary>What is complete, pending (due when) or missing.</summary>
+    private static void CompletenessText(StringBuilder text, LogicalBundle bundle)
+    {
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Completeness: {Clean(StateWords.Completeness(bundle.Latest.Entry.Summary))} ({bundle.Parts.Count} part{(bundle.Parts.Count == 1 ? "" : "s")})");
+        foreach (var line in SummaryReport.CompletionLines(bundle.Completion).Skip(bundle.State == Completeness.Complete ? 0 : 1))
+        {
+            text.AppendLine("  " + Clean(line));
+        }
+    }
+
+    /// <summary>Each part with its object and hash.</summary>
+    private static void PartsText(StringBuilder text, LogicalBundle bundle)
+    {
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Parts ({bundle.Parts.Count})");
+        foreach (var part in bundle.Parts)
+        {
+            // The collectors this part ran (its summary states the bundle so far).
+            var ran = part.Entry.Summary.Collectors.Where(c => c.Part is null || c.Part == part.Part);
+            var collectors = string.Join(", ", ran.Select(c => $"{c.Name} {(c.Status == CollectorStatus.Skipped ? StateWords.NotCollected : c.Status.ToString().ToLowerInvariant())}"));
+            text.AppendLine(CultureInfo.InvariantCulture, $"  Part {part.Part}: {part.Entry.Bundle.ObjectName} ({part.Entry.Bundle.Size} bytes, sha256 {part.Entry.Bundle.Sha256}){(collectors.Length == 0 ? "" : ": " + collectors)}");
+        }
+    }
+
+    /// <summary>The custody lines: who sealed the part (key version) and when (the TSA's time), from the index entry.</summary>
+    private static void SealText(StringBuilder text, IndexEntry entry)
+    {
+        text.AppendLine().AppendLine("Custody");
+        if (entry.Seal is not { } seal)
+        {
+            Line(text, "Sealed by", "nobody: this part has no seal (unsigned)");
+            return;
+        }
+
+        Line(text, "Signature", seal.SignatureStatus);
+        Line(text, "Sealed by", seal.KeyId ?? "-");
+        Line(text, "Manifest sha256", seal.ManifestSha256);
+        Line(text, "Timestamp", seal.TimestampTime is { } at ? $"{Time(at)} from {seal.TimestampAuthority ?? "-"}" : seal.Timestamp);
+        Line(text, "Verify", "verify --public-key KEY.pem --tsa-cert TSA.pem " + entry.Summary.BundleId);
+    }
+
+    /// <summary>Collectors' statuses in a few characters for a table cell: "4 ok", "3 ok, 1 failed", "4 ok, 1 not collected", "none".</summary>
+    public static string CollectorCounts(IEnumerable<CollectorOutcome> collectors)
+    {
+        var counts = collectors.GroupBy(c => c.Status).ToDictionary(g => g.Key, g => g.Count());
+        var parts = s_collectorOrder.Where(s => counts.ContainsKey(s.Status)).Select(s => $"{counts[s.Status]} {s.Name}").ToList();
+        return parts.Count == 0 ? "none" : string.Join(", ", parts);
     }
 
     /// <summary>
@@ -154,5 +227,6 @@ internal static class SummaryText
 
     private static string Clean(string? value) => DisplayText.Visible(value, 2000);
 
-    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture);
+    /// <summary>A time as every readable output prints it, to the millisecond in UTC.</summary>
+    internal static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture);
 }

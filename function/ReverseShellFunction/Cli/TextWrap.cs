@@ -11,6 +11,9 @@ namespace ReverseShellFunction.Cli;
 /// </summary>
 internal static partial class TextWrap
 {
+    /// <summary>The text wrapped to <paramref name="width"/>, or as it is when null (<c>--wide</c>).</summary>
+    public static string Fit(string text, int? width) => width is { } columns ? Wrap(text, columns) : text;
+
     public static string Wrap(string text, int width)
     {
         ArgumentNullException.ThrowIfNull(text);

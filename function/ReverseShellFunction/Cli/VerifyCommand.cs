@@ -20,9 +20,7 @@ public static class VerifyCommand
         ArgumentNullException.ThrowIfNull(store);
         var bundleIds = new Argument<string[]>("id") { Description = $"Bundles to verify, each {BundleLookup.Accepted}", Arity = ArgumentArity.ZeroOrMore };
         var all = new Option<bool>("--all") { Description = "Verify every bundle and index entry in the store, cross-checking both" };
-        var range = new TimeRangeOptions();
         var json = new Option<bool>("--json") { Description = "Print one JSON object per bundle (checks and problems) instead of text" };
-        var custody = new CustodyOptions();
         var extracted = new Option<string[]>("--extracted") { Description = "Verify folders that get extracted, offline, instead of the store" };
         var concurrency = new Option<int?>("--concurrency")
         {
@@ -31,12 +29,12 @@ public static class VerifyCommand
         var command = new Command("verify", "Verify bundles against their index entries, manifests and object metadata");
         command.Arguments.Add(bundleIds);
         command.Options.Add(all);
-        range.AddTo(command);
+        var range = new TimeRangeOptions(command);
         command.Options.Add(json);
-        custody.AddTo(command);
+        var custody = new CustodyOptions(command);
         command.Options.Add(extracted);
         command.Options.Add(concurrency);
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunReadOnlyAsync(parse, store, async (services, output, ct) =>
+        command.SetAction((parse, cancellationToken) => store.RunAsync(parse, readOnly: true, async (services, output, ct) =>
         {
             var texts = parse.GetValue(bundleIds) ?? [];
             var folders = parse.GetValue(extracted) ?? [];
@@ -75,9 +73,7 @@ public static class VerifyCommand
                 }
             }
 
-            ids = [.. ids.Distinct()];
-            var onBucket = services.GetRequiredService<ReaderSettings>().EvidenceBucket is not null;
-            var (trust, keySource) = custody.Build(parse, services, onBucket && folders.Length == 0);
+            var (trust, keySource) = custody.Build(parse, services, offline: folders.Length > 0);
             using var trustScope = trust;
             var time = services.GetRequiredService<TimeProvider>();
             var audit = new StoreAudit(evidence, trust, time);
@@ -115,13 +111,13 @@ public static class VerifyCommand
                 }
                 else
                 {
-                    await VerificationText.WriteAsync(output, result, ct);
+                    await WriteTextAsync(output, result, ct);
                 }
             }
 
             if (!parse.GetValue(json))
             {
-                await output.WriteLineAsync(VerificationText.Footer(verified, failed, folders.Length > 0 ? "the extracted folder(s)" : evidence.Location).AsMemory(), ct);
+                await output.WriteLineAsync(Footer(verified, failed, folders.Length > 0 ? "the extracted folder(s)" : evidence.Location).AsMemory(), ct);
                 if (seals.Summary() is { } custodyLine)
                 {
                     await output.WriteLineAsync(custodyLine.AsMemory(), ct);
@@ -172,5 +168,47 @@ public static class VerifyCommand
                 yield return result;
             }
         }
+    }
+
+    /// <summary>
+    /// The readable output: one line per bundle with the verdict and the hash checks, then one indented line per
+    /// problem, each a full sentence naming bundle, file, expected and found.
+    /// </summary>
+    private static async Task WriteTextAsync(TextWriter output, BundleVerification result, CancellationToken cancellationToken)
+    {
+        var subject = result.BundleId ?? result.ObjectName ?? "?";
+        var verdict = result.Verified ? "ok    " : "FAILED";
+        await output.WriteLineAsync($"{verdict}  {subject}  {Brief(result)}".AsMemory(), cancellationToken);
+        foreach (var problem in result.Problems)
+        {
+            await output.WriteLineAsync($"        - {problem.Message}".AsMemory(), cancellationToken);
+        }
+    }
+
+    private static string Footer(int verified, int failed, string location) =>
+        verified + failed == 0
+            ? $"Nothing to verify: {location} holds no bundle and no index entry (in the range given)."
+            : failed == 0
+            ? $"{verified} bundle(s) verified in {location}."
+            : $"{failed} of {verified + failed} failed verification in {location}.";
+
+    /// <summary>The checks worth seeing on an ok line: the two hash sources, the file count and the retention state.</summary>
+    private static string Brief(BundleVerification result)
+    {
+        var parts = new List<string>();
+        foreach (var name in (string[])["sha256-index", "sha256-metadata", "files", "signature", "timestamp"])
+        {
+            if (result.Checks.FirstOrDefault(c => c.Name == name) is { } check)
+            {
+                parts.Add($"{name} {JsonOutput.Line(check.Outcome).Trim('"')}");
+            }
+        }
+
+        if (result.Retention is not null)
+        {
+            parts.Add($"retention: {DisplayText.Visible(result.Retention, 200)}");
+        }
+
+        return string.Join("; ", parts);
     }
 }

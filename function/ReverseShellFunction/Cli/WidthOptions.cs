@@ -13,58 +13,42 @@ internal sealed class WidthOptions
 {
     public const int Default = 100;
     public const int Minimum = 40;
-    private const string BothGiven = "Give --width N or --wide, not both: --wide prints every column however wide, --width fits N columns.";
-    private static readonly string s_tooNarrow = $"--width must be at least {Minimum}.";
 
-    public WidthOptions(string wideMeaning)
+    /// <summary>Adds <c>--wide</c> and <c>--width</c> to <paramref name="command"/>, with the check that refuses both at once.</summary>
+    public WidthOptions(Command command, string wideMeaning)
     {
+        ArgumentNullException.ThrowIfNull(command);
         Wide = new Option<bool>("--wide") { Description = wideMeaning };
         Width = new Option<int?>("--width")
         {
             Description = $"Fit to this many columns (at least {Minimum}); default: the terminal's width, else $COLUMNS, else {Default}",
         };
-    }
-
-    public Option<bool> Wide { get; }
-
-    public Option<int?> Width { get; }
-
-    public void AddTo(Command command)
-    {
-        ArgumentNullException.ThrowIfNull(command);
         command.Options.Add(Wide);
         command.Options.Add(Width);
         command.Validators.Add(result =>
         {
             if (result.GetValue(Wide) && result.GetValue(Width) is not null)
             {
-                result.AddError(BothGiven);
+                result.AddError("Give --width N or --wide, not both: --wide prints every column however wide, --width fits N columns.");
             }
             else if (result.GetValue(Width) is < Minimum)
             {
-                result.AddError(s_tooNarrow);
+                result.AddError($"--width must be at least {Minimum}.");
             }
         });
     }
+
+    public Option<bool> Wide { get; }
+
+    public Option<int?> Width { get; }
 
     /// <summary>The width to fit, or null for <c>--wide</c> (no limit).</summary>
     public int? Resolve(ParseResult parse, HostEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(parse);
         ArgumentNullException.ThrowIfNull(environment);
-        var wide = parse.GetValue(Wide);
-        var width = parse.GetValue(Width);
-        if (wide && width is not null)
-        {
-            throw new UsageException(BothGiven);
-        }
-
-        if (width is < Minimum)
-        {
-            throw new UsageException(s_tooNarrow);
-        }
-
-        return wide ? null : width ?? Detected(environment);
+        // The command's validator has refused both at once and a width under the minimum.
+        return parse.GetValue(Wide) ? null : parse.GetValue(Width) ?? Detected(environment);
     }
 
     private static int Detected(HostEnvironment environment)

@@ -168,7 +168,7 @@ public sealed class CommandLineRobustnessTest : IDisposable
     [InlineData("replya", "replay", 1)]
     [InlineData("get", "verify", 5)]
     public void Distance_CountsSwapsAsOneEdit(string typed, string candidate, int expected) =>
-        Assert.Equal(expected, Suggestions.Distance(typed, candidate));
+        Assert.Equal(expected, CommandLineApp.Distance(typed, candidate));
 
     private static async Task<(int Code, string Output, string Error)> RunAsync(Func<string, string?> variables, params string[] args)
     {

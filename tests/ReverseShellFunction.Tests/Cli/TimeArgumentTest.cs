@@ -19,7 +19,7 @@ public sealed class TimeArgumentTest
     [InlineData("2026-11-28T21:14:07", false, "2026-11-28T21:14:07.0000000Z")]
     public void Parse_AcceptedForms(string text, bool endOfDay, string expected)
     {
-        var parsed = TimeArgument.Parse("--since", text, s_now, endOfDay);
+        var parsed = TimeRangeOptions.Parse("--since", text, s_now, endOfDay);
 
         Assert.Equal(expected, parsed.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
     }
@@ -34,7 +34,7 @@ public sealed class TimeArgumentTest
     [InlineData("2026-13-01")]
     public void Parse_Rejected_IsAUsageErrorNamingTheOption(string text)
     {
-        var error = Assert.Throws<UsageException>(() => TimeArgument.Parse("--until", text, s_now, endOfDay: true));
+        var error = Assert.Throws<UsageException>(() => TimeRangeOptions.Parse("--until", text, s_now, endOfDay: true));
 
         Assert.StartsWith($"--until '{text}' is not a time", error.Message, StringComparison.Ordinal);
     }

@@ -88,7 +88,7 @@ internal sealed class CustodyHarness : IAsyncDisposable
         var output = new StringWriter();
         var error = new StringWriter();
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
-        var root = CommandLineApp.Create(new StoreOptions(HostEnvironment.Isolated(name => environment.GetValueOrDefault(name))));
+        var root = CommandLineApp.Create(HostEnvironment.Isolated(name => environment.GetValueOrDefault(name)));
         var exitCode = await CommandLineApp.InvokeAsync(root, args, configuration, CancellationToken.None);
         return new CliResult(exitCode, output.ToString(), error.ToString());
     }
