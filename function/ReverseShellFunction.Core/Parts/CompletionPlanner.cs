@@ -3,20 +3,20 @@ using ReverseShellFunction.Collection;
 
 namespace ReverseShellFunction.Parts;
 
-/// <summary>How long completion keeps trying, and how it spaces attempts. Defaults are documented in the README.</summary>
-public sealed class CompletionOptions
+/// <summary>How long completion keeps trying, and how it spaces attempts. Their defaults are in the settings catalog (Hosting).</summary>
+public sealed record CompletionOptions
 {
     /// <summary>COMPLETION_GIVE_UP_HOURS: after this long from the first collection, what is still missing is recorded as missing.</summary>
-    public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromHours(24);
+    public required TimeSpan GiveUpAfter { get; init; }
 
     /// <summary>
     /// The first wait after a transient failure. Logging's read quota is per minute, so waiting less than a minute
     /// after a 429 only spends the next minute's quota on a retry that fails again.
     /// </summary>
-    public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(60);
+    public required TimeSpan RetryAfter { get; init; }
 
     /// <summary>The longest wait between two attempts of the embedded runner.</summary>
-    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMinutes(30);
+    public required TimeSpan MaxRetryAfter { get; init; }
 }
 
 /// <summary>

@@ -2,14 +2,14 @@ using ReverseShellFunction.Delivery;
 
 namespace ReverseShellFunction.Pipeline;
 
-/// <summary>DELIVERY_BUDGET_SECONDS and what depends on it. Defaults are documented in the README.</summary>
-public sealed class DeliveryOptions
+/// <summary>DELIVERY_BUDGET_SECONDS and what depends on it; its default is in the settings catalog (Hosting).</summary>
+public sealed record DeliveryOptions
 {
     /// <summary>
     /// A pushed delivery is answered this long after it was sent at the latest: below the subscription's ack
     /// deadline, which for push is the HTTP timeout (Eventarc's subscription: reported as 10 s, not settable).
     /// </summary>
-    public TimeSpan Budget { get; set; } = TimeSpan.FromSeconds(8);
+    public required TimeSpan Budget { get; init; }
 }
 
 /// <summary>

@@ -11,8 +11,8 @@ namespace ReverseShellFunction.Pipeline;
 /// <summary>How long the pipeline's steps may take: a delivery's budget, and how long later parts may wait.</summary>
 public sealed record PipelineTiming
 {
-    public CompletionOptions Completion { get; init; } = new();
-    public DeliveryOptions Delivery { get; init; } = new();
+    public required CompletionOptions Completion { get; init; }
+    public required DeliveryOptions Delivery { get; init; }
 }
 
 /// <summary>
@@ -39,11 +39,11 @@ public sealed class EvidenceFunction
         PartWriting writing,
         TimeProvider time,
         ILogger<EvidenceFunction> logger,
-        PartFollowUps? followUps = null,
-        PipelineTiming? timing = null)
+        PipelineTiming timing,
+        PartFollowUps? followUps = null)
     {
+        ArgumentNullException.ThrowIfNull(timing);
         followUps ??= new PartFollowUps();
-        timing ??= new PipelineTiming();
 
         // Without Cloud Tasks, the embedded default: pending records in the store itself.
         var scheduler = followUps.Scheduler ?? new PendingRecordScheduler(store, time);

@@ -50,7 +50,7 @@ internal sealed class ReaderSettings
     {
         try
         {
-            return FunctionSettings.Endpoint(Get, SettingsCatalog.KmsApiEndpoint);
+            return SettingsCatalog.KmsApiEndpoint.Endpoint(Get);
         }
         catch (InvalidOperationException ex)
         {

@@ -70,25 +70,19 @@ internal static class CompletionEndpoint
 
     private static async Task<CompletionRequest?> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var buffer = new byte[MaxBodyBytes + 1];
-        var length = 0;
-        int read;
-        while (length < buffer.Length && (read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
-        {
-            length += read;
-        }
-
-        if (length is 0 or > MaxBodyBytes)
+        // The reader sizes its buffer by a declared length: one over the limit is refused before anything is read.
+        if (request.ContentLength is > MaxBodyBytes)
         {
             return null;
         }
 
         try
         {
-            var parsed = JsonSerializer.Deserialize<CompletionRequest>(buffer.AsSpan(0, length), EvidenceJson.Options);
+            var body = await RequestBodyReader.ReadBodyAsync(request.Body, request.ContentLength, MaxBodyBytes, cancellationToken);
+            var parsed = JsonSerializer.Deserialize<CompletionRequest>(body.Kept.Span, EvidenceJson.Options);
             return parsed is { BundleId: { Length: > 0 } } ? parsed : null;
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (ex is RequestTooLargeException or JsonException or InvalidOperationException or ArgumentException)
         {
             return null;
         }

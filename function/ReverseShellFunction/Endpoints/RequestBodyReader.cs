@@ -105,20 +105,6 @@ public static class RequestBodyReader
 /// <summary>A request body beyond <see cref="RequestBodyReader.MaxRequestBytes"/>: answered 413, nothing stored.</summary>
 public sealed class RequestTooLargeException : Exception
 {
-    public RequestTooLargeException()
-    {
-    }
-
-    public RequestTooLargeException(string message)
-        : base(message)
-    {
-    }
-
-    public RequestTooLargeException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-
     public RequestTooLargeException(long seen)
         : base($"The request body has more than {RequestBodyReader.MaxRequestBytes} bytes ({seen} declared or read); a Pub/Sub or Eventarc delivery is at most about 14 MB.") =>
         Seen = seen;

@@ -29,10 +29,10 @@ public sealed partial record CompletionSettings
     public static readonly TimeSpan MaxDispatchDeadline = TimeSpan.FromMinutes(30);
 
     /// <summary>
-    /// The service's request timeout (REQUEST_TIMEOUT_SECONDS, Cloud Run's 300 s by default): past it Cloud Run cuts
-    /// the request off, so a completion must be done by then and no task waits longer for its answer.
+    /// The service's request timeout (REQUEST_TIMEOUT_SECONDS): past it Cloud Run cuts the request off, so a
+    /// completion must be done by then and no task waits longer for its answer.
     /// </summary>
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(300);
+    public required TimeSpan RequestTimeout { get; init; }
 
     /// <summary>
     /// Each task's <c>dispatchDeadline</c>: the request timeout (within Cloud Tasks' 30 min), so Cloud Tasks stops
@@ -40,32 +40,23 @@ public sealed partial record CompletionSettings
     /// </summary>
     public TimeSpan DispatchDeadline => RequestTimeout < MaxDispatchDeadline ? RequestTimeout : MaxDispatchDeadline;
 
-    internal CompletionSettings WithRequestTimeout(TimeSpan timeout)
-    {
-        // Cloud Tasks refuses a deadline under 15 s; a longer one than the timeout would outlast the request.
-        return Queue is not null && timeout < MinDispatchDeadline
-            ? throw new InvalidOperationException(
-                $"REQUEST_TIMEOUT_SECONDS must be at least {MinDispatchDeadline.TotalSeconds:0} with COMPLETION_QUEUE: it is each task's dispatchDeadline, and Cloud Tasks' minimum is {MinDispatchDeadline.TotalSeconds:0} s.")
-            : this with { RequestTimeout = timeout };
-    }
-
     /// <summary>
     /// The token's audience: the URL's origin, which for Cloud Run is the service's own run.app URL, the value
     /// Cloud Run checks the <c>aud</c> claim against (a path in it would not match).
     /// </summary>
     public string? Audience => Url?.GetLeftPart(UriPartial.Authority);
 
-    internal static CompletionSettings From(Func<string, string?> get, Func<Setting, string> endpoint)
+    internal static CompletionSettings From(Func<string, string?> get)
     {
-        var queue = get(Hosting.SettingsCatalog.CompletionQueue.Name);
-        var url = get(Hosting.SettingsCatalog.CompletionUrl.Name);
-        var account = get(Hosting.SettingsCatalog.CompletionServiceAccount.Name);
-        var root = endpoint(Hosting.SettingsCatalog.CloudTasksApiEndpoint);
+        var queue = get(SettingsCatalog.CompletionQueue.Name);
+        var url = get(SettingsCatalog.CompletionUrl.Name);
+        var account = get(SettingsCatalog.CompletionServiceAccount.Name);
+        var root = SettingsCatalog.CloudTasksApiEndpoint.Endpoint(get);
         if (queue is null)
         {
             // A URL or account without a queue means someone expects Cloud Tasks and would silently get pending records.
             return url is null && account is null
-                ? new CompletionSettings { CloudTasksEndpoint = root }
+                ? new CompletionSettings { CloudTasksEndpoint = root, RequestTimeout = RequestTimeoutFrom(get) }
                 : throw new InvalidOperationException("COMPLETION_URL and COMPLETION_SERVICE_ACCOUNT apply only with COMPLETION_QUEUE; set the queue or unset them.");
         }
 
@@ -76,14 +67,24 @@ public sealed partial record CompletionSettings
                 $"COMPLETION_QUEUE must be a queue name such as projects/my-project/locations/europe-west1/queues/completions; it is '{DisplayText.Visible(queue)}'.");
         }
 
-        return new CompletionSettings
+        var settings = new CompletionSettings
         {
             Queue = queue,
             Url = CompletionUrl(url),
             ServiceAccount = Account(account, name.Groups["project"].Value),
             CloudTasksEndpoint = root,
+            RequestTimeout = RequestTimeoutFrom(get),
         };
+
+        // Cloud Tasks refuses a deadline under 15 s; a longer one than the timeout would outlast the request.
+        return settings.RequestTimeout < MinDispatchDeadline
+            ? throw new InvalidOperationException(
+                $"REQUEST_TIMEOUT_SECONDS must be at least {MinDispatchDeadline.TotalSeconds:0} with COMPLETION_QUEUE: it is each task's dispatchDeadline, and Cloud Tasks' minimum is {MinDispatchDeadline.TotalSeconds:0} s.")
+            : settings;
     }
+
+    private static TimeSpan RequestTimeoutFrom(Func<string, string?> get) =>
+        TimeSpan.FromSeconds(SettingsCatalog.RequestTimeoutSeconds.Number(get));
 
     private static Uri CompletionUrl(string? text)
     {

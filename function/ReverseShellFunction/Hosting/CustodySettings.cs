@@ -20,22 +20,22 @@ public sealed record CustodySettings
             ? null
             : $"KMS_KEY_VERSION must be a key version's full name, projects/P/locations/L/keyRings/R/cryptoKeys/K/cryptoKeyVersions/N; it is '{DisplayText.Visible(version)}'.";
 
-    internal static CustodySettings From(Func<string, string?> get, Func<Setting, string> endpoint)
+    internal static CustodySettings From(Func<string, string?> get)
     {
-        var version = get(Hosting.SettingsCatalog.KmsKeyVersion.Name);
+        var version = get(SettingsCatalog.KmsKeyVersion.Name);
         if (KmsKeyVersionProblem(version) is { } problem)
         {
             throw new InvalidOperationException(problem);
         }
 
-        var file = get(Hosting.SettingsCatalog.SigningKeyFile.Name);
+        var file = get(SettingsCatalog.SigningKeyFile.Name);
         if (version is not null && file is not null)
         {
             throw new InvalidOperationException("Set KMS_KEY_VERSION or SIGNING_KEY_FILE, not both: a part is sealed by one key.");
         }
 
         Uri? tsa = null;
-        if (get(Hosting.SettingsCatalog.TsaUrl.Name) is { } text && (!Uri.TryCreate(text, UriKind.Absolute, out tsa) || (tsa.Scheme != Uri.UriSchemeHttps && tsa.Scheme != Uri.UriSchemeHttp)))
+        if (get(SettingsCatalog.TsaUrl.Name) is { } text && (!Uri.TryCreate(text, UriKind.Absolute, out tsa) || (tsa.Scheme != Uri.UriSchemeHttps && tsa.Scheme != Uri.UriSchemeHttp)))
         {
             throw new InvalidOperationException($"TSA_URL must be an http(s) URL of an RFC 3161 time-stamping authority; it is '{DisplayText.Visible(text)}'.");
         }
@@ -45,7 +45,7 @@ public sealed record CustodySettings
             KmsKeyVersion = version,
             SigningKeyFile = file,
             TsaUrl = tsa,
-            KmsEndpoint = endpoint(Hosting.SettingsCatalog.KmsApiEndpoint),
+            KmsEndpoint = SettingsCatalog.KmsApiEndpoint.Endpoint(get),
         };
     }
 }

@@ -51,87 +51,59 @@ public sealed record FunctionSettings
     public static FunctionSettings From(Func<string, string?> lookup)
     {
         ArgumentNullException.ThrowIfNull(lookup);
-        string? Get(string name) => lookup(name) is { Length: > 0 } value ? value.Trim() : null;
-        long Number(NumberSetting setting) => setting.Read(Get(setting.Name));
+        var get = SettingsCatalog.Lookup(lookup);
+        TimeSpan Seconds(NumberSetting setting) => TimeSpan.FromSeconds(setting.Number(get));
+        TimeSpan Minutes(NumberSetting setting) => TimeSpan.FromMinutes(setting.Number(get));
         return new FunctionSettings
         {
-            Port = (int)Number(SettingsCatalog.Port),
-            EvidenceDir = Get(SettingsCatalog.EvidenceDir.Name) ?? SettingsCatalog.EvidenceDir.DefaultValue!,
-            EvidenceBucket = Get(SettingsCatalog.EvidenceBucket.Name),
-            StorageEmulatorHost = Get(SettingsCatalog.StorageEmulatorHost.Name),
-            SccEndpointOverride = Get(SettingsCatalog.SccApiEndpoint.Name) is null ? null : Endpoint(Get, SettingsCatalog.SccApiEndpoint.Name, SccEndpoints.Global),
-            RunEndpoint = Endpoint(Get, SettingsCatalog.RunApiEndpoint),
-            LoggingEndpoint = Endpoint(Get, SettingsCatalog.LoggingApiEndpoint),
-            CloudLoggingJson = Get(SettingsCatalog.KService.Name) is not null,
-            GoogleCloudProject = Get(SettingsCatalog.GoogleCloudProject.Name),
-            NotifyTopic = Topic(Get(SettingsCatalog.NotifyTopic.Name)),
-            PubSubEndpoint = Endpoint(Get, SettingsCatalog.PubSubApiEndpoint),
-            MarkFindings = Bool(Get, SettingsCatalog.MarkFindings.Name, false),
+            Port = (int)SettingsCatalog.Port.Number(get),
+            EvidenceDir = SettingsCatalog.EvidenceDir.Text(get)!,
+            EvidenceBucket = SettingsCatalog.EvidenceBucket.Text(get),
+            StorageEmulatorHost = SettingsCatalog.StorageEmulatorHost.Text(get),
+            SccEndpointOverride = get(SettingsCatalog.SccApiEndpoint.Name) is null ? null : SettingsCatalog.SccApiEndpoint.Endpoint(get, SccEndpoints.Global),
+            RunEndpoint = SettingsCatalog.RunApiEndpoint.Endpoint(get),
+            LoggingEndpoint = SettingsCatalog.LoggingApiEndpoint.Endpoint(get),
+            CloudLoggingJson = SettingsCatalog.KService.Text(get) is not null,
+            GoogleCloudProject = SettingsCatalog.GoogleCloudProject.Text(get),
+            NotifyTopic = Topic(SettingsCatalog.NotifyTopic.Text(get)),
+            PubSubEndpoint = SettingsCatalog.PubSubApiEndpoint.Endpoint(get),
+            MarkFindings = SettingsCatalog.MarkFindings.Flag(get),
             Rules = new RulesOptions
             {
-                Categories = Get(SettingsCatalog.CollectCategories.Name) is { } list
-                    ? [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]
-                    : ["Reverse Shell"],
-                CollectMuted = Bool(Get, SettingsCatalog.CollectMuted.Name, false),
+                Categories = [.. SettingsCatalog.CollectCategories.Text(get)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
+                CollectMuted = SettingsCatalog.CollectMuted.Flag(get),
             },
             Collection = new CollectionOptions
             {
-                Deadline = TimeSpan.FromSeconds(Number(SettingsCatalog.CollectionDeadlineSeconds)),
-                CollectorTimeout = TimeSpan.FromSeconds(Number(SettingsCatalog.CollectorTimeoutSeconds)),
-                RelatedWindow = TimeSpan.FromMinutes(Number(SettingsCatalog.RelatedWindowMinutes)),
-                RelatedMaxFindings = (int)Number(SettingsCatalog.RelatedMaxFindings),
-                LogWindowBefore = TimeSpan.FromMinutes(Number(SettingsCatalog.LogWindowBeforeMinutes)),
-                LogWindowAfter = TimeSpan.FromMinutes(Number(SettingsCatalog.LogWindowAfterMinutes)),
-                AuditWindow = TimeSpan.FromDays(Number(SettingsCatalog.AuditWindowDays)),
-                LogMaxEntries = (int)Number(SettingsCatalog.LogMaxEntries),
-                LogMaxBytes = Number(SettingsCatalog.LogMaxBytes),
-                SccScope = Choice(Get, SettingsCatalog.SccScope.Name, "project", "organization") == "project" ? SccScope.Project : SccScope.Organization,
-                LogIngestionDelay = TimeSpan.FromSeconds(Number(SettingsCatalog.LogIngestionDelaySeconds)),
-                LogReadsUseTargetQuota = Choice(Get, SettingsCatalog.LoggingQuotaProject.Name, "caller", "target") == "target",
-                RedactionKey = Get(SettingsCatalog.RedactionHmacKey.Name) is { } key ? Encoding.UTF8.GetBytes(key) : null,
+                Deadline = Seconds(SettingsCatalog.CollectionDeadlineSeconds),
+                CollectorTimeout = Seconds(SettingsCatalog.CollectorTimeoutSeconds),
+                RelatedWindow = Minutes(SettingsCatalog.RelatedWindowMinutes),
+                RelatedMaxFindings = (int)SettingsCatalog.RelatedMaxFindings.Number(get),
+                LogWindowBefore = Minutes(SettingsCatalog.LogWindowBeforeMinutes),
+                LogWindowAfter = Minutes(SettingsCatalog.LogWindowAfterMinutes),
+                AuditWindow = TimeSpan.FromDays(SettingsCatalog.AuditWindowDays.Number(get)),
+                LogMaxEntries = (int)SettingsCatalog.LogMaxEntries.Number(get),
+                LogMaxBytes = SettingsCatalog.LogMaxBytes.Number(get),
+                SccScope = SettingsCatalog.SccScope.Is(get, "organization") ? SccScope.Organization : SccScope.Project,
+                LogIngestionDelay = Seconds(SettingsCatalog.LogIngestionDelaySeconds),
+                LogReadsUseTargetQuota = SettingsCatalog.LoggingQuotaProject.Is(get, "target"),
+                RedactionKey = SettingsCatalog.RedactionHmacKey.Text(get) is { } key ? Encoding.UTF8.GetBytes(key) : null,
             },
-            Delivery = new Pipeline.DeliveryOptions { Budget = TimeSpan.FromSeconds(Number(SettingsCatalog.DeliveryBudgetSeconds)) },
-            CompletionTiming = new CompletionOptions { GiveUpAfter = TimeSpan.FromHours(Number(SettingsCatalog.CompletionGiveUpHours)) },
-            Custody = CustodySettings.From(Get, setting => Endpoint(Get, setting)),
-            Completion = CompletionSettings.From(Get, setting => Endpoint(Get, setting))
-                .WithRequestTimeout(TimeSpan.FromSeconds(Number(SettingsCatalog.RequestTimeoutSeconds))),
+            Delivery = new Pipeline.DeliveryOptions { Budget = Seconds(SettingsCatalog.DeliveryBudgetSeconds) },
+            CompletionTiming = new CompletionOptions
+            {
+                GiveUpAfter = TimeSpan.FromHours(SettingsCatalog.CompletionGiveUpHours.Number(get)),
+                RetryAfter = SettingsCatalog.CompletionRetryAfter,
+                MaxRetryAfter = SettingsCatalog.CompletionMaxRetryAfter,
+            },
+            Custody = CustodySettings.From(get),
+            Completion = CompletionSettings.From(get),
         };
     }
-
-    private static bool Bool(Func<string, string?> get, string name, bool fallback) => get(name)?.ToLowerInvariant() switch
-    {
-        null => fallback,
-        "true" or "1" or "yes" => true,
-        "false" or "0" or "no" => false,
-        var other => throw new InvalidOperationException($"{name} must be true or false; it is '{other}'."),
-    };
-
-    /// <summary>One of two words, case-insensitive; the first when unset.</summary>
-    private static string Choice(Func<string, string?> get, string name, string first, string second) => get(name)?.ToLowerInvariant() switch
-    {
-        null => first,
-        var value when value == first || value == second => value,
-        var other => throw new InvalidOperationException($"{name} must be {first} or {second}; it is '{other}'."),
-    };
 
     // Pub/Sub's documented rules: a project id, and a topic id of 3 to 255 characters starting with a letter.
     private static string? Topic(string? text) =>
         text is null || System.Text.RegularExpressions.Regex.IsMatch(text, @"^projects/[a-z][-a-z0-9]{4,28}[a-z0-9]/topics/[A-Za-z][-A-Za-z0-9._~%+]{2,254}\z")
             ? text
             : throw new InvalidOperationException($"NOTIFY_TOPIC must be a topic name such as projects/my-project/topics/evidence-stored; it is '{text}'.");
-
-    /// <summary>An http(s) API root from <paramref name="setting"/>, else its catalog default.</summary>
-    internal static string Endpoint(Func<string, string?> get, Setting setting) => Endpoint(get, setting.Name, setting.DefaultValue!);
-
-    /// <summary>An http(s) API root from <paramref name="name"/>, else <paramref name="fallback"/>; anything else: one message naming the variable.</summary>
-    internal static string Endpoint(Func<string, string?> get, string name, string fallback)
-    {
-        var text = get(name) ?? fallback;
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
-        {
-            throw new InvalidOperationException($"{name} must be an http(s) URL such as {fallback}; it is '{text}'.");
-        }
-
-        return text.TrimEnd('/');
-    }
 }

@@ -11,25 +11,13 @@ public static class LoggingBuilderExtensions
         logging.ClearProviders();
 
         // The CLI prints its results on stdout; its logs go to stderr so the two never mix.
-        var stderrThreshold = toStandardError ? LogLevel.Trace : LogLevel.None;
-        if (cloudLoggingJson)
-        {
-            logging.AddConsole(options =>
-                {
-                    options.FormatterName = CloudLoggingJsonFormatter.FormatterName;
-                    options.LogToStandardErrorThreshold = stderrThreshold;
-                })
-                .AddConsoleFormatter<CloudLoggingJsonFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
-        }
-        else
-        {
-            logging.AddConsole(options =>
-                {
-                    options.FormatterName = PlainConsoleFormatter.FormatterName;
-                    options.LogToStandardErrorThreshold = stderrThreshold;
-                })
-                .AddConsoleFormatter<PlainConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
-        }
+        logging.AddConsole(options =>
+            {
+                options.FormatterName = cloudLoggingJson ? CloudLoggingJsonFormatter.FormatterName : PlainConsoleFormatter.FormatterName;
+                options.LogToStandardErrorThreshold = toStandardError ? LogLevel.Trace : LogLevel.None;
+            })
+            .AddConsoleFormatter<CloudLoggingJsonFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>()
+            .AddConsoleFormatter<PlainConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
 
         // ASP.NET Core's per-request information lines would drown the function's own.
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);

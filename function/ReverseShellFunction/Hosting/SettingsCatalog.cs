@@ -12,6 +12,38 @@ internal record Setting(string Name, string DefaultText, string Meaning, string?
 
     /// <summary>The default as the program uses it: the README's default without its backticks; null when there is none to write.</summary>
     public string? DefaultValue => DefaultText is ['`', .., '`'] ? DefaultText[1..^1] : null;
+
+    /// <summary>The value from <paramref name="get"/> (a <see cref="SettingsCatalog.Lookup"/>), else the default.</summary>
+    public string? Text(Func<string, string?> get) => get(Name) ?? DefaultValue;
+
+    /// <summary>true or false (also 1/0, yes/no), case-insensitive; unset: the default.</summary>
+    public bool Flag(Func<string, string?> get) => Text(get)?.ToLowerInvariant() switch
+    {
+        "true" or "1" or "yes" => true,
+        "false" or "0" or "no" => false,
+        var other => throw new InvalidOperationException($"{Name} must be true or false; it is '{other}'."),
+    };
+
+    /// <summary>Whether the value is <paramref name="other"/> rather than the default word, case-insensitive.</summary>
+    public bool Is(Func<string, string?> get, string other) => Text(get)?.ToLowerInvariant() switch
+    {
+        var value when value == DefaultValue => false,
+        var value when value == other => true,
+        var value => throw new InvalidOperationException($"{Name} must be {DefaultValue} or {other}; it is '{value}'."),
+    };
+
+    /// <summary>An http(s) API root, else the default (<paramref name="example"/> when there is none); anything else: one message naming the variable.</summary>
+    public string Endpoint(Func<string, string?> get, string? example = null)
+    {
+        example ??= DefaultValue!;
+        var text = get(Name) ?? example;
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new InvalidOperationException($"{Name} must be an http(s) URL such as {example}; it is '{text}'.");
+        }
+
+        return text.TrimEnd('/');
+    }
 }
 
 /// <summary>A whole-number setting with inclusive limits; the app refuses to start outside them.</summary>
@@ -21,10 +53,10 @@ internal sealed record NumberSetting(string Name, long Default, long Min, long M
     public override string LimitsText =>
         $"{Min.ToString(CultureInfo.InvariantCulture)} – {Max.ToString(CultureInfo.InvariantCulture)}";
 
-    /// <summary>Parses the raw value (null: the default); outside the limits or not a whole number: one message naming the variable.</summary>
-    public long Read(string? text)
+    /// <summary>The value from <paramref name="get"/>, else the default; outside the limits or not a whole number: one message naming the variable.</summary>
+    public long Number(Func<string, string?> get)
     {
-        if (text is null)
+        if (get(Name) is not { } text)
         {
             return Default;
         }
@@ -204,6 +236,10 @@ internal static class SettingsCatalog
     public static readonly Setting CloudTasksApiEndpoint = new(
         "CLOUD_TASKS_API_ENDPOINT", "`https://cloudtasks.googleapis.com`", "Cloud Tasks API root, for tests and private endpoints");
 
+    // Not variables, but defaults all the same (CompletionOptions): the completion backoff's first and longest wait.
+    public static readonly TimeSpan CompletionRetryAfter = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan CompletionMaxRetryAfter = TimeSpan.FromMinutes(30);
+
     /// <summary>In the order of the README table.</summary>
     public static IReadOnlyList<Setting> All { get; } =
     [
@@ -216,6 +252,10 @@ internal static class SettingsCatalog
         NotifyTopic, PubSubApiEndpoint, MarkFindings,
         CompletionQueue, CompletionUrl, CompletionServiceAccount, RequestTimeoutSeconds, CloudTasksApiEndpoint,
     ];
+
+    /// <summary>How every setting is read from <paramref name="variables"/>: empty is unset, a value is trimmed.</summary>
+    public static Func<string, string?> Lookup(Func<string, string?> variables) =>
+        name => variables(name) is { Length: > 0 } value ? value.Trim() : null;
 
     /// <summary>The README's configuration table, exactly (a test compares the two).</summary>
     public static string MarkdownTable()

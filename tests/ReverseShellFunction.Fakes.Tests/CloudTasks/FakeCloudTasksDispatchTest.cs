@@ -338,7 +338,8 @@ public sealed class FakeCloudTasksDispatchTest : IAsyncLifetime, IDisposable
     private CloudTasksScheduler Scheduler(FakeGoogleApis fake)
     {
         var client = new GoogleApiClient(_http, new FixedTokenSource(fake.AccessToken), new RecordedDelays().Policy(), TimeProvider.System, NullLogger<GoogleApiClient>.Instance);
-        var settings = new CompletionSettings
+        // The catalog's defaults (an empty environment), with the queue this test dispatches through.
+        var settings = FunctionSettings.From(_ => null).Completion with
         {
             Queue = Queue,
             Url = _receiver.Url,

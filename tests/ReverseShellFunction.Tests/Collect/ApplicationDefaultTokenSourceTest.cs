@@ -96,7 +96,7 @@ public sealed class ApplicationDefaultTokenSourceTest
         var source = new ApplicationDefaultTokenSource(CredentialEnvironment.System, NullLogger<ApplicationDefaultTokenSource>.Instance);
         using var http = new HttpClient();
         var client = new GoogleApiClient(http, source, new RetryPolicy(), TimeProvider.System, NullLogger<GoogleApiClient>.Instance);
-        var collector = new CloudRunCollector(new CloudRunApi(client, fake.BaseUri.ToString().TrimEnd('/')), new CollectionOptions(), NullLogger<CloudRunCollector>.Instance);
+        var collector = new CloudRunCollector(new CloudRunApi(client, fake.BaseUri.ToString().TrimEnd('/')), Defaults.Collection, NullLogger<CloudRunCollector>.Instance);
         using var temp = new TempFolder();
         using var staging = new ReverseShellFunction.Bundle.StagingDirectory(temp.Path);
 

@@ -3,6 +3,7 @@ using ReverseShellFunction.Collection;
 using ReverseShellFunction.Collectors.Run;
 using ReverseShellFunction.Fakes.GoogleApis;
 using ReverseShellFunction.Tests.Collect.Support;
+using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Collect;
 
@@ -52,7 +53,7 @@ public sealed class CloudRunCollectorTest
     [Fact]
     public async Task NoRedactionKey_NoFingerprints()
     {
-        await using var harness = await CollectorHarness.StartAsync(options: new CollectionOptions { RedactionKey = null });
+        await using var harness = await CollectorHarness.StartAsync(options: Defaults.Collection with { RedactionKey = null });
 
         var report = await harness.CollectAsync(Name);
 

@@ -4,6 +4,7 @@ using ReverseShellFunction.Collection;
 using ReverseShellFunction.Collectors.Logs;
 using ReverseShellFunction.Fakes.GoogleApis;
 using ReverseShellFunction.Tests.Collect.Support;
+using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Collect;
 
@@ -84,7 +85,7 @@ public sealed class ContainerLogsCollectorTest
     [Fact]
     public async Task EntryCap_StopsAndSaysTruncated()
     {
-        await using var harness = await CollectorHarness.StartAsync(options: new CollectionOptions { LogMaxEntries = 50 });
+        await using var harness = await CollectorHarness.StartAsync(options: Defaults.Collection with { LogMaxEntries = 50 });
 
         var report = await harness.CollectAsync(Name);
 
@@ -100,7 +101,7 @@ public sealed class ContainerLogsCollectorTest
     public async Task Paging_RepeatsTheSamePageSize_OnEveryPage_UpToTheCap()
     {
         // 50 is not a multiple of the fake's 40 a page: the second page must still ask for 50, as the first did.
-        await using var harness = await CollectorHarness.StartAsync(options: new CollectionOptions { LogMaxEntries = 50 });
+        await using var harness = await CollectorHarness.StartAsync(options: Defaults.Collection with { LogMaxEntries = 50 });
 
         var report = await harness.CollectAsync(Name);
 
@@ -116,7 +117,7 @@ public sealed class ContainerLogsCollectorTest
     public async Task ShortAndEmptyPages_StopAtTheCallCap_SoAWindowNeverCostsMoreReadsThanTheQueueIsSizedFor()
     {
         // Logging may answer far fewer entries than asked (here 5 of 50) and empty pages between them.
-        await using var harness = await CollectorHarness.StartAsync(new FakeGoogleApisOptions { LogPageSize = 5 }, new CollectionOptions { LogMaxEntries = 50 });
+        await using var harness = await CollectorHarness.StartAsync(new FakeGoogleApisOptions { LogPageSize = 5 }, Defaults.Collection with { LogMaxEntries = 50 });
 
         var report = await harness.CollectAsync(Name);
 
@@ -133,7 +134,7 @@ public sealed class ContainerLogsCollectorTest
     [Fact]
     public async Task ByteCap_NeverWritesPastIt()
     {
-        await using var harness = await CollectorHarness.StartAsync(options: new CollectionOptions { LogMaxBytes = 4096 });
+        await using var harness = await CollectorHarness.StartAsync(options: Defaults.Collection with { LogMaxBytes = 4096 });
 
         var report = await harness.CollectAsync(Name);
 

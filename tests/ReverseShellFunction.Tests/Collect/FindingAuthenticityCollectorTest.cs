@@ -111,7 +111,7 @@ public sealed class FindingAuthenticityCollectorTest
     [Fact]
     public async Task OrganizationScope_LooksItUpUnderTheOrganization()
     {
-        await using var harness = await CollectorHarness.StartAsync(options: new CollectionOptions { SccScope = SccScope.Organization });
+        await using var harness = await CollectorHarness.StartAsync(options: Defaults.Collection with { SccScope = SccScope.Organization });
 
         var report = await harness.CollectAsync(Name);
 
@@ -130,7 +130,7 @@ public sealed class FindingAuthenticityCollectorTest
         using var temp = new TempFolder();
         using var staging = new ReverseShellFunction.Bundle.StagingDirectory(temp.Path);
         var context = InLocation(CollectorHarness.SampleContext(), "eu");
-        var options = new CollectionOptions();
+        var options = Defaults.Collection;
 
         await new FindingAuthenticityCollector(api, options, TimeProvider.System, NullLogger<FindingAuthenticityCollector>.Instance).CollectAsync(context, staging, CancellationToken.None);
         await new RelatedFindingsCollector(api, options, TimeProvider.System, NullLogger<RelatedFindingsCollector>.Instance).CollectAsync(context, staging, CancellationToken.None);

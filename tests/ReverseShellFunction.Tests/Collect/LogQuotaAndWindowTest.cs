@@ -65,7 +65,7 @@ public sealed class LogQuotaAndWindowTest(ITestOutputHelper output)
         var clock = new FixedTimeProvider(s_event.AddMinutes(1));
         await using var harness = await CollectorHarness.StartAsync(
             new FakeGoogleApisOptions { Clock = clock, LogIngestionDelay = TimeSpan.FromSeconds(120) },
-            new CollectionOptions { LogIngestionDelay = TimeSpan.Zero });
+            Defaults.Collection with { LogIngestionDelay = TimeSpan.Zero });
 
         var report = await harness.CollectAsync(ContainerLogsCollector.CollectorName);
 
@@ -129,12 +129,12 @@ public sealed class LogQuotaAndWindowTest(ITestOutputHelper output)
         // 8 container reads and 2 audit reads, exactly the workload project's quota of 10.
         await using var harness = await CollectorHarness.StartAsync(
             new FakeGoogleApisOptions { LoggingReadsPerMinute = 10, LoggingConsumerProject = "caller-project" },
-            new CollectionOptions { LogReadsUseTargetQuota = true });
+            Defaults.Collection with { LogReadsUseTargetQuota = true });
 
         // The caller's own project has spent 8 of its 10 reads already: charged there, the reads below would fail.
         using (var callerStaging = new StagingDirectory(Path.GetTempPath()))
         {
-            var callerReport = await new ContainerLogsCollector(harness.Logging, new CollectionOptions(), harness.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ContainerLogsCollector>.Instance)
+            var callerReport = await new ContainerLogsCollector(harness.Logging, Defaults.Collection, harness.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ContainerLogsCollector>.Instance)
                 .CollectAsync(CollectorHarness.SampleContext(), callerStaging, CancellationToken.None);
             Assert.Equal(CollectorStatus.Ok, callerReport.Status);
         }
@@ -210,7 +210,7 @@ public sealed class LogQuotaAndWindowTest(ITestOutputHelper output)
         });
 
         // The allowance of a dispatch is the one Terraform's completion_reads_per_dispatch computes (44 by default).
-        Assert.Equal(44, ReadAllowance.ForDispatch(new CollectionOptions().LogMaxEntries).Reads);
+        Assert.Equal(44, ReadAllowance.ForDispatch(Defaults.Collection.LogMaxEntries).Reads);
         Assert.Equal(8, ReadAllowance.ForDispatch(500).Reads);
     }
 
@@ -228,7 +228,7 @@ public sealed class LogQuotaAndWindowTest(ITestOutputHelper output)
         var client = new ReverseShellFunction.Infrastructure.GoogleApis.GoogleApiClient(
             http, new FixedTokenSource(fake.AccessToken), new RecordedDelays().Policy(), clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReverseShellFunction.Infrastructure.GoogleApis.GoogleApiClient>.Instance);
         var api = new LoggingApi(client, fake.BaseUri.ToString().TrimEnd('/'), new LogReadCoalescer(clock) { Enabled = coalesce });
-        var options = new CollectionOptions();
+        var options = Defaults.Collection;
         var container = new ContainerLogsCollector(api, options, clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<ContainerLogsCollector>.Instance);
         var audit = new AuditLogsCollector(api, options, clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditLogsCollector>.Instance);
         using var temp = new TempFolder();

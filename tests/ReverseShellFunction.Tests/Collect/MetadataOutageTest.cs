@@ -44,7 +44,7 @@ public sealed class MetadataOutageTest : IDisposable
             tokens: tokens,
             // Short in-delivery retries, so the first delivery ends inside the outage; a short wait before part 2.
             configure: services => services.AddSingleton(new RetryPolicy { MaxAttempts = 3, InitialBackoff = TimeSpan.FromMilliseconds(100), MaxBackoff = TimeSpan.FromMilliseconds(200) }),
-            adjust: settings => settings.CompletionTiming.RetryAfter = TimeSpan.FromSeconds(1));
+            adjust: settings => settings with { CompletionTiming = settings.CompletionTiming with { RetryAfter = TimeSpan.FromSeconds(1) } });
 
         var started = DateTimeOffset.UtcNow;
 

@@ -6,6 +6,7 @@ using ReverseShellFunction.Fakes.GoogleApis;
 using ReverseShellFunction.Findings;
 using ReverseShellFunction.Infrastructure.Scc;
 using ReverseShellFunction.Tests.Collect.Support;
+using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Collect;
 
@@ -57,7 +58,7 @@ public sealed class RelatedFindingsCollectorTest
     [Fact]
     public async Task Cap_StopsAtRelatedMaxFindings_AndSaysTruncated()
     {
-        await using var harness = await CollectorHarness.StartAsync(options: new CollectionOptions { RelatedMaxFindings = 12 });
+        await using var harness = await CollectorHarness.StartAsync(options: Defaults.Collection with { RelatedMaxFindings = 12 });
 
         var report = await harness.CollectAsync(Name);
 
@@ -75,7 +76,7 @@ public sealed class RelatedFindingsCollectorTest
     public async Task Paging_RepeatsTheSamePageSize_OnEveryPage_UpToTheCap()
     {
         // 12 is not a multiple of the fake's 10 a page: the second page must still ask for 12, as the first did.
-        await using var harness = await CollectorHarness.StartAsync(options: new CollectionOptions { RelatedMaxFindings = 12 });
+        await using var harness = await CollectorHarness.StartAsync(options: Defaults.Collection with { RelatedMaxFindings = 12 });
 
         var report = await harness.CollectAsync(Name);
 

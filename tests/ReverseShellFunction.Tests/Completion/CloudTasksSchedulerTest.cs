@@ -8,6 +8,7 @@ using ReverseShellFunction.Infrastructure.GoogleApis;
 using ReverseShellFunction.Infrastructure.Tasks;
 using ReverseShellFunction.Parts;
 using ReverseShellFunction.Tests.Collect.Support;
+using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Completion;
 
@@ -207,7 +208,7 @@ public sealed class CloudTasksSchedulerTest : IAsyncLifetime, IDisposable
     public async Task Each_task_carries_a_dispatchDeadline_at_or_below_the_services_request_timeout(int timeoutSeconds, string expected)
     {
         var client = new GoogleApiClient(_http, new FixedTokenSource(_fake.AccessToken), _delays.Policy(), TimeProvider.System, NullLogger<GoogleApiClient>.Instance);
-        var settings = Settings(Queue, _fake.BaseUri).WithRequestTimeout(TimeSpan.FromSeconds(timeoutSeconds));
+        var settings = Settings(Queue, _fake.BaseUri) with { RequestTimeout = TimeSpan.FromSeconds(timeoutSeconds) };
         var result = await new CloudTasksScheduler(client, settings, NullLogger<CloudTasksScheduler>.Instance).ScheduleAsync(Part(2), CancellationToken.None);
 
         Assert.Equal(ScheduleResult.Scheduled, result);
@@ -220,11 +221,18 @@ public sealed class CloudTasksSchedulerTest : IAsyncLifetime, IDisposable
     [Fact]
     public void A_request_timeout_below_Cloud_Tasks_minimum_deadline_is_refused_at_start()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Settings(Queue, _fake.BaseUri).WithRequestTimeout(TimeSpan.FromSeconds(10)));
+        var environment = new Dictionary<string, string>
+        {
+            ["COMPLETION_QUEUE"] = Queue,
+            ["COMPLETION_URL"] = $"{ServiceUrl}/completions",
+            ["COMPLETION_SERVICE_ACCOUNT"] = Invoker,
+            ["REQUEST_TIMEOUT_SECONDS"] = "10",
+        };
+        var error = Assert.Throws<InvalidOperationException>(() => FunctionSettings.From(environment.GetValueOrDefault));
         Assert.StartsWith("REQUEST_TIMEOUT_SECONDS must be at least 15 with COMPLETION_QUEUE", error.Message, StringComparison.Ordinal);
     }
 
-    internal static CompletionSettings Settings(string queue, Uri fake, Uri? url = null) => new()
+    internal static CompletionSettings Settings(string queue, Uri fake, Uri? url = null) => Defaults.Settings.Completion with
     {
         Queue = queue,
         Url = url ?? new Uri($"{ServiceUrl}/completions"),

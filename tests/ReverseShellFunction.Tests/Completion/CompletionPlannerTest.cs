@@ -1,6 +1,7 @@
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collection;
 using ReverseShellFunction.Parts;
+using ReverseShellFunction.Tests.Support;
 
 namespace ReverseShellFunction.Tests.Completion;
 
@@ -43,5 +44,5 @@ public sealed class CompletionPlannerTest
     };
 
     private static CompletionState Plan(CollectorReport report) =>
-        CompletionPlanner.Plan(2, [report], [], [], s_now, s_event.AddHours(24), TimeSpan.FromSeconds(120), new CompletionOptions());
+        CompletionPlanner.Plan(2, [report], [], [], s_now, s_event.AddHours(24), TimeSpan.FromSeconds(120), Defaults.Completion);
 }

@@ -34,7 +34,7 @@ public sealed class PendingRecordRobustnessTest : IDisposable
         await OverwriteRecordAsync(id, "\u0001garbled{{{ not a record");
         var store = new LocalEvidenceStore(_folder.Path);
         var logger = new Collect.Support.ListLogger<CompletionRunner>();
-        var runner = new CompletionRunner(store, Function(store, [new ScriptedCollector("container-logs")]), new CompletionOptions(), TimeProvider.System, logger);
+        var runner = new CompletionRunner(store, Function(store, [new ScriptedCollector("container-logs")]), Defaults.Completion, TimeProvider.System, logger);
 
         // Not due by the plan (part 1's index entry): no attempt, and one warning however many passes.
         for (var pass = 0; pass < 3; pass++)
@@ -71,7 +71,7 @@ public sealed class PendingRecordRobustnessTest : IDisposable
     {
         var id = await SeedPendingAsync();
         var store = new LocalEvidenceStore(_folder.Path);
-        var runner = new CompletionRunner(store, Function(store, [new ScriptedCollector("container-logs")]), new CompletionOptions(), TimeProvider.System, NullLogger<CompletionRunner>.Instance);
+        var runner = new CompletionRunner(store, Function(store, [new ScriptedCollector("container-logs")]), Defaults.Completion, TimeProvider.System, NullLogger<CompletionRunner>.Instance);
         await Task.Delay(s_retryAfter + TimeSpan.FromMilliseconds(200));
         var first = await runner.RunDueAsync(1, CancellationToken.None);
         Assert.Equal(CompletionOutcome.Done, Assert.Single(first.Attempts).Result.Outcome);
@@ -106,13 +106,13 @@ public sealed class PendingRecordRobustnessTest : IDisposable
     }
 
     private static EvidenceFunction Function(IEvidenceStore store, IReadOnlyList<ICollector> collectors) => new(
-        new CollectionRules(new RulesOptions()),
-        new CollectionRunner(collectors, new CollectionOptions(), TimeProvider.System, NullLogger<CollectionRunner>.Instance),
+        new CollectionRules(Defaults.Rules),
+        new CollectionRunner(collectors, Defaults.Collection, TimeProvider.System, NullLogger<CollectionRunner>.Instance),
         store,
         new PartWriting(new ToolInfo("ReverseShellFunction", "test")),
         TimeProvider.System,
         NullLogger<EvidenceFunction>.Instance,
-        timing: new PipelineTiming { Completion = new CompletionOptions { RetryAfter = s_retryAfter } });
+        new PipelineTiming { Completion = Defaults.Completion with { RetryAfter = s_retryAfter }, Delivery = Defaults.Delivery });
 
     private async Task OverwriteRecordAsync(BundleId id, string content)
     {

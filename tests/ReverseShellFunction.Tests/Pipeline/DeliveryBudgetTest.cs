@@ -89,9 +89,9 @@ public sealed class DeliveryBudgetTest : IDisposable
         var (processor, _) = Pipelines.Build(
             store,
             [new HangingCollector("cloud-run"), new QuickCollector("scc-finding")],
-            collection: new CollectionOptions { Deadline = TimeSpan.FromMinutes(5), CollectorTimeout = TimeSpan.FromMinutes(5) },
+            collection: Defaults.Collection with { Deadline = TimeSpan.FromMinutes(5), CollectorTimeout = TimeSpan.FromMinutes(5) },
             time: clock,
-            delivery: new DeliveryOptions { Budget = TimeSpan.FromSeconds(2) });
+            delivery: Defaults.Delivery with { Budget = TimeSpan.FromSeconds(2) });
         var clockwatch = Stopwatch.StartNew();
 
         var result = await processor.ProcessAsync(RawDeliveries.Push(Notifications.PushBody(TestData.Sample("reverse-shell.notification.json"))), CancellationToken.None);

@@ -67,7 +67,7 @@ public sealed class EvidenceFunctionTest : IDisposable
         json.Finding()["state"] = state;
         json.Finding()["mute"] = mute;
 
-        var result = await new PipelineHarness(_store, rules: new RulesOptions { CollectMuted = collectMuted }).PushAsync(json.Bytes());
+        var result = await new PipelineHarness(_store, rules: Defaults.Rules with { CollectMuted = collectMuted }).PushAsync(json.Bytes());
 
         Assert.Equal(PipelineOutcome.Ignored, result.Outcome);
         Assert.Contains(reason, result.Reason, StringComparison.Ordinal);
@@ -80,7 +80,7 @@ public sealed class EvidenceFunctionTest : IDisposable
         json.Finding()["mute"] = "MUTED";
         json.Finding()["category"] = "REVERSE SHELL";
 
-        var result = await new PipelineHarness(_store, rules: new RulesOptions { CollectMuted = true }).PushAsync(json.Bytes());
+        var result = await new PipelineHarness(_store, rules: Defaults.Rules with { CollectMuted = true }).PushAsync(json.Bytes());
 
         Assert.Equal(PipelineOutcome.Stored, result.Outcome);
     }
@@ -179,7 +179,7 @@ public sealed class EvidenceFunctionTest : IDisposable
     public async Task CollectorPastTheDeadline_IsPartial_AndTheBundleIsStillWritten()
     {
         var collectors = new ICollector[] { new ScriptedCollector("container-logs", hang: true), new ScriptedCollector("related-findings") };
-        var harness = new PipelineHarness(_store, collectors, collection: new CollectionOptions { Deadline = TimeSpan.FromMilliseconds(200) });
+        var harness = new PipelineHarness(_store, collectors, collection: Defaults.Collection with { Deadline = TimeSpan.FromMilliseconds(200) });
 
         var result = await harness.PushAsync(TestData.Sample("reverse-shell.notification.json"));
 
@@ -195,7 +195,7 @@ public sealed class EvidenceFunctionTest : IDisposable
     public async Task CollectorPastItsOwnTimeout_IsPartial_OthersAreOk()
     {
         var collectors = new ICollector[] { new ScriptedCollector("cloud-run", hang: true), new ScriptedCollector("related-findings") };
-        var options = new CollectionOptions { Deadline = TimeSpan.FromMinutes(5), CollectorTimeout = TimeSpan.FromMilliseconds(100) };
+        var options = Defaults.Collection with { Deadline = TimeSpan.FromMinutes(5), CollectorTimeout = TimeSpan.FromMilliseconds(100) };
 
         var result = await new PipelineHarness(_store, collectors, collection: options).PushAsync(TestData.Sample("reverse-shell.notification.json"));
 

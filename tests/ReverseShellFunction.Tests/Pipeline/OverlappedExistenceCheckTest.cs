@@ -98,7 +98,7 @@ public sealed class OverlappedExistenceCheckTest : IDisposable
     }
 
     private static PipelineHarness Harness(IEvidenceStore store, ICollector collector) =>
-        new(store, [collector], collection: new CollectionOptions { Deadline = TimeSpan.FromMinutes(5), CollectorTimeout = TimeSpan.FromMinutes(5) });
+        new(store, [collector], collection: Defaults.Collection with { Deadline = TimeSpan.FromMinutes(5), CollectorTimeout = TimeSpan.FromMinutes(5) });
 
     private string[] Files(string prefix)
     {

@@ -15,7 +15,7 @@ internal static class EvidenceSeeder
 {
     public static async Task<BundleId> ReplayAsync(IEvidenceStore store, SampleEvent sample, IReadOnlyList<ICollector>? collectors = null)
     {
-        var rules = new RulesOptions { Categories = ["Reverse Shell", sample.Category] };
+        var rules = Defaults.Rules with { Categories = ["Reverse Shell", sample.Category] };
         var (processor, _) = Pipelines.Build(store, collectors ?? FakeCollector.StandardSet(), rules, toolVersion: "1.0.0");
         var body = sample.ToNotification();
         var result = await processor.ProcessAsync(

@@ -51,11 +51,11 @@ internal sealed class FunctionHost : IAsyncDisposable
         IAccessTokenSource? tokens = null,
         Action<IServiceCollection>? configure = null,
         int port = 0,
-        Action<FunctionSettings>? adjust = null)
+        Func<FunctionSettings, FunctionSettings>? adjust = null)
     {
         var environment = HostEnvironment.Isolated(name => variables.GetValueOrDefault(name));
         var settings = FunctionSettings.From(environment.Variable);
-        adjust?.Invoke(settings);
+        settings = adjust?.Invoke(settings) ?? settings;
         var logs = new CapturedLogs();
         var app = FunctionApp.Build(["--urls", $"http://127.0.0.1:{port}"], settings, services =>
         {

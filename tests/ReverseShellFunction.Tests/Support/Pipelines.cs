@@ -25,16 +25,16 @@ internal static class Pipelines
         DeliveryOptions? delivery = null)
     {
         time ??= TimeProvider.System;
-        var runner = new CollectionRunner(collectors ?? [], collection ?? new CollectionOptions(), time, NullLogger<CollectionRunner>.Instance);
+        var runner = new CollectionRunner(collectors ?? [], collection ?? Defaults.Collection, time, NullLogger<CollectionRunner>.Instance);
         var function = new EvidenceFunction(
-            new CollectionRules(rules ?? new RulesOptions()),
+            new CollectionRules(rules ?? Defaults.Rules),
             runner,
             store,
             new PartWriting(new ToolInfo("ReverseShellFunction", toolVersion)),
             time,
             NullLogger<EvidenceFunction>.Instance,
-            new PartFollowUps(Notifier: notifier),
-            new PipelineTiming { Delivery = delivery ?? new DeliveryOptions() });
+            new PipelineTiming { Completion = Defaults.Completion, Delivery = delivery ?? Defaults.Delivery },
+            new PartFollowUps(Notifier: notifier));
         var processor = new IntakeProcessor(function, new QuarantineWriter(store, NullLogger<QuarantineWriter>.Instance), time);
         return (processor, function);
     }

@@ -63,7 +63,7 @@ internal sealed class CollectorHarness : IAsyncDisposable
         var fake = await FakeGoogleApis.StartAsync(fakeOptions);
         return new CollectorHarness(
             fake,
-            options ?? new CollectionOptions { RedactionKey = "test-key"u8.ToArray() },
+            options ?? Defaults.Collection with { RedactionKey = "test-key"u8.ToArray() },
             withCredentials ? fake.AccessToken : null,
             attemptTimeout,
             fakeOptions?.Clock ?? TimeProvider.System);

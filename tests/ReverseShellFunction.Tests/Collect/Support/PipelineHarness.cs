@@ -36,7 +36,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
         }
 
         var settings = FunctionSettings.From(name => variables.GetValueOrDefault(name));
-        settings.Collection.Deadline = deadline;
+        settings = settings with { Collection = settings.Collection with { Deadline = deadline } };
         Store = new LocalEvidenceStore(settings.EvidenceDir);
 
         var services = new ServiceCollection();
