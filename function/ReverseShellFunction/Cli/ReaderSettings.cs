@@ -11,11 +11,12 @@ namespace ReverseShellFunction.Cli;
 /// </summary>
 internal sealed class ReaderSettings
 {
-    private readonly Func<string, string?> _lookup;
+    // Read as FunctionSettings reads a variable (SettingsCatalog.Lookup: empty is unset, the value trimmed).
+    private readonly Func<string, string?> _get;
 
-    private ReaderSettings(Func<string, string?> lookup, string evidenceDir, string? evidenceBucket)
+    private ReaderSettings(Func<string, string?> get, string evidenceDir, string? evidenceBucket)
     {
-        _lookup = lookup;
+        _get = get;
         EvidenceDir = evidenceDir;
         EvidenceBucket = evidenceBucket;
     }
@@ -24,24 +25,25 @@ internal sealed class ReaderSettings
 
     public string? EvidenceBucket { get; }
 
-    public string? StorageEmulatorHost => Get(SettingsCatalog.StorageEmulatorHost.Name);
+    public string? StorageEmulatorHost => SettingsCatalog.StorageEmulatorHost.Text(_get);
 
     /// <summary>K_SERVICE set: log lines as Cloud Logging JSON, as the function does.</summary>
-    public bool CloudLoggingJson => Get(SettingsCatalog.KService.Name) is not null;
+    public bool CloudLoggingJson => SettingsCatalog.KService.Text(_get) is not null;
 
     /// <summary>The store's variables, with the command line's --dir or --bucket over them.</summary>
     public static ReaderSettings From(Func<string, string?> lookup, string? dir, string? bucket)
     {
         ArgumentNullException.ThrowIfNull(lookup);
-        var environment = new ReaderSettings(lookup, dir ?? SettingsCatalog.EvidenceDir.DefaultValue!, null);
-        return dir is not null ? environment
-            : new ReaderSettings(lookup, environment.Get(SettingsCatalog.EvidenceDir.Name) ?? environment.EvidenceDir, bucket ?? environment.Get(SettingsCatalog.EvidenceBucket.Name));
+        var get = SettingsCatalog.Lookup(lookup);
+        return dir is not null
+            ? new ReaderSettings(get, dir, null)
+            : new ReaderSettings(get, SettingsCatalog.EvidenceDir.Text(get)!, bucket ?? SettingsCatalog.EvidenceBucket.Text(get));
     }
 
     /// <summary>KMS_KEY_VERSION, read and checked only when a command is to trust its key.</summary>
     public string? KmsKeyVersion()
     {
-        var version = Get(SettingsCatalog.KmsKeyVersion.Name);
+        var version = SettingsCatalog.KmsKeyVersion.Text(_get);
         return CustodySettings.KmsKeyVersionProblem(version) is { } problem ? throw new UsageException(problem) : version;
     }
 
@@ -50,14 +52,11 @@ internal sealed class ReaderSettings
     {
         try
         {
-            return SettingsCatalog.KmsApiEndpoint.Endpoint(Get);
+            return SettingsCatalog.KmsApiEndpoint.Endpoint(_get);
         }
         catch (InvalidOperationException ex)
         {
             throw new UsageException(ex.Message);
         }
     }
-
-    // As FunctionSettings reads a variable: empty is unset, the value trimmed.
-    private string? Get(string name) => _lookup(name) is { Length: > 0 } value ? value.Trim() : null;
 }
