@@ -143,7 +143,8 @@ public sealed class StoreOptions
     {
         var root = Path.GetFullPath(folder);
         // A store that has only quarantined so far (a first replay of a bad file) is a store too.
-        if (Directory.Exists(Path.Combine(root, "index")) || Directory.Exists(Path.Combine(root, "bundles")) || Directory.Exists(Path.Combine(root, "quarantine")))
+        if (Directory.Exists(Path.Combine(root, BundleLayout.IndexPrefix)) || Directory.Exists(Path.Combine(root, BundleLayout.BundlesPrefix))
+            || Directory.Exists(Path.Combine(root, BundleLayout.QuarantinePrefix)))
         {
             return null;
         }
