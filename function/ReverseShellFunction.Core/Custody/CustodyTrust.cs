@@ -30,41 +30,31 @@ public sealed class CustodyTrust(IReadOnlyList<TrustedKey> keys, IReadOnlyList<X
     {
         ArgumentNullException.ThrowIfNull(publicKeyFiles);
         ArgumentNullException.ThrowIfNull(tsaCertificateFiles);
-        var keys = new List<TrustedKey>();
-        foreach (var file in publicKeyFiles)
+        var keys = publicKeyFiles.Select(file => Read("--public-key", file, () =>
         {
-            try
-            {
-                var key = EcKeys.ImportPublicPem(File.ReadAllText(file), $"--public-key {file}");
-                keys.Add(new TrustedKey(key, EcKeys.Fingerprint(key), $"public key file {file}"));
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
-            {
-                throw new InvalidOperationException($"--public-key {file}: {ex.Message}", ex);
-            }
-        }
-
-        var certificates = new List<X509Certificate2>();
-        foreach (var file in tsaCertificateFiles)
+            var key = EcKeys.ImportPublicPem(File.ReadAllText(file), $"--public-key {file}");
+            return new TrustedKey(key, EcKeys.Fingerprint(key), $"public key file {file}");
+        })).ToList();
+        var certificates = tsaCertificateFiles.SelectMany(file => Read("--tsa-cert", file, () =>
         {
-            try
-            {
-                var collection = new X509Certificate2Collection();
-                collection.ImportFromPemFile(file);
-                if (collection.Count == 0)
-                {
-                    throw new CryptographicException("no PEM certificate in the file");
-                }
-
-                certificates.AddRange(collection);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
-            {
-                throw new InvalidOperationException($"--tsa-cert {file}: {ex.Message}", ex);
-            }
-        }
-
+            var collection = new X509Certificate2Collection();
+            collection.ImportFromPemFile(file);
+            return collection.Count == 0 ? throw new CryptographicException("no PEM certificate in the file") : collection;
+        })).ToList();
         return new CustodyTrust(keys, certificates, resolver, requireSignature);
+
+        // A file that cannot be read or is not what it should be: the message names the option and the file.
+        static T Read<T>(string option, string file, Func<T> read)
+        {
+            try
+            {
+                return read();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
+            {
+                throw new InvalidOperationException($"{option} {file}: {ex.Message}", ex);
+            }
+        }
     }
 
     public void Dispose()

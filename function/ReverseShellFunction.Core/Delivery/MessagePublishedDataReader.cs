@@ -56,12 +56,7 @@ public static class MessagePublishedDataReader
     {
         // Copied out first: the members around the data stay as they are, but read them before anything changes.
         var rest = envelope.EnvelopeWithoutData(raw.Body.Span);
-        if (raw.TryDecodeInPlace(envelope.DataStart, envelope.DataLength) is { } inPlace)
-        {
-            return ReadEnvelope(rest, inPlace);
-        }
-
-        return DecodeBase64(raw.Body.Span.Slice(envelope.DataStart, envelope.DataLength)) is { } copy ? ReadEnvelope(rest, copy) : null;
+        return raw.TryDecodeInPlace(envelope.DataStart, envelope.DataLength) is { } inPlace ? ReadEnvelope(rest, inPlace) : TryReadLean(raw.Body.Span, envelope);
     }
 
     /// <summary>The envelope's members, parsed from the body without its data, around the data decoded apart.</summary>
