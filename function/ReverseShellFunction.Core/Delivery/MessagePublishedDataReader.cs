@@ -131,27 +131,15 @@ public static class MessagePublishedDataReader
 
         try
         {
-            if (data.TryGetBytesFromBase64(out var bytes))
-            {
-                return bytes;
-            }
-        }
-        catch (InvalidOperationException ex)
-        {
-            // An escaped lone surrogate: not text, so not base64 either.
-            throw new InvalidDeliveryException(DeliveryProblem.NotBase64, "message.data is not valid base64 (nor valid text).", ex);
-        }
-
-        try
-        {
-            return Convert.FromBase64String(StringOf(data, "message.data"));
+            return data.TryGetBytesFromBase64(out var bytes) ? bytes : Convert.FromBase64String(StringOf(data, "message.data"));
         }
         catch (FormatException ex)
         {
             throw new InvalidDeliveryException(DeliveryProblem.NotBase64, "message.data is not valid base64.", ex);
         }
-        catch (InvalidDeliveryException ex)
+        catch (Exception ex) when (ex is InvalidOperationException or InvalidDeliveryException)
         {
+            // An escaped lone surrogate: not text, so not base64 either.
             throw new InvalidDeliveryException(DeliveryProblem.NotBase64, "message.data is not valid base64 (nor valid text).", ex);
         }
     }

@@ -178,7 +178,7 @@ public sealed class EvidenceFunction(
     private Task<BuiltBundle?> BuildPartOneAsync(BundleId id, DecodedDelivery data, DeliveryBudget? budget, CancellationToken cancellationToken)
     {
         var giveUpAt = time.GetUtcNow() + _timing.Completion.GiveUpAfter;
-        var work = new PartWork(id, PartAssembler.ContextFor(data.Notification), giveUpAt, new PartHistory(null, 1)) { Delivery = data.Delivery, Budget = budget };
+        var work = new PartWork(id, PartAssembler.ContextFor(data.Notification), giveUpAt) { Delivery = data.Delivery, Budget = budget };
         return _assembler.BuildAsync(work, cancellationToken);
     }
 
@@ -288,7 +288,7 @@ public sealed class EvidenceFunction(
         // A settled bundle states no give-up time: its check gets a fresh COMPLETION_GIVE_UP_HOURS from now, so a
         // transient failure is retried by a later part instead of being given up at once and left unchecked.
         var giveUpAt = state is { State: Completeness.Pending, GiveUpAt: { } pendingUntil } ? pendingUntil : now + _timing.Completion.GiveUpAfter;
-        var work = new PartWork(part, PartAssembler.ContextFor(data.Notification, part.Part), giveUpAt, new PartHistory(last.Summary, part.Part))
+        var work = new PartWork(part, PartAssembler.ContextFor(data.Notification, part.Part), giveUpAt, last.Summary, part.Part)
         {
             Delivery = data.Delivery,
             Only = new HashSet<string>(StringComparer.Ordinal) { SccCopy.CollectorName },
@@ -396,7 +396,7 @@ public sealed class EvidenceFunction(
         {
             ResumeFrom = work.Where(w => w.ResumeFrom is not null).ToDictionary(w => w.Collector, w => w.ResumeFrom!.Value, StringComparer.Ordinal),
         };
-        var partWork = new PartWork(part, context, state.GiveUpAt ?? now, new PartHistory(previous.Summary, notificationPart))
+        var partWork = new PartWork(part, context, state.GiveUpAt ?? now, previous.Summary, notificationPart)
         {
             Only = work.Select(w => w.Collector).ToHashSet(StringComparer.Ordinal),
             Carried = notYet,
