@@ -34,26 +34,16 @@ public sealed record CloudRunTarget(
         }
 
         var parts = fullResourceName[Prefix.Length..].Split('/');
-        if (parts.Length < 6 || parts[0] != "projects" || parts[2] != "locations"
+        if (parts.Length < 6 || parts[0] != "projects" || parts[2] != "locations" || parts[4] is not ("services" or "jobs")
             || parts.Take(6).Any(part => part.Length == 0))
         {
             return null;
         }
 
-        var kind = parts[4] switch
-        {
-            "services" => CloudRunKind.Service,
-            "jobs" => CloudRunKind.Job,
-            _ => (CloudRunKind?)null,
-        };
-        if (kind is null)
-        {
-            return null;
-        }
-
+        var kind = parts[4] == "services" ? CloudRunKind.Service : CloudRunKind.Job;
         string? child = parts.Length >= 8 && parts[7].Length > 0 ? parts[7] : null;
         string? revision = kind == CloudRunKind.Service && parts.Length >= 8 && parts[6] == "revisions" ? child : null;
         string? execution = kind == CloudRunKind.Job && parts.Length >= 8 && parts[6] == "executions" ? child : null;
-        return new CloudRunTarget(parts[1], parts[3], kind.Value, parts[5], revision, execution);
+        return new CloudRunTarget(parts[1], parts[3], kind, parts[5], revision, execution);
     }
 }

@@ -55,8 +55,13 @@ public sealed class CompletionRunner(IEvidenceStore store, EvidenceFunction func
                 continue;
             }
 
+            // When the part is due: the plan in part n−1's index entry wins over the record, which is only a reminder, so
+            // a record's far-future (or garbled) time cannot postpone it; without a readable plan the record's time, at
+            // most COMPLETION_GIVE_UP_HOURS from now (a wait longer than the whole give-up window is wrong).
             var record = await ReadRecordAsync(part, cancellationToken);
-            open.Add(new PendingPart(part, Due(record, plan), record?.GiveUpAt ?? plan.GiveUpAt));
+            var now = time.GetUtcNow();
+            var due = Min(plan.Due ?? record?.Due ?? now, now + options.GiveUpAfter);
+            open.Add(new PendingPart(part, due, record?.GiveUpAt ?? plan.GiveUpAt));
         }
 
         return [.. open.OrderBy(p => p.Due).ThenBy(p => p.Id.ObjectStem, StringComparer.Ordinal)];
@@ -139,19 +144,6 @@ public sealed class CompletionRunner(IEvidenceStore store, EvidenceFunction func
         }
     }
 
-    /// <summary>
-    /// When the part is due: the plan in part n−1's index entry wins over the record, which is only a reminder, so
-    /// a record's far-future (or garbled) time cannot postpone it; without a readable plan the record's time, at
-    /// most <see cref="CompletionOptions.GiveUpAfter"/> from now (a wait longer than the whole give-up window is wrong).
-    /// </summary>
-    private DateTimeOffset Due(PendingRecord? record, (bool Asks, DateTimeOffset? Due, DateTimeOffset? GiveUpAt) plan)
-    {
-        var now = time.GetUtcNow();
-        var latest = now + options.GiveUpAfter;
-        var due = plan.Due ?? record?.Due ?? now;
-        return due < latest ? due : latest;
-    }
-
     private DateTimeOffset NextAttempt(BundleId id) => _backoff.TryGetValue(id, out var state) ? state.NextAttempt : DateTimeOffset.MinValue;
 
     private async Task<PendingRecord?> ReadRecordAsync(BundleId part, CancellationToken cancellationToken)
@@ -178,6 +170,8 @@ public sealed class CompletionRunner(IEvidenceStore store, EvidenceFunction func
     }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 }
 
 /// <summary>A part still to collect, and when.</summary>

@@ -56,14 +56,8 @@ public sealed class QuarantineWriter(IEvidenceStore store, ILogger<QuarantineWri
         for (var attempt = 1; ; attempt++)
         {
             var name = BundleLayout.QuarantineObject(raw.ReceivedAt, raw.BodySha256, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
-            var created = await store.CreateQuarantineAsync(name, json, cancellationToken);
-            if (created == CreateResult.Created || attempt == 3)
+            if (await store.CreateQuarantineAsync(name, json, cancellationToken) == CreateResult.Created)
             {
-                if (created != CreateResult.Created)
-                {
-                    throw new EvidenceStoreException($"Could not find a free quarantine object name after {attempt} attempts (last: {name}).");
-                }
-
                 logger.LogWarning(
                     error,
                     "Quarantined a delivery that can never become a bundle: {Problem} ({Reason}); kept as {Object} and acknowledged",
@@ -71,6 +65,11 @@ public sealed class QuarantineWriter(IEvidenceStore store, ILogger<QuarantineWri
                     message,
                     name);
                 return new PipelineResult { Outcome = PipelineOutcome.Quarantined, Reason = $"{problem}: {message}", ObjectName = name };
+            }
+
+            if (attempt == 3)
+            {
+                throw new EvidenceStoreException($"Could not find a free quarantine object name after {attempt} attempts (last: {name}).");
             }
         }
     }
