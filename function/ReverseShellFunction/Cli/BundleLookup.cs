@@ -23,8 +23,6 @@ internal static class BundleLookup
 
     public static async Task<BundleId?> ResolveAsync(IEvidenceReader store, string? text, TextWriter error, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(error);
         if (BundleId.TryParse(text, out var exact))
         {
             return exact;
