@@ -126,7 +126,7 @@ public sealed class DeliveryClaim(IEvidenceStore store, Collection.CollectionOpt
                     return (ClaimOutcome.HeldElsewhere, generation);
                 }
 
-                var wait = Min(s_poll, expiresAt - now, waitUntil - now);
+                var wait = new[] { s_poll, expiresAt - now, waitUntil - now }.Min();
                 await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, cancellationToken);
             }
         }
@@ -168,6 +168,4 @@ public sealed class DeliveryClaim(IEvidenceStore store, Collection.CollectionOpt
 
         return record.ExpiresAt;
     }
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b, TimeSpan c) => a < b ? (a < c ? a : c) : (b < c ? b : c);
 }
