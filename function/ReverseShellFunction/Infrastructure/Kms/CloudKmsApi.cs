@@ -92,19 +92,4 @@ internal sealed class CloudKmsApi(GoogleApiClient client, string root)
 }
 
 /// <summary>A Cloud KMS answer that arrived but cannot be trusted: a checksum is missing or wrong, or it names another key version.</summary>
-internal sealed class UntrustedAnswerException : Exception
-{
-    public UntrustedAnswerException()
-    {
-    }
-
-    public UntrustedAnswerException(string message)
-        : base(message)
-    {
-    }
-
-    public UntrustedAnswerException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}
+internal sealed class UntrustedAnswerException(string message) : Exception(message);
