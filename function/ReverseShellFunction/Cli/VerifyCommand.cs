@@ -26,9 +26,7 @@ public static class VerifyCommand
         {
             Description = $"With --all or --since/--until: parts verified at once (1 to {StoreAudit.MaxConcurrency}, default {StoreAudit.DefaultConcurrency}); the output order does not depend on it",
         };
-        var command = new Command("verify", "Verify bundles against their index entries, manifests and object metadata");
-        command.Arguments.Add(bundleIds);
-        command.Options.Add(all);
+        var command = new Command("verify", "Verify bundles against their index entries, manifests and object metadata") { bundleIds, all };
         var range = new TimeRangeOptions(command);
         command.Options.Add(json);
         var custody = new CustodyOptions(command);
