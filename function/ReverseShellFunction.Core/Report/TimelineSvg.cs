@@ -104,8 +104,7 @@ public static class TimelineSvg
             Empty(svg, top + 15, absences.Why("related-findings", "none in this window"));
         }
 
-        var lane = 0;
-        foreach (var group in lanes.Select(g => (Name: g.Key, Points: g.ToList())).Concat(others.Count > 0 ? [("other categories", others)] : []))
+        foreach (var (lane, group) in lanes.Select(g => (Name: g.Key, Points: g.ToList())).Concat(others.Count > 0 ? [("other categories", others)] : []).Index())
         {
             var y = top + (lane * LaneHeight);
             var color = Palette(lane);
@@ -121,7 +120,6 @@ public static class TimelineSvg
             }
 
             svg.Append("</g>\n");
-            lane++;
         }
 
         // Container-log entries per minute.

@@ -145,8 +145,7 @@ public static class ReplayCommand
         using (document)
         {
             var deliveries = new List<(string, RawDelivery)>();
-            var index = 0;
-            foreach (var element in document.RootElement.EnumerateArray())
+            foreach (var (index, element) in document.RootElement.EnumerateArray().Index())
             {
                 if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty("finding", out var finding) || finding.ValueKind != JsonValueKind.Object)
                 {
@@ -173,7 +172,6 @@ public static class ReplayCommand
                 var name = $"{file.Name}[{index}]";
                 deliveries.Add((name, RawDelivery.FromBytes(
                     new Dictionary<string, string> { ["content-type"] = "application/json" }, notification.WrittenSpan.ToArray(), time.GetUtcNow(), DeliverySource.Replay, name)));
-                index++;
             }
 
             return deliveries;
