@@ -103,7 +103,7 @@ public static class BundleExtractor
     /// mismatch (a problem in <paramref name="log"/>) what it wrote is deleted again.
     /// </summary>
     internal static async Task<IReadOnlyList<string>> ExtractSpoolAsync(
-        BundleId id, SpooledBundle bundle, string root, VerificationLog log, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+        BundleId id, StoredPart bundle, string root, VerificationLog log, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
         using var zip = bundle.OpenZip();
         var inventory = await BundleInventory.TakeAsync(zip, VerificationLog.ForBundle(id.Value), cancellationToken);

@@ -42,7 +42,7 @@ public sealed class BundleVerifier
     internal async Task<BundleVerification> VerifyAsync(
         BundleId id,
         StoredObject? listedBundle,
-        Func<SpooledBundle, VerificationLog, Task>? whenVerified,
+        Func<StoredPart, VerificationLog, Task>? whenVerified,
         IProgress<TransferProgress>? download,
         CancellationToken cancellationToken,
         bool readIndex = true)
@@ -81,7 +81,7 @@ public sealed class BundleVerifier
         BundleId id,
         StoredObject? listedBundle,
         VerificationLog log,
-        Func<SpooledBundle, VerificationLog, Task>? whenVerified,
+        Func<StoredPart, VerificationLog, Task>? whenVerified,
         IProgress<TransferProgress>? download,
         bool readIndex,
         CancellationToken cancellationToken)
@@ -120,10 +120,8 @@ public sealed class BundleVerifier
         log.Check("bundle-object", CheckOutcome.Passed, $"{stored.Name}, {stored.Size} bytes");
         // Bytes copied from the store, against the size the store gives for the object.
         Action<long>? copied = download is null ? null : value => download.Report(new TransferProgress("downloading", value, Math.Max(stored.Size, value)));
-        await using (var part = await StoredPart.OpenAsync(_store, id, copied, cancellationToken))
+        await using (var bundle = await StoredPart.OpenAsync(_store, id, copied, cancellationToken))
         {
-            var bundle = part.Spool;
-
             // The object's hash runs on another thread while the zip is inflated here; the zip's checks go to a
             // branch so the report lists the byte checks first, as when they ran one after the other.
             var inside = log.Branch();

@@ -109,7 +109,7 @@ public sealed class StoreAudit
     /// </summary>
     /// <param name="whenVerified">Runs on each part's spooled bundle when that part passed its own checks (<c>get</c> extracts there).</param>
     internal async Task<IReadOnlyList<BundleVerification>> VerifyBundleAsync(
-        BundleId id, Func<BundleId, SpooledBundle, VerificationLog, Task>? whenVerified, IProgress<TransferProgress>? download, CancellationToken cancellationToken)
+        BundleId id, Func<BundleId, StoredPart, VerificationLog, Task>? whenVerified, IProgress<TransferProgress>? download, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
         var results = new List<BundleVerification>();
@@ -123,7 +123,7 @@ public sealed class StoreAudit
 
         return await WithBundleChecksAsync(id.Bundle.WithPart(results.Count), results, cancellationToken);
 
-        Func<SpooledBundle, VerificationLog, Task>? Callback(BundleId partId) =>
+        Func<StoredPart, VerificationLog, Task>? Callback(BundleId partId) =>
             whenVerified is null ? null : (bundle, log) => whenVerified(partId, bundle, log);
     }
 
