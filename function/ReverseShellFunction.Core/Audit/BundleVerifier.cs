@@ -11,19 +11,12 @@ namespace ReverseShellFunction.Audit;
 /// The bundle is streamed through a temporary file, so memory stays bounded whatever its size. Store failures
 /// propagate as <see cref="EvidenceStoreException"/>; everything found wrong is returned as problems.
 /// </summary>
-public sealed class BundleVerifier
+/// <remarks>Whether bundle objects must carry hash metadata is the store's own statement (<see cref="IEvidenceReader.Guarantees"/>).</remarks>
+/// <param name="trust">Keys and TSA certificates for the custody checks (Audit/SignatureCheck.cs); none by default.</param>
+public sealed class BundleVerifier(IEvidenceReader store, Custody.CustodyTrust? trust = null)
 {
-    private readonly IEvidenceReader _store;
-    private readonly Custody.CustodyTrust _trust;
-
-    /// <summary>Whether bundle objects must carry hash metadata is the store's own statement (<see cref="IEvidenceReader.Guarantees"/>).</summary>
-    /// <param name="trust">Keys and TSA certificates for the custody checks (Audit/SignatureCheck.cs); none by default.</param>
-    public BundleVerifier(IEvidenceReader store, Custody.CustodyTrust? trust = null)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        _trust = trust ?? Custody.CustodyTrust.None;
-        _store = store;
-    }
+    private readonly IEvidenceReader _store = store ?? throw new ArgumentNullException(nameof(store));
+    private readonly Custody.CustodyTrust _trust = trust ?? Custody.CustodyTrust.None;
 
     /// <summary>Whether the store holds the part, as an index entry or a bundle object.</summary>
     public async Task<bool> HasPartAsync(BundleId id, CancellationToken cancellationToken) =>
