@@ -8,28 +8,18 @@ namespace ReverseShellFunction.Custody;
 /// fetched from Cloud KMS for versions of one configured key), TSA certificates, and whether an unsigned part is
 /// a failure. Without keys a signature is reported as not checked, never as verified.
 /// </summary>
-public sealed class CustodyTrust : IDisposable
+public sealed class CustodyTrust(IReadOnlyList<TrustedKey> keys, IReadOnlyList<X509Certificate2> tsaCertificates, IPublicKeyResolver? resolver, bool requireSignature) : IDisposable
 {
     public static CustodyTrust None { get; } = new([], [], null, requireSignature: false);
 
-    public CustodyTrust(IReadOnlyList<TrustedKey> keys, IReadOnlyList<X509Certificate2> tsaCertificates, IPublicKeyResolver? resolver, bool requireSignature)
-    {
-        ArgumentNullException.ThrowIfNull(keys);
-        ArgumentNullException.ThrowIfNull(tsaCertificates);
-        Keys = keys;
-        TsaCertificates = tsaCertificates;
-        Resolver = resolver;
-        RequireSignature = requireSignature;
-    }
+    public IReadOnlyList<TrustedKey> Keys { get; } = keys ?? throw new ArgumentNullException(nameof(keys));
 
-    public IReadOnlyList<TrustedKey> Keys { get; }
-
-    public IReadOnlyList<X509Certificate2> TsaCertificates { get; }
+    public IReadOnlyList<X509Certificate2> TsaCertificates { get; } = tsaCertificates ?? throw new ArgumentNullException(nameof(tsaCertificates));
 
     /// <summary>Fetches the public key of a key version the seal names, when no key files were given.</summary>
-    public IPublicKeyResolver? Resolver { get; }
+    public IPublicKeyResolver? Resolver { get; } = resolver;
 
-    public bool RequireSignature { get; }
+    public bool RequireSignature { get; } = requireSignature;
 
     /// <summary>Whether the auditor named keys (files or a Cloud KMS key): then every part must verify with one of them.</summary>
     public bool HasKeys => Keys.Count > 0 || Resolver is not null;
@@ -40,41 +30,31 @@ public sealed class CustodyTrust : IDisposable
     {
         ArgumentNullException.ThrowIfNull(publicKeyFiles);
         ArgumentNullException.ThrowIfNull(tsaCertificateFiles);
-        var keys = new List<TrustedKey>();
-        foreach (var file in publicKeyFiles)
+        var keys = publicKeyFiles.Select(file => Read("--public-key", file, () =>
         {
-            try
-            {
-                var key = EcKeys.ImportPublicPem(File.ReadAllText(file), $"--public-key {file}");
-                keys.Add(new TrustedKey(key, EcKeys.Fingerprint(key), $"public key file {file}"));
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
-            {
-                throw new InvalidOperationException($"--public-key {file}: {ex.Message}", ex);
-            }
-        }
-
-        var certificates = new List<X509Certificate2>();
-        foreach (var file in tsaCertificateFiles)
+            var key = EcKeys.ImportPublicPem(File.ReadAllText(file), $"--public-key {file}");
+            return new TrustedKey(key, EcKeys.Fingerprint(key), $"public key file {file}");
+        })).ToList();
+        var certificates = tsaCertificateFiles.SelectMany(file => Read("--tsa-cert", file, () =>
         {
-            try
-            {
-                var collection = new X509Certificate2Collection();
-                collection.ImportFromPemFile(file);
-                if (collection.Count == 0)
-                {
-                    throw new CryptographicException("no PEM certificate in the file");
-                }
-
-                certificates.AddRange(collection);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
-            {
-                throw new InvalidOperationException($"--tsa-cert {file}: {ex.Message}", ex);
-            }
-        }
-
+            var collection = new X509Certificate2Collection();
+            collection.ImportFromPemFile(file);
+            return collection.Count == 0 ? throw new CryptographicException("no PEM certificate in the file") : collection;
+        })).ToList();
         return new CustodyTrust(keys, certificates, resolver, requireSignature);
+
+        // A file that cannot be read or is not what it should be: the message names the option and the file.
+        static T Read<T>(string option, string file, Func<T> read)
+        {
+            try
+            {
+                return read();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
+            {
+                throw new InvalidOperationException($"{option} {file}: {ex.Message}", ex);
+            }
+        }
     }
 
     public void Dispose()
@@ -106,19 +86,4 @@ public interface IPublicKeyResolver
     Task<TrustedKey> ResolveAsync(string keyId, CancellationToken cancellationToken);
 }
 
-public sealed class PublicKeyUnavailableException : Exception
-{
-    public PublicKeyUnavailableException()
-    {
-    }
-
-    public PublicKeyUnavailableException(string message)
-        : base(message)
-    {
-    }
-
-    public PublicKeyUnavailableException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}
+public sealed class PublicKeyUnavailableException(string message, Exception? innerException = null) : Exception(message, innerException);

@@ -18,19 +18,4 @@ public interface IManifestSigner
 public sealed record ManifestSignature(byte[] Der, string KeyId);
 
 /// <summary>Signing failed; the message says why, without secrets.</summary>
-public sealed class SigningException : Exception
-{
-    public SigningException()
-    {
-    }
-
-    public SigningException(string message)
-        : base(message)
-    {
-    }
-
-    public SigningException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}
+public sealed class SigningException(string message, Exception? innerException = null) : Exception(message, innerException);

@@ -15,19 +15,4 @@ public interface ITimestampAuthority
 public sealed record TimestampToken(byte[] Der, DateTimeOffset Time, string Authority);
 
 /// <summary>A timestamp could not be had; the message is short and safe to store.</summary>
-public sealed class TimestampException : Exception
-{
-    public TimestampException()
-    {
-    }
-
-    public TimestampException(string message)
-        : base(message)
-    {
-    }
-
-    public TimestampException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}
+public sealed class TimestampException(string message, Exception? innerException = null) : Exception(message, innerException);

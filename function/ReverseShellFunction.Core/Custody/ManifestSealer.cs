@@ -10,34 +10,21 @@ namespace ReverseShellFunction.Custody;
 /// in-toto statement over the manifest and every file. Evidence is never held back: a signer or TSA failure is
 /// logged and written into the seal record, and the part is stored all the same.
 /// </summary>
-public sealed partial class ManifestSealer
+public sealed partial class ManifestSealer(IManifestSigner? signer, ITimestampAuthority? tsa, IStorageProtectionReader protection, ILogger<ManifestSealer> logger, TimeProvider? time = null)
 {
-    private readonly IManifestSigner? _signer;
-    private readonly ITimestampAuthority? _tsa;
-    private readonly IStorageProtectionReader _protection;
-    private readonly ILogger<ManifestSealer> _logger;
-    private readonly TimeProvider _time;
+    private readonly IStorageProtectionReader _protection = protection ?? throw new ArgumentNullException(nameof(protection));
+    private readonly ILogger<ManifestSealer> _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private StorageProtection? _lastProtection;
 
     /// <summary>How long one reading of the store's protection is reused; each manifest says when it was read.</summary>
     public static readonly TimeSpan ProtectionReuse = TimeSpan.FromMinutes(1);
 
-    public ManifestSealer(IManifestSigner? signer, ITimestampAuthority? tsa, IStorageProtectionReader protection, ILogger<ManifestSealer> logger, TimeProvider? time = null)
-    {
-        ArgumentNullException.ThrowIfNull(protection);
-        ArgumentNullException.ThrowIfNull(logger);
-        _signer = signer;
-        _tsa = tsa;
-        _protection = protection;
-        _logger = logger;
-        _time = time ?? TimeProvider.System;
-    }
-
     /// <summary>The key id parts are signed with; null when none is configured. Named by summary.html, which is written before the seal.</summary>
-    public string? SignerKeyId => _signer?.KeyId;
+    public string? SignerKeyId => signer?.KeyId;
 
     /// <summary>Where timestamp tokens are asked for; null when no TSA is configured.</summary>
-    public string? TimestampAuthority => _tsa?.Location;
+    public string? TimestampAuthority => tsa?.Location;
 
     /// <summary>The manifest's custody section, read before the manifest is written.</summary>
     public async Task<ManifestCustody> PrepareAsync(CancellationToken cancellationToken)
@@ -45,12 +32,12 @@ public sealed partial class ManifestSealer
         var storage = await ProtectionAsync(cancellationToken);
         return new()
         {
-            Signer = _signer?.KeyId,
-            TimestampAuthority = _tsa?.Location,
+            Signer = signer?.KeyId,
+            TimestampAuthority = tsa?.Location,
             Storage = storage,
 
             // Stated only when a token is asked for: it bounds the token's time (verify's timestamp check).
-            SealBy = _tsa is null ? null : _time.GetUtcNow() + ManifestCustody.SealWindow,
+            SealBy = tsa is null ? null : _time.GetUtcNow() + ManifestCustody.SealWindow,
         };
     }
 
@@ -91,12 +78,12 @@ public sealed partial class ManifestSealer
 
         // The token first, so the signed in-toto statement can name it: then no byte of it can change unseen.
         byte[]? token = null;
-        if (_tsa is not null)
+        if (tsa is not null)
         {
             (record, token) = await StampAsync(staging, digest, record, cancellationToken);
         }
 
-        if (_signer is not null)
+        if (signer is not null)
         {
             record = await SignAsync(staging, manifest, digest, token, record, cancellationToken);
         }
@@ -109,7 +96,7 @@ public sealed partial class ManifestSealer
     {
         try
         {
-            var signature = await _signer!.SignDigestAsync(digest, cancellationToken);
+            var signature = await signer!.SignDigestAsync(digest, cancellationToken);
             var envelope = await EnvelopeAsync(manifest, digest, token, cancellationToken);
             await staging.WriteAllBytesAsync(BundleLayout.Entries.Signature, signature.Der, cancellationToken);
             await staging.WriteAllBytesAsync(BundleLayout.Entries.Envelope, EvidenceJson.Serialize(envelope), cancellationToken);
@@ -124,8 +111,8 @@ public sealed partial class ManifestSealer
         }
         catch (SigningException ex)
         {
-            LogSigningFailed(_logger, manifest.BundleId, _signer!.KeyId, ex.Message);
-            return record with { SignatureStatus = $"failed ({ex.Message})", KeyId = _signer.KeyId };
+            LogSigningFailed(_logger, manifest.BundleId, signer!.KeyId, ex.Message);
+            return record with { SignatureStatus = $"failed ({ex.Message})", KeyId = signer.KeyId };
         }
     }
 
@@ -142,10 +129,10 @@ public sealed partial class ManifestSealer
             InTotoStatement.StatementType,
             subjects,
             InTotoStatement.CustodyPredicateType,
-            new CustodyPredicate(manifest.BundleId, manifest.FindingName, manifest.EventTime, manifest.CreatedAt, _signer!.KeyId, $"{manifest.Tool.Name} {manifest.Tool.Version}"));
+            new CustodyPredicate(manifest.BundleId, manifest.FindingName, manifest.EventTime, manifest.CreatedAt, signer!.KeyId, $"{manifest.Tool.Name} {manifest.Tool.Version}"));
         var payload = EvidenceJson.Serialize(statement);
         var pae = DsseEnvelope.PreAuthenticationEncoding(DsseEnvelope.InTotoPayloadType, payload);
-        var signature = await _signer.SignDigestAsync(SHA256.HashData(pae), cancellationToken);
+        var signature = await signer.SignDigestAsync(SHA256.HashData(pae), cancellationToken);
         return new DsseEnvelope(Convert.ToBase64String(payload), DsseEnvelope.InTotoPayloadType, [new DsseSignature(signature.KeyId, Convert.ToBase64String(signature.Der))]);
     }
 
@@ -155,14 +142,14 @@ public sealed partial class ManifestSealer
     {
         try
         {
-            var token = await _tsa!.StampAsync(digest, cancellationToken);
+            var token = await tsa!.StampAsync(digest, cancellationToken);
             await staging.WriteAllBytesAsync(BundleLayout.Entries.Timestamp, token.Der, cancellationToken);
             return (record with { Timestamp = SealRecord.TimestampOk, TimestampTime = token.Time, TimestampAuthority = token.Authority }, token.Der);
         }
         catch (TimestampException ex)
         {
-            LogTimestampFailed(_logger, _tsa!.Location, ex.Message);
-            return (record with { Timestamp = $"failed ({ex.Message})", TimestampAuthority = _tsa.Location }, null);
+            LogTimestampFailed(_logger, tsa!.Location, ex.Message);
+            return (record with { Timestamp = $"failed ({ex.Message})", TimestampAuthority = tsa.Location }, null);
         }
     }
 

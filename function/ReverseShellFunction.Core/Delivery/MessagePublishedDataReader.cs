@@ -56,12 +56,7 @@ public static class MessagePublishedDataReader
     {
         // Copied out first: the members around the data stay as they are, but read them before anything changes.
         var rest = envelope.EnvelopeWithoutData(raw.Body.Span);
-        if (raw.TryDecodeInPlace(envelope.DataStart, envelope.DataLength) is { } inPlace)
-        {
-            return ReadEnvelope(rest, inPlace);
-        }
-
-        return DecodeBase64(raw.Body.Span.Slice(envelope.DataStart, envelope.DataLength)) is { } copy ? ReadEnvelope(rest, copy) : null;
+        return raw.TryDecodeInPlace(envelope.DataStart, envelope.DataLength) is { } inPlace ? ReadEnvelope(rest, inPlace) : TryReadLean(raw.Body.Span, envelope);
     }
 
     /// <summary>The envelope's members, parsed from the body without its data, around the data decoded apart.</summary>
@@ -136,27 +131,15 @@ public static class MessagePublishedDataReader
 
         try
         {
-            if (data.TryGetBytesFromBase64(out var bytes))
-            {
-                return bytes;
-            }
-        }
-        catch (InvalidOperationException ex)
-        {
-            // An escaped lone surrogate: not text, so not base64 either.
-            throw new InvalidDeliveryException(DeliveryProblem.NotBase64, "message.data is not valid base64 (nor valid text).", ex);
-        }
-
-        try
-        {
-            return Convert.FromBase64String(StringOf(data, "message.data"));
+            return data.TryGetBytesFromBase64(out var bytes) ? bytes : Convert.FromBase64String(StringOf(data, "message.data"));
         }
         catch (FormatException ex)
         {
             throw new InvalidDeliveryException(DeliveryProblem.NotBase64, "message.data is not valid base64.", ex);
         }
-        catch (InvalidDeliveryException ex)
+        catch (Exception ex) when (ex is InvalidOperationException or InvalidDeliveryException)
         {
+            // An escaped lone surrogate: not text, so not base64 either.
             throw new InvalidDeliveryException(DeliveryProblem.NotBase64, "message.data is not valid base64 (nor valid text).", ex);
         }
     }

@@ -10,17 +10,11 @@ namespace ReverseShellFunction.Delivery;
 /// bytes, a repeated member, an escaped or malformed value) answers null, and the caller reads the body the
 /// general way, so every quarantine reason and every lenient rule stays where it is.
 /// </summary>
-internal sealed class PushEnvelope(bool unwrapped, int dataStart, int dataLength)
+/// <param name="Unwrapped">The root has <c>finding</c> and no <c>message</c>: the body is the notification.</param>
+/// <param name="DataStart">Where the text of <c>message.data</c> starts (after its opening quote), or −1 when there is none.</param>
+/// <param name="DataLength">The length of that text, without quotes.</param>
+internal sealed record PushEnvelope(bool Unwrapped, int DataStart, int DataLength)
 {
-    /// <summary>The root has <c>finding</c> and no <c>message</c>: the body is the notification.</summary>
-    public bool Unwrapped { get; } = unwrapped;
-
-    /// <summary>Where the text of <c>message.data</c> starts (after its opening quote), or −1 when there is none.</summary>
-    public int DataStart { get; } = dataStart;
-
-    /// <summary>The length of that text, without quotes.</summary>
-    public int DataLength { get; } = dataLength;
-
     public static PushEnvelope? Scan(ReadOnlySpan<byte> body)
     {
         try

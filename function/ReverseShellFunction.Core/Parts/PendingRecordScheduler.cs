@@ -11,7 +11,6 @@ namespace ReverseShellFunction.Parts;
 public sealed class PendingRecordScheduler(IEvidenceArchive store, TimeProvider time, Action<CompletionTask>? scheduled = null) : ICompletionScheduler
 {
     private readonly IEvidenceArchive _store = store ?? throw new ArgumentNullException(nameof(store));
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     public string Kind => "pending-records";
 
@@ -24,7 +23,7 @@ public sealed class PendingRecordScheduler(IEvidenceArchive store, TimeProvider 
             Part = task.Part,
             Due = task.Due,
             GiveUpAt = task.GiveUpAt,
-            CreatedAt = _time.GetUtcNow(),
+            CreatedAt = time.GetUtcNow(),
         };
         CreateResult created;
         try

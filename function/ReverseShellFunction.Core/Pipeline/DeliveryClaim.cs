@@ -50,8 +50,9 @@ public sealed record ClaimRecord
 /// stored creates the next generation, which only one delivery can, and collects. Nothing is ever deleted, so
 /// this holds under a locked retention policy. Completions take the same lease on the part they collect (Cloud
 /// Tasks delivers at least once, and a sibling batch may run a part while its own task fires); they never wait.
+/// How long a lease is taken for comes from the collectors' deadline and the delivery budget.
 /// </summary>
-public sealed class DeliveryClaim(IEvidenceStore store, TimeProvider time, ILogger logger)
+public sealed class DeliveryClaim(IEvidenceStore store, Collection.CollectionOptions collection, DeliveryOptions delivery, TimeProvider time, ILogger logger)
 {
     /// <summary>Beyond this many expired leases something is wrong with the store: fail the delivery (503).</summary>
     public const int MaxGenerations = 32;
@@ -64,11 +65,19 @@ public sealed class DeliveryClaim(IEvidenceStore store, TimeProvider time, ILogg
     private readonly string _owner = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
     private readonly ConcurrentDictionary<string, byte> _active = new(StringComparer.Ordinal);
 
+    /// <summary>A lease that claims to last longer than this is not believed (a clock far ahead).</summary>
+    public TimeSpan Longest => (collection.Deadline > delivery.Budget ? collection.Deadline : delivery.Budget) * 2;
+
+    /// <summary>What a lease lasts beyond the moment its holder is due to answer.</summary>
+    public TimeSpan Margin => delivery.Budget / 2;
+
+    /// <summary>The end of a lease taken at <paramref name="now"/> by a collection with no answer time of its own (a completion, a replayed file).</summary>
+    public DateTimeOffset Until(DateTimeOffset now) => now + collection.Deadline + Margin;
+
     /// <param name="leaseUntil">When this delivery's lease ends if it wins: its answer time and a margin.</param>
     /// <param name="waitUntil">How long to wait for another delivery's part 1 before answering "not yet".</param>
-    /// <param name="longestLease">A lease that claims to last longer than this from now is not believed (a clock far ahead).</param>
     public async Task<(ClaimOutcome Outcome, int Generation)> AcquireAsync(
-        BundleId id, DeliveryInfo? delivery, DateTimeOffset leaseUntil, DateTimeOffset waitUntil, TimeSpan longestLease, CancellationToken cancellationToken)
+        BundleId id, DeliveryInfo? delivery, DateTimeOffset leaseUntil, DateTimeOffset waitUntil, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
         // Polls are counted as well as timed: a clock that does not move (a test's) still ends the wait.
@@ -97,7 +106,7 @@ public sealed class DeliveryClaim(IEvidenceStore store, TimeProvider time, ILogg
                 return (ClaimOutcome.Owned, generation);
             }
 
-            var expiresAt = ExpiresAt(id, generation, existing, now, longestLease);
+            var expiresAt = ExpiresAt(id, generation, existing, now);
             while (true)
             {
                 if (await store.GetBundleAsync(id, cancellationToken) is not null)
@@ -147,10 +156,10 @@ public sealed class DeliveryClaim(IEvidenceStore store, TimeProvider time, ILogg
         }
     }
 
-    /// <summary>When the lease ends; a lease that does not read, or claims more than <paramref name="longestLease"/>, ends now.</summary>
-    private DateTimeOffset ExpiresAt(BundleId id, int generation, ClaimRecord? record, DateTimeOffset now, TimeSpan longestLease)
+    /// <summary>When the lease ends; a lease that does not read, or claims more than <see cref="Longest"/>, ends now.</summary>
+    private DateTimeOffset ExpiresAt(BundleId id, int generation, ClaimRecord? record, DateTimeOffset now)
     {
-        if (record is null || record.ExpiresAt > now + longestLease)
+        if (record is null || record.ExpiresAt > now + Longest)
         {
             // Never wait for ever on a lease nobody can read: take over; the bundle itself stays create-only.
             logger.LogWarning("The lease of generation {Generation} on bundle {BundleId} does not read as a lease; treating it as expired", generation, id.Value);
@@ -161,17 +170,4 @@ public sealed class DeliveryClaim(IEvidenceStore store, TimeProvider time, ILogg
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b, TimeSpan c) => a < b ? (a < c ? a : c) : (b < c ? b : c);
-}
-
-/// <summary>How long a lease on collecting a part is taken for, from the collectors' deadline and the delivery budget.</summary>
-internal sealed class LeaseTerms(Collection.CollectionOptions collection, DeliveryOptions delivery)
-{
-    /// <summary>A lease that claims to last longer than this is not believed (a clock far ahead).</summary>
-    public TimeSpan Longest => (collection.Deadline > delivery.Budget ? collection.Deadline : delivery.Budget) * 2;
-
-    /// <summary>What a lease lasts beyond the moment its holder is due to answer.</summary>
-    public TimeSpan Margin => delivery.Budget / 2;
-
-    /// <summary>The end of a lease taken at <paramref name="now"/> by a collection with no answer time of its own (a completion, a replayed file).</summary>
-    public DateTimeOffset Until(DateTimeOffset now) => now + collection.Deadline + Margin;
 }

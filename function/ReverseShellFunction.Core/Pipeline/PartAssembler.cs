@@ -9,17 +9,10 @@ using ReverseShellFunction.Report;
 
 namespace ReverseShellFunction.Pipeline;
 
-/// <summary>What a part being built knows of the bundle before it.</summary>
-/// <param name="Previous">The previous part's summary (the bundle so far); null for part 1.</param>
-/// <param name="RecordedIn">The part that recorded the notification this part works from.</param>
-internal sealed record PartHistory(EvidenceSummary? Previous, int RecordedIn)
-{
-    /// <summary>Whether this part's notification facts stand: part 1, or a part recording a delivery.</summary>
-    public bool OwnFacts { get; init; }
-}
-
 /// <summary>What one part is collected for and how it links to the bundle.</summary>
-internal sealed record PartWork(BundleId Id, CollectionContext Context, DateTimeOffset GiveUpAt, PartHistory History)
+/// <param name="PreviousSummary">The previous part's summary (the bundle so far); null for part 1.</param>
+/// <param name="RecordedIn">The part that recorded the notification this part works from.</param>
+internal sealed record PartWork(BundleId Id, CollectionContext Context, DateTimeOffset GiveUpAt, EvidenceSummary? PreviousSummary = null, int RecordedIn = 1)
 {
     /// <summary>The delivery the part records (part 1, and a later part recording a differing delivery); completions record none.</summary>
     public DeliveryInfo? Delivery { get; init; }
@@ -91,8 +84,7 @@ internal sealed class PartAssembler(CollectionRunner collectors, PartWriting wri
             return null;
         }
 
-        var history = work.History with { OwnFacts = work.History.Previous is null || work.Delivery is not null };
-        return await AssembleAsync(work with { History = history }, staging, reports, createdAt, writing.Sealer, cancellationToken);
+        return await AssembleAsync(work, staging, reports, createdAt, writing.Sealer, cancellationToken);
     }
 
     /// <summary>
@@ -113,7 +105,7 @@ internal sealed class PartAssembler(CollectionRunner collectors, PartWriting wri
         var reports = collectors.Names
             .Select(name => new CollectorReport { Name = name, Status = CollectorStatus.Skipped, Reason = "start-up warm-up, not evidence" })
             .ToList();
-        var work = new PartWork(id, ContextFor(notification), now, new PartHistory(null, 1));
+        var work = new PartWork(id, ContextFor(notification), now);
         using var built = await AssembleAsync(work, staging, reports, now, sealer: null, cancellationToken);
         return (built.Size, built.Manifest.Files.Count);
     }
@@ -122,8 +114,8 @@ internal sealed class PartAssembler(CollectionRunner collectors, PartWriting wri
     private async Task<BuiltBundle> AssembleAsync(
         PartWork work, StagingDirectory staging, IReadOnlyList<CollectorReport> reports, DateTimeOffset createdAt, Custody.ManifestSealer? sealer, CancellationToken cancellationToken)
     {
-        var (id, notification, history) = (work.Id, work.Context.Notification, work.History);
-        var state = CompletionPlanner.Plan(id.Part, reports, work.Carried, work.Missing, createdAt, work.GiveUpAt, collectors.Options.LogIngestionDelay, completion, history.RecordedIn);
+        var (id, notification) = (work.Id, work.Context.Notification);
+        var state = CompletionPlanner.Plan(id.Part, reports, work.Carried, work.Missing, createdAt, work.GiveUpAt, collectors.Options.LogIngestionDelay, completion, work.RecordedIn);
         var scc = await SccCopy.ReadAsync(staging, createdAt, cancellationToken);
         var summary = SummaryBuilder.Build(id, notification, reports, createdAt, scc) with { Completion = state };
         var digest = await EvidenceDigest.ReadAsync(staging, summary, reports, cancellationToken);
@@ -131,7 +123,9 @@ internal sealed class PartAssembler(CollectionRunner collectors, PartWriting wri
 
         // The whole bundle so far, so this part's summary is the bundle's word until a later part speaks.
         var checkedNow = reports.Any(r => r.Authenticity is FindingAuthenticity.Confirmed or FindingAuthenticity.Contradicted);
-        summary = BundleSoFar.Merge(summary, history.Previous, Sha256(notification), history.RecordedIn, history.OwnFacts || checkedNow);
+        // This part's notification facts stand when it is part 1 or records a delivery.
+        var ownFacts = work.PreviousSummary is null || work.Delivery is not null;
+        summary = BundleSoFar.Merge(summary, work.PreviousSummary, Sha256(notification), work.RecordedIn, ownFacts || checkedNow);
         if (digest.UnreadableLines > 0)
         {
             logger.LogWarning("{Count} lines of the collected evidence could not be read for the summary; they stay in the bundle", digest.UnreadableLines);

@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Logging;
+using ReverseShellFunction.Audit;
 using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Delivery;
+using ReverseShellFunction.Findings;
 using ReverseShellFunction.Parts;
 using ReverseShellFunction.Store;
 
@@ -11,9 +14,11 @@ public sealed record PartFollowUps(ICompletionScheduler? Scheduler = null, IBund
 
 /// <summary>
 /// Stores a built part: the zip create-only, then its index entry, the next part's schedule and the announcement.
-/// A redelivery, a repeated completion or a lost race resumes instead (<see cref="ResumeAsync"/>).
+/// A redelivery, a repeated completion or a lost race resumes instead (<see cref="ResumeAsync"/>). Also the
+/// pipeline's reads of stored parts: a part's index entry, written from the stored part when a crash came between
+/// the part and its entry (crash repair), and the notification a part recorded.
 /// </summary>
-internal sealed class PartStore(IEvidenceStore store, StoredParts stored, ICompletionScheduler scheduler, PartAnnouncer announcer, TimeProvider time, ILogger logger)
+internal sealed class PartStore(IEvidenceStore store, ICompletionScheduler scheduler, IBundleNotifier notifier, IFindingMarker? marker, TimeProvider time, ILogger logger)
 {
     /// <summary>Stores the part; when another writer stored this part first, ours is discarded and the bundle resumed.</summary>
     public async Task<PipelineResult> StoreAsync(BuiltBundle built, CancellationToken cancellationToken)
@@ -44,7 +49,7 @@ internal sealed class PartStore(IEvidenceStore store, StoredParts stored, ICompl
             return null;
         }
 
-        var entry = StoredParts.IndexEntryFor(built.Id, built.Size, built.Sha256, built.Summary, built.Seal, built.Manifest.PreviousPart);
+        var entry = IndexEntryFor(built.Id, built.Size, built.Sha256, built.Summary, built.Seal, built.Manifest.PreviousPart);
         await store.CreateIndexEntryAsync(built.Id, EvidenceJson.Serialize(entry), cancellationToken);
         logger.LogInformation(
             "Stored part {Part} of bundle {BundleId} ({Size} bytes, sha256 {Sha256}) and its index entry: {Completeness}",
@@ -54,7 +59,7 @@ internal sealed class PartStore(IEvidenceStore store, StoredParts stored, ICompl
             built.Sha256,
             built.Summary.Completion?.State ?? Completeness.Complete);
         await ScheduleNextAsync(built.Id, entry, cancellationToken);
-        await announcer.AnnounceAsync(entry, cancellationToken);
+        await AnnounceAsync(entry, cancellationToken);
         return Result(PipelineOutcome.Stored, built.Id.Part == 1 ? "bundle stored" : $"part {built.Id.Part} stored", built.Id, entry);
     }
 
@@ -68,7 +73,7 @@ internal sealed class PartStore(IEvidenceStore store, StoredParts stored, ICompl
         IndexEntry? last = null;
         var lastId = bundle;
         var repaired = new List<int>();
-        await foreach (var (id, entry) in PartWalk.ReadAsync(bundle, (id, ct) => stored.IndexOrRepairAsync(id, ct, repaired), cancellationToken))
+        await foreach (var (id, entry) in PartWalk.ReadAsync(bundle, (id, ct) => IndexOrRepairAsync(id, ct, repaired), cancellationToken))
         {
             (last, lastId) = (entry, id);
         }
@@ -123,4 +128,135 @@ internal sealed class PartStore(IEvidenceStore store, StoredParts stored, ICompl
         ObjectName = BundleLayout.IndexObject(id),
         IndexEntry = entry,
     };
+
+    private static IndexEntry IndexEntryFor(BundleId id, long size, string sha256, EvidenceSummary summary, SealRecord? seal, PartLink? previousPart) => new()
+    {
+        Summary = summary,
+        Bundle = new BundleReference(BundleLayout.BundleObject(id), size, sha256),
+        Seal = seal,
+        Part = id.Part,
+        PreviousPart = previousPart,
+    };
+
+    /// <summary>The part's index entry; written from the stored part when a crash left it missing; null when the part is not stored.</summary>
+    /// <param name="repaired">Where the part's number is added when its entry was written now.</param>
+    public async Task<IndexEntry?> IndexOrRepairAsync(BundleId id, CancellationToken cancellationToken, ICollection<int>? repaired = null)
+    {
+        try
+        {
+            if (await StoredIndexEntry.ReadAsync(store, id, cancellationToken) is { } existing)
+            {
+                return existing.Entry;
+            }
+        }
+        catch (UnreadableObjectException ex)
+        {
+            // Stored evidence that does not read (invalid JSON, "summary": null) is for a person to look at, not a
+            // bug: 503, so the delivery or task is retried and, if it stays so, dead-letters; never a 500.
+            logger.LogError("The stored index entry {ObjectName} is unreadable: {Problem}", ex.ObjectName, ex.Problem);
+            throw new EvidenceStoreException($"The stored index entry {ex.ObjectName} is unreadable: {ex.Problem}", ex);
+        }
+
+        if (await store.GetBundleAsync(id, cancellationToken) is not { } stored)
+        {
+            return null;
+        }
+
+        // A crash between part and index left the part alone: rebuild the entry from the stored bytes, read once.
+        IndexEntry entry;
+        await using (var part = await StoredPart.OpenAsync(store, id, null, cancellationToken))
+        {
+            string sha256;
+            EvidenceSummary summary;
+            Manifest manifest;
+            try
+            {
+                sha256 = await part.Sha256Async();
+                summary = await part.ReadSummaryAsync(cancellationToken);
+                manifest = await part.ReadManifestAsync(cancellationToken);
+            }
+            catch (InvalidDataException ex)
+            {
+                // Damaged stored evidence is for a person to look at: 5xx, so the delivery dead-letters.
+                throw new EvidenceStoreException($"Part {id.Part} of bundle {id.Value} is stored but unreadable, so no index entry is written for it: {ex.Message}", ex);
+            }
+
+            // Never index bytes that differ from what was recorded when the part was written: answer 5xx so the
+            // delivery ends in the dead-letter topic and a person looks, rather than vouching for altered evidence.
+            if (stored.MetadataSha256 is { } recorded && !string.Equals(recorded, sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                logger.LogError("Part {Part} of bundle {BundleId} reads as sha256 {Actual} but {Recorded} was recorded when it was stored; not indexing it", id.Part, id.Value, sha256, recorded);
+                throw new EvidenceStoreException($"Integrity check failed for part {id.Part} of bundle {id.Value}: sha256 {sha256} read, {recorded} recorded when it was stored.");
+            }
+
+            entry = IndexEntryFor(id, part.Size, sha256, summary, await part.ReadSealAsync(cancellationToken), manifest.PreviousPart);
+        }
+
+        await store.CreateIndexEntryAsync(id, EvidenceJson.Serialize(entry), cancellationToken);
+        logger.LogWarning("Part {Part} of bundle {BundleId} had no index entry; wrote it from the stored part", id.Part, id.Value);
+        repaired?.Add(id.Part);
+
+        // The crash came before the notification too: people hear of this part now.
+        await AnnounceAsync(entry, cancellationToken);
+        return entry;
+    }
+
+    /// <summary>The notification part <paramref name="bundle"/> stored (part 1, or a part recording a differing delivery), read back through its index entry's hash.</summary>
+    public async Task<SccNotification> ReadNotificationAsync(BundleId bundle, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var first = await IndexOrRepairAsync(bundle, cancellationToken)
+            ?? throw new EvidenceStoreException($"Part {bundle.Part} of bundle {bundle.Value} is not stored: its notification cannot be read.");
+        byte[] bytes;
+        await using (var part = await StoredPart.OpenAsync(store, bundle, null, cancellationToken))
+        {
+            try
+            {
+                bytes = await part.ReadEntryAsync(BundleLayout.Entries.Notification, first.Bundle.Sha256, NotificationDecoder.MaxMessageBytes, cancellationToken);
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new EvidenceStoreException($"Part {bundle.Part} of bundle {bundle.Value} cannot be completed: {ex.Message}", ex);
+            }
+        }
+
+        try
+        {
+            return NotificationDecoder.Parse(bytes, now);
+        }
+        catch (InvalidDeliveryException ex)
+        {
+            throw new EvidenceStoreException($"The notification stored in part {bundle.Part} of bundle {bundle.Value} no longer decodes: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Tells people about a part once its index entry is written: the bundle notification, and the security marks on
+    /// its finding when findings are marked. The evidence is safe by then, so a failure is logged, never thrown.
+    /// </summary>
+    private async Task AnnounceAsync(IndexEntry entry, CancellationToken cancellationToken)
+    {
+        var notification = BundleNotification.For(entry, store.Location);
+        try
+        {
+            await notifier.NotifyAsync(notification, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(ex, "Bundle {BundleId} is stored, but the notification about it could not be sent: {Problem}", entry.Summary.BundleId, ex.Message);
+        }
+
+        if (marker is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await marker.MarkAsync(FindingMark.For(entry.Summary.Finding.Name, notification, entry.Summary.Resource?.ProjectNumber), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(ex, "Bundle {BundleId} is stored, but the security marks on its finding could not be written: {Problem}", entry.Summary.BundleId, ex.Message);
+        }
+    }
 }

@@ -68,9 +68,7 @@ public interface IEvidenceArchive
 /// A store as the pipeline uses it: it writes, and reads back what it wrote (a redelivery finds the stored
 /// bundle; a crash between bundle and index entry is repaired from the stored bytes).
 /// </summary>
-public interface IEvidenceStore : IEvidenceReader, IEvidenceArchive
-{
-}
+public interface IEvidenceStore : IEvidenceReader, IEvidenceArchive;
 
 /// <summary>What a store can prove about what it holds.</summary>
 /// <param name="KeepsHashMetadata">Bundle objects carry their SHA-256 in object metadata (a bucket); its absence is then a problem.</param>
