@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.RegularExpressions;
 using ReverseShellFunction.Text;
 
@@ -16,37 +15,16 @@ internal static partial class HtmlText
     /// a <c>hash</c> span, and in code (paths, image names, ids) a break allowed after each separator, so a narrow
     /// screen breaks <c>checkout-api-00041-kex</c> after a hyphen and never inside a digest.
     /// </summary>
-    public static string Inline(string text, bool code)
-    {
-        var visible = DisplayText.Visible(text, 2000);
-        var html = new StringBuilder(visible.Length + 32);
-        var at = 0;
-        foreach (Match hash in HashPattern().Matches(visible))
-        {
-            Separated(html, visible.AsSpan(at, hash.Index - at), code);
-            html.Append("<span class=\"hash\">").Append(WebUtility.HtmlEncode(hash.Value)).Append("</span>");
-            at = hash.Index + hash.Length;
-        }
+    public static string Inline(string text, bool code) =>
+        // Split with the hash captured: the hashes stand at the odd places, the text between them at the even ones.
+        string.Concat(HashPattern().Split(DisplayText.Visible(text, 2000)).Select((piece, i) => i % 2 == 1
+            ? $"<span class=\"hash\">{WebUtility.HtmlEncode(piece)}</span>"
+            : string.Join("<wbr>", (code ? AfterSeparator().Split(piece) : [piece]).Select(WebUtility.HtmlEncode))));
 
-        Separated(html, visible.AsSpan(at), code);
-        return html.ToString();
-    }
-
-    private static void Separated(StringBuilder html, ReadOnlySpan<char> text, bool code)
-    {
-        var start = 0;
-        for (var i = 0; code && i < text.Length; i++)
-        {
-            if (text[i] is '/' or '-' or '.' or ':' or '@' or '_' or ',' or '=' or '&' or '?' && i + 1 < text.Length)
-            {
-                html.Append(WebUtility.HtmlEncode(text[start..(i + 1)].ToString())).Append("<wbr>");
-                start = i + 1;
-            }
-        }
-
-        html.Append(WebUtility.HtmlEncode(text[start..].ToString()));
-    }
-
-    [GeneratedRegex("(?<![0-9A-Za-z])[0-9A-Fa-f]{16,}(?![0-9A-Za-z])", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("((?<![0-9A-Za-z])[0-9A-Fa-f]{16,}(?![0-9A-Za-z]))", RegexOptions.CultureInvariant)]
     private static partial Regex HashPattern();
+
+    // After each separator that is not the last character of its piece.
+    [GeneratedRegex(@"(?<=[/\-.:@_,=&?])(?!\z)", RegexOptions.CultureInvariant)]
+    private static partial Regex AfterSeparator();
 }

@@ -2,7 +2,7 @@ namespace ReverseShellFunction.Report;
 
 /// <param name="State">The first line: the bundle's state in <see cref="StateWords"/>' words, and what is wrong.</param>
 /// <param name="Clean">A confirmed finding with complete evidence: the state line is not an alert.</param>
-public sealed record ReportDocument(string State, bool Clean, string Headline, IReadOnlyList<ReportSpan> Subtitle, IReadOnlyList<ReportSection> Sections);
+public sealed record ReportDocument(string State, bool Clean, string Headline, ReportValue Subtitle, IReadOnlyList<ReportSection> Sections);
 
 public sealed record ReportSection(string Heading, IReadOnlyList<ReportBlock> Blocks, string? Id = null, bool Alert = false);
 
@@ -17,9 +17,8 @@ public sealed record ReportTable(IReadOnlyList<string> Columns, IReadOnlyList<IR
 
 public sealed record ReportList(IReadOnlyList<ReportValue> Items, bool Ordered) : ReportBlock;
 
-public sealed record ReportParagraph(ReportValue Value) : ReportBlock;
-
-public sealed record ReportSubheading(ReportValue Value) : ReportBlock;
+/// <param name="Heading">A subheading (a process) rather than a paragraph.</param>
+public sealed record ReportParagraph(ReportValue Value, bool Heading = false) : ReportBlock;
 
 public enum ReportSpanKind
 {
@@ -51,4 +50,8 @@ public sealed record ReportValue(IReadOnlyList<ReportSpan> Spans)
     /// <summary>Code spans with <paramref name="separator"/> as text between them.</summary>
     public static ReportValue Codes(IEnumerable<string> texts, string separator = ", ") =>
         new([.. texts.SelectMany((t, i) => i == 0 ? new[] { ReportSpan.Code(t) } : [ReportSpan.Text(separator), ReportSpan.Code(t)])]);
+
+    /// <summary>Each span that has content as <paramref name="render"/> writes it in a format, or "-" when none has.</summary>
+    public string Render(Func<ReportSpan, string> render) =>
+        string.Concat(Spans.Where(s => s.Content.Length > 0).Select(render)) is { Length: > 0 } text ? text : "-";
 }

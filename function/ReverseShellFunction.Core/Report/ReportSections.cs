@@ -84,10 +84,12 @@ internal static class ReportSections
 
         foreach (var p in summary.Processes)
         {
-            blocks.Add(new ReportSubheading(new ReportValue([
-                ReportSpan.Code(p.BinaryPath ?? p.Name ?? "?"),
-                ReportSpan.Text($" (pid {p.Pid?.ToString(CultureInfo.InvariantCulture) ?? "?"})"),
-            ])));
+            blocks.Add(new ReportParagraph(
+                new ReportValue([
+                    ReportSpan.Code(p.BinaryPath ?? p.Name ?? "?"),
+                    ReportSpan.Text($" (pid {p.Pid?.ToString(CultureInfo.InvariantCulture) ?? "?"})"),
+                ]),
+                Heading: true));
             blocks.Add(new ReportFacts([
                 new("SHA-256", ReportValue.CodeOr(p.BinarySha256)),
                 new("VirusTotal", p.VirusTotalUrl is null ? ReportValue.Of("no usable SHA-256") : new ReportValue([ReportSpan.Link(p.VirusTotalUrl, p.VirusTotalUrl)])),

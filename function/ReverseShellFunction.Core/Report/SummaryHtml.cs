@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using ReverseShellFunction.Bundle;
 
@@ -117,51 +118,33 @@ public static class SummaryHtml
             switch (block)
             {
                 case ReportFacts facts:
-                    html.Append("<dl>\n");
-                    foreach (var row in facts.Rows)
-                    {
-                        html.Append("<dt>").Append(HtmlText.Encode(row.Label)).Append("</dt><dd>").Append(Spans(row.Value.Spans)).Append("</dd>\n");
-                    }
-
-                    html.Append("</dl>\n");
+                    html.Append("<dl>\n")
+                        .AppendJoin("", facts.Rows.Select(row => $"<dt>{HtmlText.Encode(row.Label)}</dt><dd>{Spans(row.Value)}</dd>\n"))
+                        .Append("</dl>\n");
                     break;
                 case ReportTable table:
-                    html.Append("<table>\n<thead><tr>");
-                    foreach (var column in table.Columns)
-                    {
-                        html.Append("<th>").Append(HtmlText.Encode(column)).Append("</th>");
-                    }
-
-                    html.Append("</tr></thead>\n<tbody>\n");
+                    html.Append("<table>\n<thead><tr>")
+                        .AppendJoin("", table.Columns.Select(column => $"<th>{HtmlText.Encode(column)}</th>"))
+                        .Append("</tr></thead>\n<tbody>\n");
                     foreach (var row in table.Rows)
                     {
-                        html.Append("<tr>");
                         // Each cell carries its column's name: on a phone a row is a card and the name stands above the value.
-                        foreach (var (cell, column) in row.Zip(table.Columns))
-                        {
-                            html.Append("<td data-label=\"").Append(HtmlText.Encode(column)).Append("\">").Append(Spans(cell.Spans)).Append("</td>");
-                        }
-
-                        html.Append("</tr>\n");
+                        html.Append("<tr>")
+                            .AppendJoin("", row.Zip(table.Columns, (cell, column) => $"<td data-label=\"{HtmlText.Encode(column)}\">{Spans(cell)}</td>"))
+                            .Append("</tr>\n");
                     }
 
                     html.Append("</tbody>\n</table>\n");
                     break;
                 case ReportList list:
                     var tag = list.Ordered ? "ol" : "ul";
-                    html.Append('<').Append(tag).Append(">\n");
-                    foreach (var item in list.Items)
-                    {
-                        html.Append("<li>").Append(Spans(item.Spans)).Append("</li>\n");
-                    }
-
-                    html.Append("</").Append(tag).Append(">\n");
+                    html.Append(CultureInfo.InvariantCulture, $"<{tag}>\n")
+                        .AppendJoin("", list.Items.Select(item => $"<li>{Spans(item)}</li>\n"))
+                        .Append(CultureInfo.InvariantCulture, $"</{tag}>\n");
                     break;
                 case ReportParagraph paragraph:
-                    html.Append("<p>").Append(Spans(paragraph.Value.Spans)).Append("</p>\n");
-                    break;
-                case ReportSubheading heading:
-                    html.Append("<h3>").Append(Spans(heading.Value.Spans)).Append("</h3>\n");
+                    var element = paragraph.Heading ? "h3" : "p";
+                    html.Append(CultureInfo.InvariantCulture, $"<{element}>{Spans(paragraph.Value)}</{element}>\n");
                     break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(section), block.GetType().Name, "unknown report block");
@@ -171,25 +154,11 @@ public static class SummaryHtml
         html.Append("</section>\n");
     }
 
-    private static string Spans(IReadOnlyList<ReportSpan> spans)
+    private static string Spans(ReportValue value) => value.Render(span => span.Kind switch
     {
-        var html = new StringBuilder();
-        foreach (var span in spans)
-        {
-            if (span.Content.Length == 0)
-            {
-                continue;
-            }
-
-            html.Append(span.Kind switch
-            {
-                ReportSpanKind.Code => $"<code>{HtmlText.Inline(span.Content, code: true)}</code>",
-                ReportSpanKind.Strong => $"<strong>{HtmlText.Inline(span.Content, code: false)}</strong>",
-                ReportSpanKind.Link when SummaryMarkdown.IsOwnUrl(span.Url) => $"<a href=\"{HtmlText.Encode(span.Url)}\" rel=\"noreferrer noopener\">{HtmlText.Inline(span.Content, code: false)}</a>",
-                _ => HtmlText.Inline(span.Content, code: false),
-            });
-        }
-
-        return html.Length == 0 ? "-" : html.ToString();
-    }
+        ReportSpanKind.Code => $"<code>{HtmlText.Inline(span.Content, code: true)}</code>",
+        ReportSpanKind.Strong => $"<strong>{HtmlText.Inline(span.Content, code: false)}</strong>",
+        ReportSpanKind.Link when SummaryMarkdown.IsOwnUrl(span.Url) => $"<a href=\"{HtmlText.Encode(span.Url)}\" rel=\"noreferrer noopener\">{HtmlText.Inline(span.Content, code: false)}</a>",
+        _ => HtmlText.Inline(span.Content, code: false),
+    });
 }

@@ -24,7 +24,7 @@ public static partial class SummaryMarkdown
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"# {Plain(report.Headline)}");
         md.AppendLine();
-        md.AppendLine(Spans(report.Subtitle, inTable: false));
+        md.AppendLine(Value(report.Subtitle, inTable: false));
         foreach (var section in report.Sections)
         {
             md.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"## {Plain(section.Heading)}");
@@ -59,49 +59,28 @@ public static partial class SummaryMarkdown
 
                 break;
             case ReportList list:
-                var number = 0;
-                foreach (var item in list.Items)
+                for (var i = 0; i < list.Items.Count; i++)
                 {
-                    number++;
-                    md.AppendLine((list.Ordered ? $"{number.ToString(CultureInfo.InvariantCulture)}. " : "- ") + Value(item, inTable: false));
+                    md.AppendLine((list.Ordered ? $"{(i + 1).ToString(CultureInfo.InvariantCulture)}. " : "- ") + Value(list.Items[i], inTable: false));
                 }
 
                 break;
             case ReportParagraph paragraph:
-                md.AppendLine(Value(paragraph.Value, inTable: false));
-                break;
-            case ReportSubheading heading:
-                md.AppendLine("### " + Value(heading.Value, inTable: false));
+                md.AppendLine((paragraph.Heading ? "### " : "") + Value(paragraph.Value, inTable: false));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(block), block.GetType().Name, "unknown report block");
         }
     }
 
-    private static string Value(ReportValue value, bool inTable) => Spans(value.Spans, inTable);
-
-    private static string Spans(IReadOnlyList<ReportSpan> spans, bool inTable)
+    private static string Value(ReportValue value, bool inTable) => value.Render(span => span.Kind switch
     {
-        var text = new StringBuilder();
-        foreach (var span in spans)
-        {
-            if (span.Content.Length == 0)
-            {
-                continue;
-            }
-
-            text.Append(span.Kind switch
-            {
-                // A table splits cells at '|' even inside a code span; GFM lets "\|" stand for one there.
-                ReportSpanKind.Code => inTable ? Code(span.Content).Replace("|", "\\|", StringComparison.Ordinal) : Code(span.Content),
-                ReportSpanKind.Strong => $"**{Plain(span.Content)}**",
-                ReportSpanKind.Link when IsOwnUrl(span.Url) => span.Content == span.Url ? $"<{span.Url}>" : $"[{Plain(span.Content)}]({span.Url})",
-                _ => Plain(span.Content),
-            });
-        }
-
-        return text.Length == 0 ? "-" : text.ToString();
-    }
+        // A table splits cells at '|' even inside a code span; GFM lets "\|" stand for one there.
+        ReportSpanKind.Code => inTable ? Code(span.Content).Replace("|", "\\|", StringComparison.Ordinal) : Code(span.Content),
+        ReportSpanKind.Strong => $"**{Plain(span.Content)}**",
+        ReportSpanKind.Link when IsOwnUrl(span.Url) => span.Content == span.Url ? $"<{span.Url}>" : $"[{Plain(span.Content)}]({span.Url})",
+        _ => Plain(span.Content),
+    });
 
     /// <summary>Links are only built by the report itself; anything else is shown as text.</summary>
     internal static bool IsOwnUrl(string? url) =>

@@ -34,7 +34,7 @@ public static class SummaryReport
             StateWords.FirstLine(summary),
             StateWords.IsClean(summary),
             SummaryHeadline.Shown(summary),
-            [ReportSpan.Text("Bundle "), ReportSpan.Code(summary.BundleId), ReportSpan.Text($", created {summary.CreatedAt.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC.")],
+            new([ReportSpan.Text("Bundle "), ReportSpan.Code(summary.BundleId), ReportSpan.Text($", created {summary.CreatedAt.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC.")]),
             sections);
     }
 

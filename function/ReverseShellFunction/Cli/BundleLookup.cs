@@ -23,8 +23,6 @@ internal static class BundleLookup
 
     public static async Task<BundleId?> ResolveAsync(IEvidenceReader store, string? text, TextWriter error, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(error);
         if (BundleId.TryParse(text, out var exact))
         {
             return exact;
@@ -32,7 +30,7 @@ internal static class BundleLookup
 
         if (ZipPath(text) is { } zip)
         {
-            return await FromZipAsync(zip, cancellationToken);
+            return await Task.Run(() => FromZip(zip), cancellationToken);
         }
 
         var match = Matcher(text) ?? throw new UsageException(
@@ -56,9 +54,6 @@ internal static class BundleLookup
     /// The bundle a zip belongs to: its file name as the store names it (<c>ID.zip</c>, <c>ID.part-N.zip</c>),
     /// else its <c>manifest.json</c>'s <c>bundleId</c> (a renamed download). A file that is neither is a usage error.
     /// </summary>
-    private static Task<BundleId> FromZipAsync(string path, CancellationToken cancellationToken) =>
-        Task.Run(() => FromZip(path), cancellationToken);
-
     private static BundleId FromZip(string path)
     {
         var shown = DisplayText.Visible(path, 200);

@@ -100,8 +100,6 @@ public static class CommandLineApp
     /// </summary>
     internal static async Task<int> InvokeAsync(RootCommand root, string[] args, InvocationConfiguration? configuration, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(root);
-        ArgumentNullException.ThrowIfNull(args);
         var parse = root.Parse(args);
         var error = configuration?.Error ?? Console.Error;
         if (parse.Errors.Count > 0)
@@ -176,8 +174,6 @@ public static class CommandLineApp
     /// <summary>"Did you mean": the candidate within a small edit distance of what was typed.</summary>
     private static string? Nearest(string typed, IEnumerable<string> candidates)
     {
-        ArgumentNullException.ThrowIfNull(typed);
-        ArgumentNullException.ThrowIfNull(candidates);
         var lower = typed.ToLowerInvariant();
         return candidates
             .Select(candidate => (candidate, distance: Distance(lower, candidate)))

@@ -18,7 +18,6 @@ internal static class CompleteCommand
 {
     public static Command Create(StoreOptions store)
     {
-        ArgumentNullException.ThrowIfNull(store);
         var wait = new Option<bool>("--wait") { Description = "Wait for parts that are not due yet, until no bundle is pending" };
         var concurrency = new Option<int>("--concurrency") { Description = "Completions run at once", DefaultValueFactory = _ => 4 };
         var command = new Command("complete", "Collect the later parts of pending bundles that are due (embedded default: the store's pending records)");

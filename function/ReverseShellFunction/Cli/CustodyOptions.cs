@@ -37,7 +37,6 @@ internal sealed class CustodyOptions
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public CustodyOptions(Command command)
     {
-        ArgumentNullException.ThrowIfNull(command);
         command.Options.Add(PublicKeys);
         command.Options.Add(TsaCertificates);
         command.Options.Add(KmsKey);

@@ -14,25 +14,14 @@ namespace ReverseShellFunction.Cli;
 /// prints every column in full.
 /// Every cell is finding text, shown through DisplayText.Visible.
 /// </summary>
-internal sealed class IndexTable
+/// <param name="width">The columns to fit, at least <see cref="WidthOptions.Minimum"/> (WidthOptions sees to it); null prints every column in full (<c>--wide</c>).</param>
+internal sealed class IndexTable(int? width)
 {
     private const string Gap = "  ";
 
     private readonly List<LogicalBundle> _entries = [];
-    private readonly bool _wide;
-    private readonly int _width;
-
-    /// <param name="width">The columns to fit; null prints every column in full (<c>--wide</c>).</param>
-    public IndexTable(int? width)
-    {
-        if (width is { } columns)
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(columns, WidthOptions.Minimum);
-        }
-
-        _wide = width is null;
-        _width = width ?? int.MaxValue;
-    }
+    private readonly bool _wide = width is null;
+    private readonly int _width = width ?? int.MaxValue;
 
     public int Count => _entries.Count;
 

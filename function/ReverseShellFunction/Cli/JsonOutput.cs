@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using ReverseShellFunction.Bundle;
 
 namespace ReverseShellFunction.Cli;
@@ -11,7 +11,7 @@ namespace ReverseShellFunction.Cli;
 /// terminal: each is written as \uXXXX, which is the same JSON value. The stored files keep their relaxed
 /// escaping (EvidenceJson); only what is printed is made safe.
 /// </summary>
-internal static class JsonOutput
+internal static partial class JsonOutput
 {
     private static readonly JsonSerializerOptions s_line = new(EvidenceJson.Options) { WriteIndented = false };
 
@@ -23,30 +23,9 @@ internal static class JsonOutput
     /// Escapes every Cc, Cf, Zl and Zp character. Outside strings JSON has only space, tab, CR and LF, which stay;
     /// inside strings the serializer already escaped those three, so each one left here is structure.
     /// </summary>
-    internal static string Safe(string json)
-    {
-        ArgumentNullException.ThrowIfNull(json);
-        if (!json.Any(NeedsEscape))
-        {
-            return json;
-        }
+    internal static string Safe(string json) =>
+        Unsafe().Replace(json, c => "\\u" + ((int)c.Value[0]).ToString("x4", CultureInfo.InvariantCulture));
 
-        var text = new StringBuilder(json.Length + 16);
-        foreach (var c in json)
-        {
-            if (NeedsEscape(c))
-            {
-                text.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                text.Append(c);
-            }
-        }
-
-        return text.ToString();
-    }
-
-    private static bool NeedsEscape(char c) => c is not ('\n' or '\r' or '\t') && char.GetUnicodeCategory(c) is
-        UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
+    [GeneratedRegex(@"[\p{Cc}\p{Cf}\p{Zl}\p{Zp}-[\t\r\n]]", RegexOptions.CultureInvariant)]
+    private static partial Regex Unsafe();
 }

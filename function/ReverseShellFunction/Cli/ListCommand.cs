@@ -92,25 +92,20 @@ public static class ListCommand
     /// One logical bundle: id, where it stands, how many parts, what is due or missing, and part 1's summary (the
     /// finding's facts) as stored; each part's index object with its SHA-256.
     /// </summary>
-    private static System.Text.Json.Nodes.JsonObject BundleJson(LogicalBundle bundle)
+    private static object BundleJson(LogicalBundle bundle) => new
     {
-        var completion = System.Text.Json.Nodes.JsonNode.Parse(Bundle.EvidenceJson.Serialize(bundle.Completion));
-        var parts = new System.Text.Json.Nodes.JsonArray([.. bundle.Parts.Select(p => new System.Text.Json.Nodes.JsonObject
+        bundleId = bundle.Id.Value,
+        completeness = bundle.StateName,
+        parts = bundle.Parts.Count,
+        completion = bundle.Completion,
+        summary = bundle.First.Json.GetProperty("summary"),
+        partObjects = bundle.Parts.Select(p => new
         {
-            ["part"] = p.Part,
-            ["indexObject"] = p.ObjectName,
-            ["bundleObject"] = p.Entry.Bundle.ObjectName,
-            ["sha256"] = p.Entry.Bundle.Sha256,
-            ["size"] = p.Entry.Bundle.Size,
-        })]);
-        return new System.Text.Json.Nodes.JsonObject
-        {
-            ["bundleId"] = bundle.Id.Value,
-            ["completeness"] = bundle.StateName,
-            ["parts"] = bundle.Parts.Count,
-            ["completion"] = completion,
-            ["summary"] = System.Text.Json.Nodes.JsonNode.Parse(bundle.First.Json.GetProperty("summary").GetRawText()),
-            ["partObjects"] = parts,
-        };
-    }
+            part = p.Part,
+            indexObject = p.ObjectName,
+            bundleObject = p.Entry.Bundle.ObjectName,
+            sha256 = p.Entry.Bundle.Sha256,
+            size = p.Entry.Bundle.Size,
+        }),
+    };
 }

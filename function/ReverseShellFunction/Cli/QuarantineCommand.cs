@@ -40,12 +40,7 @@ public static class QuarantineCommand
         {
             var (reader, location) = Reader(services);
             var columns = width.Resolve(parse, store.Environment);
-            var names = new List<string>();
-            await foreach (var name in reader.ListQuarantineObjectNamesAsync(ct))
-            {
-                names.Add(name);
-            }
-
+            var names = await reader.ListQuarantineObjectNamesAsync(ct).ToListAsync(ct);
             var exitCode = ExitCodes.Ok;
             var listed = 0;
             foreach (var name in names.AsEnumerable().Reverse())

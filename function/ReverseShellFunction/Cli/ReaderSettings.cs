@@ -9,31 +9,21 @@ namespace ReverseShellFunction.Cli;
 /// write side's settings (PORT, COMPLETION_URL, the collectors' limits, …) are never parsed, so a stray or wrong
 /// one in a responder's shell cannot stop an audit.
 /// </summary>
-internal sealed class ReaderSettings
+/// <param name="get">Reads as FunctionSettings reads a variable (SettingsCatalog.Lookup: empty is unset, the value trimmed).</param>
+internal sealed class ReaderSettings(Func<string, string?> get, string evidenceDir, string? evidenceBucket)
 {
-    // Read as FunctionSettings reads a variable (SettingsCatalog.Lookup: empty is unset, the value trimmed).
-    private readonly Func<string, string?> _get;
+    public string EvidenceDir { get; } = evidenceDir;
 
-    private ReaderSettings(Func<string, string?> get, string evidenceDir, string? evidenceBucket)
-    {
-        _get = get;
-        EvidenceDir = evidenceDir;
-        EvidenceBucket = evidenceBucket;
-    }
+    public string? EvidenceBucket { get; } = evidenceBucket;
 
-    public string EvidenceDir { get; }
-
-    public string? EvidenceBucket { get; }
-
-    public string? StorageEmulatorHost => SettingsCatalog.StorageEmulatorHost.Text(_get);
+    public string? StorageEmulatorHost => SettingsCatalog.StorageEmulatorHost.Text(get);
 
     /// <summary>K_SERVICE set: log lines as Cloud Logging JSON, as the function does.</summary>
-    public bool CloudLoggingJson => SettingsCatalog.KService.Text(_get) is not null;
+    public bool CloudLoggingJson => SettingsCatalog.KService.Text(get) is not null;
 
     /// <summary>The store's variables, with the command line's --dir or --bucket over them.</summary>
     public static ReaderSettings From(Func<string, string?> lookup, string? dir, string? bucket)
     {
-        ArgumentNullException.ThrowIfNull(lookup);
         var get = SettingsCatalog.Lookup(lookup);
         return dir is not null
             ? new ReaderSettings(get, dir, null)
@@ -43,7 +33,7 @@ internal sealed class ReaderSettings
     /// <summary>KMS_KEY_VERSION, read and checked only when a command is to trust its key.</summary>
     public string? KmsKeyVersion()
     {
-        var version = SettingsCatalog.KmsKeyVersion.Text(_get);
+        var version = SettingsCatalog.KmsKeyVersion.Text(get);
         return CustodySettings.KmsKeyVersionProblem(version) is { } problem ? throw new UsageException(problem) : version;
     }
 
@@ -52,7 +42,7 @@ internal sealed class ReaderSettings
     {
         try
         {
-            return SettingsCatalog.KmsApiEndpoint.Endpoint(_get);
+            return SettingsCatalog.KmsApiEndpoint.Endpoint(get);
         }
         catch (InvalidOperationException ex)
         {

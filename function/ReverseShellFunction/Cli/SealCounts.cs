@@ -15,7 +15,6 @@ internal sealed class SealCounts
 
     public void Add(BundleVerification result)
     {
-        ArgumentNullException.ThrowIfNull(result);
         if (result.Checks.FirstOrDefault(c => c.Name == "signature") is not { } check)
         {
             return;

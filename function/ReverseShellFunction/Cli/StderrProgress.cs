@@ -7,22 +7,15 @@ namespace ReverseShellFunction.Cli;
 /// Progress lines on stderr for transfers larger than <see cref="Threshold"/>, one per tenth, so stdout stays
 /// clean for the result. Synchronous on purpose: <see cref="Progress{T}"/> would post lines out of order.
 /// </summary>
-internal sealed class StderrProgress : IProgress<TransferProgress>
+internal sealed class StderrProgress(TextWriter error) : IProgress<TransferProgress>
 {
     public const long Threshold = 10L * 1024 * 1024;
 
-    private readonly TextWriter _error;
     private string? _phase;
     private long _lastTenth = -1;
 
-    public StderrProgress(TextWriter error)
-    {
-        _error = error;
-    }
-
     public void Report(TransferProgress value)
     {
-        ArgumentNullException.ThrowIfNull(value);
         if (value.Total <= Threshold)
         {
             return;
@@ -41,7 +34,7 @@ internal sealed class StderrProgress : IProgress<TransferProgress>
         }
 
         _lastTenth = tenth;
-        _error.WriteLine(string.Create(
+        error.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"{value.Phase}: {tenth * 10,3}% ({value.Done / 1048576.0:0.0} of {value.Total / 1048576.0:0.0} MiB)"));
     }

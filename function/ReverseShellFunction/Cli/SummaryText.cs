@@ -31,7 +31,6 @@ internal static class SummaryText
     /// </summary>
     public static string Render(LogicalBundle bundle)
     {
-        ArgumentNullException.ThrowIfNull(bundle);
         var entry = bundle.First.Entry;
         // The newest part's summary: the bundle's final word (state, facts, every collector so far).
         var latest = bundle.Latest.Entry.Summary;

@@ -16,7 +16,6 @@ internal static partial class TextWrap
 
     public static string Wrap(string text, int width)
     {
-        ArgumentNullException.ThrowIfNull(text);
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 20);
         var result = new StringBuilder(text.Length + 64);
         var lines = text.Split('\n');

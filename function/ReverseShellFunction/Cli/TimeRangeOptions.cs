@@ -22,7 +22,6 @@ internal sealed partial class TimeRangeOptions
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public TimeRangeOptions(Command command)
     {
-        ArgumentNullException.ThrowIfNull(command);
         command.Options.Add(Since);
         command.Options.Add(Until);
     }

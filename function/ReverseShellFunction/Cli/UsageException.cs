@@ -1,10 +1,4 @@
 namespace ReverseShellFunction.Cli;
 
 /// <summary>A command line or configuration the program cannot run with: exit code 2.</summary>
-public sealed class UsageException : Exception
-{
-    public UsageException(string message)
-        : base(message)
-    {
-    }
-}
+public sealed class UsageException(string message) : Exception(message);

@@ -17,7 +17,6 @@ internal sealed class WidthOptions
     /// <summary>Adds <c>--wide</c> and <c>--width</c> to <paramref name="command"/>, with the check that refuses both at once.</summary>
     public WidthOptions(Command command, string wideMeaning)
     {
-        ArgumentNullException.ThrowIfNull(command);
         Wide = new Option<bool>("--wide") { Description = wideMeaning };
         Width = new Option<int?>("--width")
         {
@@ -45,8 +44,6 @@ internal sealed class WidthOptions
     /// <summary>The width to fit, or null for <c>--wide</c> (no limit).</summary>
     public int? Resolve(ParseResult parse, HostEnvironment environment)
     {
-        ArgumentNullException.ThrowIfNull(parse);
-        ArgumentNullException.ThrowIfNull(environment);
         // The command's validator has refused both at once and a width under the minimum.
         return parse.GetValue(Wide) ? null : parse.GetValue(Width) ?? Detected(environment);
     }

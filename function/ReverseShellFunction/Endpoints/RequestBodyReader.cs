@@ -103,12 +103,9 @@ public static class RequestBodyReader
 }
 
 /// <summary>A request body beyond <see cref="RequestBodyReader.MaxRequestBytes"/>: answered 413, nothing stored.</summary>
-public sealed class RequestTooLargeException : Exception
+public sealed class RequestTooLargeException(long seen)
+    : Exception($"The request body has more than {RequestBodyReader.MaxRequestBytes} bytes ({seen} declared or read); a Pub/Sub or Eventarc delivery is at most about 14 MB.")
 {
-    public RequestTooLargeException(long seen)
-        : base($"The request body has more than {RequestBodyReader.MaxRequestBytes} bytes ({seen} declared or read); a Pub/Sub or Eventarc delivery is at most about 14 MB.") =>
-        Seen = seen;
-
     /// <summary>The declared length, or how much was read when the limit was passed.</summary>
-    public long Seen { get; }
+    public long Seen { get; } = seen;
 }

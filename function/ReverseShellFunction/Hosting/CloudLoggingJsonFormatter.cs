@@ -11,14 +11,9 @@ namespace ReverseShellFunction.Hosting;
 /// <c>message</c>, <c>time</c>, the template's named values as fields, scope values, and the exception.
 /// Used when <c>K_SERVICE</c> is set, i.e. on Cloud Run.
 /// </summary>
-public sealed class CloudLoggingJsonFormatter : ConsoleFormatter
+public sealed class CloudLoggingJsonFormatter() : ConsoleFormatter(FormatterName)
 {
     public const string FormatterName = "cloud-logging";
-
-    public CloudLoggingJsonFormatter()
-        : base(FormatterName)
-    {
-    }
 
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {

@@ -10,16 +10,11 @@ namespace ReverseShellFunction.Hosting;
 /// through <see cref="DisplayText.Visible"/>, so ESC, OSC, BEL, NUL, CR and bidi overrides are shown as
 /// <c>\uXXXX</c> and cannot drive the terminal or disguise a path. An exception keeps its line breaks.
 /// </summary>
-public sealed class PlainConsoleFormatter : ConsoleFormatter
+public sealed class PlainConsoleFormatter() : ConsoleFormatter(FormatterName)
 {
     public const string FormatterName = "plain-lines";
 
     private const int MaxMessageLength = 16 * 1024;
-
-    public PlainConsoleFormatter()
-        : base(FormatterName)
-    {
-    }
 
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {
