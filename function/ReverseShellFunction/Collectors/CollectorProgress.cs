@@ -7,13 +7,10 @@ namespace ReverseShellFunction.Collectors;
 /// What a collector has done so far, turned into its report however it ends: what was written before a
 /// failure or the deadline is kept and counted.
 /// </summary>
-public sealed class CollectorProgress
+public sealed class CollectorProgress(string name)
 {
-    private readonly string _name;
     private readonly List<string> _files = [];
     private readonly List<Redaction> _redactions = [];
-
-    public CollectorProgress(string name) => _name = name;
 
     public string? Query { get; set; }
 
@@ -78,7 +75,7 @@ public sealed class CollectorProgress
     private CollectorReport Report(CollectorStatus status, string? reason, bool retryLater = false) => new()
     {
         RetryLater = retryLater,
-        Name = _name,
+        Name = name,
         Status = status,
         Reason = reason,
         Query = Query,

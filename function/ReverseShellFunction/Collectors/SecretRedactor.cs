@@ -23,13 +23,9 @@ namespace ReverseShellFunction.Collectors;
 /// <c>[redacted REASON hmacSha256=…]</c>. The fingerprint is keyed (a plain hash of a short password is
 /// reversed by guessing) and present only when a deployment key is configured.
 /// </summary>
-public sealed class SecretRedactor
+/// <param name="key">HMAC-SHA256 key for fingerprints; null stores no fingerprint.</param>
+public sealed class SecretRedactor(byte[]? key)
 {
-    private readonly byte[]? _key;
-
-    /// <param name="key">HMAC-SHA256 key for fingerprints; null stores no fingerprint.</param>
-    public SecretRedactor(byte[]? key) => _key = key;
-
     /// <summary>Redacts in place and says what was removed, with <paramref name="location"/> prefixed to each JSON path.</summary>
     public IReadOnlyList<Redaction> Redact(JsonNode? root, string file, string location = "$")
     {
@@ -154,7 +150,7 @@ public sealed class SecretRedactor
     }
 
     private string? Fingerprint(string secret) =>
-        _key is null ? null : Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(secret)));
+        key is null ? null : Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(secret)));
 
     private static bool IsString(JsonNode? node, out string text)
     {

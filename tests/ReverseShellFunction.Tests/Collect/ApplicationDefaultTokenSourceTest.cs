@@ -43,7 +43,7 @@ public sealed class ApplicationDefaultTokenSourceTest
         var logger = new ListLogger<ApplicationDefaultTokenSource>();
         var environment = new CredentialEnvironment(_ => null, _ => false, _ => null);
         var source = command
-            ? new ApplicationDefaultTokenSource(environment, MissingCredentialsNotice.Information, logger)
+            ? new ApplicationDefaultTokenSource(environment, logger, MissingCredentialsNotice.Information)
             : new ApplicationDefaultTokenSource(environment, logger);
 
         Assert.False(await source.HasCredentialsAsync(CancellationToken.None));

@@ -10,14 +10,10 @@ namespace ReverseShellFunction.Collectors.Logs;
 /// <see cref="CollectionOptions.LogWindowBefore"/> before the event to <see cref="CollectionOptions.LogWindowAfter"/>
 /// after it, to <c>logs/container.jsonl</c>. Entries are kept verbatim: they are the workload's own words.
 /// </summary>
-public sealed class ContainerLogsCollector : LogEntriesCollector
+public sealed class ContainerLogsCollector(LoggingApi api, CollectionOptions options, TimeProvider time, ILogger<ContainerLogsCollector> logger)
+    : LogEntriesCollector(api, options, time, logger)
 {
     public const string CollectorName = "container-logs";
-
-    public ContainerLogsCollector(LoggingApi api, CollectionOptions options, TimeProvider time, ILogger<ContainerLogsCollector> logger)
-        : base(api, options, time, logger)
-    {
-    }
 
     public override string Name => CollectorName;
 

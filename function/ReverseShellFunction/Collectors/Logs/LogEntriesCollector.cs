@@ -15,23 +15,11 @@ namespace ReverseShellFunction.Collectors.Logs;
 /// rounded down to a minute: entries younger than that may not be readable yet. The manifest records the window
 /// covered next to the configured one, and a window still open makes the collector <c>partial</c>.
 /// </remarks>
-public abstract class LogEntriesCollector : ICollector
+public abstract class LogEntriesCollector(LoggingApi api, CollectionOptions options, TimeProvider time, ILogger logger) : ICollector
 {
-    private readonly LoggingApi _api;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-
-    protected LogEntriesCollector(LoggingApi api, CollectionOptions options, TimeProvider time, ILogger logger)
-    {
-        _api = api;
-        Options = options;
-        _time = time;
-        _logger = logger;
-    }
-
     public abstract string Name { get; }
 
-    protected CollectionOptions Options { get; }
+    protected CollectionOptions Options { get; } = options;
 
     /// <summary>The bundle file the entries are streamed to.</summary>
     protected abstract string FilePath { get; }
@@ -53,13 +41,13 @@ public abstract class LogEntriesCollector : ICollector
             return progress.Skipped("the finding's resource is not a Cloud Run service or job");
         }
 
-        if (!await _api.Client.HasCredentialsAsync(cancellationToken))
+        if (!await api.Client.HasCredentialsAsync(cancellationToken))
         {
             return progress.Skipped("no credentials");
         }
 
         var (from, to) = ConfiguredWindow(context.EventTime);
-        var window = Window.Covered(context, Name, from, to, _time.GetUtcNow() - Options.LogIngestionDelay, wholeMinutes: true);
+        var window = Window.Covered(context, Name, from, to, time.GetUtcNow() - Options.LogIngestionDelay, wholeMinutes: true);
         progress.Window = window;
         var open = $"window still open: entries after {FilterText.Rfc3339(window.To)} (now minus the {Options.LogIngestionDelay.TotalSeconds:0} s "
             + "LOG_INGESTION_DELAY_SECONDS, by the minute) are collected by a later part once the window has closed";
@@ -71,7 +59,7 @@ public abstract class LogEntriesCollector : ICollector
         }
 
         var userProject = Options.LogReadsUseTargetQuota ? target.Project : null;
-        var report = await new LogEntriesDownload(_api, Options, Redactor)
+        var report = await new LogEntriesDownload(api, Options, Redactor)
             .RunAsync(target.Project, Filter(target, window.From, window.To), userProject, FilePath, evidence, progress, cancellationToken);
         if (report.Status == CollectorStatus.Ok && window.IsOpen && !report.Truncated)
         {
@@ -79,7 +67,7 @@ public abstract class LogEntriesCollector : ICollector
             report = progress.Partial(open) with { ResumeFrom = window.To };
         }
 
-        _logger.LogInformation(
+        logger.LogInformation(
             "Collector {Collector}: {Count} entries of {Resource}, status {Status}, truncated {Truncated}, {Redactions} values redacted",
             Name,
             report.ItemCount,

@@ -91,33 +91,25 @@ public sealed class LogEntriesDownload(LoggingApi api, CollectionOptions options
                 : null;
             return progress.Ok();
         }
-        catch (GoogleApiException ex) when (ex.IsQuotaExceeded)
-        {
-            // Retry later, not a fault: waiting out a per-minute quota inside the delivery would cost the deadline
-            // of every other collector. The next part reads on from the last whole minute kept.
-            var resume = await CutAsync(file, checkpoint, progress);
-            return progress.Failed(
-                $"quota: retry later ({ex.QuotaDescription} exceeded, {progress.Items} entries kept before it); "
-                + $"a later part reads {From(resume)}: " + ex.Describe(),
-                retryLater: true) with
-            { ResumeFrom = resume };
-        }
-        catch (ReadAllowanceSpentException ex)
-        {
-            // The dispatch's reads are spent (its own part and the siblings it ran): not sent, not a fault.
-            var resume = await CutAsync(file, checkpoint, progress);
-            return progress.Failed($"retry later: {ex.Message}; {progress.Items} entries kept, and a later part reads {From(resume)}", retryLater: true) with { ResumeFrom = resume };
-        }
-        catch (GoogleApiException ex)
+        catch (GoogleApiException ex) when (!ex.IsQuotaExceeded)
         {
             return progress.Failed(ex);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is GoogleApiException or ReadAllowanceSpentException || (ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
+            // Retry later, not a fault: the next part reads on from the last whole minute kept.
             var resume = await CutAsync(file, checkpoint, progress);
-            return progress.Failed($"stopped by the collection deadline or the delivery budget; {progress.Items} entries kept, and a later part reads {From(resume)}", retryLater: true)
-                with
-            { ResumeFrom = resume };
+            var reason = ex switch
+            {
+                // Waiting out a per-minute quota inside the delivery would cost the deadline of every other collector.
+                GoogleApiException quota => $"quota: retry later ({quota.QuotaDescription} exceeded, {progress.Items} entries kept before it); "
+                    + $"a later part reads {From(resume)}: " + quota.Describe(),
+
+                // The dispatch's reads are spent (its own part and the siblings it ran): not sent, not a fault.
+                ReadAllowanceSpentException => $"retry later: {ex.Message}; {progress.Items} entries kept, and a later part reads {From(resume)}",
+                _ => $"stopped by the collection deadline or the delivery budget; {progress.Items} entries kept, and a later part reads {From(resume)}",
+            };
+            return progress.Failed(reason, retryLater: true) with { ResumeFrom = resume };
         }
         finally
         {

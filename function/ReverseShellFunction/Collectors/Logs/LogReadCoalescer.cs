@@ -9,16 +9,13 @@ namespace ReverseShellFunction.Collectors.Logs;
 /// project: concurrent deliveries wait on one in-flight read, and a page read in the last <see cref="Reuse"/> is
 /// answered from memory, up to <see cref="MaxCachedBytes"/> in total.
 /// </summary>
-public sealed class LogReadCoalescer
+public sealed class LogReadCoalescer(TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<ChunkedBytes>>> _inFlight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (ChunkedBytes Page, DateTimeOffset Until)> _recent = new(StringComparer.Ordinal);
-    private readonly TimeProvider _time;
     private long _cachedBytes;
     private long _reads;
     private long _shared;
-
-    public LogReadCoalescer(TimeProvider time) => _time = time;
 
     /// <summary>How long a finished page answers identical requests; a minute, the quota's own period.</summary>
     public TimeSpan Reuse { get; init; } = TimeSpan.FromSeconds(60);
@@ -51,7 +48,7 @@ public sealed class LogReadCoalescer
             return await read(cancellationToken);
         }
 
-        var now = _time.GetUtcNow();
+        var now = time.GetUtcNow();
         if (_recent.TryGetValue(key, out var recent))
         {
             if (recent.Until > now)
@@ -112,7 +109,7 @@ public sealed class LogReadCoalescer
             return;
         }
 
-        if (!_recent.TryAdd(key, (page, _time.GetUtcNow() + Reuse)))
+        if (!_recent.TryAdd(key, (page, time.GetUtcNow() + Reuse)))
         {
             Interlocked.Add(ref _cachedBytes, -page.Length);
         }
@@ -120,7 +117,7 @@ public sealed class LogReadCoalescer
 
     private void SweepExpired()
     {
-        var now = _time.GetUtcNow();
+        var now = time.GetUtcNow();
         foreach (var (key, value) in _recent)
         {
             if (value.Until <= now)

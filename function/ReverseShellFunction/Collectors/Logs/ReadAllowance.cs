@@ -70,21 +70,6 @@ public sealed class DispatchReads(CollectionOptions collection) : IDispatchReads
 /// <summary>A Logging read refused before it was sent: the dispatch's <see cref="ReadAllowance"/> is spent.</summary>
 public sealed class ReadAllowanceSpentException : Exception
 {
-    public ReadAllowanceSpentException()
-        : this(0)
-    {
-    }
-
-    public ReadAllowanceSpentException(string message)
-        : base(message)
-    {
-    }
-
-    public ReadAllowanceSpentException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-
     public ReadAllowanceSpentException(int reads)
         : base($"this completion's {reads} entries:list calls (the bound the completion queue's rate is sized by) are spent")
     {

@@ -36,19 +36,19 @@ public sealed class CloudRunCollector(
 
         var children = target.Kind == CloudRunKind.Service ? "revisions" : "executions";
         progress.Query = $"{api.Describe(target.RelativeName)} and its {children}";
-        var save = new DocumentSaver(evidence, new SecretRedactor(options.RedactionKey), progress);
+        var redactor = new SecretRedactor(options.RedactionKey);
         var problems = new List<string>();
         try
         {
             var parent = await api.GetAsync(target.RelativeName, cancellationToken);
-            await save.WriteAsync(parent, target.Kind == CloudRunKind.Service ? BundleLayout.Entries.CloudRunService : BundleLayout.Entries.CloudRunJob);
+            await SaveAsync(parent, target.Kind == CloudRunKind.Service ? BundleLayout.Entries.CloudRunService : BundleLayout.Entries.CloudRunJob);
             foreach (var child in Children(target, parent))
             {
                 // One missing revision or execution does not spoil the others.
                 try
                 {
                     var document = await api.GetAsync($"{target.RelativeName}/{children}/{child}", cancellationToken);
-                    await save.WriteAsync(document, BundleLayout.Entries.CloudRunChild(children, BundlePaths.Segment(child)));
+                    await SaveAsync(document, BundleLayout.Entries.CloudRunChild(children, BundlePaths.Segment(child)));
                 }
                 catch (Exception ex) when (ex is GoogleApiException or ArgumentException)
                 {
@@ -73,6 +73,15 @@ public sealed class CloudRunCollector(
 
         logger.LogInformation("Cloud Run: {Count} documents of {Resource}", progress.Items, target.RelativeName);
         return problems.Count == 0 ? progress.Ok() : progress.Partial(string.Join("; ", problems));
+
+        // Redacts, writes and counts one document.
+        async Task SaveAsync(JsonNode document, string path)
+        {
+            progress.AddRedactions(redactor.Redact(document, path));
+            await JsonEvidence.WriteAsync(evidence, path, document);
+            progress.AddFile(path);
+            progress.AddItems(1);
+        }
     }
 
     private static IReadOnlyList<string> Children(CloudRunTarget target, JsonNode parent)
@@ -86,17 +95,5 @@ public sealed class CloudRunCollector(
             ? RevisionSelection.ShortName(name)
             : null;
         return new[] { target.Execution, latest }.OfType<string>().Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).ToList();
-    }
-
-    /// <summary>Redacts, writes and counts one document.</summary>
-    private sealed class DocumentSaver(IEvidenceWriter evidence, SecretRedactor redactor, CollectorProgress progress)
-    {
-        public async Task WriteAsync(JsonNode document, string path)
-        {
-            progress.AddRedactions(redactor.Redact(document, path));
-            await JsonEvidence.WriteAsync(evidence, path, document);
-            progress.AddFile(path);
-            progress.AddItems(1);
-        }
     }
 }

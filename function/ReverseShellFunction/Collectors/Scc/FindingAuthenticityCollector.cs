@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Collection;
@@ -21,8 +20,6 @@ public sealed class FindingAuthenticityCollector(
 
     // Finding names are unique; a few results are room for a v1 and a v2 form of the same finding.
     private const int PageSize = 10;
-
-    private static readonly JsonWriterOptions s_json = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public string Name => CollectorName;
 
@@ -116,7 +113,7 @@ public sealed class FindingAuthenticityCollector(
     {
         await using var stream = evidence.CreateFile(BundleLayout.Entries.SccFinding);
         progress.AddFile(BundleLayout.Entries.SccFinding);
-        await using var writer = new Utf8JsonWriter(stream, s_json);
+        await using var writer = new Utf8JsonWriter(stream, JsonEvidence.Indented);
         writer.WriteStartObject();
         writer.WriteStartObject("query");
         writer.WriteString("parent", parent.Name);

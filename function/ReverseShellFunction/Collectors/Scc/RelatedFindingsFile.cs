@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace ReverseShellFunction.Collectors.Scc;
@@ -10,19 +9,13 @@ namespace ReverseShellFunction.Collectors.Scc;
 /// </summary>
 public sealed class RelatedFindingsFile : IAsyncDisposable
 {
-    private static readonly JsonWriterOptions s_options = new()
-    {
-        Indented = true,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     private readonly Stream _stream;
     private readonly Utf8JsonWriter _writer;
 
     public RelatedFindingsFile(Stream stream, string parent, string filter, string orderBy)
     {
         _stream = stream;
-        _writer = new Utf8JsonWriter(stream, s_options);
+        _writer = new Utf8JsonWriter(stream, JsonEvidence.Indented);
         _writer.WriteStartObject();
         _writer.WriteStartObject("query");
         _writer.WriteString("parent", parent);

@@ -9,19 +9,12 @@ namespace ReverseShellFunction.Infrastructure.GoogleApis;
 /// large-object arrays per page of 1,000 entries), a 100,000-entry window grew the process by 105 MiB; read like
 /// this, by 79 MiB (docs/benchmarks.md, large log window).
 /// </summary>
-internal sealed class ChunkedBytes
+/// <param name="chunks">Every chunk full except the last, which has its exact size: each array's length is its content.</param>
+internal sealed class ChunkedBytes(List<byte[]> chunks, long length)
 {
     private const int ChunkSize = 64 * 1024;
-    // Every chunk full except the last, which has its exact size: each array's length is its content.
-    private readonly List<byte[]> _chunks;
 
-    private ChunkedBytes(List<byte[]> chunks, long length)
-    {
-        _chunks = chunks;
-        Length = length;
-    }
-
-    public long Length { get; }
+    public long Length { get; } = length;
 
     public static async Task<ChunkedBytes> ReadAsync(Stream body, CancellationToken cancellationToken)
     {
@@ -56,14 +49,14 @@ internal sealed class ChunkedBytes
     /// <summary>The bytes in order; <see cref="System.Text.Json.JsonDocument"/> parses a sequence through one pooled copy.</summary>
     public ReadOnlySequence<byte> AsSequence()
     {
-        if (_chunks.Count == 1)
+        if (chunks.Count == 1)
         {
-            return new ReadOnlySequence<byte>(_chunks[0]);
+            return new ReadOnlySequence<byte>(chunks[0]);
         }
 
-        var first = new Segment(_chunks[0], 0);
+        var first = new Segment(chunks[0], 0);
         var last = first;
-        foreach (var chunk in _chunks.Skip(1))
+        foreach (var chunk in chunks.Skip(1))
         {
             last = last.Append(chunk);
         }

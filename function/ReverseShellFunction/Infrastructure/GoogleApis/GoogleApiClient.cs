@@ -11,32 +11,19 @@ namespace ReverseShellFunction.Infrastructure.GoogleApis;
 /// numbers), and failures turned into <see cref="GoogleApiException"/>.
 /// A cancellation of the caller's token (the collection deadline) always surfaces as OperationCanceledException.
 /// </summary>
-public sealed class GoogleApiClient
+public sealed class GoogleApiClient(HttpClient http, IAccessTokenSource tokens, RetryPolicy retry, TimeProvider time, ILogger<GoogleApiClient> logger)
 {
-    private static readonly JsonDocumentOptions s_documentOptions = new() { MaxDepth = 256 };
+    /// <summary>How every adapter parses an answer: deeper than the default 64, as API documents nest.</summary>
+    internal static JsonDocumentOptions DocumentOptions { get; } = new() { MaxDepth = 256 };
+
     /// <summary>The system parameter that names the quota project of a call.</summary>
     public const string UserProjectHeader = "x-goog-user-project";
 
     private static readonly MediaTypeHeaderValue s_json = new("application/json") { CharSet = "utf-8" };
 
-    private readonly HttpClient _http;
-    private readonly IAccessTokenSource _tokens;
-    private readonly RetryPolicy _retry;
-    private readonly TimeProvider _time;
-    private readonly ILogger<GoogleApiClient> _logger;
-    private readonly ResiliencePipeline _pipeline;
+    private readonly ResiliencePipeline _pipeline = Pipeline(retry, logger);
 
-    public GoogleApiClient(HttpClient http, IAccessTokenSource tokens, RetryPolicy retry, TimeProvider time, ILogger<GoogleApiClient> logger)
-    {
-        _http = http;
-        _tokens = tokens;
-        _retry = retry;
-        _time = time;
-        _logger = logger;
-        _pipeline = Pipeline(retry);
-    }
-
-    public Task<bool> HasCredentialsAsync(CancellationToken cancellationToken) => _tokens.HasCredentialsAsync(cancellationToken);
+    public Task<bool> HasCredentialsAsync(CancellationToken cancellationToken) => tokens.HasCredentialsAsync(cancellationToken);
 
     public Task<JsonDocument> GetJsonAsync(Uri uri, CancellationToken cancellationToken) =>
         SendAsync(() => new HttpRequestMessage(HttpMethod.Get, uri), ReadDocumentAsync, cancellationToken);
@@ -77,9 +64,9 @@ public sealed class GoogleApiClient
             async attemptToken => await AttemptAsync(createRequest, read, ++attempt, cancellationToken, attemptToken), cancellationToken);
     }
 
-    private ResiliencePipeline Pipeline(RetryPolicy retry) => retry.Retries(
+    private static ResiliencePipeline Pipeline(RetryPolicy retry, ILogger logger) => retry.Retries(
             failure => failure is GoogleApiException { Retryable: true },
-            (failure, attempt, delay) => _logger.LogWarning(
+            (failure, attempt, delay) => logger.LogWarning(
                 "Google API call {Path} failed on attempt {Attempt} of {MaxAttempts} ({Problem}); retrying in {DelayMs} ms",
                 ((GoogleApiException)failure).Path,
                 attempt,
@@ -100,13 +87,13 @@ public sealed class GoogleApiClient
         {
             // The token request counts against the attempt's time limit: a metadata server that accepts and never
             // answers must not take the whole collection deadline.
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _tokens.GetAccessTokenAsync(attemptToken));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetAccessTokenAsync(attemptToken));
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is CredentialsUnavailableException or OperationCanceledException)
         {
             // A credential source that gave no token now (a metadata server still starting) is as transient as a
             // 503: retried here with backoff, and, if it lasts, left to a later part (no HTTP status: transient).
-            var message = ex is OperationCanceledException ? $"no access token within {_retry.AttemptTimeout.TotalSeconds:0.###} s" : ex.Message;
+            var message = ex is OperationCanceledException ? $"no access token within {retry.AttemptTimeout.TotalSeconds:0.###} s" : ex.Message;
             throw new GoogleApiException(null, "UNAVAILABLE", $"could not get an access token: {message}", attempt, ex) { Path = path, Retryable = true };
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -117,7 +104,7 @@ public sealed class GoogleApiClient
 
         try
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptToken);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptToken);
             var code = (int)response.StatusCode;
             if (response.IsSuccessStatusCode)
             {
@@ -129,7 +116,7 @@ public sealed class GoogleApiClient
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            var message = $"no complete answer within {_retry.AttemptTimeout.TotalSeconds:0.###} s";
+            var message = $"no complete answer within {retry.AttemptTimeout.TotalSeconds:0.###} s";
             throw new GoogleApiException(null, "DEADLINE_EXCEEDED", message, attempt, ex) { Path = path, Retryable = true };
         }
         catch (Exception ex) when ((ex is HttpRequestException or IOException) && !cancellationToken.IsCancellationRequested)
@@ -145,10 +132,10 @@ public sealed class GoogleApiClient
     private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
     {
         { Delta: { } delta } => delta,
-        { Date: { } date } => date - _time.GetUtcNow() is { } wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        { Date: { } date } => date - time.GetUtcNow() is { } wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
         _ => null,
     };
 
     private static async Task<JsonDocument> ReadDocumentAsync(Stream body, CancellationToken cancellationToken) =>
-        await JsonDocument.ParseAsync(body, s_documentOptions, cancellationToken);
+        await JsonDocument.ParseAsync(body, DocumentOptions, cancellationToken);
 }

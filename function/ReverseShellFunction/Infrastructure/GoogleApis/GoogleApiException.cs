@@ -6,20 +6,6 @@ namespace ReverseShellFunction.Infrastructure.GoogleApis;
 /// </summary>
 public sealed class GoogleApiException : Exception
 {
-    public GoogleApiException()
-    {
-    }
-
-    public GoogleApiException(string message)
-        : base(message)
-    {
-    }
-
-    public GoogleApiException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-
     public GoogleApiException(int? httpStatus, string? status, string message, int attempts, Exception? innerException = null)
         : base(message, innerException)
     {

@@ -20,18 +20,19 @@ public static class GoogleErrorBody
     public static async Task<GoogleError> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(response);
-        byte[] body;
+        var body = new byte[MaxBytes];
+        int length;
         try
         {
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            body = await ReadPrefixAsync(stream, cancellationToken);
+            length = await stream.ReadAtLeastAsync(body, MaxBytes, throwOnEndOfStream: false, cancellationToken);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
             return new GoogleError(null, Fallback(response, ""));
         }
 
-        return Parse(body) ?? new GoogleError(null, Fallback(response, Encoding.UTF8.GetString(body)));
+        return Parse(body.AsSpan(0, length)) ?? new GoogleError(null, Fallback(response, Encoding.UTF8.GetString(body, 0, length)));
     }
 
     public static GoogleError? Parse(ReadOnlySpan<byte> body)
@@ -47,8 +48,7 @@ public static class GoogleErrorBody
                 && message.ValueKind == JsonValueKind.String)
             {
                 var status = error.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
-                var (reason, quotaLimit, quotaValue) = ErrorInfo(error);
-                return new GoogleError(status, message.GetString()!, reason, quotaLimit, quotaValue);
+                return WithErrorInfo(new GoogleError(status, message.GetString()!), error);
             }
         }
         catch (JsonException)
@@ -59,11 +59,11 @@ public static class GoogleErrorBody
         return null;
     }
 
-    private static (string? Reason, string? QuotaLimit, long? QuotaValue) ErrorInfo(JsonElement error)
+    private static GoogleError WithErrorInfo(GoogleError found, JsonElement error)
     {
         if (!error.TryGetProperty("details", out var details) || details.ValueKind != JsonValueKind.Array)
         {
-            return (null, null, null);
+            return found;
         }
 
         foreach (var detail in details.EnumerateArray())
@@ -77,11 +77,11 @@ public static class GoogleErrorBody
                 long? quotaValue = hasMetadata && long.TryParse(Text(metadata, "quota_limit_value"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
                     ? value
                     : null;
-                return (Text(detail, "reason"), quotaLimit, quotaValue);
+                return found with { Reason = Text(detail, "reason"), QuotaLimit = quotaLimit, QuotaLimitValue = quotaValue };
             }
         }
 
-        return (null, null, null);
+        return found;
     }
 
     private static string? Text(JsonElement element, string name) =>
@@ -96,18 +96,5 @@ public static class GoogleErrorBody
         }
 
         return trimmed.Length > 0 ? $"{response.ReasonPhrase}: {trimmed}" : response.ReasonPhrase ?? "no error message";
-    }
-
-    private static async Task<byte[]> ReadPrefixAsync(Stream stream, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[MaxBytes];
-        var total = 0;
-        int read;
-        while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken)) > 0)
-        {
-            total += read;
-        }
-
-        return buffer[..total];
     }
 }

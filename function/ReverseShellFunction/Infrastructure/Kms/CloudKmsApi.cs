@@ -12,17 +12,8 @@ namespace ReverseShellFunction.Infrastructure.Kms;
 /// <see cref="GoogleApiClient"/> (bearer token, retries, error bodies). Every answer's CRC32C is checked, as
 /// Google asks clients to, so a corrupted signature or key is never stored or trusted.
 /// </summary>
-internal sealed class CloudKmsApi
+internal sealed class CloudKmsApi(GoogleApiClient client, string root)
 {
-    private readonly GoogleApiClient _client;
-    private readonly string _root;
-
-    public CloudKmsApi(GoogleApiClient client, string root)
-    {
-        _client = client;
-        _root = root;
-    }
-
     /// <summary>The DER signature over <paramref name="sha256"/> and the version name KMS says it used.</summary>
     /// <exception cref="GoogleApiException">The call failed.</exception>
     /// <exception cref="UntrustedAnswerException">The answer fails an integrity check (checksums, name).</exception>
@@ -33,7 +24,7 @@ internal sealed class CloudKmsApi
             digest = new { sha256 = Convert.ToBase64String(sha256) },
             digestCrc32c = Crc32C.Compute(sha256).ToString(CultureInfo.InvariantCulture),
         });
-        using var answer = await _client.PostJsonAsync(Uri(keyVersion, ":asymmetricSign"), body, cancellationToken);
+        using var answer = await client.PostJsonAsync(Uri(keyVersion, ":asymmetricSign"), body, cancellationToken);
         var root = answer.RootElement;
         var signature = Convert.FromBase64String(Text(root, "signature") ?? throw new UntrustedAnswerException("the answer has no signature"));
 
@@ -62,7 +53,7 @@ internal sealed class CloudKmsApi
     /// <summary>The version's public key as PEM, after checking algorithm, name and CRC32C.</summary>
     public async Task<string> GetPublicKeyPemAsync(string keyVersion, CancellationToken cancellationToken)
     {
-        using var answer = await _client.GetJsonAsync(Uri(keyVersion, "/publicKey"), cancellationToken);
+        using var answer = await client.GetJsonAsync(Uri(keyVersion, "/publicKey"), cancellationToken);
         var root = answer.RootElement;
         var pem = Text(root, "pem") ?? throw new InvalidDataException("the answer has no pem");
         if (Text(root, "algorithm") is { } algorithm && algorithm != "EC_SIGN_P256_SHA256")
@@ -83,7 +74,7 @@ internal sealed class CloudKmsApi
         return pem;
     }
 
-    public string Describe(string keyVersion) => $"{_root}/v1/{keyVersion}";
+    public string Describe(string keyVersion) => $"{root}/v1/{keyVersion}";
 
     private Uri Uri(string keyVersion, string suffix)
     {
@@ -93,7 +84,7 @@ internal sealed class CloudKmsApi
         }
 
         // The name was checked against its pattern, so it can be put in the path as it is (slashes included).
-        return new Uri($"{_root}/v1/{keyVersion}{suffix}", UriKind.Absolute);
+        return new Uri($"{root}/v1/{keyVersion}{suffix}", UriKind.Absolute);
     }
 
     private static string? Text(JsonElement root, string name) =>
@@ -101,19 +92,4 @@ internal sealed class CloudKmsApi
 }
 
 /// <summary>A Cloud KMS answer that arrived but cannot be trusted: a checksum is missing or wrong, or it names another key version.</summary>
-internal sealed class UntrustedAnswerException : Exception
-{
-    public UntrustedAnswerException()
-    {
-    }
-
-    public UntrustedAnswerException(string message)
-        : base(message)
-    {
-    }
-
-    public UntrustedAnswerException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}
+internal sealed class UntrustedAnswerException(string message) : Exception(message);

@@ -1,3 +1,4 @@
+using Polly;
 using ReverseShellFunction.Custody;
 using ReverseShellFunction.Infrastructure.GoogleApis;
 
@@ -12,34 +13,31 @@ internal sealed class CloudKmsSigner(CloudKmsApi api, string keyVersion) : IMani
     /// </summary>
     public const int IntegrityAttempts = 3;
 
+    // Signing the same digest again is harmless (nothing changes in KMS), so the call is repeated at once.
+    private static readonly ResiliencePipeline s_integrity = new RetryPolicy { MaxAttempts = IntegrityAttempts, InitialBackoff = TimeSpan.Zero }
+        .Retries(failure => failure is UntrustedAnswerException, (_, _, _) => { })
+        .Build();
+
     public string KeyId { get; } = keyVersion;
 
     public async Task<ManifestSignature> SignDigestAsync(byte[] sha256, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
-            {
-                var (der, name) = await api.AsymmetricSignAsync(KeyId, sha256, cancellationToken);
-                return new ManifestSignature(der, name);
-            }
-            catch (GoogleApiException ex)
-            {
-                throw new SigningException($"Cloud KMS asymmetricSign on {KeyId} failed: {ex.Describe()}", ex);
-            }
-            catch (UntrustedAnswerException) when (attempt < IntegrityAttempts)
-            {
-                // Signing the same digest again is harmless (nothing changes in KMS), so the call is repeated.
-                continue;
-            }
-            catch (UntrustedAnswerException ex)
-            {
-                throw new SigningException($"Cloud KMS asymmetricSign on {KeyId}: signature not trusted after {IntegrityAttempts} attempts: {ex.Message}", ex);
-            }
-            catch (Exception ex) when (ex is InvalidDataException or FormatException or System.Text.Json.JsonException)
-            {
-                throw new SigningException($"Cloud KMS asymmetricSign on {KeyId} gave no usable signature: {ex.Message}", ex);
-            }
+            var (der, name) = await s_integrity.ExecuteAsync(async token => await api.AsymmetricSignAsync(KeyId, sha256, token), cancellationToken);
+            return new ManifestSignature(der, name);
+        }
+        catch (GoogleApiException ex)
+        {
+            throw new SigningException($"Cloud KMS asymmetricSign on {KeyId} failed: {ex.Describe()}", ex);
+        }
+        catch (UntrustedAnswerException ex)
+        {
+            throw new SigningException($"Cloud KMS asymmetricSign on {KeyId}: signature not trusted after {IntegrityAttempts} attempts: {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FormatException or System.Text.Json.JsonException)
+        {
+            throw new SigningException($"Cloud KMS asymmetricSign on {KeyId} gave no usable signature: {ex.Message}", ex);
         }
     }
 }

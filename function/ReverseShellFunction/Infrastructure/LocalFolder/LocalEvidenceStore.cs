@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Infrastructure.Storage;
 using ReverseShellFunction.Store;
-using ReverseShellFunction.Text;
 
 namespace ReverseShellFunction.Infrastructure.LocalFolder;
 
@@ -10,7 +10,7 @@ namespace ReverseShellFunction.Infrastructure.LocalFolder;
 /// file first and are then linked into place in one step (<see cref="AtomicCreate"/>), so a reader never sees
 /// half a file and two racing writers cannot both win. Stored files are made read-only.
 /// </summary>
-public sealed class LocalEvidenceStore : IEvidenceStore, IQuarantineReader
+public sealed class LocalEvidenceStore : ObjectEvidenceStore
 {
     private const UnixFileMode ReadOnly = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
     private static readonly IReadOnlyDictionary<string, string> s_noMetadata = new Dictionary<string, string>();
@@ -23,69 +23,19 @@ public sealed class LocalEvidenceStore : IEvidenceStore, IQuarantineReader
 
     public string Root { get; }
 
-    public string Location => Root;
+    public override string Location => Root;
 
     /// <summary>A folder keeps no object metadata and no retention policy: files are only made read-only.</summary>
-    public StoreGuarantees Guarantees => StoreGuarantees.None;
+    public override StoreGuarantees Guarantees => StoreGuarantees.None;
 
-    public Task<StoredObject?> GetBundleAsync(BundleId id, CancellationToken cancellationToken)
+    protected override Task<StoredObject?> FindAsync(string name, CancellationToken cancellationToken)
     {
-        var info = new FileInfo(PathOf(BundleLayout.BundleObject(id)));
-        return Task.FromResult(info.Exists ? Describe(BundleLayout.BundleObject(id), info) : null);
+        var info = new FileInfo(PathOf(name));
+        return Task.FromResult(info.Exists ? Describe(name, info) : null);
     }
 
-    public Task<StoredObject?> GetIndexEntryObjectAsync(BundleId id, CancellationToken cancellationToken)
+    protected override Task<Stream> OpenAsync(string name, CancellationToken cancellationToken)
     {
-        var info = new FileInfo(PathOf(BundleLayout.IndexObject(id)));
-        return Task.FromResult(info.Exists ? Describe(BundleLayout.IndexObject(id), info) : null);
-    }
-
-    public Task<CreateResult> CreateBundleAsync(BundleId id, Stream content, BundleMetadata metadata, CancellationToken cancellationToken) =>
-        CreateAsync(BundleLayout.BundleObject(id), content, cancellationToken);
-
-    public async Task<CreateResult> CreateIndexEntryAsync(BundleId id, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
-    {
-        await using var content = new MemoryStream(json.ToArray(), writable: false);
-        return await CreateAsync(BundleLayout.IndexObject(id), content, cancellationToken);
-    }
-
-    public async Task<CreateResult> CreatePendingAsync(BundleId id, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
-    {
-        await using var content = new MemoryStream(json.ToArray(), writable: false);
-        return await CreateAsync(BundleLayout.PendingObject(id), content, cancellationToken);
-    }
-
-    public async Task<CreateResult> CreateClaimAsync(BundleId id, int generation, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
-    {
-        await using var content = new MemoryStream(json.ToArray(), writable: false);
-        return await CreateAsync(BundleLayout.ClaimObject(id, generation), content, cancellationToken);
-    }
-
-    public Task<byte[]?> ReadClaimAsync(BundleId id, int generation, CancellationToken cancellationToken) =>
-        ReadIfPresentAsync(BundleLayout.ClaimObject(id, generation), cancellationToken);
-
-    public Task<byte[]?> ReadPendingAsync(BundleId id, CancellationToken cancellationToken) =>
-        ReadIfPresentAsync(BundleLayout.PendingObject(id), cancellationToken);
-
-    public IAsyncEnumerable<string> ListPendingObjectNamesAsync(CancellationToken cancellationToken) =>
-        NamesAsync(BundleLayout.PendingPrefix, cancellationToken);
-
-    public IAsyncEnumerable<string> ListQuarantineObjectNamesAsync(CancellationToken cancellationToken) =>
-        NamesAsync(BundleLayout.QuarantinePrefix, cancellationToken);
-
-    public Task<byte[]?> ReadQuarantineAsync(string objectName, CancellationToken cancellationToken) =>
-        ReadIfPresentAsync(QuarantineName(objectName), cancellationToken);
-
-    public async Task<CreateResult> CreateQuarantineAsync(string objectName, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
-    {
-        QuarantineName(objectName);
-        await using var content = new MemoryStream(json.ToArray(), writable: false);
-        return await CreateAsync(objectName, content, cancellationToken);
-    }
-
-    public Task<Stream> OpenBundleAsync(BundleId id, CancellationToken cancellationToken)
-    {
-        var name = BundleLayout.BundleObject(id);
         try
         {
             return Task.FromResult<Stream>(new FileStream(PathOf(name), FileMode.Open, FileAccess.Read, FileShare.Read, 1024 * 1024, useAsync: true));
@@ -96,26 +46,38 @@ public sealed class LocalEvidenceStore : IEvidenceStore, IQuarantineReader
         }
     }
 
-    public Task<byte[]?> ReadIndexEntryAsync(BundleId id, CancellationToken cancellationToken) =>
-        ReadIfPresentAsync(BundleLayout.IndexObject(id), cancellationToken);
+    protected override IAsyncEnumerable<StoredObject> ListAsync(string prefix, CancellationToken cancellationToken) =>
+        ListNamesAsync(prefix, cancellationToken).Select(name => Describe(name, new FileInfo(PathOf(name))));
 
-    public IAsyncEnumerable<string> ListIndexObjectNamesAsync(CancellationToken cancellationToken) =>
-        NamesAsync(BundleLayout.IndexPrefix, cancellationToken);
-
-    public async IAsyncEnumerable<StoredObject> ListBundleObjectsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    protected override async Task<byte[]?> ReadAsync(string name, CancellationToken cancellationToken)
     {
-        foreach (var name in ListNames(BundleLayout.BundlesPrefix))
+        var path = PathOf(name);
+        return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
+    }
+
+    protected override async IAsyncEnumerable<string> ListNamesAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var directory = PathOf(prefix.TrimEnd('/'));
+        if (!Directory.Exists(directory))
+        {
+            yield break;
+        }
+
+        var names = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+            .Select(file => Path.GetRelativePath(Root, file).Replace(Path.DirectorySeparatorChar, '/'))
+            .Order(StringComparer.Ordinal);
+        foreach (var name in names)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            yield return Describe(name, new FileInfo(PathOf(name)));
+            yield return name;
         }
 
         await Task.CompletedTask;
     }
 
-    private async Task<CreateResult> CreateAsync(string objectName, Stream content, CancellationToken cancellationToken)
+    protected override async Task<CreateResult> CreateAsync(string name, Stream content, BundleMetadata? metadata, CancellationToken cancellationToken)
     {
-        var path = PathOf(objectName);
+        var path = PathOf(name);
         if (File.Exists(path))
         {
             return CreateResult.AlreadyExists;
@@ -143,7 +105,7 @@ public sealed class LocalEvidenceStore : IEvidenceStore, IQuarantineReader
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new EvidenceStoreException($"Could not write '{objectName}' under {Root}: {ex.Message}", ex);
+            throw new EvidenceStoreException($"Could not write '{name}' under {Root}: {ex.Message}", ex);
         }
         finally
         {
@@ -183,53 +145,11 @@ public sealed class LocalEvidenceStore : IEvidenceStore, IQuarantineReader
         return removed;
     }
 
-    private IEnumerable<string> ListNames(string prefix)
-    {
-        var directory = PathOf(prefix.TrimEnd('/'));
-        if (!Directory.Exists(directory))
-        {
-            return [];
-        }
-
-        return Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
-            .Select(file => Path.GetRelativePath(Root, file).Replace(Path.DirectorySeparatorChar, '/'))
-            .Order(StringComparer.Ordinal);
-    }
-
     private static StoredObject Describe(string name, FileInfo info) =>
         new(name, info.Length, null, s_noMetadata, info.IsReadOnly || IsReadOnlyOnUnix(info) ? "read-only file (local folder: no retention policy)" : "writable file (local folder: no retention policy)");
 
     private static bool IsReadOnlyOnUnix(FileInfo info) =>
         !OperatingSystem.IsWindows() && (info.UnixFileMode & (UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) == 0;
 
-    private string PathOf(string objectName) => Path.Combine(Root, objectName.Replace('/', Path.DirectorySeparatorChar));
-
-    /// <summary>The name, when it is a safe object name under quarantine/; anything else is the caller's mistake.</summary>
-    private static string QuarantineName(string objectName)
-    {
-        ArgumentNullException.ThrowIfNull(objectName);
-        if (!objectName.StartsWith(BundleLayout.QuarantinePrefix, StringComparison.Ordinal) || !BundlePaths.IsSafe(objectName))
-        {
-            throw new ArgumentException($"'{DisplayText.Visible(objectName, 100)}' is not a quarantine object name.", nameof(objectName));
-        }
-
-        return objectName;
-    }
-
-    private async Task<byte[]?> ReadIfPresentAsync(string objectName, CancellationToken cancellationToken)
-    {
-        var path = PathOf(objectName);
-        return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
-    }
-
-    private async IAsyncEnumerable<string> NamesAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        foreach (var name in ListNames(prefix))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return name;
-        }
-
-        await Task.CompletedTask;
-    }
+    private string PathOf(string name) => Path.Combine(Root, name.Replace('/', Path.DirectorySeparatorChar));
 }

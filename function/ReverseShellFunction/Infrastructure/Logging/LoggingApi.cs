@@ -13,8 +13,6 @@ public sealed class LoggingApi(GoogleApiClient client, string root, LogReadCoale
 
     public const string OrderBy = "timestamp asc";
 
-    private static readonly JsonDocumentOptions s_documentOptions = new() { MaxDepth = 256 };
-
     private readonly LogReadCoalescer _coalescer = coalescer ?? new LogReadCoalescer(TimeProvider.System) { Enabled = false };
 
     public GoogleApiClient Client => client;
@@ -32,7 +30,7 @@ public sealed class LoggingApi(GoogleApiClient client, string root, LogReadCoale
         var uri = ApiUri.Build(root, ["v2", "entries:list"]);
         var key = $"{userProject}\n{Convert.ToBase64String(body)}";
         var page = await _coalescer.GetAsync(key, token => client.PostForBytesAsync(uri, body, userProject, token), cancellationToken);
-        return JsonDocument.Parse(page.AsSequence(), s_documentOptions);
+        return JsonDocument.Parse(page.AsSequence(), GoogleApiClient.DocumentOptions);
     }
 
     public string Describe(string project, string filter) =>

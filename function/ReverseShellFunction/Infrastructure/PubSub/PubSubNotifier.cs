@@ -18,7 +18,7 @@ namespace ReverseShellFunction.Infrastructure.PubSub;
 /// carries the same <c>dedupKey</c>, <c>BUNDLE_ID/PART</c>, so a subscriber keeps the first and drops the rest.
 /// </para>
 /// </summary>
-internal sealed class PubSubNotifier : IBundleNotifier
+internal sealed class PubSubNotifier(GoogleApiClient client, string endpoint, string topic, ILogger<PubSubNotifier> logger) : IBundleNotifier
 {
     // Well under a push subscription's ack deadline: the evidence is stored already, the answer must not wait long.
     private static readonly TimeSpan s_budget = TimeSpan.FromSeconds(15);
@@ -26,21 +26,9 @@ internal sealed class PubSubNotifier : IBundleNotifier
     /// <summary>The attribute a subscriber de-duplicates on: <c>BUNDLE_ID/PART</c>, the same on every publish of a part.</summary>
     public const string DeduplicationKeyAttribute = "dedupKey";
 
-    private readonly GoogleApiClient _client;
-    private readonly Uri _publish;
-    private readonly ILogger<PubSubNotifier> _logger;
+    private readonly Uri _publish = ApiUri.Build(endpoint, ["v1", .. ApiUri.Split(topic + ":publish")]);
 
-    public PubSubNotifier(GoogleApiClient client, string endpoint, string topic, ILogger<PubSubNotifier> logger)
-    {
-        _client = client;
-        var segments = ApiUri.Split(topic).ToList();
-        segments[^1] += ":publish";
-        _publish = ApiUri.Build(endpoint, ["v1", .. segments]);
-        Topic = topic;
-        _logger = logger;
-    }
-
-    public string Topic { get; }
+    public string Topic { get; } = topic;
 
     public async Task NotifyAsync(BundleNotification notification, CancellationToken cancellationToken)
     {
@@ -64,11 +52,11 @@ internal sealed class PubSubNotifier : IBundleNotifier
         };
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(s_budget);
-        using var answer = await _client.PostJsonAsync(_publish, JsonSerializer.SerializeToUtf8Bytes(body), budget.Token);
+        using var answer = await client.PostJsonAsync(_publish, JsonSerializer.SerializeToUtf8Bytes(body), budget.Token);
         var messageId = answer.RootElement.TryGetProperty("messageIds", out var ids) && ids.ValueKind == JsonValueKind.Array && ids.GetArrayLength() > 0
             ? ids[0].GetString()
             : null;
-        _logger.LogInformation("Published the notification of bundle {BundleId} to {Topic} as message {MessageId}", notification.BundleId, Topic, messageId);
+        logger.LogInformation("Published the notification of bundle {BundleId} to {Topic} as message {MessageId}", notification.BundleId, Topic, messageId);
     }
 
     /// <summary><c>BUNDLE_ID/PART</c>: one stored part, however many times its notification was published.</summary>

@@ -9,8 +9,6 @@ public sealed class CloudRunApi(GoogleApiClient client, string root)
     // A service or revision document is a few kilobytes; this only stops a runaway answer.
     private const int MaxDocumentBytes = 16 * 1024 * 1024;
 
-    private static readonly System.Text.Json.JsonDocumentOptions s_documentOptions = new() { MaxDepth = 256 };
-
     public GoogleApiClient Client => client;
 
     /// <summary>GET <c>v2/{relativeName}</c>, e.g. <c>projects/P/locations/L/services/S/revisions/R</c>, as a mutable document.</summary>
@@ -37,7 +35,7 @@ public sealed class CloudRunApi(GoogleApiClient client, string root)
             buffer.Write(chunk, 0, read);
         }
 
-        return JsonNode.Parse(buffer.ToArray(), documentOptions: s_documentOptions)
+        return JsonNode.Parse(buffer.ToArray(), documentOptions: GoogleApiClient.DocumentOptions)
             ?? throw new System.Text.Json.JsonException("The answer is JSON null.");
     }
 }

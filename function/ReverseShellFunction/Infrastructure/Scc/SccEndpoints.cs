@@ -5,14 +5,12 @@ namespace ReverseShellFunction.Infrastructure.Scc;
 /// endpoint, <c>https://securitycenter.LOCATION.rep.googleapis.com</c>; global ones by the global host. An
 /// override (SCC_API_ENDPOINT: tests, private endpoints) serves every location.
 /// </summary>
-public sealed class SccEndpoints
+/// <param name="overrideRoot">The one root for every location, or null for Google's hosts by location.</param>
+public sealed class SccEndpoints(string? overrideRoot)
 {
     public const string Global = "https://securitycenter.googleapis.com";
 
-    private readonly string? _override;
-
-    /// <param name="overrideRoot">The one root for every location, or null for Google's hosts by location.</param>
-    public SccEndpoints(string? overrideRoot) => _override = overrideRoot?.TrimEnd('/');
+    private readonly string? _override = overrideRoot?.TrimEnd('/');
 
     /// <summary>The API root for <paramref name="location"/>, which must pass <see cref="SccParent.IsLocationName"/>.</summary>
     public string RootFor(string location)

@@ -1,11 +1,9 @@
 using System.Net;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Google;
 using Google.Cloud.Storage.V1;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Store;
-using ReverseShellFunction.Text;
 using StorageObject = Google.Apis.Storage.v1.Data.Object;
 
 namespace ReverseShellFunction.Infrastructure.Storage;
@@ -16,7 +14,7 @@ namespace ReverseShellFunction.Infrastructure.Storage;
 /// needs only create, get and list permissions and works under a locked retention policy. Uploads and
 /// downloads stream; integrity is checked both ways (see <see cref="GcsUploader"/>, <see cref="GcsDownloader"/>).
 /// </summary>
-public sealed class GcsEvidenceStore : IEvidenceStore, IQuarantineReader
+public sealed class GcsEvidenceStore : ObjectEvidenceStore
 {
     private readonly StorageClient _client;
     private readonly GcsStoreOptions _options;
@@ -39,111 +37,33 @@ public sealed class GcsEvidenceStore : IEvidenceStore, IQuarantineReader
         _clientRetry = new RetryOptions(_options.RetryTiming, RetryPredicate.RetriableIdempotentErrors);
     }
 
-    public string Location => $"gs://{_options.Bucket}";
+    public override string Location => $"gs://{_options.Bucket}";
 
     /// <summary>Every bundle object is written with its SHA-256 in metadata; retention and holds come with each object.</summary>
-    public StoreGuarantees Guarantees { get; } = new(KeepsHashMetadata: true, ReportsRetention: true);
+    public override StoreGuarantees Guarantees { get; } = new(KeepsHashMetadata: true, ReportsRetention: true);
 
-    public async Task<StoredObject?> GetBundleAsync(BundleId id, CancellationToken cancellationToken) =>
-        await FindAsync(BundleLayout.BundleObject(id), cancellationToken) is { } item ? GcsObjects.Describe(item) : null;
+    protected override async Task<StoredObject?> FindAsync(string name, CancellationToken cancellationToken) =>
+        await GetObjectAsync(name, cancellationToken) is { } item ? GcsObjects.Describe(item) : null;
 
-    public async Task<StoredObject?> GetIndexEntryObjectAsync(BundleId id, CancellationToken cancellationToken) =>
-        await FindAsync(BundleLayout.IndexObject(id), cancellationToken) is { } item ? GcsObjects.Describe(item) : null;
+    protected override Task<CreateResult> CreateAsync(string name, Stream content, BundleMetadata? metadata, CancellationToken cancellationToken) =>
+        _uploader.CreateAsync(metadata is null ? GcsObjects.Json(_options.Bucket, name) : GcsObjects.Bundle(_options.Bucket, name, metadata), content, cancellationToken);
 
-    public Task<CreateResult> CreateBundleAsync(BundleId id, Stream content, BundleMetadata metadata, CancellationToken cancellationToken)
+    protected override Task<byte[]?> ReadAsync(string name, CancellationToken cancellationToken) => _downloader.ReadAllAsync(name, cancellationToken);
+
+    protected override async Task<Stream> OpenAsync(string name, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(id);
-        ArgumentNullException.ThrowIfNull(content);
-        ArgumentNullException.ThrowIfNull(metadata);
-        return _uploader.CreateAsync(GcsObjects.Bundle(_options.Bucket, BundleLayout.BundleObject(id), metadata), content, cancellationToken);
-    }
-
-    public Task<CreateResult> CreateIndexEntryAsync(BundleId id, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(id);
-        return CreateJsonAsync(BundleLayout.IndexObject(id), json, cancellationToken);
-    }
-
-    public Task<CreateResult> CreatePendingAsync(BundleId id, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(id);
-        return CreateJsonAsync(BundleLayout.PendingObject(id), json, cancellationToken);
-    }
-
-    public Task<CreateResult> CreateClaimAsync(BundleId id, int generation, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(id);
-        return CreateJsonAsync(BundleLayout.ClaimObject(id, generation), json, cancellationToken);
-    }
-
-    public Task<byte[]?> ReadClaimAsync(BundleId id, int generation, CancellationToken cancellationToken) =>
-        _downloader.ReadAllAsync(BundleLayout.ClaimObject(id, generation), cancellationToken);
-
-    public Task<byte[]?> ReadPendingAsync(BundleId id, CancellationToken cancellationToken) =>
-        _downloader.ReadAllAsync(BundleLayout.PendingObject(id), cancellationToken);
-
-    public IAsyncEnumerable<string> ListPendingObjectNamesAsync(CancellationToken cancellationToken) =>
-        ListNamesAsync(BundleLayout.PendingPrefix, cancellationToken);
-
-    public IAsyncEnumerable<string> ListQuarantineObjectNamesAsync(CancellationToken cancellationToken) =>
-        ListNamesAsync(BundleLayout.QuarantinePrefix, cancellationToken);
-
-    public Task<byte[]?> ReadQuarantineAsync(string objectName, CancellationToken cancellationToken) =>
-        _downloader.ReadAllAsync(QuarantineName(objectName), cancellationToken);
-
-    public Task<CreateResult> CreateQuarantineAsync(string objectName, ReadOnlyMemory<byte> json, CancellationToken cancellationToken) =>
-        CreateJsonAsync(QuarantineName(objectName), json, cancellationToken);
-
-    public async Task<Stream> OpenBundleAsync(BundleId id, CancellationToken cancellationToken)
-    {
-        var name = BundleLayout.BundleObject(id);
-        var item = await FindAsync(name, cancellationToken) ?? throw new EvidenceNotFoundException(name);
+        var item = await GetObjectAsync(name, cancellationToken) ?? throw new EvidenceNotFoundException(name);
         return await _downloader.OpenAsync(item, cancellationToken);
     }
 
-    public Task<byte[]?> ReadIndexEntryAsync(BundleId id, CancellationToken cancellationToken) =>
-        _downloader.ReadAllAsync(BundleLayout.IndexObject(id), cancellationToken);
+    protected override IAsyncEnumerable<StoredObject> ListAsync(string prefix, CancellationToken cancellationToken) =>
+        ListObjectsAsync(prefix, cancellationToken).Select(GcsObjects.Describe);
 
-    public IAsyncEnumerable<string> ListIndexObjectNamesAsync(CancellationToken cancellationToken) =>
-        ListNamesAsync(BundleLayout.IndexPrefix, cancellationToken);
-
-    public async IAsyncEnumerable<StoredObject> ListBundleObjectsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var item in ListAsync(BundleLayout.BundlesPrefix, cancellationToken))
-        {
-            yield return GcsObjects.Describe(item);
-        }
-    }
-
-    /// <summary>The name itself, once it is known to lie under the quarantine prefix and to be a safe object name.</summary>
-    private static string QuarantineName(string objectName)
-    {
-        ArgumentNullException.ThrowIfNull(objectName);
-        if (!objectName.StartsWith(BundleLayout.QuarantinePrefix, StringComparison.Ordinal) || !BundlePaths.IsSafe(objectName))
-        {
-            throw new ArgumentException($"'{DisplayText.Visible(objectName, 100)}' is not a quarantine object name.", nameof(objectName));
-        }
-
-        return objectName;
-    }
-
-    private async IAsyncEnumerable<string> ListNamesAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var item in ListAsync(prefix, cancellationToken))
-        {
-            yield return item.Name;
-        }
-    }
-
-    private async Task<CreateResult> CreateJsonAsync(string name, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
-    {
-        var bytes = MemoryMarshal.TryGetArray(json, out var segment) ? segment : new ArraySegment<byte>(json.ToArray());
-        await using var content = new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false);
-        return await _uploader.CreateAsync(GcsObjects.Json(_options.Bucket, name), content, cancellationToken);
-    }
+    protected override IAsyncEnumerable<string> ListNamesAsync(string prefix, CancellationToken cancellationToken) =>
+        ListObjectsAsync(prefix, cancellationToken).Select(item => item.Name);
 
     /// <summary>The object's resource, or null when there is none.</summary>
-    private Task<StorageObject?> FindAsync(string name, CancellationToken cancellationToken) =>
+    private Task<StorageObject?> GetObjectAsync(string name, CancellationToken cancellationToken) =>
         _retry.RunAsync<StorageObject?>(
             "metadata read",
             name,
@@ -165,7 +85,7 @@ public sealed class GcsEvidenceStore : IEvidenceStore, IQuarantineReader
     /// Objects under a prefix, in the service's lexical name order, page by page. Each page request is retried by
     /// the client; a failure that survives that ends the listing with an <see cref="EvidenceStoreException"/>.
     /// </summary>
-    private async IAsyncEnumerable<StorageObject> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<StorageObject> ListObjectsAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var options = new ListObjectsOptions { RetryOptions = _clientRetry };
         await using var items = _client.ListObjectsAsync(_options.Bucket, prefix, options).GetAsyncEnumerator(cancellationToken);

@@ -16,24 +16,12 @@ namespace ReverseShellFunction.Infrastructure.Storage;
 /// then streams the source from where it lies. It goes through the client's own HTTP client, so credentials,
 /// the user agent and the endpoint (an emulator's too) are the client's.
 /// </summary>
-internal sealed class GcsMultipartUpload
+internal sealed class GcsMultipartUpload(StorageClient client)
 {
     // Below the large object heap threshold, like the store's other transfer buffers.
     private const int BufferSize = 64 * 1024;
 
-    private readonly StorageClient _client;
-    private readonly string _uploadRoot;
-
-    public GcsMultipartUpload(StorageClient client)
-    {
-        _client = client;
-        var service = client.Service;
-
-        // BaseUri is "{root}storage/v1/" for the service and for an emulator alike; media go to "{root}upload/storage/v1/".
-        var baseUri = service.BaseUri;
-        var root = baseUri.EndsWith(service.BasePath, StringComparison.Ordinal) ? baseUri[..^service.BasePath.Length] : new Uri(new Uri(baseUri), "/").ToString();
-        _uploadRoot = $"{root}upload/{service.BasePath}";
-    }
+    private readonly string _uploadRoot = UploadRoot(client.Service);
 
     /// <summary>Creates the object from the source's remaining bytes, which must seek; 412 means it exists already.</summary>
     /// <returns>The created object's resource and the hashes of what was sent, or null when the object existed.</returns>
@@ -54,10 +42,10 @@ internal sealed class GcsMultipartUpload
         };
         var uri = $"{_uploadRoot}b/{Uri.EscapeDataString(destination.Bucket)}/o?uploadType=multipart&ifGenerationMatch=0";
         using var body = new MultipartContent("related", "rsf-" + Guid.NewGuid().ToString("N"));
-        body.Add(new StringContent(_client.Service.SerializeObject(resource), Encoding.UTF8, "application/json"));
+        body.Add(new StringContent(client.Service.SerializeObject(resource), Encoding.UTF8, "application/json"));
         body.Add(new SourceContent(content, start, sent.Length, destination.ContentType ?? "application/octet-stream"));
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = body };
-        using var response = await _client.Service.HttpClient.SendAsync(request, cancellationToken);
+        using var response = await client.Service.HttpClient.SendAsync(request, cancellationToken);
         if (response.StatusCode == HttpStatusCode.PreconditionFailed)
         {
             return null;
@@ -66,15 +54,23 @@ internal sealed class GcsMultipartUpload
         if (!response.IsSuccessStatusCode)
         {
             // The same exception the client throws, so retries and messages treat both upload paths alike.
-            var error = await _client.Service.DeserializeError(response);
-            throw new GoogleApiException(_client.Service.Name, error?.Message ?? $"multipart upload answered {(int)response.StatusCode}")
+            var error = await client.Service.DeserializeError(response);
+            throw new GoogleApiException(client.Service.Name, error?.Message ?? $"multipart upload answered {(int)response.StatusCode}")
             {
                 HttpStatusCode = response.StatusCode,
                 Error = error,
             };
         }
 
-        return (await _client.Service.DeserializeResponse<StorageObject>(response), sent);
+        return (await client.Service.DeserializeResponse<StorageObject>(response), sent);
+    }
+
+    // BaseUri is "{root}storage/v1/" for the service and for an emulator alike; media go to "{root}upload/storage/v1/".
+    private static string UploadRoot(Google.Apis.Storage.v1.StorageService service)
+    {
+        var baseUri = service.BaseUri;
+        var root = baseUri.EndsWith(service.BasePath, StringComparison.Ordinal) ? baseUri[..^service.BasePath.Length] : new Uri(new Uri(baseUri), "/").ToString();
+        return $"{root}upload/{service.BasePath}";
     }
 
     /// <summary>CRC32C and MD5 of the remaining bytes, read once through a pooled buffer; the source is left where it started.</summary>

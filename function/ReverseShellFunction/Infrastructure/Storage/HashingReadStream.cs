@@ -9,34 +9,27 @@ namespace ReverseShellFunction.Infrastructure.Storage;
 /// are not hashed again, and bytes skipped by a forward seek make the result unusable rather than wrong.
 /// Position and length are the source's, so the client sees the stream it was given.
 /// </summary>
-internal sealed class HashingReadStream : Stream
+internal sealed class HashingReadStream(Stream source) : Stream
 {
-    private readonly Stream _source;
-    private readonly long _origin;
+    private readonly long _origin = source.CanSeek ? source.Position : 0;
     private readonly Crc32 _crc32c = Crc32C.Create();
     private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
     private long _hashed;
     private long _read;
     private bool _skipped;
 
-    public HashingReadStream(Stream source)
-    {
-        _source = source;
-        _origin = source.CanSeek ? source.Position : 0;
-    }
-
     public override bool CanRead => true;
 
-    public override bool CanSeek => _source.CanSeek;
+    public override bool CanSeek => source.CanSeek;
 
     public override bool CanWrite => false;
 
-    public override long Length => _source.Length;
+    public override long Length => source.Length;
 
     public override long Position
     {
-        get => _source.CanSeek ? _source.Position : _origin + _read;
-        set => _source.Position = value;
+        get => source.CanSeek ? source.Position : _origin + _read;
+        set => source.Position = value;
     }
 
     /// <summary>What was read, once the client is done; <see cref="UploadHashes.Complete"/> is false after a gap.</summary>
@@ -48,7 +41,7 @@ internal sealed class HashingReadStream : Stream
     public override int Read(Span<byte> buffer)
     {
         var at = Position - _origin;
-        var count = _source.Read(buffer);
+        var count = source.Read(buffer);
         Observe(buffer[..count], at);
         return count;
     }
@@ -59,12 +52,12 @@ internal sealed class HashingReadStream : Stream
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var at = Position - _origin;
-        var count = await _source.ReadAsync(buffer, cancellationToken);
+        var count = await source.ReadAsync(buffer, cancellationToken);
         Observe(buffer.Span[..count], at);
         return count;
     }
 
-    public override long Seek(long offset, SeekOrigin origin) => _source.Seek(offset, origin);
+    public override long Seek(long offset, SeekOrigin origin) => source.Seek(offset, origin);
 
     public override void Flush()
     {

@@ -16,7 +16,7 @@ namespace ReverseShellFunction.Infrastructure.Tasks;
 /// which means "already scheduled". Calls go through <see cref="GoogleApiClient"/>: the function's token,
 /// retries on 429/5xx, a timeout per attempt.
 /// </summary>
-internal sealed class CloudTasksScheduler : ICompletionScheduler
+internal sealed class CloudTasksScheduler(GoogleApiClient client, CompletionSettings settings, ILogger<CloudTasksScheduler> logger) : ICompletionScheduler
 {
     // Inside a delivery: room for the client's retries of an unavailable API, yet well under the ack deadline.
     // Past it the caller answers 503, the delivery comes back and creates the same task name.
@@ -25,27 +25,14 @@ internal sealed class CloudTasksScheduler : ICompletionScheduler
     // The completion endpoint reads the body with the web defaults: camelCase, compact.
     private static readonly JsonSerializerOptions s_requestJson = new(JsonSerializerDefaults.Web);
 
-    private readonly GoogleApiClient _client;
-    private readonly Uri _create;
-    private readonly string _queue;
-    private readonly string _url;
-    private readonly string _serviceAccount;
-    private readonly string _audience;
-    private readonly string _dispatchDeadline;
-    private readonly ILogger<CloudTasksScheduler> _logger;
+    private readonly string _queue = settings.Queue ?? throw new ArgumentException("Cloud Tasks scheduling needs COMPLETION_QUEUE.", nameof(settings));
+    private readonly string _url = settings.Url?.AbsoluteUri ?? throw new ArgumentException("Cloud Tasks scheduling needs COMPLETION_URL.", nameof(settings));
+    private readonly string _serviceAccount = settings.ServiceAccount ?? throw new ArgumentException("Cloud Tasks scheduling needs COMPLETION_SERVICE_ACCOUNT.", nameof(settings));
+    private readonly string _audience = settings.Audience!;
+    private readonly string _dispatchDeadline = ((long)settings.DispatchDeadline.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s";
 
-    public CloudTasksScheduler(GoogleApiClient client, CompletionSettings settings, ILogger<CloudTasksScheduler> logger)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        _client = client;
-        _queue = settings.Queue ?? throw new ArgumentException("Cloud Tasks scheduling needs COMPLETION_QUEUE.", nameof(settings));
-        _url = settings.Url?.AbsoluteUri ?? throw new ArgumentException("Cloud Tasks scheduling needs COMPLETION_URL.", nameof(settings));
-        _serviceAccount = settings.ServiceAccount ?? throw new ArgumentException("Cloud Tasks scheduling needs COMPLETION_SERVICE_ACCOUNT.", nameof(settings));
-        _audience = settings.Audience!;
-        _dispatchDeadline = ((long)settings.DispatchDeadline.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s";
-        _create = ApiUri.Build(settings.CloudTasksEndpoint, ["v2", .. ApiUri.Split(_queue), "tasks"]);
-        _logger = logger;
-    }
+    // After _queue: initializers run in order, so a missing queue is reported by name first.
+    private readonly Uri _create = ApiUri.Build(settings.CloudTasksEndpoint, ["v2", .. ApiUri.Split(settings.Queue!), "tasks"]);
 
     public string Kind => "cloud-tasks";
 
@@ -57,8 +44,8 @@ internal sealed class CloudTasksScheduler : ICompletionScheduler
         budget.CancelAfter(s_budget);
         try
         {
-            using var answer = await _client.PostJsonAsync(_create, Body(task, name), budget.Token);
-            _logger.LogInformation(
+            using var answer = await client.PostJsonAsync(_create, Body(task, name), budget.Token);
+            logger.LogInformation(
                 "Scheduled part {Part} of bundle {BundleId} for {Due:O} as Cloud Tasks task {TaskName}", task.Part, task.Id.Value, task.Due, name);
             return ScheduleResult.Scheduled;
         }
@@ -66,7 +53,7 @@ internal sealed class CloudTasksScheduler : ICompletionScheduler
         {
             // The name exists, or existed within the last hour: an earlier delivery, or an attempt of this very call
             // whose answer was lost, created it. ABORTED (also 409) is a conflict, not this: a failure below.
-            _logger.LogInformation(
+            logger.LogInformation(
                 "Part {Part} of bundle {BundleId} is already scheduled: Cloud Tasks task {TaskName} exists", task.Part, task.Id.Value, name);
             return ScheduleResult.AlreadyScheduled;
         }

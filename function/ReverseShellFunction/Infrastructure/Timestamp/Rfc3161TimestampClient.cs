@@ -12,23 +12,14 @@ namespace ReverseShellFunction.Infrastructure.Timestamp;
 /// checked against the request (status, digest, nonce, signature) before it is kept. A transport error or
 /// 5xx is tried once more; anything else fails at once: a missing timestamp never holds evidence back.
 /// </summary>
-public sealed class Rfc3161TimestampClient : ITimestampAuthority
+public sealed class Rfc3161TimestampClient(HttpClient http, Uri url, TimeSpan? attemptTimeout = null) : ITimestampAuthority
 {
     private const int MaxResponseBytes = 256 * 1024;
     private static readonly MediaTypeHeaderValue s_query = new("application/timestamp-query");
 
-    private readonly HttpClient _http;
-    private readonly Uri _url;
-    private readonly TimeSpan _attemptTimeout;
-
-    public Rfc3161TimestampClient(HttpClient http, Uri url, TimeSpan? attemptTimeout = null)
-    {
-        ArgumentNullException.ThrowIfNull(http);
-        ArgumentNullException.ThrowIfNull(url);
-        _http = http;
-        _url = url;
-        _attemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(10);
-    }
+    private readonly HttpClient _http = http ?? throw new ArgumentNullException(nameof(http));
+    private readonly Uri _url = url ?? throw new ArgumentNullException(nameof(url));
+    private readonly TimeSpan _attemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(10);
 
     public string Location => _url.ToString();
 

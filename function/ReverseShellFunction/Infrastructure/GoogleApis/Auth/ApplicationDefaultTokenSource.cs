@@ -9,35 +9,21 @@ namespace ReverseShellFunction.Infrastructure.GoogleApis.Auth;
 /// call, so a metadata server that is not answering during a cold start never leaves the process without
 /// credentials. "No credentials" (collectors skipped) is only the configuration: no source at all here.
 /// </summary>
-public sealed class ApplicationDefaultTokenSource : IAccessTokenSource, IDisposable
+/// <param name="notice">
+/// How loudly to say there are no credentials; by default the server's composition, where an instance without
+/// credentials is a configuration problem (a warning).
+/// </param>
+public sealed class ApplicationDefaultTokenSource(
+    CredentialEnvironment environment, ILogger<ApplicationDefaultTokenSource> logger, MissingCredentialsNotice? notice = null) : IAccessTokenSource, IDisposable
 {
     private const string CloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform";
 
     // The library's own lookup retries with short timeouts; this bounds one whole lookup.
     private static readonly TimeSpan s_lookupTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly CredentialEnvironment _environment;
-    private readonly ILogger<ApplicationDefaultTokenSource> _logger;
-    private readonly Lazy<string?> _source;
+    private readonly Lazy<string?> _source = new(() => DescribeSource(environment, notice ?? MissingCredentialsNotice.Warning, logger));
     private readonly SemaphoreSlim _lookup = new(1, 1);
     private GoogleCredential? _credential;
-
-    private readonly MissingCredentialsNotice _notice;
-
-    /// <summary>The server's composition: an instance without credentials is a configuration problem (a warning).</summary>
-    public ApplicationDefaultTokenSource(CredentialEnvironment environment, ILogger<ApplicationDefaultTokenSource> logger)
-        : this(environment, MissingCredentialsNotice.Warning, logger)
-    {
-    }
-
-    public ApplicationDefaultTokenSource(CredentialEnvironment environment, MissingCredentialsNotice notice, ILogger<ApplicationDefaultTokenSource> logger)
-    {
-        ArgumentNullException.ThrowIfNull(notice);
-        _environment = environment;
-        _notice = notice;
-        _logger = logger;
-        _source = new Lazy<string?>(DescribeSource);
-    }
 
     /// <summary>Whether this environment has a credential source at all: configuration, so the answer is cached.</summary>
     public Task<bool> HasCredentialsAsync(CancellationToken cancellationToken) => Task.FromResult(_source.Value is not null);
@@ -60,13 +46,13 @@ public sealed class ApplicationDefaultTokenSource : IAccessTokenSource, IDisposa
 
     public void Dispose() => _lookup.Dispose();
 
-    private string? DescribeSource()
+    private static string? DescribeSource(CredentialEnvironment environment, MissingCredentialsNotice notice, ILogger logger)
     {
-        var source = _environment.DescribeSource();
+        var source = environment.DescribeSource();
         if (source is null)
         {
-            _logger.Log(
-                _notice.Level,
+            logger.Log(
+                notice.Level,
                 "No Google credentials here (no GOOGLE_APPLICATION_CREDENTIALS, gcloud application-default login or metadata server): {Collectors} are not collected; the notification itself is stored",
                 MissingCredentialsNotice.Collectors);
         }
@@ -85,7 +71,7 @@ public sealed class ApplicationDefaultTokenSource : IAccessTokenSource, IDisposa
             }
 
             GoogleCredential credential;
-            if (_environment.MetadataHost() is { } host)
+            if (environment.MetadataHost() is { } host)
             {
                 credential = MetadataServerCredential.For(host);
             }
@@ -97,12 +83,12 @@ public sealed class ApplicationDefaultTokenSource : IAccessTokenSource, IDisposa
                 }
                 catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or IOException)
                 {
-                    _logger.LogWarning(ex, "Application Default Credentials are not available from the {CredentialSource} now; the next call tries again", source);
+                    logger.LogWarning(ex, "Application Default Credentials are not available from the {CredentialSource} now; the next call tries again", source);
                     throw new CredentialsUnavailableException($"the {source} gave no credentials: {ex.Message}", ex);
                 }
             }
 
-            _logger.LogInformation("Using Application Default Credentials from the {CredentialSource}", source);
+            logger.LogInformation("Using Application Default Credentials from the {CredentialSource}", source);
             _credential = credential.CreateScoped(CloudPlatformScope);
             return _credential;
         }

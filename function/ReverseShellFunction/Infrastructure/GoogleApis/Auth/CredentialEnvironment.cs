@@ -5,19 +5,8 @@ namespace ReverseShellFunction.Infrastructure.GoogleApis.Auth;
 /// would probe the metadata server from a laptop and wait for its timeouts before saying "no"; with it, a
 /// replay without credentials is skipped at once and no request leaves the machine.
 /// </summary>
-public sealed class CredentialEnvironment
+public sealed class CredentialEnvironment(Func<string, string?> variable, Func<string, bool> fileExists, Func<string, string?> readFile)
 {
-    private readonly Func<string, string?> _variable;
-    private readonly Func<string, bool> _fileExists;
-    private readonly Func<string, string?> _readFile;
-
-    public CredentialEnvironment(Func<string, string?> variable, Func<string, bool> fileExists, Func<string, string?> readFile)
-    {
-        _variable = variable;
-        _fileExists = fileExists;
-        _readFile = readFile;
-    }
-
     public static CredentialEnvironment System { get; } = new(
         Environment.GetEnvironmentVariable,
         File.Exists,
@@ -34,7 +23,7 @@ public sealed class CredentialEnvironment
             return $"credentials file named by GOOGLE_APPLICATION_CREDENTIALS ({file})";
         }
 
-        if (WellKnownFile() is { } wellKnown && _fileExists(wellKnown))
+        if (WellKnownFile() is { } wellKnown && fileExists(wellKnown))
         {
             return "gcloud application-default credentials";
         }
@@ -49,7 +38,7 @@ public sealed class CredentialEnvironment
     /// </summary>
     public string? MetadataHost()
     {
-        if (Set("GOOGLE_APPLICATION_CREDENTIALS") is not null || (WellKnownFile() is { } wellKnown && _fileExists(wellKnown)))
+        if (Set("GOOGLE_APPLICATION_CREDENTIALS") is not null || (WellKnownFile() is { } wellKnown && fileExists(wellKnown)))
         {
             return null;
         }
@@ -71,7 +60,7 @@ public sealed class CredentialEnvironment
         }
 
         // The same local hint the library uses on Linux: a Compute Engine VM reports "Google" here.
-        if (_readFile("/sys/class/dmi/id/product_name") is { } product && product.Contains("Google", StringComparison.OrdinalIgnoreCase))
+        if (readFile("/sys/class/dmi/id/product_name") is { } product && product.Contains("Google", StringComparison.OrdinalIgnoreCase))
         {
             return (DefaultMetadataHost, "Compute Engine metadata server");
         }
@@ -90,5 +79,5 @@ public sealed class CredentialEnvironment
         return Set("HOME") is { } home ? Path.Combine(home, ".config", "gcloud", "application_default_credentials.json") : null;
     }
 
-    private string? Set(string name) => _variable(name) is { Length: > 0 } value ? value : null;
+    private string? Set(string name) => variable(name) is { Length: > 0 } value ? value : null;
 }

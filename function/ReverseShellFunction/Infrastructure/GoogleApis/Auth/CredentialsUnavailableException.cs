@@ -5,19 +5,4 @@ namespace ReverseShellFunction.Infrastructure.GoogleApis.Auth;
 /// failed): transient, like a 503. Callers retry it with backoff and leave what they could not do to a later part;
 /// it is never remembered as "no credentials".
 /// </summary>
-public sealed class CredentialsUnavailableException : Exception
-{
-    public CredentialsUnavailableException()
-    {
-    }
-
-    public CredentialsUnavailableException(string message)
-        : base(message)
-    {
-    }
-
-    public CredentialsUnavailableException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}
+public sealed class CredentialsUnavailableException(string message, Exception? innerException = null) : Exception(message, innerException);
