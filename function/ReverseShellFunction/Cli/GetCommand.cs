@@ -20,14 +20,11 @@ public static class GetCommand
         ArgumentNullException.ThrowIfNull(store);
         var bundleId = new Argument<string>("id") { Description = $"Which bundle: {BundleLookup.Accepted}" };
         var outDir = new Option<string?>("--out") { Description = "Extract into this folder, which must be absent or empty (default: ./BUNDLE_ID)" };
-        var command = new Command("get", "Verify a bundle as verify does and extract every part into a case folder");
-        command.Arguments.Add(bundleId);
         var manifestOnly = new Option<bool>("--manifest-only")
         {
             Description = "For a bundle whose index entry is damaged or missing: check part 1 against its own manifest (and object metadata) only, and say so",
         };
-        command.Options.Add(outDir);
-        command.Options.Add(manifestOnly);
+        var command = new Command("get", "Verify a bundle as verify does and extract every part into a case folder") { bundleId, outDir, manifestOnly };
         var custody = new CustodyOptions(command);
         command.SetAction((parse, cancellationToken) => store.RunAsync(parse, readOnly: true, async (services, output, ct) =>
         {
