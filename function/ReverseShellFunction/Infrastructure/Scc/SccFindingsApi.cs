@@ -37,6 +37,12 @@ public sealed class SccFindingsApi(GoogleApiClient client, SccEndpoints endpoint
         return client.GetJsonAsync(uri, cancellationToken);
     }
 
+    /// <summary>The results of a page that are objects; none when the page has no <c>listFindingsResults</c> array.</summary>
+    public static IEnumerable<JsonElement> Results(JsonElement page) =>
+        page.TryGetProperty("listFindingsResults", out var results) && results.ValueKind == JsonValueKind.Array
+            ? results.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.Object)
+            : [];
+
     public string Describe(SccParent parent)
     {
         ArgumentNullException.ThrowIfNull(parent);
