@@ -27,7 +27,7 @@ public sealed class SccFindingsApi(GoogleApiClient client, SccEndpoints endpoint
         ArgumentNullException.ThrowIfNull(parent);
         var uri = ApiUri.Build(
             endpoints.RootFor(parent.Location),
-            ["v2", .. ApiUri.Split(parent.Name), "findings"],
+            ["v2", .. parent.Name.Split('/'), "findings"],
             [
                 new("filter", filter),
                 new("orderBy", orderBy),
