@@ -45,10 +45,9 @@ public static class EvidenceDigest
 
         await TimelineEvents.AddCollectionAsync(timeline, summary, reports, state, cancellationToken);
 
-        var cloudRun = RunningWorkload.ReadCloudRun(staging, files);
         return new DigestResult
         {
-            Workload = RunningWorkload.Of(summary, cloudRun, state),
+            Workload = RunningWorkload.Of(summary, staging, files, state),
             RelatedFindings = state.Groups(),
             Timeline = new EvidenceTimeline
             {

@@ -10,9 +10,11 @@ namespace ReverseShellFunction.Report;
 /// </summary>
 internal static class RunningWorkload
 {
-    public static CloudRunDocuments ReadCloudRun(StagingDirectory staging, HashSet<string> files)
+    /// <returns>The service's or job's document, and its revisions' or executions' by their short name.</returns>
+    private static (JsonElement? Parent, Dictionary<string, JsonElement> Children) ReadCloudRun(StagingDirectory staging, HashSet<string> files)
     {
-        var documents = new CloudRunDocuments();
+        JsonElement? parent = null;
+        var children = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var file in files.Where(f => f.StartsWith(BundleLayout.Entries.CloudRunFolder, StringComparison.Ordinal) && f.EndsWith(".json", StringComparison.Ordinal)))
         {
             try
@@ -31,11 +33,11 @@ internal static class RunningWorkload
 
                 if (file is BundleLayout.Entries.CloudRunService or BundleLayout.Entries.CloudRunJob)
                 {
-                    documents.Parent = document.RootElement.Clone();
+                    parent = document.RootElement.Clone();
                 }
                 else if (EvidenceDigest.Str(document.RootElement, "name") is { } name)
                 {
-                    documents.Children[name[(name.LastIndexOf('/') + 1)..]] = document.RootElement.Clone();
+                    children[name[(name.LastIndexOf('/') + 1)..]] = document.RootElement.Clone();
                 }
             }
             catch (JsonException)
@@ -44,14 +46,14 @@ internal static class RunningWorkload
             }
         }
 
-        return documents;
+        return (parent, children);
     }
 
-    public static WorkloadFacts Of(EvidenceSummary summary, CloudRunDocuments cloudRun, DigestState state)
+    public static WorkloadFacts Of(EvidenceSummary summary, StagingDirectory staging, HashSet<string> files, DigestState state)
     {
-        var (revision, source) = ChooseRevision(summary, cloudRun, state);
-        var parent = cloudRun.Parent;
-        JsonElement? child = revision is not null && cloudRun.Children.TryGetValue(revision, out var c) ? c : null;
+        var (parent, children) = ReadCloudRun(staging, files);
+        var (revision, source) = ChooseRevision(summary, parent, state);
+        JsonElement? child = revision is not null && children.TryGetValue(revision, out var c) ? c : null;
 
         // A service's revision holds its own configuration; a job's lives in job.template.template.
         var config = child ?? (parent is { } p ? EvidenceDigest.Obj(p, "template") is { } t ? EvidenceDigest.Obj(t, "template") ?? t : null : null);
@@ -84,7 +86,7 @@ internal static class RunningWorkload
     private static JsonElement? First(JsonElement? parent, string name) =>
         parent is { } p && p.TryGetProperty(name, out var array) && array.ValueKind == JsonValueKind.Array && array.GetArrayLength() > 0 ? array[0] : null;
 
-    private static (string? Revision, string? Source) ChooseRevision(EvidenceSummary summary, CloudRunDocuments cloudRun, DigestState state)
+    private static (string? Revision, string? Source) ChooseRevision(EvidenceSummary summary, JsonElement? cloudRunParent, DigestState state)
     {
         if (!string.IsNullOrEmpty(summary.Resource.Revision))
         {
@@ -98,17 +100,11 @@ internal static class RunningWorkload
             return (near.Key, $"container logs within {DigestState.RevisionWindow.TotalMinutes:0} minutes of the event ({near.Value} of {total} entries)");
         }
 
-        if (cloudRun.Parent is { } parent && EvidenceDigest.Str(parent, "latestReadyRevision") is { } latest)
+        if (cloudRunParent is { } parent && EvidenceDigest.Str(parent, "latestReadyRevision") is { } latest)
         {
             return (latest[(latest.LastIndexOf('/') + 1)..], "latest ready revision of the service (the finding and the logs name none)");
         }
 
         return (null, null);
-    }
-
-    internal sealed class CloudRunDocuments
-    {
-        public JsonElement? Parent { get; set; }
-        public Dictionary<string, JsonElement> Children { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -151,20 +151,15 @@ public static class SummaryBuilder
     }
 
     /// <summary>sourceProperties values are any JSON value; ports have been seen as strings and numbers.</summary>
-    private static string? Text(SccFinding finding, string key)
-    {
-        if (finding.SourceProperties?.TryGetValue(key, out var value) != true)
-        {
-            return null;
-        }
-
-        return value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString(),
-            JsonValueKind.Number => value.GetRawText(),
-            _ => null,
-        };
-    }
+    private static string? Text(SccFinding finding, string key) =>
+        finding.SourceProperties?.TryGetValue(key, out var value) == true
+            ? value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString(),
+                JsonValueKind.Number => value.GetRawText(),
+                _ => null,
+            }
+            : null;
 
     private static int? Port(SccFinding finding, string key) =>
         int.TryParse(Text(finding, key), NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65535

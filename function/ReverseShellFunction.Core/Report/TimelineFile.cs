@@ -86,11 +86,7 @@ public sealed class TimelineFile : IAsyncDisposable
 
     private async Task NextChunkAsync()
     {
-        if (_current is not null)
-        {
-            await _current.DisposeAsync();
-        }
-
+        await DisposeAsync();
         var name = BundleLayout.Entries.TimelineChunk(_files.Count + 1);
         _current = _evidence.CreateFile(name);
         _files.Add(name);

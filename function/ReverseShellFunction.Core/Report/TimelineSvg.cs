@@ -89,8 +89,7 @@ public static class TimelineSvg
         var others = categories.Skip(MaxCategoryLanes).SelectMany(g => g).ToList();
         var laneCount = lanes.Count + (others.Count > 0 ? 1 : 0);
         var top = 34.0;
-        var relatedTop = top;
-        var barsTop = relatedTop + (Math.Max(laneCount, 1) * LaneHeight) + 10;
+        var barsTop = top + (Math.Max(laneCount, 1) * LaneHeight) + 10;
         var auditTop = barsTop + BarsHeight + 10;
         var axisY = auditTop + LaneHeight + 6;
         var height = axisY + 30;
@@ -101,14 +100,13 @@ public static class TimelineSvg
         // Lanes: related findings by category.
         if (laneCount == 0)
         {
-            Label(svg, relatedTop, "Related findings");
-            Empty(svg, relatedTop + 15, absences.Why("related-findings", "none in this window"));
+            Label(svg, top, "Related findings");
+            Empty(svg, top + 15, absences.Why("related-findings", "none in this window"));
         }
 
-        var lane = 0;
-        foreach (var group in lanes.Select(g => (Name: g.Key, Points: g.ToList())).Concat(others.Count > 0 ? [("other categories", others)] : []))
+        foreach (var (lane, group) in lanes.Select(g => (Name: g.Key, Points: g.ToList())).Concat(others.Count > 0 ? [("other categories", others)] : []).Index())
         {
-            var y = relatedTop + (lane * LaneHeight);
+            var y = top + (lane * LaneHeight);
             var color = Palette(lane);
             svg.Append(CultureInfo.InvariantCulture, $"<g class=\"lane related\" data-category=\"{Enc(group.Name)}\">\n");
             svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{N(PlotLeft)}\" y=\"{N(y + 2)}\" width=\"{N(PlotRight - PlotLeft)}\" height=\"{N(LaneHeight - 4)}\" fill=\"{(lane % 2 == 0 ? "#f6f8fa" : "#ffffff")}\"/>\n");
@@ -122,7 +120,6 @@ public static class TimelineSvg
             }
 
             svg.Append("</g>\n");
-            lane++;
         }
 
         // Container-log entries per minute.

@@ -20,9 +20,7 @@ internal static class CompleteCommand
     {
         var wait = new Option<bool>("--wait") { Description = "Wait for parts that are not due yet, until no bundle is pending" };
         var concurrency = new Option<int>("--concurrency") { Description = "Completions run at once", DefaultValueFactory = _ => 4 };
-        var command = new Command("complete", "Collect the later parts of pending bundles that are due (embedded default: the store's pending records)");
-        command.Options.Add(wait);
-        command.Options.Add(concurrency);
+        var command = new Command("complete", "Collect the later parts of pending bundles that are due (embedded default: the store's pending records)") { wait, concurrency };
         command.SetAction((parse, cancellationToken) => store.RunAsync(parse, readOnly: false, async (services, output, ct) =>
         {
             var parallel = parse.GetValue(concurrency);

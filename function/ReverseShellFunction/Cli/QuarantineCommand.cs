@@ -24,17 +24,17 @@ public static class QuarantineCommand
     public static Command Create(StoreOptions store)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var command = new Command("quarantine", $"List or show the deliveries kept in {BundleLayout.QuarantinePrefix} because they can never become a bundle (read-only)");
-        command.Subcommands.Add(List(store));
-        command.Subcommands.Add(Show(store));
-        return command;
+        return new Command("quarantine", $"List or show the deliveries kept in {BundleLayout.QuarantinePrefix} because they can never become a bundle (read-only)")
+        {
+            List(store),
+            Show(store),
+        };
     }
 
     private static Command List(StoreOptions store)
     {
         var json = new Option<bool>("--json") { Description = "Print one JSON line per record (everything but the body) instead of text" };
-        var command = new Command("list", "List quarantine records, newest first: id, when, the problem, where from, size and why");
-        command.Options.Add(json);
+        var command = new Command("list", "List quarantine records, newest first: id, when, the problem, where from, size and why") { json };
         var width = new WidthOptions(command, "Each record's lines in full, however wide");
         command.SetAction((parse, cancellationToken) => store.RunAsync(parse, readOnly: true, async (services, output, ct) =>
         {
@@ -78,9 +78,7 @@ public static class QuarantineCommand
     {
         var id = new Argument<string>("id") { Description = $"The record's id as 'quarantine list' prints it, or its object name ({BundleLayout.QuarantinePrefix}…/ID.json)" };
         var json = new Option<bool>("--json") { Description = "Print the record as stored (JSON, the kept body in bodyBase64) instead of text" };
-        var command = new Command("show", "Show one quarantine record: why it was kept, when, from where, its allowed headers and its body as text");
-        command.Arguments.Add(id);
-        command.Options.Add(json);
+        var command = new Command("show", "Show one quarantine record: why it was kept, when, from where, its allowed headers and its body as text") { id, json };
         var width = new WidthOptions(command, "Every line in full, however wide");
         command.SetAction((parse, cancellationToken) => store.RunAsync(parse, readOnly: true, async (services, output, ct) =>
         {

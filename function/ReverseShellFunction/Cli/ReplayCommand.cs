@@ -24,10 +24,8 @@ public static class ReplayCommand
     {
         ArgumentNullException.ThrowIfNull(store);
         var files = new Argument<FileInfo[]>("file") { Description = "Files to replay", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("replay", "Run the pipeline on files holding a notification, a Pub/Sub push body or a structured CloudEvent");
         var json = new Option<bool>("--json") { Description = "Print one JSON line per file, with the whole index entry" };
-        command.Arguments.Add(files);
-        command.Options.Add(json);
+        var command = new Command("replay", "Run the pipeline on files holding a notification, a Pub/Sub push body or a structured CloudEvent") { files, json };
         command.SetAction((parse, cancellationToken) => store.RunAsync(parse, readOnly: false, async (services, output, ct) =>
         {
             StartupSweep.Run(services);
@@ -94,10 +92,9 @@ public static class ReplayCommand
             // process substitution) has no length: the buffer grows as it is read.
             await using var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, useAsync: true);
             var (kept, total, sha256) = await Endpoints.RequestBodyReader.ReadBodyAsync(stream, stream.CanSeek ? stream.Length : null, maxTotal: null, cancellationToken);
-            var headers = new Dictionary<string, string> { ["content-type"] = IsStructuredCloudEvent(kept) ? "application/cloudevents+json" : "application/json" };
             return new RawDelivery
             {
-                Headers = headers,
+                Headers = new Dictionary<string, string> { ["content-type"] = IsStructuredCloudEvent(kept) ? "application/cloudevents+json" : "application/json" },
                 Body = kept,
                 BodyLength = total,
                 BodySha256 = sha256,
@@ -148,8 +145,7 @@ public static class ReplayCommand
         using (document)
         {
             var deliveries = new List<(string, RawDelivery)>();
-            var index = 0;
-            foreach (var element in document.RootElement.EnumerateArray())
+            foreach (var (index, element) in document.RootElement.EnumerateArray().Index())
             {
                 if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty("finding", out var finding) || finding.ValueKind != JsonValueKind.Object)
                 {
@@ -176,7 +172,6 @@ public static class ReplayCommand
                 var name = $"{file.Name}[{index}]";
                 deliveries.Add((name, RawDelivery.FromBytes(
                     new Dictionary<string, string> { ["content-type"] = "application/json" }, notification.WrittenSpan.ToArray(), time.GetUtcNow(), DeliverySource.Replay, name)));
-                index++;
             }
 
             return deliveries;

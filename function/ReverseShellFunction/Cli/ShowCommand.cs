@@ -14,9 +14,7 @@ public static class ShowCommand
         ArgumentNullException.ThrowIfNull(store);
         var bundleId = new Argument<string>("id") { Description = $"Which bundle: {BundleLookup.Accepted}" };
         var json = new Option<bool>("--json") { Description = "Print the index entry as stored (JSON) instead of text" };
-        var command = new Command("show", "Show a bundle's summary from its index entry: the headline and what is wrong first");
-        command.Arguments.Add(bundleId);
-        command.Options.Add(json);
+        var command = new Command("show", "Show a bundle's summary from its index entry: the headline and what is wrong first") { bundleId, json };
         var width = new WidthOptions(command, "Do not wrap lines");
         command.SetAction((parse, cancellationToken) => store.RunAsync(parse, readOnly: true, async (services, output, ct) =>
         {

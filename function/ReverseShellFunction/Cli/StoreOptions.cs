@@ -17,11 +17,7 @@ namespace ReverseShellFunction.Cli;
 public sealed class StoreOptions
 {
     /// <summary>The tests pass their own environment instead of the process's.</summary>
-    internal StoreOptions(HostEnvironment environment)
-    {
-        ArgumentNullException.ThrowIfNull(environment);
-        Environment = environment;
-    }
+    internal StoreOptions(HostEnvironment environment) => Environment = environment;
 
     public HostEnvironment Environment { get; }
 

@@ -26,9 +26,7 @@ public static class VerifyCommand
         {
             Description = $"With --all or --since/--until: parts verified at once (1 to {StoreAudit.MaxConcurrency}, default {StoreAudit.DefaultConcurrency}); the output order does not depend on it",
         };
-        var command = new Command("verify", "Verify bundles against their index entries, manifests and object metadata");
-        command.Arguments.Add(bundleIds);
-        command.Options.Add(all);
+        var command = new Command("verify", "Verify bundles against their index entries, manifests and object metadata") { bundleIds, all };
         var range = new TimeRangeOptions(command);
         command.Options.Add(json);
         var custody = new CustodyOptions(command);
@@ -77,9 +75,11 @@ public static class VerifyCommand
             using var trustScope = trust;
             var time = services.GetRequiredService<TimeProvider>();
             var audit = new StoreAudit(evidence, trust, time);
-            var results = folders.Length > 0 ? VerifyFoldersAsync(folders, trust, time, ct)
+            // Bundles named: every part of each, with the checks across its parts, the same as --all runs.
+            var results = folders.Length > 0 ? folders.ToAsyncEnumerable().SelectMany((folder, _) => VerifyFolderAsync(folder, trust, time, ct))
                 : listing ? audit.VerifyAllAsync(range.Range(parse, time.GetUtcNow()), parallel ?? StoreAudit.DefaultConcurrency, ct)
-                : VerifyEachAsync(audit, ids, ct);
+                : ids.Select(i => i.Bundle).Distinct().ToAsyncEnumerable()
+                    .SelectMany(async (id, _) => (IEnumerable<BundleVerification>)await audit.VerifyBundleAsync(id, ct));
             var (verified, failed) = (0, 0);
             var notChecked = new List<BundleVerification>();
             var seals = new SealCounts();
@@ -133,42 +133,10 @@ public static class VerifyCommand
         return command;
     }
 
-    private static async IAsyncEnumerable<BundleVerification> VerifyFoldersAsync(
-        IReadOnlyList<string> folders, Custody.CustodyTrust trust, TimeProvider time, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        foreach (var folder in folders)
-        {
-            if (!Directory.Exists(folder))
-            {
-                throw new UsageException($"--extracted {folder}: no such folder.");
-            }
-
-            if (CaseFolderVerifier.IsCase(folder))
-            {
-                foreach (var result in await CaseFolderVerifier.VerifyAsync(folder, trust, time.GetUtcNow(), cancellationToken))
-                {
-                    yield return result;
-                }
-            }
-            else
-            {
-                yield return await ExtractedFolderVerifier.VerifyAsync(folder, trust, cancellationToken);
-            }
-        }
-    }
-
-    /// <summary>Every part of each bundle named, with the checks across its parts: the same as --all runs.</summary>
-    private static async IAsyncEnumerable<BundleVerification> VerifyEachAsync(
-        StoreAudit audit, IReadOnlyList<Bundle.BundleId> ids, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        foreach (var id in ids.Select(i => i.Bundle).Distinct())
-        {
-            foreach (var result in await audit.VerifyBundleAsync(id, cancellationToken))
-            {
-                yield return result;
-            }
-        }
-    }
+    private static async ValueTask<IEnumerable<BundleVerification>> VerifyFolderAsync(string folder, Custody.CustodyTrust trust, TimeProvider time, CancellationToken cancellationToken) =>
+        !Directory.Exists(folder) ? throw new UsageException($"--extracted {folder}: no such folder.")
+        : CaseFolderVerifier.IsCase(folder) ? await CaseFolderVerifier.VerifyAsync(folder, trust, time.GetUtcNow(), cancellationToken)
+        : [await ExtractedFolderVerifier.VerifyAsync(folder, trust, cancellationToken)];
 
     /// <summary>
     /// The readable output: one line per bundle with the verdict and the hash checks, then one indented line per

@@ -31,10 +31,9 @@ public static class RequestBodyReader
         }
 
         var body = await ReadBodyAsync(request.Body, request.ContentLength, MaxRequestBytes, cancellationToken);
-        var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         return new RawDelivery
         {
-            Headers = headers,
+            Headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
             Body = body.Kept,
             BodyLength = body.Length,
             BodySha256 = body.Sha256,
