@@ -11,7 +11,7 @@ namespace ReverseShellFunction.Audit;
 /// </summary>
 internal static class BundleContentCheck
 {
-    public static async Task RunAsync(SpooledBundle bundle, StoredIndexEntry? index, Custody.CustodyTrust trust, VerificationLog log, CancellationToken cancellationToken)
+    public static async Task RunAsync(StoredPart bundle, StoredIndexEntry? index, Custody.CustodyTrust trust, VerificationLog log, CancellationToken cancellationToken)
     {
         System.IO.Compression.ZipArchive zip;
         try
@@ -73,7 +73,7 @@ internal static class BundleContentCheck
     }
 
     /// <param name="positions">Each listed file's place in the zip's central directory, in the order of <see cref="BundleInventory.Files"/>.</param>
-    private static async Task CheckFilesAsync(SpooledBundle bundle, BundleInventory inventory, int[] positions, VerificationLog log, CancellationToken cancellationToken)
+    private static async Task CheckFilesAsync(StoredPart bundle, BundleInventory inventory, int[] positions, VerificationLog log, CancellationToken cancellationToken)
     {
         if (inventory.Manifest is null)
         {

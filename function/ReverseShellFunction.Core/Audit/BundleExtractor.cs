@@ -5,23 +5,64 @@ using ReverseShellFunction.Text;
 namespace ReverseShellFunction.Audit;
 
 /// <summary>
-/// Extracts a verified part into a folder: <c>get</c> for each part of a case (<see cref="CaseExtractor"/>), and
+/// Extracts verified parts into a folder: <c>get</c>, a case folder of every part (<see cref="ExtractAsync"/>), and
 /// <c>get --manifest-only</c> for a bundle whose index entry cannot vouch for it. <see cref="BundleVerifier"/>
 /// hands over the spooled bundle only when all of its checks passed. Each file is hashed again as it is written.
 /// On any mismatch, or any failure, everything extracted is deleted, so the folder only ever holds a bundle that
 /// verified. Nothing is written outside the folder, and nothing is inflated before the free space for all of it is there.
 /// </summary>
-public sealed class BundleExtractor
+public static class BundleExtractor
 {
     /// <summary>Room left free on the target's file system beyond the bundle itself.</summary>
     internal const long FreeSpaceMargin = 64L * 1024 * 1024;
 
-    private readonly BundleVerifier _verifier;
-
-    public BundleExtractor(IEvidenceReader store)
+    /// <summary>
+    /// <c>get</c>: <c>verify ID</c> plus a case folder. Every part of the bundle runs through the very checks verify
+    /// runs, with the same trust (<see cref="StoreAudit.VerifyBundleAsync"/>: bytes, files, seal, chain, the checks
+    /// across parts, the give-up check); each part that passed its own checks is extracted into <c>part-N/</c> as it
+    /// goes, and the top-level files (<see cref="CaseFolder"/>) are written once all passed. If any check of any part
+    /// fails, or anything throws, nothing remains: the folder is removed (or emptied, if it existed empty).
+    /// </summary>
+    /// <exception cref="IOException"><paramref name="directory"/> exists and is not an empty folder.</exception>
+    public static async Task<CaseResult> ExtractAsync(StoreAudit audit, BundleId id, string directory, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        _verifier = new BundleVerifier(store);
+        ArgumentNullException.ThrowIfNull(audit);
+        ArgumentNullException.ThrowIfNull(id);
+        var root = Path.GetFullPath(directory);
+        EnsureEmptyOrAbsent(root);
+        var created = !Directory.Exists(root);
+        var extracted = new Dictionary<int, CaseExtractedPart>();
+        var kept = false;
+        try
+        {
+            var results = await audit.VerifyBundleAsync(
+                id,
+                async (part, bundle, log) =>
+                {
+                    var files = await ExtractSpoolAsync(part, bundle, Path.Combine(root, CaseFolder.PartFolder(part.Part)), log, progress, cancellationToken);
+                    if (log.ProblemCount == 0)
+                    {
+                        extracted[part.Part] = new CaseExtractedPart(part, files.Count, bundle.Sha256, bundle.Size);
+                    }
+                },
+                progress,
+                cancellationToken);
+            if (results.Count == 0 || !results.All(r => r.Verified) || extracted.Count != results.Count)
+            {
+                return new CaseResult(root, results, []);
+            }
+
+            await CaseFolder.WriteTopAsync(root, results.Count, name => new FileStream(Path.Combine(root, name), FileMode.CreateNew), cancellationToken);
+            kept = true;
+            return new CaseResult(root, results, [.. extracted.Values.OrderBy(p => p.Id.Part)]);
+        }
+        finally
+        {
+            if (!kept)
+            {
+                Clean(root, created);
+            }
+        }
     }
 
     /// <summary>
@@ -31,15 +72,16 @@ public sealed class BundleExtractor
     /// and the result says whether the object metadata vouched for the bytes.
     /// </summary>
     /// <exception cref="IOException"><paramref name="directory"/> exists and is not an empty folder.</exception>
-    public async Task<(ExtractionResult Result, bool MetadataChecked)> ExtractManifestOnlyAsync(
-        BundleId id, string directory, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    public static async Task<(ExtractionResult Result, bool MetadataChecked)> ExtractManifestOnlyAsync(
+        IEvidenceReader store, BundleId id, string directory, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(id);
         var root = Path.GetFullPath(directory);
         EnsureEmptyOrAbsent(root);
         IReadOnlyList<string> files = [];
         string? sha256 = null;
-        var verification = await _verifier.VerifyAsync(
+        var verification = await new BundleVerifier(store).VerifyAsync(
             id,
             listedBundle: null,
             async (bundle, log) =>
@@ -61,7 +103,7 @@ public sealed class BundleExtractor
     /// mismatch (a problem in <paramref name="log"/>) what it wrote is deleted again.
     /// </summary>
     internal static async Task<IReadOnlyList<string>> ExtractSpoolAsync(
-        BundleId id, SpooledBundle bundle, string root, VerificationLog log, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+        BundleId id, StoredPart bundle, string root, VerificationLog log, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
         using var zip = bundle.OpenZip();
         var inventory = await BundleInventory.TakeAsync(zip, VerificationLog.ForBundle(id.Value), cancellationToken);

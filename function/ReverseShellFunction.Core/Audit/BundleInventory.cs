@@ -10,30 +10,14 @@ namespace ReverseShellFunction.Audit;
 /// missing or unreadable manifest, files the manifest lists but the zip lacks, and files it does not list.
 /// <c>get</c> extracts nothing unless this is clean; <c>verify</c> reports it and hashes what is listed.
 /// </summary>
-public sealed class BundleInventory
+/// <param name="ManifestBytes">manifest.json's exact bytes (what the seal covers), when it read as a manifest.</param>
+/// <param name="Files">Files both listed in the manifest and present in the zip, in manifest order.</param>
+/// <param name="Entries">Entries with safe, unique names, by name; manifest.json included.</param>
+internal sealed record BundleInventory(byte[]? ManifestBytes, Manifest? Manifest, IReadOnlyList<(ManifestFile File, ZipArchiveEntry Entry)> Files, IReadOnlyDictionary<string, ZipArchiveEntry> Entries)
 {
     // Unix file type bits in the upper half of the external attributes; 0xA000 is a symbolic link.
     private const int UnixTypeMask = 0xF000;
     private const int UnixSymlink = 0xA000;
-
-    private BundleInventory(byte[]? manifestBytes, Manifest? manifest, IReadOnlyList<(ManifestFile File, ZipArchiveEntry Entry)> files, IReadOnlyDictionary<string, ZipArchiveEntry> entries)
-    {
-        ManifestBytes = manifestBytes;
-        Manifest = manifest;
-        Files = files;
-        Entries = entries;
-    }
-
-    /// <summary>manifest.json's exact bytes (what the seal covers), when it read as a manifest.</summary>
-    public byte[]? ManifestBytes { get; }
-
-    public Manifest? Manifest { get; }
-
-    /// <summary>Files both listed in the manifest and present in the zip, in manifest order.</summary>
-    public IReadOnlyList<(ManifestFile File, ZipArchiveEntry Entry)> Files { get; }
-
-    /// <summary>Entries with safe, unique names, by name; manifest.json included.</summary>
-    public IReadOnlyDictionary<string, ZipArchiveEntry> Entries { get; }
 
     internal static async Task<BundleInventory> TakeAsync(ZipArchive zip, VerificationLog log, CancellationToken cancellationToken)
     {

@@ -11,19 +11,12 @@ namespace ReverseShellFunction.Audit;
 /// The bundle is streamed through a temporary file, so memory stays bounded whatever its size. Store failures
 /// propagate as <see cref="EvidenceStoreException"/>; everything found wrong is returned as problems.
 /// </summary>
-public sealed class BundleVerifier
+/// <remarks>Whether bundle objects must carry hash metadata is the store's own statement (<see cref="IEvidenceReader.Guarantees"/>).</remarks>
+/// <param name="trust">Keys and TSA certificates for the custody checks (Audit/SignatureCheck.cs); none by default.</param>
+public sealed class BundleVerifier(IEvidenceReader store, Custody.CustodyTrust? trust = null)
 {
-    private readonly IEvidenceReader _store;
-    private readonly Custody.CustodyTrust _trust;
-
-    /// <summary>Whether bundle objects must carry hash metadata is the store's own statement (<see cref="IEvidenceReader.Guarantees"/>).</summary>
-    /// <param name="trust">Keys and TSA certificates for the custody checks (Audit/SignatureCheck.cs); none by default.</param>
-    public BundleVerifier(IEvidenceReader store, Custody.CustodyTrust? trust = null)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        _trust = trust ?? Custody.CustodyTrust.None;
-        _store = store;
-    }
+    private readonly IEvidenceReader _store = store ?? throw new ArgumentNullException(nameof(store));
+    private readonly Custody.CustodyTrust _trust = trust ?? Custody.CustodyTrust.None;
 
     /// <summary>Whether the store holds the part, as an index entry or a bundle object.</summary>
     public async Task<bool> HasPartAsync(BundleId id, CancellationToken cancellationToken) =>
@@ -42,7 +35,7 @@ public sealed class BundleVerifier
     internal async Task<BundleVerification> VerifyAsync(
         BundleId id,
         StoredObject? listedBundle,
-        Func<SpooledBundle, VerificationLog, Task>? whenVerified,
+        Func<StoredPart, VerificationLog, Task>? whenVerified,
         IProgress<TransferProgress>? download,
         CancellationToken cancellationToken,
         bool readIndex = true)
@@ -81,7 +74,7 @@ public sealed class BundleVerifier
         BundleId id,
         StoredObject? listedBundle,
         VerificationLog log,
-        Func<SpooledBundle, VerificationLog, Task>? whenVerified,
+        Func<StoredPart, VerificationLog, Task>? whenVerified,
         IProgress<TransferProgress>? download,
         bool readIndex,
         CancellationToken cancellationToken)
@@ -120,10 +113,8 @@ public sealed class BundleVerifier
         log.Check("bundle-object", CheckOutcome.Passed, $"{stored.Name}, {stored.Size} bytes");
         // Bytes copied from the store, against the size the store gives for the object.
         Action<long>? copied = download is null ? null : value => download.Report(new TransferProgress("downloading", value, Math.Max(stored.Size, value)));
-        await using (var part = await StoredPart.OpenAsync(_store, id, copied, cancellationToken))
+        await using (var bundle = await StoredPart.OpenAsync(_store, id, copied, cancellationToken))
         {
-            var bundle = part.Spool;
-
             // The object's hash runs on another thread while the zip is inflated here; the zip's checks go to a
             // branch so the report lists the byte checks first, as when they ran one after the other.
             var inside = log.Branch();

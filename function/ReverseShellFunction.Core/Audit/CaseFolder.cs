@@ -39,12 +39,40 @@ public static class CaseFolder
     }
 
     /// <summary>
+    /// Writes each top-level file the parts give (case.json, the newest part's summary files, the merged timeline) to
+    /// the stream <paramref name="create"/> gives for its name, then disposes that stream: <c>get</c> creates the
+    /// files, <c>verify --extracted</c> hashes what they must hold.
+    /// </summary>
+    public static async Task WriteTopAsync(string root, int parts, Func<string, Stream> create, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        await using (var file = create(FileName))
+        {
+            await file.WriteAsync(await DescribeAsync(root, parts, cancellationToken), cancellationToken);
+        }
+
+        foreach (var name in SummaryFiles)
+        {
+            var source = Path.Combine(root, PartFolder(parts), name);
+            if (parts > 0 && File.Exists(source))
+            {
+                await using var input = File.OpenRead(source);
+                await using var output = create(name);
+                await input.CopyToAsync(output, cancellationToken);
+            }
+        }
+
+        await using var timeline = create(BundleLayout.Entries.Timeline);
+        await MergeTimelineAsync(root, parts, timeline, cancellationToken);
+    }
+
+    /// <summary>
     /// What <c>case.json</c> holds for parts 1..<paramref name="parts"/> of the folder: the bundle id, each part's
     /// manifest SHA-256 and seal, the bundle object and SHA-256 of every part a later part's manifest names (the
     /// chain; the newest part's bundle SHA-256 is vouched for by the store's index entry only, so get prints it and
     /// the folder does not claim it), and the state from the newest part's summary.
     /// </summary>
-    public static async Task<byte[]> DescribeAsync(string root, int parts, CancellationToken cancellationToken)
+    private static async Task<byte[]> DescribeAsync(string root, int parts, CancellationToken cancellationToken)
     {
         var manifests = new List<(byte[]? Bytes, Manifest? Manifest)>();
         for (var part = 1; part <= parts; part++)
@@ -95,9 +123,8 @@ public static class CaseFolder
     /// Writes every part's timeline (timeline.jsonl, timeline-2.jsonl, … of each part, in order) as one file in time
     /// order; events of the same time keep the parts' order. A line whose time cannot be read goes last, unchanged.
     /// </summary>
-    public static async Task MergeTimelineAsync(string root, int parts, Stream output, CancellationToken cancellationToken)
+    private static async Task MergeTimelineAsync(string root, int parts, Stream output, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(output);
         var lines = new List<(DateTimeOffset Time, long Order, string Line)>();
         long order = 0;
         for (var part = 1; part <= parts; part++)

@@ -96,26 +96,13 @@ public static class CaseFolderVerifier
             log.Problem(ProblemKind.FileExtra, $"folder {DisplayText.Visible(other)}/ is in the case but is no part of it (parts are {CaseFolder.PartFolder(1)}/ to {CaseFolder.PartFolder(Math.Max(parts, 1))}/)", DisplayText.Visible(other));
         }
 
-        var expected = new Dictionary<string, byte[]>(StringComparer.Ordinal)
+        // Write-only streams that feed a hash, so the derived files are compared without a copy on disk.
+        var hashes = new Dictionary<string, SHA256>(StringComparer.Ordinal);
+        await CaseFolder.WriteTopAsync(root, parts, name => new CryptoStream(Stream.Null, hashes[name] = SHA256.Create(), CryptoStreamMode.Write), cancellationToken);
+        var expected = hashes.ToDictionary(h => h.Key, h => Convert.ToHexStringLower(h.Value.Hash!), StringComparer.Ordinal);
+        foreach (var sha in hashes.Values)
         {
-            [CaseFolder.FileName] = SHA256.HashData(await CaseFolder.DescribeAsync(root, parts, cancellationToken)),
-        };
-        foreach (var name in CaseFolder.SummaryFiles)
-        {
-            var source = Path.Combine(root, CaseFolder.PartFolder(parts), name);
-            if (parts > 0 && File.Exists(source))
-            {
-                expected[name] = await HashAsync(source, cancellationToken);
-            }
-        }
-
-        // A write-only stream that feeds a hash, so the merged timeline is compared without a copy on disk.
-        using (var sha = SHA256.Create())
-        await using (var sink = new CryptoStream(Stream.Null, sha, CryptoStreamMode.Write))
-        {
-            await CaseFolder.MergeTimelineAsync(root, parts, sink, cancellationToken);
-            await sink.FlushFinalBlockAsync(cancellationToken);
-            expected[BundleLayout.Entries.Timeline] = sha.Hash!;
+            sha.Dispose();
         }
 
         foreach (var (name, hash) in expected)
@@ -123,11 +110,11 @@ public static class CaseFolderVerifier
             var path = Path.Combine(root, name);
             if (!File.Exists(path))
             {
-                log.Problem(ProblemKind.FileMissing, $"file {name} is missing from the case", name, Convert.ToHexStringLower(hash), "no file");
+                log.Problem(ProblemKind.FileMissing, $"file {name} is missing from the case", name, hash, "no file");
             }
-            else if (await HashAsync(path, cancellationToken) is var found && !found.AsSpan().SequenceEqual(hash))
+            else if ((await BundleWriter.HashFileAsync(path, cancellationToken)).Sha256 is var found && found != hash)
             {
-                log.Problem(ProblemKind.FileHashMismatch, $"file {name} is not what the parts give ({Describe(name, parts)})", name, Convert.ToHexStringLower(hash), Convert.ToHexStringLower(found));
+                log.Problem(ProblemKind.FileHashMismatch, $"file {name} is not what the parts give ({Describe(name, parts)})", name, hash, found);
             }
         }
 
@@ -144,10 +131,4 @@ public static class CaseFolderVerifier
         name == CaseFolder.FileName ? "the parts' manifests, seals and state"
         : name == BundleLayout.Entries.Timeline ? "every part's timeline merged in time order"
         : $"a copy of {CaseFolder.PartFolder(parts)}/{name}";
-
-    private static async Task<byte[]> HashAsync(string path, CancellationToken cancellationToken)
-    {
-        await using var stream = File.OpenRead(path);
-        return await SHA256.HashDataAsync(stream, cancellationToken);
-    }
 }

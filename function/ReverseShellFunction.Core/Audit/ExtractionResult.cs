@@ -1,3 +1,5 @@
+using ReverseShellFunction.Bundle;
+
 namespace ReverseShellFunction.Audit;
 
 /// <summary>
@@ -8,3 +10,12 @@ public sealed record ExtractionResult(string Directory, IReadOnlyList<string> Fi
 {
     public bool Succeeded => Problems.Count == 0;
 }
+
+/// <summary>What <c>get</c> did: every part's verdict, and the parts it kept (none unless all passed).</summary>
+public sealed record CaseResult(string Directory, IReadOnlyList<BundleVerification> Verdicts, IReadOnlyList<CaseExtractedPart> Parts)
+{
+    public bool Succeeded => Parts.Count > 0;
+}
+
+/// <summary>One part kept in the case folder, with the SHA-256 of its bundle object as downloaded and checked.</summary>
+public sealed record CaseExtractedPart(BundleId Id, int Files, string Sha256, long Size);

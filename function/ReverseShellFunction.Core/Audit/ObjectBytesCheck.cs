@@ -8,7 +8,7 @@ namespace ReverseShellFunction.Audit;
 /// </summary>
 internal static class ObjectBytesCheck
 {
-    public static void Run(SpooledBundle bundle, StoredObject stored, StoredIndexEntry? index, bool keepsHashMetadata, VerificationLog log)
+    public static void Run(StoredPart bundle, StoredObject stored, StoredIndexEntry? index, bool keepsHashMetadata, VerificationLog log)
     {
         if (index is null)
         {

@@ -10,20 +10,11 @@ namespace ReverseShellFunction.Audit;
 /// an index entry without its bundle and a bundle without its index entry both surface, and verifies each id
 /// with <see cref="BundleVerifier"/>. Objects whose names name no bundle are reported as problems too.
 /// </summary>
-public sealed class StoreAudit
+public sealed class StoreAudit(IEvidenceReader store, Custody.CustodyTrust? trust = null, TimeProvider? time = null)
 {
-    private readonly IEvidenceReader _store;
-    private readonly BundleVerifier _verifier;
-
-    private readonly TimeProvider _time;
-
-    public StoreAudit(IEvidenceReader store, Custody.CustodyTrust? trust = null, TimeProvider? time = null)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        _store = store;
-        _time = time ?? TimeProvider.System;
-        _verifier = new BundleVerifier(store, trust);
-    }
+    private readonly IEvidenceReader _store = store ?? throw new ArgumentNullException(nameof(store));
+    private readonly BundleVerifier _verifier = new(store, trust);
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     /// <summary>
     /// Parts verified at once by default. A part costs about six sequential store requests (index entry,
@@ -109,7 +100,7 @@ public sealed class StoreAudit
     /// </summary>
     /// <param name="whenVerified">Runs on each part's spooled bundle when that part passed its own checks (<c>get</c> extracts there).</param>
     internal async Task<IReadOnlyList<BundleVerification>> VerifyBundleAsync(
-        BundleId id, Func<BundleId, SpooledBundle, VerificationLog, Task>? whenVerified, IProgress<TransferProgress>? download, CancellationToken cancellationToken)
+        BundleId id, Func<BundleId, StoredPart, VerificationLog, Task>? whenVerified, IProgress<TransferProgress>? download, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
         var results = new List<BundleVerification>();
@@ -123,7 +114,7 @@ public sealed class StoreAudit
 
         return await WithBundleChecksAsync(id.Bundle.WithPart(results.Count), results, cancellationToken);
 
-        Func<SpooledBundle, VerificationLog, Task>? Callback(BundleId partId) =>
+        Func<StoredPart, VerificationLog, Task>? Callback(BundleId partId) =>
             whenVerified is null ? null : (bundle, log) => whenVerified(partId, bundle, log);
     }
 

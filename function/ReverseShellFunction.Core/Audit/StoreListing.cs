@@ -15,15 +15,8 @@ public static class StoreListing
         IEvidenceReader store, EventTimeRange range, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(range);
-        var ids = new List<BundleId>();
-        var unexpected = new List<string>();
-        await foreach (var name in store.ListIndexObjectNamesAsync(cancellationToken))
-        {
-            Classify(name, BundleLayout.IndexPrefix, range, ids, unexpected);
-        }
-
-        return ([.. ids.OrderBy(id => id.EventTime).ThenBy(id => id.Value, StringComparer.Ordinal)], unexpected);
+        var (found, unexpected) = await ListAsync(store.ListIndexObjectNamesAsync(cancellationToken), name => name, BundleLayout.IndexPrefix, range);
+        return ([.. found.Select(f => f.Id).OrderBy(id => id.EventTime).ThenBy(id => id.Value, StringComparer.Ordinal)], unexpected);
     }
 
     /// <summary>Bundle objects in range by id, and bundle object names that name no bundle.</summary>
@@ -31,38 +24,43 @@ public static class StoreListing
         IEvidenceReader store, EventTimeRange range, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(range);
+        var (found, unexpected) = await ListAsync(store.ListBundleObjectsAsync(cancellationToken), stored => stored.Name, BundleLayout.BundlesPrefix, range);
         var bundles = new Dictionary<BundleId, StoredObject>();
-        var unexpected = new List<string>();
-        await foreach (var stored in store.ListBundleObjectsAsync(cancellationToken))
+        foreach (var (id, stored) in found)
         {
-            var ids = new List<BundleId>(1);
-            Classify(stored.Name, BundleLayout.BundlesPrefix, range, ids, unexpected);
-            if (ids.Count == 1)
-            {
-                bundles[ids[0]] = stored;
-            }
+            bundles[id] = stored;
         }
 
         return (bundles, unexpected);
     }
 
-    private static void Classify(string name, string prefix, EventTimeRange range, List<BundleId> ids, List<string> unexpected)
+    /// <summary>The listed objects whose names name a bundle in range, with its id, and the names that name no bundle.</summary>
+    private static async Task<(List<(BundleId Id, T Item)> Found, List<string> Unexpected)> ListAsync<T>(
+        IAsyncEnumerable<T> listing, Func<T, string> nameOf, string prefix, EventTimeRange range)
     {
-        // The day folder comes first: a day out of range is skipped before the id is even parsed.
-        if (DayOf(name, prefix) is { } day && !range.MayContainDay(day))
+        ArgumentNullException.ThrowIfNull(range);
+        var found = new List<(BundleId, T)>();
+        var unexpected = new List<string>();
+        await foreach (var item in listing)
         {
-            return;
+            // The day folder comes first: a day out of range is skipped before the id is even parsed.
+            var name = nameOf(item);
+            if (DayOf(name, prefix) is { } day && !range.MayContainDay(day))
+            {
+                continue;
+            }
+
+            if (BundleLayout.IdFromObjectName(name) is not { } id)
+            {
+                unexpected.Add(name);
+            }
+            else if (range.Contains(id.EventTime))
+            {
+                found.Add((id, item));
+            }
         }
 
-        if (BundleLayout.IdFromObjectName(name) is not { } id)
-        {
-            unexpected.Add(name);
-        }
-        else if (range.Contains(id.EventTime))
-        {
-            ids.Add(id);
-        }
+        return (found, unexpected);
     }
 
     private static DateOnly? DayOf(string name, string prefix)

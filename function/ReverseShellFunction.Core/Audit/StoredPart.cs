@@ -1,35 +1,61 @@
+using System.Buffers;
 using System.IO.Compression;
+using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.Win32.SafeHandles;
 using ReverseShellFunction.Bundle;
 using ReverseShellFunction.Store;
 
 namespace ReverseShellFunction.Audit;
 
 /// <summary>
-/// One stored part, downloaded (or opened in place) once: its size and SHA-256, and its summary, manifest, seal
-/// record or any other entry when asked, the JSON ones through <see cref="StoredShape"/>'s check. Crash repair,
-/// the completion's read of the notification and verify all open a part through it.
+/// One stored part, downloaded (or opened in place) once, with random access to its bytes and their SHA-256: its
+/// summary, manifest, seal record or any other entry when asked, the JSON ones through <see cref="StoredShape"/>'s
+/// check. Crash repair, the completion's read of the notification and verify all open a part through it. The zip's
+/// central directory is at the end, so reading entries needs random access. A stream that is not a file (a
+/// download) is copied to a private temporary file, hashed on the way, and the copy is deleted on dispose; a store's
+/// own file is read in place while another thread hashes it, so the object hash costs no time on the inflate path.
+/// Memory stays bounded either way.
 /// </summary>
 public sealed class StoredPart : IAsyncDisposable
 {
+    private const int BufferSize = 1024 * 1024;
+    private const int SecondReaderBufferSize = 256 * 1024;
+
     private readonly Stream _content;
+    private readonly FileStream _file;
+    private readonly SafeFileHandle _handle;
+    private readonly string? _path;
+    private readonly Task<string> _sha256;
     private ZipArchive? _zip;
 
-    private StoredPart(BundleId id, Stream content, SpooledBundle spool)
+    /// <param name="content">The store's stream, disposed last; <paramref name="file"/> itself when read in place.</param>
+    private StoredPart(Stream content, FileStream file, SafeFileHandle handle, string? path, long size, Task<string> sha256)
     {
-        Id = id;
         _content = content;
-        Spool = spool;
+        _file = file;
+        _handle = handle;
+        _path = path;
+        Size = size;
+        _sha256 = sha256;
     }
 
-    public BundleId Id { get; }
+    /// <summary>The number of bytes hashed (for a store's own file, its length when it was opened).</summary>
+    public long Size { get; }
 
-    /// <summary>The part's bytes with random access, for the audit's checks of every entry.</summary>
-    public SpooledBundle Spool { get; }
+    /// <summary>Lower-case hex SHA-256 of every byte read from the store, once <see cref="Sha256Async"/> finished.</summary>
+    /// <exception cref="InvalidOperationException">The hash is still being computed.</exception>
+    public string Sha256 => _sha256.IsCompletedSuccessfully ? _sha256.Result : throw new InvalidOperationException("The bundle's SHA-256 is not computed yet: await Sha256Async first.");
 
-    public long Size => Spool.Size;
+    /// <summary>Lower-case hex SHA-256 of every byte read from the store.</summary>
+    /// <exception cref="IOException">The store's file could not be read, or it changed while it was read.</exception>
+    public Task<string> Sha256Async() => _sha256;
 
-    /// <param name="progress">Receives the number of bytes copied or hashed so far.</param>
+    /// <summary>
+    /// The store's own file (a seekable <see cref="FileStream"/>) is used in place and hashed on another thread while
+    /// the caller reads entries; anything else is copied to a temporary file, hashed on the way.
+    /// </summary>
+    /// <param name="progress">Receives the number of bytes copied or hashed so far, once per buffer.</param>
     /// <exception cref="EvidenceNotFoundException">The store holds no such part.</exception>
     public static async Task<StoredPart> OpenAsync(IEvidenceReader store, BundleId id, Action<long>? progress, CancellationToken cancellationToken)
     {
@@ -38,7 +64,21 @@ public sealed class StoredPart : IAsyncDisposable
         var content = await store.OpenBundleAsync(id, cancellationToken);
         try
         {
-            return new StoredPart(id, content, await SpooledBundle.OpenAsync(content, progress, cancellationToken));
+            if (content is not FileStream { CanSeek: true, CanRead: true } file)
+            {
+                return await CopyAsync(content, progress, cancellationToken);
+            }
+
+            // Taken once, here: FileStream.SafeFileHandle drops the stream's read buffer, which must not happen while
+            // the zip reader uses it on another thread.
+            var handle = file.SafeFileHandle;
+            var length = RandomAccess.GetLength(handle);
+            var written = File.GetLastWriteTimeUtc(handle);
+
+            // The hash reads at explicit offsets (pread) on the same handle, so it never moves the position the zip
+            // reader uses, and it reads the very file the zip reader reads, not whatever a path names by then.
+            var hash = Task.Run(() => HashInPlaceAsync(handle, length, written, progress, cancellationToken), cancellationToken);
+            return new StoredPart(content, file, handle, null, length, hash);
         }
         catch
         {
@@ -47,8 +87,65 @@ public sealed class StoredPart : IAsyncDisposable
         }
     }
 
-    /// <summary>Lower-case hex SHA-256 of every byte of the part.</summary>
-    public Task<string> Sha256Async() => Spool.Sha256Async();
+    /// <param name="progress">Receives the number of bytes copied so far, once per buffer.</param>
+    private static async Task<StoredPart> CopyAsync(Stream source, Action<long>? progress, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(Path.GetTempPath(), StaleTemporaries.Name("rsf-spool-") + ".zip");
+        var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, BufferSize, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        try
+        {
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+            try
+            {
+                long total = 0;
+                int read;
+                while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    sha.AppendData(buffer, 0, read);
+                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    total += read;
+                    progress?.Invoke(total);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            await file.FlushAsync(cancellationToken);
+            file.Position = 0;
+
+            // Taken before anyone reads: see OpenAsync.
+            var handle = file.SafeFileHandle;
+            return new StoredPart(source, file, handle, path, file.Length, Task.FromResult(Convert.ToHexStringLower(sha.GetHashAndReset())));
+        }
+        catch
+        {
+            await file.DisposeAsync();
+            File.Delete(path);
+            throw;
+        }
+    }
+
+    /// <summary>Reads the zip's central directory.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a zip.</exception>
+    public ZipArchive OpenZip()
+    {
+        _file.Position = 0;
+        return new ZipArchive(_file, ZipArchiveMode.Read, leaveOpen: true);
+    }
+
+    /// <summary>
+    /// A second reader of the same zip with a position of its own (positional reads on the same handle), so one
+    /// thread can inflate the large entries while another reads the small ones through <see cref="OpenZip"/>. A
+    /// <see cref="ZipArchive"/> is not safe for two threads; two archives over one file are, as they never share a
+    /// position or a buffer. The caller disposes it before this part.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The bytes are not a zip.</exception>
+    public ZipArchive OpenSecondZip() =>
+        // Buffered, so the inflater's small reads of compressed bytes do not each become a system call.
+        new(new BufferedStream(new PositionalReadStream(_handle, Size), (int)Math.Clamp(Size, 4096, SecondReaderBufferSize)), ZipArchiveMode.Read, leaveOpen: false);
 
     /// <exception cref="InvalidDataException">Not a zip, no summary.json, or not a summary.</exception>
     public async Task<EvidenceSummary> ReadSummaryAsync(CancellationToken cancellationToken) =>
@@ -103,12 +200,109 @@ public sealed class StoredPart : IAsyncDisposable
         return await ReadEntryAsync(name, maxBytes, cancellationToken);
     }
 
-    private ZipArchive Zip() => _zip ??= Spool.OpenZip();
+    private ZipArchive Zip() => _zip ??= OpenZip();
 
     public async ValueTask DisposeAsync()
     {
         _zip?.Dispose();
-        await Spool.DisposeAsync();
+
+        // The hash must be done with the handle before anyone closes it; its failure was (or is never) asked for.
+        await _sha256.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        if (_path is not null)
+        {
+            await _file.DisposeAsync();
+            File.Delete(_path);
+        }
+
         await _content.DisposeAsync();
+    }
+
+    private static async Task<string> HashInPlaceAsync(SafeFileHandle handle, long length, DateTime written, Action<long>? progress, CancellationToken cancellationToken)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(length, 1, BufferSize));
+        long total = 0;
+        try
+        {
+            int read;
+            while (total < length && (read = await RandomAccess.ReadAsync(handle, buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - total)), total, cancellationToken)) > 0)
+            {
+                sha.AppendData(buffer, 0, read);
+                total += read;
+                progress?.Invoke(total);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        // Two readers of one file see the same bytes only if nobody writes it meanwhile (the folder store's files
+        // are read-only, but a writer could change that): a change in between fails the bundle rather than let
+        // the hash vouch for bytes the zip checks never saw.
+        if (total != length || RandomAccess.GetLength(handle) != length || File.GetLastWriteTimeUtc(handle) != written)
+        {
+            throw new IOException($"the file changed while it was verified ({length} bytes when opened, {total} read)");
+        }
+
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    /// <summary>A read-only, seekable view of the first <c>length</c> bytes of a file handle, with its own position.</summary>
+    private sealed class PositionalReadStream(SafeFileHandle handle, long length) : Stream
+    {
+        private long _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => true;
+
+        public override bool CanWrite => false;
+
+        public override long Length => length;
+
+        public override long Position
+        {
+            get => _position;
+            set => _position = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value));
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            // Never past the length the hash covers: bytes appended later are not the bundle that was hashed.
+            var count = (int)Math.Clamp(length - _position, 0, buffer.Length);
+            var read = count == 0 ? 0 : RandomAccess.Read(handle, buffer[..count], _position);
+            _position += read;
+            return read;
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var count = (int)Math.Clamp(length - _position, 0, buffer.Length);
+            var read = count == 0 ? 0 : await RandomAccess.ReadAsync(handle, buffer[..count], _position, cancellationToken);
+            _position += read;
+            return read;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override long Seek(long offset, SeekOrigin origin) => Position = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => _position + offset,
+            SeekOrigin.End => length + offset,
+            _ => throw new ArgumentOutOfRangeException(nameof(origin)),
+        };
+
+        public override void Flush()
+        {
+        }
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -4,18 +4,12 @@ namespace ReverseShellFunction.Audit;
 /// A stored object that does not read as its type (invalid JSON, a required member missing, <c>"summary": null</c>):
 /// stored evidence for a person to look at, never a bug. It names the object, so whoever reports it says which one.
 /// </summary>
-public sealed class UnreadableObjectException : Exception
+/// <param name="what">What the object is, as a reader says it ("index entry").</param>
+public sealed class UnreadableObjectException(string what, string objectName, string problem, Exception? innerException = null)
+    : Exception($"{what} {objectName} is unreadable: {problem}", innerException)
 {
-    /// <param name="what">What the object is, as a reader says it ("index entry").</param>
-    public UnreadableObjectException(string what, string objectName, string problem, Exception? innerException = null)
-        : base($"{what} {objectName} is unreadable: {problem}", innerException)
-    {
-        ObjectName = objectName;
-        Problem = problem;
-    }
-
-    public string ObjectName { get; }
+    public string ObjectName { get; } = objectName;
 
     /// <summary>What is wrong with it, without its name.</summary>
-    public string Problem { get; }
+    public string Problem { get; } = problem;
 }

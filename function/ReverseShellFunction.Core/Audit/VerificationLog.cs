@@ -1,16 +1,10 @@
 namespace ReverseShellFunction.Audit;
 
 /// <summary>Collects the checks and problems of one subject; every problem message starts with the subject.</summary>
-internal sealed class VerificationLog
+internal sealed class VerificationLog(string subject)
 {
     private readonly List<VerificationCheck> _checks = [];
     private readonly List<VerificationProblem> _problems = [];
-    private readonly string _subject;
-
-    private VerificationLog(string subject)
-    {
-        _subject = subject;
-    }
 
     public int ProblemCount => _problems.Count;
 
@@ -27,7 +21,7 @@ internal sealed class VerificationLog
     public static VerificationLog ForObject(string objectName) => new($"object {objectName}");
 
     /// <summary>An empty log for the same subject, for checks that run while others are still going; see <see cref="Append"/>.</summary>
-    public VerificationLog Branch() => new(_subject);
+    public VerificationLog Branch() => new(subject);
 
     /// <summary>Adds a branch's checks and problems after this log's own, so the report keeps one order however the work overlapped.</summary>
     public void Append(VerificationLog branch)
@@ -43,7 +37,7 @@ internal sealed class VerificationLog
 
     /// <summary>Records a problem; <paramref name="text"/> says what, the log adds which bundle.</summary>
     public void Problem(ProblemKind kind, string text, string? file = null, string? expected = null, string? found = null) =>
-        _problems.Add(new VerificationProblem(kind, file, expected, found, $"{_subject}: {text}"));
+        _problems.Add(new VerificationProblem(kind, file, expected, found, $"{subject}: {text}"));
 
     /// <summary>Passed when no problem was added since <paramref name="problemsBefore"/>, else failed.</summary>
     public void Outcome(string name, int problemsBefore, string detail) =>

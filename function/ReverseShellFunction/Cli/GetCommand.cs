@@ -9,7 +9,7 @@ namespace ReverseShellFunction.Cli;
 /// <summary>
 /// <c>get ID [--out DIR]</c> (a bundle id, list's short id, a finding id or name): <c>verify ID</c> plus a case
 /// folder. It takes verify's trust options and runs exactly its checks on every part of the bundle (bytes, files,
-/// seal, chain, the checks across parts, the give-up check) before anything is kept (<see cref="CaseExtractor"/>):
+/// seal, chain, the checks across parts, the give-up check) before anything is kept (<see cref="BundleExtractor"/>):
 /// <c>part-1/</c> … <c>part-N/</c>, case.json, the newest part's summary and one merged timeline.jsonl. On any
 /// failure nothing remains: the folder is removed again (or emptied, if it existed empty) and the exit code is 1.
 /// </summary>
@@ -66,7 +66,7 @@ public static class GetCommand
 
             await output.WriteLineAsync(keySource.AsMemory(), ct);
             var audit = new StoreAudit(evidence, trust, services.GetRequiredService<TimeProvider>());
-            var result = await new CaseExtractor(audit).ExtractAsync(id.Bundle, directory, new StderrProgress(error), ct);
+            var result = await BundleExtractor.ExtractAsync(audit, id.Bundle, directory, new StderrProgress(error), ct);
             if (!result.Succeeded)
             {
                 if (result.Verdicts.Count == 1 && result.Verdicts[0].Problems.Any(p => p.Kind == ProblemKind.NotFound))
@@ -111,7 +111,7 @@ public static class GetCommand
 
     private static async Task<int> ManifestOnlyAsync(IEvidenceReader evidence, Bundle.BundleId id, string directory, TextWriter output, TextWriter error, CancellationToken ct)
     {
-        var (result, metadataChecked) = await new BundleExtractor(evidence).ExtractManifestOnlyAsync(id, directory, new StderrProgress(error), ct);
+        var (result, metadataChecked) = await BundleExtractor.ExtractManifestOnlyAsync(evidence, id, directory, new StderrProgress(error), ct);
         if (!result.Succeeded)
         {
             foreach (var problem in result.Problems)
