@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace ReverseShellFunction.Collectors;
 
@@ -13,33 +12,14 @@ public static class FilterText
     public static string Quote(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var text = new StringBuilder(value.Length + 2).Append('"');
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '\\':
-                    text.Append(@"\\");
-                    break;
-                case '"':
-                    text.Append("\\\"");
-                    break;
-                case '\n':
-                    text.Append(@"\n");
-                    break;
-                case '\r':
-                    text.Append(@"\r");
-                    break;
-                case '\t':
-                    text.Append(@"\t");
-                    break;
-                default:
-                    text.Append(c);
-                    break;
-            }
-        }
 
-        return text.Append('"').ToString();
+        // Backslashes first, so the backslashes of the escapes added after them are not escaped again.
+        var escaped = value.Replace(@"\", @"\\", StringComparison.Ordinal)
+            .Replace("\"", "\\\"", StringComparison.Ordinal)
+            .Replace("\n", @"\n", StringComparison.Ordinal)
+            .Replace("\r", @"\r", StringComparison.Ordinal)
+            .Replace("\t", @"\t", StringComparison.Ordinal);
+        return $"\"{escaped}\"";
     }
 
     /// <summary>An RFC 3339 UTC timestamp in quotes, as Cloud Logging compares <c>timestamp</c>.</summary>

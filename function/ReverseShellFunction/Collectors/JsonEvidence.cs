@@ -12,6 +12,9 @@ public static class JsonEvidence
 
     public static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>The serializer's form of <see cref="Compact"/>: one line, with the same escaping.</summary>
+    public static readonly JsonSerializerOptions CompactSerializer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static async Task WriteAsync(IEvidenceWriter evidence, string path, JsonNode document)
     {
         ArgumentNullException.ThrowIfNull(evidence);

@@ -171,29 +171,13 @@ public sealed class LogEntriesDownload(LoggingApi api, CollectionOptions options
 
     private (byte[] Line, IReadOnlyList<Redaction> Redactions) Serialize(JsonElement entry, string path, long lineNumber)
     {
-        IReadOnlyList<Redaction> redactions = [];
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, JsonEvidence.Compact))
+        if (redactor is null)
         {
-            if (redactor is null)
-            {
-                entry.WriteTo(writer);
-            }
-            else
-            {
-                var node = JsonNode.Parse(entry.GetRawText());
-                redactions = redactor.Redact(node, path, $"line {lineNumber}: $");
-                if (node is null)
-                {
-                    writer.WriteNullValue();
-                }
-                else
-                {
-                    node.WriteTo(writer);
-                }
-            }
+            return (JsonSerializer.SerializeToUtf8Bytes(entry, JsonEvidence.CompactSerializer), []);
         }
 
-        return (buffer.ToArray(), redactions);
+        var node = JsonNode.Parse(entry.GetRawText());
+        var redactions = redactor.Redact(node, path, $"line {lineNumber}: $");
+        return (JsonSerializer.SerializeToUtf8Bytes(node, JsonEvidence.CompactSerializer), redactions);
     }
 }

@@ -48,13 +48,9 @@ public sealed class FindingAuthenticityCollector(
         try
         {
             using var page = await api.ListPageAsync(parent, filter, orderBy: null, PageSize, pageToken: null, cancellationToken);
-            var results = page.RootElement.TryGetProperty("listFindingsResults", out var list) && list.ValueKind == JsonValueKind.Array ? list : default;
-            if (results.ValueKind == JsonValueKind.Array)
-            {
-                match = results.EnumerateArray().FirstOrDefault(r => Names(r, finding.Name, finding.CanonicalName)) is { ValueKind: JsonValueKind.Object } found
-                    ? found.Clone()
-                    : null;
-            }
+            match = SccFindingsApi.Results(page.RootElement).FirstOrDefault(r => Names(r, finding.Name, finding.CanonicalName)) is { ValueKind: JsonValueKind.Object } found
+                ? found.Clone()
+                : null;
         }
         catch (GoogleApiException ex)
         {
@@ -153,7 +149,7 @@ public sealed class FindingAuthenticityCollector(
 
     private static bool Names(JsonElement result, string? name, string? canonicalName)
     {
-        if (result.ValueKind != JsonValueKind.Object || !result.TryGetProperty("finding", out var found) || found.ValueKind != JsonValueKind.Object)
+        if (!result.TryGetProperty("finding", out var found) || found.ValueKind != JsonValueKind.Object)
         {
             return false;
         }

@@ -50,34 +50,18 @@ public sealed class RelatedFindingsCollector(
         progress.Window = window;
         var filter = Filter(resourceName, window.From, window.ConfiguredTo);
         progress.Query = $"{api.Describe(parent)}?filter={filter}&orderBy={OrderBy}";
-        // The file is created with the first page, so a call that fails at once leaves no empty file behind.
-        RelatedFindingsFile? file = null;
-        try
-        {
-            var (report, incomplete, totalSize) = await ReadPagesAsync(
-                parent, filter, context.Finding, progress, () => file ??= Open(evidence, progress, parent, filter), cancellationToken);
-            if (file is not null)
-            {
-                await file.CompleteAsync(progress.Items, totalSize, progress.Truncated, incomplete);
-            }
-
-            logger.LogInformation(
-                "Related findings: {Count} under {Parent} for {ResourceName}, status {Status}", progress.Items, parent.Name, resourceName, report.Status);
-            return report;
-        }
-        finally
-        {
-            if (file is not null)
-            {
-                await file.DisposeAsync();
-            }
-        }
+        await using var file = new RelatedFindingsFile(evidence, progress, parent.Name, filter, OrderBy);
+        var (report, incomplete, totalSize) = await ReadPagesAsync(parent, filter, context.Finding, progress, file, cancellationToken);
+        await file.CompleteAsync(progress.Items, totalSize, progress.Truncated, incomplete);
+        logger.LogInformation(
+            "Related findings: {Count} under {Parent} for {ResourceName}, status {Status}", progress.Items, parent.Name, resourceName, report.Status);
+        return report;
     }
 
     private static string ScopeWord(SccScope scope) => scope == SccScope.Project ? "project" : "organization";
 
     private async Task<(CollectorReport Report, string? Incomplete, long? TotalSize)> ReadPagesAsync(
-        SccParent parent, string filter, SccFinding finding, CollectorProgress progress, Func<RelatedFindingsFile> file, CancellationToken cancellationToken)
+        SccParent parent, string filter, SccFinding finding, CollectorProgress progress, RelatedFindingsFile file, CancellationToken cancellationToken)
     {
         long? totalSize = null;
         try
@@ -90,9 +74,9 @@ public sealed class RelatedFindingsCollector(
             {
                 using var page = await api.ListPageAsync(parent, filter, OrderBy, pageSize, pageToken, cancellationToken);
                 var root = page.RootElement;
-                var output = file();
+                file.Open();
                 totalSize = root.TryGetProperty("totalSize", out var total) && total.TryGetInt64(out var size) ? size : totalSize;
-                foreach (var result in Results(root))
+                foreach (var result in SccFindingsApi.Results(root))
                 {
                     if (progress.Items >= options.RelatedMaxFindings)
                     {
@@ -100,7 +84,7 @@ public sealed class RelatedFindingsCollector(
                         break;
                     }
 
-                    await output.AddAsync(result, IsTriggering(result, finding));
+                    await file.AddAsync(result, IsTriggering(result, finding));
                     progress.AddItems(1);
                 }
 
@@ -129,18 +113,6 @@ public sealed class RelatedFindingsCollector(
             return (progress.DeadlineReached(), "collection deadline reached", totalSize);
         }
     }
-
-    private static RelatedFindingsFile Open(IEvidenceWriter evidence, CollectorProgress progress, SccParent parent, string filter)
-    {
-        var stream = evidence.CreateFile(BundleLayout.Entries.RelatedFindings);
-        progress.AddFile(BundleLayout.Entries.RelatedFindings);
-        return new RelatedFindingsFile(stream, parent.Name, filter, OrderBy);
-    }
-
-    private static IEnumerable<JsonElement> Results(JsonElement page) =>
-        page.TryGetProperty("listFindingsResults", out var results) && results.ValueKind == JsonValueKind.Array
-            ? results.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.Object)
-            : [];
 
     private static bool IsTriggering(JsonElement result, SccFinding finding)
     {

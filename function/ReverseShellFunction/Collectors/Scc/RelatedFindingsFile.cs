@@ -1,21 +1,31 @@
 using System.Text.Json;
+using ReverseShellFunction.Bundle;
+using ReverseShellFunction.Collection;
 
 namespace ReverseShellFunction.Collectors.Scc;
 
 /// <summary>
 /// Streams <c>related-findings.json</c>: the query, then each result as it arrives (finding and resource
 /// verbatim, the triggering finding marked), then the totals. <see cref="Complete"/> closes the document
-/// properly even after a failure or the deadline, so a partial file is still valid JSON.
+/// properly even after a failure or the deadline, so a partial file is still valid JSON. The file is created with
+/// the first page (<see cref="Open"/>), so a call that fails at once leaves no empty file behind.
 /// </summary>
-public sealed class RelatedFindingsFile : IAsyncDisposable
+public sealed class RelatedFindingsFile(IEvidenceWriter evidence, CollectorProgress progress, string parent, string filter, string orderBy) : IAsyncDisposable
 {
-    private readonly Stream _stream;
-    private readonly Utf8JsonWriter _writer;
+    private Stream? _stream;
+    private Utf8JsonWriter _writer = null!;
 
-    public RelatedFindingsFile(Stream stream, string parent, string filter, string orderBy)
+    /// <summary>Creates the file and writes the query, the first time only.</summary>
+    public void Open()
     {
-        _stream = stream;
-        _writer = new Utf8JsonWriter(stream, JsonEvidence.Indented);
+        if (_stream is not null)
+        {
+            return;
+        }
+
+        _stream = evidence.CreateFile(BundleLayout.Entries.RelatedFindings);
+        progress.AddFile(BundleLayout.Entries.RelatedFindings);
+        _writer = new Utf8JsonWriter(_stream, JsonEvidence.Indented);
         _writer.WriteStartObject();
         _writer.WriteStartObject("query");
         _writer.WriteString("parent", parent);
@@ -47,9 +57,14 @@ public sealed class RelatedFindingsFile : IAsyncDisposable
         }
     }
 
-    /// <summary>Closes the results and writes the totals; <paramref name="incompleteReason"/> is null when every page was read.</summary>
+    /// <summary>Closes the results and writes the totals (if opened); <paramref name="incompleteReason"/> is null when every page was read.</summary>
     public async Task CompleteAsync(long count, long? totalSize, bool truncated, string? incompleteReason)
     {
+        if (_stream is null)
+        {
+            return;
+        }
+
         _writer.WriteEndArray();
         _writer.WriteNumber("count", count);
         if (totalSize is { } total)
@@ -72,7 +87,10 @@ public sealed class RelatedFindingsFile : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _writer.DisposeAsync();
-        await _stream.DisposeAsync();
+        if (_stream is not null)
+        {
+            await _writer.DisposeAsync();
+            await _stream.DisposeAsync();
+        }
     }
 }

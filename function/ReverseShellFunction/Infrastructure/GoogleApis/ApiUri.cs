@@ -32,13 +32,6 @@ public static class ApiUri
         return new Uri(text.ToString(), UriKind.Absolute);
     }
 
-    /// <summary>Splits a relative resource name such as <c>projects/p/locations/l</c> into checked segments.</summary>
-    public static IEnumerable<string> Split(string relativeName)
-    {
-        ArgumentNullException.ThrowIfNull(relativeName);
-        return relativeName.Split('/');
-    }
-
     private static string Segment(string segment)
     {
         if (segment.Length == 0 || segment is "." or "..")

@@ -47,8 +47,7 @@ public static class GoogleErrorBody
                 && error.TryGetProperty("message", out var message)
                 && message.ValueKind == JsonValueKind.String)
             {
-                var status = error.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
-                return WithErrorInfo(new GoogleError(status, message.GetString()!), error);
+                return WithErrorInfo(new GoogleError(Text(error, "status"), message.GetString()!), error);
             }
         }
         catch (JsonException)

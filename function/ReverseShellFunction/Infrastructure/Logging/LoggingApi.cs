@@ -13,6 +13,13 @@ public sealed class LoggingApi(GoogleApiClient client, string root, LogReadCoale
 
     public const string OrderBy = "timestamp asc";
 
+    // Compact, with the evidence's relaxed escaping (the coalescer keys on these bytes); no pageToken on the first page.
+    private static readonly JsonSerializerOptions s_body = new()
+    {
+        Encoder = JsonEvidence.Compact.Encoder,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
     private readonly LogReadCoalescer _coalescer = coalescer ?? new LogReadCoalescer(TimeProvider.System) { Enabled = false };
 
     public GoogleApiClient Client => client;
@@ -36,26 +43,6 @@ public sealed class LoggingApi(GoogleApiClient client, string root, LogReadCoale
     public string Describe(string project, string filter) =>
         $"POST {root}/v2/entries:list resourceNames=[projects/{project}] orderBy=\"{OrderBy}\" filter={filter}";
 
-    private static byte[] Body(string project, string filter, int pageSize, string? pageToken)
-    {
-        using var body = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(body, JsonEvidence.Compact))
-        {
-            writer.WriteStartObject();
-            writer.WriteStartArray("resourceNames");
-            writer.WriteStringValue($"projects/{project}");
-            writer.WriteEndArray();
-            writer.WriteString("filter", filter);
-            writer.WriteString("orderBy", OrderBy);
-            writer.WriteNumber("pageSize", pageSize);
-            if (pageToken is not null)
-            {
-                writer.WriteString("pageToken", pageToken);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return body.ToArray();
-    }
+    private static byte[] Body(string project, string filter, int pageSize, string? pageToken) =>
+        JsonSerializer.SerializeToUtf8Bytes(new { resourceNames = new[] { $"projects/{project}" }, filter, orderBy = OrderBy, pageSize, pageToken }, s_body);
 }

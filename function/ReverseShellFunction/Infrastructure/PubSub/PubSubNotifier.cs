@@ -26,7 +26,7 @@ internal sealed class PubSubNotifier(GoogleApiClient client, string endpoint, st
     /// <summary>The attribute a subscriber de-duplicates on: <c>BUNDLE_ID/PART</c>, the same on every publish of a part.</summary>
     public const string DeduplicationKeyAttribute = "dedupKey";
 
-    private readonly Uri _publish = ApiUri.Build(endpoint, ["v1", .. ApiUri.Split(topic + ":publish")]);
+    private readonly Uri _publish = ApiUri.Build(endpoint, ["v1", .. (topic + ":publish").Split('/')]);
 
     public string Topic { get; } = topic;
 

@@ -14,7 +14,7 @@ public sealed class CloudRunApi(GoogleApiClient client, string root)
     /// <summary>GET <c>v2/{relativeName}</c>, e.g. <c>projects/P/locations/L/services/S/revisions/R</c>, as a mutable document.</summary>
     public Task<JsonNode> GetAsync(string relativeName, CancellationToken cancellationToken)
     {
-        var uri = ApiUri.Build(root, ["v2", .. ApiUri.Split(relativeName)]);
+        var uri = ApiUri.Build(root, ["v2", .. relativeName.Split('/')]);
         return client.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, uri), ReadAsync, cancellationToken);
     }
 

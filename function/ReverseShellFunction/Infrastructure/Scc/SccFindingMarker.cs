@@ -44,7 +44,7 @@ internal sealed partial class SccFindingMarker(
 
         var body = JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["name"] = name, ["marks"] = marks });
         var location = SccParent.LocationOf(name) ?? SccParent.GlobalLocation;
-        var uri = ApiUri.Build(endpoints.RootFor(location), ["v2", .. ApiUri.Split(name)], [new("updateMask", string.Join(",", mark.Marks.Keys.Select(k => "marks." + k)))]);
+        var uri = ApiUri.Build(endpoints.RootFor(location), ["v2", .. name.Split('/')], [new("updateMask", string.Join(",", mark.Marks.Keys.Select(k => "marks." + k)))]);
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(s_budget);
         using var answer = await client.SendAsync(

@@ -27,7 +27,7 @@ public sealed class SccFindingsApi(GoogleApiClient client, SccEndpoints endpoint
         ArgumentNullException.ThrowIfNull(parent);
         var uri = ApiUri.Build(
             endpoints.RootFor(parent.Location),
-            ["v2", .. ApiUri.Split(parent.Name), "findings"],
+            ["v2", .. parent.Name.Split('/'), "findings"],
             [
                 new("filter", filter),
                 new("orderBy", orderBy),
@@ -36,6 +36,12 @@ public sealed class SccFindingsApi(GoogleApiClient client, SccEndpoints endpoint
             ]);
         return client.GetJsonAsync(uri, cancellationToken);
     }
+
+    /// <summary>The results of a page that are objects; none when the page has no <c>listFindingsResults</c> array.</summary>
+    public static IEnumerable<JsonElement> Results(JsonElement page) =>
+        page.TryGetProperty("listFindingsResults", out var results) && results.ValueKind == JsonValueKind.Array
+            ? results.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.Object)
+            : [];
 
     public string Describe(SccParent parent)
     {

@@ -98,7 +98,7 @@ public sealed class GcsEvidenceStore : ObjectEvidenceStore
             }
             catch (Exception ex) when (ex is GoogleApiException or HttpRequestException or IOException)
             {
-                throw new EvidenceStoreException($"Cloud Storage listing of gs://{_options.Bucket}/{prefix} failed: {GcsFailures.Describe(ex)}", ex);
+                throw new EvidenceStoreException($"Cloud Storage listing of gs://{_options.Bucket}/{prefix} failed: {GcsRetryPolicy.Describe(ex)}", ex);
             }
 
             if (!more)

@@ -1,7 +1,9 @@
+using System.Net;
+using Google;
 using Microsoft.Extensions.Logging;
 using Polly;
-using ReverseShellFunction.Infrastructure.GoogleApis;
 using ReverseShellFunction.Store;
+using RetryPolicy = ReverseShellFunction.Infrastructure.GoogleApis.RetryPolicy;
 
 namespace ReverseShellFunction.Infrastructure.Storage;
 
@@ -21,6 +23,35 @@ internal sealed class GcsRetryPolicy(GcsStoreOptions options, ILogger logger)
         Multiplier = options.RetryTiming.BackoffMultiplier,
     };
 
+    /// <summary>The codes the client retries for idempotent calls (RetryPredicate.RetriableIdempotentErrors in 5.0.0).</summary>
+    private static readonly HashSet<HttpStatusCode> s_retriableStatuses =
+    [
+        HttpStatusCode.RequestTimeout,
+        HttpStatusCode.TooManyRequests,
+        HttpStatusCode.InternalServerError,
+        HttpStatusCode.BadGateway,
+        HttpStatusCode.ServiceUnavailable,
+        HttpStatusCode.GatewayTimeout,
+    ];
+
+    public static bool IsRetriableStatus(Exception exception) =>
+        exception is GoogleApiException api && s_retriableStatuses.Contains(api.HttpStatusCode);
+
+    /// <summary>
+    /// The connection broke or the per-request HTTP timeout fired: worth another attempt. A download whose
+    /// bytes fail the client's CRC32C check surfaces as an IOException too, and a fresh download may succeed.
+    /// </summary>
+    public static bool IsTransport(Exception exception, CancellationToken ours) =>
+        exception is HttpRequestException or IOException
+        || (exception is TaskCanceledException && !ours.IsCancellationRequested);
+
+    /// <summary>The service's own message where there is one: it names the bucket, the object and the reason.</summary>
+    public static string Describe(Exception exception) => exception switch
+    {
+        GoogleApiException api => $"{(int)api.HttpStatusCode} {api.HttpStatusCode}: {api.Error?.Message ?? api.Message}",
+        _ => $"{exception.GetType().Name}: {exception.Message}",
+    };
+
     /// <param name="retryStatuses">
     /// False where the client already retries 408/429/5xx itself (calls with RetryOptions); connection failures
     /// are retried here either way, since the client does not retry those.
@@ -38,7 +69,7 @@ internal sealed class GcsRetryPolicy(GcsStoreOptions options, ILogger logger)
         Exception? waitingAfter = null;
         var pipeline = _retry.Retries(
             failure => failure is not EvidenceStoreException
-                && (GcsFailures.IsTransport(failure, deadline.Token) || (retryStatuses && GcsFailures.IsRetriableStatus(failure))),
+                && (IsTransport(failure, deadline.Token) || (retryStatuses && IsRetriableStatus(failure))),
             (failure, failed, delay) =>
             {
                 waitingAfter = failure;
@@ -46,7 +77,7 @@ internal sealed class GcsRetryPolicy(GcsStoreOptions options, ILogger logger)
                     "Cloud Storage {Operation} of {ObjectName} failed ({Failure}) on attempt {Attempt}; retrying in {DelayMs} ms",
                     operation,
                     objectName,
-                    GcsFailures.Describe(failure),
+                    Describe(failure),
                     failed,
                     (long)delay.TotalMilliseconds);
             }).Build();
@@ -70,11 +101,11 @@ internal sealed class GcsRetryPolicy(GcsStoreOptions options, ILogger logger)
                 var late = $"Cloud Storage {operation} of {where} did not finish within {options.OperationTimeout.TotalSeconds:0.#} s ({number} attempts)";
                 throw waitingAfter is null
                     ? new EvidenceStoreException($"{late}.", ex)
-                    : new EvidenceStoreException($"{late}: {GcsFailures.Describe(waitingAfter)}", waitingAfter);
+                    : new EvidenceStoreException($"{late}: {Describe(waitingAfter)}", waitingAfter);
             }
 
             var tries = number == 1 ? "" : $" after {number} attempts";
-            throw new EvidenceStoreException($"Cloud Storage {operation} of {where} failed{tries}: {GcsFailures.Describe(ex)}", ex);
+            throw new EvidenceStoreException($"Cloud Storage {operation} of {where} failed{tries}: {Describe(ex)}", ex);
         }
     }
 }

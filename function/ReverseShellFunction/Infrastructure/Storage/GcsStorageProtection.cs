@@ -30,7 +30,7 @@ internal sealed class GcsStorageProtection(StorageClient client, string bucket) 
         }
         catch (Exception ex) when (ex is Google.GoogleApiException or HttpRequestException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return new StorageProtection { Store = store, ReadError = $"could not read the bucket's settings: {GcsFailures.Describe(ex)}" };
+            return new StorageProtection { Store = store, ReadError = $"could not read the bucket's settings: {GcsRetryPolicy.Describe(ex)}" };
         }
     }
 }

@@ -32,7 +32,7 @@ internal sealed class CloudTasksScheduler(GoogleApiClient client, CompletionSett
     private readonly string _dispatchDeadline = ((long)settings.DispatchDeadline.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s";
 
     // After _queue: initializers run in order, so a missing queue is reported by name first.
-    private readonly Uri _create = ApiUri.Build(settings.CloudTasksEndpoint, ["v2", .. ApiUri.Split(settings.Queue!), "tasks"]);
+    private readonly Uri _create = ApiUri.Build(settings.CloudTasksEndpoint, ["v2", .. settings.Queue!.Split('/'), "tasks"]);
 
     public string Kind => "cloud-tasks";
 
