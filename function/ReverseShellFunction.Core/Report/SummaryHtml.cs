@@ -88,9 +88,7 @@ public static class SummaryHtml
             if (section.Id == SummaryReport.AttentionId)
             {
                 // The figure right after what is missing: what happened when, before the detail.
-                html.Append("<section id=\"timeline\">\n<h2>Timeline</h2>\n");
-                html.Append(TimelineSvg.Render(timeline, summary.Collectors, custody.Part));
-                html.Append("</section>\n");
+                html.Append(CultureInfo.InvariantCulture, $"<section id=\"timeline\">\n<h2>Timeline</h2>\n{TimelineSvg.Render(timeline, summary.Collectors, custody.Part)}</section>\n");
             }
         }
 
@@ -101,18 +99,9 @@ public static class SummaryHtml
 
     private static void Section(StringBuilder html, ReportSection section, string? cssClass = null)
     {
-        html.Append("<section");
-        if (section.Id is not null)
-        {
-            html.Append(" id=\"").Append(HtmlText.Encode(section.Id)).Append('"');
-        }
-
-        if ((section.Alert ? "alert" : cssClass) is { } css)
-        {
-            html.Append(" class=\"").Append(css).Append('"');
-        }
-
-        html.Append(">\n<h2>").Append(HtmlText.Encode(section.Heading)).Append("</h2>\n");
+        var id = section.Id is null ? "" : $" id=\"{HtmlText.Encode(section.Id)}\"";
+        var css = (section.Alert ? "alert" : cssClass) is { } name ? $" class=\"{name}\"" : "";
+        html.Append(CultureInfo.InvariantCulture, $"<section{id}{css}>\n<h2>{HtmlText.Encode(section.Heading)}</h2>\n");
         foreach (var block in section.Blocks)
         {
             switch (block)

@@ -102,17 +102,14 @@ public static class CommandLineApp
     {
         var parse = root.Parse(args);
         var error = configuration?.Error ?? Console.Error;
-        if (parse.Errors.Count > 0)
+        // A parse error; or "verify --al": a command that takes any number of arguments takes a mistyped option as one; it is a typo.
+        var usage = parse.Errors.Count > 0 ? UsageMessage(root, parse)
+            : parse.Tokens.TakeWhile(t => t.Type != TokenType.DoubleDash).FirstOrDefault(t => t.Type == TokenType.Argument && t.Value.StartsWith("--", StringComparison.Ordinal) && t.Value.Length > 2) is { } stray
+                ? OptionTypo(root, parse, stray.Value)
+                : null;
+        if (usage is not null)
         {
-            await error.WriteLineAsync($"error: {UsageMessage(root, parse)}");
-            return ExitCodes.Usage;
-        }
-
-        // "verify --al": a command that takes any number of arguments takes a mistyped option as one; it is a typo.
-        if (parse.Tokens.TakeWhile(t => t.Type != TokenType.DoubleDash).FirstOrDefault(t => t.Type == TokenType.Argument && t.Value.StartsWith("--", StringComparison.Ordinal) && t.Value.Length > 2) is { } stray
-            && OptionTypo(root, parse, stray.Value) is { } typo)
-        {
-            await error.WriteLineAsync($"error: {typo}");
+            await error.WriteLineAsync($"error: {usage}");
             return ExitCodes.Usage;
         }
 

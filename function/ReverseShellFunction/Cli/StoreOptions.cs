@@ -101,14 +101,12 @@ public sealed class StoreOptions
 
         // verify --extracted reads a downloaded folder, offline: it needs no store.
         var offline = parse.Tokens.Any(t => t.Type == System.CommandLine.Parsing.TokenType.Option && t.Value == "--extracted");
-        if (!offline && reader.EvidenceBucket is null && !Directory.Exists(reader.EvidenceDir))
+        if (!offline && reader.EvidenceBucket is null
+            && (Directory.Exists(reader.EvidenceDir)
+                ? NotAStore(reader.EvidenceDir)
+                : $"There is no evidence folder at {Path.GetFullPath(reader.EvidenceDir)}: give --dir PATH or --bucket NAME (or set EVIDENCE_DIR / EVIDENCE_BUCKET).") is { } problem)
         {
-            throw new UsageException($"There is no evidence folder at {Path.GetFullPath(reader.EvidenceDir)}: give --dir PATH or --bucket NAME (or set EVIDENCE_DIR / EVIDENCE_BUCKET).");
-        }
-
-        if (!offline && reader.EvidenceBucket is null && NotAStore(reader.EvidenceDir) is { } notAStore)
-        {
-            throw new UsageException(notAStore);
+            throw new UsageException(problem);
         }
 
         return reader;
