@@ -44,7 +44,10 @@ internal static class BundleContentCheck
                 var readable = await CheckSummaryAsync(inventory, index, summary, cancellationToken);
                 await filesDone;
                 AppendSummary(rest, summary, files, readable);
-                await SignatureCheck.RunAsync(inventory, index, trust, rest, cancellationToken);
+                var seals = await SignatureCheck.ReadSealsAsync(
+                    name => inventory.Entries.TryGetValue(name, out var entry) ? EntryDigest.ReadSmallAsync(entry, EntryLimits.MaxSealBytes, cancellationToken) : null,
+                    rest);
+                await SignatureCheck.RunAsync(new SignatureCheck.SealInput(inventory.ManifestBytes, inventory.Manifest, seals, index is not null, index?.Entry.Seal), trust, rest, cancellationToken);
             }
             finally
             {

@@ -49,12 +49,12 @@ public static class BundleExtractor
                 cancellationToken);
             if (results.Count == 0 || !results.All(r => r.Verified) || extracted.Count != results.Count)
             {
-                return new CaseResult(root, results, []);
+                return new CaseResult(results, []);
             }
 
             await CaseFolder.WriteTopAsync(root, results.Count, name => new FileStream(Path.Combine(root, name), FileMode.CreateNew), cancellationToken);
             kept = true;
-            return new CaseResult(root, results, [.. extracted.Values.OrderBy(p => p.Id.Part)]);
+            return new CaseResult(results, [.. extracted.Values.OrderBy(p => p.Id.Part)]);
         }
         finally
         {
@@ -93,8 +93,8 @@ public static class BundleExtractor
             cancellationToken,
             readIndex: false);
         var result = verification.Verified && sha256 is not null
-            ? new ExtractionResult(root, files, [], sha256)
-            : new ExtractionResult(root, [], verification.Problems.Count > 0 ? verification.Problems : [Incomplete(id)], null);
+            ? new ExtractionResult(files, [], sha256)
+            : new ExtractionResult([], verification.Problems.Count > 0 ? verification.Problems : [new(ProblemKind.Unreadable, null, null, null, $"bundle {id.Value}: extraction did not finish")], null);
         return (result, verification.Checks.Any(c => c.Name == "sha256-metadata" && c.Outcome == CheckOutcome.Passed));
     }
 
@@ -102,7 +102,7 @@ public static class BundleExtractor
     /// Writes a verified part's files under <paramref name="root"/>, hashing each again as it is written; on any
     /// mismatch (a problem in <paramref name="log"/>) what it wrote is deleted again.
     /// </summary>
-    internal static async Task<IReadOnlyList<string>> ExtractSpoolAsync(
+    private static async Task<IReadOnlyList<string>> ExtractSpoolAsync(
         BundleId id, StoredPart bundle, string root, VerificationLog log, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
         using var zip = bundle.OpenZip();
@@ -114,12 +114,6 @@ public static class BundleExtractor
             return [];
         }
 
-        return await WriteAllAsync(root, inventory, log, progress, cancellationToken);
-    }
-
-    /// <summary>Writes a checked inventory's files under one folder, hashing each as it is written; cleans up when anything mismatches or fails.</summary>
-    private static async Task<IReadOnlyList<string>> WriteAllAsync(string root, BundleInventory inventory, VerificationLog log, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
-    {
         var createdRoot = !Directory.Exists(root);
         var written = new List<string>();
         var total = inventory.Files.Sum(f => f.File.Size);
@@ -207,9 +201,6 @@ public static class BundleExtractor
             File.Delete(file);
         }
     }
-
-    private static VerificationProblem Incomplete(BundleId id) =>
-        new(ProblemKind.Unreadable, null, null, null, $"bundle {id.Value}: extraction did not finish");
 
     private static long? FreeBytes(string root)
     {

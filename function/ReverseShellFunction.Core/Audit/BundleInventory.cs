@@ -47,8 +47,7 @@ internal sealed record BundleInventory(byte[]? ManifestBytes, Manifest? Manifest
 
         var files = new List<(ManifestFile, ZipArchiveEntry)>();
         // The seal entries are computed from the manifest and cannot be listed in it; SignatureCheck checks them.
-        var listed = new HashSet<string>(StringComparer.Ordinal) { BundleLayout.Entries.Manifest };
-        listed.UnionWith(BundleLayout.Entries.Seals);
+        var listed = new HashSet<string>([BundleLayout.Entries.Manifest, .. BundleLayout.Entries.Seals], StringComparer.Ordinal);
         foreach (var file in manifest.Files)
         {
             if (file?.Path is null || file.Sha256 is null || !BundlePaths.IsSafe(file.Path) || file.Path == BundleLayout.Entries.Manifest)

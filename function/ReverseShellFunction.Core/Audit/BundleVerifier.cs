@@ -44,7 +44,85 @@ public sealed class BundleVerifier(IEvidenceReader store, Custody.CustodyTrust? 
         var log = VerificationLog.ForBundle(id.ObjectStem);
         try
         {
-            return await CheckAsync(id, listedBundle, log, whenVerified, download, readIndex, cancellationToken);
+            var index = readIndex ? await ReadIndexAsync(id, log, cancellationToken) : NotRead(log);
+
+            // The checks across a bundle's parts need the newest part's completion state: carried from this read, so
+            // `verify --all` does not read the index entry a second time, one bundle after the other.
+            BundleVerification Done(BundleVerification result) =>
+                readIndex ? result with { IndexRead = true, Completion = index.Entry?.Entry.Summary.Completion } : result;
+
+            var stored = listedBundle ?? await _store.GetBundleAsync(id, cancellationToken);
+            if (stored is null)
+            {
+                if (!readIndex)
+                {
+                    log.Problem(ProblemKind.NotFound, $"there is no bundle object {BundleLayout.BundleObject(id)}", expected: BundleLayout.BundleObject(id), found: "no object");
+                }
+                else if (index.Present)
+                {
+                    log.Problem(
+                        ProblemKind.BundleMissing,
+                        $"the bundle object {BundleLayout.BundleObject(id)} is missing; the index entry {BundleLayout.IndexObject(id)} points at it",
+                        expected: BundleLayout.BundleObject(id),
+                        found: "no object");
+                }
+                else
+                {
+                    log.Problem(ProblemKind.NotFound, "neither a bundle object nor an index entry has this id", expected: "a bundle and its index entry", found: "neither");
+                }
+
+                log.Check("bundle-object", CheckOutcome.Failed, BundleLayout.BundleObject(id));
+                return Done(log.Result(id.ObjectStem, null, null));
+            }
+
+            log.Check("bundle-object", CheckOutcome.Passed, $"{stored.Name}, {stored.Size} bytes");
+            // Bytes copied from the store, against the size the store gives for the object.
+            Action<long>? copied = download is null ? null : value => download.Report(new TransferProgress("downloading", value, Math.Max(stored.Size, value)));
+            await using (var bundle = await StoredPart.OpenAsync(_store, id, copied, cancellationToken))
+            {
+                // The object's hash runs on another thread while the zip is inflated here; the zip's checks go to a
+                // branch so the report lists the byte checks first, as when they ran one after the other.
+                var inside = log.Branch();
+                ExceptionDispatchInfo? failure = null;
+                try
+                {
+                    await BundleContentCheck.RunAsync(bundle, index.Entry, _trust, inside, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Reported by VerifyAsync, after the byte checks, once the hash is done with the file.
+                    failure = ExceptionDispatchInfo.Capture(ex);
+                }
+
+                await bundle.Sha256Async();
+                ObjectBytesCheck.Run(bundle, stored, index.Entry, _store.Guarantees.KeepsHashMetadata, log);
+                log.Append(inside);
+                failure?.Throw();
+                if (whenVerified is not null && log.ProblemCount == 0)
+                {
+                    try
+                    {
+                        await whenVerified(bundle, log);
+                    }
+                    catch (Exception ex)
+                    {
+                        throw new CallbackException(ex);
+                    }
+                }
+            }
+
+            if (index.Entry is { } checkedEntry)
+            {
+                await PartChainCheck.RunAsync(_store, id, checkedEntry, log, cancellationToken);
+            }
+
+            // Both objects are evidence: report the retention and holds of the index entry too.
+            var indexObject = index.Present ? await _store.GetIndexEntryObjectAsync(id, cancellationToken) : null;
+            var retention = indexObject is null
+                ? $"bundle: {stored.RetentionState}"
+                : $"bundle: {stored.RetentionState}; index entry: {indexObject.RetentionState}";
+            log.Check("retention", CheckOutcome.Passed, retention);
+            return Done(log.Result(id.ObjectStem, null, retention));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -68,96 +146,6 @@ public sealed class BundleVerifier(IEvidenceReader store, Custody.CustodyTrust? 
             log.Check("readable", CheckOutcome.Failed, ex.GetType().Name);
             return log.Result(id.ObjectStem, null, null);
         }
-    }
-
-    private async Task<BundleVerification> CheckAsync(
-        BundleId id,
-        StoredObject? listedBundle,
-        VerificationLog log,
-        Func<StoredPart, VerificationLog, Task>? whenVerified,
-        IProgress<TransferProgress>? download,
-        bool readIndex,
-        CancellationToken cancellationToken)
-    {
-        var index = readIndex ? await ReadIndexAsync(id, log, cancellationToken) : NotRead(log);
-
-        // The checks across a bundle's parts need the newest part's completion state: carried from this read, so
-        // `verify --all` does not read the index entry a second time, one bundle after the other.
-        BundleVerification Done(BundleVerification result) =>
-            readIndex ? result with { IndexRead = true, Completion = index.Entry?.Entry.Summary.Completion } : result;
-
-        var stored = listedBundle ?? await _store.GetBundleAsync(id, cancellationToken);
-        if (stored is null)
-        {
-            if (!readIndex)
-            {
-                log.Problem(ProblemKind.NotFound, $"there is no bundle object {BundleLayout.BundleObject(id)}", expected: BundleLayout.BundleObject(id), found: "no object");
-            }
-            else if (index.Present)
-            {
-                log.Problem(
-                    ProblemKind.BundleMissing,
-                    $"the bundle object {BundleLayout.BundleObject(id)} is missing; the index entry {BundleLayout.IndexObject(id)} points at it",
-                    expected: BundleLayout.BundleObject(id),
-                    found: "no object");
-            }
-            else
-            {
-                log.Problem(ProblemKind.NotFound, "neither a bundle object nor an index entry has this id", expected: "a bundle and its index entry", found: "neither");
-            }
-
-            log.Check("bundle-object", CheckOutcome.Failed, BundleLayout.BundleObject(id));
-            return Done(log.Result(id.ObjectStem, null, null));
-        }
-
-        log.Check("bundle-object", CheckOutcome.Passed, $"{stored.Name}, {stored.Size} bytes");
-        // Bytes copied from the store, against the size the store gives for the object.
-        Action<long>? copied = download is null ? null : value => download.Report(new TransferProgress("downloading", value, Math.Max(stored.Size, value)));
-        await using (var bundle = await StoredPart.OpenAsync(_store, id, copied, cancellationToken))
-        {
-            // The object's hash runs on another thread while the zip is inflated here; the zip's checks go to a
-            // branch so the report lists the byte checks first, as when they ran one after the other.
-            var inside = log.Branch();
-            ExceptionDispatchInfo? failure = null;
-            try
-            {
-                await BundleContentCheck.RunAsync(bundle, index.Entry, _trust, inside, cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Reported by VerifyAsync, after the byte checks, once the hash is done with the file.
-                failure = ExceptionDispatchInfo.Capture(ex);
-            }
-
-            await bundle.Sha256Async();
-            ObjectBytesCheck.Run(bundle, stored, index.Entry, _store.Guarantees.KeepsHashMetadata, log);
-            log.Append(inside);
-            failure?.Throw();
-            if (whenVerified is not null && log.ProblemCount == 0)
-            {
-                try
-                {
-                    await whenVerified(bundle, log);
-                }
-                catch (Exception ex)
-                {
-                    throw new CallbackException(ex);
-                }
-            }
-        }
-
-        if (index.Entry is { } checkedEntry)
-        {
-            await PartChainCheck.RunAsync(_store, id, checkedEntry, log, cancellationToken);
-        }
-
-        // Both objects are evidence: report the retention and holds of the index entry too.
-        var indexObject = index.Present ? await _store.GetIndexEntryObjectAsync(id, cancellationToken) : null;
-        var retention = indexObject is null
-            ? $"bundle: {stored.RetentionState}"
-            : $"bundle: {stored.RetentionState}; index entry: {indexObject.RetentionState}";
-        log.Check("retention", CheckOutcome.Passed, retention);
-        return Done(log.Result(id.ObjectStem, null, retention));
     }
 
     private static (bool Present, StoredIndexEntry? Entry) NotRead(VerificationLog log)

@@ -71,8 +71,7 @@ public static class ExtractedFolderVerifier
     private static async Task CheckFilesAsync(string root, Manifest manifest, VerificationLog log, CancellationToken cancellationToken)
     {
         var before = log.ProblemCount;
-        var listed = new HashSet<string>(StringComparer.Ordinal) { BundleLayout.Entries.Manifest };
-        listed.UnionWith(BundleLayout.Entries.Seals);
+        var listed = new HashSet<string>([BundleLayout.Entries.Manifest, .. BundleLayout.Entries.Seals], StringComparer.Ordinal);
         foreach (var file in manifest.Files)
         {
             if (file?.Path is null || file.Sha256 is null || !BundlePaths.IsSafe(file.Path) || !listed.Add(file.Path))

@@ -14,19 +14,18 @@ internal static class PartChainCheck
     public static async Task RunAsync(IEvidenceReader store, BundleId id, StoredIndexEntry entry, VerificationLog log, CancellationToken cancellationToken)
     {
         var link = entry.Entry.PreviousPart;
+        var before = log.ProblemCount;
         if (id.Part == 1)
         {
-            var problems = log.ProblemCount;
             if (link is not null)
             {
                 log.Problem(ProblemKind.ChainBroken, "part 1 names a previous part", BundleLayout.IndexObject(id), "no previous part", $"part {link.Part}");
             }
 
-            log.Outcome("chain", problems, "part 1: the start of the chain");
+            log.Outcome("chain", before, "part 1: the start of the chain");
             return;
         }
 
-        var before = log.ProblemCount;
         var previousId = id.WithPart(id.Part - 1);
         StoredIndexEntry? previous = null;
         try

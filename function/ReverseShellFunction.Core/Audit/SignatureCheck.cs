@@ -14,16 +14,8 @@ namespace ReverseShellFunction.Audit;
 internal static class SignatureCheck
 {
     /// <summary>What a part offers for checking, whether read from a zip or from an extracted folder.</summary>
+    /// <param name="HasIndex">False when the part has no readable index entry (an extracted folder never has one).</param>
     internal sealed record SealInput(byte[]? ManifestBytes, Manifest? Manifest, IReadOnlyDictionary<string, byte[]> Files, bool HasIndex, SealRecord? IndexSeal);
-
-    /// <summary>From a zip's inventory; <paramref name="index"/> null means no readable index entry.</summary>
-    public static async Task RunAsync(BundleInventory inventory, StoredIndexEntry? index, CustodyTrust trust, VerificationLog log, CancellationToken cancellationToken)
-    {
-        var files = await ReadSealsAsync(
-            name => inventory.Entries.TryGetValue(name, out var entry) ? EntryDigest.ReadSmallAsync(entry, EntryLimits.MaxSealBytes, cancellationToken) : null,
-            log);
-        await RunAsync(new SealInput(inventory.ManifestBytes, inventory.Manifest, files, index is not null, index?.Entry.Seal), trust, log, cancellationToken);
-    }
 
     /// <summary>The part's seal entries, each read whole, from a zip or a folder; one too large or unreadable is a problem, not a seal.</summary>
     /// <param name="read">One entry's bytes, null when larger than <see cref="EntryLimits.MaxSealBytes"/>; no task when the part has no such entry.</param>

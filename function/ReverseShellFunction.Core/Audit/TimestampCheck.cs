@@ -54,9 +54,7 @@ internal static class TimestampCheck
             log.Problem(ProblemKind.SealMismatch, $"the seal records timestamp time {recorded:O}, the token says {time}", BundleLayout.Entries.SealRecord);
         }
 
-        var extra = new X509Certificate2Collection();
-        extra.AddRange(trust.TsaCertificates.ToArray());
-        if (!token.VerifySignatureForHash(digest, HashAlgorithmName.SHA256, out var signer, extra) || signer is null)
+        if (!token.VerifySignatureForHash(digest, HashAlgorithmName.SHA256, out var signer, new X509Certificate2Collection(trust.TsaCertificates.ToArray())) || signer is null)
         {
             log.Problem(ProblemKind.TimestampInvalid, "the timestamp token's signature does not verify (token or manifest changed, or no signer certificate)", BundleLayout.Entries.Timestamp);
             log.Check("timestamp", CheckOutcome.Failed, $"token time {time}, signature invalid");
