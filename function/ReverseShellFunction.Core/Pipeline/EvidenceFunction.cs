@@ -22,9 +22,9 @@ public sealed record PipelineTiming
 /// a transient failure). A completion (<see cref="CompleteAsync"/>) collects part n the same way, linked to part n−1
 /// by its SHA-256. A redelivery or a repeated completion finds the stored part before collecting anything; a part
 /// left without an index entry, or without its next part scheduled, by a crash is repaired from the stored bytes.
-/// The rules, the lease (<see cref="DeliveryClaim"/>), part 1, differing deliveries and completions are here; the
-/// other steps are classes of their own: <see cref="PartAssembler"/> (collect and build) and <see cref="PartStore"/>
-/// (store, resume, schedule, read back, crash repair, announce). All of them log under this class's name.
+/// The rules, the lease (<see cref="DeliveryClaim"/>) and part 1 are here; the other steps are classes of their own:
+/// <see cref="DifferingDelivery"/>, <see cref="PartCompleter"/>, <see cref="PartAssembler"/> (collect and build) and
+/// <see cref="PartStore"/> (store, resume, schedule, read back, crash repair, announce). All log under this class's name.
 /// </summary>
 public sealed class EvidenceFunction(
     CollectionRules rules,
@@ -36,8 +36,6 @@ public sealed class EvidenceFunction(
     PipelineTiming timing,
     PartFollowUps? followUps = null)
 {
-    private const int MaxRecordAttempts = 8;
-
     private readonly PipelineTiming _timing = timing ?? throw new ArgumentNullException(nameof(timing));
     private readonly DeliveryClaim _claim = new(store, collectors.Options, timing.Delivery, time, logger);
 
@@ -54,10 +52,15 @@ public sealed class EvidenceFunction(
     private readonly StoreReserve _reserve = new();
     private readonly LogThrottle _noPreviousPart = new(TimeSpan.FromMinutes(1));
 
+    // The two other ways into a bundle hold no state of their own: built on the shared steps when used.
+    private DifferingDelivery Differing => new(_parts, _assembler, _timing.Completion, time, logger);
+
+    private PartCompleter Completer => new(store, _parts, _assembler, _claim, _timing.Completion, _noPreviousPart, time, logger);
+
     /// <summary>
     /// Handles a delivery the intake decoded (<see cref="DeliveryReader"/>); intake problems never reach here. The
     /// rules decide whether it is collected, the echo of our own mark update is acknowledged, and the lease on part 1
-    /// decides who collects it. A stored bundle goes to <see cref="RecordOrResumeAsync"/>, a new one is collected here.
+    /// decides who collects it. A stored bundle goes to <see cref="DifferingDelivery"/>, a new one is collected here.
     /// </summary>
     public async Task<PipelineResult> HandleAsync(DecodedDelivery data, CancellationToken cancellationToken)
     {
@@ -92,7 +95,7 @@ public sealed class EvidenceFunction(
         if (outcome == ClaimOutcome.Stored)
         {
             // A redelivery, or a differing notification for the same event that the bundle must record.
-            return await RecordOrResumeAsync(id, data, cancellationToken);
+            return await Differing.RecordOrResumeAsync(id, data, cancellationToken);
         }
 
         if (outcome == ClaimOutcome.HeldElsewhere)
@@ -129,7 +132,7 @@ public sealed class EvidenceFunction(
     /// <summary>
     /// Part 1 of a bundle, collected by the delivery that holds its lease, within the delivery's budget: the collectors
     /// run alongside the check that the bundle is not stored yet, and the part is stored only when the check found
-    /// nothing (otherwise the collection is discarded and the stored bundle taken up by <see cref="RecordOrResumeAsync"/>).
+    /// nothing (otherwise the collection is discarded and the stored bundle taken up by <see cref="DifferingDelivery"/>).
     /// </summary>
     private async Task<PipelineResult> CollectPartOneAsync(BundleId id, DecodedDelivery data, DeliveryBudget? budget, CancellationToken cancellationToken)
     {
@@ -142,7 +145,7 @@ public sealed class EvidenceFunction(
             // A store that answers at once (the local folder) needs no overlap: a redelivery collects nothing at all.
             if (await stored is not null)
             {
-                return await RecordOrResumeAsync(id, data, cancellationToken);
+                return await Differing.RecordOrResumeAsync(id, data, cancellationToken);
             }
 
             using var built = await BuildPartOneAsync(id, data, budget, cancellationToken);
@@ -166,7 +169,7 @@ public sealed class EvidenceFunction(
         if (existing is not null)
         {
             await CancelAsync(collection, building);
-            return await RecordOrResumeAsync(id, data, cancellationToken);
+            return await Differing.RecordOrResumeAsync(id, data, cancellationToken);
         }
 
         using (var built = await building)
@@ -220,198 +223,11 @@ public sealed class EvidenceFunction(
     }
 
     /// <summary>
-    /// A delivery for a stored bundle. A redelivery (the same bytes, or a notification that agrees with part 1's in
-    /// every compared field) collects nothing. A second notification for the same event (same name, same event time)
-    /// that says something else is recorded in a part of its own (its notification, its delivery, SCC's answer to it):
-    /// the bundle id is name + event time, so whichever came first made part 1, and a forged notification sent before
-    /// the genuine one would otherwise hide it, and one sent after would leave no trace. So both orders end with both
-    /// notifications and SCC's copy in the evidence and the contradiction in the bundle's state.
+    /// Collects part <see cref="CompletionRequest.Part"/> of a bundle (<see cref="PartCompleter"/>): what part n−1 left
+    /// outstanding and is due now, linked to part n−1 by its SHA-256.
     /// </summary>
-    private async Task<PipelineResult> RecordOrResumeAsync(BundleId id, DecodedDelivery data, CancellationToken cancellationToken)
-    {
-        // Concurrent differing deliveries (or a completion) may take the same part number: each tries the next one.
-        for (var attempt = 1; ; attempt++)
-        {
-            var (result, taken) = await TryRecordOrResumeAsync(id, data, cancellationToken);
-            if (result is not null)
-            {
-                return result;
-            }
-
-            if (attempt == MaxRecordAttempts)
-            {
-                // Not recorded and not lost: 503, so the delivery comes back.
-                throw new EvidenceStoreException($"Part {taken} of bundle {id.Value} was stored meanwhile {MaxRecordAttempts} times; the differing notification is recorded when it is delivered again.");
-            }
-
-            logger.LogInformation("Part {Part} of bundle {BundleId} was stored meanwhile; recording the differing notification in the next one", taken, id.Value);
-        }
-    }
-
-    /// <returns>No result when the part meant to record the delivery was taken by another writer: its number.</returns>
-    private async Task<(PipelineResult? Result, int Taken)> TryRecordOrResumeAsync(BundleId id, DecodedDelivery data, CancellationToken cancellationToken)
-    {
-        var resumed = await _parts.ResumeAsync(id, "bundle already stored (redelivery)", cancellationToken);
-        if (resumed.IndexEntry is not { } last)
-        {
-            return (resumed, 0);
-        }
-
-        var sha = PartAssembler.Sha256(data.Notification);
-        if (last.Summary.Notifications?.Any(n => n.Sha256 == sha) == true)
-        {
-            return (resumed, 0);
-        }
-
-        var now = time.GetUtcNow();
-        var first = await _parts.ReadNotificationAsync(id, now, cancellationToken);
-        var differences = FindingComparison.Compare(first, data.Notification);
-        var lastPart = last.Part ?? 1;
-        if (PartAssembler.Sha256(first) == sha || differences.Count == 0)
-        {
-            return (resumed, 0);
-        }
-
-        if (lastPart >= BundleId.MaxPart)
-        {
-            logger.LogError("Bundle {BundleId} has {Parts} parts: a differing notification for it is not recorded", id.Value, lastPart);
-            return (resumed, 0);
-        }
-
-        var fields = string.Join(", ", differences.Select(d => d.Field));
-        logger.LogWarning("A notification for stored bundle {BundleId} differs from part 1's in {Fields}: recording it in part {Part}", id.Value, fields, lastPart + 1);
-        var part = id.WithPart(lastPart + 1);
-
-        // Only the check against SCC runs for it; what the bundle still awaits is carried on unchanged.
-        var state = last.Summary.Completion;
-
-        // A settled bundle states no give-up time: its check gets a fresh COMPLETION_GIVE_UP_HOURS from now, so a
-        // transient failure is retried by a later part instead of being given up at once and left unchecked.
-        var giveUpAt = state is { State: Completeness.Pending, GiveUpAt: { } pendingUntil } ? pendingUntil : now + _timing.Completion.GiveUpAfter;
-        var work = new PartWork(part, PartAssembler.ContextFor(data.Notification, part.Part), giveUpAt, last.Summary, part.Part)
-        {
-            Delivery = data.Delivery,
-            Only = new HashSet<string>(StringComparer.Ordinal) { SccCopy.CollectorName },
-            Carried = state is { State: Completeness.Pending } ? state.Outstanding : [],
-            Missing = state?.Missing ?? [],
-            Previous = new PartLink(lastPart, last.Bundle.ObjectName, last.Bundle.Sha256),
-        };
-        using var built = await _assembler.BuildAsync(work, cancellationToken);
-        var recorded = await _parts.TryStoreAsync(built!, cancellationToken);
-        return (recorded is null ? null : recorded with { Reason = $"differing notification recorded in part {part.Part} ({fields} differ from part 1's)" }, part.Part);
-    }
-
-    /// <summary>
-    /// Collects part <see cref="CompletionRequest.Part"/> of a bundle: what part n−1 left outstanding and is due now,
-    /// linked to part n−1 by its SHA-256. Answers what Cloud Tasks (or the embedded runner) needs to hear: stored,
-    /// nothing left, or try again later.
-    /// </summary>
-    public async Task<CompletionResult> CompleteAsync(CompletionRequest request, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        if (!BundleId.TryParse(request.BundleId, out var bundle) || request.Part < 2 || request.Part > BundleId.MaxPart)
-        {
-            return CompletionResult.Rejected($"'{DisplayText.Visible(request.BundleId, 100)}' part {request.Part} names no bundle part (expected a bundle id and a part from 2 to {BundleId.MaxPart}).");
-        }
-
-        var part = bundle.WithPart(request.Part);
-        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["bundleId"] = bundle.Value, ["part"] = part.Part });
-        if (await store.GetBundleAsync(part, cancellationToken) is not null)
-        {
-            return CompletionResult.Done(await _parts.ResumeAsync(bundle, $"part {part.Part} already stored", cancellationToken));
-        }
-
-        var previous = await _parts.IndexOrRepairAsync(bundle.WithPart(part.Part - 1), cancellationToken);
-        if (previous is null)
-        {
-            // Anyone who can call the endpoint (or a stale task) can repeat this at will: a warning at most once a
-            // minute with a count, and nothing-left (200) so Cloud Tasks does not retry it.
-            if (_noPreviousPart.TryTake(time.GetUtcNow(), out var unlogged))
-            {
-                logger.LogWarning(
-                    "Completion of bundle {BundleId} part {Part} found no part {Previous}: nothing to continue, answered nothing-left ({Unlogged} more such completions since the last line)",
-                    bundle.Value,
-                    part.Part,
-                    part.Part - 1,
-                    unlogged);
-            }
-
-            return CompletionResult.NothingLeft($"part {part.Part - 1} of bundle {bundle.Value} is not stored: nothing to continue");
-        }
-
-        if (previous.Summary.Completion is not { State: Completeness.Pending } state || state.NextPart != part.Part)
-        {
-            return CompletionResult.NothingLeft($"part {part.Part - 1} leaves nothing for part {part.Part} ({previous.Summary.Completion?.State.ToString().ToLowerInvariant() ?? "complete"})");
-        }
-
-        var now = time.GetUtcNow();
-        if (state.Due is { } due && due > now)
-        {
-            return CompletionResult.Later($"part {part.Part} is due at {due:yyyy-MM-dd'T'HH:mm:ss'Z'}", due - now);
-        }
-
-        // Cloud Tasks delivers at least once, and a sibling batch may run this part while its own task fires: only
-        // the completion holding the part's lease collects it, so no read (and no quota) is spent twice on one part.
-        var leaseUntil = _claim.Until(now);
-        var (outcome, generation) = await _claim.AcquireAsync(part, delivery: null, leaseUntil, waitUntil: now, cancellationToken);
-        if (outcome == ClaimOutcome.Stored)
-        {
-            return CompletionResult.Done(await _parts.ResumeAsync(bundle, $"part {part.Part} already stored", cancellationToken));
-        }
-
-        if (outcome == ClaimOutcome.HeldElsewhere)
-        {
-            logger.LogInformation("Part {Part} of bundle {BundleId} is being collected by another completion (lease generation {Generation}); this one is retried later", part.Part, bundle.Value, generation);
-            return CompletionResult.Later($"part {part.Part} is being collected by another completion", leaseUntil - now);
-        }
-
-        try
-        {
-            return await CollectLaterPartAsync(part, previous, state, now, cancellationToken);
-        }
-        finally
-        {
-            // Stored or not, this attempt is over: this process may take the lease again for its next attempt.
-            _claim.Release(part, generation);
-        }
-    }
-
-    private async Task<CompletionResult> CollectLaterPartAsync(BundleId part, IndexEntry previous, CompletionState state, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var (work, notYet) = CompletionPlanner.Split(state, now);
-
-        // A check of a differing notification (recorded by a later part) that failed transiently runs alone, against
-        // that notification; the other due work waits one part. Otherwise it would be run against part 1's and the
-        // differing notification would stay unchecked for ever.
-        var notificationPart = 1;
-        if (work.FirstOrDefault(w => w.NotificationPart is > 1) is { NotificationPart: { } recordedIn } recheck)
-        {
-            notificationPart = recordedIn;
-            notYet = [.. notYet, .. work.Where(w => !ReferenceEquals(w, recheck))];
-            work = [recheck];
-        }
-
-        var notification = await _parts.ReadNotificationAsync(part.Bundle.WithPart(notificationPart), now, cancellationToken);
-        var context = PartAssembler.ContextFor(notification, part.Part) with
-        {
-            ResumeFrom = work.Where(w => w.ResumeFrom is not null).ToDictionary(w => w.Collector, w => w.ResumeFrom!.Value, StringComparer.Ordinal),
-        };
-        var partWork = new PartWork(part, context, state.GiveUpAt ?? now, previous.Summary, notificationPart)
-        {
-            Only = work.Select(w => w.Collector).ToHashSet(StringComparer.Ordinal),
-            Carried = notYet,
-            Missing = state.Missing,
-            Previous = new PartLink(part.Part - 1, previous.Bundle.ObjectName, previous.Bundle.Sha256),
-        };
-        using var built = await _assembler.BuildAsync(partWork, cancellationToken);
-        if (built is null)
-        {
-            // Every due collector failed transiently again and read nothing: no part for nothing, try again later.
-            return CompletionResult.Later($"part {part.Part}: every due collector failed transiently again", _timing.Completion.RetryAfter);
-        }
-
-        return CompletionResult.Done(await _parts.StoreAsync(built, cancellationToken));
-    }
+    public Task<CompletionResult> CompleteAsync(CompletionRequest request, CancellationToken cancellationToken) =>
+        Completer.CompleteAsync(request, cancellationToken);
 
     /// <inheritdoc cref="PartAssembler.WarmUpAsync"/>
     public Task<(long Bytes, int Files)> WarmUpAsync(ReadOnlyMemory<byte> notificationJson, CancellationToken cancellationToken) =>
