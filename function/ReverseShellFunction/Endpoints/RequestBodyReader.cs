@@ -92,6 +92,12 @@ public static class RequestBodyReader
                 }
             }
         }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge && maxTotal is not null)
+        {
+            // Kestrel's own cap, set a little above ours, counts a chunked body as it decodes it, which can run ahead of
+            // these reads: whichever cap is passed first, the body is too large, and it is answered as ours.
+            throw new RequestTooLargeException(total, ex);
+        }
         finally
         {
             ArrayPool<byte>.Shared.Return(scratch);
@@ -102,8 +108,8 @@ public static class RequestBodyReader
 }
 
 /// <summary>A request body beyond <see cref="RequestBodyReader.MaxRequestBytes"/>: answered 413, nothing stored.</summary>
-public sealed class RequestTooLargeException(long seen)
-    : Exception($"The request body has more than {RequestBodyReader.MaxRequestBytes} bytes ({seen} declared or read); a Pub/Sub or Eventarc delivery is at most about 14 MB.")
+public sealed class RequestTooLargeException(long seen, Exception? innerException = null)
+    : Exception($"The request body has more than {RequestBodyReader.MaxRequestBytes} bytes ({seen} declared or read); a Pub/Sub or Eventarc delivery is at most about 14 MB.", innerException)
 {
     /// <summary>The declared length, or how much was read when the limit was passed.</summary>
     public long Seen { get; } = seen;
