@@ -60,13 +60,6 @@ public sealed class LogReadCoalescer(TimeProvider time)
             Forget(key, recent);
         }
 
-        if (!_inFlight.ContainsKey(key))
-        {
-            // A read of its own: charged to the dispatch before it is sent (a race lost to an identical read that
-            // starts meanwhile only over-charges, which keeps the bound).
-            Charge();
-        }
-
         var mine = new Lazy<Task<ChunkedBytes>>(() => ReadOnceAsync(key, read));
         var current = _inFlight.GetOrAdd(key, mine);
         if (!ReferenceEquals(current, mine))
@@ -87,9 +80,19 @@ public sealed class LogReadCoalescer(TimeProvider time)
 
     private async Task<ChunkedBytes> ReadOnceAsync(string key, Func<CancellationToken, Task<ChunkedBytes>> read)
     {
-        Interlocked.Increment(ref _reads);
         try
         {
+            // An identical read may have finished between the caller's look at the recent pages and its own entry
+            // here: a page is recent before its read leaves the in-flight ones, so it is found now, not read again.
+            if (_recent.TryGetValue(key, out var recent) && recent.Until > time.GetUtcNow())
+            {
+                Interlocked.Increment(ref _shared);
+                return recent.Page;
+            }
+
+            // Only a read that is sent is charged to the dispatch, before it is sent; everyone waiting on it shares it.
+            Charge();
+            Interlocked.Increment(ref _reads);
             var page = await read(CancellationToken.None);
             Remember(key, page);
             return page;
