@@ -134,19 +134,14 @@ public static class BundleExtractor
                 progress?.Report(new TransferProgress("extracting", done, total));
             }
 
-            // The manifest is not listed in itself; it was read and parsed already, so its size is bounded.
-            await using (var output = Create(root, BundleLayout.Entries.Manifest))
-            {
-                written.Add(BundleLayout.Entries.Manifest);
-                await EntryDigest.ComputeAsync(inventory.Entries[BundleLayout.Entries.Manifest], EntryLimits.MaxJsonBytes, output, cancellationToken);
-            }
-
-            // The seal entries travel with the files, so the folder verifies offline (verify --extracted).
-            foreach (var name in BundleLayout.Entries.Seals.Where(inventory.Entries.ContainsKey))
+            // The manifest is not listed in itself; it was read and parsed already, so its size is bounded. The seal
+            // entries travel with the files, so the folder verifies offline (verify --extracted).
+            foreach (var name in BundleLayout.Entries.Seals.Where(inventory.Entries.ContainsKey).Prepend(BundleLayout.Entries.Manifest))
             {
                 await using var output = Create(root, name);
                 written.Add(name);
-                await EntryDigest.ComputeAsync(inventory.Entries[name], EntryLimits.MaxSealBytes, output, cancellationToken);
+                var limit = name == BundleLayout.Entries.Manifest ? EntryLimits.MaxJsonBytes : EntryLimits.MaxSealBytes;
+                await EntryDigest.ComputeAsync(inventory.Entries[name], limit, output, cancellationToken);
             }
         }
         catch

@@ -83,7 +83,15 @@ public sealed record EntryDigest(long Size, string Sha256, bool LongerThanLimit)
     {
         ArgumentNullException.ThrowIfNull(entry);
         await using var content = await entry.OpenAsync(cancellationToken);
-        using var copy = new MemoryStream((int)Math.Clamp(entry.Length, 0, maxBytes));
+        return await ReadSmallAsync(content, maxBytes, entry.Length, cancellationToken);
+    }
+
+    /// <summary>Reads a small stream whole; null when it is longer than <paramref name="maxBytes"/>, read no further than that.</summary>
+    /// <param name="sizeHint">The length the stream claims, if any: it only sizes the first buffer.</param>
+    public static async Task<byte[]?> ReadSmallAsync(Stream content, int maxBytes, long sizeHint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        using var copy = new MemoryStream((int)Math.Clamp(sizeHint, 0, maxBytes));
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {

@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.IO.Compression;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Win32.SafeHandles;
 using ReverseShellFunction.Bundle;
@@ -94,31 +92,13 @@ public sealed class StoredPart : IAsyncDisposable
         var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, BufferSize, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         try
         {
-            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-            try
-            {
-                long total = 0;
-                int read;
-                while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
-                {
-                    sha.AppendData(buffer, 0, read);
-                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                    total += read;
-                    progress?.Invoke(total);
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-
+            var (_, sha256) = await BundleWriter.HashAsync(source, file, BufferSize, progress, cancellationToken);
             await file.FlushAsync(cancellationToken);
             file.Position = 0;
 
             // Taken before anyone reads: see OpenAsync.
             var handle = file.SafeFileHandle;
-            return new StoredPart(source, file, handle, path, file.Length, Task.FromResult(Convert.ToHexStringLower(sha.GetHashAndReset())));
+            return new StoredPart(source, file, handle, path, file.Length, Task.FromResult(sha256));
         }
         catch
         {
@@ -219,23 +199,7 @@ public sealed class StoredPart : IAsyncDisposable
 
     private static async Task<string> HashInPlaceAsync(SafeFileHandle handle, long length, DateTime written, Action<long>? progress, CancellationToken cancellationToken)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(length, 1, BufferSize));
-        long total = 0;
-        try
-        {
-            int read;
-            while (total < length && (read = await RandomAccess.ReadAsync(handle, buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - total)), total, cancellationToken)) > 0)
-            {
-                sha.AppendData(buffer, 0, read);
-                total += read;
-                progress?.Invoke(total);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        var (total, sha256) = await BundleWriter.HashAsync(new PositionalReadStream(handle, length), null, (int)Math.Clamp(length, 1, BufferSize), progress, cancellationToken);
 
         // Two readers of one file see the same bytes only if nobody writes it meanwhile (the folder store's files
         // are read-only, but a writer could change that): a change in between fails the bundle rather than let
@@ -245,6 +209,6 @@ public sealed class StoredPart : IAsyncDisposable
             throw new IOException($"the file changed while it was verified ({length} bytes when opened, {total} read)");
         }
 
-        return Convert.ToHexStringLower(sha.GetHashAndReset());
+        return sha256;
     }
 }

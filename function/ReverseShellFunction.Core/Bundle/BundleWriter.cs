@@ -147,16 +147,32 @@ public static class BundleWriter
     public static async Task<(long Size, string Sha256)> HashFileAsync(string path, CancellationToken cancellationToken)
     {
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, useAsync: true);
+        return await HashAsync(stream, null, ReadBufferSize, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Size and SHA-256 of everything <paramref name="source"/> gives, read through a pooled buffer of
+    /// <paramref name="bufferSize"/> bytes and written on to <paramref name="copyTo"/> when there is one.
+    /// </summary>
+    /// <param name="progress">Receives the number of bytes read so far, once per buffer.</param>
+    public static async Task<(long Size, string Sha256)> HashAsync(Stream source, Stream? copyTo, int bufferSize, Action<long>? progress, CancellationToken cancellationToken)
+    {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
+        var buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
         try
         {
             long size = 0;
             int read;
-            while ((read = await stream.ReadAsync(buffer.AsMemory(0, ReadBufferSize), cancellationToken)) > 0)
+            while ((read = await source.ReadAsync(buffer.AsMemory(0, bufferSize), cancellationToken)) > 0)
             {
                 sha.AppendData(buffer, 0, read);
+                if (copyTo is not null)
+                {
+                    await copyTo.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                }
+
                 size += read;
+                progress?.Invoke(size);
             }
 
             return (size, Convert.ToHexStringLower(sha.GetHashAndReset()));

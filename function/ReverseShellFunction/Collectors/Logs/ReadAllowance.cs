@@ -68,13 +68,8 @@ public sealed class DispatchReads(CollectionOptions collection) : IDispatchReads
 }
 
 /// <summary>A Logging read refused before it was sent: the dispatch's <see cref="ReadAllowance"/> is spent.</summary>
-public sealed class ReadAllowanceSpentException : Exception
+public sealed class ReadAllowanceSpentException(int reads)
+    : Exception($"this completion's {reads} entries:list calls (the bound the completion queue's rate is sized by) are spent")
 {
-    public ReadAllowanceSpentException(int reads)
-        : base($"this completion's {reads} entries:list calls (the bound the completion queue's rate is sized by) are spent")
-    {
-        Reads = reads;
-    }
-
-    public int Reads { get; }
+    public int Reads { get; } = reads;
 }

@@ -10,12 +10,6 @@ public sealed class SccFindingsApi(GoogleApiClient client, SccEndpoints endpoint
     /// <summary>The API's maximum page size.</summary>
     public const int MaxPageSize = 1000;
 
-    /// <summary>Every location at <paramref name="root"/> (tests and private endpoints).</summary>
-    public SccFindingsApi(GoogleApiClient client, string root)
-        : this(client, new SccEndpoints(root))
-    {
-    }
-
     public GoogleApiClient Client => client;
 
     /// <summary>

@@ -43,7 +43,7 @@ internal sealed class GcsMultipartUpload(StorageClient client)
         var uri = $"{_uploadRoot}b/{Uri.EscapeDataString(destination.Bucket)}/o?uploadType=multipart&ifGenerationMatch=0";
         using var body = new MultipartContent("related", "rsf-" + Guid.NewGuid().ToString("N"));
         body.Add(new StringContent(client.Service.SerializeObject(resource), Encoding.UTF8, "application/json"));
-        body.Add(new SourceContent(content, start, sent.Length, destination.ContentType ?? "application/octet-stream"));
+        body.Add(new SourceContent(content, start, sent.Length) { Headers = { ContentType = MediaTypeHeaderValue.Parse(destination.ContentType ?? "application/octet-stream") } });
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = body };
         using var response = await client.Service.HttpClient.SendAsync(request, cancellationToken);
         if (response.StatusCode == HttpStatusCode.PreconditionFailed)
@@ -99,35 +99,23 @@ internal sealed class GcsMultipartUpload(StorageClient client)
     /// re-sent request (an authorization retry) reads the same bytes again. A source that changed length since it
     /// was hashed fails the request rather than sending other bytes than those the checksums describe.
     /// </summary>
-    private sealed class SourceContent : HttpContent
+    private sealed class SourceContent(Stream source, long start, long size) : HttpContent
     {
-        private readonly Stream _source;
-        private readonly long _start;
-        private readonly long _length;
-
-        public SourceContent(Stream source, long start, long length, string contentType)
-        {
-            _source = source;
-            _start = start;
-            _length = length;
-            Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        }
-
         protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
             SerializeToStreamAsync(stream, context, CancellationToken.None);
 
         protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
         {
-            _source.Position = _start;
+            source.Position = start;
             var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
             try
             {
                 long copied = 0;
                 int read;
-                while ((read = await _source.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
+                while ((read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
                 {
                     copied += read;
-                    if (copied > _length)
+                    if (copied > size)
                     {
                         break;
                     }
@@ -135,9 +123,9 @@ internal sealed class GcsMultipartUpload(StorageClient client)
                     await stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                 }
 
-                if (copied != _length)
+                if (copied != size)
                 {
-                    throw new IOException($"The upload source changed while it was sent: {_length} bytes were hashed, {copied} read.");
+                    throw new IOException($"The upload source changed while it was sent: {size} bytes were hashed, {copied} read.");
                 }
             }
             finally
@@ -148,7 +136,7 @@ internal sealed class GcsMultipartUpload(StorageClient client)
 
         protected override bool TryComputeLength(out long length)
         {
-            length = _length;
+            length = size;
             return true;
         }
     }

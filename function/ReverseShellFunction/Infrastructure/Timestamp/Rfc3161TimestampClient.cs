@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
+using ReverseShellFunction.Audit;
 using ReverseShellFunction.Custody;
 
 namespace ReverseShellFunction.Infrastructure.Timestamp;
@@ -69,20 +70,8 @@ public sealed class Rfc3161TimestampClient(HttpClient http, Uri url, TimeSpan? a
             }
 
             await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
-            using var copy = new MemoryStream();
-            var buffer = new byte[16 * 1024];
-            int read;
-            while ((read = await stream.ReadAsync(buffer, timeout.Token)) > 0)
-            {
-                if (copy.Length + read > MaxResponseBytes)
-                {
-                    throw new TimestampException($"the TSA's answer is larger than {MaxResponseBytes} bytes");
-                }
-
-                copy.Write(buffer, 0, read);
-            }
-
-            return (copy.ToArray(), null);
+            var answer = await EntryDigest.ReadSmallAsync(stream, MaxResponseBytes, response.Content.Headers.ContentLength ?? 0, timeout.Token);
+            return (answer ?? throw new TimestampException($"the TSA's answer is larger than {MaxResponseBytes} bytes"), null);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -32,7 +32,7 @@ internal sealed class CollectorHarness : IAsyncDisposable
         Tokens = new FixedTokenSource(token);
         Client = new GoogleApiClient(_http, Tokens, Delays.Policy(attemptTimeout), TimeProvider.System, NullLogger<GoogleApiClient>.Instance);
         var root = fake.BaseUri.ToString().TrimEnd('/');
-        Scc = new SccFindingsApi(Client, root);
+        Scc = new SccFindingsApi(Client, new SccEndpoints(root));
         Run = new CloudRunApi(Client, root);
         Coalescer = new LogReadCoalescer(time);
         Logging = new LoggingApi(Client, root, Coalescer);
