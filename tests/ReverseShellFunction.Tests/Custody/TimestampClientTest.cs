@@ -25,4 +25,31 @@ public sealed class TimestampClientTest
         var error = await Assert.ThrowsAsync<TimestampException>(() => client.StampAsync(SHA256.HashData("second manifest"u8), CancellationToken.None));
         Assert.StartsWith("the TSA's answer was refused", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(256 * 1024, "the TSA's answer was refused")]
+    [InlineData((256 * 1024) + 1, "the TSA's answer is larger than 262144 bytes")]
+    public async Task An_answer_past_the_size_limit_is_refused_at_once_without_a_retry(int size, string expected)
+    {
+        var tsa = new FixedAnswer(new byte[size]);
+        using var http = new HttpClient(tsa);
+        var client = new Rfc3161TimestampClient(http, new Uri("http://127.0.0.1:9/tsa"));
+
+        var error = await Assert.ThrowsAsync<TimestampException>(() => client.StampAsync(SHA256.HashData("manifest"u8), CancellationToken.None));
+
+        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, tsa.Requests);
+    }
+
+    /// <summary>A TSA that answers every request 200 with the same bytes, counting the requests.</summary>
+    private sealed class FixedAnswer(byte[] answer) : HttpMessageHandler
+    {
+        public int Requests { get; private set; }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Requests++;
+            return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new ByteArrayContent(answer) });
+        }
+    }
 }
