@@ -15,6 +15,10 @@ internal sealed class FakeTaskQueue
     // Cloud Tasks deletes any task this long after its creation, retried or not.
     private static readonly TimeSpan s_retention = TimeSpan.FromDays(31);
 
+    // A test's clock can be advanced between the loop reading it and arming its timer, which then counts from the
+    // later time and fires late or never: the loop also looks again after this much real time.
+    private static readonly TimeSpan s_recheck = TimeSpan.FromMilliseconds(100);
+
     private readonly Lock _gate = new();
     private readonly List<FakeQueuedTask> _tasks = [];
     private readonly Dictionary<string, DateTimeOffset> _finished = new(StringComparer.Ordinal);
@@ -111,7 +115,7 @@ internal sealed class FakeTaskQueue
             var timer = wait is { } delay
                 ? Task.Delay(delay < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : delay, _clock, iteration.Token)
                 : Task.Delay(Timeout.InfiniteTimeSpan, iteration.Token);
-            await Task.WhenAny(wake, timer);
+            await Task.WhenAny(wake, timer, Task.Delay(s_recheck, iteration.Token));
             await iteration.CancelAsync();
         }
     }
