@@ -86,7 +86,7 @@ public sealed class TimelineFile : IAsyncDisposable
 
     private async Task NextChunkAsync()
     {
-        await DisposeAsync();
+        await CloseChunkAsync();
         var name = BundleLayout.Entries.TimelineChunk(_files.Count + 1);
         _current = _evidence.CreateFile(name);
         _files.Add(name);
@@ -100,7 +100,9 @@ public sealed class TimelineFile : IAsyncDisposable
         return visible.Length == 0 ? "-" : visible;
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => CloseChunkAsync();
+
+    private async ValueTask CloseChunkAsync()
     {
         if (_current is not null)
         {

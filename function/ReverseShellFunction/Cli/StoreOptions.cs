@@ -101,10 +101,7 @@ public sealed class StoreOptions
 
         // verify --extracted reads a downloaded folder, offline: it needs no store.
         var offline = parse.Tokens.Any(t => t.Type == System.CommandLine.Parsing.TokenType.Option && t.Value == "--extracted");
-        if (!offline && reader.EvidenceBucket is null
-            && (Directory.Exists(reader.EvidenceDir)
-                ? NotAStore(reader.EvidenceDir)
-                : $"There is no evidence folder at {Path.GetFullPath(reader.EvidenceDir)}: give --dir PATH or --bucket NAME (or set EVIDENCE_DIR / EVIDENCE_BUCKET).") is { } problem)
+        if (!offline && reader.EvidenceBucket is null && StoreProblem(reader.EvidenceDir) is { } problem)
         {
             throw new UsageException(problem);
         }
@@ -130,12 +127,17 @@ public sealed class StoreOptions
     }
 
     /// <summary>
-    /// Why a folder is not an evidence store (it has no index/, bundles/ or quarantine/), or null when it is one. An audit
+    /// Why a folder is not an evidence store (it is absent, or has no index/, bundles/ or quarantine/), or null when it is one. An audit
     /// pointed at the wrong folder (an extracted case, the bundles/ folder itself) must not read "nothing wrong".
     /// </summary>
-    private static string? NotAStore(string folder)
+    private static string? StoreProblem(string folder)
     {
         var root = Path.GetFullPath(folder);
+        if (!Directory.Exists(root))
+        {
+            return $"There is no evidence folder at {root}: give --dir PATH or --bucket NAME (or set EVIDENCE_DIR / EVIDENCE_BUCKET).";
+        }
+
         // A store that has only quarantined so far (a first replay of a bad file) is a store too.
         if (Directory.Exists(Path.Combine(root, BundleLayout.IndexPrefix)) || Directory.Exists(Path.Combine(root, BundleLayout.BundlesPrefix))
             || Directory.Exists(Path.Combine(root, BundleLayout.QuarantinePrefix)))

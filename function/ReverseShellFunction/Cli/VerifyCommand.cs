@@ -75,7 +75,7 @@ public static class VerifyCommand
             using var trustScope = trust;
             var time = services.GetRequiredService<TimeProvider>();
             var audit = new StoreAudit(evidence, trust, time);
-            // Bundles named: every part of each, with the checks across its parts, the same as --all runs.
+            // Bundles named (the last case): every part of each, with the checks across its parts, the same as --all runs.
             var results = folders.Length > 0 ? folders.ToAsyncEnumerable().SelectMany((folder, _) => VerifyFolderAsync(folder, trust, time, ct))
                 : listing ? audit.VerifyAllAsync(range.Range(parse, time.GetUtcNow()), parallel ?? StoreAudit.DefaultConcurrency, ct)
                 : ids.Select(i => i.Bundle).Distinct().ToAsyncEnumerable()
